@@ -1,0 +1,356 @@
+"""Source files -> model, strictly and safely, with every error located at file:line:col + field.
+
+Why an event-level builder instead of `yaml.safe_load`: it has the same semantics for the YAML we
+accept (plain scalars, mappings, sequences, standard tags) but in one pass it also
+- records the line and column of every key and item, so a pydantic error on `steps[3].exits[0].to`
+  points at the right line;
+- refuses duplicate keys (PyYAML silently keeps the last one);
+- refuses anchors and aliases outright, so an alias bomb never expands;
+- bounds depth and element count without recursion, so deep nesting cannot blow the stack;
+- keeps every scalar as text (nulls aside) and lets pydantic convert it, so `no` stays the word
+  "no" instead of becoming False (the YAML 1.1 "Norway problem").
+The C parser (libyaml) is used when present; the pure-Python one otherwise.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, SourceError, display_path
+from .model import LIBRARY_FILE, Library, LibraryInfo, Procedure
+
+try:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 24
+MAX_NODES = 200_000
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_STANDARD_TAGS = {
+    None,
+    "!",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+Path_ = tuple[str | int, ...]
+Positions = dict[Path_, tuple[int, int]]
+
+
+def format_path(path: Path_) -> str:
+    """('steps', 3, 'exits', 0, 'to') -> 'steps[3].exits[0].to'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class _Builder:
+    """Builds plain Python values from YAML events, recording positions."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.positions: Positions = {}
+
+    def fail(self, mark: Any, msg: str, path: Path_ = (), **params: Any) -> SourceError:
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        return SourceError([Problem(self.file, line, col, format_path(path), msg, params)])
+
+    def build(self, text: str) -> Any:
+        events = yaml.parse(text, Loader=_Loader)
+        # Stack frames: [container, path, pending_key, key_lines]
+        stack: list[list[Any]] = []
+        root: Any = None
+        documents = 0
+        nodes = 0
+        try:
+            for event in events:
+                if isinstance(event, yaml.DocumentStartEvent):
+                    documents += 1
+                    if documents > 1:
+                        raise self.fail(event.start_mark, "yaml_multi_doc")
+                    continue
+                if isinstance(event, yaml.AliasEvent):
+                    raise self.fail(event.start_mark, "yaml_alias", self._path(stack))
+                if isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                    nodes += 1
+                    if nodes > MAX_NODES:
+                        raise self.fail(event.start_mark, "yaml_nodes", limit=MAX_NODES)
+                    if getattr(event, "anchor", None):
+                        raise self.fail(event.start_mark, "yaml_alias", self._path(stack))
+                    if event.tag not in _STANDARD_TAGS:
+                        raise self.fail(event.start_mark, "yaml_tag", self._path(stack), tag=event.tag)
+                if isinstance(event, yaml.ScalarEvent):
+                    value: Any = event.value
+                    if event.style is None and event.value in _NULLS and event.tag in (None, "!", "tag:yaml.org,2002:null"):
+                        value = None
+                    root = self._add(stack, value, event, root)
+                elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                    if len(stack) >= MAX_DEPTH:
+                        raise self.fail(event.start_mark, "yaml_depth", self._path(stack), limit=MAX_DEPTH)
+                    container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                    path = self._path(stack)
+                    if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
+                        raise self.fail(event.start_mark, "yaml_complex_key", self._path(stack))
+                    root = self._add(stack, container, event, root)
+                    stack.append([container, path, _NO_KEY, {}])
+                elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                    stack.pop()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            detail = exc.problem or exc.context or "?"
+            if "nesting depth" in detail:
+                raise self.fail(mark, "yaml_depth", limit=MAX_DEPTH) from None
+            raise self.fail(mark, "yaml_syntax", detail=detail) from None
+        except yaml.YAMLError as exc:
+            raise self.fail(None, "yaml_syntax", detail=str(exc)) from None
+        return root
+
+    def _path(self, stack: list[list[Any]]) -> Path_:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        if isinstance(frame[0], dict):
+            return (*frame[1], frame[2]) if frame[2] is not _NO_KEY else frame[1]
+        return (*frame[1], len(frame[0]))
+
+    def _add(self, stack: list[list[Any]], value: Any, event: Any, root: Any) -> Any:
+        mark = event.start_mark
+        pos = (mark.line + 1, mark.column + 1)
+        if not stack:
+            self.positions[()] = pos
+            return value
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            self.positions[(*frame[1], len(container))] = pos
+            container.append(value)
+            return root
+        if frame[2] is _NO_KEY:  # this scalar is a key
+            if value is None:
+                value = ""
+            if value in frame[3]:
+                raise self.fail(mark, "duplicate_key", (*frame[1], value), key=value, first=frame[3][value])
+            frame[3][value] = mark.line + 1
+            frame[2] = value
+            self.positions[(*frame[1], value)] = pos
+            return root
+        key = frame[2]
+        container[key] = value
+        frame[2] = _NO_KEY
+        return root
+
+
+class _NoKey:
+    __slots__ = ()
+
+
+_NO_KEY = _NoKey()
+
+
+def read_source(path: Path) -> str:
+    """Read a source file within the limits: size first (never read a 50 MB file), then UTF-8."""
+    name = display_path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise SourceError([Problem(name, 0, 0, "", "file_missing")]) from None
+    if size > MAX_BYTES:
+        raise SourceError([Problem(name, 0, 0, "", "file_too_big", {"size": size, "limit": MAX_BYTES})])
+    data = path.read_bytes()
+    return decode_source(data, name)
+
+
+def decode_source(data: bytes, name: str) -> str:
+    if len(data) > MAX_BYTES:
+        raise SourceError([Problem(name, 0, 0, "", "file_too_big", {"size": len(data), "limit": MAX_BYTES})])
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise SourceError([Problem(name, line, 1, "", "not_text", {"detail": "NUL"})])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError([Problem(name, line, 1, "", "not_text", {"detail": f"byte {exc.start}"})]) from None
+    return text
+
+
+def parse_yaml(text: str, name: str) -> tuple[dict[str, Any], Positions]:
+    """Text -> (mapping, positions). Raises SourceError for anything but one YAML mapping."""
+    builder = _Builder(name)
+    value = builder.build(text)
+    if value is None:
+        raise SourceError([Problem(name, 1, 1, "", "yaml_empty")])
+    if not isinstance(value, dict):
+        line, col = builder.positions.get((), (1, 1))
+        raise SourceError([Problem(name, line, col, "", "yaml_not_mapping")])
+    return value, builder.positions
+
+
+def _problems_from_validation(
+    exc: ValidationError, name: str, positions: Positions, model: type[BaseModel]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        raw_loc: Path_ = tuple(err["loc"])
+        path = _trim_to_data(raw_loc, positions)
+        line, col = _lookup(positions, path)
+        etype = err["type"]
+        ctx = dict(err.get("ctx") or {})
+        params: dict[str, Any] = {k: v for k, v in ctx.items() if isinstance(v, str | int | float)}
+        key = etype
+        if etype == "extra_forbidden":
+            params["suggestion"] = _did_you_mean(path, model)
+        elif etype == "enum":
+            params["expected"] = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        elif etype in ("value_error", "assertion_error"):
+            detail = str(ctx.get("error", err["msg"]))
+            key = "invisible_chars" if "invisible_chars" in detail else "value_error"
+            params["detail"] = detail
+        elif etype not in _known_keys():
+            key = "invalid"
+            params["detail"] = err["msg"]
+        problems.append(Problem(name, line, col, format_path(path), key, params))
+    return problems
+
+
+def _known_keys() -> set[str]:
+    from .i18n import MESSAGES
+
+    return set(MESSAGES)
+
+
+def _trim_to_data(loc: Path_, positions: Positions) -> Path_:
+    """Drop pydantic's union-branch names (e.g. 'str', 'function-after[...]') from a location."""
+    out: list[str | int] = []
+    for part in loc:
+        candidate = (*out, part)
+        if isinstance(part, int) or candidate in positions or not _looks_internal(part):
+            out.append(part)
+    return tuple(out)
+
+
+def _looks_internal(part: str | int) -> bool:
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "list[str]", "dict[str,any]"})
+
+
+def _lookup(positions: Positions, path: Path_) -> tuple[int, int]:
+    key = path
+    while key:
+        if key in positions:
+            return positions[key]
+        key = key[:-1]
+    return positions.get((), (1, 1))
+
+
+def _did_you_mean(path: Path_, model: type[BaseModel]) -> str:
+    """Suggest the closest valid key for an unknown one, walking the model along `path`."""
+    current: Any = model
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return ""
+        current = _inner_model(field.annotation)
+        if current is None:
+            return ""
+    names = list(getattr(current, "model_fields", {}))
+    if not path or not isinstance(path[-1], str):
+        return ""
+    match = difflib.get_close_matches(path[-1], names, n=1, cutoff=0.6)
+    return match[0] if match else ""
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The BaseModel inside list[X], X | None, dict[str, X] annotations."""
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def load_procedure_text(text: str, name: str = "<teks>") -> Procedure:
+    """Parse and validate one procedure from text (the web editor's path)."""
+    data, positions = parse_yaml(text, name)
+    try:
+        proc = Procedure.model_validate(data)
+    except ValidationError as exc:
+        raise SourceError(_problems_from_validation(exc, name, positions, Procedure)) from None
+    proc._positions = positions
+    return proc
+
+
+def load_procedure(path: Path | str) -> Procedure:
+    """Load one procedure file. Raises SourceError with every problem found."""
+    path = Path(path)
+    name = display_path(path)
+    proc = load_procedure_text(read_source(path), name)
+    proc._source = path
+    return proc
+
+
+def load_library_info(root: Path) -> tuple[LibraryInfo, Positions]:
+    path = root / LIBRARY_FILE
+    name = display_path(path)
+    if not path.is_file():
+        raise SourceError([Problem(display_path(root), 0, 0, "", "library_missing", {"file": LIBRARY_FILE})])
+    data, positions = parse_yaml(read_source(path), name)
+    try:
+        return LibraryInfo.model_validate(data), positions
+    except ValidationError as exc:
+        raise SourceError(_problems_from_validation(exc, name, positions, LibraryInfo)) from None
+
+
+def procedure_files(root: Path, info: LibraryInfo) -> list[Path]:
+    folder = root / info.procedures_dir
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_library(root: Path | str) -> tuple[Library, list[Problem]]:
+    """Load a library folder. Files that fail to load are reported, the rest still load.
+
+    Raises SourceError only when the library file itself is unusable.
+    """
+    root = Path(root)
+    info, info_positions = load_library_info(root)
+    procedures: list[Procedure] = []
+    problems: list[Problem] = []
+    for file in procedure_files(root, info):
+        try:
+            procedures.append(load_procedure(file))
+        except SourceError as exc:
+            problems.extend(exc.problems)
+    procedures.sort(key=lambda p: _natural_key(p.number))
+    library = Library(root=root, info=info, procedures=procedures, info_positions=info_positions)
+    return library, problems
+
+
+def _natural_key(text: str) -> list[Any]:
+    import re
+
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]

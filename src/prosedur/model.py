@@ -1,0 +1,454 @@
+"""The documented procedure, as ISO/TR 10013:2001 and PermenPAN-RB 35/2012 describe it.
+
+One `Procedure` is one source file; a `Library` is the folder that holds them together with the
+shared roles, units and numbering rules. The models are the source format: field names are the YAML
+keys (short, English, lower case), descriptions are Indonesian first because authors read them in
+their editor through the published JSON Schema (`prosedur schema`).
+
+Everything here is plain data. Cross-references (actors, records, parameters, other procedures) are
+checked by the linter, not by validation, so that a half-written procedure still loads and the author
+sees every problem at once instead of the first one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+__all__ = [
+    "Approval",
+    "Attachment",
+    "Change",
+    "Classification",
+    "Definition",
+    "Exit",
+    "Library",
+    "LibraryInfo",
+    "Measurement",
+    "Numbering",
+    "Parameter",
+    "Person",
+    "Procedure",
+    "ProcedureRole",
+    "Record",
+    "Reference",
+    "ReferenceKind",
+    "Resources",
+    "Role",
+    "Scope",
+    "Status",
+    "Step",
+    "StepKind",
+    "Unit",
+]
+
+
+class _Model(BaseModel):
+    """Strict about keys (a typo is an error, not silently ignored), lax about scalars."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+def _as_list(value: Any) -> Any:
+    """Let authors write a single item where a list is expected (`output: Akun email`)."""
+    if value is None:
+        return []
+    if isinstance(value, str | dict):
+        return [value]
+    return value
+
+
+TextList = Annotated[list[str], Field(default_factory=list)]
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
+Ident = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+
+
+class Status(StrEnum):
+    """Lifecycle status of a revision (Draf, Ditinjau, Disetujui, Berlaku, Kedaluwarsa)."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    EFFECTIVE = "effective"
+    OBSOLETE = "obsolete"
+
+
+class Classification(StrEnum):
+    """Klasifikasi dokumen: biasa, terbatas, rahasia."""
+
+    BIASA = "biasa"
+    TERBATAS = "terbatas"
+    RAHASIA = "rahasia"
+
+
+class StepKind(StrEnum):
+    """Flowchart symbol of a step (seed deck: oval, rectangle, diamond, parallelogram)."""
+
+    START = "start"
+    END = "end"
+    PROCESS = "process"
+    DECISION = "decision"
+    IO = "io"
+    CONNECTOR = "connector"
+
+
+class ReferenceKind(StrEnum):
+    """Acuan: standar, dasar hukum, prosedur lain, instruksi kerja, formulir, lainnya."""
+
+    STANDARD = "standard"
+    LAW = "law"
+    PROCEDURE = "procedure"
+    WORK_INSTRUCTION = "work_instruction"
+    FORM = "form"
+    OTHER = "other"
+
+
+class Person(_Model):
+    """A signatory: printed name, position (jabatan) and NIP, with the date of signing."""
+
+    name: str = Field(min_length=1, description="Nama lengkap")
+    position: str = Field(min_length=1, description="Jabatan")
+    nip: str | None = Field(None, description="NIP (Nomor Induk Pegawai)")
+    date: dt.date | None = Field(None, description="Tanggal tanda tangan (YYYY-MM-DD)")
+
+
+class Approval(_Model):
+    """Bukti tinjauan dan pengesahan: Disusun, Diperiksa, Disahkan (ISO/TR 10013 4.5.3)."""
+
+    prepared: Person | None = Field(None, description="Disusun oleh")
+    reviewed: list[Person] = Field(default_factory=list, description="Diperiksa oleh")
+    approved: Person | None = Field(None, description="Disahkan oleh")
+
+    _v_reviewed = field_validator("reviewed", mode="before")(_as_list)
+
+
+class Change(_Model):
+    """One row of the change history (riwayat perubahan, ISO/TR 10013 4.5.4)."""
+
+    revision: int = Field(ge=0, description="Nomor revisi")
+    date: dt.date = Field(description="Tanggal revisi (YYYY-MM-DD)")
+    change: str = Field(min_length=1, description="Uraian perubahan")
+    reason: str | None = Field(None, description="Alasan perubahan")
+    by: str | None = Field(None, description="Oleh (nama atau jabatan)")
+
+
+class Scope(_Model):
+    """Ruang lingkup: what the procedure covers and, explicitly, what it does not."""
+
+    includes: TextList = Field(description="Yang dicakup")
+    excludes: TextList = Field(description="Yang tidak dicakup")
+
+    _v = field_validator("includes", "excludes", mode="before")(_as_list)
+
+
+class Definition(_Model):
+    term: str = Field(min_length=1, description="Istilah")
+    meaning: str = Field(min_length=1, description="Pengertian")
+
+
+class Reference(_Model):
+    """Acuan. `id` is a document number (P.SMLTI 01, F.SMLTI 19-01) or a law's short name."""
+
+    kind: ReferenceKind = Field(ReferenceKind.OTHER, description="Jenis acuan")
+    id: str | None = Field(None, description="Nomor dokumen / peraturan")
+    title: str = Field(min_length=1, description="Judul")
+    clause: str | None = Field(None, description="Klausul / pasal")
+
+
+class Role(_Model):
+    """A role in the library (jabatan/fungsi), defined once and referenced by id from procedures."""
+
+    name: str = Field(min_length=1, description="Nama peran, mis. Kepala PUSDATIN")
+    name_en: str | None = Field(None, description="Nama dalam bahasa Inggris")
+    unit: str | None = Field(None, description="Id unit kerja")
+    description: str | None = Field(None, description="Uraian singkat")
+
+
+class ProcedureRole(_Model):
+    """A role as it acts in one procedure: its responsibilities and authorities here.
+
+    `name` may be given for a role that the library does not define (a local role); otherwise the
+    library's name is used.
+    """
+
+    id: Ident = Field(description="Id peran (dari pustaka)")
+    name: str | None = Field(None, description="Nama peran, bila tidak didefinisikan di pustaka")
+    unit: str | None = None
+    responsibilities: TextList = Field(description="Tanggung jawab")
+    authorities: TextList = Field(description="Wewenang")
+
+    _v = field_validator("responsibilities", "authorities", mode="before")(_as_list)
+
+
+class Parameter(_Model):
+    """A named value that text cites as `{{id}}`, so "5 MB" is stated once."""
+
+    value: str = Field(min_length=1, description="Nilai")
+    unit: str | None = Field(None, description="Satuan, mis. MB, hari kerja")
+    label: str | None = Field(None, description="Keterangan parameter")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _numbers_are_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    def display(self) -> str:
+        return f"{self.value} {self.unit}" if self.unit else self.value
+
+
+class Exit(_Model):
+    """One labelled exit of a decision (Ya / Tidak, Lengkap / Tidak lengkap)."""
+
+    label: str = Field(min_length=1, description="Label cabang")
+    to: str = Field(min_length=1, description="Id langkah tujuan")
+
+
+class Step(_Model):
+    """One activity of the flow. The actor is the role; the action text has no subject."""
+
+    id: Ident = Field(description="Id langkah, unik dalam prosedur")
+    kind: StepKind = Field(StepKind.PROCESS, description="Simbol: start, end, process, decision, io, connector")
+    actor: str | None = Field(None, description="Id peran pelaksana")
+    do: str = Field("", description="Kegiatan: kata kerja aktif tanpa subjek")
+    why: str | None = Field(None, description="Mengapa")
+    when: str | None = Field(None, description="Kapan")
+    where: str | None = Field(None, description="Di mana")
+    how: str | None = Field(None, description="Bagaimana")
+    requirements: TextList = Field(description="Kelengkapan / persyaratan (Mutu Baku)")
+    time: str | None = Field(None, description="Waktu (Mutu Baku), mis. 1 hari kerja")
+    output: str | None = Field(None, description="Output (Mutu Baku)")
+    records: TextList = Field(description="Id rekaman/formulir yang dihasilkan")
+    resources: TextList = Field(description="Sumber daya")
+    controls: TextList = Field(description="Pengendalian")
+    notes: str | None = Field(None, description="Keterangan")
+    next: str | None = Field(None, description="Id langkah berikutnya (bawaan: langkah di bawahnya)")
+    exits: list[Exit] = Field(default_factory=list, description="Cabang keputusan")
+
+    _v = field_validator("requirements", "records", "resources", "controls", mode="before")(_as_list)
+
+    @field_validator("time", "output", "notes", mode="before")
+    @classmethod
+    def _join_lists(cls, value: Any) -> Any:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return "; ".join(value)
+        return value
+
+
+class Resources(_Model):
+    """Sumber daya: kualifikasi pelaksana, pelatihan, peralatan/perlengkapan, bahan."""
+
+    people: TextList = Field(description="Kualifikasi pelaksana")
+    training: TextList = Field(description="Pelatihan")
+    equipment: TextList = Field(description="Peralatan/perlengkapan")
+    materials: TextList = Field(description="Bahan")
+
+    _v = field_validator("people", "training", "equipment", "materials", mode="before")(_as_list)
+
+    def is_empty(self) -> bool:
+        return not (self.people or self.training or self.equipment or self.materials)
+
+
+class Measurement(_Model):
+    """Pengukuran / indikator kinerja (ISO/TR 10013 4.5.2.5 h)."""
+
+    name: str = Field(min_length=1, description="Nama indikator")
+    method: str | None = Field(None, description="Cara mengukur")
+    target: str | None = Field(None, description="Target")
+    frequency: str | None = Field(None, description="Frekuensi")
+    owner: str | None = Field(None, description="Id peran penanggung jawab")
+
+
+class Record(_Model):
+    """Rekaman: what the activity leaves behind, and how it is kept (ISO/TR 10013 4.5.2.6)."""
+
+    id: str = Field(min_length=1, description="Nomor formulir/rekaman, mis. F.SMLTI 19-01")
+    name: str = Field(min_length=1, description="Nama rekaman")
+    form: bool = Field(False, description="Apakah berupa formulir bernomor")
+    owner: str | None = Field(None, description="Id peran pemilik")
+    storage: str | None = Field(None, description="Tempat dan cara penyimpanan")
+    retention: str | None = Field(None, description="Masa retensi")
+    disposition: str | None = Field(None, description="Tindakan setelah retensi")
+
+
+class Attachment(_Model):
+    """Lampiran: a supporting table, form or file inside the library folder."""
+
+    title: str = Field(min_length=1, description="Judul lampiran")
+    file: str | None = Field(None, description="Berkas relatif terhadap folder pustaka")
+    description: str | None = None
+
+
+_NUMBER_BAD_CHARS = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+class Procedure(_Model):
+    """A documented procedure: document control, the ISO/TR 10013 sections and the flow of steps."""
+
+    number: str = Field(min_length=1, max_length=64, description="No. Dok., mis. P.SMLTI 19")
+    title: str = Field(min_length=1, max_length=200, description="Judul prosedur")
+    title_en: str | None = Field(None, description="Judul dalam bahasa Inggris")
+    revision: int = Field(0, ge=0, description="Nomor revisi")
+    issued: dt.date | None = Field(None, description="Tanggal terbit")
+    effective: dt.date | None = Field(None, description="Tanggal efektif")
+    review_due: dt.date | None = Field(None, description="Rencana tanggal tinjauan")
+    status: Status = Field(Status.DRAFT, description="Status dokumen")
+    owner: str | None = Field(None, description="Id unit kerja pemilik")
+    classification: Classification = Field(Classification.BIASA, description="Klasifikasi")
+    language: str = Field("id", pattern=r"^(id|en)$", description="Bahasa dokumen")
+    approval: Approval = Field(default_factory=Approval, description="Disusun / Diperiksa / Disahkan")
+    history: list[Change] = Field(default_factory=list, description="Riwayat perubahan")
+
+    purpose: str = Field("", description="Tujuan")
+    scope: Scope = Field(default_factory=Scope, description="Ruang lingkup")
+    definitions: list[Definition] = Field(default_factory=list, description="Definisi")
+    references: list[Reference] = Field(default_factory=list, description="Acuan")
+    legal_basis: TextList = Field(description="Dasar hukum (PermenPAN-RB)")
+    clauses: TextList = Field(description="Klausul ISO/IEC 20000-1:2018 yang dilayani")
+    related: TextList = Field(description="Keterkaitan: nomor prosedur terkait")
+    roles: list[ProcedureRole] = Field(default_factory=list, description="Tanggung jawab dan wewenang")
+    parameters: dict[Ident, Parameter] = Field(default_factory=dict, description="Parameter bernama")
+    resources: Resources = Field(default_factory=Resources, description="Sumber daya")
+    warnings: TextList = Field(description="Peringatan")
+    inputs: TextList = Field(description="Masukan proses")
+    outputs: TextList = Field(description="Keluaran proses")
+    controls: TextList = Field(description="Pengendalian proses")
+    provisions: TextList = Field(description="Ketentuan umum / aturan yang berlaku")
+    steps: list[Step] = Field(default_factory=list, description="Uraian kegiatan")
+    measurements: list[Measurement] = Field(default_factory=list, description="Pengukuran")
+    records: list[Record] = Field(default_factory=list, description="Rekaman")
+    attachments: list[Attachment] = Field(default_factory=list, description="Lampiran")
+
+    _v = field_validator(
+        "legal_basis", "clauses", "related", "warnings", "inputs", "outputs", "controls", "provisions",
+        mode="before",
+    )(_as_list)
+
+    _source: Path | None = PrivateAttr(None)
+    _positions: dict[tuple[str | int, ...], tuple[int, int]] = PrivateAttr(default_factory=dict)
+
+    @field_validator("number")
+    @classmethod
+    def _no_invisible_chars(cls, value: str) -> str:
+        if _NUMBER_BAD_CHARS.search(value):
+            raise ValueError("invisible_chars")
+        return value
+
+    @field_validator("clauses", mode="after")
+    @classmethod
+    def _clauses_as_text(cls, value: list[str]) -> list[str]:
+        return [str(v) for v in value]
+
+    # -- source positions ---------------------------------------------------------------------
+    @property
+    def source(self) -> Path | None:
+        """The file this procedure was loaded from, if any."""
+        return self._source
+
+    def position(self, *path: str | int) -> tuple[int, int]:
+        """(line, column) of the closest enclosing node of `path` in the source, or (0, 0)."""
+        key: tuple[str | int, ...] = tuple(path)
+        while key:
+            if key in self._positions:
+                return self._positions[key]
+            key = key[:-1]
+        return self._positions.get((), (0, 0))
+
+    # -- lookups --------------------------------------------------------------------------------
+    def step(self, step_id: str) -> Step | None:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        return None
+
+    def record(self, record_id: str) -> Record | None:
+        for record in self.records:
+            if record.id == record_id:
+                return record
+        return None
+
+    def actors(self) -> list[str]:
+        """Role ids in the order they first act: the lane order of the flowchart."""
+        seen: dict[str, None] = {}
+        for step in self.steps:
+            if step.actor and step.actor not in seen:
+                seen[step.actor] = None
+        return list(seen)
+
+
+class Unit(_Model):
+    """Unit kerja."""
+
+    name: str = Field(min_length=1, description="Nama unit kerja")
+    name_en: str | None = None
+    parent: str | None = Field(None, description="Id unit induk")
+
+
+class Numbering(_Model):
+    """Numbering patterns. `{nn}` stands for two digits, `{n}` for any number of digits."""
+
+    procedure: str = Field("P.SMLTI {nn}", description="Pola nomor prosedur")
+    form: str = Field("F.SMLTI {nn}-{nn}", description="Pola nomor formulir")
+
+    @staticmethod
+    def to_regex(pattern: str) -> re.Pattern[str]:
+        parts = re.split(r"(\{nn\}|\{n\})", pattern)
+        regex = "".join(
+            r"\d{2}" if part == "{nn}" else r"\d+" if part == "{n}" else re.escape(part) for part in parts
+        )
+        return re.compile(f"^{regex}$")
+
+
+class LibraryInfo(_Model):
+    """The library file (`pustaka.yaml`): organisation, numbering, shared roles and units."""
+
+    organisation: str = Field(min_length=1, description="Nama organisasi / instansi")
+    organisation_en: str | None = None
+    unit: str | None = Field(None, description="Nama unit penyelenggara, mis. Pusat Data dan Informasi")
+    logo: str | None = Field(None, description="Berkas logo relatif terhadap folder pustaka (SVG/PNG)")
+    language: str = Field("id", pattern=r"^(id|en)$", description="Bahasa bawaan")
+    numbering: Numbering = Field(default_factory=Numbering)
+    review_interval_months: int = Field(12, ge=1, le=60, description="Interval tinjauan (bulan)")
+    units: dict[Ident, Unit] = Field(default_factory=dict, description="Unit kerja")
+    roles: dict[Ident, Role] = Field(default_factory=dict, description="Peran")
+    procedures_dir: str = Field("prosedur", description="Folder berkas prosedur")
+
+
+class Library(BaseModel):
+    """A loaded library: its info, its folder and its procedures (sorted by number)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    root: Path
+    info: LibraryInfo
+    procedures: list[Procedure] = Field(default_factory=list)
+    info_positions: dict[tuple[str | int, ...], tuple[int, int]] = Field(default_factory=dict)
+
+    @property
+    def info_file(self) -> Path:
+        return self.root / LIBRARY_FILE
+
+    def procedure(self, number: str) -> Procedure | None:
+        for proc in self.procedures:
+            if proc.number == number:
+                return proc
+        return None
+
+    def role_name(self, role_id: str, proc: Procedure | None = None, lang: str = "id") -> str:
+        """Display name of a role: the procedure's local name, the library's, or the id itself."""
+        if proc is not None:
+            for role in proc.roles:
+                if role.id == role_id and role.name:
+                    return role.name
+        role = self.info.roles.get(role_id)
+        if role is None:
+            return role_id
+        return (role.name_en or role.name) if lang == "en" else role.name
+
+
+LIBRARY_FILE = "pustaka.yaml"
