@@ -1,0 +1,40 @@
+"""Shared fixtures: the sample library and its worked example, loaded once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prosedur.load import load_library
+from prosedur.model import Library, Procedure
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "smlti"
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def sample_library() -> Library:
+    library, problems = load_library(SAMPLE)
+    assert not problems, [p.format() for p in problems]
+    return library
+
+
+@pytest.fixture(scope="session")
+def email(sample_library: Library) -> Procedure:
+    proc = sample_library.procedure("P.SMLTI 19")
+    assert proc is not None
+    return proc
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """A folder for files a person should look at (rendered pages, screenshots)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
