@@ -1,0 +1,1 @@
+"""Renderers: one module per output (svg, html, pdf, docx, sop table); templates/ inside."""
