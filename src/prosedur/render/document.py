@@ -1,0 +1,329 @@
+"""The document view: a procedure resolved for printing, shared by every output format.
+
+Renderers (HTML, PDF, SOP table, DOCX, narrative) read this instead of the raw model so they agree on
+everything a reader compares between them: step numbers, role names, parameter values, date format,
+the watermark. Values here are plain text; each renderer escapes for its own format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..flow.graph import Edge, successors
+from ..model import Library, Procedure, Status, StepKind
+from ..text import substitute
+from .labels import label
+
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def short_date(value: dt.date | None) -> str:
+    """23-11-2018, as the seed's document-control header prints it."""
+    return value.strftime("%d-%m-%Y") if value else "-"
+
+
+def long_date(value: dt.date | None, lang: str = "id") -> str:
+    """23 November 2018 — for signatures and the SOP identity sheet."""
+    if value is None:
+        return "-"
+    months = MONTHS_EN if lang == "en" else MONTHS_ID
+    return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+@dataclass
+class ExitView:
+    label: str
+    target_id: str
+    target_number: int | None
+    backwards: bool
+
+
+@dataclass
+class StepView:
+    number: int
+    id: str
+    kind: StepKind
+    actor_id: str | None
+    actor: str
+    text: str
+    why: str
+    when: str
+    where: str
+    how: str
+    requirements: list[str]
+    time: str
+    output: str
+    records: list[tuple[str, str]]
+    resources: list[str]
+    controls: list[str]
+    notes: str
+    exits: list[ExitView]
+    next_number: int | None
+    next_id: str | None
+
+    @property
+    def is_decision(self) -> bool:
+        return self.kind == StepKind.DECISION
+
+
+@dataclass
+class RoleView:
+    id: str
+    name: str
+    unit: str
+    responsibilities: list[str]
+    authorities: list[str]
+
+
+@dataclass
+class PersonView:
+    role: str
+    name: str
+    position: str
+    nip: str
+    date: str
+
+
+@dataclass
+class DocumentView:
+    """Everything a printed procedure shows, resolved and in one language."""
+
+    lang: str
+    organisation: str
+    unit: str
+    logo: str | None
+    number: str
+    title: str
+    revision: int
+    issued: str
+    effective: str
+    review_due: str
+    issued_long: str
+    effective_long: str
+    status: Status
+    status_label: str
+    classification: str
+    owner: str
+    watermark: str | None
+    controlled: bool
+    purpose: str
+    scope_includes: list[str]
+    scope_excludes: list[str]
+    definitions: list[tuple[str, str]]
+    references: list[tuple[str, str, str, str]]
+    legal_basis: list[str]
+    clauses: list[str]
+    related: list[tuple[str, str]]
+    roles: list[RoleView]
+    actors: list[tuple[str, str]]
+    steps: list[StepView]
+    provisions: list[str]
+    inputs: list[str]
+    outputs: list[str]
+    controls: list[str]
+    qualifications: list[str]
+    training: list[str]
+    equipment: list[str]
+    materials: list[str]
+    warnings: list[str]
+    measurements: list[tuple[str, str, str, str, str]]
+    records: list[tuple[str, str, str, str, str, str]]
+    attachments: list[tuple[str, str]]
+    prepared: PersonView | None
+    reviewed: list[PersonView]
+    approved: PersonView | None
+    history: list[tuple[int, str, str, str, str]]
+    content_hash: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def document_view(
+    proc: Procedure,
+    library: Library | None = None,
+    *,
+    lang: str = "id",
+    controlled: bool = True,
+    content_hash: str | None = None,
+) -> DocumentView:
+    """Resolve `proc` for printing in `lang`. `controlled=False` marks every page as an uncontrolled copy."""
+
+    def sub(text: str | None) -> str:
+        return substitute(text, proc)
+
+    def role_name(role_id: str | None) -> str:
+        if not role_id:
+            return ""
+        return library.role_name(role_id, proc, lang) if library else _local_role_name(proc, role_id)
+
+    def unit_name(unit_id: str | None) -> str:
+        if not unit_id:
+            return ""
+        if library and unit_id in library.info.units:
+            unit = library.info.units[unit_id]
+            return (unit.name_en or unit.name) if lang == "en" else unit.name
+        return unit_id
+
+    numbers = {step.id: i + 1 for i, step in enumerate(proc.steps)}
+    succ = successors(proc)
+    steps: list[StepView] = []
+    for i, step in enumerate(proc.steps):
+        out: list[Edge] = succ.get(step.id, [])
+        exits = [
+            ExitView(
+                label=sub(edge.label),
+                target_id=edge.target,
+                target_number=numbers.get(edge.target),
+                backwards=numbers.get(edge.target, 0) <= i + 1,
+            )
+            for edge in out
+            if edge.label is not None
+        ]
+        plain = [edge for edge in out if edge.label is None]
+        next_id = plain[0].target if plain else None
+        steps.append(
+            StepView(
+                number=i + 1,
+                id=step.id,
+                kind=step.kind,
+                actor_id=step.actor,
+                actor=role_name(step.actor),
+                text=sub(step.do),
+                why=sub(step.why),
+                when=sub(step.when),
+                where=sub(step.where),
+                how=sub(step.how),
+                requirements=[sub(r) for r in step.requirements],
+                time=sub(step.time),
+                output=sub(step.output),
+                records=[(rid, _record_name(proc, rid)) for rid in step.records],
+                resources=[sub(r) for r in step.resources],
+                controls=[sub(c) for c in step.controls],
+                notes=sub(step.notes),
+                exits=exits,
+                next_number=numbers.get(next_id) if next_id else None,
+                next_id=next_id,
+            )
+        )
+
+    roles = []
+    for role in proc.roles:
+        unit_id = role.unit or (library.info.roles[role.id].unit if library and role.id in library.info.roles else None)
+        roles.append(
+            RoleView(
+                id=role.id,
+                name=role_name(role.id) or role.name or role.id,
+                unit=unit_name(unit_id),
+                responsibilities=[sub(r) for r in role.responsibilities],
+                authorities=[sub(a) for a in role.authorities],
+            )
+        )
+
+    lanes = [r.id for r in proc.roles if r.id in set(proc.actors())] or proc.actors()
+    lanes += [a for a in proc.actors() if a not in lanes]
+
+    def person(role_key: str, p: object) -> PersonView | None:
+        if p is None:
+            return None
+        return PersonView(
+            role=label(role_key, lang),
+            name=getattr(p, "name", ""),
+            position=getattr(p, "position", ""),
+            nip=getattr(p, "nip", None) or "",
+            date=long_date(getattr(p, "date", None), lang),
+        )
+
+    watermark = None
+    if proc.status in (Status.DRAFT, Status.IN_REVIEW):
+        watermark = label("draft_mark", lang)
+    elif proc.status == Status.OBSOLETE:
+        watermark = label("obsolete_mark", lang)
+
+    info = library.info if library else None
+    logo = str(library.root / info.logo) if library and info and info.logo else None
+    return DocumentView(
+        lang=lang,
+        organisation=((info.organisation_en or info.organisation) if lang == "en" else info.organisation) if info else "",
+        unit=info.unit or "" if info else "",
+        logo=logo,
+        number=proc.number,
+        title=(proc.title_en or proc.title) if lang == "en" else proc.title,
+        revision=proc.revision,
+        issued=short_date(proc.issued),
+        effective=short_date(proc.effective),
+        review_due=short_date(proc.review_due),
+        issued_long=long_date(proc.issued, lang),
+        effective_long=long_date(proc.effective, lang),
+        status=proc.status,
+        status_label=label(f"status_{proc.status.value}", lang),
+        classification=label(f"class_{proc.classification.value}", lang),
+        owner=unit_name(proc.owner),
+        watermark=watermark,
+        controlled=controlled,
+        purpose=sub(proc.purpose),
+        scope_includes=[sub(s) for s in proc.scope.includes],
+        scope_excludes=[sub(s) for s in proc.scope.excludes],
+        definitions=[(d.term, sub(d.meaning)) for d in proc.definitions],
+        references=[
+            (label(f"ref_{r.kind.value}", lang), r.id or "", r.title, r.clause or "") for r in proc.references
+        ],
+        legal_basis=list(proc.legal_basis),
+        clauses=list(proc.clauses),
+        related=[(num, _procedure_title(library, num, lang)) for num in proc.related],
+        roles=roles,
+        actors=[(a, role_name(a)) for a in lanes],
+        steps=steps,
+        provisions=[sub(p) for p in proc.provisions],
+        inputs=[sub(x) for x in proc.inputs],
+        outputs=[sub(x) for x in proc.outputs],
+        controls=[sub(x) for x in proc.controls],
+        qualifications=[sub(x) for x in proc.resources.people],
+        training=[sub(x) for x in proc.resources.training],
+        equipment=[sub(x) for x in proc.resources.equipment],
+        materials=[sub(x) for x in proc.resources.materials],
+        warnings=[sub(x) for x in proc.warnings],
+        measurements=[
+            (sub(m.name), sub(m.method), sub(m.target), sub(m.frequency), role_name(m.owner))
+            for m in proc.measurements
+        ],
+        records=[
+            (r.id, r.name, role_name(r.owner), r.storage or "", r.retention or "", r.disposition or "")
+            for r in proc.records
+        ],
+        attachments=[(a.title, a.description or "") for a in proc.attachments],
+        prepared=person("prepared_by", proc.approval.prepared),
+        reviewed=[v for v in (person("reviewed_by", p) for p in proc.approval.reviewed) if v],
+        approved=person("approved_by", proc.approval.approved),
+        history=[(h.revision, short_date(h.date), h.change, h.reason or "", h.by or "") for h in proc.history],
+        content_hash=content_hash,
+    )
+
+
+def _local_role_name(proc: Procedure, role_id: str) -> str:
+    for role in proc.roles:
+        if role.id == role_id:
+            return role.name or role_id
+    return role_id
+
+
+def _record_name(proc: Procedure, record_id: str) -> str:
+    record = proc.record(record_id)
+    return record.name if record else ""
+
+
+def _procedure_title(library: Library | None, number: str, lang: str) -> str:
+    if library is None:
+        return ""
+    other = library.procedure(number)
+    if other is None:
+        return ""
+    return (other.title_en or other.title) if lang == "en" else other.title
+
+
