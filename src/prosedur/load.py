@@ -99,7 +99,8 @@ class _Builder:
                         raise self.fail(event.start_mark, "yaml_tag", self._path(stack), tag=event.tag)
                 if isinstance(event, yaml.ScalarEvent):
                     value: Any = event.value
-                    if event.style is None and event.value in _NULLS and event.tag in (None, "!", "tag:yaml.org,2002:null"):
+                    # Plain style is None from the Python parser but '' from libyaml: test falsiness.
+                    if not event.style and event.value in _NULLS and event.tag in (None, "!", "tag:yaml.org,2002:null"):
                         value = None
                     root = self._add(stack, value, event, root)
                 elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
