@@ -1,0 +1,206 @@
+"""Finding messages, Indonesian first and English second, rendered late in the reader's language.
+
+Kept apart from `prosedur.i18n` so the linter owns its wording; loader problem keys that are not
+here fall back to the core catalogue (a P000/P001 finding reuses the loader's message).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LINT_MESSAGES: dict[str, tuple[str, str]] = {
+    # completeness
+    "section_missing": ("bagian '{section}' belum diisi", "section '{section}' is missing or empty"),
+    "scope_no_excludes": (
+        "ruang lingkup belum menyatakan apa yang tidak dicakup (scope.excludes)",
+        "the scope does not say what is excluded (scope.excludes)",
+    ),
+    "step_no_actor": ("langkah '{step}' belum menyebut pelaksana (actor)", "step '{step}' names no actor"),
+    "step_no_action": ("langkah '{step}' belum berisi uraian kegiatan (do)", "step '{step}' has no action text (do)"),
+    "io_missing": ("{what} proses belum diisi", "process {what} missing"),
+    "io_inputs": ("masukan", "inputs"),
+    "io_outputs": ("keluaran", "outputs"),
+    "no_measurement": (
+        "belum ada pengukuran/indikator kinerja (measurements)",
+        "no measurement / performance indicator (measurements)",
+    ),
+    "record_keeping": (
+        "rekaman '{record}' belum menyebut {what}",
+        "record '{record}' does not state its {what}",
+    ),
+    "approval_missing": (
+        "status '{status}' memerlukan bukti pengesahan: {what} (nama dan tanggal)",
+        "status '{status}' needs approval evidence: {what} (name and date)",
+    ),
+    "history_missing": (
+        "riwayat perubahan tidak memuat revisi {revision} (revisi saat ini)",
+        "the change history has no entry for revision {revision} (the current revision)",
+    ),
+    "dates_missing": (
+        "status 'effective' memerlukan tanggal {what}",
+        "status 'effective' needs the {what} date",
+    ),
+    # flow
+    "no_start": ("alur tidak memiliki langkah mulai (kind: start)", "the flow has no start step (kind: start)"),
+    "extra_start": (
+        "langkah mulai lebih dari satu: '{step}' (mulai pertama '{first}')",
+        "more than one start step: '{step}' (first start '{first}')",
+    ),
+    "no_end": ("alur tidak memiliki langkah selesai (kind: end)", "the flow has no end step (kind: end)"),
+    "dangling_target": (
+        "langkah '{step}' menuju '{target}' yang tidak ada{hint}",
+        "step '{step}' leads to '{target}', which does not exist{hint}",
+    ),
+    "did_you_mean": ("; maksudnya '{name}'?", "; did you mean '{name}'?"),
+    "decision_exits": (
+        "keputusan '{step}' memerlukan paling sedikit dua cabang (exits), ada {count}",
+        "decision '{step}' needs at least two exits, it has {count}",
+    ),
+    "decision_next": (
+        "keputusan '{step}' memakai 'next'; tulis cabangnya di 'exits'",
+        "decision '{step}' uses 'next'; write its branches under 'exits'",
+    ),
+    "duplicate_step": (
+        "id langkah '{step}' dipakai lebih dari sekali (pertama di baris {first})",
+        "step id '{step}' is used more than once (first on line {first})",
+    ),
+    "unreachable": (
+        "langkah '{step}' tidak dapat dicapai dari langkah mulai",
+        "step '{step}' cannot be reached from the start",
+    ),
+    "no_way_to_end": (
+        "dari langkah {steps} alur tidak pernah sampai ke langkah selesai",
+        "from steps {steps} the flow never reaches an end step",
+    ),
+    "process_exits": (
+        "langkah {kind} '{step}' tidak boleh bercabang; pakai 'next' atau jadikan keputusan",
+        "{kind} step '{step}' must not branch; use 'next' or make it a decision",
+    ),
+    "flow_stops": (
+        "alur berhenti di langkah '{step}' yang bukan langkah selesai",
+        "the flow stops at step '{step}', which is not an end step",
+    ),
+    "exit_labels": (
+        "keputusan '{step}' memiliki label cabang '{label}' lebih dari sekali",
+        "decision '{step}' has the exit label '{label}' more than once",
+    ),
+    "loop_no_decision": (
+        "putaran tanpa keputusan: {steps} berulang tanpa henti",
+        "loop without a decision: {steps} repeat forever",
+    ),
+    "end_has_next": (
+        "langkah selesai '{step}' tidak boleh memiliki langkah berikutnya",
+        "end step '{step}' must not have a next step",
+    ),
+    # names and references
+    "actor_not_role": (
+        "pelaksana '{actor}' pada langkah '{step}' bukan peran prosedur ini (roles){hint}",
+        "actor '{actor}' of step '{step}' is not a role of this procedure (roles){hint}",
+    ),
+    "role_unknown": (
+        "peran '{role}' tidak ada di pustaka dan tidak diberi nama (name)",
+        "role '{role}' is not in the library and has no local name (name)",
+    ),
+    "role_idle": (
+        "peran '{role}' dinyatakan tetapi tidak melaksanakan langkah apa pun",
+        "role '{role}' is declared but acts in no step",
+    ),
+    "owner_unknown": (
+        "penanggung jawab '{owner}' pada {what} bukan peran yang dikenal",
+        "owner '{owner}' of {what} is not a known role",
+    ),
+    "step_record_unknown": (
+        "langkah '{step}' mencatat rekaman '{record}' yang tidak ada di bagian rekaman (records)",
+        "step '{step}' cites record '{record}', which is not listed under records",
+    ),
+    "related_unknown": (
+        "prosedur terkait '{number}' tidak ada di pustaka",
+        "related procedure '{number}' is not in the library",
+    ),
+    "reference_unknown": (
+        "acuan {kind} '{id}' tidak ada di pustaka",
+        "{kind} reference '{id}' is not in the library",
+    ),
+    "reference_no_id": (
+        "acuan {kind} '{title}' tidak menyebut nomor dokumen (id)",
+        "{kind} reference '{title}' gives no document number (id)",
+    ),
+    "param_unknown": (
+        "parameter '{{{{{name}}}}}' tidak didefinisikan (parameters)",
+        "parameter '{{{{{name}}}}}' is not defined (parameters)",
+    ),
+    "param_unused": (
+        "parameter '{name}' tidak pernah dirujuk sebagai {{{{{name}}}}}",
+        "parameter '{name}' is never cited as {{{{{name}}}}}",
+    ),
+    "duplicate_number": (
+        "nomor dokumen '{number}' juga dipakai oleh {other}",
+        "document number '{number}' is also used by {other}",
+    ),
+    "form_conflict": (
+        "formulir '{form}' bernama '{name}' di sini tetapi '{other_name}' di {other}",
+        "form '{form}' is named '{name}' here but '{other_name}' in {other}",
+    ),
+    "duplicate_record": (
+        "nomor rekaman '{record}' ditulis lebih dari sekali",
+        "record id '{record}' is listed more than once",
+    ),
+    "number_pattern": (
+        "nomor {what} '{number}' tidak mengikuti pola pustaka '{pattern}'",
+        "{what} number '{number}' does not follow the library pattern '{pattern}'",
+    ),
+    "what_procedure": ("prosedur", "procedure"),
+    "what_form": ("formulir", "form"),
+    "unit_unknown": (
+        "unit kerja '{unit}' tidak ada di pustaka (units)",
+        "work unit '{unit}' is not in the library (units)",
+    ),
+    # style
+    "action_subject": (
+        "uraian kegiatan langkah '{step}' diawali subjek '{word}'; mulai dengan kata kerja aktif",
+        "the action of step '{step}' starts with the subject '{word}'; start with an active verb",
+    ),
+    "action_passive": (
+        "uraian kegiatan langkah '{step}' diawali kata kerja pasif '{word}'; pakai kata kerja aktif (me-)",
+        "the action of step '{step}' starts with the passive verb '{word}'; use an active verb (me-)",
+    ),
+    "action_no_verb": (
+        "uraian kegiatan langkah '{step}' tidak diawali kata kerja yang dikenali ('{word}')",
+        "the action of step '{step}' does not start with a recognised verb ('{word}')",
+    ),
+    "mutu_baku_missing": (
+        "langkah '{step}' belum menyebut {what} (mutu baku)",
+        "step '{step}' does not state its {what} (quality standard)",
+    ),
+    "what_time": ("waktu", "time"),
+    "what_output": ("output", "output"),
+}
+
+# Parameter values that are themselves message ids (e.g. what="io_inputs") are translated too.
+_TRANSLATED_PARAMS = ("what", "kind")
+
+
+def render(msg_id: str, params: dict[str, Any], lang: str = "id") -> str:
+    """The message in `lang`; unknown ids go to the core catalogue (loader problems)."""
+    pair = LINT_MESSAGES.get(msg_id)
+    if pair is None:
+        from ..errors import Problem
+
+        return Problem("", 0, 0, "", msg_id, params).message(lang)
+    values = dict(params)
+    for key in _TRANSLATED_PARAMS:
+        value = values.get(key)
+        if isinstance(value, str) and value in LINT_MESSAGES:
+            values[key] = _pick(LINT_MESSAGES[value], lang)
+    if "suggestion" in values:
+        name = values.pop("suggestion")
+        values["hint"] = _pick(LINT_MESSAGES["did_you_mean"], lang).format(name=name) if name else ""
+    values.setdefault("hint", "")
+    try:
+        return _pick(pair, lang).format(**values)
+    except (KeyError, IndexError):
+        return _pick(pair, lang)
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]

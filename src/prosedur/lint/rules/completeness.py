@@ -1,0 +1,155 @@
+"""P2xx: the procedure says everything ISO/TR 10013:2001 (4.5) asks of a documented procedure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...model import Status, StepKind
+from ..core import Finding, ProcContext, Severity, rule
+
+_SIGNED = (Status.APPROVED, Status.EFFECTIVE)
+
+
+@rule(
+    "P201", "required-sections", Severity.ERROR,
+    explain_id="Bagian wajib ISO/TR 10013 terisi: judul, unit pemilik, tujuan, ruang lingkup (yang dicakup), "
+    "tanggung jawab dan wewenang (roles), uraian kegiatan (steps), rekaman (records) dan acuan (references).",
+    explain_en="The ISO/TR 10013 sections are filled in: title, owning unit, purpose, scope (what is "
+    "included), responsibilities and authorities (roles), activities (steps), records and references.",
+)
+def check_required_sections(ctx: ProcContext) -> Iterator[Finding]:
+    proc = ctx.proc
+    present = {
+        "title": bool(proc.title.strip()),
+        "owner": bool(proc.owner),
+        "purpose": bool(proc.purpose.strip()),
+        "scope.includes": bool(proc.scope.includes),
+        "roles": bool(proc.roles),
+        "steps": bool(proc.steps),
+        "records": bool(proc.records),
+        "references": bool(proc.references),
+    }
+    for section, ok in present.items():
+        if not ok:
+            yield ctx.finding("P201", tuple(section.split(".")), "section_missing", section=section)
+
+
+@rule(
+    "P202", "scope-exclusions", Severity.WARNING,
+    explain_id="Ruang lingkup juga menyatakan apa yang tidak dicakup (scope.excludes), agar batas prosedur "
+    "dengan prosedur lain jelas.",
+    explain_en="The scope also says what is excluded (scope.excludes), so the boundary with other "
+    "procedures is clear.",
+)
+def check_scope_exclusions(ctx: ProcContext) -> Iterator[Finding]:
+    if not ctx.proc.scope.excludes:
+        yield ctx.finding("P202", ("scope",), "scope_no_excludes")
+
+
+@rule(
+    "P203", "step-has-actor", Severity.ERROR,
+    explain_id="Setiap langkah, kecuali penghubung (connector), menyebut pelaksananya (actor): siapa "
+    "mengerjakan apa adalah inti SOP dan menentukan lajur diagram alir.",
+    explain_en="Every step except connectors names its actor: who does what is the heart of an SOP and "
+    "decides the flowchart lane.",
+)
+def check_step_has_actor(ctx: ProcContext) -> Iterator[Finding]:
+    for i, step in enumerate(ctx.proc.steps):
+        if step.kind != StepKind.CONNECTOR and not step.actor:
+            yield ctx.finding("P203", ("steps", i), "step_no_actor", step=step.id)
+
+
+@rule(
+    "P204", "step-has-action", Severity.ERROR,
+    explain_id="Setiap langkah, kecuali penghubung, berisi uraian kegiatan (do).",
+    explain_en="Every step except connectors has its action text (do).",
+)
+def check_step_has_action(ctx: ProcContext) -> Iterator[Finding]:
+    for i, step in enumerate(ctx.proc.steps):
+        if step.kind != StepKind.CONNECTOR and not step.do.strip():
+            yield ctx.finding("P204", ("steps", i), "step_no_action", step=step.id)
+
+
+@rule(
+    "P205", "process-inputs-outputs", Severity.WARNING,
+    explain_id="Masukan (inputs) dan keluaran (outputs) proses dinyatakan (ISO/TR 10013 4.5.2.5), agar "
+    "keterkaitan dengan proses lain terlihat.",
+    explain_en="The process inputs and outputs are stated (ISO/TR 10013 4.5.2.5), so links to other "
+    "processes are visible.",
+)
+def check_process_inputs_outputs(ctx: ProcContext) -> Iterator[Finding]:
+    if not ctx.proc.inputs:
+        yield ctx.finding("P205", ("inputs",), "io_missing", what="io_inputs")
+    if not ctx.proc.outputs:
+        yield ctx.finding("P205", ("outputs",), "io_missing", what="io_outputs")
+
+
+@rule(
+    "P206", "has-measurement", Severity.WARNING,
+    explain_id="Paling sedikit satu pengukuran/indikator kinerja (measurements) dengan target, agar efektivitas "
+    "prosedur dapat dipantau (ISO/TR 10013 4.5.2.5 h; SNI ISO/IEC 20000-1 9.1).",
+    explain_en="At least one measurement / performance indicator with a target, so the procedure's "
+    "effectiveness can be monitored (ISO/TR 10013 4.5.2.5 h; ISO/IEC 20000-1 9.1).",
+)
+def check_has_measurement(ctx: ProcContext) -> Iterator[Finding]:
+    if not ctx.proc.measurements:
+        yield ctx.finding("P206", ("measurements",), "no_measurement")
+
+
+@rule(
+    "P207", "record-keeping", Severity.ERROR,
+    explain_id="Setiap rekaman menyebut tempat/cara penyimpanan (storage) dan masa retensi (retention), "
+    "sebagaimana disyaratkan pengendalian informasi terdokumentasi (SNI ISO/IEC 20000-1 7.5.4).",
+    explain_en="Every record states where and how it is kept (storage) and for how long (retention), as "
+    "control of documented information requires (ISO/IEC 20000-1 7.5.4).",
+)
+def check_record_keeping(ctx: ProcContext) -> Iterator[Finding]:
+    for i, record in enumerate(ctx.proc.records):
+        for key in ("storage", "retention"):
+            if not getattr(record, key):
+                yield ctx.finding("P207", ("records", i), "record_keeping", record=record.id, what=key)
+
+
+@rule(
+    "P208", "approval-evidence", Severity.ERROR,
+    explain_id="Prosedur berstatus disetujui atau berlaku memiliki bukti pengesahan: penyusun (prepared) dan "
+    "pengesah (approved), masing-masing dengan nama dan tanggal (ISO/TR 10013 4.5.3).",
+    explain_en="An approved or effective procedure carries approval evidence: who prepared and who approved "
+    "it, each with name and date (ISO/TR 10013 4.5.3).",
+)
+def check_approval_evidence(ctx: ProcContext) -> Iterator[Finding]:
+    proc = ctx.proc
+    if proc.status not in _SIGNED:
+        return
+    for key in ("prepared", "approved"):
+        person = getattr(proc.approval, key)
+        if person is None or person.date is None:
+            yield ctx.finding("P208", ("approval", key), "approval_missing", status=str(proc.status), what=key)
+
+
+@rule(
+    "P209", "history-current-revision", Severity.ERROR,
+    explain_id="Prosedur berstatus disetujui atau berlaku memuat baris riwayat perubahan untuk revisinya "
+    "saat ini (ISO/TR 10013 4.5.4).",
+    explain_en="An approved or effective procedure has a change-history row for its current revision "
+    "(ISO/TR 10013 4.5.4).",
+)
+def check_history_current_revision(ctx: ProcContext) -> Iterator[Finding]:
+    proc = ctx.proc
+    if proc.status in _SIGNED and not any(c.revision == proc.revision for c in proc.history):
+        yield ctx.finding("P209", ("history",) if proc.history else ("revision",), "history_missing",
+                          revision=proc.revision)
+
+
+@rule(
+    "P210", "effective-dates", Severity.ERROR,
+    explain_id="Prosedur berstatus berlaku menyebut tanggal terbit (issued) dan tanggal efektif (effective).",
+    explain_en="An effective procedure states its issue date (issued) and its effective date (effective).",
+)
+def check_effective_dates(ctx: ProcContext) -> Iterator[Finding]:
+    proc = ctx.proc
+    if proc.status != Status.EFFECTIVE:
+        return
+    for key in ("issued", "effective"):
+        if getattr(proc, key) is None:
+            yield ctx.finding("P210", ("status",), "dates_missing", what=key)
