@@ -1,0 +1,276 @@
+"""The swimlane flowchart as SVG: one document per page, or the whole flow at once for the web page.
+
+Drawing only: every coordinate comes from `prosedur.flow.layout`. Output is deterministic (same
+source, same bytes), styled by classes from `flowchart.css` (inlined so that a lone file, an HTML
+page and a PDF look alike), accessible (a title and description for the chart and for every
+shape) and every piece of user text is XML-escaped, control characters dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+from ..flow.layout import FONT_SIZE, LINE_HEIGHT, Layout, Node, Page, layout
+from ..model import Library, Procedure, StepKind
+from ..text import substitute
+
+__all__ = ["render_flowchart", "render_flowchart_single", "role_titles"]
+
+A4_TEXT_WIDTH_MM = 180.0
+PT_TO_MM = 25.4 / 72
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "chart": ("Diagram alir", "Flowchart"),
+    "page": ("halaman {n} dari {m}", "page {n} of {m}"),
+    "desc": (
+        "Diagram alir lajur: {steps} langkah, pelaksana dari kiri ke kanan: {lanes}.",
+        "Swimlane flowchart: {steps} steps, actors from left to right: {lanes}.",
+    ),
+    "desc_plain": ("Diagram alir: {steps} langkah.", "Flowchart: {steps} steps."),
+    "step": ("Langkah {n}", "Step {n}"),
+    "actor": ("Pelaksana: {name}.", "Actor: {name}."),
+    "next": ("Berikutnya: {targets}.", "Next: {targets}."),
+    "none": ("Tidak ada langkah berikutnya.", "No next step."),
+    "to_page": ("ke halaman {n}", "to page {n}"),
+    "from_page": ("dari halaman {n}", "from page {n}"),
+    "connector_out": (
+        "Penghubung antarhalaman {label}: bersambung ke halaman {n}.",
+        "Off-page connector {label}: continues on page {n}.",
+    ),
+    "connector_in": (
+        "Penghubung antarhalaman {label}: sambungan dari halaman {n}.",
+        "Off-page connector {label}: continued from page {n}.",
+    ),
+    "page_short": ("hlm. {n}", "p. {n}"),
+    "kind_start": ("mulai", "start"),
+    "kind_end": ("selesai", "end"),
+    "kind_process": ("proses", "process"),
+    "kind_decision": ("keputusan", "decision"),
+    "kind_io": ("masukan/keluaran", "input/output"),
+    "kind_connector": ("penghubung", "connector"),
+}
+
+_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def _t(key: str, lang: str, **params: object) -> str:
+    text = _TEXT[key][1 if lang == "en" else 0]
+    return text.format(**params) if params else text
+
+
+def esc(text: object) -> str:
+    """Escape for XML text and double-quoted attributes; drop characters XML 1.0 forbids."""
+    s = _BAD_XML.sub("", str(text))
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _num(value: float) -> str:
+    """Coordinates with at most two decimals and no trailing zeros: short and deterministic."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return files("prosedur.render").joinpath("flowchart.css").read_text(encoding="utf-8").strip()
+
+
+def role_titles(proc: Procedure, library: Library | None, lang: str = "id") -> dict[str, str]:
+    """Display names of the acting roles: the library's names, else the procedure's, else the id."""
+    out: dict[str, str] = {}
+    local = {r.id: r.name for r in proc.roles if r.name}
+    for role in proc.actors():
+        if library is not None:
+            out[role] = library.role_name(role, proc, lang)
+        else:
+            out[role] = local.get(role, role)
+    return out
+
+
+def render_flowchart(
+    proc: Procedure,
+    library: Library | None = None,
+    *,
+    lang: str = "id",
+    swimlanes: bool = True,
+    rows_per_page: int = 13,
+) -> list[str]:
+    """One complete SVG document per page, sized to the A4 text width (at most 180 mm)."""
+    titles = role_titles(proc, library, lang)
+    result = layout(proc, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=titles)
+    return [_page_svg(proc, result, page, titles, lang) for page in result.pages]
+
+
+def render_flowchart_single(
+    proc: Procedure,
+    library: Library | None = None,
+    *,
+    lang: str = "id",
+    swimlanes: bool = True,
+) -> str:
+    """The whole flow as one SVG without page breaks, for the web page."""
+    titles = role_titles(proc, library, lang)
+    result = layout(proc, rows_per_page=max(1, len(proc.steps)), swimlanes=swimlanes, lane_titles=titles)
+    return _page_svg(proc, result, result.pages[0], titles, lang)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "flow"
+
+
+def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str], lang: str) -> str:
+    total = len(result.pages)
+    prefix = f"fc-{_slug(proc.number)}-{page.number}"
+    title = f"{proc.number} {proc.title if lang != 'en' or not proc.title_en else proc.title_en}"
+    title += f" \u2014 {_t('chart', lang)}"
+    if total > 1:
+        title += f" ({_t('page', lang, n=page.number, m=total)})"
+    if result.swimlanes:
+        desc = _t("desc", lang, steps=len(proc.steps), lanes=", ".join(titles.get(r, r) for r in result.lanes))
+    else:
+        desc = _t("desc_plain", lang, steps=len(proc.steps))
+    width_mm = min(A4_TEXT_WIDTH_MM, page.width * PT_TO_MM)
+    height_mm = width_mm * page.height / page.width
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" version="1.1" '
+        f'width="{_num(width_mm)}mm" height="{_num(height_mm)}mm" '
+        f'viewBox="0 0 {_num(page.width)} {_num(page.height)}" role="img" lang="{esc(lang)}" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc">',
+        f'<title id="{prefix}-title">{esc(title)}</title>',
+        f'<desc id="{prefix}-desc">{esc(desc)}</desc>',
+        f"<style>{_css()}</style>",
+        f'<defs><marker id="{prefix}-arrow" viewBox="0 0 8 6" refX="8" refY="3" markerWidth="8" '
+        f'markerHeight="6" markerUnits="userSpaceOnUse" orient="auto">'
+        f'<path class="arrowhead" d="M0,0 L8,3 L0,6 z"/></marker></defs>',
+    ]
+    if result.swimlanes:
+        out.append(_lanes(page))
+    by_id = {node.id: node for node in page.nodes}
+    out.append('<g class="edges">')
+    for edge in page.edges:
+        d = "M" + " L".join(f"{_num(x)},{_num(y)}" for x, y in edge.points)
+        cls = "edge back" if edge.back else "edge"
+        target = by_id[edge.target]
+        name = _node_name(target, lang)
+        out.append(
+            f'<path class="{cls}" d="{d}" marker-end="url(#{prefix}-arrow)">'
+            f"<title>{esc(_node_name(by_id[edge.source], lang))} \u2192 {esc(name)}"
+            f"{' (' + esc(edge.label) + ')' if edge.label else ''}</title></path>"
+        )
+        if edge.label and edge.label_at:
+            x, y = edge.label_at
+            anchor = ' text-anchor="end"' if edge.label_anchor == "end" else ""
+            out.append(f'<text class="exit" x="{_num(x)}" y="{_num(y)}"{anchor}>{esc(edge.label)}</text>')
+    out.append("</g>")
+    out.append('<g class="nodes">')
+    next_of: dict[str, list[str]] = {}
+    for edge in page.edges:
+        next_of.setdefault(edge.source, []).append(_node_name(by_id[edge.target], lang))
+    for node in page.nodes:
+        out.append(_node(node, prefix, titles, next_of.get(node.id, []), page, proc, lang))
+    out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _node_name(node: Node, lang: str) -> str:
+    if node.kind == "offpage":
+        return node.label
+    return _t("step", lang, n=node.number)
+
+
+def _lanes(page: Page) -> str:
+    parts = ['<g class="lanes">']
+    lh = FONT_SIZE * LINE_HEIGHT
+    for i, lane in enumerate(page.lanes):
+        if i % 2:
+            parts.append(
+                f'<rect class="lane-alt" x="{_num(lane.x)}" y="{_num(page.header)}" '
+                f'width="{_num(lane.width)}" height="{_num(page.height - page.header)}"/>'
+            )
+        parts.append(
+            f'<rect class="lane" x="{_num(lane.x)}" y="0" width="{_num(lane.width)}" height="{_num(page.height)}"/>'
+        )
+        parts.append(
+            f'<rect class="lane-head" x="{_num(lane.x)}" y="0" width="{_num(lane.width)}" height="{_num(page.header)}"/>'
+        )
+        top = (page.header - len(lane.title) * lh) / 2 + FONT_SIZE * 0.95
+        cx = lane.x + lane.width / 2
+        for k, line in enumerate(lane.title):
+            parts.append(f'<text class="lane-title" x="{_num(cx)}" y="{_num(top + k * lh)}">{esc(line)}</text>')
+    parts.append("</g>")
+    return "\n".join(parts)
+
+
+def _outline(node: Node) -> str:
+    x, y, w, h = node.x, node.y, node.w, node.h
+    if node.kind in (StepKind.START, StepKind.END):
+        r = min(h / 2, w / 2)
+        return (
+            f'<rect class="shape" x="{_num(x)}" y="{_num(y)}" width="{_num(w)}" height="{_num(h)}" '
+            f'rx="{_num(r)}" ry="{_num(r)}"/>'
+        )
+    if node.kind == StepKind.DECISION:
+        pts = [(x + w / 2, y), (x + w, y + h / 2), (x + w / 2, y + h), (x, y + h / 2)]
+    elif node.kind == StepKind.IO:
+        skew = 7.0
+        pts = [(x + skew, y), (x + w, y), (x + w - skew, y + h), (x, y + h)]
+    elif node.kind == "offpage":
+        pts = [(x, y), (x + w, y), (x + w, y + h * 0.6), (x + w / 2, y + h), (x, y + h * 0.6)]
+    else:
+        return f'<rect class="shape" x="{_num(x)}" y="{_num(y)}" width="{_num(w)}" height="{_num(h)}"/>'
+    return '<polygon class="shape" points="' + " ".join(f"{_num(a)},{_num(b)}" for a, b in pts) + '"/>'
+
+
+def _node(
+    node: Node,
+    prefix: str,
+    titles: dict[str, str],
+    targets: list[str],
+    page: Page,
+    proc: Procedure,
+    lang: str,
+) -> str:
+    lh = FONT_SIZE * LINE_HEIGHT
+    parts: list[str] = []
+    if node.kind == "offpage":
+        ref = next(o for o in page.offpage if o.node == node.id)
+        key = "connector_out" if ref.direction == "out" else "connector_in"
+        parts.append(f'<g class="node offpage" id="{esc(_node_dom_id(prefix, node))}">')
+        parts.append(f"<title>{esc(_t(key, lang, label=node.label, n=ref.other_page))}</title>")
+        parts.append(_outline(node))
+        parts.append(
+            f'<text class="label" x="{_num(node.cx)}" y="{_num(node.y + node.h * 0.42 + FONT_SIZE * 0.35)}">'
+            f"{esc(node.label)}</text>"
+        )
+        parts.append(
+            f'<text class="page-ref" x="{_num(node.x + node.w + 12)}" y="{_num(node.cy + 2)}">'
+            f"{esc(_t('page_short', lang, n=ref.other_page))}</text>"
+        )
+        parts.append("</g>")
+        return "\n".join(parts)
+    step = proc.step(node.id)
+    actor = titles.get(step.actor, step.actor) if step is not None and step.actor else ""
+    text = substitute(step.do, proc) if step is not None else ""
+    desc = _t("actor", lang, name=actor) if actor else ""
+    desc += (" " if desc else "") + (
+        _t("next", lang, targets=", ".join(targets)) if targets else _t("none", lang)
+    )
+    parts.append(f'<g class="node {esc(node.kind)}" id="{esc(_node_dom_id(prefix, node))}">')
+    kind_name = _t(f"kind_{node.kind}", lang)
+    parts.append(f"<title>{esc(_t('step', lang, n=node.number))} ({esc(kind_name)}): {esc(text)}</title>")
+    parts.append(f"<desc>{esc(desc)}</desc>")
+    parts.append(_outline(node))
+    top = node.cy - len(node.lines) * lh / 2 + FONT_SIZE * 0.8
+    for k, line in enumerate(node.lines):
+        parts.append(f'<text class="label" x="{_num(node.cx)}" y="{_num(top + k * lh)}">{esc(line)}</text>')
+    parts.append(f'<text class="num" x="{_num(node.x + 1)}" y="{_num(node.y - 2)}">{node.number}</text>')
+    parts.append("</g>")
+    return "\n".join(parts)
+
+
+def _node_dom_id(prefix: str, node: Node) -> str:
+    """Unique within an HTML page that shows several charts: chart prefix plus step id."""
+    return f"{prefix}-{re.sub(r'[^A-Za-z0-9_.-]', '-', node.id)}"
