@@ -19,6 +19,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "owner": ("Pemilik", "Owner"),
     "classification": ("Klasifikasi", "Classification"),
     "procedure": ("Prosedur", "Procedure"),
+    "master_list": ("Daftar Induk Dokumen", "Master List of Documents"),
+    "search": ("Cari prosedur", "Search procedures"),
+    "downloads": ("Unduh", "Downloads"),
+    "full_document": ("Dokumen lengkap", "Full document"),
+    "title": ("Judul", "Title"),
+    "language_switch": ("English", "Bahasa Indonesia"),
+    "no_results": ("Tidak ada prosedur yang cocok.", "No matching procedure."),
     # ISO/TR 10013 sections, in order
     "purpose": ("Tujuan", "Purpose"),
     "scope": ("Ruang Lingkup", "Scope"),
