@@ -1,0 +1,1 @@
+"""The static site: `prosedur build` (master list, procedure pages, documents)."""

@@ -1,0 +1,325 @@
+"""`prosedur build`: the library as a static site and a document set, in parallel and incrementally.
+
+Layout of the output folder (Indonesian at the root, English under `en/`):
+
+    index.html                    Daftar Induk Dokumen (master list) with search
+    p/<slug>/index.html           procedure page: control data, flowchart, narrative, downloads
+    p/<slug>/dokumen.html         the ISO/TR 10013 document (print stylesheet)
+    p/<slug>/<slug>.pdf|.docx     the same document as PDF and Word
+    p/<slug>/<slug>-sop.html|pdf  the PermenPAN-RB 35/2012 SOP
+    p/<slug>/diagram-alir.svg     the swimlane flowchart
+    assets/                       stylesheet, search script, logo
+    .prosedur-build.json          manifest: per procedure and language, the hash its outputs were built from
+
+A procedure is rebuilt only when its fingerprint changes: its own source bytes, the library file and logo,
+the titles of the procedures it names (they are printed), and a digest of Prosedur's own code and templates
+(so an upgrade rebuilds everything). Editing one procedure in a library of 500 therefore rebuilds one.
+Work is spread over processes (`-j`); each worker loads the library once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..load import load_library
+from ..model import LIBRARY_FILE, Library, Procedure
+from ..render.document import document_view
+from ..render.labels import labels
+
+ALL_FORMATS = ("html", "pdf", "docx", "sop")
+MANIFEST = ".prosedur-build.json"
+LANGS = ("id", "en")
+
+
+def slug(number: str) -> str:
+    """'P.SMLTI 19' -> 'p-smlti-19': safe as a folder and file name on every system."""
+    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in number)
+    while "--" in out:
+        out = out.replace("--", "-")
+    return out.strip("-") or "prosedur"
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the package's code and templates: outputs depend on them as much as on the source."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".html", ".css", ".j2", ".svg", ".yaml", ".json") and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(library: Library, proc: Procedure, formats: Iterable[str], lang: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(code_digest().encode())
+    digest.update(",".join(sorted(formats)).encode() + lang.encode())
+    if proc.source is not None:
+        digest.update(proc.source.read_bytes())
+    digest.update((library.root / LIBRARY_FILE).read_bytes())
+    if library.info.logo and (library.root / library.info.logo).is_file():
+        digest.update((library.root / library.info.logo).read_bytes())
+    for number in proc.related + [r.id for r in proc.references if r.id]:
+        other = library.procedure(number)
+        if other is not None:
+            digest.update(f"{number}={other.title}|{other.title_en}|{other.revision}".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class BuildReport:
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    out: Path = Path()
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("prosedur.site", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _lang_root(out: Path, lang: str) -> Path:
+    return out if lang == "id" else out / lang
+
+
+# -- worker side ---------------------------------------------------------------------------------
+_WORKER_LIBRARY: Library | None = None
+
+
+def _worker_init(root: str) -> None:
+    global _WORKER_LIBRARY
+    _WORKER_LIBRARY, _ = load_library(root)
+
+
+def _build_one(task: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, str, str | None]:
+    number, out, lang, formats = task
+    library = _WORKER_LIBRARY
+    assert library is not None
+    proc = library.procedure(number)
+    if proc is None:
+        return number, lang, "not found"
+    try:
+        build_procedure(library, proc, Path(out), lang=lang, formats=formats)
+    except Exception as exc:  # reported per procedure; the rest of the build goes on
+        return number, lang, f"{type(exc).__name__}: {exc}"
+    return number, lang, None
+
+
+def build_procedure(library: Library, proc: Procedure, out: Path, *, lang: str, formats: Iterable[str]) -> None:
+    """Render every asked-for format of one procedure in one language into `out`."""
+    from ..render.narrative import narrative_html
+    from ..render.svg import render_flowchart_single
+
+    formats = tuple(formats)
+    name = slug(proc.number)
+    folder = _lang_root(out, lang) / "p" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    view = document_view(proc, library, lang=lang)
+    svg = render_flowchart_single(proc, library, lang=lang)
+    (folder / "diagram-alir.svg").write_text(svg, encoding="utf-8")
+    downloads: list[tuple[str, str]] = []
+    if "html" in formats:
+        from ..render.html import render_html
+
+        (folder / "dokumen.html").write_text(render_html(proc, library, lang=lang), encoding="utf-8")
+        downloads.append(("dokumen.html", "HTML"))
+    if "pdf" in formats:
+        from ..render.pdf import render_pdf
+
+        (folder / f"{name}.pdf").write_bytes(render_pdf(proc, library, lang=lang))
+        downloads.append((f"{name}.pdf", "PDF"))
+    if "docx" in formats:
+        from ..render.docx import render_docx
+
+        (folder / f"{name}.docx").write_bytes(render_docx(proc, library, lang=lang))
+        downloads.append((f"{name}.docx", "DOCX"))
+    if "sop" in formats:
+        from ..render.sop import render_sop_html, render_sop_pdf
+
+        (folder / f"{name}-sop.html").write_text(render_sop_html(proc, library, lang=lang), encoding="utf-8")
+        downloads.append((f"{name}-sop.html", "SOP (HTML)"))
+        if "pdf" in formats:
+            (folder / f"{name}-sop.pdf").write_bytes(render_sop_pdf(proc, library, lang=lang))
+            downloads.append((f"{name}-sop.pdf", "SOP (PDF)"))
+    page = _env().get_template("procedure.html").render(
+        L=labels(lang),
+        lang=lang,
+        v=view,
+        svg=svg,
+        narrative=narrative_html(proc, library, lang),
+        downloads=downloads,
+        root="../../",
+        other_lang_href=_other_lang_href(lang, f"p/{name}/index.html"),
+        organisation=view.organisation,
+        logo=_logo_name(library),
+    )
+    (folder / "index.html").write_text(page, encoding="utf-8")
+
+
+def _other_lang_href(lang: str, rel: str) -> str:
+    depth = rel.count("/")
+    up = "../" * depth
+    return f"{up}en/{rel}" if lang == "id" else f"{up}../{rel}"
+
+
+# -- coordinator ---------------------------------------------------------------------------------
+def build(
+    root: Path | str,
+    out: Path | str,
+    *,
+    jobs: int = 1,
+    formats: Iterable[str] = ALL_FORMATS,
+    langs: Iterable[str] = LANGS,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """Build the site for the library at `root` into `out`; returns what was built, skipped and failed."""
+    root, out = Path(root), Path(out)
+    formats = tuple(f for f in ALL_FORMATS if f in set(formats))
+    langs = tuple(lang for lang in LANGS if lang in set(langs))
+    library, problems = load_library(root)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest_path = out / MANIFEST
+    old: dict[str, str] = {}
+    if manifest_path.is_file() and not force:
+        try:
+            old = json.loads(manifest_path.read_text(encoding="utf-8")).get("outputs", {})
+        except (ValueError, AttributeError):
+            old = {}
+    report = BuildReport(out=out)
+    new: dict[str, str] = {}
+    tasks: list[tuple[str, str, str, tuple[str, ...]]] = []
+    for proc in library.procedures:
+        for lang in langs:
+            key = f"{lang}:{proc.number}"
+            fp = fingerprint(library, proc, formats, lang)
+            new[key] = fp
+            index_file = _lang_root(out, lang) / "p" / slug(proc.number) / "index.html"
+            if old.get(key) == fp and index_file.is_file():
+                report.skipped.append(key)
+            else:
+                tasks.append((proc.number, str(out), lang, formats))
+    total = len(tasks)
+    done = 0
+    if progress:
+        progress(0, total)
+    if tasks and jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(root),)) as pool:
+            for number, lang, error in pool.map(_build_one, tasks, chunksize=max(1, total // (jobs * 8) or 1)):
+                _record(report, new, number, lang, error)
+                done += 1
+                if progress:
+                    progress(done, total)
+    else:
+        global _WORKER_LIBRARY
+        _WORKER_LIBRARY = library
+        for task in tasks:
+            number, lang, error = _build_one(task)
+            _record(report, new, number, lang, error)
+            done += 1
+            if progress:
+                progress(done, total)
+    _remove_stale(out, library, langs)
+    for lang in langs:
+        _write_index(library, out, lang, problems_count=len(problems))
+    _write_assets(library, out)
+    manifest_path.write_text(
+        json.dumps({"outputs": new, "formats": list(formats)}, indent=1, sort_keys=True), encoding="utf-8"
+    )
+    return report
+
+
+def _record(report: BuildReport, new: dict[str, str], number: str, lang: str, error: str | None) -> None:
+    key = f"{lang}:{number}"
+    if error:
+        report.failed[key] = error
+        new.pop(key, None)  # not built: try again next time
+    else:
+        report.built.append(key)
+
+
+def _remove_stale(out: Path, library: Library, langs: Iterable[str]) -> None:
+    """Drop pages of procedures that left the library, so the site never shows a withdrawn one."""
+    keep = {slug(p.number) for p in library.procedures}
+    for lang in langs:
+        folder = _lang_root(out, lang) / "p"
+        if folder.is_dir():
+            for child in folder.iterdir():
+                if child.is_dir() and child.name not in keep:
+                    shutil.rmtree(child)
+
+
+def _write_index(library: Library, out: Path, lang: str, problems_count: int) -> None:
+    from ..render.labels import label
+
+    root = _lang_root(out, lang)
+    root.mkdir(parents=True, exist_ok=True)
+    rows = []
+    search: list[dict[str, Any]] = []
+    for proc in library.procedures:
+        view = document_view(proc, library, lang=lang)
+        rows.append((slug(proc.number), view))
+        search.append(
+            {
+                "n": proc.number,
+                "t": view.title,
+                "s": slug(proc.number),
+                "x": " ".join([view.purpose, *view.scope_includes, *(s.text for s in view.steps), *view.clauses]).lower(),
+            }
+        )
+    index_js = "window.PROSEDUR_INDEX = " + json.dumps(search, ensure_ascii=False).replace("</", "<\\/") + ";\n"
+    (root / "search-index.js").write_text(index_js, encoding="utf-8")
+    page = _env().get_template("index.html").render(
+        L=labels(lang),
+        lang=lang,
+        rows=rows,
+        root="" if lang == "id" else "../",
+        organisation=(library.info.organisation_en or library.info.organisation) if lang == "en" else library.info.organisation,
+        unit=library.info.unit or "",
+        other_lang_href="en/index.html" if lang == "id" else "../index.html",
+        title=label("master_list", lang),
+        problems_count=problems_count,
+        logo=_logo_name(library),
+    )
+    (root / "index.html").write_text(page, encoding="utf-8")
+
+
+def _logo_name(library: Library) -> str | None:
+    return "logo" + Path(library.info.logo).suffix.lower() if library.info.logo else None
+
+
+def _write_assets(library: Library, out: Path) -> None:
+    assets = out / "assets"
+    assets.mkdir(exist_ok=True)
+    static = Path(__file__).resolve().parent / "static"
+    for file in static.iterdir():
+        if file.is_file():
+            target = assets / file.name
+            if not target.is_file() or target.read_bytes() != file.read_bytes():
+                shutil.copyfile(file, target)
+    if library.info.logo:
+        logo = (library.root / library.info.logo).resolve()
+        if logo.is_file() and logo.is_relative_to(library.root.resolve()):
+            shutil.copyfile(logo, assets / str(_logo_name(library)))
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
