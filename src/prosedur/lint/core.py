@@ -209,6 +209,14 @@ class ProcContext:
 
         return list(texts(self.proc))
 
+    def located(self, *paths: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        """The first of `paths` written in the source (else the last): where a missing thing is reported."""
+        root = self.proc.position()
+        for path in paths:
+            if self.proc.position(*path) != root and self.proc.position(*path[:1]) != root:
+                return path
+        return paths[-1]
+
     def finding(self, code: str, path: tuple[str | int, ...], msg_id: str, **params: Any) -> Finding:
         r = RULES[code]
         line, col = self.proc.position(*path) if path else self.proc.position()

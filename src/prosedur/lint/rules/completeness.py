@@ -124,7 +124,7 @@ def check_approval_evidence(ctx: ProcContext) -> Iterator[Finding]:
     for key in ("prepared", "approved"):
         person = getattr(proc.approval, key)
         if person is None or person.date is None:
-            yield ctx.finding("P208", ("approval", key), "approval_missing", status=str(proc.status), what=key)
+            yield ctx.finding("P208", ctx.located(("approval", key), ("status",)), "approval_missing", status=str(proc.status), what=key)
 
 
 @rule(
@@ -137,7 +137,7 @@ def check_approval_evidence(ctx: ProcContext) -> Iterator[Finding]:
 def check_history_current_revision(ctx: ProcContext) -> Iterator[Finding]:
     proc = ctx.proc
     if proc.status in _SIGNED and not any(c.revision == proc.revision for c in proc.history):
-        yield ctx.finding("P209", ("history",) if proc.history else ("revision",), "history_missing",
+        yield ctx.finding("P209", ctx.located(("history",), ("revision",), ("status",)), "history_missing",
                           revision=proc.revision)
 
 
