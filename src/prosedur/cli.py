@@ -366,7 +366,7 @@ def init_command(directory: Path, organisation: str | None, unit_name: str | Non
                  roles: tuple[str, ...], sample: bool, yes: bool) -> None:
     if (directory / LIBRARY_FILE).exists():
         raise CliError(f"{display_path(directory / LIBRARY_FILE)} sudah ada", f"{display_path(directory / LIBRARY_FILE)} already exists")
-    interactive = not yes and sys.stdin.isatty()
+    interactive = not yes  # prompts read stdin; --yes for scripts
     if organisation is None:
         organisation = (click.prompt(_msg("Nama instansi", "Agency name")) if interactive else "Instansi")
     if unit_name is None and interactive:
@@ -565,20 +565,21 @@ def scaffold_procedure(library: Library, *, number: str, title: str, purpose: st
 def new_command(library_path: Path, title: str | None, purpose: str | None, number: str | None,
                 roles: tuple[str, ...], steps: tuple[str, ...], out: Path | None, yes: bool) -> None:
     library, _problems = _load(find_library_root(library_path))
-    interactive = not yes and sys.stdin.isatty()
-    number = number or next_number(library)
+    interactive = not yes  # prompts read stdin; --yes for scripts
+    if number is None:
+        number = next_number(library)
+        if interactive:
+            number = click.prompt(_msg("Nomor dokumen", "Document number"), default=number)
     if library.procedure(number) is not None:
         raise CliError(f"nomor {number} sudah dipakai", f"number {number} is already in use")
-    if interactive:
-        number = click.prompt(_msg("Nomor dokumen", "Document number"), default=number)
     if not title:
         if not interactive:
             raise CliError("--title wajib diisi", "--title is required")
         title = click.prompt(_msg("Judul", "Title"))
-    if not purpose:
+    if purpose is None:
         purpose = click.prompt(_msg("Tujuan", "Purpose"), default="", show_default=False) if interactive else ""
     role_map: dict[str, str | None] = {}
-    if not roles and interactive:
+    if not roles and not steps and interactive:
         listing = ", ".join(library.info.roles)
         click.echo(_msg(f"Peran pustaka: {listing}", f"Library roles: {listing}"))
         raw = click.prompt(_msg("Peran (id atau id=Nama, dipisah koma)", "Roles (id or id=Name, comma separated)"),
