@@ -1,0 +1,188 @@
+"""The narrative: the numbered steps as prose, the way the seed's "Narasi Prosedur" reads.
+
+"**Kepala PUSDATIN** menugaskan Bidang IKI ..." — the source writes the action without a subject
+and with a capitalised verb (it is also the SOP table's Kegiatan cell); in a sentence the verb
+follows the actor, so its first letter is lowered unless the word is an acronym. Decisions become
+"Jika Ya, lanjut ke langkah 7; jika Tidak, kembali ke langkah 5"; three or more exits become
+sub-items a., b., c. Built from the DocumentView so numbers and names match every other output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from ..model import Library, Procedure, StepKind
+from .document import DocumentView, ExitView, StepView, document_view
+from .labels import label
+
+__all__ = [
+    "NarrativeItem",
+    "NarrativeSubItem",
+    "narrative",
+    "narrative_from_view",
+    "narrative_html",
+    "narrative_markdown",
+    "narrative_text",
+]
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass
+class NarrativeSubItem:
+    """One branch of a decision with three or more exits (a., b., c.)."""
+
+    letter: str
+    text: str
+
+
+@dataclass
+class NarrativeItem:
+    """One numbered step: `actor` is printed bold, then `text`; `follow` says where the flow goes."""
+
+    number: int
+    actor: str
+    text: str
+    follow: str = ""
+    details: list[tuple[str, str]] = field(default_factory=list)
+    sub_items: list[NarrativeSubItem] = field(default_factory=list)
+    step_id: str = ""
+
+    def sentence(self) -> str:
+        """The whole item as plain text, without number or markup."""
+        parts = [f"{self.actor} {self.text}".strip() if self.actor else _capitalise(self.text)]
+        parts += [f"{name}: {_sentence_end(value)}" for name, value in self.details]
+        if self.follow:
+            parts.append(self.follow)
+        return " ".join(p for p in parts if p)
+
+
+_ACRONYM = re.compile(r"^[^\s]*[A-Z][^\s]*[A-Z0-9]")
+
+
+def lower_verb(text: str) -> str:
+    """Lower the first letter of `text` unless its first word is an acronym (PUSDATIN, SMS, IKI)."""
+    text = text.strip()
+    if not text:
+        return text
+    first = text.split(None, 1)[0]
+    if _ACRONYM.match(first) or not first[0].isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _sentence_end(text: str) -> str:
+    text = text.strip()
+    if text and text[-1] not in ".!?:;":
+        text += "."
+    return text
+
+
+def _route(ex: ExitView, lang: str) -> str:
+    """'lanjut ke langkah 7' or 'kembali ke langkah 5' (a loop goes back)."""
+    if ex.target_number is None:
+        return label("end", lang).lower()
+    key = "back_to" if ex.backwards else "go_to"
+    return f"{label(key, lang)} {ex.target_number}"
+
+
+def _item(step: StepView, view: DocumentView) -> NarrativeItem:
+    lang = view.lang
+    text = step.text.strip()
+    if step.actor:
+        text = lower_verb(text)
+    item = NarrativeItem(number=step.number, actor=step.actor, text=_sentence_end(text), step_id=step.id)
+    for key in ("why", "when", "where", "how"):
+        value = getattr(step, key)
+        if value:
+            item.details.append((label(key, lang), value))
+    if_word = label("if", lang)
+    if len(step.exits) >= 3:
+        for i, ex in enumerate(step.exits):
+            letter = LETTERS[i % len(LETTERS)]
+            item.sub_items.append(NarrativeSubItem(letter, f"{if_word} {ex.label}, {_route(ex, lang)}."))
+    elif step.exits:
+        clauses = [f"{if_word if i == 0 else if_word.lower()} {ex.label}, {_route(ex, lang)}"
+                   for i, ex in enumerate(step.exits)]
+        item.follow = "; ".join(clauses) + "."
+    elif step.next_number is not None and step.next_number != step.number + 1:
+        backwards = step.next_number <= step.number
+        key = "back_to" if backwards else "go_to"
+        item.follow = _capitalise(f"{label(key, lang)} {step.next_number}.")
+    return item
+
+
+def narrative_from_view(view: DocumentView) -> list[NarrativeItem]:
+    """The narrative of an already resolved document (so a renderer resolves once)."""
+    return [_item(step, view) for step in view.steps if step.text or step.kind != StepKind.CONNECTOR]
+
+
+def narrative(proc: Procedure, library: Library | None = None, lang: str = "id") -> list[NarrativeItem]:
+    """The procedure's steps as numbered prose items in `lang`, parameters substituted."""
+    return narrative_from_view(document_view(proc, library, lang=lang))
+
+
+def _items(source: Procedure | list[NarrativeItem], library: Library | None, lang: str) -> list[NarrativeItem]:
+    return narrative(source, library, lang) if isinstance(source, Procedure) else source
+
+
+def narrative_html(
+    source: Procedure | list[NarrativeItem], library: Library | None = None, lang: str = "id"
+) -> str:
+    """An escaped `<ol class="narrative">`; every piece of source text goes through `html.escape`."""
+    out = ['<ol class="narrative">']
+    for item in _items(source, library, lang):
+        head = (f"<strong>{escape(item.actor)}</strong> {escape(item.text)}" if item.actor
+                else escape(_capitalise(item.text)))
+        details = "".join(
+            f' <span class="detail"><em>{escape(name)}:</em> {escape(_sentence_end(value))}</span>'
+            for name, value in item.details
+        )
+        follow = f' <span class="follow">{escape(item.follow)}</span>' if item.follow else ""
+        subs = ""
+        if item.sub_items:
+            subs = '<ol class="branches" type="a">' + "".join(
+                f"<li>{escape(sub.text)}</li>" for sub in item.sub_items
+            ) + "</ol>"
+        out.append(f'<li value="{item.number}" id="n-{escape(item.step_id)}">{head}{details}{follow}{subs}</li>')
+    out.append("</ol>")
+    return "\n".join(out)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def narrative_markdown(
+    source: Procedure | list[NarrativeItem], library: Library | None = None, lang: str = "id"
+) -> str:
+    """Markdown with the actor in bold, Markdown punctuation in source text backslash-escaped."""
+    lines: list[str] = []
+    for item in _items(source, library, lang):
+        head = f"**{_md(item.actor)}** {_md(item.text)}" if item.actor else _md(_capitalise(item.text))
+        rest = [f"*{_md(name)}:* {_md(_sentence_end(value))}" for name, value in item.details]
+        if item.follow:
+            rest.append(_md(item.follow))
+        lines.append(" ".join([f"{item.number}. {head}", *rest]))
+        lines += [f"    {sub.letter}. {_md(sub.text)}" for sub in item.sub_items]
+    return "\n".join(lines) + "\n"
+
+
+def narrative_text(
+    source: Procedure | list[NarrativeItem], library: Library | None = None, lang: str = "id"
+) -> str:
+    """Plain text, one numbered paragraph per step, branches indented."""
+    lines: list[str] = []
+    for item in _items(source, library, lang):
+        lines.append(f"{item.number}. {item.sentence()}")
+        lines += [f"   {sub.letter}. {sub.text}" for sub in item.sub_items]
+    return "\n".join(lines) + "\n"
