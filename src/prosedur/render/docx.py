@@ -1,0 +1,835 @@
+"""The procedure as an editable Word file, built from the shared document view.
+
+Why a DOCX at all: units still edit and circulate procedures in Word. The file therefore uses real
+Word structure rather than look-alike formatting: Heading 1/2 styles (navigation pane, table of
+contents), a table style, a document-control header table on every page with live PAGE/NUMPAGES
+fields, and the flowchart as an image. Content comes from `document_view`, so the DOCX says what the
+HTML/PDF say.
+
+Every piece of user text enters through python-docx's API (which escapes XML) after `clean()`
+removes the characters XML 1.0 forbids, so a hostile source cannot produce a corrupt file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
+
+from ..model import Library, Procedure
+from .document import DocumentView, StepView, document_view
+from .labels import label
+from .raster import DEFAULT_DPI, image_file_to_raster, png_size, svg_to_png
+
+__all__ = ["clean", "render_docx"]
+
+FONT = "Arial"  # Word's everywhere; LibreOffice substitutes the metric-compatible Liberation Sans
+BODY_PT = 10
+PAGE_W, PAGE_H = Mm(210), Mm(297)
+MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = Mm(20), Mm(15), Mm(15)
+HEADER_DISTANCE, FOOTER_DISTANCE = Mm(10), Mm(8)
+TEXT_W = PAGE_W - 2 * MARGIN_SIDE
+# Room left for a flowchart page under the header table (about 38 mm) and a heading line.
+IMAGE_MAX_H = PAGE_H - MARGIN_BOTTOM - FOOTER_DISTANCE - Mm(75)
+HEAD_FILL = "D9E2F3"
+MARK_RED = RGBColor(0xC0, 0x00, 0x00)
+
+# Words only this renderer needs (kept here so labels.py stays the shared table).
+_LOCAL = {
+    "content_hash": ("Sidik isi", "Content hash"),
+    "flowchart_missing": (
+        "[Diagram alir belum tersedia pada versi perangkat lunak ini]",
+        "[Flowchart not available in this software version]",
+    ),
+    "procedure_doc": ("PROSEDUR", "PROCEDURE"),
+    "clause": ("klausul", "clause"),
+}
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _w(key: str, lang: str) -> str:
+    pair = _LOCAL[key]
+    return pair[1] if lang == "en" else pair[0]
+
+
+def clean(text: Any) -> str:
+    """Text safe for an XML 1.0 document: forbidden control characters and lone surrogates removed.
+
+    Tab and newline stay (python-docx turns them into w:tab / w:br); carriage returns become newlines.
+    """
+    if text is None:
+        return ""
+    value = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_FORBIDDEN.sub("", value)
+
+
+# --------------------------------------------------------------------------------------------
+# entry point
+
+
+def render_docx(
+    proc: Procedure,
+    library: Library | None = None,
+    *,
+    lang: str = "id",
+    controlled: bool = True,
+    content_hash: str | None = None,
+) -> bytes:
+    """The procedure as DOCX bytes in `lang`; `controlled=False` marks every page as an uncontrolled copy."""
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
+    doc = Document()
+    _setup_styles(doc, lang)
+    _setup_page(doc)
+    _properties(doc, view)
+    _header(doc, view)
+    _footer(doc, view)
+    _Body(doc, view, proc, library).build()
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# styles and page
+
+
+def _set_font(rpr_owner: Any, name: str) -> None:
+    """Set every script slot of rFonts and drop theme fonts, which would otherwise win in Word."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{attr}"), name)
+
+
+def _setup_styles(doc: Any, lang: str) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.size = Pt(BODY_PT)
+    _set_font(normal.element, FONT)
+    normal.paragraph_format.space_after = Pt(3)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.1
+    rpr = normal.element.get_or_add_rPr()
+    lang_el = OxmlElement("w:lang")
+    lang_el.set(qn("w:val"), "en-GB" if lang == "en" else "id-ID")
+    rpr.append(lang_el)
+    for name, size, before in (("Heading 1", 12, 12), ("Heading 2", 10.5, 8), ("Title", 15, 0)):
+        style = styles[name]
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F) if name != "Title" else RGBColor(0, 0, 0)
+        _set_font(style.element, FONT)
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.keep_with_next = True
+    title = styles["Title"]
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # The template's Title has a bottom border and huge spacing; a plain centred title reads better.
+    ppr = title.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+    for name in ("Header", "Footer"):
+        styles[name].font.size = Pt(8.5)
+        _set_font(styles[name].element, FONT)
+    for name in ("List Bullet", "List Number"):
+        styles[name].paragraph_format.space_after = Pt(2)
+    grid = styles["Table Grid"]
+    grid.font.size = Pt(9)
+
+
+def _setup_page(doc: Any) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = PAGE_W, PAGE_H
+    section.left_margin = section.right_margin = MARGIN_SIDE
+    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+    section.header_distance, section.footer_distance = HEADER_DISTANCE, FOOTER_DISTANCE
+
+
+def _properties(doc: Any, view: DocumentView) -> None:
+    props = doc.core_properties
+    props.title = clean(f"{view.number} {view.title}")[:255]
+    props.subject = clean(view.organisation)[:255]
+    props.author = clean(view.owner or view.organisation)[:255]
+    props.language = "en-GB" if view.lang == "en" else "id-ID"
+    props.revision = max(1, view.revision + 1)
+    props.keywords = "SMLTI; ISO/IEC 20000-1:2018"
+    props.comments = ""
+
+
+# --------------------------------------------------------------------------------------------
+# low-level helpers
+
+
+def _styled(container: Any, style_id: str) -> Any:
+    """A new paragraph with a style set by id: python-docx's by-name lookup scans every style each time."""
+    paragraph = container.add_paragraph()
+    paragraph._p.style = style_id
+    return paragraph
+
+
+def _table_style(table: Any) -> None:
+    table._tbl.tblStyle_val = "TableGrid"
+
+
+def _run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False,
+         size: float | None = None, color: RGBColor | None = None) -> Any:
+    run = paragraph.add_run(clean(text))
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if size:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = color
+    return run
+
+
+def _field(paragraph: Any, code: str, placeholder: str = "1", *, bold: bool = False) -> None:
+    """A complex field (fldChar begin / instrText / separate / result / end) Word and LibreOffice update."""
+
+    def fld(kind: str) -> Any:
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            el.set(qn("w:dirty"), "true")
+        return el
+
+    def run_with(child: Any) -> None:
+        run = paragraph.add_run()
+        if bold:
+            run.bold = True
+        run._r.append(child)
+
+    run_with(fld("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {code} "
+    run_with(instr)
+    run_with(fld("separate"))
+    result = paragraph.add_run(placeholder)
+    if bold:
+        result.bold = True
+    run_with(fld("end"))
+
+
+def _grid(table: Any) -> list[list[Any]]:
+    """Cells by (row, column) for a table without merges: `table.cell()` re-walks the grid on every call."""
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+
+
+def _shade(cell: Any, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _repeat_header(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _cant_split(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _cell_text(cell: Any, text: str, *, bold: bool = False, size: float | None = None,
+               align: WD_ALIGN_PARAGRAPH | None = None, color: RGBColor | None = None) -> Any:
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(0)
+    if align is not None:
+        paragraph.alignment = align
+    _run(paragraph, text, bold=bold, size=size, color=color)
+    return paragraph
+
+
+def _cell_lines(cell: Any, lines: Sequence[str], *, bullet: bool) -> None:
+    """Several items in one cell; bullets as a leading "•" so the cell stays compact in every viewer."""
+    first = True
+    for line in lines:
+        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        paragraph.paragraph_format.space_after = Pt(1)
+        if bullet:
+            paragraph.paragraph_format.left_indent = Mm(3.5)
+            paragraph.paragraph_format.first_line_indent = -Mm(3.5)
+            _run(paragraph, "•\u00a0" + clean(line))
+        else:
+            _run(paragraph, line)
+
+
+def _set_col_widths(table: Any, widths: Sequence[int]) -> None:
+    """Column widths in both places Word reads them (tblGrid and every cell)."""
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+        col.set(qn("w:w"), str(int(width / 635)))  # EMU -> twips
+    for tr in table._tbl.tr_lst:  # raw cells: `row.cells` resolves merges, slowly
+        for tc, width in zip(tr.tc_lst, widths, strict=False):
+            tc.width = width
+
+
+def _fixed_layout(table: Any) -> None:
+    tblpr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+
+
+def _cell_margins(table: Any, top: int = 30, side: int = 80) -> None:
+    """Cell padding in twips (the template's defaults are tight vertically)."""
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for edge, value in (("top", top), ("left", side), ("bottom", top), ("right", side)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(value))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
+
+
+# --------------------------------------------------------------------------------------------
+# header and footer
+
+
+def _header(doc: Any, view: DocumentView) -> None:
+    """The document-control block of the seed documents, as a real table repeated on every page."""
+    lang = view.lang
+    header = doc.sections[0].header
+    header.is_linked_to_previous = False
+    widths = [Mm(30), Mm(78), Mm(24), Mm(38)]
+    table = header.add_table(rows=4, cols=4, width=sum(widths, Mm(0)))
+    _table_style(table)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _fixed_layout(table)
+    _cell_margins(table, top=20, side=70)
+    _set_col_widths(table, widths)
+
+    logo_cell = table.cell(0, 0).merge(table.cell(3, 0))
+    logo_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    logo_par = logo_cell.paragraphs[0]
+    logo_par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    logo = image_file_to_raster(Path(view.logo)) if view.logo else None
+    if logo:
+        try:
+            logo_par.add_run().add_picture(io.BytesIO(logo), height=Mm(17))
+        except Exception:  # noqa: BLE001 - an image python-docx cannot read means no logo, not no document
+            logo = None
+    if not logo:
+        _run(logo_par, view.unit or view.organisation, bold=True, size=7.5)
+
+    org_cell = table.cell(0, 1).merge(table.cell(1, 1))
+    org_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    par = _cell_text(org_cell, view.organisation.upper(), bold=True, size=9.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if view.unit:
+        par = org_cell.add_paragraph()
+        par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        par.paragraph_format.space_after = Pt(0)
+        _run(par, view.unit, size=8.5)
+
+    title_cell = table.cell(2, 1).merge(table.cell(3, 1))
+    title_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    _cell_text(title_cell, _w("procedure_doc", lang), size=8, align=WD_ALIGN_PARAGRAPH.CENTER)
+    par = title_cell.add_paragraph()
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    par.paragraph_format.space_after = Pt(0)
+    _run(par, view.title.upper(), bold=True, size=11)
+
+    rows = [
+        (label("doc_no", lang), view.number),
+        (label("revision", lang), str(view.revision)),
+        (label("issued", lang), view.issued),
+    ]
+    for i, (key, value) in enumerate(rows):
+        _cell_text(table.cell(i, 2), key, size=8.5)
+        _cell_text(table.cell(i, 3), value, bold=i == 0, size=8.5)
+    page_label = table.cell(3, 2).merge(table.cell(3, 3))
+    par = page_label.paragraphs[0]
+    par.paragraph_format.space_after = Pt(0)
+    _run(par, f"{label('page', lang)} ", size=8.5)
+    _field(par, "PAGE")
+    _run(par, f" {label('of', lang)} ", size=8.5)
+    _field(par, "NUMPAGES")
+    for run in par.runs:
+        run.font.size = Pt(8.5)
+
+    # The paragraph python-docx leaves before the table: keep it as a thin spacer after it instead.
+    first = header.paragraphs[0]
+    header._element.remove(first._p)
+    spacer = header.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(0)
+    if view.watermark:
+        _status_line(spacer, view.watermark)
+        _watermark(spacer, view.watermark)
+    else:
+        spacer.paragraph_format.line_spacing = Pt(6)
+
+
+def _status_line(paragraph: Any, mark: str) -> None:
+    """A visible, searchable status word under the header table (survives every viewer)."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(paragraph, mark, bold=True, size=10, color=MARK_RED)
+
+
+_VML_WATERMARK = """
+<w:r %s><w:rPr><w:noProof/></w:rPr><w:pict>
+<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"
+  path="m@7,l@8,m@5,21600l@6,21600e">
+ <v:formulas>
+  <v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/>
+  <v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>
+  <v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/>
+  <v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/>
+  <v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/>
+ </v:formulas>
+ <v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800"
+   o:connectangles="270,180,90,0"/>
+ <v:textpath on="t" fitshape="t"/>
+ <v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>
+ <o:lock v:ext="edit" text="t" shapetype="t"/>
+</v:shapetype>
+<v:shape id="ProsedurWatermark" o:spid="_x0000_s2049" type="#_x0000_t136"
+  style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:110pt;rotation:315;z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin"
+  o:allowincell="f" fillcolor="#c00000" stroked="f">
+ <v:fill opacity=".18"/>
+ <v:textpath style="font-family:&quot;Arial&quot;;font-size:1pt;font-weight:bold" string="X"/>
+</v:shape>
+</w:pict></w:r>
+"""
+
+
+def _watermark(paragraph: Any, mark: str) -> None:
+    """Word's own watermark: a VML WordArt shape anchored in the header, behind the text of every page."""
+    xml = _VML_WATERMARK % (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+    )
+    run = parse_xml(xml)
+    textpath = run.find(".//{urn:schemas-microsoft-com:vml}shape/{urn:schemas-microsoft-com:vml}textpath")
+    textpath.set("string", clean(mark))  # attribute set through lxml: escaped
+    paragraph._p.append(run)
+
+
+def _footer(doc: Any, view: DocumentView) -> None:
+    lang = view.lang
+    footer = doc.sections[0].footer
+    footer.is_linked_to_previous = False
+    par = footer.paragraphs[0]
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    copy = label("controlled" if view.controlled else "uncontrolled", lang)
+    _run(par, copy, bold=True, color=None if view.controlled else MARK_RED)
+    _run(par, f"  ·  {view.number} {label('revision', lang)} {view.revision}  ·  {view.classification}")
+    if view.content_hash:
+        line = footer.add_paragraph()
+        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(line, f"{_w('content_hash', lang)}: {view.content_hash}", size=7)
+
+
+# --------------------------------------------------------------------------------------------
+# body
+
+
+def _lower_first(text: str) -> str:
+    """"Menugaskan Bidang IKI" -> "menugaskan Bidang IKI", but leave "IKI ..." and "SMLTI" alone."""
+    if len(text) >= 2 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+class _Body:
+    """Writes the numbered ISO/TR 10013 sections into the document body."""
+
+    def __init__(self, doc: Any, view: DocumentView, proc: Procedure, library: Library | None) -> None:
+        self.doc = doc
+        self.view = view
+        self.proc = proc
+        self.library = library
+        self.lang = view.lang
+        self.h1 = 0
+        self.h2 = 0
+
+    # -- building blocks --------------------------------------------------------------------
+    def L(self, key: str) -> str:  # noqa: N802 - reads like the templates' `L.key`
+        return label(key, self.lang)
+
+    def heading(self, key_or_text: str, level: int = 1, *, text: bool = False) -> None:
+        title = key_or_text if text else self.L(key_or_text)
+        if level == 1:
+            self.h1 += 1
+            self.h2 = 0
+            number = f"{self.h1}"
+        else:
+            self.h2 += 1
+            number = f"{self.h1}.{self.h2}"
+        paragraph = _styled(self.doc, f"Heading{level}")
+        _run(paragraph, f"{number}\u2003{title}")
+
+    def para(self, text: str, *, bold: bool = False, italic: bool = False) -> Any:
+        paragraph = self.doc.add_paragraph()
+        _run(paragraph, text, bold=bold, italic=italic)
+        return paragraph
+
+    def none(self) -> None:
+        self.para(self.L("none"), italic=True)
+
+    def bullets(self, items: Iterable[str]) -> None:
+        for item in items:
+            _run(_styled(self.doc, "ListBullet"), item)
+
+    def numbered(self, items: Iterable[str], *, start: int = 1) -> None:
+        """Literal numbers with a hanging indent: Word's auto-numbering would run on across lists."""
+        for i, item in enumerate(items, start):
+            paragraph = self._hanging()
+            _run(paragraph, f"{i}.\t{item}")
+
+    def _hanging(self, indent: float = 7.5) -> Any:
+        paragraph = self.doc.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.left_indent = Mm(indent)
+        fmt.first_line_indent = -Mm(indent)
+        fmt.tab_stops.add_tab_stop(Mm(indent))
+        return paragraph
+
+    def labelled_list(self, caption: str, items: Sequence[str]) -> None:
+        if not items:
+            return
+        paragraph = self.para(caption, bold=True)
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.space_before = Pt(3)
+        self.bullets(items)
+
+    def table(self, heads: Sequence[str], rows: Sequence[Sequence[str | list[str]]],
+              widths_mm: Sequence[float]) -> Any:
+        table = self.doc.add_table(rows=1, cols=len(heads))
+        _table_style(table)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _cell_margins(table)
+        for cell, head in zip(table.rows[0].cells, heads, strict=True):
+            _cell_text(cell, head, bold=True)
+            _shade(cell, HEAD_FILL)
+        _repeat_header(table.rows[0])
+        for values in rows:
+            row = table.add_row()
+            _cant_split(row)
+            cells = [_Cell(tc, table) for tc in row._tr.tc_lst]  # no merges here: skip the grid walk
+            for cell, value in zip(cells, values, strict=True):
+                if isinstance(value, list):
+                    _cell_lines(cell, value, bullet=len(value) > 1)
+                else:
+                    _cell_text(cell, value)
+        _set_col_widths(table, [Mm(w) for w in widths_mm])
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(0)
+        return table
+
+    # -- the document ------------------------------------------------------------------------
+    def build(self) -> None:
+        v = self.view
+        title = _styled(self.doc, "Title")
+        _run(title, v.title)
+        sub = self.doc.add_paragraph()
+        sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(sub, f"{v.number} · {self.L('revision')} {v.revision} · {self.L('status')}: {v.status_label}"
+             f" · {self.L('effective')}: {v.effective}", size=9)
+        self.purpose()
+        self.scope()
+        self.definitions()
+        self.references()
+        self.responsibilities()
+        self.activities()
+        self.measurements()
+        self.records()
+        self.attachments()
+        self.related()
+        self.clauses()
+        self.approval()
+        self.history()
+
+    def purpose(self) -> None:
+        self.heading("purpose")
+        if self.view.purpose:
+            self.para(self.view.purpose)
+        else:
+            self.none()
+
+    def scope(self) -> None:
+        v = self.view
+        self.heading("scope")
+        if not (v.scope_includes or v.scope_excludes):
+            self.none()
+        self.labelled_list(f"{self.L('scope_includes')}:", v.scope_includes)
+        self.labelled_list(f"{self.L('scope_excludes')}:", v.scope_excludes)
+
+    def definitions(self) -> None:
+        self.heading("definitions")
+        if not self.view.definitions:
+            self.none()
+            return
+        self.table(
+            [self.L("term"), self.L("meaning")],
+            [[term, meaning] for term, meaning in self.view.definitions],
+            [45, 125],
+        )
+
+    def references(self) -> None:
+        v = self.view
+        self.heading("references")
+        if v.references:
+            items = []
+            for kind, ident, title, clause in v.references:
+                text = f"{ident} {title}".strip() if ident else title
+                if clause:
+                    text += f", {_w('clause', self.lang)} {clause}"
+                items.append(f"{text} ({kind})")
+            self.numbered(items)
+        else:
+            self.none()
+        if v.legal_basis:
+            self.heading("legal_basis", 2)
+            self.numbered(v.legal_basis)
+
+    def responsibilities(self) -> None:
+        v = self.view
+        self.heading("responsibilities")
+        if not v.roles:
+            self.none()
+            return
+        none = self.L("none")
+        rows: list[Sequence[str | list[str]]] = []
+        for role in v.roles:
+            name = f"{role.name}\n{role.unit}" if role.unit else role.name
+            rows.append([name, role.responsibilities or [none], role.authorities or [none]])
+        table = self.table([self.L("role"), self.L("responsibility"), self.L("authority")], rows, [45, 65, 60])
+        for row in table.rows[1:]:  # role names in bold, unit in normal weight below
+            runs = row.cells[0].paragraphs[0].runs
+            if runs:
+                runs[0].bold = True
+
+    def activities(self) -> None:
+        v = self.view
+        self.heading("activities")
+        if v.provisions:
+            self.heading("provisions", 2)
+            self.numbered(v.provisions)
+        if v.inputs or v.outputs:
+            self.heading(f"{self.L('inputs')} / {self.L('outputs')}", 2, text=True)
+            self.labelled_list(f"{self.L('inputs')}:", v.inputs)
+            self.labelled_list(f"{self.L('outputs')}:", v.outputs)
+        if v.controls:
+            self.heading("controls", 2)
+            self.bullets(v.controls)
+        if v.qualifications or v.training or v.equipment or v.materials:
+            self.heading("resources", 2)
+            self.labelled_list(f"{self.L('qualifications')}:", v.qualifications)
+            self.labelled_list(f"{self.L('training')}:", v.training)
+            self.labelled_list(f"{self.L('equipment')}:", v.equipment)
+            self.labelled_list(f"{self.L('materials')}:", v.materials)
+        if v.warnings:
+            self.heading("warnings", 2)
+            self.bullets(v.warnings)
+        self.heading("flowchart", 2)
+        self.flowchart()
+        self.heading("narrative", 2)
+        self.narrative()
+
+    def flowchart(self) -> None:
+        if not self.proc.steps:
+            self.none()
+            return
+        try:
+            from .svg import render_flowchart
+        except ImportError:
+            self.para(_w("flowchart_missing", self.lang), italic=True)
+            return
+        pages = render_flowchart(self.proc, self.library, lang=self.lang, swimlanes=True, rows_per_page=13)
+        for i, svg in enumerate(pages):
+            png = svg_to_png(svg, DEFAULT_DPI)
+            width_px, height_px = png_size(png)
+            width = int(width_px / DEFAULT_DPI * 25.4 * 36000)  # EMU at the rendered dpi
+            height = int(height_px / DEFAULT_DPI * 25.4 * 36000)
+            scale = min(1.0, TEXT_W / width, IMAGE_MAX_H / height)
+            paragraph = self.doc.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = paragraph.add_run()
+            if i > 0:
+                run.add_break(WD_BREAK.PAGE)
+            run.add_picture(io.BytesIO(png), width=int(width * scale), height=int(height * scale))
+            self._alt_text(run, f"{self.L('flowchart')} {self.view.number} ({i + 1}/{len(pages)})")
+
+    @staticmethod
+    def _alt_text(run: Any, text: str) -> None:
+        """Alt text for screen readers on the inline picture just added (set via lxml: escaped)."""
+        for doc_pr in run._r.iter(qn("wp:docPr")):
+            doc_pr.set("descr", clean(text))
+
+    def narrative(self) -> None:
+        if not self.view.steps:
+            self.none()
+            return
+        for step in self.view.steps:
+            self.step(step)
+
+    def step(self, step: StepView) -> None:
+        paragraph = self._hanging(9)
+        paragraph.paragraph_format.space_after = Pt(2)
+        _run(paragraph, f"{step.number}.\t")
+        text = step.text.rstrip(". ") if step.text else ""
+        if step.actor:
+            _run(paragraph, step.actor, bold=True)
+            _run(paragraph, f" {_lower_first(text)}" if text else "")
+        else:
+            _run(paragraph, text)
+        tail = self.continuation(step)
+        _run(paragraph, ". " + tail if tail else ("." if text else ""))
+        details = [
+            (self.L("how"), step.how),
+            (self.L("when"), step.when),
+            (self.L("where"), step.where),
+            (self.L("why"), step.why),
+            (self.L("requirements"), "; ".join(step.requirements)),
+            (self.L("output"), step.output),
+            (self.L("time"), step.time),
+            (self.L("records"), "; ".join(f"{rid} {name}".strip() for rid, name in step.records)),
+            (self.L("notes"), step.notes),
+        ]
+        for key, value in details:
+            if not value:
+                continue
+            line = self.doc.add_paragraph()
+            line.paragraph_format.left_indent = Mm(9)
+            line.paragraph_format.space_after = Pt(0)
+            _run(line, f"{key}: ", italic=True, size=9)
+            _run(line, value, size=9)
+        if any(value for _, value in details):
+            self.doc.paragraphs[-1].paragraph_format.space_after = Pt(4)
+
+    def continuation(self, step: StepView) -> str:
+        """"Jika Ya, lanjut ke langkah 7; jika Tidak, kembali ke langkah 5." or a jump."""
+        if step.exits:
+            parts = []
+            for i, ex in enumerate(step.exits):
+                word = self.L("if") if i == 0 else self.L("if").lower()
+                verb = self.L("back_to") if ex.backwards else self.L("go_to")
+                parts.append(f"{word} {ex.label}, {verb} {ex.target_number}")
+            return "; ".join(parts) + "."
+        if step.next_number is not None and step.next_number != step.number + 1:
+            verb = self.L("back_to") if step.next_number <= step.number else self.L("go_to")
+            return f"{verb[0].upper()}{verb[1:]} {step.next_number}."
+        return ""
+
+    def measurements(self) -> None:
+        v = self.view
+        self.heading("measurements")
+        if not v.measurements:
+            self.none()
+            return
+        self.table(
+            [self.L("indicator"), self.L("method"), self.L("target"), self.L("frequency"), self.L("owner")],
+            [list(m) for m in v.measurements],
+            [45, 50, 27, 21, 27],
+        )
+
+    def records(self) -> None:
+        v = self.view
+        self.heading("records")
+        if not v.records:
+            self.none()
+            return
+        self.table(
+            [self.L("record_id"), self.L("record_name"), self.L("owner"), self.L("storage"),
+             self.L("retention"), self.L("disposition")],
+            [list(r) for r in v.records],
+            [24, 36, 24, 36, 24, 26],
+        )
+
+    def attachments(self) -> None:
+        self.heading("attachments")
+        items = [f"{t} — {d}" if d else t for t, d in self.view.attachments]
+        if items:
+            self.numbered(items)
+        else:
+            self.none()
+
+    def related(self) -> None:
+        self.heading("related")
+        items = [f"{num} {title}".strip() for num, title in self.view.related]
+        if items:
+            self.bullets(items)
+        else:
+            self.none()
+
+    def clauses(self) -> None:
+        self.heading("clauses")
+        if self.view.clauses:
+            self.para(", ".join(self.view.clauses))
+        else:
+            self.none()
+
+    def approval(self) -> None:
+        v = self.view
+        self.heading("approval")
+        people = [p for p in [v.prepared, *v.reviewed, v.approved] if p is not None]
+        if not people:
+            self.none()
+            return
+        table = self.doc.add_table(rows=6, cols=len(people) + 1)
+        _table_style(table)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _cell_margins(table)
+        cells = _grid(table)
+        keys = ["", "signature", "name", "position", "nip", "date"]
+        for r, key in enumerate(keys):
+            _cant_split(table.rows[r])
+            if key:
+                _cell_text(cells[r][0], self.L(key), bold=True)
+        _shade(cells[0][0], HEAD_FILL)
+        table.rows[1].height = Mm(18)
+        for c, person in enumerate(people, start=1):
+            _cell_text(cells[0][c], person.role, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _shade(cells[0][c], HEAD_FILL)
+            _cell_text(cells[2][c], person.name, bold=True)
+            _cell_text(cells[3][c], person.position)
+            _cell_text(cells[4][c], person.nip or "-")
+            _cell_text(cells[5][c], person.date)
+        first = 24
+        rest = (170 - first) / len(people)
+        _set_col_widths(table, [Mm(first)] + [Mm(rest)] * len(people))
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(0)
+
+    def history(self) -> None:
+        v = self.view
+        self.heading("history")
+        if not v.history:
+            self.none()
+            return
+        self.table(
+            [self.L("revision"), self.L("date"), self.L("change"), self.L("reason"), self.L("by")],
+            [[str(rev), date, change, reason, by] for rev, date, change, reason, by in v.history],
+            [16, 22, 52, 48, 32],
+        )

@@ -1,0 +1,59 @@
+"""SVG (flowchart, logo) to PNG, for the one output that takes only raster images: DOCX.
+
+Chosen by measurement (a 13-row, 5-lane swimlane page, 760x1000 px, at 200 dpi, this machine):
+cairosvg 2.9 ~100 ms, resvg-py 0.5 ~290 ms (it loads the system font database on every call and
+scales worse with size), WeasyPrint -> PDF -> pdftoppm ~290 ms plus an external process. Both
+libraries drew the page identically well, so cairosvg wins: twice as fast, kept by the WeasyPrint
+authors, and it only needs Debian's libcairo2 (already pulled in by the Pango stack). It refuses
+external resources by default (`unsafe=False`), so an SVG cannot make us read local files.
+
+Results are cached by content: the same flowchart is rasterised once per process, which matters
+when the web app serves the same revision's DOCX repeatedly.
+"""
+
+from __future__ import annotations
+
+import struct
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_DPI = 200
+CSS_DPI = 96  # SVG user units are CSS pixels
+
+
+@lru_cache(maxsize=64)
+def svg_to_png(svg: str, dpi: int = DEFAULT_DPI) -> bytes:
+    """Rasterise SVG markup at `dpi` on a white background (Word shows transparency oddly)."""
+    import cairosvg
+
+    png: bytes = cairosvg.svg2png(
+        bytestring=svg.encode("utf-8"), dpi=dpi, scale=dpi / CSS_DPI, background_color="white"
+    )
+    return png
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Pixel (width, height) from the IHDR chunk, without decoding the image."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def image_file_to_raster(path: Path, dpi: int = DEFAULT_DPI) -> bytes | None:
+    """A logo file as bytes python-docx accepts (PNG/JPEG/GIF as is, SVG rasterised), or None.
+
+    Missing or unreadable files give None: a broken logo must not stop the document.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff" or data[:4] == b"GIF8":
+        return data
+    if path.suffix.lower() in (".svg", ".svgz") or b"<svg" in data[:2048]:
+        try:
+            return svg_to_png(data.decode("utf-8"), dpi)
+        except Exception:  # noqa: BLE001 - any malformed SVG just means "no logo"
+            return None
+    return None
