@@ -147,6 +147,10 @@ def procedure_data(index: int, k: int, rng: random.Random, count: int = 1) -> di
         if form not in holder.setdefault("records", []):
             holder["records"].append(form)
 
+    # A declared role that never acts is a lint warning: keep only the roles the steps use.
+    acting = {s["actor"] for s in steps}
+    roles = [r for r in roles if r in acting]
+
     related = sorted({f"P.SIN {rng.randint(1, count)}" for _ in range(2)} - {number}) if count > 1 else []
     return {
         "number": number,

@@ -86,3 +86,10 @@ def test_single_procedure_in_memory_has_k_steps(k: int) -> None:
     succ = successors(proc)
     assert reachable(proc.steps[0].id, succ) == {s.id for s in proc.steps}
     assert synthetic_procedure(k, seed=1) == proc
+
+
+def test_library_lints_clean(library: Library) -> None:
+    lint_mod = pytest.importorskip("prosedur.lint")
+    findings = lint_mod.lint(library)
+    serious = [f for f in findings if f.severity in (lint_mod.Severity.ERROR, lint_mod.Severity.WARNING)]
+    assert not serious, serious[:5]
