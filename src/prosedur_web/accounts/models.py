@@ -1,0 +1,49 @@
+"""People and organisation units. Roles are Django groups (see roles.py)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Unit(models.Model):
+    """A work unit (unit kerja); `code` is the id used in pustaka.yaml and procedure `owner`."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors_and_self(self) -> list[Unit]:
+        chain: list[Unit] = []
+        unit: Unit | None = self
+        while unit is not None and unit not in chain:
+            chain.append(unit)
+            unit = unit.parent
+        return chain
+
+
+class User(AbstractUser):
+    """A person who signs: full name, NIP and position appear on the signature of record."""
+
+    full_name = models.CharField(max_length=200)
+    nip = models.CharField("NIP", max_length=32, blank=True)
+    position = models.CharField(max_length=200, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class LoginFailure(models.Model):
+    """One failed password check (login or signing), counted for throttling."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)

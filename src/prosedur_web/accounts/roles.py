@@ -1,0 +1,105 @@
+"""The role groups and what each may do, per object: the one place permissions are decided.
+
+Own unit: a procedure belongs to the user's unit or to a unit below it (the head of PUSDATIN governs
+the IKI division's procedures). Effective and obsolete revisions are readable by every signed-in
+user; drafts and revisions in review only by their unit's authors, reviewers, approvers, and by
+document controllers and admins.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from prosedur_web.procedures.models import Procedure, Revision
+
+
+class Role(StrEnum):
+    AUTHOR = "penyusun"
+    REVIEWER = "pemeriksa"
+    APPROVER = "pengesah"
+    CONTROLLER = "pengendali_dokumen"
+    READER = "pembaca"
+    ADMIN = "admin"
+
+
+ROLE_LABEL_KEYS = {
+    Role.AUTHOR: "role_author",
+    Role.REVIEWER: "role_reviewer",
+    Role.APPROVER: "role_approver",
+    Role.CONTROLLER: "role_controller",
+    Role.READER: "role_reader",
+    Role.ADMIN: "role_admin",
+}
+
+
+def roles_of(user: Any) -> set[Role]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cached: set[Role] | None = getattr(user, "_prosedur_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = {r for r in Role if r.value in names}
+        if user.is_superuser:
+            cached.add(Role.ADMIN)
+        user._prosedur_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def in_own_unit(user: Any, procedure: Procedure) -> bool:
+    if not getattr(user, "is_authenticated", False) or user.unit_id is None or procedure.owner_unit_id is None:
+        return False
+    return any(u.pk == user.unit_id for u in procedure.owner_unit.ancestors_and_self())
+
+
+def is_overseer(user: Any) -> bool:
+    return has_role(user, Role.CONTROLLER, Role.ADMIN)
+
+
+def can_view_procedure(user: Any, procedure: Procedure) -> bool:
+    return bool(roles_of(user))
+
+
+def can_view_revision(user: Any, revision: Revision) -> bool:
+    if not roles_of(user):
+        return False
+    if revision.status in ("effective", "obsolete"):
+        return True
+    if is_overseer(user):
+        return True
+    return has_role(user, Role.AUTHOR, Role.REVIEWER, Role.APPROVER) and in_own_unit(user, revision.procedure)
+
+
+def can_edit_revision(user: Any, revision: Revision) -> bool:
+    return revision.status == "draft" and has_role(user, Role.AUTHOR) and in_own_unit(user, revision.procedure)
+
+
+def can_start_revision(user: Any, procedure: Procedure) -> bool:
+    return has_role(user, Role.AUTHOR) and in_own_unit(user, procedure)
+
+
+def can_review(user: Any, revision: Revision) -> bool:
+    return has_role(user, Role.REVIEWER) and in_own_unit(user, revision.procedure)
+
+
+def can_comment(user: Any, revision: Revision) -> bool:
+    return revision.status in ("draft", "in_review") and can_view_revision(user, revision) and has_role(
+        user, Role.AUTHOR, Role.REVIEWER, Role.APPROVER, Role.CONTROLLER, Role.ADMIN
+    )
+
+
+def can_approve(user: Any, revision: Revision) -> bool:
+    return has_role(user, Role.APPROVER) and in_own_unit(user, revision.procedure)
+
+
+def can_acknowledge(user: Any, revision: Revision) -> bool:
+    return revision.status == "effective" and bool(roles_of(user))
+
+
+def can_view_audit(user: Any) -> bool:
+    return is_overseer(user)

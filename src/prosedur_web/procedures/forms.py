@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from prosedur_web.accounts.models import User
+from prosedur_web.accounts.roles import Role
+from prosedur_web.common.labels import label
+
+
+class SourceForm(forms.Form):
+    yaml_source = forms.CharField(widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false",
+                                                               "class": "code"}), strip=False)
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["yaml_source"].label = label("edit_source")
+
+
+class SubmitForm(forms.Form):
+    reviewers = forms.ModelMultipleChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
+    sequential = forms.TypedChoiceField(choices=[], coerce=lambda v: v == "1", initial="0",
+                                        widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, revision: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        units = [u.pk for u in revision.procedure.owner_unit.ancestors_and_self()]
+        self.fields["reviewers"].queryset = (
+            User.objects.filter(groups__name=Role.REVIEWER, is_active=True, unit__in=units)
+            .exclude(pk=user.pk).distinct().order_by("full_name")
+        )
+        self.fields["reviewers"].label = label("reviewers")
+        self.fields["reviewers"].label_from_instance = lambda u: f"{u.full_name} — {u.position}"
+        self.fields["sequential"].choices = [("0", label("order_parallel")), ("1", label("order_sequential"))]
+        self.fields["sequential"].label = label("review_order")
+
+
+class ApproveForm(forms.Form):
+    effective_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_date"].label = label("effective_date")
+        self.fields["effective_date"].initial = timezone.localdate()
+        self.fields["password"].label = label("password")

@@ -1,0 +1,90 @@
+"""Procedures and their revisions. The YAML source is the document; the rest indexes it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class RevisionStatus(models.TextChoices):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    EFFECTIVE = "effective"
+    OBSOLETE = "obsolete"
+
+
+class LibrarySource(models.Model):
+    """The library file (pustaka.yaml) the procedures share: roles, units, numbering."""
+
+    yaml_source = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Procedure(models.Model):
+    """A documented procedure (P.SMLTI 19): the stable identity its revisions share."""
+
+    number = models.CharField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200, blank=True)
+    owner_unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="procedures")
+    sort_key = models.CharField(max_length=128, db_index=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_key", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class Revision(models.Model):
+    """One revision of a procedure: its YAML source, status, and the hash the signature covers.
+
+    `version` increases on every save of the source; an edit based on an older version is refused
+    (optimistic locking), so two authors never silently overwrite each other.
+    """
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=RevisionStatus.choices, default=RevisionStatus.DRAFT)
+    yaml_source = models.TextField()
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    effective_date = models.DateField(null=True, blank=True)
+    review_due = models.DateField(null=True, blank=True)
+    minor = models.BooleanField(default=False)
+    review_round = models.PositiveIntegerField(default=0)
+    review_sequential = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="unique_revision_number"),
+            models.UniqueConstraint(
+                fields=["procedure"], condition=models.Q(status="effective"), name="one_effective_revision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.number} Rev. {self.number}"
+
+
+class Signature(models.Model):
+    """A signature of record: who (name, position, NIP as at signing), when, meaning, and the hash signed."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    position = models.CharField(max_length=200)
+    nip = models.CharField(max_length=32, blank=True)
+    signed_at = models.DateTimeField()
+    signed_at_text = models.CharField(max_length=40)
+    meaning = models.CharField(max_length=32)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["signed_at"]

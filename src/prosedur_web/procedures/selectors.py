@@ -1,0 +1,64 @@
+"""Read queries for procedures and revisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from prosedur.model import Library
+from prosedur.model import Procedure as ProcModel
+from prosedur_web import services as core
+from prosedur_web.accounts.roles import can_view_revision
+
+from .models import LibrarySource, Procedure, Revision, RevisionStatus
+
+
+def procedure_list(*, query: str = "", status: str = "", unit: str = "") -> QuerySet[Procedure]:
+    """The master list (Daftar Induk Dokumen): each procedure with its revisions, filtered."""
+    qs = Procedure.objects.select_related("owner_unit").prefetch_related(
+        Prefetch("revisions", queryset=Revision.objects.order_by("-number"))
+    )
+    if query:
+        qs = qs.filter(Q(number__icontains=query) | Q(title__icontains=query) | Q(title_en__icontains=query))
+    if unit:
+        qs = qs.filter(owner_unit__code=unit)
+    if status:
+        qs = qs.filter(revisions__status=status).distinct()
+    return qs.order_by("sort_key", "number")
+
+
+def master_row(procedure: Procedure, user: Any) -> dict[str, Any]:
+    """The revision a reader sees in the list: the effective one, else the newest visible to the user."""
+    revisions = list(procedure.revisions.all())
+    effective = next((r for r in revisions if r.status == RevisionStatus.EFFECTIVE), None)
+    latest_visible = next((r for r in revisions if can_view_revision(user, r)), None)
+    shown = effective or latest_visible
+    in_progress = next(
+        (r for r in revisions if r.status in ("draft", "in_review", "approved") and can_view_revision(user, r)),
+        None,
+    )
+    return {"procedure": procedure, "revision": shown, "in_progress": in_progress}
+
+
+def effective_revision(procedure: Procedure) -> Revision | None:
+    return procedure.revisions.filter(status=RevisionStatus.EFFECTIVE).first()
+
+
+def library_source_text() -> str | None:
+    src = LibrarySource.objects.order_by("-pk").first()
+    return src.yaml_source if src else None
+
+
+def library_with(proc: ProcModel, *, exclude_number: str | None = None) -> Library:
+    """A core Library holding the stored library info, every effective procedure and `proc`."""
+    info = core.library_info(library_source_text())
+    others: list[ProcModel] = []
+    for rev in Revision.objects.filter(status=RevisionStatus.EFFECTIVE).select_related("procedure"):
+        if rev.procedure.number == (exclude_number or proc.number):
+            continue
+        try:
+            others.append(core.parse_source(rev.yaml_source, rev.procedure.number))
+        except Exception:  # noqa: BLE001 - a stored source that no longer parses is skipped
+            continue
+    return core.library_for(info, [*others, proc])

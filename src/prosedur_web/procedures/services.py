@@ -1,0 +1,281 @@
+"""Lifecycle of a revision: edit, submit, approve (signature of record), take effect, revise.
+
+Each service locks the rows it changes, asks the core lifecycle table (`prosedur_web.services.
+lifecycle_plan`) whether the action is allowed, stores the result and appends an audit entry in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from prosedur.errors import SourceError
+from prosedur.model import Procedure as ProcModel
+from prosedur_web import services as core
+from prosedur_web.accounts import roles
+from prosedur_web.accounts.models import Unit, User
+from prosedur_web.accounts.services import login_is_locked, password_confirm
+from prosedur_web.audit.services import audit_append
+from prosedur_web.common.errors import ActionRefused, StaleRevision
+
+from . import selectors
+from .models import LibrarySource, Procedure, Revision, RevisionStatus, Signature
+
+IN_PROGRESS = ("draft", "in_review", "approved")
+
+
+def _sort_key(number: str) -> str:
+    import re
+
+    return "".join(f"{int(p):08d}" if p.isdigit() else p for p in re.split(r"(\d+)", number))[:128]
+
+
+def _states(procedure: Procedure) -> dict[int, str]:
+    return dict(procedure.revisions.values_list("number", "status"))
+
+
+def _apply(procedure: Procedure, changes: list[core.Change], *, actor: Any, ip: str) -> None:
+    """Store the status changes the lifecycle plan returned, obsoleting before promoting."""
+    ordered = sorted(changes, key=lambda c: c.new != "obsolete")
+    for change in ordered:
+        rev = Revision.objects.select_for_update().get(procedure=procedure, number=change.revision)
+        rev.status = change.new
+        rev.save(update_fields=["status", "updated_at"])
+        audit_append(actor=actor, action=f"revision_{change.new}", target=rev, ip=ip,
+                     data={"from": change.old, "to": change.new, "by_action": change.action})
+        if change.new == "effective":
+            _sync_procedure(procedure, rev)
+
+
+def _sync_procedure(procedure: Procedure, rev: Revision) -> None:
+    """The master list shows the effective revision's title."""
+    try:
+        proc = core.parse_source(rev.yaml_source)
+    except SourceError:
+        return
+    procedure.title = proc.title
+    procedure.title_en = proc.title_en or ""
+    procedure.save(update_fields=["title", "title_en"])
+
+
+def _review_due(proc: ProcModel, effective: dt.date | None) -> dt.date | None:
+    if proc.review_due:
+        return proc.review_due
+    if effective is None:
+        return None
+    months = core.library_info(selectors.library_source_text()).review_interval_months
+    year, month = divmod(effective.month - 1 + months, 12)
+    day = min(effective.day, 28)
+    return dt.date(effective.year + year, month + 1, day)
+
+
+# -- import (seed / migration of an existing library) ---------------------------------------------
+@transaction.atomic
+def library_import(*, yaml_source: str, actor: Any = None) -> LibrarySource:
+    """Store the library file and create its units. Idempotent."""
+    info = core.library_info(yaml_source)
+    src = LibrarySource.objects.order_by("-pk").first()
+    if src is None or src.yaml_source != yaml_source:
+        src = LibrarySource.objects.create(yaml_source=yaml_source)
+        audit_append(actor=actor, action="library_import", target=src, data={"units": len(info.units)})
+    for code, unit in info.units.items():
+        Unit.objects.update_or_create(code=code, defaults={"name": unit.name, "name_en": unit.name_en or ""})
+    for code, unit in info.units.items():
+        if unit.parent:
+            Unit.objects.filter(code=code).update(parent=Unit.objects.filter(code=unit.parent).first())
+    return src
+
+
+@transaction.atomic
+def procedure_import(*, yaml_source: str, actor: Any = None) -> Revision:
+    """One source file -> Procedure + Revision with the file's status. Idempotent per (number, revision)."""
+    proc = core.parse_source(yaml_source)
+    unit, _ = Unit.objects.get_or_create(code=proc.owner or "tanpa_unit", defaults={"name": proc.owner or "-"})
+    procedure, created = Procedure.objects.get_or_create(
+        number=proc.number,
+        defaults={"title": proc.title, "title_en": proc.title_en or "", "owner_unit": unit,
+                  "sort_key": _sort_key(proc.number)},
+    )
+    existing = procedure.revisions.filter(number=proc.revision).first()
+    if existing is not None:
+        return existing
+    rev = Revision.objects.create(
+        procedure=procedure, number=proc.revision, status=str(proc.status), yaml_source=yaml_source,
+        content_hash=core.content_hash(proc), effective_date=proc.effective,
+        review_due=_review_due(proc, proc.effective),
+    )
+    if proc.status == "effective":
+        _sync_procedure(procedure, rev)
+    audit_append(actor=actor, action="revision_import", target=rev, data={"status": rev.status})
+    return rev
+
+
+# -- editing ---------------------------------------------------------------------------------------
+@transaction.atomic
+def revision_save_source(*, revision: Revision, user: User, text: str, base_version: int, ip: str = "") -> Revision:
+    """Save a draft's YAML source.
+
+    Refused (nothing stored) when the text does not parse (`SourceError` with line numbers), when the
+    number or revision changed, or when someone saved since `base_version` (`StaleRevision`).
+    """
+    rev = Revision.objects.select_for_update().select_related("procedure").get(pk=revision.pk)
+    if not roles.can_edit_revision(user, rev):
+        raise ActionRefused.of("err_not_draft" if rev.status != "draft" else "forbidden")
+    if rev.version != base_version:
+        raise StaleRevision()
+    text = text.replace("\r\n", "\n")
+    proc = core.parse_source(text)
+    if proc.number != rev.procedure.number:
+        raise ActionRefused.of("err_number_changed", number=rev.procedure.number)
+    if proc.revision != rev.number:
+        raise ActionRefused.of("err_revision_mismatch", expected=rev.number)
+    rev.yaml_source = text
+    rev.content_hash = core.content_hash(proc)
+    rev.version += 1
+    if rev.author_id is None:
+        rev.author = user
+    rev.save()
+    audit_append(actor=user, action="revision_edit", target=rev, ip=ip,
+                 data={"version": rev.version, "content_hash": rev.content_hash})
+    return rev
+
+
+# -- submit ----------------------------------------------------------------------------------------
+@transaction.atomic
+def revision_submit(*, revision: Revision, user: User, reviewers: list[User], sequential: bool = False,
+                    ip: str = "") -> Revision:
+    """Draft -> in review, with one review request per reviewer (in parallel or in the given order)."""
+    from prosedur_web.reviews.models import ReviewAssignment
+
+    rev = Revision.objects.select_for_update().select_related("procedure").get(pk=revision.pk)
+    if not roles.can_edit_revision(user, rev):
+        raise ActionRefused.of("err_not_draft" if rev.status != "draft" else "forbidden")
+    if not reviewers:
+        raise ActionRefused.of("err_no_reviewers")
+    if any(r.pk == (rev.author_id or user.pk) or r.pk == user.pk for r in reviewers):
+        raise ActionRefused.of("err_author_reviewer")
+    proc = core.parse_source(rev.yaml_source)
+    changes = core.lifecycle_plan(_states(rev.procedure), rev.number, "submit",
+                                  history=[h.revision for h in proc.history])
+    rev.review_round += 1
+    rev.review_sequential = sequential
+    rev.save(update_fields=["review_round", "review_sequential", "updated_at"])
+    for i, reviewer in enumerate(reviewers, start=1):
+        ReviewAssignment.objects.create(revision=rev, round=rev.review_round, reviewer=reviewer,
+                                        order=i if sequential else 0)
+    _apply(rev.procedure, changes, actor=user, ip=ip)
+    audit_append(actor=user, action="revision_submit", target=rev, ip=ip,
+                 data={"reviewers": [r.username for r in reviewers], "sequential": sequential,
+                       "round": rev.review_round})
+    rev.refresh_from_db()
+    return rev
+
+
+# -- approve ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ApprovalFacts:
+    open_comments: int
+    reviewers: list[str]
+    agreed: list[str]
+    lint_errors: int
+
+
+def approval_facts(rev: Revision, proc: ProcModel) -> ApprovalFacts:
+    from prosedur_web.reviews.models import Comment, Decision, ReviewAssignment
+
+    assignments = ReviewAssignment.objects.filter(revision=rev, round=rev.review_round).select_related("reviewer")
+    library = selectors.library_with(proc)
+    return ApprovalFacts(
+        open_comments=Comment.objects.filter(revision=rev, resolved=False, parent__isnull=True).count(),
+        reviewers=[a.reviewer.username for a in assignments],
+        agreed=[a.reviewer.username for a in assignments if a.decision == Decision.AGREE],
+        lint_errors=core.lint_error_count(proc, library),
+    )
+
+
+@transaction.atomic
+def revision_approve(*, revision: Revision, approver: User, password: str, effective_date: dt.date,
+                     ip: str = "", today: dt.date | None = None) -> Revision:
+    """Sign (disahkan) and approve; effective at once when its date has come, else on that date.
+
+    The password is re-checked (a failure counts towards the login lock-out); the signature stores
+    name, position and NIP as they are now, the time with its offset, and the content hash signed.
+    """
+    rev = Revision.objects.select_for_update().select_related("procedure").get(pk=revision.pk)
+    if not roles.can_approve(approver, rev):
+        raise ActionRefused.of("forbidden")
+    if login_is_locked(username=approver.username, ip=ip):
+        raise ActionRefused.of("err_locked")
+    today = today or timezone.localdate()
+    if effective_date < today:
+        raise ActionRefused.of("err_effective_past")
+    proc = core.parse_source(rev.yaml_source)
+    facts = approval_facts(rev, proc)
+    changes = core.lifecycle_plan(
+        _states(rev.procedure), rev.number, "approve",
+        actor=approver.username, author=rev.author.username if rev.author else "",
+        history=[h.revision for h in proc.history], reviewers=facts.reviewers, agreed=facts.agreed,
+        open_comments=facts.open_comments, lint_errors=facts.lint_errors,
+        effective_date=effective_date, today=today,
+    )
+    if not password_confirm(user=approver, password=password, ip=ip):
+        audit_append(actor=approver, action="signature_failed", target=rev, ip=ip)
+        raise ActionRefused.of("err_bad_password")
+    signed_hash = core.content_hash(proc)
+    now = timezone.localtime()
+    Signature.objects.create(
+        revision=rev, signer=approver, name=approver.full_name or approver.username,
+        position=approver.position, nip=approver.nip, signed_at=now,
+        signed_at_text=now.isoformat(timespec="seconds"), meaning="disahkan", content_hash=signed_hash,
+    )
+    rev.content_hash = signed_hash
+    rev.effective_date = effective_date
+    rev.review_due = _review_due(proc, effective_date)
+    rev.save(update_fields=["content_hash", "effective_date", "review_due", "updated_at"])
+    audit_append(actor=approver, action="revision_sign", target=rev, ip=ip,
+                 data={"meaning": "disahkan", "content_hash": signed_hash, "effective_date": effective_date})
+    _apply(rev.procedure, changes, actor=approver, ip=ip)
+    rev.refresh_from_db()
+    return rev
+
+
+@transaction.atomic
+def revisions_activate_due(*, today: dt.date | None = None) -> list[Revision]:
+    """Approved revisions whose effective date has come take effect (run daily, and on each list view)."""
+    today = today or timezone.localdate()
+    done = []
+    for rev in Revision.objects.select_for_update().filter(status=RevisionStatus.APPROVED, effective_date__lte=today):
+        changes = core.lifecycle_plan(_states(rev.procedure), rev.number, "make_effective",
+                                      effective_date=rev.effective_date, today=today)
+        _apply(rev.procedure, changes, actor=None, ip="")
+        done.append(rev)
+    return done
+
+
+# -- start a new revision --------------------------------------------------------------------------
+@transaction.atomic
+def revision_start(*, procedure: Procedure, user: User, minor: bool = False, ip: str = "") -> Revision:
+    """A new draft (revision + 1) copied from the effective revision; its history entry is the author's job."""
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    if not roles.can_start_revision(user, procedure):
+        raise ActionRefused.of("forbidden")
+    states = _states(procedure)
+    effective = procedure.revisions.filter(status=RevisionStatus.EFFECTIVE).first()
+    if effective is None:
+        raise ActionRefused.of("err_no_effective")
+    changes = core.lifecycle_plan(states, effective.number, "start_revision", kind="minor" if minor else "major")
+    number = changes[0].revision
+    text = core.set_top_level(effective.yaml_source, "revision", str(number))
+    text = core.set_top_level(text, "status", "draft")
+    rev = Revision.objects.create(
+        procedure=procedure, number=number, status=RevisionStatus.DRAFT, yaml_source=text,
+        content_hash=core.content_hash(core.parse_source(text)), author=user, minor=minor,
+    )
+    audit_append(actor=user, action="revision_start", target=rev, ip=ip,
+                 data={"from_revision": effective.number, "minor": minor})
+    return rev

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "procedures"
+urlpatterns = [
+    path("", views.procedure_list, name="procedure_list"),
+    path("prosedur/<int:pk>/", views.procedure_detail, name="procedure_detail"),
+    path("prosedur/<int:pk>/revisi-baru/", views.revision_start, name="revision_start"),
+    path("revisi/<int:pk>/", views.revision_detail, name="revision_detail"),
+    path("revisi/<int:pk>/sunting/", views.revision_edit, name="revision_edit"),
+    path("revisi/<int:pk>/ajukan/", views.revision_submit, name="revision_submit"),
+    path("revisi/<int:pk>/sahkan/", views.revision_approve, name="revision_approve"),
+    path("verifikasi/<str:content_hash>/", views.revision_verify, name="revision_verify"),
+]

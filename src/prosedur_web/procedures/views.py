@@ -1,0 +1,205 @@
+"""Pages of the procedure library and the revision lifecycle. Views check permission and call services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from prosedur.errors import SourceError
+from prosedur_web import services as core
+from prosedur_web.accounts import roles
+from prosedur_web.accounts.models import Unit
+from prosedur_web.common.client import client_ip
+from prosedur_web.common.errors import ActionRefused, StaleRevision
+from prosedur_web.common.labels import label
+from prosedur_web.common.views import lang_of, require
+
+from . import selectors, services
+from .forms import ApproveForm, SourceForm, SubmitForm
+from .models import Procedure, Revision, RevisionStatus
+
+
+@login_required
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    require(roles.can_view_procedure(request.user, None))  # type: ignore[arg-type]
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    unit = request.GET.get("unit", "")
+    if status not in RevisionStatus.values:
+        status = ""
+    rows = [selectors.master_row(p, request.user)
+            for p in selectors.procedure_list(query=query, status=status, unit=unit)]
+    context = {
+        "rows": rows, "query": query, "status": status, "unit": unit,
+        "statuses": RevisionStatus.values, "units": Unit.objects.filter(procedures__isnull=False).distinct(),
+    }
+    template = "procedures/htmx/procedure_rows.html" if request.htmx else "procedures/procedure_list.html"
+    return render(request, template, context)
+
+
+def _document_context(request: HttpRequest, rev: Revision) -> dict[str, Any]:
+    lang = lang_of(request)
+    context: dict[str, Any] = {"revision": rev, "procedure": rev.procedure}
+    try:
+        proc = core.parse_source(rev.yaml_source, rev.procedure.number)
+    except SourceError as exc:
+        context["source_problems"] = [p.format(lang) for p in exc.problems]
+        return context
+    library = selectors.library_with(proc)
+    context["doc"] = core.document(proc, library, lang=lang, content_hash=rev.content_hash or None)
+    context["svg"] = core.flowchart_svg(proc, library, lang=lang)
+    if rev.status in ("draft", "in_review"):
+        context["findings"] = core.lint_findings(proc, library, lang=lang)
+    return context
+
+
+@login_required
+def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = get_object_or_404(Procedure.objects.select_related("owner_unit"), pk=pk)
+    require(roles.can_view_procedure(request.user, procedure))
+    revisions = [r for r in procedure.revisions.annotate(n_ack=Count("acknowledgements"))
+                 if roles.can_view_revision(request.user, r)]
+    current = next((r for r in revisions if r.status == RevisionStatus.EFFECTIVE), None)
+    context: dict[str, Any] = {"procedure": procedure, "revisions": revisions, "current": current,
+                               "can_start": roles.can_start_revision(request.user, procedure)}
+    if current is not None:
+        context.update(_document_context(request, current))
+        context["acknowledged"] = current.acknowledgements.filter(user=request.user).exists()
+        context["can_acknowledge"] = roles.can_acknowledge(request.user, current)
+    context["procedure"] = procedure
+    return render(request, "procedures/procedure_detail.html", context)
+
+
+@login_required
+def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from prosedur_web.reviews.models import Comment, ReviewAssignment
+
+    rev = get_object_or_404(Revision.objects.select_related("procedure__owner_unit", "author"), pk=pk)
+    require(roles.can_view_revision(request.user, rev))
+    context = _document_context(request, rev)
+    assignments = list(ReviewAssignment.objects.filter(revision=rev).select_related("reviewer"))
+    mine = next((a for a in assignments if a.round == rev.review_round and a.reviewer_id == request.user.pk
+                 and not a.decision), None)
+    context.update({
+        "assignments": assignments,
+        "my_assignment": mine if rev.status == "in_review" else None,
+        "comments": Comment.objects.filter(revision=rev, parent__isnull=True)
+        .select_related("author").prefetch_related("replies__author"),
+        "signatures": rev.signatures.all(),
+        "can_edit": roles.can_edit_revision(request.user, rev),
+        "can_comment": roles.can_comment(request.user, rev),
+        "can_approve": rev.status == "in_review" and roles.can_approve(request.user, rev),
+        "can_acknowledge": roles.can_acknowledge(request.user, rev),
+        "acknowledged": rev.acknowledgements.filter(user=request.user).exists(),
+    })
+    return render(request, "procedures/revision_detail.html", context)
+
+
+@login_required
+def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rev = get_object_or_404(Revision.objects.select_related("procedure__owner_unit"), pk=pk)
+    require(roles.can_edit_revision(request.user, rev))
+    problems: list[str] = []
+    stale = False
+    if request.method == "POST":
+        form = SourceForm(request.POST)
+        if form.is_valid():
+            try:
+                services.revision_save_source(
+                    revision=rev, user=request.user,  # type: ignore[arg-type]
+                    text=form.cleaned_data["yaml_source"], base_version=form.cleaned_data["base_version"],
+                    ip=client_ip(request),
+                )
+            except SourceError as exc:
+                problems = [p.format(lang_of(request)) for p in exc.problems]
+            except ActionRefused as exc:
+                problems = exc.messages(lang_of(request))
+            except StaleRevision:
+                stale = True
+            else:
+                messages.success(request, label("saved"))
+                return redirect("procedures:revision_edit", pk=rev.pk)
+    else:
+        form = SourceForm(initial={"yaml_source": rev.yaml_source, "base_version": rev.version})
+    status = 409 if stale else 400 if problems else 200
+    return render(request, "procedures/revision_edit.html",
+                  {"revision": rev, "procedure": rev.procedure, "form": form, "problems": problems,
+                   "stale": stale}, status=status)
+
+
+@login_required
+def revision_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    rev = get_object_or_404(Revision.objects.select_related("procedure__owner_unit"), pk=pk)
+    require(roles.can_edit_revision(request.user, rev))
+    problems: list[str] = []
+    form = SubmitForm(request.POST or None, revision=rev, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revision_submit(revision=rev, user=request.user,  # type: ignore[arg-type]
+                                     reviewers=list(form.cleaned_data["reviewers"]),
+                                     sequential=form.cleaned_data["sequential"], ip=client_ip(request))
+        except ActionRefused as exc:
+            problems = exc.messages(lang_of(request))
+        except SourceError as exc:
+            problems = [p.format(lang_of(request)) for p in exc.problems]
+        else:
+            messages.success(request, label("submitted"))
+            return redirect("procedures:revision_detail", pk=rev.pk)
+    return render(request, "procedures/revision_submit.html",
+                  {"revision": rev, "procedure": rev.procedure, "form": form, "problems": problems},
+                  status=400 if problems else 200)
+
+
+@login_required
+def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    rev = get_object_or_404(Revision.objects.select_related("procedure__owner_unit", "author"), pk=pk)
+    require(roles.can_approve(request.user, rev))
+    problems: list[str] = []
+    form = ApproveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revision_approve(
+                revision=rev, approver=request.user,  # type: ignore[arg-type]
+                password=form.cleaned_data["password"], effective_date=form.cleaned_data["effective_date"],
+                ip=client_ip(request),
+            )
+        except ActionRefused as exc:
+            problems = exc.messages(lang_of(request))
+        else:
+            request.session.cycle_key()  # a fresh session after signing
+            messages.success(request, label("approved_msg"))
+            return redirect("procedures:revision_detail", pk=rev.pk)
+    return render(request, "procedures/revision_approve.html",
+                  {"revision": rev, "procedure": rev.procedure, "form": form, "problems": problems},
+                  status=409 if problems else 200)
+
+
+@login_required
+@require_POST
+def revision_start(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = get_object_or_404(Procedure.objects.select_related("owner_unit"), pk=pk)
+    require(roles.can_start_revision(request.user, procedure))
+    try:
+        rev = services.revision_start(procedure=procedure, user=request.user,  # type: ignore[arg-type]
+                                      minor=request.POST.get("minor") == "1", ip=client_ip(request))
+    except ActionRefused as exc:
+        for m in exc.messages(lang_of(request)):
+            messages.error(request, m)
+        return redirect("procedures:procedure_detail", pk=procedure.pk)
+    return redirect("procedures:revision_edit", pk=rev.pk)
+
+
+def revision_verify(request: HttpRequest, content_hash: str) -> HttpResponse:
+    """Public: is the document with this fingerprint in force? Drafts are not disclosed."""
+    rev = (Revision.objects.select_related("procedure")
+           .filter(content_hash=content_hash.lower()[:64], status__in=["effective", "obsolete"])
+           .order_by("-number").first())
+    state = rev.status if rev is not None else "unknown"
+    return render(request, "procedures/revision_verify.html",
+                  {"revision": rev, "state": state, "content_hash": content_hash[:64]})

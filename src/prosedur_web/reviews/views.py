@@ -1,0 +1,71 @@
+"""Review decisions and comments. Comments post through htmx and come back as a fragment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from prosedur_web.accounts import roles
+from prosedur_web.common.client import client_ip
+from prosedur_web.common.errors import ActionRefused
+from prosedur_web.common.views import lang_of, require
+from prosedur_web.procedures.models import Revision
+
+from . import services
+from .models import Comment
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    rev = get_object_or_404(Revision.objects.select_related("procedure__owner_unit"), pk=pk)
+    require(roles.can_review(request.user, rev))
+    try:
+        services.review_decide(revision=rev, reviewer=request.user,  # type: ignore[arg-type]
+                               decision=request.POST.get("decision", ""),
+                               note=request.POST.get("note", "")[:5000], ip=client_ip(request))
+    except ActionRefused as exc:
+        for m in exc.messages(lang_of(request)):
+            messages.error(request, m)
+        return redirect("procedures:revision_detail", pk=rev.pk)
+    return redirect("procedures:revision_detail", pk=rev.pk)
+
+
+def _comments_fragment(request: HttpRequest, rev: Revision, status: int = 200) -> HttpResponse:
+    comments = (Comment.objects.filter(revision=rev, parent__isnull=True)
+                .select_related("author").prefetch_related("replies__author"))
+    return render(request, "reviews/htmx/comment_list.html",
+                  {"revision": rev, "comments": comments, "can_comment": roles.can_comment(request.user, rev)},
+                  status=status)
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    rev = get_object_or_404(Revision.objects.select_related("procedure__owner_unit"), pk=pk)
+    require(roles.can_comment(request.user, rev))
+    text = request.POST.get("text", "").strip()[:5000]
+    parent = None
+    if request.POST.get("parent"):
+        parent = get_object_or_404(Comment, pk=request.POST["parent"], revision=rev)
+    if text:
+        services.comment_create(revision=rev, author=request.user,  # type: ignore[arg-type]
+                                text=text, anchor=request.POST.get("anchor", ""), parent=parent,
+                                ip=client_ip(request))
+    if request.htmx:
+        return _comments_fragment(request, rev, status=200 if text else 400)
+    return redirect("procedures:revision_detail", pk=rev.pk)
+
+
+@login_required
+@require_POST
+def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("revision__procedure__owner_unit"), pk=pk)
+    require(services.can_resolve(request.user, comment))
+    services.comment_resolve(comment=comment, user=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    if request.htmx:
+        return _comments_fragment(request, comment.revision)
+    return redirect("procedures:revision_detail", pk=comment.revision_id)

@@ -1,0 +1,189 @@
+"""Django settings, read from the environment (`PROSEDUR_*`) so one file serves demo, test and production.
+
+Defaults are safe for production (DEBUG off, secure cookies, HSTS); the demo sets
+`PROSEDUR_DEBUG=1` to serve plain HTTP on localhost.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ya"}
+
+
+def parse_database_url(url: str) -> dict[str, Any]:
+    """`postgres://user:pass@host:port/name` or `sqlite:///path` -> a DATABASES entry.
+
+    Hand-written because two schemes do not justify a dependency. SQLite gets the settings that make
+    it safe for a small multi-user deployment: WAL, synchronous=FULL, IMMEDIATE write transactions
+    (no "database is locked" on lock upgrade) and a busy timeout.
+    """
+    parts = urlsplit(url)
+    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        options = dict(parse_qsl(parts.query))
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "OPTIONS": options,
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    if parts.scheme == "sqlite":
+        # sqlite:///relative/path, sqlite:////absolute/path, sqlite://:memory:
+        raw = url[len("sqlite://"):]
+        name = raw[1:] if raw.startswith("/") else raw
+        if name and name != ":memory:" and not Path(name).is_absolute():
+            name = str(REPO_DIR / name)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name or ":memory:",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
+            },
+        }
+    raise ValueError(f"PROSEDUR_DATABASE_URL: unsupported scheme {parts.scheme!r}")
+
+
+DEBUG = env_bool("PROSEDUR_DEBUG")
+SECRET_KEY = os.environ.get("PROSEDUR_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise RuntimeError("PROSEDUR_SECRET_KEY must be set when PROSEDUR_DEBUG is off")
+    SECRET_KEY = "insecure-demo-key-only-for-debug-" + "x" * 32
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("PROSEDUR_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("PROSEDUR_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+VAR_DIR = Path(os.environ.get("PROSEDUR_VAR_DIR", REPO_DIR / "var"))
+DATABASES = {
+    "default": parse_database_url(
+        os.environ.get("PROSEDUR_DATABASE_URL", f"sqlite:///{VAR_DIR / 'prosedur.sqlite3'}")
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "prosedur_web.common",
+    "prosedur_web.accounts",
+    "prosedur_web.audit",
+    "prosedur_web.procedures",
+    "prosedur_web.reviews",
+    "prosedur_web.socialisation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "prosedur_web.common.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "prosedur_web.urls"
+WSGI_APPLICATION = "prosedur_web.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "prosedur_web.common.context.site",
+            ],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "procedures:procedure_list"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Bahasa Indonesia first; English through set_language.
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.environ.get("PROSEDUR_TIME_ZONE", "Asia/Jakarta")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Sessions: inactivity timeout (every request pushes the expiry forward), cookies closed to scripts.
+SESSION_COOKIE_AGE = int(os.environ.get("PROSEDUR_SESSION_SECONDS", 30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = not DEBUG and env_bool("PROSEDUR_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PROSEDUR_BEHIND_PROXY") else None
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("PROSEDUR_HSTS_SECONDS", 31536000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Login throttling: failures (login or signing password) per username and per address.
+PROSEDUR_LOGIN_MAX_FAILURES = int(os.environ.get("PROSEDUR_LOGIN_MAX_FAILURES", 5))
+PROSEDUR_LOGIN_WINDOW_SECONDS = int(os.environ.get("PROSEDUR_LOGIN_WINDOW_SECONDS", 15 * 60))
+
+# The procedure library the demo imports and whose pustaka.yaml provides roles and units.
+PROSEDUR_LIBRARY = Path(os.environ.get("PROSEDUR_LIBRARY", REPO_DIR / "examples" / "smlti"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PROSEDUR_LOG_LEVEL", "WARNING")},
+}
