@@ -8,6 +8,7 @@ once per procedure or once per library in a context object, so linting 1,000 pro
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -109,7 +110,20 @@ def rule_by_slug(slug: str) -> Rule:
 
 def proc_file(proc: Procedure) -> str:
     """How a procedure's file is shown; in-memory procedures (web editor, tests) show their number."""
-    return display_path(proc.source) if proc.source is not None else f"<{proc.number}>"
+    return show_path(proc.source) if proc.source is not None else f"<{proc.number}>"
+
+
+def show_path(path: Path) -> str:
+    """`display_path` without resolving symlinks when the file is plainly under the working directory.
+
+    Resolving every file costs more than the linting of a small procedure; the common case (a
+    library below the current folder) needs only string work.
+    """
+    cwd = os.getcwd()
+    absolute = os.path.abspath(path)
+    if absolute.startswith(cwd + os.sep):
+        return absolute[len(cwd) + 1 :]
+    return str(path)
 
 
 class LibraryContext:
@@ -188,6 +202,26 @@ class ProcContext:
         return graph.successors(self.proc)
 
     @cached_property
+    def has_loop_without_decision_candidate(self) -> bool:
+        """Whether a cycle avoiding every decision is possible at all, by a cheap test.
+
+        Without decisions' edges, a cycle needs an edge that goes back up the list (to the same or
+        an earlier step). Flows whose only loop-backs leave from decisions, which is nearly all of
+        them, skip the strongly-connected-components pass.
+        """
+        index = self.first_index
+        steps = self.proc.steps
+        for source, out in self.successors.items():
+            i = index[source]
+            if steps[i].kind == StepKind.DECISION:
+                continue
+            for edge in out:
+                j = index[edge.target]
+                if j <= i and steps[j].kind != StepKind.DECISION:
+                    return True
+        return False
+
+    @cached_property
     def starts(self) -> list[int]:
         return [i for i, s in enumerate(self.proc.steps) if s.kind == StepKind.START]
 
@@ -204,10 +238,11 @@ class ProcContext:
         return out
 
     @cached_property
-    def texts(self) -> list[tuple[tuple[str | int, ...], str]]:
-        from ..text import texts
+    def citations(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """(field path, parameter name) for every `{{name}}` in the procedure's text."""
+        from ..text import cited_parameters, texts
 
-        return list(texts(self.proc))
+        return [(path, name) for path, text in texts(self.proc) if "{{" in text for name in cited_parameters(text)]
 
     def located(self, *paths: tuple[str | int, ...]) -> tuple[str | int, ...]:
         """The first of `paths` written in the source (else the last): where a missing thing is reported."""
@@ -266,7 +301,7 @@ def lint(
     lib = LibraryContext(library)
     findings: list[Finding] = [problem_finding(p) for p in problems]
     if wanted is not None:
-        wanted_names = {display_path(p) for p in wanted}
+        wanted_names = {display_path(p) for p in wanted} | {show_path(p) for p in wanted}
         findings = [f for f in findings if f.file in wanted_names]
     proc_rules = [r for r in chosen if r.scope == "procedure"]
     for proc in library.procedures:
@@ -280,7 +315,7 @@ def lint(
         if r.scope == "library":
             lib_findings.extend(r.func(lib))
     if wanted is not None:
-        names = {display_path(p) for p in wanted}
+        names = {display_path(p) for p in wanted} | {show_path(p) for p in wanted}
         lib_findings = [f for f in lib_findings if f.file in names]
     findings.extend(lib_findings)
     findings.sort(key=Finding.sort_key)

@@ -176,6 +176,8 @@ def check_distinct_exit_labels(ctx: ProcContext) -> Iterator[Finding]:
     "never stops.",
 )
 def check_loop_needs_decision(ctx: ProcContext) -> Iterator[Finding]:
+    if not ctx.has_loop_without_decision_candidate:
+        return
     kinds = {s.id: s.kind for s in ctx.proc.steps}
     for component in graph.strongly_connected(ctx.proc, ctx.successors):
         if not any(kinds.get(sid) == StepKind.DECISION for sid in component):

@@ -6,7 +6,6 @@ import difflib
 from collections.abc import Iterator
 
 from ...model import ReferenceKind
-from ...text import cited_parameters
 from ..core import Finding, LibraryContext, ProcContext, Severity, proc_file, rule
 
 
@@ -133,10 +132,9 @@ def check_reference_exists(ctx: ProcContext) -> Iterator[Finding]:
 )
 def check_parameter_defined(ctx: ProcContext) -> Iterator[Finding]:
     params = ctx.proc.parameters
-    for path, text in ctx.texts:
-        for name in cited_parameters(text):
-            if name not in params:
-                yield ctx.finding("P308", path, "param_unknown", name=name)
+    for path, name in ctx.citations:
+        if name not in params:
+            yield ctx.finding("P308", path, "param_unknown", name=name)
 
 
 @rule(
@@ -149,7 +147,7 @@ def check_parameter_defined(ctx: ProcContext) -> Iterator[Finding]:
 def check_parameter_used(ctx: ProcContext) -> Iterator[Finding]:
     if not ctx.proc.parameters:
         return
-    cited = {name for _, text in ctx.texts for name in cited_parameters(text)}
+    cited = {name for _, name in ctx.citations}
     for name in ctx.proc.parameters:
         if name not in cited:
             yield ctx.finding("P309", ("parameters", name), "param_unused", name=name)
