@@ -6,8 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prosedur.errors import Problem
+from prosedur.flow import graph
 from prosedur.lint import RULES, Finding, Severity, has_errors, lint, lint_procedure
 from prosedur.lint.core import problem_finding
 from prosedur.lint.rules.style import classify_action
@@ -394,3 +397,31 @@ def test_record_kept_needs_both(sample_library: Library, clean: Procedure) -> No
     clean.records.append(Record(id="R.SMLTI 19-03", name="Log", owner="staf_iki"))
     got = by_code(run(sample_library, clean), "P207")
     assert sorted(f.params["what"] for f in got) == ["retention", "storage"]
+
+
+# -- the loop rule's shortcut agrees with the full strongly-connected-components pass ------------------
+@st.composite
+def flows(draw: st.DrawFn) -> Procedure:
+    n = draw(st.integers(min_value=2, max_value=9))
+    steps: list[Step] = []
+    for i in range(n):
+        kind = draw(st.sampled_from([StepKind.PROCESS, StepKind.DECISION, StepKind.IO]))
+        targets = st.integers(min_value=0, max_value=n - 1).map(lambda j: f"s{j}")
+        if kind == StepKind.DECISION:
+            outs = draw(st.lists(targets, min_size=2, max_size=3))
+            steps.append(Step(id=f"s{i}", kind=kind, actor="a", do="Memeriksa",
+                              exits=[Exit(label=f"L{k}", to=t) for k, t in enumerate(outs)]))
+        else:
+            nxt = draw(st.none() | targets)
+            steps.append(Step(id=f"s{i}", kind=kind, actor="a", do="Membuat", next=nxt))
+    return Procedure(number="P.SMLTI 90", title="Acak", steps=steps)
+
+
+@settings(max_examples=150, deadline=None)
+@given(flows())
+def test_loop_rule_matches_full_scc(sample_library: Library, proc: Procedure) -> None:
+    kinds = {s.id: s.kind for s in proc.steps}
+    expected = sum(
+        1 for comp in graph.strongly_connected(proc) if not any(kinds[s] == StepKind.DECISION for s in comp)
+    )
+    assert len(by_code(lint_procedure(proc, sample_library), "P110")) == expected
