@@ -64,7 +64,7 @@ _OTHER_WIDTH = 838  # non-ASCII (≤, ≥, accented letters ...): as wide as the
 FONT_SIZE = 8.0  # step text, pt
 HEADER_FONT_SIZE = 8.0  # lane titles (bold)
 LINE_HEIGHT = 1.22  # times the font size
-ROW_GAP = 22.0  # vertical space between rows: room for arrows and exit labels
+ROW_GAP = 18.0  # vertical space between rows: room for arrows and exit labels
 LANE_PAD = 7.0  # horizontal space between a shape and its lane's border
 TRACK_GAP = 7.0  # distance between neighbouring channel tracks
 PORT_GAP = 6.0  # distance between neighbouring ports on one side of a shape
@@ -226,7 +226,10 @@ def _shape(kind: str, text: str, width: float) -> tuple[float, float, list[str]]
     if kind == StepKind.DECISION:
         # a rectangle (tw, th) fits in the diamond when tw/w + th/h <= 1: try a few text widths
         best: tuple[float, list[str]] | None = None
+        longest = max((text_width(word) for word in text.split()), default=0.0)
         for ratio in (0.5, 0.58, 0.66, 0.74, 0.82):
+            if width * ratio - 4 < longest and ratio < 0.82:  # never cut a word when a wider line helps
+                continue
             lines = wrap(text, width * ratio - 4) or [""]
             tw = max(text_width(line) for line in lines) + 4
             h = max(36.0, (len(lines) * lh + 4) / (1 - tw / width))
@@ -278,6 +281,14 @@ class _Router:
     # ports: the k-th line on one side of a shape sits at offsets 0, +g, -g, +2g ...
     def _port_offset(self, node: str, side: str, extra: int = 0) -> float:
         k = self.ports.get((node, side), 0) + extra
+        step = (k + 1) // 2
+        return (step if k % 2 else -step) * PORT_GAP
+
+    def _channel_port(self, node: Node, side: str) -> float:
+        """Next port on a side; when the side is full, ports are shared (lines into one shape merge)."""
+        capacity = 1 + 2 * max(0, int((node.h / 2 - 4) // PORT_GAP))
+        k = self.ports.get((node.id, side), 0) % capacity
+        self._take_port(node.id, side)
         step = (k + 1) // 2
         return (step if k % 2 else -step) * PORT_GAP
 
@@ -378,13 +389,10 @@ class _Router:
     def route_channel(self, s: Node, t: Node, side: int) -> tuple[list[Point], float, float]:
         """Side ports and the vertical extent; the track's x is chosen later, per page."""
         name = "right" if side > 0 else "left"
-        ds = self._port_offset(s.id, name)
-        self._take_port(s.id, name)
-        dt = self._port_offset(t.id, name)
-        self._take_port(t.id, name)
+        ds = self._channel_port(s, name)
+        dt = self._channel_port(t, name)
         if s.id == t.id and ds == dt:  # a self-loop needs two different ports
-            dt = self._port_offset(t.id, name)
-            self._take_port(t.id, name)
+            dt = self._channel_port(t, name)
         ys, yt = s.cy + ds, t.cy + dt
         pts = [(s.border_x(side, ds), ys), (0.0, ys), (0.0, yt), (t.border_x(side, dt), yt)]
         return pts, min(ys, yt), max(ys, yt)
@@ -426,12 +434,14 @@ def layout(
     rows_per_page: int = 13,
     swimlanes: bool = True,
     lane_titles: dict[str, str] | None = None,
+    max_height: float | None = None,
 ) -> Layout:
     """Lay out the flow of `proc` on pages of at most `rows_per_page` step rows.
 
     `lanes` fixes the lane order (roles missing from it are appended in order of first action);
     `lane_titles` maps role ids to the header text (default: the id). Steps without an actor stay
     in the lane of the step above them. With `swimlanes=False` every step sits in one column.
+    `max_height` (points) also breaks a page before a row that would make it taller.
     """
     started = time.perf_counter()
     rows_per_page = max(1, rows_per_page)
@@ -461,7 +471,9 @@ def layout(
     for number, step in enumerate(steps, start=1):
         if step.id in shapes:
             continue
-        shapes[step.id] = _shape(step.kind, substitute(step.do, proc), shape_w)
+        # a diamond wastes its corners: let it use nearly the whole lane (it is alone in its row)
+        width = lane_w - 4 if step.kind == StepKind.DECISION else shape_w
+        shapes[step.id] = _shape(step.kind, substitute(step.do, proc), width)
         ordered.append((number, step.id, step.kind.value))
 
     # titles
@@ -475,7 +487,15 @@ def layout(
         header = max(len(t) for t in titles) * HEADER_FONT_SIZE * LINE_HEIGHT + 2 * HEADER_PAD
 
     # pages: step rows per page
-    chunks = [ordered[i : i + rows_per_page] for i in range(0, len(ordered), rows_per_page)] or [[]]
+    chunks: list[list[tuple[int, str, str]]] = [[]]
+    used = header + 2 * (CONNECTOR_H + ROW_GAP)  # room for off-page connectors
+    for item in ordered:
+        h = shapes[item[1]][1] + ROW_GAP
+        if chunks[-1] and (len(chunks[-1]) >= rows_per_page or (max_height and used + h > max_height)):
+            chunks.append([])
+            used = header + 2 * (CONNECTOR_H + ROW_GAP)
+        chunks[-1].append(item)
+        used += h
     page_of = {sid: p for p, chunk in enumerate(chunks) for _n, sid, _k in chunk}
     succ = successors(proc)
     all_edges = [e for _n, sid, _k in ordered for e in succ.get(sid, [])]

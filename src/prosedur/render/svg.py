@@ -19,6 +19,7 @@ from ..text import substitute
 __all__ = ["render_flowchart", "render_flowchart_single", "role_titles"]
 
 A4_TEXT_WIDTH_MM = 180.0
+A4_TEXT_HEIGHT_MM = 240.0  # A4 less margins and a running header
 PT_TO_MM = 25.4 / 72
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -100,6 +101,13 @@ def render_flowchart(
     """One complete SVG document per page, sized to the A4 text width (at most 180 mm)."""
     titles = role_titles(proc, library, lang)
     result = layout(proc, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=titles)
+    # a page must also fit the A4 text height once scaled to the text width: re-break if needed
+    scale = min(1.0, A4_TEXT_WIDTH_MM / (result.pages[0].width * PT_TO_MM))
+    limit = A4_TEXT_HEIGHT_MM / PT_TO_MM / scale
+    if any(page.height > limit for page in result.pages):
+        result = layout(
+            proc, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=titles, max_height=limit
+        )
     return [_page_svg(proc, result, page, titles, lang) for page in result.pages]
 
 
