@@ -187,3 +187,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PROSEDUR_LOG_LEVEL", "WARNING")},
 }
+
+# Demo (DEBUG) serves static files straight from the source folders; production from collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG

@@ -19,3 +19,5 @@ STORAGES = {
 if "PROSEDUR_DATABASE_URL" not in os.environ:
     DATABASES["default"]["NAME"] = str(VAR_DIR / "test.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

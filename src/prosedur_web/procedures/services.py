@@ -198,19 +198,30 @@ def approval_facts(rev: Revision, proc: ProcModel) -> ApprovalFacts:
     )
 
 
-@transaction.atomic
 def revision_approve(*, revision: Revision, approver: User, password: str, effective_date: dt.date,
                      ip: str = "", today: dt.date | None = None) -> Revision:
     """Sign (disahkan) and approve; effective at once when its date has come, else on that date.
 
-    The password is re-checked (a failure counts towards the login lock-out); the signature stores
-    name, position and NIP as they are now, the time with its offset, and the content hash signed.
+    The password is re-checked first and outside the approval's transaction, so a failure is kept
+    (it counts towards the login lock-out and is audited) although the approval is refused. The
+    signature stores name, position and NIP as they are now, the time with its offset, and the
+    content hash signed.
     """
-    rev = Revision.objects.select_for_update().select_related("procedure").get(pk=revision.pk)
-    if not roles.can_approve(approver, rev):
+    if not roles.can_approve(approver, revision):
         raise ActionRefused.of("forbidden")
     if login_is_locked(username=approver.username, ip=ip):
         raise ActionRefused.of("err_locked")
+    if not password_confirm(user=approver, password=password, ip=ip):
+        audit_append(actor=approver, action="signature_failed", target=revision, ip=ip)
+        raise ActionRefused.of("err_bad_password")
+    return _revision_sign(revision=revision, approver=approver, effective_date=effective_date, ip=ip,
+                          today=today)
+
+
+@transaction.atomic
+def _revision_sign(*, revision: Revision, approver: User, effective_date: dt.date, ip: str,
+                   today: dt.date | None) -> Revision:
+    rev = Revision.objects.select_for_update().select_related("procedure").get(pk=revision.pk)
     today = today or timezone.localdate()
     if effective_date < today:
         raise ActionRefused.of("err_effective_past")
@@ -223,9 +234,6 @@ def revision_approve(*, revision: Revision, approver: User, password: str, effec
         open_comments=facts.open_comments, lint_errors=facts.lint_errors,
         effective_date=effective_date, today=today,
     )
-    if not password_confirm(user=approver, password=password, ip=ip):
-        audit_append(actor=approver, action="signature_failed", target=rev, ip=ip)
-        raise ActionRefused.of("err_bad_password")
     signed_hash = core.content_hash(proc)
     now = timezone.localtime()
     Signature.objects.create(
