@@ -482,8 +482,7 @@ def layout(
     if swimlanes:
         for role in order:
             title = (lane_titles or {}).get(role, role)
-            lines = tuple(wrap(title, lane_w - 8, HEADER_FONT_SIZE, bold=True)) or ("",)
-            titles.append(lines)
+            titles.append(tuple(wrap(title, lane_w - 8, HEADER_FONT_SIZE, bold=True)) or ("",))
         header = max(len(t) for t in titles) * HEADER_FONT_SIZE * LINE_HEIGHT + 2 * HEADER_PAD
 
     # pages: step rows per page
@@ -551,8 +550,8 @@ def layout(
                     wanted.append((node, by_id[offpage_target(offpage, node.id)], None))
                 continue
             for e in succ.get(node.id, []):
-                target = by_id.get(e.target) or by_id[f"out:{letters[e.target]}"]
-                wanted.append((node, target, e.label))
+                dest = by_id.get(e.target) or by_id[f"out:{letters[e.target]}"]
+                wanted.append((node, dest, e.label))
 
         routed: list[tuple[Node, Node, str | None, list[Point], bool]] = []
         channel: list[tuple[int, Node, Node, str | None, list[Point], float, float, int]] = []
