@@ -461,8 +461,21 @@ def parse_step(text: str) -> tuple[str, str, bool]:
     return actor.strip(), action.rstrip("?").strip() if action.endswith("?") else action, action.endswith("?")
 
 
+def default_owner(library: Library, steps: list[tuple[str, str, bool]]) -> str | None:
+    """The unit of the role that does most of the work (the first step's actor, usually the requester,
+    does not count); else the library's first unit."""
+    tally: dict[str, int] = {}
+    for actor, _action, _decision in steps[1:] or steps:
+        role = library.info.roles.get(actor)
+        if role is not None and role.unit in library.info.units:
+            tally[role.unit] = tally.get(role.unit, 0) + 1
+    if tally:
+        return max(tally, key=lambda unit: tally[unit])
+    return next(iter(library.info.units), None)
+
+
 def scaffold_procedure(library: Library, *, number: str, title: str, purpose: str, roles: dict[str, str | None],
-                       steps: list[tuple[str, str, bool]]) -> str:
+                       steps: list[tuple[str, str, bool]], owner: str | None = None) -> str:
     """A commented draft procedure in the source format. Sections the author must still write are left
     empty on purpose, so `prosedur lint` lists them instead of a placeholder passing for content."""
     if len(steps) < 2:
@@ -474,9 +487,7 @@ def scaffold_procedure(library: Library, *, number: str, title: str, purpose: st
     if unknown:
         raise CliError(f"peran tidak ada di pustaka: {', '.join(unknown)} (tulis id=Nama untuk peran lokal)",
                        f"roles not in the library: {', '.join(unknown)} (write id=Name for a local role)")
-    first_role = next(iter(roles))
-    unit = library.info.roles[first_role].unit if first_role in library.info.roles else None
-    owner = unit if unit in library.info.units else next(iter(library.info.units), None)
+    owner = owner or default_owner(library, steps)
     if steps[-1][2]:
         steps = [*steps, (steps[-1][0], "Menyelesaikan proses", False)]
     ids = [f"l{i + 1:02d}" for i in range(len(steps))]
@@ -558,12 +569,15 @@ def scaffold_procedure(library: Library, *, number: str, title: str, purpose: st
 @click.option("--step", "steps", multiple=True, metavar="'PELAKSANA: KEGIATAN'",
               help=_("Langkah (boleh berulang), mis. --step 'pemohon: Mengajukan permohonan'.",
                      "Step (repeatable), e.g. --step 'pemohon: Mengajukan permohonan'."))
+@click.option("--owner", help=_("Id unit kerja pemilik (bawaan: unit peran yang paling banyak bekerja).",
+                               "Owning unit id (default: the unit of the role doing most steps)."))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=_("Berkas tujuan (bawaan: folder prosedur pustaka).", "Target file (default: the library's procedures folder)."))
 @click.option("--yes", "-y", is_flag=True, help=_("Jangan bertanya; pakai nilai bawaan.", "Do not prompt; use defaults."))
 @lang_option
 def new_command(library_path: Path, title: str | None, purpose: str | None, number: str | None,
-                roles: tuple[str, ...], steps: tuple[str, ...], out: Path | None, yes: bool) -> None:
+                roles: tuple[str, ...], steps: tuple[str, ...], owner: str | None, out: Path | None,
+                yes: bool) -> None:
     library, _problems = _load(find_library_root(library_path))
     interactive = not yes  # prompts read stdin; --yes for scripts
     if number is None:
@@ -597,7 +611,10 @@ def new_command(library_path: Path, title: str | None, purpose: str | None, numb
             if not raw.strip():
                 break
             parsed.append(parse_step(raw))
-    text = scaffold_procedure(library, number=number, title=title, purpose=purpose, roles=role_map, steps=parsed)
+    if owner is not None and owner not in library.info.units:
+        raise CliError(f"unit '{owner}' tidak ada di pustaka", f"unit '{owner}' is not in the library")
+    text = scaffold_procedure(library, number=number, title=title, purpose=purpose, roles=role_map, steps=parsed,
+                              owner=owner)
     target = out or library.root / library.info.procedures_dir / f"{_slug(number)}-{_slug(title)}.yaml"
     if target.exists():
         raise CliError(f"{display_path(target)} sudah ada", f"{display_path(target)} already exists")

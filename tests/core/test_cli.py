@@ -185,6 +185,7 @@ def test_new_with_options_loads_and_lints_with_expected_findings(runner: CliRunn
     proc = load_procedure(file)
     assert proc.number == "P.SMLTI 20" and [s.kind.value for s in proc.steps] == ["start", "decision", "process", "end"]
     assert proc.roles[1].name == "Petugas Helpdesk"
+    assert proc.owner == "unit_kerja"  # helpdesk is local (no unit); pemohon's unit does the remaining step
     assert "#" in file.read_text(encoding="utf-8")  # commented for the author
     lint_result = runner.invoke(cli, ["lint", "--format", "json", str(file)])
     codes = {item["code"] for item in json.loads(lint_result.stdout)}
@@ -206,6 +207,7 @@ def test_new_prompts_for_everything(runner: CliRunner, library: Path) -> None:
     assert result.exit_code == 0, result.output
     proc = load_procedure(library / "prosedur" / "p-smlti-20-reset-token.yaml")
     assert proc.title == "Reset Token" and len(proc.steps) == 3
+    assert proc.owner == "iki"  # staf_iki does the work; the requester who starts does not count
 
 
 def test_new_refuses_unknown_role_and_used_number(runner: CliRunner, library: Path) -> None:
