@@ -4,13 +4,15 @@ WeasyPrint fetches every URL a document names (images, stylesheets, fonts). A pr
 escaped, but a logo or attachment path comes from the source, so the fetcher is the last line:
 only `file:` URLs whose real path (symlinks resolved, `..` collapsed) lies inside an allowed root —
 the library folder and the package's templates — are read. Everything else (`http:`, `https:`,
-`ftp:`, `data:`, other files) is refused; there is no network code here, so nothing can redirect.
+`ftp:`, `data:`, other files) is refused before WeasyPrint's own opener is reached, and redirects
+are switched off as well.
 """
 
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -47,36 +49,49 @@ def file_url(path: Path) -> str:
 
 
 class SafeFetcher:
-    """Callable WeasyPrint `url_fetcher` limited to files under `roots`."""
+    """The check itself, independent of WeasyPrint: `open_bytes(url)` or FetchRefused."""
 
     def __init__(self, roots: Iterable[Path]) -> None:
         self.roots = [Path(r) for r in roots]
         self.refused: list[str] = []
 
-    def __call__(self, url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
+    def open_bytes(self, url: str) -> tuple[str, bytes, str]:
+        """(real URL, content, MIME type) of an allowed file URL; anything else raises FetchRefused."""
         parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query:
-            return self._refuse(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost") or parts.query:
+            self._refuse(url)
         real = path_allowed(Path(unquote(parts.path)), self.roots)
         if real is None or real.stat().st_size > MAX_ASSET_BYTES:
-            return self._refuse(url)
+            self._refuse(url)
+        assert real is not None
         mime, _ = mimetypes.guess_type(real.name)
-        return {
-            "string": real.read_bytes(),
-            "mime_type": mime or "application/octet-stream",
-            "encoding": "utf-8" if mime in ("text/css", "image/svg+xml") else None,
-            "redirected_url": real.as_uri(),
-            "filename": real.name,
-        }
+        return real.as_uri(), real.read_bytes(), mime or "application/octet-stream"
 
-    def _refuse(self, url: str) -> dict[str, Any]:
+    def _refuse(self, url: str) -> None:
         self.refused.append(url)
         raise FetchRefused(f"refused: {url[:200]}")
 
 
-def fetcher_for(library_root: Path | None) -> Callable[..., dict[str, Any]]:
-    """The fetcher every PDF renderer uses: the library folder plus our templates."""
+@lru_cache(maxsize=1)
+def _weasy_fetcher_class() -> type:
+    """A WeasyPrint URLFetcher subclass (built lazily: importing WeasyPrint takes a second)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class WeasySafeFetcher(URLFetcher):  # type: ignore[misc]
+        def __init__(self, check: SafeFetcher) -> None:
+            super().__init__(allowed_protocols=["file"], allow_redirects=False, fail_on_errors=False)
+            self.check = check
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            real_url, body, mime = self.check.open_bytes(url)
+            return URLFetcherResponse(real_url, body, {"Content-Type": mime})
+
+    return WeasySafeFetcher
+
+
+def fetcher_for(library_root: Path | None) -> Any:
+    """The WeasyPrint fetcher every PDF renderer uses: the library folder plus our templates."""
     roots = [TEMPLATES]
     if library_root is not None:
         roots.append(Path(library_root))
-    return SafeFetcher(roots)
+    return _weasy_fetcher_class()(SafeFetcher(roots))

@@ -1,0 +1,153 @@
+"""The ISO/TR 10013 procedure document as HTML with a print stylesheet (PDF goes through `pdf.py`).
+
+Built from the DocumentView like every other output. Jinja2 autoescaping is on, so source text
+can never become markup; the only pieces passed as `Markup` are ones built here (our CSS, the
+flowchart SVG whose text the SVG renderer escapes, the escaped narrative, the QR code).
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ..model import Library, Procedure
+from .document import DocumentView, PersonView, document_view
+from .fetch import TEMPLATES, file_url, path_allowed
+from .labels import labels
+from .narrative import narrative_from_view, narrative_html
+
+__all__ = ["render_html", "document_html", "template_env"]
+
+FLOW_MAX_WIDTH_MM = 180.0
+FLOW_MAX_HEIGHT_MM = 226.0
+_FLOW_MISSING = (
+    "[Diagram alir belum tersedia: modul prosedur.render.svg tidak ditemukan]",
+    "[Flowchart not available: module prosedur.render.svg not found]",
+)
+
+
+@lru_cache(maxsize=1)
+def template_env() -> Environment:
+    """One Jinja2 environment for every template; autoescape on for everything we load."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+@lru_cache(maxsize=8)
+def stylesheet(name: str) -> Markup:
+    """Our own CSS file, inlined (it is ours, so it is trusted)."""
+    return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def logo_source(view: DocumentView, library: Library | None, *, for_pdf: bool) -> str | None:
+    """Where the logo comes from: a file URL inside the library for the PDF, a data URL for a lone HTML
+    page. A logo path outside the library folder (`../`, symlink, absolute) gives no logo at all."""
+    if not view.logo or library is None:
+        return None
+    real = path_allowed(Path(view.logo), [library.root])
+    if real is None or real.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
+        return None
+    if for_pdf:
+        return file_url(real)
+    mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+    # An <img> never runs scripts inside an SVG, so a data URL is safe here.
+    return f"data:{mime};base64,{base64.b64encode(real.read_bytes()).decode('ascii')}"
+
+
+def qr_svg(verify_url: str | None) -> Markup | None:
+    """The verification link as an inline QR code (segno draws it; the URL is XML-escaped)."""
+    if not verify_url:
+        return None
+    import segno
+
+    code = segno.make(verify_url, error="m")
+    svg = code.svg_inline(scale=2, border=1, omitsize=False)
+    return Markup(svg)
+
+
+_SIZE_RE = re.compile(r'^(<svg\b[^>]*?)\swidth="([\d.]+)mm"\s+height="([\d.]+)mm"', re.S)
+
+
+def fit_svg(svg: str, max_w_mm: float, max_h_mm: float) -> str:
+    """Scale an SVG's declared size (mm) down, keeping its aspect ratio, to fit `max_w` x `max_h`."""
+    match = _SIZE_RE.match(svg)
+    if not match:
+        return svg
+    width, height = float(match.group(2)), float(match.group(3))
+    scale = min(1.0, max_w_mm / width, max_h_mm / height)
+    if scale >= 1.0:
+        return svg
+    head = f'{match.group(1)} width="{width * scale:.2f}mm" height="{height * scale:.2f}mm"'
+    return head + svg[match.end():]
+
+
+def flowchart_pages(
+    proc: Procedure, library: Library | None, lang: str, *, max_h_mm: float = FLOW_MAX_HEIGHT_MM
+) -> list[Markup]:
+    """One SVG per page chunk from the flowchart renderer, or [] while that module is missing."""
+    try:
+        from . import svg as svg_module
+    except ImportError:  # pragma: no cover - the module is written in parallel
+        return []
+    pages = svg_module.render_flowchart(proc, library, lang=lang, swimlanes=True)
+    return [Markup(_strip_xml_decl(fit_svg(page, FLOW_MAX_WIDTH_MM, max_h_mm))) for page in pages]
+
+
+def _strip_xml_decl(svg: str) -> str:
+    return re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
+
+
+def signers(view: DocumentView) -> list[PersonView]:
+    return [p for p in (view.prepared, *view.reviewed, view.approved) if p is not None]
+
+
+def document_html(
+    view: DocumentView,
+    proc: Procedure,
+    library: Library | None,
+    *,
+    verify_url: str | None = None,
+    for_pdf: bool = False,
+) -> str:
+    """Render the document template for a resolved view (shared by `render_html` and `render_pdf`)."""
+    lang = view.lang
+    context: dict[str, Any] = {
+        "v": view,
+        "L": labels(lang),
+        "css": stylesheet("document.css"),
+        "flow_svgs": flowchart_pages(proc, library, lang),
+        "flow_missing": _FLOW_MISSING[1 if lang == "en" else 0],
+        "narrative": Markup(narrative_html(narrative_from_view(view))),
+        "logo_src": logo_source(view, library, for_pdf=for_pdf),
+        "qr_svg": qr_svg(verify_url),
+        "verify_url": verify_url,
+        "signers": signers(view),
+    }
+    return template_env().get_template("document.html").render(**context)
+
+
+def render_html(
+    proc: Procedure,
+    library: Library | None,
+    *,
+    lang: str = "id",
+    controlled: bool = True,
+    content_hash: str | None = None,
+    verify_url: str | None = None,
+) -> str:
+    """The ISO/TR 10013 document as one self-contained HTML page (print stylesheet included)."""
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
+    return document_html(view, proc, library, verify_url=verify_url, for_pdf=False)
