@@ -173,6 +173,10 @@ def _properties(doc: Any, view: DocumentView) -> None:
     props.revision = max(1, view.revision + 1)
     props.keywords = "SMLTI; ISO/IEC 20000-1:2018"
     props.comments = ""
+    # python-docx's template ships a thumbnail of an empty page; file browsers would show it as ours.
+    rels = doc.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith("/thumbnail")]:
+        rels.pop(rid)
 
 
 # --------------------------------------------------------------------------------------------
@@ -623,13 +627,15 @@ class _Body:
         none = self.L("none")
         rows: list[Sequence[str | list[str]]] = []
         for role in v.roles:
-            name = f"{role.name}\n{role.unit}" if role.unit else role.name
-            rows.append([name, role.responsibilities or [none], role.authorities or [none]])
+            rows.append([role.name, role.responsibilities or [none], role.authorities or [none]])
         table = self.table([self.L("role"), self.L("responsibility"), self.L("authority")], rows, [45, 65, 60])
-        for row in table.rows[1:]:  # role names in bold, unit in normal weight below
-            runs = row.cells[0].paragraphs[0].runs
-            if runs:
-                runs[0].bold = True
+        for tr, role in zip(table._tbl.tr_lst[1:], v.roles, strict=True):
+            cell = _Cell(tr.tc_lst[0], table)
+            cell.paragraphs[0].runs[0].bold = True  # the role; its unit follows in normal weight
+            if role.unit:
+                unit = cell.add_paragraph()
+                unit.paragraph_format.space_after = Pt(0)
+                _run(unit, role.unit, size=8.5)
 
     def activities(self) -> None:
         v = self.view
