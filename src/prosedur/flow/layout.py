@@ -42,6 +42,7 @@ __all__ = [
     "Node",
     "OffPage",
     "Page",
+    "lane_width",
     "layout",
     "text_width",
     "wrap",
@@ -74,36 +75,40 @@ CONNECTOR_W = 22.0
 CONNECTOR_H = 20.0
 
 
+_WIDTHS = {chr(code): width for code, width in enumerate(_ASCII_WIDTHS, start=32)}
+
+
 def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
     """Estimated width of `text` in points: deterministic, no font files needed at run time."""
-    total = 0
-    for ch in text:
-        code = ord(ch)
-        total += _ASCII_WIDTHS[code - 32] if 32 <= code < 127 else _OTHER_WIDTH
+    total = sum([_WIDTHS.get(ch, _OTHER_WIDTH) for ch in text])
     return total * size / 1000 * (_BOLD_FACTOR if bold else 1.0)
 
 
 def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> list[str]:
     """Greedy word wrap to `width` points; a word longer than a line is cut by characters."""
-    words = text.split()
+    space = text_width(" ", size, bold)
     lines: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}" if current else word
-        if text_width(candidate, size, bold) <= width:
-            current = candidate
+    current: list[str] = []
+    used = 0.0
+    for word in text.split():
+        w = text_width(word, size, bold)
+        if current and used + space + w <= width:
+            current.append(word)
+            used += space + w
             continue
         if current:
-            lines.append(current)
-        while text_width(word, size, bold) > width and len(word) > 1:
+            lines.append(" ".join(current))
+            current, used = [], 0.0
+        while w > width and len(word) > 1:
             cut = len(word) - 1
             while cut > 1 and text_width(word[:cut], size, bold) > width:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
-        current = word
+            w = text_width(word, size, bold)
+        current, used = [word], w
     if current:
-        lines.append(current)
+        lines.append(" ".join(current))
     return lines
 
 
@@ -427,6 +432,11 @@ def _letters(n: int) -> str:
     return out
 
 
+def lane_width(n_lanes: int, swimlanes: bool = True) -> float:
+    """Width of one lane: the lanes share about 500 pt (the A4 text width at scale 1)."""
+    return max(84.0, min(160.0, 500.0 / max(1, n_lanes))) if swimlanes else 220.0
+
+
 def layout(
     proc: Procedure,
     *,
@@ -454,7 +464,7 @@ def layout(
         order = [""]
     lane_index = {role: i for i, role in enumerate(order)}
     n_lanes = len(order)
-    lane_w = max(84.0, min(160.0, 500.0 / n_lanes)) if swimlanes else 220.0
+    lane_w = lane_width(n_lanes, swimlanes)
     shape_w = lane_w - 2 * LANE_PAD
 
     # lanes of the steps
@@ -487,12 +497,14 @@ def layout(
 
     # pages: step rows per page
     chunks: list[list[tuple[int, str, str]]] = [[]]
-    used = header + 2 * (CONNECTOR_H + ROW_GAP)  # room for off-page connectors
-    for item in ordered:
+    connector_row = CONNECTOR_H + ROW_GAP  # room for one off-page connector (usually enough)
+    used = header + ROW_GAP
+    for index, item in enumerate(ordered):
         h = shapes[item[1]][1] + ROW_GAP
-        if chunks[-1] and (len(chunks[-1]) >= rows_per_page or (max_height and used + h > max_height)):
+        foot = connector_row if index + 1 < len(ordered) else 0.0
+        if chunks[-1] and (len(chunks[-1]) >= rows_per_page or (max_height and used + h + foot > max_height)):
             chunks.append([])
-            used = header + 2 * (CONNECTOR_H + ROW_GAP)
+            used = header + ROW_GAP + connector_row
         chunks[-1].append(item)
         used += h
     page_of = {sid: p for p, chunk in enumerate(chunks) for _n, sid, _k in chunk}
@@ -700,6 +712,8 @@ def segment_hits_box(p1: Point, p2: Point, box: tuple[float, float, float, float
 
 def _measure(page: Page, metrics: Metrics) -> None:
     """Count crossings, bends, shape hits and lane violations of one page into `metrics`."""
+    tops = [n.y for n in page.nodes]  # rows are stacked: sorted by y
+    tallest = max((n.h for n in page.nodes), default=0.0)
     verticals: list[tuple[float, float, float, int]] = []
     horizontals: list[tuple[float, float, float, int]] = []
     for k, e in enumerate(page.edges):
@@ -709,7 +723,9 @@ def _measure(page: Page, metrics: Metrics) -> None:
                 verticals.append((x1, min(y1, y2), max(y1, y2), k))
             else:
                 horizontals.append((y1, min(x1, x2), max(x1, x2), k))
-            for node in page.nodes:
+            lo_y, hi_y = min(y1, y2), max(y1, y2)
+            first = max(0, bisect.bisect_left(tops, lo_y - tallest))
+            for node in page.nodes[first : bisect.bisect_right(tops, hi_y)]:
                 if node.id in (e.source, e.target) and node.kind != StepKind.DECISION:
                     continue
                 box = (node.x, node.y, node.w, node.h)

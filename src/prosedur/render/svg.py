@@ -12,8 +12,8 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from ..flow.layout import FONT_SIZE, LINE_HEIGHT, Layout, Node, Page, layout
-from ..model import Library, Procedure, StepKind
+from ..flow.layout import FONT_SIZE, LINE_HEIGHT, Layout, Node, Page, lane_width, layout
+from ..model import Library, Procedure, Step, StepKind
 from ..text import substitute
 
 __all__ = ["render_flowchart", "render_flowchart_single", "role_titles"]
@@ -100,14 +100,14 @@ def render_flowchart(
 ) -> list[str]:
     """One complete SVG document per page, sized to the A4 text width (at most 180 mm)."""
     titles = role_titles(proc, library, lang)
-    result = layout(proc, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=titles)
-    # a page must also fit the A4 text height once scaled to the text width: re-break if needed
-    scale = min(1.0, A4_TEXT_WIDTH_MM / (result.pages[0].width * PT_TO_MM))
+    # a page must also fit the A4 text height once scaled to the text width (channels: about 30 pt)
+    n_lanes = max(1, len(proc.actors())) if swimlanes else 1
+    natural = n_lanes * lane_width(n_lanes, swimlanes) + 30
+    scale = min(1.0, A4_TEXT_WIDTH_MM / (natural * PT_TO_MM))
     limit = A4_TEXT_HEIGHT_MM / PT_TO_MM / scale
-    if any(page.height > limit for page in result.pages):
-        result = layout(
-            proc, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=titles, max_height=limit
-        )
+    result = layout(
+        proc, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=titles, max_height=limit
+    )
     return [_page_svg(proc, result, page, titles, lang) for page in result.pages]
 
 
@@ -173,11 +173,12 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
             out.append(f'<text class="exit" x="{_num(x)}" y="{_num(y)}"{anchor}>{esc(edge.label)}</text>')
     out.append("</g>")
     out.append('<g class="nodes">')
+    steps = {s.id: s for s in proc.steps}
     next_of: dict[str, list[str]] = {}
     for edge in page.edges:
         next_of.setdefault(edge.source, []).append(_node_name(by_id[edge.target], lang))
     for node in page.nodes:
-        out.append(_node(node, prefix, titles, next_of.get(node.id, []), page, proc, lang))
+        out.append(_node(node, prefix, steps, titles, next_of.get(node.id, []), page, proc, lang))
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -235,6 +236,7 @@ def _outline(node: Node) -> str:
 def _node(
     node: Node,
     prefix: str,
+    steps: dict[str, Step],
     titles: dict[str, str],
     targets: list[str],
     page: Page,
@@ -259,7 +261,7 @@ def _node(
         )
         parts.append("</g>")
         return "\n".join(parts)
-    step = proc.step(node.id)
+    step = steps.get(node.id)
     actor = titles.get(step.actor, step.actor) if step is not None and step.actor else ""
     text = substitute(step.do, proc) if step is not None else ""
     desc = _t("actor", lang, name=actor) if actor else ""
