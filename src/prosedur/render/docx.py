@@ -771,7 +771,7 @@ class _Body:
             [self.L("record_id"), self.L("record_name"), self.L("owner"), self.L("storage"),
              self.L("retention"), self.L("disposition")],
             [list(r) for r in v.records],
-            [24, 36, 24, 36, 24, 26],
+            [28, 36, 24, 34, 22, 26],
         )
 
     def attachments(self) -> None:

@@ -13,6 +13,7 @@ when the web app serves the same revision's DOCX repeatedly.
 
 from __future__ import annotations
 
+import re
 import struct
 from functools import lru_cache
 from pathlib import Path
@@ -21,13 +22,22 @@ DEFAULT_DPI = 200
 CSS_DPI = 96  # SVG user units are CSS pixels
 
 
+_ROOT_WIDTH = re.compile(r"<svg\b[^>]*?\swidth\s*=\s*[\"']\s*[0-9.]+\s*(mm|cm|in|pt|pc)\s*[\"']", re.S)
+
+
 @lru_cache(maxsize=64)
 def svg_to_png(svg: str, dpi: int = DEFAULT_DPI) -> bytes:
-    """Rasterise SVG markup at `dpi` on a white background (Word shows transparency oddly)."""
+    """Rasterise SVG markup at `dpi` on a white background (Word shows transparency oddly).
+
+    cairosvg converts physical sizes (`width="180mm"`) with `dpi` but takes pixel sizes as output
+    pixels, so a pixel-sized SVG is scaled from CSS's 96 dpi instead; either way the PNG has the
+    SVG's physical size at `dpi`.
+    """
     import cairosvg
 
+    scale = 1.0 if _ROOT_WIDTH.search(svg[:4096]) else dpi / CSS_DPI
     png: bytes = cairosvg.svg2png(
-        bytestring=svg.encode("utf-8"), dpi=dpi, scale=dpi / CSS_DPI, background_color="white"
+        bytestring=svg.encode("utf-8"), dpi=dpi, scale=scale, background_color="white"
     )
     return png
 
