@@ -1,0 +1,80 @@
+"""The audit trail is append-only at three levels, and its hash chain exposes tampering."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from prosedur_web.audit.models import AppendOnlyError, AuditEntry
+from prosedur_web.audit.services import audit_append, audit_verify
+
+from .conftest import World
+
+
+def test_chain_verifies_and_links(world: World) -> None:
+    e1 = audit_append(actor=world.users["admin"], action="uji_satu", ip="10.1.1.1", data={"b": 2, "a": [1]})
+    e2 = audit_append(actor=None, action="uji_dua")
+    assert e2.prev_hash == e1.hash and e2.seq == e1.seq + 1
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert f"{AuditEntry.objects.count()} entries" in out.getvalue()
+
+
+def test_orm_refuses_update_and_delete(world: World) -> None:
+    entry = audit_append(actor=None, action="uji")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(action="ubah")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    entry.action = "ubah"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+
+
+@pytest.mark.parametrize("sql", ["UPDATE audit_auditentry SET action = 'ubah'", "DELETE FROM audit_auditentry"])
+def test_database_trigger_refuses_raw_sql(world: World, sql: str) -> None:
+    audit_append(actor=None, action="uji")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert AuditEntry.objects.filter(action="uji").exists()
+
+
+def _drop_triggers(cursor: Any) -> None:
+    if connection.vendor == "sqlite":
+        cursor.execute("DROP TRIGGER audit_entry_no_update")
+    else:  # deferred foreign-key checks must run first, or PostgreSQL refuses the ALTER
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_no_change")
+
+
+def test_tampering_is_detected(world: World) -> None:
+    """Someone with database rights drops the trigger and edits an entry: the chain shows it."""
+    audit_append(actor=None, action="uji", data={"nilai": 1})
+    target = audit_append(actor=None, action="uji", data={"nilai": 2})
+    audit_append(actor=None, action="uji", data={"nilai": 3})
+    assert audit_verify().ok
+    with connection.cursor() as cursor:  # DDL is transactional on both databases: rolled back after the test
+        _drop_triggers(cursor)
+        cursor.execute("UPDATE audit_auditentry SET ip = '6.6.6.6' WHERE id = %s", [target.pk])
+    report = audit_verify()
+    assert not report.ok and report.broken_at == target.seq
+    with pytest.raises(CommandError, match=f"entry {target.seq}"):
+        call_command("verify_audit", stdout=StringIO())
+
+
+def test_every_lifecycle_action_is_audited(world: World) -> None:
+    from prosedur_web.procedures import services
+
+    before = AuditEntry.objects.count()
+    rev = services.revision_start(procedure=world.own, user=world.users["author"], ip="192.0.2.7")
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert AuditEntry.objects.count() == before + 1
+    assert (entry.action, entry.actor_id, entry.ip, entry.target_id) == (
+        "revision_start", world.users["author"].pk, "192.0.2.7", str(rev.pk))

@@ -1,0 +1,148 @@
+"""A generated permission matrix: every URL name × every role × own/other unit's object.
+
+The expected outcome is written here as a table, independently of `accounts/roles.py`; a URL name
+added to the URLconf without a row here fails `test_every_url_name_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from prosedur_web.procedures import services
+from prosedur_web.reviews import services as reviews
+
+from .conftest import World, add_history
+
+ROLES = ["anonymous", "reader", "author", "reviewer", "approver", "controller", "admin"]
+SIDES = ["own", "other"]
+EVERYONE = set(ROLES) - {"anonymous"}
+OVERSEERS = {"controller", "admin"}
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    target: Callable[[dict[str, Any], str], dict[str, Any]]
+    own: set[str]  # roles allowed on their own unit's object
+    other: set[str]  # roles allowed on another unit's object
+    public: bool = False  # anonymous users get the page too (else: redirect to login)
+
+
+def none(objs: dict[str, Any], side: str) -> dict[str, Any]:
+    return {}
+
+
+def by(key: str, attr: str = "pk", kw: str = "pk") -> Callable[[dict[str, Any], str], dict[str, Any]]:
+    return lambda objs, side: {kw: getattr(objs[side][key], attr)}
+
+
+MATRIX: dict[str, Case] = {
+    "procedures:procedure_list": Case("get", none, EVERYONE, EVERYONE),
+    "procedures:procedure_detail": Case("get", by("procedure"), EVERYONE, EVERYONE),
+    "procedures:revision_detail": Case("get", by("draft"), {"author", "reviewer", "approver"} | OVERSEERS, OVERSEERS),
+    "procedures:revision_edit": Case("get", by("draft"), {"author"}, set()),
+    "procedures:revision_submit": Case("get", by("draft"), {"author"}, set()),
+    "procedures:revision_approve": Case("get", by("draft"), {"approver"}, set()),
+    "procedures:revision_start": Case("post", by("procedure"), {"author"}, set()),
+    "procedures:revision_verify": Case("get", by("effective", "content_hash", "content_hash"),
+                                       EVERYONE, EVERYONE, public=True),
+    "reviews:review_decide": Case("post", by("draft"), {"reviewer"}, set()),
+    "reviews:comment_create": Case("post", by("draft"), {"author", "reviewer", "approver"} | OVERSEERS, OVERSEERS),
+    # the comment is the reviewer's, on the author's draft: both may resolve it, and overseers
+    "reviews:comment_resolve": Case("post", by("comment"), {"author", "reviewer"} | OVERSEERS, OVERSEERS),
+    "socialisation:acknowledgement_create": Case("post", by("effective"), EVERYONE, EVERYONE),
+    "audit:auditentry_list": Case("get", none, OVERSEERS, OVERSEERS),
+    "accounts:login": Case("get", none, EVERYONE, EVERYONE, public=True),
+    "accounts:logout": Case("post", none, EVERYONE, EVERYONE, public=True),
+    "set_language": Case("post", none, EVERYONE, EVERYONE, public=True),
+}
+
+
+def url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(resolver: Any, prefix: str) -> None:
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                ns = pattern.namespace
+                walk(pattern, f"{prefix}{ns}:" if ns else prefix)
+            elif pattern.name:
+                names.add(prefix + pattern.name)
+
+    walk(get_resolver(), "")
+    return names
+
+
+def test_every_url_name_is_in_the_matrix() -> None:
+    assert url_names() == set(MATRIX)
+
+
+@pytest.fixture
+def objects(world: World) -> dict[str, Any]:
+    """Per side: the procedure, its effective revision, a draft (revision 1) and a reviewer's comment on it."""
+    out: dict[str, Any] = {}
+    for side, procedure in (("own", world.own), ("other", world.other)):
+        effective = world.effective(procedure)
+        draft = procedure.revisions.create(number=1, status="draft", author=world.users["author"],
+                                           yaml_source=add_history(effective.yaml_source, 1))
+        comment = draft.comments.create(author=world.users["reviewer"], text="Catatan")
+        out[side] = {"procedure": procedure, "effective": effective, "draft": draft, "comment": comment}
+    # The reviewer is assigned to both drafts, so only the unit decides.
+    for side in SIDES:
+        out[side]["draft"].assignments.create(round=1, reviewer=world.users["reviewer"])
+    return out
+
+
+def expected(case: Case, role: str, side: str) -> str:
+    if role == "anonymous":
+        return "allowed" if case.public else "login"
+    return "allowed" if role in (case.own if side == "own" else case.other) else "forbidden"
+
+
+def outcome(response: Any) -> str:
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code == 302 and "/akun/masuk/" in response.headers.get("Location", "") \
+            and "next=" in response.headers.get("Location", ""):
+        return "login"
+    if response.status_code in (200, 302, 400, 409):
+        return "allowed"
+    return f"HTTP {response.status_code}"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(name: str, world: World, objects: dict[str, Any]) -> None:
+    case = MATRIX[name]
+    failures = []
+    for role in ROLES:
+        for side in SIDES:
+            client = Client()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            url = reverse(name, kwargs=case.target(objects, side))
+            response = getattr(client, case.method)(url)
+            got, want = outcome(response), expected(case, role, side)
+            if got != want:
+                failures.append(f"{role:<10} {side:<5} {case.method.upper()} {url}: {got}, expected {want}")
+    assert not failures, "\n".join(failures)
+
+
+def test_get_on_post_only_views_is_refused(world: World, objects: dict[str, Any], client: Client) -> None:
+    client.force_login(world.users["author"])
+    response = client.get(reverse("procedures:revision_start", kwargs={"pk": objects["own"]["procedure"].pk}))
+    assert response.status_code == 405
+
+
+def test_reviewer_of_other_unit_cannot_comment_via_service(world: World, objects: dict[str, Any]) -> None:
+    from prosedur_web.common.errors import ActionRefused
+
+    with pytest.raises(ActionRefused):
+        reviews.comment_create(revision=objects["other"]["draft"], author=world.users["reviewer"], text="x")
+    with pytest.raises(ActionRefused):
+        services.revision_start(procedure=world.other, user=world.users["author"])

@@ -1,0 +1,189 @@
+"""Pages: what people see, escaping, optimistic locking in the editor, verification, security headers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from prosedur_web.procedures import services
+from prosedur_web.settings import parse_database_url
+
+from .conftest import PASSWORD, World, add_history
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def login(client: Client, world: World, name: str) -> Client:
+    client.force_login(world.users[name])
+    return client
+
+
+def test_master_list_filters_and_searches(client: Client, world: World) -> None:
+    login(client, world, "reader")
+    assert "P.SMLTI 90" not in client.get("/", {"q": "19"}).content.decode()
+    body = client.get("/", {"unit": "lain"}).content.decode()
+    assert "P.SMLTI 90" in body and ">P.SMLTI 19<" not in body
+    assert "Tidak ada dokumen" in client.get("/", {"status": "obsolete"}).content.decode()
+    fragment = client.get("/", {"q": "email"}, headers={"HX-Request": "true"})
+    assert b"<html" not in fragment.content and b"P.SMLTI 19" in fragment.content
+
+
+def test_procedure_page_shows_document_flowchart_and_history(client: Client, world: World) -> None:
+    login(client, world, "reader")
+    body = client.get(reverse("procedures:procedure_detail", args=[world.own.pk])).content.decode()
+    assert "Tujuan" in body and "Uraian kegiatan" in body and "Riwayat revisi" in body
+    assert "<svg" in body  # the core's flowchart
+
+
+def test_english_labels_after_switching_language(client: Client, world: World) -> None:
+    login(client, world, "reader")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get("/").content.decode()
+    assert "Master Document List" in body and 'lang="en"' in body
+
+
+def test_user_text_is_escaped(client: Client, world: World) -> None:
+    author = world.users["author"]
+    rev = services.revision_start(procedure=world.own, user=author)
+    evil = add_history(rev.yaml_source, rev.number).replace(
+        "purpose: >-", "purpose: <script>alert(1)</script> >-", 1)
+    evil = evil.replace("- term: PUSDATIN", "- term: <img src=x onerror=alert(2)>", 1)
+    services.revision_save_source(revision=rev, user=author, text=evil, base_version=rev.version)
+    body = login(client, world, "author").get(reverse("procedures:revision_detail", args=[rev.pk])).content.decode()
+    assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)" in body
+    assert "<img src=x" not in body
+
+
+def test_editor_keeps_text_on_stale_save(client: Client, world: World) -> None:
+    author = world.users["author"]
+    rev = services.revision_start(procedure=world.own, user=author)
+    url = reverse("procedures:revision_edit", args=[rev.pk])
+    login(client, world, "author")
+    services.revision_save_source(revision=rev, user=author, text=rev.yaml_source + "# orang lain\n",
+                                  base_version=rev.version)
+    mine = rev.yaml_source + "# teks saya yang berharga\n"
+    response = client.post(url, {"yaml_source": mine, "base_version": rev.version})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "diubah orang lain" in body and "# teks saya yang berharga" in body
+
+
+def test_editor_shows_parse_errors_with_line_and_keeps_text(client: Client, world: World) -> None:
+    rev = services.revision_start(procedure=world.own, user=world.users["author"])
+    login(client, world, "author")
+    bad = rev.yaml_source + "stepz: []\n"
+    response = client.post(reverse("procedures:revision_edit", args=[rev.pk]),
+                           {"yaml_source": bad, "base_version": rev.version})
+    assert response.status_code == 400
+    body = response.content.decode()
+    line = bad.count("\n")
+    assert f":{line}:" in body and "stepz" in body and "kunci tidak dikenal" in body
+    rev.refresh_from_db()
+    assert "stepz" not in rev.yaml_source
+
+
+def test_approve_view_cycles_session_key(client: Client, world: World) -> None:
+    from prosedur_web.reviews import services as reviews
+
+    author = world.users["author"]
+    rev = services.revision_start(procedure=world.own, user=author)
+    rev = services.revision_save_source(revision=rev, user=author, base_version=rev.version,
+                                        text=add_history(rev.yaml_source, rev.number))
+    rev = services.revision_submit(revision=rev, user=author, reviewers=[world.users["reviewer"]])
+    reviews.review_decide(revision=rev, reviewer=world.users["reviewer"], decision="agree")
+    login(client, world, "approver")
+    before = client.session.session_key
+    url = reverse("procedures:revision_approve", args=[rev.pk])
+    bad = client.post(url, {"password": "salah", "effective_date": "2099-01-01"})
+    assert bad.status_code == 409 and "Kata sandi salah" in bad.content.decode()
+    ok = client.post(url, {"password": PASSWORD, "effective_date": bad.wsgi_request.POST["effective_date"]})
+    assert ok.status_code == 302
+    assert client.session.session_key != before
+
+
+def test_verification_page(client: Client, world: World) -> None:
+    eff = world.effective(world.own)
+    body = client.get(reverse("procedures:revision_verify", args=[eff.content_hash])).content.decode()
+    assert "BERLAKU" in body and "P.SMLTI 19" in body
+    body = client.get(reverse("procedures:revision_verify", args=["0" * 64])).content.decode()
+    assert "tidak dikenal" in body
+    draft = services.revision_start(procedure=world.own, user=world.users["author"])
+    draft = services.revision_save_source(revision=draft, user=world.users["author"], base_version=draft.version,
+                                          text=draft.yaml_source.replace("Pengelolaan Email", "Email Baru"))
+    body = client.get(reverse("procedures:revision_verify", args=[draft.content_hash])).content.decode()
+    assert "tidak dikenal" in body  # drafts are not disclosed
+
+
+def test_security_headers(client: Client, world: World) -> None:
+    response = client.get(reverse("accounts:login"))
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert b"<script>" not in response.content  # no inline scripts anywhere in the layout
+
+
+def test_login_throttling(client: Client, world: World, settings: Any) -> None:
+    settings.PROSEDUR_LOGIN_MAX_FAILURES = 3
+    url = reverse("accounts:login")
+    for _ in range(3):
+        assert "salah" in client.post(url, {"username": "reader", "password": "x"}).content.decode()
+    response = client.post(url, {"username": "reader", "password": PASSWORD})
+    assert "Terlalu banyak" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_works_and_rotates_session(client: Client, world: World) -> None:
+    client.get(reverse("accounts:login"))
+    response = client.post(reverse("accounts:login"), {"username": "reader", "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(world.users["reader"].pk)
+
+
+def test_seed_demo_is_idempotent(db: Any, monkeypatch: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from prosedur_web.accounts.models import User
+    from prosedur_web.procedures.models import Revision
+
+    monkeypatch.delenv("PROSEDUR_DEMO_PASSWORD", raising=False)
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    counts = (User.objects.count(), Revision.objects.count())
+    assert counts[0] == 6 and counts[1] >= 1
+    call_command("seed_demo", stdout=StringIO())
+    assert (User.objects.count(), Revision.objects.count()) == counts
+    assert "penyusun" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("url", "engine", "name"),
+    [
+        ("postgres://u:p%40ss@db.example:5433/prosedur", "django.db.backends.postgresql", "prosedur"),
+        ("sqlite:////var/lib/p.sqlite3", "django.db.backends.sqlite3", "/var/lib/p.sqlite3"),
+    ],
+)
+def test_database_url(url: str, engine: str, name: str) -> None:
+    cfg = parse_database_url(url)
+    assert (cfg["ENGINE"], cfg["NAME"]) == (engine, name)
+    if engine.endswith("postgresql"):
+        assert (cfg["PASSWORD"], cfg["PORT"]) == ("p@ss", "5433")
+    else:
+        assert cfg["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        assert "synchronous=FULL" in cfg["OPTIONS"]["init_command"]
+
+
+def test_production_settings_pass_deploy_check(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROSEDUR_", "DJANGO_"))}
+    env.update({"PROSEDUR_SECRET_KEY": "k" * 20 + "Zq8#pL2@vW9$" * 4, "PROSEDUR_ALLOWED_HOSTS": "sop.example.go.id",
+                "PROSEDUR_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "prosedur_web.settings"})
+    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
