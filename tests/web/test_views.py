@@ -145,7 +145,7 @@ def test_login_works_and_rotates_session(client: Client, world: World) -> None:
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(world.users["reader"].pk)
 
 
-def test_seed_demo_is_idempotent(db: Any, monkeypatch: Any) -> None:
+def test_seed_demo_is_idempotent(db: Any, monkeypatch: Any, settings: Any, tmp_path: Path) -> None:
     from io import StringIO
 
     from django.core.management import call_command
@@ -154,13 +154,17 @@ def test_seed_demo_is_idempotent(db: Any, monkeypatch: Any) -> None:
     from prosedur_web.procedures.models import Revision
 
     monkeypatch.delenv("PROSEDUR_DEMO_PASSWORD", raising=False)
+    settings.VAR_DIR = tmp_path
     out = StringIO()
     call_command("seed_demo", stdout=out)
     counts = (User.objects.count(), Revision.objects.count())
     assert counts[0] == 6 and counts[1] >= 1
-    call_command("seed_demo", stdout=StringIO())
+    again = StringIO()
+    call_command("seed_demo", stdout=again)
     assert (User.objects.count(), Revision.objects.count()) == counts
-    assert "penyusun" in out.getvalue()
+    password = next(line.split()[1] for line in again.getvalue().splitlines() if line.strip().startswith("pembaca"))
+    assert password in out.getvalue()  # the generated password is printed again on the second run
+    assert User.objects.get(username="pembaca").check_password(password)
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,13 @@
 """`manage.py seed_demo`: import the sample library and create one demo user per role. Idempotent.
 
-Passwords are generated and printed, unless PROSEDUR_DEMO_PASSWORD sets one for every user. Running it
-again keeps existing users (and their passwords) and only prints who exists.
+Passwords are generated and printed, unless PROSEDUR_DEMO_PASSWORD sets one for every user. Generated
+passwords are also kept in `var/demo-users.txt` (mode 600) so a second run can print them again;
+existing users keep their passwords.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -59,13 +61,17 @@ class Command(BaseCommand):
         for role in Role:
             Group.objects.get_or_create(name=role.value)
         fixed = os.environ.get("PROSEDUR_DEMO_PASSWORD")
+        store = Path(settings.VAR_DIR) / "demo-users.txt"
+        known: dict[str, str] = json.loads(store.read_text()) if store.is_file() else {}
         self.stdout.write(f"{imported} prosedur diimpor dari {root}")
         self.stdout.write("Pengguna demo (nama pengguna / kata sandi / peran):")
         for spec in DEMO_USERS:
             user = User.objects.filter(username=spec["username"]).first()
-            password = "(tidak berubah)"
+            password = known.get(spec["username"], "(tidak berubah)")
             if user is None:
                 password = fixed or secrets.token_urlsafe(9)
+                if not fixed:
+                    known[spec["username"]] = password
                 user = User(username=spec["username"], full_name=spec["full_name"], position=spec["position"],
                             nip=spec["nip"], unit=Unit.objects.filter(code=spec["unit"]).first(),
                             is_superuser=spec.get("superuser", False), is_staff=spec.get("superuser", False))
@@ -77,3 +83,7 @@ class Command(BaseCommand):
                 password = fixed
             user.groups.set(Group.objects.filter(name__in=[r.value for r in spec["roles"]]))
             self.stdout.write(f"  {spec['username']:<11} {password:<16} {', '.join(r.value for r in spec['roles'])}")
+        if known and not fixed:
+            store.parent.mkdir(parents=True, exist_ok=True)
+            store.touch(mode=0o600)
+            store.write_text(json.dumps(known, indent=1))
