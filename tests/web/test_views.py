@@ -191,3 +191,10 @@ def test_production_settings_pass_deploy_check(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_indonesian_by_default_whatever_the_browser_says(client: Client, world: World) -> None:
+    login(client, world, "reader")
+    response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Daftar Induk Dokumen" in response.content.decode()
+    assert response.headers["Content-Language"] == "id"
