@@ -153,6 +153,46 @@ def _setup_styles(doc: Any, lang: str) -> None:
         styles[name].paragraph_format.space_after = Pt(2)
     grid = styles["Table Grid"]
     grid.font.size = Pt(9)
+    _custom_styles(doc)
+
+
+# Paragraph styles of our own: an editor can restyle every step or table cell at once, and setting a
+# style id is far cheaper than direct formatting on each paragraph.
+_STYLES: list[tuple[str, dict[str, Any]]] = [
+    ("Table Text", {"size": 9, "after": 0, "line": 1.0}),
+    ("Table Bullet", {"size": 9, "after": 1, "line": 1.0, "hang": 3.5}),
+    ("Numbered Item", {"after": 2, "hang": 7.5}),
+    ("Step", {"before": 3, "after": 1, "hang": 9.0}),
+    ("Step Detail", {"size": 9, "after": 0, "left": 9.0}),
+    ("List Caption", {"bold": True, "before": 3, "after": 2, "keep": True}),
+    ("Spacer", {"size": 4, "after": 0, "line": 1.0}),
+]
+
+
+def _custom_styles(doc: Any) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for name, spec in _STYLES:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.quick_style = True
+        fmt = style.paragraph_format
+        if "size" in spec:
+            style.font.size = Pt(spec["size"])
+        if spec.get("bold"):
+            style.font.bold = True
+        fmt.space_before = Pt(spec.get("before", 0))
+        fmt.space_after = Pt(spec["after"])
+        if "line" in spec:
+            fmt.line_spacing = spec["line"]
+        if spec.get("keep"):
+            fmt.keep_with_next = True
+        if "hang" in spec:
+            fmt.left_indent = Mm(spec["hang"])
+            fmt.first_line_indent = -Mm(spec["hang"])
+            fmt.tab_stops.add_tab_stop(Mm(spec["hang"]))
+        if "left" in spec:
+            fmt.left_indent = Mm(spec["left"])
 
 
 def _setup_page(doc: Any) -> None:
@@ -194,18 +234,41 @@ def _table_style(table: Any) -> None:
     table._tbl.tblStyle_val = "TableGrid"
 
 
+_SPLIT_TABS_BREAKS = re.compile(r"([\t\n])")
+_PRESERVE = qn("xml:space")
+
+
 def _run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False,
          size: float | None = None, color: RGBColor | None = None) -> Any:
-    run = paragraph.add_run(clean(text))
-    if bold:
-        run.bold = True
-    if italic:
-        run.italic = True
-    if size:
-        run.font.size = Pt(size)
-    if color is not None:
-        run.font.color.rgb = color
-    return run
+    """Append a run to `paragraph`: the same w:r python-docx's `add_run` makes, a few times faster.
+
+    The text is assigned as lxml character data (escaped on output, never parsed as markup); tabs and
+    newlines become w:tab / w:br as in python-docx. Run properties follow the schema order.
+    """
+    r = OxmlElement("w:r")
+    if bold or italic or size or color is not None:
+        rpr = OxmlElement("w:rPr")
+        r.append(rpr)
+        if bold:
+            rpr.append(OxmlElement("w:b"))
+        if italic:
+            rpr.append(OxmlElement("w:i"))
+        if color is not None:
+            rpr.append(OxmlElement("w:color", {qn("w:val"): str(color)}))
+        if size:
+            rpr.append(OxmlElement("w:sz", {qn("w:val"): str(round(size * 2))}))
+    for piece in _SPLIT_TABS_BREAKS.split(clean(text)):
+        if piece == "\t":
+            r.append(OxmlElement("w:tab"))
+        elif piece == "\n":
+            r.append(OxmlElement("w:br"))
+        elif piece:
+            t = OxmlElement("w:t")
+            t.text = piece
+            t.set(_PRESERVE, "preserve")
+            r.append(t)
+    paragraph._p.append(r)
+    return r
 
 
 def _field(paragraph: Any, code: str, placeholder: str = "1", *, bold: bool = False) -> None:
@@ -267,7 +330,7 @@ def _cant_split(row: Any) -> None:
 def _cell_text(cell: Any, text: str, *, bold: bool = False, size: float | None = None,
                align: WD_ALIGN_PARAGRAPH | None = None, color: RGBColor | None = None) -> Any:
     paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph._p.style = "TableText"
     if align is not None:
         paragraph.alignment = align
     _run(paragraph, text, bold=bold, size=size, color=color)
@@ -280,13 +343,8 @@ def _cell_lines(cell: Any, lines: Sequence[str], *, bullet: bool) -> None:
     for line in lines:
         paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
         first = False
-        paragraph.paragraph_format.space_after = Pt(1)
-        if bullet:
-            paragraph.paragraph_format.left_indent = Mm(3.5)
-            paragraph.paragraph_format.first_line_indent = -Mm(3.5)
-            _run(paragraph, "•\u00a0" + clean(line))
-        else:
-            _run(paragraph, line)
+        paragraph._p.style = "TableBullet" if bullet else "TableText"
+        _run(paragraph, "•\t" + line if bullet else line)
 
 
 def _set_col_widths(table: Any, widths: Sequence[int]) -> None:
@@ -353,17 +411,15 @@ def _header(doc: Any, view: DocumentView) -> None:
     org_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     par = _cell_text(org_cell, view.organisation.upper(), bold=True, size=9.5, align=WD_ALIGN_PARAGRAPH.CENTER)
     if view.unit:
-        par = org_cell.add_paragraph()
+        par = _styled(org_cell, "TableText")
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        par.paragraph_format.space_after = Pt(0)
         _run(par, view.unit, size=8.5)
 
     title_cell = table.cell(2, 1).merge(table.cell(3, 1))
     title_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     _cell_text(title_cell, _w("procedure_doc", lang), size=8, align=WD_ALIGN_PARAGRAPH.CENTER)
-    par = title_cell.add_paragraph()
+    par = _styled(title_cell, "TableText")
     par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    par.paragraph_format.space_after = Pt(0)
     _run(par, view.title.upper(), bold=True, size=11)
 
     rows = [
@@ -376,7 +432,7 @@ def _header(doc: Any, view: DocumentView) -> None:
         _cell_text(table.cell(i, 3), value, bold=i == 0, size=8.5)
     page_label = table.cell(3, 2).merge(table.cell(3, 3))
     par = page_label.paragraphs[0]
-    par.paragraph_format.space_after = Pt(0)
+    par._p.style = "TableText"
     _run(par, f"{label('page', lang)} ", size=8.5)
     _field(par, "PAGE")
     _run(par, f" {label('of', lang)} ", size=8.5)
@@ -387,13 +443,10 @@ def _header(doc: Any, view: DocumentView) -> None:
     # The paragraph python-docx leaves before the table: keep it as a thin spacer after it instead.
     first = header.paragraphs[0]
     header._element.remove(first._p)
-    spacer = header.add_paragraph()
-    spacer.paragraph_format.space_after = Pt(0)
+    spacer = _styled(header, "Spacer")
     if view.watermark:
         _status_line(spacer, view.watermark)
         _watermark(spacer, view.watermark)
-    else:
-        spacer.paragraph_format.line_spacing = Pt(6)
 
 
 def _status_line(paragraph: Any, mark: str) -> None:
@@ -510,23 +563,12 @@ class _Body:
     def numbered(self, items: Iterable[str], *, start: int = 1) -> None:
         """Literal numbers with a hanging indent: Word's auto-numbering would run on across lists."""
         for i, item in enumerate(items, start):
-            paragraph = self._hanging()
-            _run(paragraph, f"{i}.\t{item}")
-
-    def _hanging(self, indent: float = 7.5) -> Any:
-        paragraph = self.doc.add_paragraph()
-        fmt = paragraph.paragraph_format
-        fmt.left_indent = Mm(indent)
-        fmt.first_line_indent = -Mm(indent)
-        fmt.tab_stops.add_tab_stop(Mm(indent))
-        return paragraph
+            _run(_styled(self.doc, "NumberedItem"), f"{i}.\t{item}")
 
     def labelled_list(self, caption: str, items: Sequence[str]) -> None:
         if not items:
             return
-        paragraph = self.para(caption, bold=True)
-        paragraph.paragraph_format.keep_with_next = True
-        paragraph.paragraph_format.space_before = Pt(3)
+        _run(_styled(self.doc, "ListCaption"), caption)
         self.bullets(items)
 
     def table(self, heads: Sequence[str], rows: Sequence[Sequence[str | list[str]]],
@@ -549,7 +591,7 @@ class _Body:
                 else:
                     _cell_text(cell, value)
         _set_col_widths(table, [Mm(w) for w in widths_mm])
-        self.doc.add_paragraph().paragraph_format.space_after = Pt(0)
+        _styled(self.doc, "Spacer")
         return table
 
     # -- the document ------------------------------------------------------------------------
@@ -633,9 +675,7 @@ class _Body:
             cell = _Cell(tr.tc_lst[0], table)
             cell.paragraphs[0].runs[0].bold = True  # the role; its unit follows in normal weight
             if role.unit:
-                unit = cell.add_paragraph()
-                unit.paragraph_format.space_after = Pt(0)
-                _run(unit, role.unit, size=8.5)
+                _run(_styled(cell, "TableText"), role.unit, size=8.5)
 
     def activities(self) -> None:
         v = self.view
@@ -702,8 +742,7 @@ class _Body:
             self.step(step)
 
     def step(self, step: StepView) -> None:
-        paragraph = self._hanging(9)
-        paragraph.paragraph_format.space_after = Pt(2)
+        paragraph = _styled(self.doc, "Step")
         _run(paragraph, f"{step.number}.\t")
         text = step.text.rstrip(". ") if step.text else ""
         if step.actor:
@@ -727,13 +766,9 @@ class _Body:
         for key, value in details:
             if not value:
                 continue
-            line = self.doc.add_paragraph()
-            line.paragraph_format.left_indent = Mm(9)
-            line.paragraph_format.space_after = Pt(0)
-            _run(line, f"{key}: ", italic=True, size=9)
-            _run(line, value, size=9)
-        if any(value for _, value in details):
-            self.doc.paragraphs[-1].paragraph_format.space_after = Pt(4)
+            line = _styled(self.doc, "StepDetail")
+            _run(line, f"{key}: ", italic=True)
+            _run(line, value)
 
     def continuation(self, step: StepView) -> str:
         """"Jika Ya, lanjut ke langkah 7; jika Tidak, kembali ke langkah 5." or a jump."""
@@ -826,7 +861,7 @@ class _Body:
         first = 24
         rest = (170 - first) / len(people)
         _set_col_widths(table, [Mm(first)] + [Mm(rest)] * len(people))
-        self.doc.add_paragraph().paragraph_format.space_after = Pt(0)
+        _styled(self.doc, "Spacer")
 
     def history(self) -> None:
         v = self.view
