@@ -8,5 +8,18 @@ are flat tables (CSV/XLSX) that auditors open in a spreadsheet.
 from __future__ import annotations
 
 from .catalogue import Clause, catalogue, children, clause, is_known, unknown_clauses
+from .coverage import Coverage, coverage
+from .registers import RegisterKind, register
 
-__all__ = ["Clause", "catalogue", "children", "clause", "is_known", "unknown_clauses"]
+__all__ = [
+    "Clause",
+    "Coverage",
+    "RegisterKind",
+    "catalogue",
+    "children",
+    "clause",
+    "coverage",
+    "is_known",
+    "register",
+    "unknown_clauses",
+]

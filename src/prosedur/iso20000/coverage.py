@@ -101,9 +101,11 @@ class ProcedureRef:
     def of(cls, proc: Procedure) -> ProcedureRef:
         return cls(proc.number, proc.title, proc.title_en, proc.revision, proc.status)
 
+    def display_title(self, lang: str = "id") -> str:
+        return (self.title_en or self.title) if lang == "en" else self.title
+
     def label(self, lang: str = "id") -> str:
-        title = (self.title_en or self.title) if lang == "en" else self.title
-        return f"{self.number} {title}"
+        return f"{self.number} {self.display_title(lang)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +199,7 @@ class Coverage:
         """Plain data for JSON output."""
 
         def ref(p: ProcedureRef) -> dict[str, Any]:
-            return {"number": p.number, "title": p.label(lang)[len(p.number) + 1 :], "revision": p.revision,
+            return {"number": p.number, "title": p.display_title(lang), "revision": p.revision,
                     "status": str(p.status)}
 
         return {
