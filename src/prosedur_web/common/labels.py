@@ -136,6 +136,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "who": ("Siapa", "Who"),
     "what": ("Tindakan", "Action"),
     "from_where": ("Dari", "From"),
+    "object": ("Objek", "Object"),
     "author": ("Penyusun", "Author"),
     "stale_save": (
         "Sumber ini telah diubah orang lain sejak Anda membukanya. Teks Anda tetap di bawah; "

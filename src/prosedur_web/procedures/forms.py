@@ -39,7 +39,7 @@ class SubmitForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    effective_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    effective_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False)
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -20,6 +20,9 @@ class LibrarySource(models.Model):
     yaml_source = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return "pustaka.yaml"
+
 
 class Procedure(models.Model):
     """A documented procedure (P.SMLTI 19): the stable identity its revisions share."""
