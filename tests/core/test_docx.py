@@ -285,6 +285,8 @@ def test_svg_to_png_scales_with_dpi() -> None:
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="48"><rect width="96" height="48"/></svg>'
     assert png_size(svg_to_png(svg, 96)) == (96, 48)
     assert png_size(svg_to_png(svg, 200)) == (200, 100)
+    physical = '<svg xmlns="http://www.w3.org/2000/svg" width="25.4mm" height="12.7mm" viewBox="0 0 10 5"/>'
+    assert png_size(svg_to_png(physical, 200)) == (200, 100)  # sized once, not scaled again from 96 dpi
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from docx.table import _Cell
 from ..model import Library, Procedure
 from .document import DocumentView, StepView, document_view
 from .labels import label
+from .narrative import NarrativeItem, narrative_from_view
 from .raster import DEFAULT_DPI, image_file_to_raster, png_size, svg_to_png
 
 __all__ = ["clean", "render_docx"]
@@ -350,19 +351,21 @@ def _cell_lines(cell: Any, lines: Sequence[str], *, bullet: bool) -> None:
 def _set_col_widths(table: Any, widths: Sequence[int]) -> None:
     """Column widths in both places Word reads them (tblGrid and every cell)."""
     table.autofit = False
+    tblpr = table._tbl.tblPr
+    tblw = tblpr.find(qn("w:tblW"))
+    if tblw is not None:
+        tblw.set(qn("w:type"), "dxa")
+        tblw.set(qn("w:w"), str(int(sum(widths) / 635)))
+    look = tblpr.find(qn("w:tblLook"))
+    if look is not None:  # the schema wants it after tblLayout/tblCellMar; Word is strict about order
+        tblpr.remove(look)
+        tblpr.append(look)
     grid = table._tbl.tblGrid
     for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
         col.set(qn("w:w"), str(int(width / 635)))  # EMU -> twips
     for tr in table._tbl.tr_lst:  # raw cells: `row.cells` resolves merges, slowly
         for tc, width in zip(tr.tc_lst, widths, strict=False):
             tc.width = width
-
-
-def _fixed_layout(table: Any) -> None:
-    tblpr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
 
 
 def _cell_margins(table: Any, top: int = 30, side: int = 80) -> None:
@@ -390,7 +393,6 @@ def _header(doc: Any, view: DocumentView) -> None:
     table = header.add_table(rows=4, cols=4, width=sum(widths, Mm(0)))
     _table_style(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _fixed_layout(table)
     _cell_margins(table, top=20, side=70)
     _set_col_widths(table, widths)
 
@@ -511,13 +513,6 @@ def _footer(doc: Any, view: DocumentView) -> None:
 
 # --------------------------------------------------------------------------------------------
 # body
-
-
-def _lower_first(text: str) -> str:
-    """"Menugaskan Bidang IKI" -> "menugaskan Bidang IKI", but leave "IKI ..." and "SMLTI" alone."""
-    if len(text) >= 2 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
 
 
 class _Body:
@@ -735,54 +730,41 @@ class _Body:
             doc_pr.set("descr", clean(text))
 
     def narrative(self) -> None:
-        if not self.view.steps:
+        """The shared narrative's items (same wording as HTML/PDF), plus each step's Mutu Baku lines."""
+        items = narrative_from_view(self.view)
+        if not items:
             self.none()
             return
-        for step in self.view.steps:
-            self.step(step)
+        steps = {step.id: step for step in self.view.steps}
+        for item in items:
+            self.step(item, steps.get(item.step_id))
 
-    def step(self, step: StepView) -> None:
+    def step(self, item: NarrativeItem, step: StepView | None) -> None:
         paragraph = _styled(self.doc, "Step")
-        _run(paragraph, f"{step.number}.\t")
-        text = step.text.rstrip(". ") if step.text else ""
-        if step.actor:
-            _run(paragraph, step.actor, bold=True)
-            _run(paragraph, f" {_lower_first(text)}" if text else "")
+        _run(paragraph, f"{item.number}.\t")
+        if item.actor:
+            _run(paragraph, item.actor, bold=True)
+            _run(paragraph, f" {item.text}")
         else:
-            _run(paragraph, text)
-        tail = self.continuation(step)
-        _run(paragraph, ". " + tail if tail else ("." if text else ""))
-        details = [
-            (self.L("how"), step.how),
-            (self.L("when"), step.when),
-            (self.L("where"), step.where),
-            (self.L("why"), step.why),
-            (self.L("requirements"), "; ".join(step.requirements)),
-            (self.L("output"), step.output),
-            (self.L("time"), step.time),
-            (self.L("records"), "; ".join(f"{rid} {name}".strip() for rid, name in step.records)),
-            (self.L("notes"), step.notes),
-        ]
+            _run(paragraph, item.text[:1].upper() + item.text[1:])
+        if item.follow:
+            _run(paragraph, f" {item.follow}")
+        for sub in item.sub_items:
+            _run(_styled(self.doc, "StepDetail"), f"{sub.letter}.\u00a0{sub.text}")
+        details = list(item.details)
+        if step is not None:
+            details += [
+                (self.L("requirements"), "; ".join(step.requirements)),
+                (self.L("output"), step.output),
+                (self.L("time"), step.time),
+                (self.L("records"), "; ".join(f"{rid} {name}".strip() for rid, name in step.records)),
+                (self.L("notes"), step.notes),
+            ]
         for key, value in details:
-            if not value:
-                continue
-            line = _styled(self.doc, "StepDetail")
-            _run(line, f"{key}: ", italic=True)
-            _run(line, value)
-
-    def continuation(self, step: StepView) -> str:
-        """"Jika Ya, lanjut ke langkah 7; jika Tidak, kembali ke langkah 5." or a jump."""
-        if step.exits:
-            parts = []
-            for i, ex in enumerate(step.exits):
-                word = self.L("if") if i == 0 else self.L("if").lower()
-                verb = self.L("back_to") if ex.backwards else self.L("go_to")
-                parts.append(f"{word} {ex.label}, {verb} {ex.target_number}")
-            return "; ".join(parts) + "."
-        if step.next_number is not None and step.next_number != step.number + 1:
-            verb = self.L("back_to") if step.next_number <= step.number else self.L("go_to")
-            return f"{verb[0].upper()}{verb[1:]} {step.next_number}."
-        return ""
+            if value:
+                line = _styled(self.doc, "StepDetail")
+                _run(line, f"{key}: ", italic=True)
+                _run(line, value)
 
     def measurements(self) -> None:
         v = self.view
