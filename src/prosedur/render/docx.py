@@ -788,7 +788,7 @@ class _Body:
             [self.L("record_id"), self.L("record_name"), self.L("owner"), self.L("storage"),
              self.L("retention"), self.L("disposition")],
             [list(r) for r in v.records],
-            [28, 36, 24, 34, 22, 26],
+            [28, 34, 22, 34, 20, 32],
         )
 
     def attachments(self) -> None:
@@ -854,5 +854,5 @@ class _Body:
         self.table(
             [self.L("revision"), self.L("date"), self.L("change"), self.L("reason"), self.L("by")],
             [[str(rev), date, change, reason, by] for rev, date, change, reason, by in v.history],
-            [16, 22, 52, 48, 32],
+            [19, 22, 50, 47, 32],
         )
