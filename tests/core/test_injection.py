@@ -1,0 +1,126 @@
+"""No source text becomes markup: payloads in every string field through HTML, SOP HTML, SVG and PDF."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prosedur.model import Library, Procedure
+from prosedur.render.document import document_view
+from prosedur.render.html import render_html
+from prosedur.render.pdf import render_pdf
+from prosedur.render.sop import page_svg, render_sop_html, sop_layout
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "' onmouseover='alert(1)' x='",
+    '<a href="javascript:alert(1)">klik</a>',
+    "&amp; &lt;b&gt; &#x3C;i&#x3E;",
+    "]]><![CDATA[<b>x</b>]]>",
+    "</style><style>body{background:url(http://127.0.0.1/x)}</style>",
+    "x{} *{background:url(file:///etc/passwd)}",
+    "<svg onload=alert(1)><foreignObject></foreignObject></svg>",
+    "<!-- komentar --> {{ 7*7 }} {% raw %}",
+]
+# Keys that hold identifiers, references or enums, not free text.
+SKIP = {"id", "to", "actor", "next", "kind", "status", "classification", "language", "owner", "unit",
+        "records", "related", "number", "file"}
+
+
+def _poison(value: Any, payload: str, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: (v if k in SKIP else _poison(v, payload, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_poison(v, payload, key) for v in value]
+    if isinstance(value, str):
+        return f"{value} {payload}"
+    return value
+
+
+def poisoned(proc: Procedure, library: Library, payload: str) -> tuple[Procedure, Library]:
+    data = _poison(proc.model_dump(), payload)
+    bad = Procedure.model_validate(data)
+    roles = {k: r.model_copy(update={"name": f"{r.name} {payload}", "name_en": f"{r.name_en} {payload}"})
+             for k, r in library.info.roles.items()}
+    info = library.info.model_copy(update={"roles": roles, "organisation": f"BSN {payload}",
+                                           "unit": f"PUSDATIN {payload}"})
+    return bad, library.model_copy(update={"info": info})
+
+
+class Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.attrs: set[tuple[str, str]] = set()
+        self.bad: list[str] = []
+        self.styles = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.styles += tag == "style"
+        for name, value in attrs:
+            self.attrs.add((tag, name))
+            if name.startswith("on") or (value and value.strip().lower().startswith("javascript:")):
+                self.bad.append(f"{tag} {name}={value}")
+
+
+def _scan(html: str) -> Markup:
+    parser = Markup()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def baseline(email: Procedure, sample_library: Library) -> tuple[Markup, Markup]:
+    proc, lib = poisoned(email, sample_library, "teks biasa")
+    return _scan(render_html(proc, lib)), _scan(render_sop_html(proc, lib))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_html_gains_no_elements_or_attributes(payload: str, email: Procedure, sample_library: Library,
+                                              baseline: tuple[Markup, Markup]) -> None:
+    proc, lib = poisoned(email, sample_library, payload)
+    for html, base in ((render_html(proc, lib, verify_url=f"https://v.example/{payload}"), baseline[0]),
+                       (render_sop_html(proc, lib), baseline[1])):
+        scan = _scan(html)
+        assert scan.bad == []
+        assert scan.tags <= base.tags | {"div", "svg", "path"}
+        assert scan.attrs - base.attrs <= {("div", "class"), ("svg", "xmlns"), ("svg", "class"), ("svg", "viewbox"),
+                                           ("svg", "height"), ("svg", "width"), ("path", "d"), ("path", "fill"),
+                                           ("path", "stroke"), ("path", "class"), ("path", "transform")}
+        assert "<script" not in html.lower().replace("&lt;script", "")
+        # the only <style> elements are ours (the page's and each flowchart SVG's)
+        assert scan.styles == base.styles
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_svg_stays_well_formed(payload: str, email: Procedure, sample_library: Library) -> None:
+    proc, lib = poisoned(email, sample_library, payload)
+    layout = sop_layout(document_view(proc, lib))
+    for page in layout.pages:
+        ET.fromstring(page_svg(layout, page, "id"))
+    from prosedur.render.svg import render_flowchart
+
+    for svg in render_flowchart(proc, lib):
+        root = ET.fromstring(svg)
+        assert not any(el.tag.endswith("script") for el in root.iter())
+        assert not any(k.startswith("on") for el in root.iter() for k in el.attrib)
+
+
+def test_pdf_shows_payloads_as_literal_text(email: Procedure, sample_library: Library, tmp_path: Path) -> None:
+    payload = "<script>alert(1)</script> <img src=file:///etc/passwd> url(http://127.0.0.1/x)"
+    proc, lib = poisoned(email, sample_library, payload)
+    path = tmp_path / "x.pdf"
+    path.write_bytes(render_pdf(proc, lib))
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    assert "<script>alert(1)</script>" in flat
+    assert "<img src=file:///etc/passwd>" in flat
+    assert "root:x:0:0" not in text
