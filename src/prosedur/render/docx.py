@@ -277,9 +277,7 @@ def _field(paragraph: Any, code: str, placeholder: str = "1", *, bold: bool = Fa
 
     def fld(kind: str) -> Any:
         el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            el.set(qn("w:dirty"), "true")
+        el.set(qn("w:fldCharType"), kind)  # no w:dirty: Word lays out PAGE fields itself, without a prompt
         return el
 
     def run_with(child: Any) -> None:
