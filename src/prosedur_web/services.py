@@ -138,6 +138,15 @@ def lifecycle_plan(revisions: Mapping[int, str], revision: int, action: str, **f
     return _fallback_plan(revisions, revision, action, **facts)  # pragma: no cover
 
 
+def lifecycle_blockers(revisions: Mapping[int, str], revision: int, action: str, **facts: Any) -> list[Any]:
+    """Every reason `action` would be refused now (callables taking `lang`), for a disabled button."""
+    try:
+        lifecycle_plan(revisions, revision, action, **facts)
+    except ActionRefused as exc:
+        return exc.reasons
+    return []
+
+
 _FALLBACK_SOURCES = {
     "submit": ({"draft"}, "in_review"),
     "request_changes": ({"in_review"}, "draft"),

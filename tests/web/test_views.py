@@ -198,3 +198,21 @@ def test_indonesian_by_default_whatever_the_browser_says(client: Client, world: 
     response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert "Daftar Induk Dokumen" in response.content.decode()
     assert response.headers["Content-Language"] == "id"
+
+
+def test_revision_page_lists_what_blocks_approval(client: Client, world: World) -> None:
+    author = world.users["author"]
+    rev = services.revision_start(procedure=world.own, user=author)
+    rev = services.revision_save_source(revision=rev, user=author, base_version=rev.version,
+                                        text=add_history(rev.yaml_source, rev.number))
+    rev = services.revision_submit(revision=rev, user=author, reviewers=[world.users["reviewer"]])
+    body = login(client, world, "approver").get(reverse("procedures:revision_detail", args=[rev.pk])).content.decode()
+    assert "Nama Reviewer" in body and "belum semuanya setuju" in body
+
+
+def test_no_migration_drift(db: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())

@@ -106,6 +106,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Dengan memasukkan kata sandi, Anda menandatangani revisi ini dengan makna \u201cdisahkan\u201d.",
         "By entering your password you sign this revision with the meaning \u201capproved\u201d.",
     ),
+    "approve_blocked": ("Belum dapat disahkan", "Cannot be approved yet"),
     "approved_msg": ("Revisi disahkan.", "Revision approved."),
     "signature": ("Tanda tangan", "Signature"),
     "signatures": ("Pengesahan", "Signatures"),

@@ -22,6 +22,7 @@ from prosedur_web.accounts.models import Unit, User
 from prosedur_web.accounts.services import login_is_locked, password_confirm
 from prosedur_web.audit.services import audit_append
 from prosedur_web.common.errors import ActionRefused, StaleRevision
+from prosedur_web.common.labels import label as core_label
 
 from . import selectors
 from .models import LibrarySource, Procedure, Revision, RevisionStatus, Signature
@@ -250,6 +251,23 @@ def _revision_sign(*, revision: Revision, approver: User, effective_date: dt.dat
     _apply(rev.procedure, changes, actor=approver, ip=ip)
     rev.refresh_from_db()
     return rev
+
+
+def revision_approval_blockers(*, revision: Revision, approver: User, lang: str = "id") -> list[str]:
+    """What stands between this revision and approval by `approver`, without changing anything."""
+    try:
+        proc = core.parse_source(revision.yaml_source)
+    except SourceError:
+        return [core_label("err_source_invalid", lang)]
+    facts = approval_facts(revision, proc)
+    reasons = core.lifecycle_blockers(
+        _states(revision.procedure), revision.number, "approve",
+        actor=approver.username, author=revision.author.username if revision.author else "",
+        history=[h.revision for h in proc.history], reviewers=facts.reviewers, agreed=facts.agreed,
+        open_comments=facts.open_comments, lint_errors=facts.lint_errors,
+        effective_date=timezone.localdate(), today=timezone.localdate(),
+    )
+    return [r(lang) for r in reasons]
 
 
 @transaction.atomic

@@ -98,6 +98,9 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_acknowledge": roles.can_acknowledge(request.user, rev),
         "acknowledged": rev.acknowledgements.filter(user=request.user).exists(),
     })
+    if context["can_approve"]:
+        context["approve_blockers"] = services.revision_approval_blockers(
+            revision=rev, approver=request.user, lang=lang_of(request))  # type: ignore[arg-type]
     return render(request, "procedures/revision_detail.html", context)
 
 
@@ -161,6 +164,9 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     rev = get_object_or_404(Revision.objects.select_related("procedure__owner_unit", "author"), pk=pk)
     require(roles.can_approve(request.user, rev))
     problems: list[str] = []
+    if request.method == "GET" and rev.status == "in_review":
+        problems = services.revision_approval_blockers(revision=rev, approver=request.user,  # type: ignore[arg-type]
+                                                       lang=lang_of(request))
     form = ApproveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -177,7 +183,7 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("procedures:revision_detail", pk=rev.pk)
     return render(request, "procedures/revision_approve.html",
                   {"revision": rev, "procedure": rev.procedure, "form": form, "problems": problems},
-                  status=409 if problems else 200)
+                  status=409 if problems and request.method == "POST" else 200)
 
 
 @login_required

@@ -39,7 +39,7 @@ def review_decide(*, revision: Revision, reviewer: User, decision: str, note: st
     if decision not in (Decision.AGREE, Decision.CHANGES):
         raise ActionRefused.of("decision")
     if decision == Decision.CHANGES:
-        open_comments = Comment.objects.filter(revision=rev, resolved=False).count()
+        open_comments = Comment.objects.filter(revision=rev, resolved=False, parent__isnull=True).count()
         changes = core.lifecycle_plan(_states(rev.procedure), rev.number, "request_changes",
                                       comment=note, open_comments=open_comments)
     assignment.decision = decision
