@@ -141,8 +141,8 @@ class Change(_Model):
 class Scope(_Model):
     """Ruang lingkup: what the procedure covers and, explicitly, what it does not."""
 
-    includes: TextList = Field(description="Yang dicakup")
-    excludes: TextList = Field(description="Yang tidak dicakup")
+    includes: TextList = Field(default_factory=list, description="Yang dicakup")
+    excludes: TextList = Field(default_factory=list, description="Yang tidak dicakup")
 
     _v = field_validator("includes", "excludes", mode="before")(_as_list)
 
@@ -180,8 +180,8 @@ class ProcedureRole(_Model):
     id: Ident = Field(description="Id peran (dari pustaka)")
     name: str | None = Field(None, description="Nama peran, bila tidak didefinisikan di pustaka")
     unit: str | None = None
-    responsibilities: TextList = Field(description="Tanggung jawab")
-    authorities: TextList = Field(description="Wewenang")
+    responsibilities: TextList = Field(default_factory=list, description="Tanggung jawab")
+    authorities: TextList = Field(default_factory=list, description="Wewenang")
 
     _v = field_validator("responsibilities", "authorities", mode="before")(_as_list)
 
@@ -220,12 +220,12 @@ class Step(_Model):
     when: str | None = Field(None, description="Kapan")
     where: str | None = Field(None, description="Di mana")
     how: str | None = Field(None, description="Bagaimana")
-    requirements: TextList = Field(description="Kelengkapan / persyaratan (Mutu Baku)")
+    requirements: TextList = Field(default_factory=list, description="Kelengkapan / persyaratan (Mutu Baku)")
     time: str | None = Field(None, description="Waktu (Mutu Baku), mis. 1 hari kerja")
     output: str | None = Field(None, description="Output (Mutu Baku)")
-    records: TextList = Field(description="Id rekaman/formulir yang dihasilkan")
-    resources: TextList = Field(description="Sumber daya")
-    controls: TextList = Field(description="Pengendalian")
+    records: TextList = Field(default_factory=list, description="Id rekaman/formulir yang dihasilkan")
+    resources: TextList = Field(default_factory=list, description="Sumber daya")
+    controls: TextList = Field(default_factory=list, description="Pengendalian")
     notes: str | None = Field(None, description="Keterangan")
     next: str | None = Field(None, description="Id langkah berikutnya (bawaan: langkah di bawahnya)")
     exits: list[Exit] = Field(default_factory=list, description="Cabang keputusan")
@@ -243,10 +243,10 @@ class Step(_Model):
 class Resources(_Model):
     """Sumber daya: kualifikasi pelaksana, pelatihan, peralatan/perlengkapan, bahan."""
 
-    people: TextList = Field(description="Kualifikasi pelaksana")
-    training: TextList = Field(description="Pelatihan")
-    equipment: TextList = Field(description="Peralatan/perlengkapan")
-    materials: TextList = Field(description="Bahan")
+    people: TextList = Field(default_factory=list, description="Kualifikasi pelaksana")
+    training: TextList = Field(default_factory=list, description="Pelatihan")
+    equipment: TextList = Field(default_factory=list, description="Peralatan/perlengkapan")
+    materials: TextList = Field(default_factory=list, description="Bahan")
 
     _v = field_validator("people", "training", "equipment", "materials", mode="before")(_as_list)
 
@@ -308,17 +308,17 @@ class Procedure(_Model):
     scope: Scope = Field(default_factory=Scope, description="Ruang lingkup")
     definitions: list[Definition] = Field(default_factory=list, description="Definisi")
     references: list[Reference] = Field(default_factory=list, description="Acuan")
-    legal_basis: TextList = Field(description="Dasar hukum (PermenPAN-RB)")
-    clauses: TextList = Field(description="Klausul ISO/IEC 20000-1:2018 yang dilayani")
-    related: TextList = Field(description="Keterkaitan: nomor prosedur terkait")
+    legal_basis: TextList = Field(default_factory=list, description="Dasar hukum (PermenPAN-RB)")
+    clauses: TextList = Field(default_factory=list, description="Klausul ISO/IEC 20000-1:2018 yang dilayani")
+    related: TextList = Field(default_factory=list, description="Keterkaitan: nomor prosedur terkait")
     roles: list[ProcedureRole] = Field(default_factory=list, description="Tanggung jawab dan wewenang")
     parameters: dict[Ident, Parameter] = Field(default_factory=dict, description="Parameter bernama")
     resources: Resources = Field(default_factory=Resources, description="Sumber daya")
-    warnings: TextList = Field(description="Peringatan")
-    inputs: TextList = Field(description="Masukan proses")
-    outputs: TextList = Field(description="Keluaran proses")
-    controls: TextList = Field(description="Pengendalian proses")
-    provisions: TextList = Field(description="Ketentuan umum / aturan yang berlaku")
+    warnings: TextList = Field(default_factory=list, description="Peringatan")
+    inputs: TextList = Field(default_factory=list, description="Masukan proses")
+    outputs: TextList = Field(default_factory=list, description="Keluaran proses")
+    controls: TextList = Field(default_factory=list, description="Pengendalian proses")
+    provisions: TextList = Field(default_factory=list, description="Ketentuan umum / aturan yang berlaku")
     steps: list[Step] = Field(default_factory=list, description="Uraian kegiatan")
     measurements: list[Measurement] = Field(default_factory=list, description="Pengukuran")
     records: list[Record] = Field(default_factory=list, description="Rekaman")
@@ -442,9 +442,9 @@ class Library(BaseModel):
     def role_name(self, role_id: str, proc: Procedure | None = None, lang: str = "id") -> str:
         """Display name of a role: the procedure's local name, the library's, or the id itself."""
         if proc is not None:
-            for role in proc.roles:
-                if role.id == role_id and role.name:
-                    return role.name
+            for local in proc.roles:
+                if local.id == role_id and local.name:
+                    return local.name
         role = self.info.roles.get(role_id)
         if role is None:
             return role_id
