@@ -78,15 +78,27 @@ def email_docx(email: Procedure, sample_library: Library) -> bytes:
 
 def test_sections_are_numbered_headings_in_iso_order(email_docx: bytes) -> None:
     doc = _open(email_docx)
-    h1 = _headings(doc, 1)
-    assert [h.split("\u2003", 1)[1] for h in h1] == ORDER_ID
-    assert [h.split("\u2003", 1)[0] for h in h1] == [str(i) for i in range(1, len(ORDER_ID) + 1)]
-    h2 = [h.split("\u2003", 1)[1] for h in _headings(doc, 2)]
+    assert _headings(doc, 1) == ORDER_ID
+    h2 = _headings(doc, 2)
     # activity subsections in the printed order, flowchart before the narrative
     for earlier, later in [("Ketentuan", "Pengendalian"), ("Peringatan", "Diagram Alir"),
                            ("Diagram Alir", "Uraian Prosedur")]:
         assert h2.index(earlier) < h2.index(later)
     assert "Dasar Hukum" in h2
+
+
+def test_headings_are_numbered_by_word_list_numbering(email_docx: bytes) -> None:
+    """Numbers live in the Heading styles' multilevel list, so Word renumbers after an edit."""
+    with zipfile.ZipFile(io.BytesIO(email_docx)) as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+        numbering = z.read("word/numbering.xml").decode("utf-8")
+    for style_id, level in (("Heading1", 0), ("Heading2", 1)):
+        start = styles.index(f'w:styleId="{style_id}"')
+        block = styles[start:styles.index("</w:style>", start)]
+        assert f'<w:ilvl w:val="{level}"/>' in block and "<w:numId " in block
+    assert '<w:lvlText w:val="%1"/>' in numbering and '<w:lvlText w:val="%1.%2"/>' in numbering
+    # every abstractNum precedes every num (schema order)
+    assert numbering.rindex("<w:abstractNum ") < numbering.index("<w:num ")
 
 
 def test_page_is_a4_portrait_with_10pt_body(email_docx: bytes) -> None:
@@ -183,7 +195,7 @@ def test_approval_and_history_tables(email_docx: bytes, email: Procedure) -> Non
 
 def test_english_labels(email: Procedure, sample_library: Library) -> None:
     doc = _open(render_docx(email, sample_library, lang="en"))
-    h1 = [h.split("\u2003", 1)[1] for h in _headings(doc, 1)]
+    h1 = _headings(doc, 1)
     assert h1[0] == "Purpose" and h1[-1] == "Change History"
     header = "\n".join(c.text for row in doc.sections[0].header.tables[0].rows for c in row.cells)
     assert "Doc. No." in header and "Page" in header and "EMAIL MANAGEMENT" in header
@@ -336,6 +348,13 @@ def test_every_page_says_halaman_k_dari_n(converted: dict[str, Path]) -> None:
                               check=True, capture_output=True, text=True).stdout
         assert f"Halaman {k} dari {n}" in text, (k, text[:400])
         assert "P.SMLTI 19" in text and label("controlled") in text
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    # LibreOffice applies the heading list numbering: "1 Tujuan" ... "13 Riwayat Perubahan", "6.1 ..."
+    for number, title in enumerate(ORDER_ID, start=1):
+        assert f"{number} {title}" in lines, title
+    assert "6.1 Ketentuan" in lines and "4.1 Dasar Hukum" in lines
 
 
 def test_hostile_docx_opens_in_libreoffice_with_literal_text(converted: dict[str, Path]) -> None:

@@ -155,6 +155,41 @@ def _setup_styles(doc: Any, lang: str) -> None:
     grid = styles["Table Grid"]
     grid.font.size = Pt(9)
     _custom_styles(doc)
+    _heading_numbering(doc)
+
+
+HEADING_NUM_ID = 90  # above the template's own numbering definitions
+
+_HEADING_NUMBERING = """
+<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="{id}">
+ <w:multiLevelType w:val="multilevel"/>
+ <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading1"/>
+  <w:lvlText w:val="%1"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="567" w:hanging="567"/></w:pPr></w:lvl>
+ <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading2"/>
+  <w:lvlText w:val="%1.%2"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="567" w:hanging="567"/></w:pPr></w:lvl>
+</w:abstractNum>
+"""
+
+
+def _heading_numbering(doc: Any) -> None:
+    """Section numbers as Word multilevel list numbering tied to Heading 1/2.
+
+    An editor who inserts or removes a section gets the numbers (and the navigation pane) right
+    without retyping; LibreOffice and pandoc read the same definition.
+    """
+    numbering = doc.part.numbering_part.element
+    abstract = parse_xml(_HEADING_NUMBERING.format(id=HEADING_NUM_ID))
+    first_num = numbering.find(qn("w:num"))  # abstractNum elements must precede every num
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num = numbering.add_num(HEADING_NUM_ID)
+    num.set(qn("w:numId"), str(HEADING_NUM_ID))
+    for level, name in enumerate(("Heading 1", "Heading 2")):
+        num_pr = doc.styles[name].element.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = level
+        num_pr.get_or_add_numId().val = HEADING_NUM_ID
 
 
 # Paragraph styles of our own: an editor can restyle every step or table cell at once, and setting a
@@ -522,24 +557,15 @@ class _Body:
         self.proc = proc
         self.library = library
         self.lang = view.lang
-        self.h1 = 0
-        self.h2 = 0
 
     # -- building blocks --------------------------------------------------------------------
     def L(self, key: str) -> str:  # noqa: N802 - reads like the templates' `L.key`
         return label(key, self.lang)
 
     def heading(self, key_or_text: str, level: int = 1, *, text: bool = False) -> None:
+        """A Heading 1/2 paragraph; its number comes from the style's list numbering, not the text."""
         title = key_or_text if text else self.L(key_or_text)
-        if level == 1:
-            self.h1 += 1
-            self.h2 = 0
-            number = f"{self.h1}"
-        else:
-            self.h2 += 1
-            number = f"{self.h1}.{self.h2}"
-        paragraph = _styled(self.doc, f"Heading{level}")
-        _run(paragraph, f"{number}\u2003{title}")
+        _run(_styled(self.doc, f"Heading{level}"), title)
 
     def para(self, text: str, *, bold: bool = False, italic: bool = False) -> Any:
         paragraph = self.doc.add_paragraph()
