@@ -1,0 +1,81 @@
+"""Time per document: our HTML, our PDF (ISO/TR 10013 document and SOP table) versus pandoc on the same content.
+
+Run: /work/venv/bin/python bench/bench_pdf.py [rounds]. Prints a table; the target is a ~5-page PDF under 0.5 s.
+pandoc needs a PDF engine; if none of pdflatex/xelatex/wkhtmltopdf is installed, pandoc -> HTML is timed and the
+HTML is turned into PDF by WeasyPrint (the same engine we use), and the output says so.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from prosedur.load import load_library
+from prosedur.render.html import render_html
+from prosedur.render.narrative import narrative_markdown
+from prosedur.render.pdf import html_to_pdf, render_pdf
+from prosedur.render.sop import render_sop_html, render_sop_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def best(fn, rounds: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def markdown(view_proc, library) -> str:  # type: ignore[no-untyped-def]
+    p = view_proc
+    lines = [f"# {p.number} {p.title}", "", "## Tujuan", p.purpose, "", "## Ruang Lingkup"]
+    lines += [f"- {x}" for x in p.scope.includes] + ["", "## Ketentuan"] + [f"1. {x}" for x in p.provisions]
+    lines += ["", "## Uraian Prosedur", narrative_markdown(p, library), "## Rekaman", "",
+              "| No | Nama | Penyimpanan | Retensi |", "|---|---|---|---|"]
+    lines += [f"| {r.id} | {r.name} | {r.storage or ''} | {r.retention or ''} |" for r in p.records]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    library, _ = load_library(ROOT / "examples" / "smlti")
+    render_pdf(library.procedures[0], library)  # warm up WeasyPrint, fonts
+    engine = next((e for e in ("pdflatex", "xelatex", "wkhtmltopdf") if shutil.which(e)), None)
+    print(f"{'procedure':<12} {'pages':>5} {'html':>8} {'pdf':>8} {'sop html':>9} {'sop pdf':>8} {'pandoc':>8}")
+    tmp = Path(tempfile.mkdtemp())
+    for proc in library.procedures:
+        pdf = render_pdf(proc, library)
+        (tmp / "x.pdf").write_bytes(pdf)
+        info = subprocess.run(["pdfinfo", str(tmp / "x.pdf")], capture_output=True, text=True).stdout
+        pages = next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))
+        t_html = best(lambda p=proc: render_html(p, library), rounds)
+        t_pdf = best(lambda p=proc: render_pdf(p, library), rounds)
+        t_sop_html = best(lambda p=proc: render_sop_html(p, library), rounds)
+        t_sop_pdf = best(lambda p=proc: render_sop_pdf(p, library), rounds)
+        md = tmp / "x.md"
+        md.write_text(markdown(proc, library), encoding="utf-8")
+        t_pandoc = float("nan")
+        if shutil.which("pandoc"):
+            if engine:
+                cmd = ["pandoc", str(md), "-o", str(tmp / "p.pdf"), f"--pdf-engine={engine}"]
+                t_pandoc = best(lambda c=cmd: subprocess.run(c, check=True, capture_output=True), rounds)
+            else:
+                def via_weasy() -> None:
+                    html = subprocess.run(["pandoc", str(md), "-s", "-t", "html", "--metadata", "title=x"],
+                                          check=True, capture_output=True, text=True).stdout
+                    html_to_pdf(html, library_root=None)
+                t_pandoc = best(via_weasy, rounds)
+        print(f"{proc.number:<12} {pages:>5} {t_html:8.3f} {t_pdf:8.3f} {t_sop_html:9.3f} {t_sop_pdf:8.3f} {t_pandoc:8.3f}")
+    note = (f"pandoc -> PDF with {engine}" if engine else
+            "no pandoc PDF engine installed: pandoc -> HTML, then our WeasyPrint -> PDF (no flowchart, plain layout)")
+    print(f"seconds, best of {rounds}; {note}; target: ~5-page PDF < 0.5 s")
+
+
+if __name__ == "__main__":
+    main()
