@@ -66,7 +66,7 @@ def main() -> None:
                 cmd = ["pandoc", str(md), "-o", str(tmp / "p.pdf"), f"--pdf-engine={engine}"]
                 t_pandoc = best(lambda c=cmd: subprocess.run(c, check=True, capture_output=True), rounds)
             else:
-                def via_weasy() -> None:
+                def via_weasy(md: Path = md) -> None:
                     html = subprocess.run(["pandoc", str(md), "-s", "-t", "html", "--metadata", "title=x"],
                                           check=True, capture_output=True, text=True).stdout
                     html_to_pdf(html, library_root=None)
