@@ -216,3 +216,28 @@ def test_no_migration_drift(db: Any) -> None:
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+def test_login_and_failed_login_are_audited(client: Client, world: World) -> None:
+    from prosedur_web.audit.models import AuditEntry
+
+    client.post(reverse("accounts:login"), {"username": "reader", "password": "salah"}, REMOTE_ADDR="198.51.100.4")
+    client.post(reverse("accounts:login"), {"username": "reader", "password": PASSWORD}, REMOTE_ADDR="198.51.100.4")
+    failed, ok = AuditEntry.objects.order_by("-seq")[:2][::-1]
+    assert (failed.action, failed.data["username"], failed.ip) == ("login_failed", "reader", "198.51.100.4")
+    assert (ok.action, ok.actor_id) == ("login", world.users["reader"].pk)
+    assert PASSWORD not in str(failed.data)
+
+
+def test_comment_via_htmx_returns_escaped_fragment(client: Client, world: World) -> None:
+    rev = services.revision_start(procedure=world.own, user=world.users["author"])
+    login(client, world, "reviewer")
+    response = client.post(reverse("reviews:comment_create", args=[rev.pk]),
+                           {"text": "<script>alert('x')</script> batas?", "anchor": "s3"},
+                           headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200 and body.lstrip().startswith('<div id="comment-list">')
+    assert "<script>alert" not in body and "&lt;script&gt;" in body
+    comment_pk = rev.comments.get().pk
+    response = client.post(reverse("reviews:comment_resolve", args=[comment_pk]), headers={"HX-Request": "true"})
+    assert "Selesai" in response.content.decode() and rev.comments.get().resolved

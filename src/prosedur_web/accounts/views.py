@@ -1,15 +1,36 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+
+from prosedur_web.audit.services import audit_append
+from prosedur_web.common.client import client_ip
 
 from .forms import ThrottledAuthenticationForm
 
 
 class UserLoginView(auth_views.LoginView):
+    """Django's login (fresh session key on success) with throttling; both outcomes are audited."""
+
     template_name = "accounts/user_login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_append(actor=form.get_user(), action="login", ip=client_ip(self.request))
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        username = (form.data.get("username") or "")[:150]
+        audit_append(actor=None, action="login_failed", ip=client_ip(self.request), data={"username": username})
+        return super().form_invalid(form)
+
 
 class UserLogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            audit_append(actor=request.user, action="logout", ip=client_ip(request))
+        return super().post(request, *args, **kwargs)
