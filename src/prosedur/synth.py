@@ -159,7 +159,7 @@ def procedure_data(index: int, k: int, rng: random.Random, count: int = 1) -> di
         "revision": 0,
         "issued": issued,
         "effective": issued,
-        "review_due": issued.replace(year=issued.year + 1),
+        "review_due": issued + dt.timedelta(days=365),  # not replace(year=...): 29 February
         "status": "effective",
         "owner": "pusat",
         "classification": "biasa",
