@@ -93,3 +93,18 @@ def test_library_lints_clean(library: Library) -> None:
     findings = lint_mod.lint(library)
     serious = [f for f in findings if f.severity in (lint_mod.Severity.ERROR, lint_mod.Severity.WARNING)]
     assert not serious, serious[:5]
+
+
+def test_every_issue_date_in_range_gives_a_valid_procedure() -> None:
+    """Issue dates span ~4 years, so 29 February comes up; the review date must still exist."""
+    import random
+
+    from prosedur.model import Procedure
+    from prosedur.synth import procedure_data
+
+    issued = set()
+    for seed in range(3000):
+        proc = Procedure.model_validate(procedure_data(1, 4, random.Random(seed)))
+        assert proc.issued is not None and proc.review_due is not None and proc.review_due > proc.issued
+        issued.add((proc.issued.month, proc.issued.day))
+    assert (2, 29) in issued
