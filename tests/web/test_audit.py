@@ -49,6 +49,7 @@ def test_database_trigger_refuses_raw_sql(world: World, sql: str) -> None:
 def _drop_triggers(cursor: Any) -> None:
     if connection.vendor == "sqlite":
         cursor.execute("DROP TRIGGER audit_entry_no_update")
+        cursor.execute("DROP TRIGGER audit_entry_no_delete")
     else:  # deferred foreign-key checks must run first, or PostgreSQL refuses the ALTER
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_no_change")
@@ -78,3 +79,25 @@ def test_every_lifecycle_action_is_audited(world: World) -> None:
     assert AuditEntry.objects.count() == before + 1
     assert (entry.action, entry.actor_id, entry.ip, entry.target_id) == (
         "revision_start", world.users["author"].pk, "192.0.2.7", str(rev.pk))
+
+
+def test_cut_off_tail_is_detected(world: World) -> None:
+    audit_append(actor=None, action="uji")
+    last = audit_append(actor=None, action="uji")
+    with connection.cursor() as cursor:
+        _drop_triggers(cursor)
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [last.pk])
+    report = audit_verify()
+    assert not report.ok
+
+
+def test_trail_exports_and_verifies_with_the_core(world: World) -> None:
+    """The stored chain is the core's chain: its JSON Lines export re-verifies outside Django."""
+    from prosedur import integrity
+    from prosedur_web.audit.services import _core
+
+    audit_append(actor=world.users["author"], action="uji", ip="10.0.0.1", data={"tanggal": "2026-01-05"})
+    data = integrity.dump_trail(_core(e) for e in AuditEntry.objects.order_by("seq"))
+    entries, problems = integrity.load_trail(data)
+    assert not problems and not integrity.verify_chain(entries)
+    assert entries[-1].actor == "author" and entries[-1].client == "10.0.0.1"

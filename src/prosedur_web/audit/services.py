@@ -1,64 +1,63 @@
-"""Appending to the audit chain and checking it."""
+"""Appending to the audit chain and checking it, with the core's hash chain (`prosedur.integrity`).
+
+The table stores exactly the fields the core hashes (actor = user name, object type and id, details,
+client address, UTC instant), so a trail exported from here verifies with the core's tools too.
+`target_label` and the actor foreign key are display conveniences, copied into `details`/`actor`
+where they matter.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from prosedur import integrity
+
 from .models import AuditEntry, AuditHead
 
-GENESIS = "0" * 64
+GENESIS = integrity.GENESIS
 
 
-def entry_digest(*, prev_hash: str, seq: int, at: str, actor_id: int | None, actor_name: str, action: str,
-                 target_type: str, target_id: str, target_label: str, ip: str, data: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and the entry's fields in canonical JSON (sorted keys)."""
-    body = json.dumps(
-        {
-            "seq": seq, "at": at, "actor_id": actor_id, "actor_name": actor_name, "action": action,
-            "target_type": target_type, "target_id": target_id, "target_label": target_label,
-            "ip": ip, "data": data,
-        },
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )
-    return hashlib.sha256((prev_hash + "\n" + body).encode()).hexdigest()
-
-
-def _digest_of(entry: AuditEntry, prev_hash: str) -> str:
-    return entry_digest(
-        prev_hash=prev_hash, seq=entry.seq, at=entry.at.isoformat(), actor_id=entry.actor_id,
-        actor_name=entry.actor_name, action=entry.action, target_type=entry.target_type,
-        target_id=entry.target_id, target_label=entry.target_label, ip=entry.ip, data=entry.data,
+def _core(entry: AuditEntry) -> integrity.AuditEntry:
+    return integrity.AuditEntry(
+        seq=entry.seq, timestamp=entry.at, actor=entry.actor_name, action=entry.action,
+        object_type=entry.target_type, object_id=entry.target_id, details=entry.data,
+        client=entry.ip or None, prev_hash=entry.prev_hash, hash=entry.hash,
     )
 
 
 @transaction.atomic
 def audit_append(*, actor: Any, action: str, target: Any = None, ip: str = "",
                  data: dict[str, Any] | None = None) -> AuditEntry:
-    """Append one entry. Call inside the transaction of the change it records, so both or neither stay."""
+    """Append one entry. Call inside the transaction of the change it records, so both or neither stay.
+
+    The head row is locked first, so concurrent appends queue up and form one chain on any database.
+    """
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-    # JSON round trip so the stored data hashes the same when read back.
-    clean = json.loads(json.dumps(data or {}, default=str))
-    entry = AuditEntry(
-        seq=head.last_seq + 1,
-        at=timezone.now().replace(microsecond=0),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=str(actor)[:200] if getattr(actor, "pk", None) else "",
+    last = AuditEntry.objects.filter(seq=head.last_seq).first() if head.last_seq else None
+    details = dict(data or {})
+    label = str(target)[:200] if target is not None else ""
+    if label:
+        details["label"] = label
+    user = actor if getattr(actor, "pk", None) else None
+    new = integrity.next_entry(
+        _core(last) if last is not None else None,
+        actor=user.get_username() if user is not None else "",
         action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_label=str(target)[:200] if target is not None else "",
-        ip=ip[:64],
-        data=clean,
-        prev_hash=head.last_hash,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        details=details,
+        client=ip[:64] or None,
+        timestamp=timezone.now(),
     )
-    entry.hash = _digest_of(entry, head.last_hash)
-    entry.save()
+    entry = AuditEntry.objects.create(
+        seq=new.seq, at=new.timestamp, actor=user, actor_name=new.actor, action=new.action,
+        target_type=new.object_type, target_id=new.object_id, target_label=label, ip=new.client or "",
+        data=dict(new.details), prev_hash=new.prev_hash, hash=new.hash,
+    )
     head.last_seq, head.last_hash = entry.seq, entry.hash
     head.save(update_fields=["last_seq", "last_hash"])
     return entry
@@ -72,22 +71,16 @@ class ChainReport:
     reason: str = ""
 
 
-def audit_verify() -> ChainReport:
-    """Walk the chain: every entry must link to the one before and hash to what it stores."""
-    prev = GENESIS
-    expected_seq = 1
-    count = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator():
-        if entry.seq != expected_seq:
-            return ChainReport(False, count, entry.seq, f"gap: expected seq {expected_seq}")
-        if entry.prev_hash != prev:
-            return ChainReport(False, count, entry.seq, "prev_hash does not match the previous entry")
-        if _digest_of(entry, prev) != entry.hash:
-            return ChainReport(False, count, entry.seq, "content does not match its hash")
-        prev = entry.hash
-        expected_seq += 1
-        count += 1
+def audit_verify(lang: str = "en") -> ChainReport:
+    """Walk the whole chain with the core's checker, anchored on the head row (catches cut-off tails)."""
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != count or head.last_hash != prev):
-        return ChainReport(False, count, count + 1, "entries missing at the end of the chain")
-    return ChainReport(True, count)
+    rows = list(AuditEntry.objects.order_by("seq"))
+    problems = integrity.verify_chain(
+        (_core(r) for r in rows),
+        expected_count=head.last_seq if head and head.last_seq else None,
+        expected_head=head.last_hash if head and head.last_seq else None,
+    )
+    if problems:
+        first = problems[0]
+        return ChainReport(False, len(rows), first.seq, first.message(lang))
+    return ChainReport(True, len(rows))

@@ -14,5 +14,5 @@ from .services import audit_verify
 @login_required
 def auditentry_list(request: HttpRequest) -> HttpResponse:
     require(roles.can_view_audit(request.user))
-    entries = AuditEntry.objects.order_by("-seq")[:200]
+    entries = AuditEntry.objects.select_related("actor").order_by("-seq")[:200]
     return render(request, "audit/auditentry_list.html", {"entries": entries, "report": audit_verify()})
