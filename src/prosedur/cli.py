@@ -627,6 +627,67 @@ def new_command(library_path: Path, title: str | None, purpose: str | None, numb
                     f"procedure {number} written to {display_path(target)}; run `prosedur lint {display_path(target)}`"))
 
 
+# -- build ---------------------------------------------------------------------------------------------
+@cli.command("build", help=_(
+    "Bangun situs statis dan dokumen (HTML, PDF, DOCX, SOP) untuk pustaka LIBRARY ke folder --out; "
+    "hanya prosedur yang berubah yang dibangun ulang.",
+    "Build the static site and documents (HTML, PDF, DOCX, SOP) of LIBRARY into --out; "
+    "only procedures that changed are rebuilt.",
+))
+@click.argument("library", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help=_("Folder keluaran.", "Output folder."))
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help=_("Jumlah proses paralel (bawaan: jumlah inti).", "Parallel processes (default: CPU count)."))
+@click.option("--formats", default="html,pdf,docx,sop", show_default=True,
+              help=_("Format yang dibangun, dipisah koma.", "Formats to build, comma separated."))
+@click.option("--langs", default="id,en", show_default=True,
+              help=_("Bahasa yang dibangun, dipisah koma.", "Languages to build, comma separated."))
+@click.option("--force", is_flag=True, help=_("Bangun ulang semuanya.", "Rebuild everything."))
+@lang_option
+def build_command(library: Path, out: Path, jobs: int | None, formats: str, langs: str, force: bool) -> None:
+    from .site.build import ALL_FORMATS, build, default_jobs
+
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in ALL_FORMATS]
+    if unknown:
+        raise CliError(f"format tidak dikenal: {', '.join(unknown)}", f"unknown format: {', '.join(unknown)}")
+    lang_list = [code.strip() for code in langs.split(",") if code.strip() in LANGS]
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label=_msg("Membangun", "Building"), file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    root = find_library_root(library)
+    report = build(root, out, jobs=jobs or default_jobs(), formats=wanted, langs=lang_list, force=force,
+                   progress=progress)
+    if bar is not None:
+        bar.__exit__(None, None, None)
+    for key, error in sorted(report.failed.items()):
+        click.echo(f"{key}: {error}", err=True)
+    click.echo(_msg(
+        f"{len(report.built)} dibangun, {len(report.skipped)} tidak berubah, {len(report.failed)} gagal → {display_path(out)}",
+        f"{len(report.built)} built, {len(report.skipped)} unchanged, {len(report.failed)} failed → {display_path(out)}",
+    ))
+    if report.failed:
+        sys.exit(1)
+
+
+def _register_extensions() -> None:
+    """Commands that live beside their capability (ISO/IEC 20000-1 coverage and registers)."""
+    from .iso20000.commands import coverage_command, registers_command
+
+    cli.add_command(coverage_command)
+    cli.add_command(registers_command)
+
+
+_register_extensions()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point (`prosedur`)."""
     cli.main(args=argv, prog_name="prosedur")

@@ -1,0 +1,133 @@
+"""`prosedur build`: the static site, its master list, and incremental rebuilds by fingerprint."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from prosedur.cli import cli
+from prosedur.site.build import MANIFEST, build, slug
+
+
+@pytest.fixture()
+def library_copy(tmp_path: Path, sample_path: Path) -> Path:
+    root = tmp_path / "lib"
+    shutil.copytree(sample_path, root)
+    return root
+
+
+def test_slug_is_safe_for_paths() -> None:
+    assert slug("P.SMLTI 19") == "p-smlti-19"
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert "/" not in slug("a/b\\c")
+
+
+def test_site_has_master_list_and_a_page_per_procedure(library_copy: Path, tmp_path: Path, sample_library) -> None:
+    out = tmp_path / "site"
+    report = build(library_copy, out, formats=["html"], langs=["id", "en"])
+    assert not report.failed
+    assert len(report.built) == 2 * len(sample_library.procedures)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for proc in sample_library.procedures:
+        assert proc.number in index
+        page = out / "p" / slug(proc.number) / "index.html"
+        assert page.is_file()
+        assert (out / "en" / "p" / slug(proc.number) / "index.html").is_file()
+        assert (out / "p" / slug(proc.number) / "dokumen.html").is_file()
+    email = (out / "p" / "p-smlti-19" / "index.html").read_text(encoding="utf-8")
+    assert "<svg" in email and "Kepala PUSDATIN" in email
+    assert "Daftar Induk Dokumen" in index
+    assert "Master List of Documents" in (out / "en" / "index.html").read_text(encoding="utf-8")
+    search = (out / "search-index.js").read_text(encoding="utf-8")
+    entries = json.loads(search.split("=", 1)[1].rstrip().rstrip(";"))
+    assert {e["n"] for e in entries} == {p.number for p in sample_library.procedures}
+
+
+def test_second_build_skips_everything_and_touching_one_rebuilds_one(library_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = build(library_copy, out, formats=["html"], langs=["id"])
+    assert first.built and not first.skipped
+    second = build(library_copy, out, formats=["html"], langs=["id"])
+    assert second.built == []
+    assert len(second.skipped) == len(first.built)
+    source = library_copy / "prosedur" / "p-smlti-19-pengelolaan-email.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Menjamin pembuatan", "Memastikan pembuatan"), encoding="utf-8")
+    third = build(library_copy, out, formats=["html"], langs=["id"])
+    assert third.built == ["id:P.SMLTI 19"]
+    assert "Memastikan pembuatan" in (out / "p" / "p-smlti-19" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_new_title_also_rebuilds_the_procedures_that_print_it(
+    library_copy: Path, tmp_path: Path, sample_library
+) -> None:
+    out = tmp_path / "site"
+    build(library_copy, out, formats=["html"], langs=["id"])
+    source = library_copy / "prosedur" / "p-smlti-19-pengelolaan-email.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("title: Pengelolaan Email", "title: Pengelolaan Surel"),
+                      encoding="utf-8")
+    report = build(library_copy, out, formats=["html"], langs=["id"])
+    citing = {
+        f"id:{p.number}" for p in sample_library.procedures
+        if "P.SMLTI 19" in p.related or any(r.id == "P.SMLTI 19" for r in p.references)
+    }
+    assert set(report.built) == {"id:P.SMLTI 19"} | citing
+    assert "Pengelolaan Surel" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_withdrawn_procedure_leaves_the_site(library_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(library_copy, out, formats=["html"], langs=["id"])
+    assert (out / "p" / "p-smlti-19").is_dir()
+    (library_copy / "prosedur" / "p-smlti-19-pengelolaan-email.yaml").unlink()
+    build(library_copy, out, formats=["html"], langs=["id"])
+    assert not (out / "p" / "p-smlti-19").exists()
+    assert "P.SMLTI 19" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_user_text_is_escaped_in_site_pages(library_copy: Path, tmp_path: Path) -> None:
+    source = library_copy / "prosedur" / "p-smlti-19-pengelolaan-email.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        "title: Pengelolaan Email", "title: \"Email <script>alert(1)</script> & <b onmouseover=x>\""
+    )
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    report = build(library_copy, out, formats=["html"], langs=["id"])
+    assert not report.failed
+    for page in (out / "index.html", out / "p" / "p-smlti-19" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html
+        assert "<b onmouseover" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<\\/script>" in (out / "search-index.js").read_text(encoding="utf-8")
+
+
+def test_cli_build_reports_and_writes_manifest(library_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["build", str(library_copy), "--out", str(out), "-j", "1",
+                                      "--formats", "html", "--langs", "id"])
+    assert result.exit_code == 0, result.output
+    assert "dibangun" in result.output
+    assert (out / MANIFEST).is_file()
+    bad = CliRunner().invoke(cli, ["build", str(library_copy), "--out", str(out), "--formats", "html,xls"])
+    assert bad.exit_code == 2
+    assert "xls" in bad.output
+
+
+@pytest.mark.slow
+def test_parallel_build_of_every_format(library_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    for file in sorted((library_copy / "prosedur").glob("*.yaml"))[2:]:
+        file.unlink()  # two procedures keep this under a few seconds
+    report = build(library_copy, out, jobs=2, langs=["id"])
+    assert not report.failed, report.failed
+    for key in report.built:
+        folder = out / "p" / slug(key.split(":", 1)[1])
+        name = folder.name
+        for file in (f"{name}.pdf", f"{name}.docx", f"{name}-sop.pdf", f"{name}-sop.html", "dokumen.html"):
+            assert (folder / file).stat().st_size > 1000, file
+        assert (folder / f"{name}.pdf").read_bytes().startswith(b"%PDF")
