@@ -204,3 +204,27 @@ def document(proc: Procedure, library: Library, lang: str = "id", content_hash: 
     if _document_view is None:
         return None
     return _document_view(proc, library, lang=lang, content_hash=content_hash)
+
+
+# -- signatures -------------------------------------------------------------------------------------
+from prosedur import integrity as _integrity  # noqa: E402  (committed core part, kept beside its kin)
+
+
+def signature_of_record(*, name: str, position: str, nip: str, signed_at: dt.datetime, content_hash: str,
+                        meaning: str = "disahkan") -> Any:
+    """Validate a signature the core's way (aware time, SHA-256, name and position present)."""
+    return _integrity.Signature(name=name, position=position, nip=nip or None, signed_at=signed_at,
+                                content_hash=content_hash, meaning=_integrity.SignatureMeaning(meaning))
+
+
+def signature_text(sig: Any, lang: str = "id") -> str:
+    """"Disahkan secara elektronik oleh …, pada 25 November 2026 pukul 20.55.00 WIB (UTC+07:00)"."""
+    return str(_integrity.signature_text(sig, lang))
+
+
+def carry_acknowledgements(*, minor: bool, acknowledged: list[str]) -> set[str]:
+    """Who still counts as having read the procedure when a new revision takes effect."""
+    if _workflow is None:  # pragma: no cover
+        return set(acknowledged) if minor else set()
+    kind = _workflow.RevisionKind.MINOR if minor else _workflow.RevisionKind.MAJOR
+    return set(_workflow.carry_acknowledgements(kind, acknowledged))

@@ -220,3 +220,27 @@ def test_acknowledging_a_draft_is_refused(world: World) -> None:
     rev = start_and_edit(world)
     with pytest.raises(ActionRefused):
         socialisation.acknowledgement_create(revision=rev, user=world.users["reader"])
+
+
+@pytest.mark.parametrize(("minor", "carried"), [(True, True), (False, False)])
+def test_minor_revision_keeps_acknowledgements(world: World, minor: bool, carried: bool) -> None:
+    old = world.effective(world.own)
+    socialisation.acknowledgement_create(revision=old, user=world.users["reader"])
+    rev = services.revision_start(procedure=world.own, user=world.users["author"], minor=minor)
+    rev = services.revision_save_source(revision=rev, user=world.users["author"], base_version=rev.version,
+                                        text=add_history(rev.yaml_source, rev.number))
+    rev = submit(world, rev)
+    reviews.review_decide(revision=rev, reviewer=world.users["reviewer"], decision="agree")
+    rev = approve(world, rev)
+    assert rev.acknowledgements.filter(user=world.users["reader"]).exists() is carried
+
+
+def test_signature_text_names_signer_time_zone_and_meaning(world: World, client: Any) -> None:
+    rev = in_review(world)
+    reviews.review_decide(revision=rev, reviewer=world.users["reviewer"], decision="agree")
+    rev = approve(world, rev)
+    client.force_login(world.users["reader"])
+    body = client.get(f"/revisi/{rev.pk}/").content.decode()
+    approver = world.users["approver"]
+    assert f"Disahkan secara elektronik oleh {approver.full_name}, {approver.position}, NIP {approver.nip}" in body
+    assert "WIB (UTC+07:00)" in body and rev.content_hash in body

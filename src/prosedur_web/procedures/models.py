@@ -91,3 +91,14 @@ class Signature(models.Model):
 
     class Meta:
         ordering = ["signed_at"]
+
+    def text(self, lang: str = "id") -> str:
+        """The printed line of the signature (meaning, name, position, NIP, time with zone)."""
+        import datetime as dt
+
+        from prosedur_web import services as core
+
+        when = dt.datetime.fromisoformat(self.signed_at_text)  # the offset as signed, not the DB's UTC
+        sig = core.signature_of_record(name=self.name, position=self.position, nip=self.nip, signed_at=when,
+                                       content_hash=self.content_hash, meaning=self.meaning)
+        return core.signature_text(sig, lang).splitlines()[0]

@@ -43,14 +43,32 @@ def _states(procedure: Procedure) -> dict[int, str]:
 def _apply(procedure: Procedure, changes: list[core.Change], *, actor: Any, ip: str) -> None:
     """Store the status changes the lifecycle plan returned, obsoleting before promoting."""
     ordered = sorted(changes, key=lambda c: c.new != "obsolete")
+    superseded: Revision | None = None
     for change in ordered:
         rev = Revision.objects.select_for_update().get(procedure=procedure, number=change.revision)
         rev.status = change.new
         rev.save(update_fields=["status", "updated_at"])
         audit_append(actor=actor, action=f"revision_{change.new}", target=rev, ip=ip,
                      data={"from": change.old, "to": change.new, "by_action": change.action})
+        if change.new == "obsolete":
+            superseded = rev
         if change.new == "effective":
             _sync_procedure(procedure, rev)
+            if superseded is not None:
+                _carry_acknowledgements(superseded, rev, actor=actor, ip=ip)
+
+
+def _carry_acknowledgements(old: Revision, new: Revision, *, actor: Any, ip: str) -> None:
+    """A minor revision keeps who has read the procedure; a major one asks everyone again (core rule)."""
+    from prosedur_web.socialisation.models import Acknowledgement
+
+    acks = {a.user.get_username(): a.user for a in old.acknowledgements.select_related("user")}
+    kept = core.carry_acknowledgements(minor=new.minor, acknowledged=list(acks))
+    for username in sorted(kept):
+        Acknowledgement.objects.get_or_create(revision=new, user=acks[username])
+    if kept:
+        audit_append(actor=actor, action="acknowledgements_carried", target=new, ip=ip,
+                     data={"from_revision": old.number, "users": sorted(kept)})
 
 
 def _sync_procedure(procedure: Procedure, rev: Revision) -> None:
@@ -237,9 +255,11 @@ def _revision_sign(*, revision: Revision, approver: User, effective_date: dt.dat
     )
     signed_hash = core.content_hash(proc)
     now = timezone.localtime()
+    core.signature_of_record(name=approver.full_name or approver.username, position=approver.position or "-",
+                             nip=approver.nip, signed_at=now, content_hash=signed_hash)
     Signature.objects.create(
         revision=rev, signer=approver, name=approver.full_name or approver.username,
-        position=approver.position, nip=approver.nip, signed_at=now,
+        position=approver.position or "-", nip=approver.nip, signed_at=now,
         signed_at_text=now.isoformat(timespec="seconds"), meaning="disahkan", content_hash=signed_hash,
     )
     rev.content_hash = signed_hash

@@ -72,6 +72,7 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(_document_context(request, current))
         context["acknowledged"] = current.acknowledgements.filter(user=request.user).exists()
         context["can_acknowledge"] = roles.can_acknowledge(request.user, current)
+        context["signatures"] = [(sig, sig.text(lang_of(request))) for sig in current.signatures.all()]
     context["procedure"] = procedure
     return render(request, "procedures/procedure_detail.html", context)
 
@@ -91,7 +92,7 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_assignment": mine if rev.status == "in_review" else None,
         "comments": Comment.objects.filter(revision=rev, parent__isnull=True)
         .select_related("author").prefetch_related("replies__author"),
-        "signatures": rev.signatures.all(),
+        "signatures": [(sig, sig.text(lang_of(request))) for sig in rev.signatures.all()],
         "can_edit": roles.can_edit_revision(request.user, rev),
         "can_comment": roles.can_comment(request.user, rev),
         "can_approve": rev.status == "in_review" and roles.can_approve(request.user, rev),
