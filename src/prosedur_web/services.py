@@ -19,6 +19,7 @@ from django.conf import settings
 
 from prosedur.load import load_procedure_text, parse_yaml
 from prosedur.model import Library, LibraryInfo, Procedure, Status
+from prosedur.text import substitute as substitute  # re-exported for short step previews
 
 from .common.errors import ActionRefused
 from .common.labels import label

@@ -241,3 +241,11 @@ def test_comment_via_htmx_returns_escaped_fragment(client: Client, world: World)
     comment_pk = rev.comments.get().pk
     response = client.post(reverse("reviews:comment_resolve", args=[comment_pk]), headers={"HX-Request": "true"})
     assert "Selesai" in response.content.decode() and rev.comments.get().resolved
+
+
+def test_comments_can_point_at_a_section_or_step(client: Client, world: World) -> None:
+    rev = services.revision_start(procedure=world.own, user=world.users["author"])
+    body = login(client, world, "reviewer").get(reverse("procedures:revision_detail", args=[rev.pk])).content.decode()
+    first_step = rev.yaml_source.split("steps:", 1)[1].split("id:", 1)[1].split(",")[0].split("\n")[0].strip()
+    assert f'<option value="step-{first_step}">1. ' in body and '<option value="s-purpose">Tujuan' in body
+    assert f'id="step-{first_step}"' in body  # the anchor exists in the document

@@ -99,6 +99,10 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_acknowledge": roles.can_acknowledge(request.user, rev),
         "acknowledged": rev.acknowledgements.filter(user=request.user).exists(),
     })
+    if context["can_comment"]:
+        from prosedur_web.reviews.selectors import comment_anchors
+
+        context["anchors"] = comment_anchors(rev, lang_of(request))
     if context["can_approve"]:
         context["approve_blockers"] = services.revision_approval_blockers(
             revision=rev, approver=request.user, lang=lang_of(request))  # type: ignore[arg-type]

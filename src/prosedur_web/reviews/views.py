@@ -14,7 +14,7 @@ from prosedur_web.common.errors import ActionRefused
 from prosedur_web.common.views import lang_of, require
 from prosedur_web.procedures.models import Revision
 
-from . import services
+from . import selectors, services
 from .models import Comment
 
 
@@ -38,7 +38,8 @@ def _comments_fragment(request: HttpRequest, rev: Revision, status: int = 200) -
     comments = (Comment.objects.filter(revision=rev, parent__isnull=True)
                 .select_related("author").prefetch_related("replies__author"))
     return render(request, "reviews/htmx/comment_list.html",
-                  {"revision": rev, "comments": comments, "can_comment": roles.can_comment(request.user, rev)},
+                  {"revision": rev, "comments": comments, "can_comment": roles.can_comment(request.user, rev),
+                   "anchors": selectors.comment_anchors(rev, lang_of(request))},
                   status=status)
 
 
