@@ -263,13 +263,20 @@ def _lookup(positions: Positions, path: Path_) -> tuple[int, int]:
 
 def _did_you_mean(path: Path_, model: type[BaseModel]) -> str:
     """Suggest the closest valid key for an unknown one, walking the model along `path`."""
+    import typing
+
     current: Any = model
+    dict_key = False  # the next part is a key of a dict[str, Model] field (parameters, roles, units)
     for part in path[:-1]:
         if isinstance(part, int):
+            continue
+        if dict_key:
+            dict_key = False
             continue
         field = getattr(current, "model_fields", {}).get(part)
         if field is None:
             return ""
+        dict_key = typing.get_origin(field.annotation) is dict
         current = _inner_model(field.annotation)
         if current is None:
             return ""
