@@ -263,6 +263,23 @@ def test_unknown_key_suggests_the_near_one(email_text: str, old: str, new: str, 
     assert f"did you mean '{hint}'?" in problem.message("en")
 
 
+def test_unknown_key_inside_a_named_entry_suggests_too(sample_path: Path, tmp_path: Path) -> None:
+    """parameters and the library's roles/units are maps of name -> entry; the name is not a key."""
+    (problem,) = [
+        p for p in refuse_text("number: P.SMLTI 99\ntitle: x\nparameters:\n  batas: {value: 5, unti: MB}\n")
+        if p.key == "extra_forbidden"
+    ]
+    assert problem.path == "parameters.batas.unti"
+    assert "did you mean 'unit'?" in problem.message("en")
+    root = tmp_path / "pustaka"
+    shutil.copytree(sample_path, root)
+    info = root / "pustaka.yaml"
+    info.write_text(info.read_text(encoding="utf-8").replace("    name_en: Head of PUSDATIN", "    nama_en: Head of PUSDATIN", 1), encoding="utf-8")
+    (problem,) = [p for p in refuse(lambda: load_library(root)) if p.key == "extra_forbidden"]
+    assert problem.path == "roles.kepala_pusdatin.nama_en"
+    assert "maksudnya 'name_en'?" in problem.message()
+
+
 def test_unknown_key_without_a_near_one_has_no_hint() -> None:
     (problem,) = refuse_text("number: P.SMLTI 99\ntitle: x\nzzzqqq: 1\n")
     assert problem.key == "extra_forbidden"
