@@ -47,6 +47,16 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 
+_SCALAR = yaml.ScalarEvent
+_MAP_START = yaml.MappingStartEvent
+_SEQ_START = yaml.SequenceStartEvent
+_MAP_END = yaml.MappingEndEvent
+_SEQ_END = yaml.SequenceEndEvent
+_DOC_START = yaml.DocumentStartEvent
+_ALIAS = yaml.AliasEvent
+_STREAM_END = yaml.StreamEndEvent
+_NULL_TAGS = {None, "!", "tag:yaml.org,2002:null"}
+
 Path_ = tuple[str | int, ...]
 Positions = dict[Path_, tuple[int, int]]
 
@@ -74,46 +84,85 @@ class _Builder:
         return SourceError([Problem(self.file, line, col, format_path(path), msg, params)])
 
     def build(self, text: str) -> Any:
-        events = yaml.parse(text, Loader=_Loader)
-        # Stack frames: [container, path, pending_key, key_lines]
+        """One pass over the parser's events; the hot loop of loading, so it dispatches on the
+        event class and attaches values inline instead of calling helpers per event."""
+        parser = _Loader(text)
+        positions = self.positions
+        # Stack frames: [container, path, pending_key, key_lines, is_mapping]
         stack: list[list[Any]] = []
         root: Any = None
         documents = 0
         nodes = 0
         try:
-            for event in events:
-                if isinstance(event, yaml.DocumentStartEvent):
+            while True:
+                event = parser.get_event()
+                cls = event.__class__
+                if cls is _SCALAR or cls is _MAP_START or cls is _SEQ_START:
+                    nodes += 1
+                    mark = event.start_mark
+                    if nodes > MAX_NODES:
+                        raise self.fail(mark, "yaml_nodes", limit=MAX_NODES)
+                    if event.anchor:
+                        raise self.fail(mark, "yaml_alias", self._path(stack))
+                    tag = event.tag
+                    if tag is not None and tag not in _STANDARD_TAGS:
+                        raise self.fail(mark, "yaml_tag", self._path(stack), tag=tag)
+                    pos = (mark.line + 1, mark.column + 1)
+                    value: Any
+                    if cls is _SCALAR:
+                        value = event.value
+                        # Plain style is None from the Python parser but '' from libyaml: test falsiness.
+                        if not event.style and value in _NULLS and tag in _NULL_TAGS:
+                            value = None
+                        is_container = False
+                    else:
+                        if len(stack) >= MAX_DEPTH:
+                            raise self.fail(mark, "yaml_depth", self._path(stack), limit=MAX_DEPTH)
+                        value = {} if cls is _MAP_START else []
+                        is_container = True
+                    path: Path_ = ()
+                    if stack:
+                        frame = stack[-1]
+                        container = frame[0]
+                        if frame[4]:
+                            key = frame[2]
+                            if key is _NO_KEY:  # this node is a key
+                                if is_container:
+                                    raise self.fail(mark, "yaml_complex_key", frame[1])
+                                if value is None:
+                                    value = ""
+                                seen = frame[3]
+                                if value in seen:
+                                    raise self.fail(
+                                        mark, "duplicate_key", (*frame[1], value), key=value, first=seen[value]
+                                    )
+                                seen[value] = pos[0]
+                                frame[2] = value
+                                positions[(*frame[1], value)] = pos
+                                continue
+                            container[key] = value
+                            frame[2] = _NO_KEY
+                            if is_container:
+                                path = (*frame[1], key)
+                        else:
+                            path = (*frame[1], len(container))
+                            positions[path] = pos
+                            container.append(value)
+                    else:
+                        positions[()] = pos
+                        root = value
+                    if is_container:
+                        stack.append([value, path, _NO_KEY, {}, cls is _MAP_START])
+                elif cls is _MAP_END or cls is _SEQ_END:
+                    stack.pop()
+                elif cls is _DOC_START:
                     documents += 1
                     if documents > 1:
                         raise self.fail(event.start_mark, "yaml_multi_doc")
-                    continue
-                if isinstance(event, yaml.AliasEvent):
+                elif cls is _ALIAS:
                     raise self.fail(event.start_mark, "yaml_alias", self._path(stack))
-                if isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                    nodes += 1
-                    if nodes > MAX_NODES:
-                        raise self.fail(event.start_mark, "yaml_nodes", limit=MAX_NODES)
-                    if getattr(event, "anchor", None):
-                        raise self.fail(event.start_mark, "yaml_alias", self._path(stack))
-                    if event.tag not in _STANDARD_TAGS:
-                        raise self.fail(event.start_mark, "yaml_tag", self._path(stack), tag=event.tag)
-                if isinstance(event, yaml.ScalarEvent):
-                    value: Any = event.value
-                    # Plain style is None from the Python parser but '' from libyaml: test falsiness.
-                    if not event.style and event.value in _NULLS and event.tag in (None, "!", "tag:yaml.org,2002:null"):
-                        value = None
-                    root = self._add(stack, value, event, root)
-                elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                    if len(stack) >= MAX_DEPTH:
-                        raise self.fail(event.start_mark, "yaml_depth", self._path(stack), limit=MAX_DEPTH)
-                    container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-                    path = self._path(stack)
-                    if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
-                        raise self.fail(event.start_mark, "yaml_complex_key", self._path(stack))
-                    root = self._add(stack, container, event, root)
-                    stack.append([container, path, _NO_KEY, {}])
-                elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                    stack.pop()
+                elif cls is _STREAM_END:
+                    break
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             detail = exc.problem or exc.context or "?"
@@ -131,32 +180,6 @@ class _Builder:
         if isinstance(frame[0], dict):
             return (*frame[1], frame[2]) if frame[2] is not _NO_KEY else frame[1]
         return (*frame[1], len(frame[0]))
-
-    def _add(self, stack: list[list[Any]], value: Any, event: Any, root: Any) -> Any:
-        mark = event.start_mark
-        pos = (mark.line + 1, mark.column + 1)
-        if not stack:
-            self.positions[()] = pos
-            return value
-        frame = stack[-1]
-        container = frame[0]
-        if isinstance(container, list):
-            self.positions[(*frame[1], len(container))] = pos
-            container.append(value)
-            return root
-        if frame[2] is _NO_KEY:  # this scalar is a key
-            if value is None:
-                value = ""
-            if value in frame[3]:
-                raise self.fail(mark, "duplicate_key", (*frame[1], value), key=value, first=frame[3][value])
-            frame[3][value] = mark.line + 1
-            frame[2] = value
-            self.positions[(*frame[1], value)] = pos
-            return root
-        key = frame[2]
-        container[key] = value
-        frame[2] = _NO_KEY
-        return root
 
 
 class _NoKey:
