@@ -95,7 +95,7 @@ class _Builder:
         nodes = 0
         try:
             while True:
-                event = parser.get_event()
+                event: Any = parser.get_event()
                 cls = event.__class__
                 if cls is _SCALAR or cls is _MAP_START or cls is _SEQ_START:
                     nodes += 1
