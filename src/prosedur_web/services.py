@@ -229,3 +229,57 @@ def carry_acknowledgements(*, minor: bool, acknowledged: list[str]) -> set[str]:
         return set(acknowledged) if minor else set()
     kind = _workflow.RevisionKind.MINOR if minor else _workflow.RevisionKind.MAJOR
     return set(_workflow.carry_acknowledgements(kind, acknowledged))
+
+
+# -- downloads and distribution ----------------------------------------------------------------------
+DOWNLOAD_FORMATS: dict[str, tuple[str, str]] = {
+    # format -> (file extension, media type)
+    "pdf": ("pdf", "application/pdf"),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "sop-pdf": ("pdf", "application/pdf"),
+    "sop-html": ("html", "text/html; charset=utf-8"),
+    "svg": ("svg", "image/svg+xml"),
+}
+
+
+def with_status(proc: Procedure, status: str) -> Procedure:
+    """The procedure carrying the revision's real status (the source may still say `draft` after approval),
+    so the core prints the right watermark (DRAF, KEDALUWARSA) and control marks."""
+    return proc.model_copy(update={"status": Status(status)})
+
+
+def render_download(proc: Procedure, library: Library, *, fmt: str, lang: str, controlled: bool,
+                    content_hash: str | None, verify_url: str | None) -> bytes:
+    """One downloadable rendering by the core; every renderer escapes the user text it writes."""
+    from prosedur.render.docx import render_docx
+    from prosedur.render.pdf import render_pdf
+    from prosedur.render.sop import render_sop_html, render_sop_pdf
+    from prosedur.render.svg import render_flowchart_single
+
+    if fmt == "pdf":
+        return render_pdf(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                          verify_url=verify_url)
+    if fmt == "docx":
+        return render_docx(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
+    if fmt == "sop-pdf":
+        return render_sop_pdf(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                              verify_url=verify_url)
+    if fmt == "sop-html":
+        return render_sop_html(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                               verify_url=verify_url).encode()
+    if fmt == "svg":
+        return render_flowchart_single(proc, library, lang=lang).encode()
+    raise ValueError(f"unknown download format {fmt!r}")
+
+
+def distribution_units(library: Library) -> dict[str, list[str]]:
+    """Document number -> the unit codes it is distributed to (owner first), from the core's
+    distribution list (Daftar Distribusi) of the procedures in force."""
+    from prosedur.iso20000.registers import distribution_list
+
+    out: dict[str, list[str]] = {}
+    for row in distribution_list(library).rows:
+        units = out.setdefault(row.procedure, [])
+        if row.unit is not None and row.unit not in units:
+            units.append(row.unit)
+    return out
