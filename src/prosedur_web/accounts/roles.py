@@ -103,3 +103,27 @@ def can_acknowledge(user: Any, revision: Revision) -> bool:
 
 def can_view_audit(user: Any) -> bool:
     return is_overseer(user)
+
+
+def can_download(user: Any, revision: Revision) -> bool:
+    """Effective revisions (controlled copies) for everyone who may read them; other states (drafts,
+    obsolete copies) only for the people who work on documents, not for readers."""
+    if not can_view_revision(user, revision):
+        return False
+    if revision.status == "effective":
+        return True
+    return has_role(user, Role.AUTHOR, Role.REVIEWER, Role.APPROVER, Role.CONTROLLER, Role.ADMIN)
+
+
+def can_view_socialisation_overview(user: Any) -> bool:
+    """Who reads the socialisation progress pages: overseers, and approvers as the heads of their units."""
+    return has_role(user, Role.APPROVER, Role.CONTROLLER, Role.ADMIN)
+
+
+def can_view_socialisation_progress(user: Any, procedure: Procedure) -> bool:
+    """Progress of one procedure: overseers everywhere, approvers (unit heads) for their own units."""
+    return is_overseer(user) or (has_role(user, Role.APPROVER) and in_own_unit(user, procedure))
+
+
+def can_view_notifications(user: Any) -> bool:
+    return bool(roles_of(user))
