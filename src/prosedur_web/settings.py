@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "prosedur_web.procedures",
     "prosedur_web.reviews",
     "prosedur_web.socialisation",
+    "prosedur_web.distribution",
 ]
 
 MIDDLEWARE = [
@@ -194,3 +195,23 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Files the app writes (cached downloads) through Django's storage API.
+MEDIA_ROOT = Path(os.environ.get("PROSEDUR_MEDIA_ROOT", VAR_DIR / "files"))
+# Public address printed in PDF QR codes (/verifikasi/<hash>/); empty: the request's own host.
+PROSEDUR_SITE_URL = os.environ.get("PROSEDUR_SITE_URL", "")
+
+# E-mail (distribution notices): printed to the console unless SMTP is configured.
+EMAIL_BACKEND = os.environ.get(
+    "PROSEDUR_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("PROSEDUR_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("PROSEDUR_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PROSEDUR_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("PROSEDUR_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PROSEDUR_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PROSEDUR_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("PROSEDUR_EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("PROSEDUR_EMAIL_TIMEOUT", 20))
+DEFAULT_FROM_EMAIL = os.environ.get("PROSEDUR_EMAIL_FROM", "prosedur@localhost")

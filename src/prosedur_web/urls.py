@@ -6,5 +6,6 @@ urlpatterns = [
     path("tinjauan/", include("prosedur_web.reviews.urls")),
     path("sosialisasi/", include("prosedur_web.socialisation.urls")),
     path("audit/", include("prosedur_web.audit.urls")),
+    path("pemberitahuan/", include("prosedur_web.distribution.urls")),
     path("", include("prosedur_web.procedures.urls")),
 ]

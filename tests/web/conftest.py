@@ -85,3 +85,9 @@ def world(db: Any) -> World:
     own = services.procedure_import(yaml_source=email_source()).procedure
     other = services.procedure_import(yaml_source=email_source("P.SMLTI 90", "lain")).procedure
     return World(own_unit, other_unit, users, own, other)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    """Files the app writes (cached downloads) go to a fresh folder per test."""
+    settings.MEDIA_ROOT = tmp_path / "files"

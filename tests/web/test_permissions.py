@@ -57,6 +57,14 @@ MATRIX: dict[str, Case] = {
     # the comment is the reviewer's, on the author's draft: both may resolve it, and overseers
     "reviews:comment_resolve": Case("post", by("comment"), {"author", "reviewer"} | OVERSEERS, OVERSEERS),
     "socialisation:acknowledgement_create": Case("post", by("effective"), EVERYONE, EVERYONE),
+    # drafts: the people working on them; readers download effective revisions only (test_downloads)
+    "procedures:revision_download": Case("get", lambda objs, side: {"pk": objs[side]["draft"].pk, "fmt": "svg"},
+                                         {"author", "reviewer", "approver"} | OVERSEERS, OVERSEERS),
+    "socialisation:pending_list": Case("get", none, EVERYONE, EVERYONE),
+    "socialisation:progress_list": Case("get", none, {"approver"} | OVERSEERS, {"approver"} | OVERSEERS),
+    "socialisation:progress_detail": Case("get", by("procedure"), {"approver"} | OVERSEERS, OVERSEERS),
+    "distribution:notification_list": Case("get", none, EVERYONE, EVERYONE),
+    "distribution:notifications_mark_read": Case("post", none, EVERYONE, EVERYONE),
     "audit:auditentry_list": Case("get", none, OVERSEERS, OVERSEERS),
     "accounts:login": Case("get", none, EVERYONE, EVERYONE, public=True),
     "accounts:logout": Case("post", none, EVERYONE, EVERYONE, public=True),

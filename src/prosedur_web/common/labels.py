@@ -206,6 +206,49 @@ LABELS.update(
 )
 
 
+# Downloads, distribution and socialisation progress.
+LABELS.update(
+    {
+        "downloads": ("Unduh", "Download"),
+        "download_pdf": ("PDF", "PDF"),
+        "download_docx": ("DOCX", "DOCX"),
+        "download_sop-pdf": ("SOP (PDF)", "SOP (PDF)"),
+        "download_sop-html": ("SOP (HTML)", "SOP (HTML)"),
+        "download_svg": ("Diagram alir (SVG)", "Flowchart (SVG)"),
+        "download_other_lang": ("Dalam bahasa Inggris", "In Indonesian"),
+        "notifications": ("Pemberitahuan", "Notifications"),
+        "unread": ("Baru", "New"),
+        "mark_all_read": ("Tandai semua sudah dibaca", "Mark all as read"),
+        "no_notifications": ("Belum ada pemberitahuan.", "No notifications yet."),
+        "dist_subject": ("[Prosedur] {number} Rev. {rev} berlaku", "[Prosedur] {number} Rev. {rev} is effective"),
+        "dist_text": (
+            "{number} {title} revisi {rev} berlaku mulai {date}.",
+            "{number} {title} revision {rev} is effective from {date}.",
+        ),
+        "dist_greeting": ("Yth. {name},", "Dear {name},"),
+        "dist_ask": (
+            "Mohon baca prosedur ini dan nyatakan \"telah membaca dan memahami\" di aplikasi Prosedur:",
+            "Please read this procedure and confirm \"read and understood\" in the Prosedur app:",
+        ),
+        "pending_title": ("Prosedur yang perlu Anda baca", "Procedures you need to read"),
+        "pending_explain": (
+            "Prosedur berlaku yang didistribusikan ke unit Anda dan belum Anda nyatakan telah dibaca dan dipahami.",
+            "Effective procedures distributed to your unit that you have not yet confirmed as read and understood.",
+        ),
+        "nothing_pending": ("Semua prosedur untuk Anda telah dibaca.", "You have read every procedure for you."),
+        "socialisation_progress": ("Kemajuan sosialisasi", "Socialisation progress"),
+        "socialisation_explain": (
+            "Persentase penerima distribusi yang telah menyatakan membaca dan memahami revisi berlaku.",
+            "Share of the distributed users who confirmed they read and understood the effective revision.",
+        ),
+        "acknowledged_count": ("Telah membaca", "Read"),
+        "progress_per_unit": ("Kemajuan per unit", "Progress per unit"),
+        "not_yet_read": ("Belum membaca", "Not yet read"),
+        "everyone_read": ("Semua penerima telah membaca.", "Every recipient has read it."),
+    }
+)
+
+
 def label(key: str, lang: str | None = None, **params: Any) -> str:
     """The label for `key` in `lang` (default: the active language); unknown keys show themselves."""
     lang = (lang or translation.get_language() or "id")[:2]

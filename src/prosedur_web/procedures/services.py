@@ -56,6 +56,9 @@ def _apply(procedure: Procedure, changes: list[core.Change], *, actor: Any, ip: 
             _sync_procedure(procedure, rev)
             if superseded is not None:
                 _carry_acknowledgements(superseded, rev, actor=actor, ip=ip)
+            from prosedur_web.distribution.services import revision_distribute
+
+            revision_distribute(revision=rev, actor=actor, ip=ip)
 
 
 def _carry_acknowledgements(old: Revision, new: Revision, *, actor: Any, ip: str) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import downloads, views
 
 app_name = "procedures"
 urlpatterns = [
@@ -11,5 +11,6 @@ urlpatterns = [
     path("revisi/<int:pk>/sunting/", views.revision_edit, name="revision_edit"),
     path("revisi/<int:pk>/ajukan/", views.revision_submit, name="revision_submit"),
     path("revisi/<int:pk>/sahkan/", views.revision_approve, name="revision_approve"),
+    path("revisi/<int:pk>/unduh/<str:fmt>/", downloads.revision_download_view, name="revision_download"),
     path("verifikasi/<str:content_hash>/", views.revision_verify, name="revision_verify"),
 ]
