@@ -21,6 +21,15 @@ does not have. A swimlane chart of an SOP is a grid anyway, so we lay out a grid
   the foot of its page and resumes from a connector with the same letter at the top of the target's
   page.
 
+* A caller with a grid of its own (the PermenPAN-RB SOP table: fixed Pelaksana column widths, row
+  heights set by the text in the other columns, its own page cuts) passes a `Geometry`. Shapes are
+  then centred in its cells, off-page connectors sit in bands at the top and foot of a page, and
+  side channels run in the gutters between the shapes of neighbouring columns (inside the lanes),
+  so the caller only draws.
+* Exit labels are placed last: each next to its own exit segment, on the side away from the other
+  exits of its shape, at the first candidate spot whose box touches no shape, no other label and
+  no line.
+
 Units are typographic points (1/72 in); the renderer maps them onto millimetres.
 """
 
@@ -36,6 +45,7 @@ from .graph import successors
 
 __all__ = [
     "Edge",
+    "Geometry",
     "Lane",
     "Layout",
     "Metrics",
@@ -73,6 +83,39 @@ HEADER_PAD = 5.0
 MARGIN = 4.0
 CONNECTOR_W = 22.0
 CONNECTOR_H = 20.0
+LABEL_SIZE = 7.0  # exit labels (the stylesheet's .exit font size)
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """A grid fixed by the caller: lane width, one height per step row, page cuts, shape sizes.
+
+    `page_rows` are the step rows per page (their sum is the number of distinct steps); `band`
+    is the height of a row of off-page connectors at the top or foot of a page (a page gets one
+    when it needs one; more only when connectors outnumber lanes). `track_gap` spaces channel
+    tracks in the gutters between columns. All lengths in points.
+    """
+
+    lane_width: float
+    row_heights: tuple[float, ...]
+    page_rows: tuple[int, ...]
+    shape_width: float
+    shape_height: float
+    decision_height: float
+    band: float
+    connector_width: float = 17.0
+    connector_height: float = 20.0
+    track_gap: float = 3.5
+    label_size: float = LABEL_SIZE
+
+    def size(self, kind: str) -> tuple[float, float]:
+        """(w, h) of a step symbol of `kind` in this grid."""
+        if kind == StepKind.DECISION:
+            return self.shape_width, self.decision_height
+        if kind == StepKind.CONNECTOR:
+            side = min(self.shape_width, self.shape_height)
+            return side, side
+        return self.shape_width, self.shape_height
 
 
 _WIDTHS = {chr(code): width for code, width in enumerate(_ASCII_WIDTHS, start=32)}
@@ -339,6 +382,14 @@ class _Router:
                     return False
         return True
 
+    def _clear(self, pts: list[Point], source: str, target: str) -> bool:
+        """No segment passes through a shape other than its ends (rows of connectors hold several)."""
+        for p1, p2 in zip(pts, pts[1:], strict=False):
+            for node in self.nodes:
+                if node.id not in (source, target) and segment_hits_box(p1, p2, (node.x, node.y, node.w, node.h)):
+                    return False
+        return True
+
     def _commit(self, pts: list[Point], target: str) -> None:
         edge = self.count
         self.count += 1
@@ -362,7 +413,7 @@ class _Router:
         if s.lane == t.lane:
             if self.lane_free(s.lane, rs, rt) and (s.id, "bottom") not in self.ports:
                 pts = [(s.cx, s.border_y(1)), (t.cx, t.border_y(-1))]
-                if self._fits(pts, t.id):
+                if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, "bottom")
                     self._commit(pts, t.id)
                     return pts
@@ -374,7 +425,7 @@ class _Router:
             if abs(dy) * 2 < s.h - 4:
                 y = s.cy + dy
                 pts = [(s.border_x(side, dy), y), (t.cx, y), (t.cx, t.border_y(-1))]
-                if self._fits(pts, t.id):
+                if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, name)
                     self._commit(pts, t.id)
                     return pts
@@ -384,7 +435,7 @@ class _Router:
             if abs(dy) * 2 < t.h - 4:
                 y = t.cy + dy
                 pts = [(s.cx, s.border_y(1)), (s.cx, y), (t.border_x(-side, dy), y)]
-                if self._fits(pts, t.id):
+                if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, "bottom")
                     self._take_port(t.id, tname)
                     self._commit(pts, t.id)
@@ -445,13 +496,16 @@ def layout(
     swimlanes: bool = True,
     lane_titles: dict[str, str] | None = None,
     max_height: float | None = None,
+    geometry: Geometry | None = None,
 ) -> Layout:
     """Lay out the flow of `proc` on pages of at most `rows_per_page` step rows.
 
     `lanes` fixes the lane order (roles missing from it are appended in order of first action);
     `lane_titles` maps role ids to the header text (default: the id). Steps without an actor stay
     in the lane of the step above them. With `swimlanes=False` every step sits in one column.
-    `max_height` (points) also breaks a page before a row that would make it taller.
+    `max_height` (points) also breaks a page before a row that would make it taller. With a
+    `geometry` the grid is the caller's: its lane width, row heights, page cuts and shape sizes
+    (no header, no text in the shapes, channels inside the lanes).
     """
     started = time.perf_counter()
     rows_per_page = max(1, rows_per_page)
@@ -464,7 +518,7 @@ def layout(
         order = [""]
     lane_index = {role: i for i, role in enumerate(order)}
     n_lanes = len(order)
-    lane_w = lane_width(n_lanes, swimlanes)
+    lane_w = geometry.lane_width if geometry else lane_width(n_lanes, swimlanes)
     shape_w = lane_w - 2 * LANE_PAD
 
     # lanes of the steps
@@ -481,15 +535,18 @@ def layout(
     for number, step in enumerate(steps, start=1):
         if step.id in shapes:
             continue
-        # a diamond wastes its corners: let it use nearly the whole lane (it is alone in its row)
-        width = lane_w - 4 if step.kind == StepKind.DECISION else shape_w
-        shapes[step.id] = _shape(step.kind, substitute(step.do, proc), width)
+        if geometry:
+            shapes[step.id] = (*geometry.size(step.kind), [])
+        else:
+            # a diamond wastes its corners: let it use nearly the whole lane (it is alone in its row)
+            width = lane_w - 4 if step.kind == StepKind.DECISION else shape_w
+            shapes[step.id] = _shape(step.kind, substitute(step.do, proc), width)
         ordered.append((number, step.id, step.kind.value))
 
     # titles
     titles: list[tuple[str, ...]] = []
     header = 0.0
-    if swimlanes:
+    if swimlanes and not geometry:
         for role in order:
             title = (lane_titles or {}).get(role, role)
             titles.append(tuple(wrap(title, lane_w - 8, HEADER_FONT_SIZE, bold=True)) or ("",))
@@ -497,17 +554,21 @@ def layout(
 
     # pages: step rows per page
     chunks: list[list[tuple[int, str, str]]] = [[]]
-    connector_row = CONNECTOR_H + ROW_GAP  # room for one off-page connector (usually enough)
-    used = header + ROW_GAP
-    for index, item in enumerate(ordered):
-        h = shapes[item[1]][1] + ROW_GAP
-        foot = connector_row if index + 1 < len(ordered) else 0.0
-        if chunks[-1] and (len(chunks[-1]) >= rows_per_page or (max_height and used + h + foot > max_height)):
-            chunks.append([])
-            used = header + ROW_GAP + connector_row
-        chunks[-1].append(item)
-        used += h
+    if geometry:
+        chunks = _cut(ordered, geometry.page_rows)
+    else:
+        connector_row = CONNECTOR_H + ROW_GAP  # room for one off-page connector (usually enough)
+        used = header + ROW_GAP
+        for index, item in enumerate(ordered):
+            h = shapes[item[1]][1] + ROW_GAP
+            foot = connector_row if index + 1 < len(ordered) else 0.0
+            if chunks[-1] and (len(chunks[-1]) >= rows_per_page or (max_height and used + h + foot > max_height)):
+                chunks.append([])
+                used = header + ROW_GAP + connector_row
+            chunks[-1].append(item)
+            used += h
     page_of = {sid: p for p, chunk in enumerate(chunks) for _n, sid, _k in chunk}
+    row_height = {sid: geometry.row_heights[i] for i, (_n, sid, _k) in enumerate(ordered)} if geometry else {}
     succ = successors(proc)
     all_edges = [e for _n, sid, _k in ordered for e in succ.get(sid, [])]
 
@@ -521,37 +582,46 @@ def layout(
     metrics = Metrics()
     for p, chunk in enumerate(chunks):
         ids = {sid for _n, sid, _k in chunk}
-        nodes: list[Node] = []
+        ins: list[Node] = []
+        steps_here: list[Node] = []
+        outs: list[Node] = []
         offpage: list[OffPage] = []
         incoming = sorted(
             {e.target for e in all_edges if e.target in ids and page_of[e.source] != p},
             key=lambda sid: letters[sid],
         )
+        cw, ch = (geometry.connector_width, geometry.connector_height) if geometry else (CONNECTOR_W, CONNECTOR_H)
         for target in incoming:
             source_pages = sorted({page_of[e.source] for e in all_edges if e.target == target and page_of[e.source] != p})
             nid = f"in:{letters[target]}"
-            nodes.append(Node(nid, 0, "offpage", step_lane[target], 0, 0, CONNECTOR_W, CONNECTOR_H, (), letters[target]))
+            ins.append(Node(nid, 0, "offpage", step_lane[target], 0, 0, cw, ch, (), letters[target]))
             offpage.append(OffPage(letters[target], nid, target, "in", source_pages[0] + 1))
         for number, sid, kind in chunk:
             w, h, lines = shapes[sid]
-            nodes.append(Node(sid, number, kind, step_lane[sid], 0, 0, w, h, tuple(lines)))
-        outgoing: dict[str, int] = {}
+            steps_here.append(Node(sid, number, kind, step_lane[sid], 0, 0, w, h, tuple(lines)))
+        outgoing: dict[str, str] = {}
         for _n, sid, _k in chunk:
             for e in succ.get(sid, []):
                 if page_of[e.target] != p and e.target not in outgoing:
-                    outgoing[e.target] = step_lane[sid]
+                    outgoing[e.target] = sid
         for target in sorted(outgoing, key=lambda sid: letters[sid]):
             nid = f"out:{letters[target]}"
-            nodes.append(Node(nid, 0, "offpage", outgoing[target], 0, 0, CONNECTOR_W, CONNECTOR_H, (), letters[target]))
+            outs.append(Node(nid, 0, "offpage", step_lane[outgoing[target]], 0, 0, cw, ch, (), letters[target]))
             offpage.append(OffPage(letters[target], nid, target, "out", page_of[target] + 1))
 
-        # rows: one shape each, centred in its lane
-        y = header + ROW_GAP * 0.75
-        for node in nodes:
-            node.x = node.lane * lane_w + (lane_w - node.w) / 2
-            node.y = y
-            y += node.h + ROW_GAP
-        height = y - ROW_GAP * 0.25
+        if geometry:
+            nodes, height = _place_grid(ins, steps_here, outs, geometry, n_lanes, row_height,
+                                        {n.id: offpage_target(offpage, n.id) for n in ins},
+                                        {n.id: outgoing[offpage_target(offpage, n.id)] for n in outs})
+        else:
+            # rows: one shape each, centred in its lane
+            nodes = [*ins, *steps_here, *outs]
+            y = header + ROW_GAP * 0.75
+            for node in nodes:
+                node.x = node.lane * lane_w + (lane_w - node.w) / 2
+                node.y = y
+                y += node.h + ROW_GAP
+            height = y - ROW_GAP * 0.25
 
         router = _Router(nodes, n_lanes, lane_w)
         by_id = {n.id: n for n in nodes}
@@ -582,32 +652,52 @@ def layout(
                 results[i] = (pts, False)
         for i in sorted(pending):
             s, t, label = wanted[i]
-            if n_lanes == 1:  # plain chart: loop-backs on the left, forward detours on the right
+            if geometry:  # a gutter inside the lanes, left of the leftmost of the two shapes
+                side = -1
+            elif n_lanes == 1:  # plain chart: loop-backs on the left, forward detours on the right
                 side = -1 if router.row[t.id] <= router.row[s.id] else 1
             else:  # the nearer side of the lane area
                 side = -1 if s.lane + t.lane <= n_lanes - 1 else 1
             pts, lo, hi = router.route_channel(s, t, side)
-            channel.append((i, s, t, label, pts, lo, hi, side))
-        tracks: dict[int, dict[int, int]] = {}
-        for side in (-1, 1):
-            tracks[side] = _assign_tracks([(c[5], c[6], c[0]) for c in channel if c[7] == side])
-        left_tracks = 1 + max(tracks[-1].values(), default=-1)
-        right_tracks = 1 + max(tracks[1].values(), default=-1)
-        for i, _s, _t, _label, pts, _lo, _hi, side in channel:
-            k = tracks[side][i]
-            x = -(k + 1) * TRACK_GAP if side < 0 else n_lanes * lane_w + (k + 1) * TRACK_GAP
-            pts[1] = (x, pts[1][1])
-            pts[2] = (x, pts[2][1])
-            results[i] = (_simplify(pts), True)
+            key = min(s.lane, t.lane) if geometry else side
+            channel.append((i, s, t, label, pts, lo, hi, key))
+        left_tracks = right_tracks = 0
+        if geometry:
+            for gutter in sorted({c[7] for c in channel}):
+                members = [c for c in channel if c[7] == gutter]
+                assigned = _assign_tracks([(c[5], c[6], c[0]) for c in members])
+                xs = _gutter_tracks(gutter, 1 + max(assigned.values()), lane_w, geometry)
+                for i, _s, _t, _label, pts, _lo, _hi, _g in members:
+                    x = xs[assigned[i]]
+                    pts[1] = (x, pts[1][1])
+                    pts[2] = (x, pts[2][1])
+                    results[i] = (_simplify(pts), True)
+        else:
+            tracks: dict[int, dict[int, int]] = {}
+            for side in (-1, 1):
+                tracks[side] = _assign_tracks([(c[5], c[6], c[0]) for c in channel if c[7] == side])
+            left_tracks = 1 + max(tracks[-1].values(), default=-1)
+            right_tracks = 1 + max(tracks[1].values(), default=-1)
+            for i, _s, _t, _label, pts, _lo, _hi, side in channel:
+                k = tracks[side][i]
+                x = -(k + 1) * TRACK_GAP if side < 0 else n_lanes * lane_w + (k + 1) * TRACK_GAP
+                pts[1] = (x, pts[1][1])
+                pts[2] = (x, pts[2][1])
+                results[i] = (_simplify(pts), True)
 
         for i, (s, t, label) in enumerate(wanted):
             pts, back = results[i]
             routed.append((s, t, label, pts, back))
 
-        left = MARGIN + left_tracks * TRACK_GAP + (TRACK_GAP if left_tracks else 0)
-        right = MARGIN + right_tracks * TRACK_GAP + (TRACK_GAP if right_tracks else 0)
+        if geometry:
+            left = right = 0.0
+        else:
+            left = MARGIN + left_tracks * TRACK_GAP + (TRACK_GAP if left_tracks else 0)
+            right = MARGIN + right_tracks * TRACK_GAP + (TRACK_GAP if right_tracks else 0)
+        label_size = geometry.label_size if geometry else LABEL_SIZE
         pages.append(
-            _finish_page(p + 1, nodes, routed, offpage, order, titles, lane_w, header, height, left, right)
+            _finish_page(p + 1, nodes, routed, offpage, order, titles, lane_w, header, height, left, right,
+                         label_size, bounded=geometry is not None)
         )
 
     # the lanes of every page share one x: shift pages with narrower channels
@@ -620,6 +710,114 @@ def layout(
         _measure(pg, metrics)
     metrics.seconds = time.perf_counter() - started
     return Layout(pages=pages, lanes=order if swimlanes else [], swimlanes=swimlanes, metrics=metrics)
+
+
+def _cut(ordered: list[tuple[int, str, str]], page_rows: tuple[int, ...]) -> list[list[tuple[int, str, str]]]:
+    """The caller's page cuts; rows it did not account for go on its last page."""
+    chunks: list[list[tuple[int, str, str]]] = []
+    start = 0
+    for count in page_rows:
+        if count > 0 and start < len(ordered):
+            chunks.append(ordered[start : start + count])
+            start += count
+    if not chunks:
+        chunks = [[]]
+    chunks[-1].extend(ordered[start:])
+    return chunks
+
+
+def _band_lanes(nodes: list[Node], anchors: dict[str, Node], blocked: dict[str, set[int]], n_lanes: int) -> list[list[Node]]:
+    """Rows of connectors: each in a lane of its own, preferring its step's lane, then the nearest
+    lane with no shape between it and that step (a straight or single-bend line)."""
+    rows: list[dict[int, Node]] = []
+    for node in nodes:
+        home = anchors[node.id].lane
+        prefs = sorted(range(n_lanes), key=lambda lane: (lane in blocked[node.id] and lane != home, abs(lane - home), lane))
+        for row in rows:
+            free = [lane for lane in prefs if lane not in row]
+            if free:
+                node.lane = free[0]
+                row[free[0]] = node
+                break
+        else:
+            node.lane = prefs[0]
+            rows.append({prefs[0]: node})
+    return [[row[lane] for lane in sorted(row)] for row in rows]
+
+
+def _place_grid(
+    ins: list[Node],
+    steps_here: list[Node],
+    outs: list[Node],
+    geometry: Geometry,
+    n_lanes: int,
+    row_height: dict[str, float],
+    in_target: dict[str, str],
+    out_source: dict[str, str],
+) -> tuple[list[Node], float]:
+    """Nodes centred in the caller's cells: connector bands on top, step rows, connector bands below."""
+    lane_w = geometry.lane_width
+    by_id = {n.id: n for n in steps_here}
+    above: dict[str, set[int]] = {}
+    for node in ins:
+        target = by_id[in_target[node.id]]
+        above[node.id] = {n.lane for n in steps_here[: steps_here.index(target)]}
+    below: dict[str, set[int]] = {}
+    for node in outs:
+        source = by_id[out_source[node.id]]
+        below[node.id] = {n.lane for n in steps_here[steps_here.index(source) + 1 :]}
+    top_rows = _band_lanes(ins, {k: by_id[v] for k, v in in_target.items()}, above, n_lanes)
+    foot_rows = _band_lanes(outs, {k: by_id[v] for k, v in out_source.items()}, below, n_lanes)
+    nodes: list[Node] = []
+    y = 0.0
+    for row in top_rows:
+        for node in row:
+            node.y = y + (geometry.band - node.h) / 2
+            nodes.append(node)
+        y += geometry.band
+    for node in steps_here:
+        h = row_height[node.id]
+        node.y = y + (h - node.h) / 2
+        nodes.append(node)
+        y += h
+    for row in foot_rows:
+        for node in row:
+            node.y = y + (geometry.band - node.h) / 2
+            nodes.append(node)
+        y += geometry.band
+    for node in nodes:
+        node.x = node.lane * lane_w + (lane_w - node.w) / 2
+    return nodes, y
+
+
+def _gutter_tracks(gutter: int, count: int, lane_w: float, geometry: Geometry) -> list[float]:
+    """x of `count` tracks in the gutter left of lane `gutter`, innermost (nearest its shapes) first.
+
+    The gutter spans the right margin of the lane to its left and the left margin of its own lane;
+    tracks keep off the column line between them, so no connector hides in the table's grid.
+    """
+    margin = (lane_w - geometry.shape_width) / 2
+    line = gutter * lane_w
+    inset = min(1.5, margin / 3)
+    spans = [(line + inset, line + margin - inset)]  # right of the column line, inner span first
+    if gutter > 0:
+        spans.append((line - margin + inset, line - inset))
+    gap = geometry.track_gap
+    while True:
+        xs: list[float] = []
+        for lo, hi in spans:
+            x = hi
+            while x >= lo - 1e-6:
+                xs.append(round(x, 2))
+                x -= gap
+        if len(xs) >= count or gap < 0.8:
+            break
+        gap *= 0.8
+    if not xs:
+        xs = [line + margin / 2]
+    while len(xs) < count:  # more loops than room: share the outermost track (never leave the lanes)
+        xs.append(xs[-1])
+    return xs[:count]
 
 
 def offpage_target(offpage: list[OffPage], node_id: str) -> str:
@@ -654,26 +852,123 @@ def _finish_page(
     height: float,
     left: float,
     right: float,
+    label_size: float = LABEL_SIZE,
+    bounded: bool = False,
 ) -> Page:
-    edges: list[Edge] = []
-    for s, t, label, pts, back in routed:
-        label_at: Point | None = None
-        anchor = "start"
-        if label:
-            (x1, y1), (x2, _y2) = pts[0], pts[1]
-            if x1 == x2:  # leaves downwards: label right of the line, under the shape
-                label_at = (x1 + 3, y1 + FONT_SIZE + 1)
-            elif x2 > x1:
-                label_at = (x1 + 3, y1 - 2.5)
-            else:
-                label_at = (x1 - 3, y1 - 2.5)
-                anchor = "end"
-        edges.append(Edge(s.id, t.id, label, tuple(pts), back, label_at, anchor))
+    spots = _place_labels(nodes, [(s, label, pts) for s, _t, label, pts, _b in routed], label_size,
+                          len(order) * lane_w if bounded else None)
+    edges = [
+        Edge(s.id, t.id, label, tuple(pts), back, *spots.get(k, (None, "start")))
+        for k, (s, t, label, pts, back) in enumerate(routed)
+    ]
     lanes = [Lane(role, i * lane_w, lane_w, titles[i] if titles else ()) for i, role in enumerate(order)]
     page = Page(number, left + len(order) * lane_w + right, height, header, lanes, nodes, edges, offpage)
     _shift(page, left)
     page.width = left + len(order) * lane_w + right
     return page
+
+
+Box = tuple[float, float, float, float]  # x, y, w, h
+
+
+def label_box(at: Point, anchor: str, text: str, size: float = LABEL_SIZE) -> Box:
+    """The box an exit label drawn at baseline point `at` covers (italic and descenders included)."""
+    w = text_width(text, size) * 1.05
+    x = at[0] - w if anchor == "end" else at[0]
+    return (x, at[1] - 0.8 * size, w, 1.05 * size)
+
+
+def _boxes_meet(a: Box, b: Box) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def box_meets_node(box: Box, node: Node) -> bool:
+    """Does the box overlap the node's symbol (a diamond by its outline, other shapes by their box)?"""
+    if not _boxes_meet(box, (node.x, node.y, node.w, node.h)):
+        return False
+    if node.kind != StepKind.DECISION:
+        return True
+    # the weighted L1 distance from the centre is separable: its minimum over the box is at the clamp
+    px = min(max(node.cx, box[0]), box[0] + box[2])
+    py = min(max(node.cy, box[1]), box[1] + box[3])
+    return abs(px - node.cx) / (node.w / 2) + abs(py - node.cy) / (node.h / 2) < 1
+
+
+def _segment_meets_box(p1: Point, p2: Point, box: Box) -> bool:
+    x, y, w, h = box
+    if p1[0] == p2[0]:
+        lo, hi = sorted((p1[1], p2[1]))
+        return x <= p1[0] <= x + w and lo <= y + h and hi >= y
+    lo, hi = sorted((p1[0], p2[0]))
+    return y <= p1[1] <= y + h and lo <= x + w and hi >= x
+
+
+def _label_spots(pts: list[Point] | tuple[Point, ...], others: list[Point], size: float) -> list[tuple[Point, str]]:
+    """Candidate baseline points for the label of an exit leaving at pts[0] towards pts[1], the side
+    away from the source's other exits (`others`: their second points) first, then further along."""
+    (x1, y1), (x2, y2) = pts[0], pts[1]
+    gap, k = 3 * size / LABEL_SIZE, size / LABEL_SIZE
+    length = abs(x2 - x1) + abs(y2 - y1)
+    out: list[tuple[Point, str]] = []
+    if x1 == x2:  # vertical
+        down = y2 > y1
+        base = y1 + (9 * k if down else -2.5 * k)
+        right_first = not any(ox > x1 for ox, _oy in others)
+        sides = [(x1 + gap, "start"), (x1 - gap, "end")]
+        if not right_first:
+            sides.reverse()
+        for shift in (0.0, 0.35, 0.7):
+            dy = shift * max(0.0, length - size - 2)
+            for x, anchor in sides:
+                out.append(((x, base + dy if down else base - dy), anchor))
+    else:
+        rightwards = x2 > x1
+        anchor = "start" if rightwards else "end"
+        above_first = not any(oy < y1 for _ox, oy in others)
+        levels = [y1 - 2.5 * k, y1 + 9 * k]
+        if not above_first:
+            levels.reverse()
+        for shift in (0.0, 0.35, 0.7):
+            dx = shift * max(0.0, length - 2 * gap)
+            x = x1 + gap + dx if rightwards else x1 - gap - dx
+            for y in levels:
+                out.append(((x, y), anchor))
+    return out
+
+
+def _place_labels(
+    nodes: list[Node],
+    edges: list[tuple[Node, str | None, list[Point]]],
+    size: float,
+    width: float | None,
+) -> dict[int, tuple[Point, str]]:
+    """Label spot per labelled edge: no box over a shape, another label or (if possible) a line."""
+    segments = [(a, b, k) for k, (_s, _l, pts) in enumerate(edges) for a, b in zip(pts, pts[1:], strict=False)]
+    placed: dict[int, tuple[Point, str]] = {}
+    boxes: list[Box] = []
+    for k, (source, text, pts) in enumerate(edges):
+        if not text or len(pts) < 2:
+            continue
+        others = [p[1] for j, (s, _l, p) in enumerate(edges) if s.id == source.id and j != k and len(p) > 1]
+        spots = _label_spots(pts, others, size)
+        best: tuple[int, int] | None = None
+        for index, (at, anchor) in enumerate(spots):
+            box = label_box(at, anchor, text, size)
+            hard = any(box_meets_node(box, n) for n in nodes) or any(_boxes_meet(box, b) for b in boxes)
+            if width is not None and (box[0] < 0 or box[0] + box[2] > width):
+                hard = True
+            soft = sum(1 for a, b, j in segments if j != k and _segment_meets_box(a, b, box))
+            soft += sum(1 for a, b, j in segments if j == k and a != pts[0] and _segment_meets_box(a, b, box))
+            score = (2 if hard else 0) + (1 if soft else 0)
+            if best is None or score < best[0]:
+                best = (score, index)
+            if score == 0:
+                break
+        assert best is not None
+        at, anchor = spots[best[1]]
+        placed[k] = (at, anchor)
+        boxes.append(label_box(at, anchor, text, size))
+    return placed
 
 
 def _shift(page: Page, dx: float) -> None:
