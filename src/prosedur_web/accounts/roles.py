@@ -127,3 +127,29 @@ def can_view_socialisation_progress(user: Any, procedure: Procedure) -> bool:
 
 def can_view_notifications(user: Any) -> bool:
     return bool(roles_of(user))
+
+
+# -- management-system view (sms) ----------------------------------------------------------------------
+def can_view_coverage(user: Any) -> bool:
+    """The clause coverage is derived from effective procedures: every signed-in user may read it."""
+    return bool(roles_of(user))
+
+
+def can_view_registers(user: Any) -> bool:
+    """The registers list drafts and obsolete revisions too: the document controller's (and admin's) tool."""
+    return is_overseer(user)
+
+
+def can_view_review_calendar(user: Any) -> bool:
+    """People who own or govern documents; plain readers have nothing to review."""
+    return has_role(user, Role.AUTHOR, Role.REVIEWER, Role.APPROVER, Role.CONTROLLER, Role.ADMIN)
+
+
+def is_review_owner(user: Any, procedure: Procedure) -> bool:
+    """Who is reminded of a due review: the owner unit's authors and approvers."""
+    return has_role(user, Role.AUTHOR, Role.APPROVER) and in_own_unit(user, procedure)
+
+
+def can_record_review(user: Any, procedure: Procedure) -> bool:
+    """"Reviewed, no change": the owner unit's authors and approvers, or the document controller."""
+    return is_overseer(user) or is_review_owner(user, procedure)
