@@ -380,3 +380,77 @@ def label(key: str, lang: str | None = None, **params: Any) -> str:
         return key
     text = pair[1] if lang == "en" else pair[0]
     return text.format(**params) if params else text
+
+
+# -- management-system view (sms) -------------------------------------------------------------------
+LABELS.update(
+    {
+        "sms_nav": ("Sistem manajemen", "Management system"),
+        "sms_coverage": ("Cakupan SNI ISO/IEC 20000-1:2018", "ISO/IEC 20000-1:2018 coverage"),
+        "sms_coverage_short": ("Cakupan klausul", "Clause coverage"),
+        "sms_headline": (
+            "{covered} dari {required} klausul yang meminta informasi terdokumentasi tercakup oleh {procedures} "
+            "prosedur berlaku; {gaps} kesenjangan. {pending} prosedur masih dalam proses dan belum dihitung.",
+            "{covered} of {required} clauses that ask for documented information are covered by {procedures} "
+            "effective procedures; {gaps} gaps. {pending} procedures are still in progress and not counted.",
+        ),
+        "sms_gaps": ("Kesenjangan", "Gaps"),
+        "sms_no_gaps": ("Tidak ada kesenjangan.", "No gaps."),
+        "sms_matrix": ("Matriks klausul × prosedur berlaku", "Clauses × effective procedures"),
+        "sms_pending": ("Dalam proses (belum berlaku)", "In progress (not yet effective)"),
+        "sms_clause": ("Klausul", "Clause"),
+        "sms_asks_for": ("Yang diminta", "Asks for"),
+        "sms_procedure_required": ("Wajib prosedur terdokumentasi", "Documented procedure required"),
+        "sms_claimed_by": ("Diklaim oleh", "Claimed by"),
+        "sms_legend": (
+            "✓ prosedur menyebut klausul ini; (✓ 8.5.1) tercakup melalui klausul induk yang disebut.",
+            "✓ the procedure names this clause; (✓ 8.5.1) covered through the parent clause it names.",
+        ),
+        "sms_download": ("Unduh", "Download"),
+        "sms_registers": ("Daftar pengendalian dokumen", "Document-control registers"),
+        "sms_reg_documents": ("Daftar Induk Dokumen", "Master list of documents"),
+        "sms_reg_records": ("Daftar Rekaman", "Records register"),
+        "sms_reg_forms": ("Daftar Formulir", "Forms register"),
+        "sms_reg_distribution": ("Daftar Distribusi", "Distribution list"),
+        "sms_rows": ("{n} baris", "{n} rows"),
+        "sms_review_calendar": ("Kalender tinjauan berkala", "Periodic review calendar"),
+        "sms_today": ("Hari ini: {date}", "Today: {date}"),
+        "sms_due": ("Jatuh tempo", "Due"),
+        "sms_days_left": ("Sisa hari", "Days left"),
+        "sms_state": ("Keadaan", "State"),
+        "sms_state_overdue": ("Terlambat", "Overdue"),
+        "sms_state_due_soon": ("Segera jatuh tempo", "Due soon"),
+        "sms_state_ok": ("Terjadwal", "Scheduled"),
+        "sms_state_no_date": ("Tanpa tanggal", "No date"),
+        "sms_last_review": ("Tinjauan terakhir", "Last review"),
+        "sms_no_change": ("Ditinjau, tanpa perubahan", "Reviewed, no change"),
+        "sms_no_change_note": ("Catatan tinjauan", "Review note"),
+        "sms_no_change_submit": ("Catat tinjauan", "Record review"),
+        "sms_review_recorded": (
+            "Tinjauan {number} dicatat; tinjauan berikutnya {due}.",
+            "Review of {number} recorded; next review {due}.",
+        ),
+        "sms_recent_reviews": ("Tinjauan tanpa perubahan terakhir", "Recent no-change reviews"),
+        "sms_no_reviews": ("Belum ada tinjauan tanpa perubahan.", "No no-change reviews yet."),
+        "err_review_note": ("Tuliskan catatan hasil tinjauan.", "Write a note on the review's outcome."),
+        "sms_socialisation": ("Dasbor sosialisasi", "Socialisation dashboard"),
+        "sms_soc_headline": (
+            "{revisions} revisi berlaku, {readers} pembaca; tingkat pemahaman per unit dan per prosedur.",
+            "{revisions} effective revisions, {readers} readers; acknowledgement rates per unit and procedure.",
+        ),
+        "sms_chart_units": ("Tingkat pemahaman per unit", "Acknowledgement rate per unit"),
+        "sms_chart_procedures": ("Tingkat pemahaman per prosedur", "Acknowledgement rate per procedure"),
+        "sms_chart_weekly": ("Perkembangan mingguan per unit (revisi berlaku)", "Weekly progress per unit (effective revisions)"),
+        "sms_not_acknowledged": ("Belum menyatakan memahami revisi berlaku", "Not yet acknowledged the effective revision"),
+        "sms_everyone_acknowledged": ("Semua pembaca telah menyatakan memahami.", "Every reader has acknowledged."),
+        "sms_mail_subject": ("[Prosedur] {n} tinjauan berkala jatuh tempo", "[Prosedur] {n} periodic reviews due"),
+        "sms_mail_intro": (
+            "Yth. {name}, prosedur berikut perlu ditinjau (tinjauan berkala):",
+            "Dear {name}, the following procedures are due for their periodic review:",
+        ),
+        "sms_mail_outro": (
+            "Bila tidak ada perubahan, catat \u201cditinjau, tanpa perubahan\u201d di kalender tinjauan.",
+            "If nothing needs to change, record \u201creviewed, no change\u201d in the review calendar.",
+        ),
+    }
+)
