@@ -105,6 +105,9 @@ def procedure_data(index: int, k: int, rng: random.Random, count: int = 1) -> di
     }
     issued = dt.date(2018, 1, 2) + dt.timedelta(days=rng.randint(0, 1500))
 
+    # One activity, one performer (lint P504): naming the procedure's own service keeps the same
+    # wording from being given to different roles in two procedures.
+    topic = f"layanan {index}"
     steps: list[dict[str, Any]] = []
     decision_points: list[int] = []
     for i in range(k):
@@ -123,12 +126,12 @@ def procedure_data(index: int, k: int, rng: random.Random, count: int = 1) -> di
             else:
                 no_target = f"s{rng.randint(i + 3, k - 1) + 1}"
             step.update(
-                kind="decision", do=f"{question}",
+                kind="decision", do=f"{question} {topic}",
                 exits=[{"label": yes, "to": f"s{i + 2}"}, {"label": no, "to": no_target}],
             )
             decision_points.append(i)
         else:
-            step.update(do=f"{rng.choice(_VERBS)} {rng.choice(_OBJECTS)}")
+            step.update(do=f"{rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {topic}")
             if rng.random() < 0.1:
                 step["kind"] = "io"
         step["actor"] = actor

@@ -88,9 +88,12 @@ def test_single_procedure_in_memory_has_k_steps(k: int) -> None:
     assert synthetic_procedure(k, seed=1) == proc
 
 
-def test_library_lints_clean(library: Library) -> None:
+@pytest.mark.parametrize("steps", [(8, 25), (10, 60)])
+def test_library_lints_clean(tmp_path: Path, steps: tuple[int, int]) -> None:
     lint_mod = pytest.importorskip("prosedur.lint")
-    findings = lint_mod.lint(library)
+    lib, problems = load_library(synthetic_library(tmp_path, 60, steps=steps, seed=11))
+    assert not problems
+    findings = lint_mod.lint(lib)
     serious = [f for f in findings if f.severity in (lint_mod.Severity.ERROR, lint_mod.Severity.WARNING)]
     assert not serious, serious[:5]
 
