@@ -56,7 +56,7 @@ def test_layout_pages_fit_and_connectors_pair(sample_library: Library, number: s
     proc = sample_library.procedure(number)
     assert proc is not None
     view = document_view(proc, sample_library)
-    layout = sop_layout(view)
+    layout = sop_layout(view, proc)
     rows = [row.step.number for page in layout.pages for row in page.rows]
     assert rows == list(range(1, len(proc.steps) + 1))
     for page in layout.pages:
@@ -74,7 +74,7 @@ def test_layout_pages_fit_and_connectors_pair(sample_library: Library, number: s
 
 def test_symbols_sit_in_the_actor_column_at_row_centre(email: Procedure, sample_library: Library) -> None:
     view = document_view(email, sample_library)
-    layout = sop_layout(view)
+    layout = sop_layout(view, email)
     page = layout.pages[0]
     root = ET.fromstring(page_svg(layout, page, "id"))
     groups = [g for g in root.iter(f"{SVG}g") if (g.get("class") or "").startswith("symbol")]
@@ -97,7 +97,7 @@ def test_symbols_sit_in_the_actor_column_at_row_centre(email: Procedure, sample_
 
 
 def test_decision_loop_back_is_drawn_with_its_label(email: Procedure, sample_library: Library) -> None:
-    layout = sop_layout(document_view(email, sample_library))
+    layout = sop_layout(document_view(email, sample_library), email)
     svg = "".join(page_svg(layout, p, "id") for p in layout.pages)
     assert ">Ya</text>" in svg and ">Tidak</text>" in svg
 
@@ -121,7 +121,7 @@ def test_sop_pdf_has_every_activity_and_actor(sop_pdf_18: bytes, sample_library:
         # actor headers wrap inside narrow columns: compare word by word
         assert all(word in text for word in name.split()), name
     assert "Nomor SOP" in text and "Mutu Baku" in text and "Kelengkapan" in text
-    pages = len(sop_layout(view).pages) + 1
+    pages = len(sop_layout(view, proc).pages) + 1
     assert f"Halaman {pages} dari {pages}" in text
     out = artifacts / "pdf"
     out.mkdir(exist_ok=True)

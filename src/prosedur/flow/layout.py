@@ -47,6 +47,8 @@ __all__ = [
     "Edge",
     "Geometry",
     "Lane",
+    "box_meets_node",
+    "label_box",
     "Layout",
     "Metrics",
     "Node",
@@ -732,7 +734,8 @@ def _band_lanes(nodes: list[Node], anchors: dict[str, Node], blocked: dict[str, 
     rows: list[dict[int, Node]] = []
     for node in nodes:
         home = anchors[node.id].lane
-        prefs = sorted(range(n_lanes), key=lambda lane: (lane in blocked[node.id] and lane != home, abs(lane - home), lane))
+        # a blocked lane means a detour through a gutter: about as long as a line across two lanes
+        prefs = sorted(range(n_lanes), key=lambda lane: (abs(lane - home) + (2.5 if lane in blocked[node.id] else 0), lane))
         for row in rows:
             free = [lane for lane in prefs if lane not in row]
             if free:
@@ -799,7 +802,8 @@ def _gutter_tracks(gutter: int, count: int, lane_w: float, geometry: Geometry) -
     margin = (lane_w - geometry.shape_width) / 2
     line = gutter * lane_w
     inset = min(1.5, margin / 3)
-    spans = [(line + inset, line + margin - inset)]  # right of the column line, inner span first
+    # the inner track keeps some distance from the shapes: a line grazing a diamond's tip reads as touching it
+    spans = [(line + inset, line + margin - max(inset, min(margin * 0.4, 2 * geometry.track_gap)))]
     if gutter > 0:
         spans.append((line - margin + inset, line - inset))
     gap = geometry.track_gap

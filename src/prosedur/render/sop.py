@@ -1,12 +1,14 @@
 """The PermenPAN-RB 35/2012 SOP: identity sheet and flowchart table, landscape A4, HTML and PDF.
 
-The flowchart table is laid out here, not left to the browser: every row gets a fixed height from
-a deterministic estimate of its wrapped text, rows are cut into pages by height, and each page is
-its own table with the header rows repeated. The Pelaksana columns of a page are one cell spanning
-all its rows that holds one SVG, so each symbol sits exactly in its actor's column at its row's
-vertical centre and connectors are orthogonal lines between cells (loop-backs run along the left
-side of the column). A flow that crosses a page ends in a pentagon at the foot of the page and
-restarts from a pentagon with the same letter at the top of the page it continues on.
+The table is laid out here, not left to the browser: every row gets a fixed height from a
+deterministic estimate of its wrapped text, rows are cut into pages by height, and each page is its
+own table with the header rows repeated. The Pelaksana columns of a page are one cell spanning all
+its rows that holds one SVG. What goes into that SVG is not decided here: the table's grid (column
+width, row heights, page cuts) is handed to the swimlane layout engine (`prosedur.flow.layout` with
+a `Geometry`), which centres each symbol in its actor's column and row, routes the connectors
+(never through a symbol; loop-backs in the gutters beside the symbols), places exit labels clear of
+symbols and of each other, and pairs lettered off-page connectors in bands at the top and foot of
+a page. This module only converts points to millimetres and draws.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
 
+from ..flow.layout import Geometry, Layout, Node, Page, label_box, layout
 from ..model import Library, Procedure, StepKind
 from .document import DocumentView, StepView, document_view, long_date
 from .html import logo_source, qr_svg, stylesheet, template_env
@@ -36,7 +39,12 @@ LINE_MM = 3.55  # 8 pt at line-height 1.25
 MIN_ROW = 15.0
 MIN_DECISION_ROW = 19.0
 SYMBOL_H = 8.0
+DECISION_H = 11.0
+PENTAGON_W, PENTAGON_H = 6.0, 7.0
+LABEL_MM = 2.5  # exit and connector letters: 2.5 mm = 7 pt
+TRACK_MM = 1.25  # distance between loop-back tracks in a gutter
 ARROW = 1.4
+PT = 72 / 25.4  # the layout engine works in points
 
 
 def wrapped_lines(text: str, width_mm: float) -> int:
@@ -88,14 +96,9 @@ class SopPage:
     rows: list[SopRow]
     incoming: list[Connector] = field(default_factory=list)
     outgoing: list[Connector] = field(default_factory=list)
-
-    @property
-    def top_band(self) -> float:
-        return BAND if self.incoming else 0.0
-
-    @property
-    def bottom_band(self) -> float:
-        return BAND if self.outgoing else 0.0
+    top_band: float = 0.0  # mm of connector bands above the first row (one band, more if crowded)
+    bottom_band: float = 0.0
+    flow: Page | None = None  # the engine's page, in points
 
     @property
     def lanes_height(self) -> float:
@@ -108,6 +111,7 @@ class SopLayout:
     lane_width: float
     pages: list[SopPage]
     connectors: list[Connector]
+    flow: Layout | None = None
 
 
 def _requirements(step: StepView) -> list[str]:
@@ -121,14 +125,38 @@ def _notes(step: StepView, lang: str) -> list[str]:
     return out
 
 
-def sop_layout(view: DocumentView) -> SopLayout:
-    """Row heights, page cuts and off-page connectors for the flowchart table of `view`."""
+def _cut_pages(rows: list[SopRow], head: float, extra: dict[int, float]) -> list[list[SopRow]]:
+    """Rows per page by height; a page after the first may open with a connector band, a page that
+    is cut ends with one; `extra` reserves more (crowded bands) for a page index."""
+    pages: list[list[SopRow]] = []
+    current: list[SopRow] = []
+    used = 0.0
+    for index, row in enumerate(rows):
+        budget = PAGE_BODY - head - (BAND if pages else 0.0) - extra.get(len(pages), 0.0)
+        rest = sum(r.height for r in rows[index:])
+        if current and used + rest > budget:
+            budget -= BAND
+        if current and used + row.height > budget:
+            pages.append(current)
+            current, used = [], 0.0
+        current.append(row)
+        used += row.height
+    pages.append(current)
+    return pages
+
+
+def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
+    """Row heights and page cuts of the flowchart table of `view`; symbols, connectors, labels and
+    off-page pairs from the layout engine, inside the table's own grid."""
     actors = view.actors or [("", "")]
     lane_total = PAGE_WIDTH - (COL_NO + COL_ACTIVITY + COL_REQ + COL_TIME + COL_OUTPUT + COL_NOTES)
     lane_width = lane_total / len(actors)
-    column_of = {actor_id: i for i, (actor_id, _) in enumerate(actors)}
     rows: list[SopRow] = []
+    seen: set[str] = set()
     for step in view.steps:
+        if step.id in seen:  # a duplicate id is a lint error; the engine draws each step once
+            continue
+        seen.add(step.id)
         reqs = _requirements(step)
         notes = _notes(step, view.lang)
         lines = max(
@@ -140,56 +168,68 @@ def sop_layout(view: DocumentView) -> SopLayout:
         )
         minimum = MIN_DECISION_ROW if step.is_decision else MIN_ROW
         height = max(minimum, math.ceil((lines * LINE_MM + 2 * PAD + 1.0) * 2) / 2)
-        rows.append(SopRow(step, column_of.get(step.actor_id or "", 0), height, reqs, notes))
+        rows.append(SopRow(step, 0, height, reqs, notes))
 
     head_lines = max(wrapped_lines(name, lane_width) for _, name in actors)
     head = 6.0 + max(2, head_lines) * 3.3 + 2.0
+    shape_w = max(6.0, min(lane_width - 7.0, 22.0))
+    extra: dict[int, float] = {}
+    for _attempt in range(4):  # crowded connector bands may need a second band: cut again
+        cuts = _cut_pages(rows, head, extra)
+        geometry = Geometry(
+            lane_width=lane_width * PT,
+            row_heights=tuple(r.height * PT for r in rows),
+            page_rows=tuple(len(c) for c in cuts),
+            shape_width=shape_w * PT,
+            shape_height=SYMBOL_H * PT,
+            decision_height=DECISION_H * PT,
+            band=BAND * PT,
+            connector_width=PENTAGON_W * PT,
+            connector_height=PENTAGON_H * PT,
+            track_gap=TRACK_MM * PT,
+            label_size=LABEL_MM * PT,
+        )
+        flow = layout(proc, lanes=[a for a, _ in actors if a], geometry=geometry)
+        pages = _pages(cuts, flow)
+        over = {p.number - 1: p.top_band + p.bottom_band - 2 * BAND for p in pages
+                if p.top_band + p.bottom_band > 2 * BAND}
+        if all(extra.get(k, 0.0) >= v for k, v in over.items()):
+            break
+        extra = {k: max(v, extra.get(k, 0.0)) for k, v in over.items()}
+    connectors = [c for page in pages for c in page.outgoing]
+    return SopLayout(actors, lane_width, pages, connectors, flow)
+
+
+def _pages(cuts: list[list[SopRow]], flow: Layout) -> list[SopPage]:
+    """The table's pages with the engine's pages attached: columns, bands and connector pairs."""
     pages: list[SopPage] = []
-    current: list[SopRow] = []
-    used = 0.0
-    for index, row in enumerate(rows):
-        # a page after the first may open with a connector band; a page that is cut ends with one
-        budget = PAGE_BODY - head - (BAND if pages else 0.0)
-        rest = sum(r.height for r in rows[index:])
-        if current and used + rest > budget:
-            budget -= BAND
-        if current and used + row.height > budget:
-            pages.append(SopPage(len(pages) + 1, current))
-            current, used = [], 0.0
-        current.append(row)
-        used += row.height
-    pages.append(SopPage(len(pages) + 1, current))
-
-    page_of = {row.step.id: page.number for page in pages for row in page.rows}
-    connectors: list[Connector] = []
+    for number, (rows, fp) in enumerate(zip(cuts, flow.pages, strict=True), start=1):
+        lanes = {n.id: n.lane for n in fp.nodes}
+        for row in rows:
+            row.column = lanes.get(row.step.id, 0)
+        bands_in = {round(n.y, 3) for n in fp.nodes if n.id.startswith("in:")}
+        bands_out = {round(n.y, 3) for n in fp.nodes if n.id.startswith("out:")}
+        pages.append(SopPage(number, rows, top_band=BAND * len(bands_in), bottom_band=BAND * len(bands_out), flow=fp))
     for page in pages:
-        for row in page.rows:
-            for target, exit_label in _out_edges(row.step):
-                target_page = page_of.get(target)
-                if target_page is None or target_page == page.number:
-                    continue
-                conn = Connector(_letter(len(connectors)), row.step.id, target, exit_label, page.number, target_page)
-                connectors.append(conn)
-                page.outgoing.append(conn)
-                pages[target_page - 1].incoming.append(conn)
-    return SopLayout(actors, lane_width, pages, connectors)
-
-
-def _letter(index: int) -> str:
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    return letters[index] if index < 26 else f"{letters[index // 26 - 1]}{letters[index % 26]}"
-
-
-def _out_edges(step: StepView) -> list[tuple[str, str]]:
-    if step.exits:
-        return [(ex.target_id, ex.label) for ex in step.exits]
-    return [(step.next_id, "")] if step.next_id else []
+        assert page.flow is not None
+        for ref in page.flow.offpage:
+            if ref.direction != "out":
+                continue
+            edge = next(e for e in page.flow.edges if e.target == ref.node)
+            conn = Connector(ref.label, edge.source, ref.step, edge.label or "", page.number, ref.other_page)
+            page.outgoing.append(conn)
+            pages[ref.other_page - 1].incoming.append(conn)
+    return pages
 
 
 # -- drawing ---------------------------------------------------------------------------------------
 def _f(value: float) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text if text != "-0" else "0"
+
+
+def _mm(value: float) -> float:
+    return value / PT
 
 
 class _Svg:
@@ -199,9 +239,10 @@ class _Svg:
     def add(self, text: str) -> None:
         self.parts.append(text)
 
-    def line(self, points: list[tuple[float, float]], arrow: bool = True) -> None:
+    def line(self, points: list[tuple[float, float]], arrow: bool = True, title: str = "") -> None:
         d = " ".join(f"{'M' if i == 0 else 'L'}{_f(x)},{_f(y)}" for i, (x, y) in enumerate(points))
-        self.add(f'<path class="edge" d="{d}" fill="none" stroke="#111" stroke-width="0.3"/>')
+        tip = f"<title>{xml_escape(title)}</title>" if title else ""
+        self.add(f'<path class="edge" d="{d}" fill="none" stroke="#111" stroke-width="0.3">{tip}</path>')
         if arrow and len(points) >= 2:
             (x1, y1), (x2, y2) = points[-2], points[-1]
             length = math.hypot(x2 - x1, y2 - y1) or 1.0
@@ -214,69 +255,47 @@ class _Svg:
     def text(self, x: float, y: float, value: str, cls: str, anchor: str = "start") -> None:
         """Text in millimetre units (2.5 = 7 pt); the value is XML-escaped."""
         self.add(
-            f'<text class="{cls}" x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" font-size="2.5" '
-            f'font-family="Liberation Sans, DejaVu Sans, sans-serif">{xml_escape(value)}</text>'
+            f'<text class="{cls}" x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" font-size="{_f(LABEL_MM)}" '
+            f'font-family="DejaVu Sans, Liberation Sans, sans-serif">{xml_escape(value)}</text>'
         )
 
 
-@dataclass
-class _Box:
-    cx: float
-    cy: float
-    w: float
-    h: float
-
-    @property
-    def top(self) -> float:
-        return self.cy - self.h / 2
-
-    @property
-    def bottom(self) -> float:
-        return self.cy + self.h / 2
-
-    @property
-    def left(self) -> float:
-        return self.cx - self.w / 2
-
-    @property
-    def right(self) -> float:
-        return self.cx + self.w / 2
-
-
-def _symbol(svg: _Svg, kind: StepKind, box: _Box, title: str) -> None:
-    x, y, w, h = box.left, box.top, box.w, box.h
+def _symbol(svg: _Svg, kind: str, node: Node, title: str) -> None:
+    x, y, w, h = _mm(node.x), _mm(node.y), _mm(node.w), _mm(node.h)
+    cx, cy = x + w / 2, y + h / 2
     common = 'fill="#fff" stroke="#111" stroke-width="0.35"'
-    svg.add(f'<g class="symbol {kind.value}"><title>{xml_escape(title)}</title>')
+    svg.add(f'<g class="symbol {xml_escape(kind)}"><title>{xml_escape(title)}</title>')
     if kind in (StepKind.START, StepKind.END):
         svg.add(f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(w)}" height="{_f(h)}" rx="{_f(h / 2)}" {common}/>')
     elif kind == StepKind.DECISION:
-        pts = f"{_f(box.cx)},{_f(y)} {_f(x + w)},{_f(box.cy)} {_f(box.cx)},{_f(y + h)} {_f(x)},{_f(box.cy)}"
+        pts = f"{_f(cx)},{_f(y)} {_f(x + w)},{_f(cy)} {_f(cx)},{_f(y + h)} {_f(x)},{_f(cy)}"
         svg.add(f'<polygon points="{pts}" {common}/>')
     elif kind == StepKind.IO:
-        s = h * 0.35
+        s = _mm(7.0)  # the engine's parallelogram skew
         pts = f"{_f(x + s)},{_f(y)} {_f(x + w)},{_f(y)} {_f(x + w - s)},{_f(y + h)} {_f(x)},{_f(y + h)}"
         svg.add(f'<polygon points="{pts}" {common}/>')
     elif kind == StepKind.CONNECTOR:
-        svg.add(f'<circle cx="{_f(box.cx)}" cy="{_f(box.cy)}" r="{_f(h / 2)}" {common}/>')
+        svg.add(f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="{_f(h / 2)}" {common}/>')
     else:
         svg.add(f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(w)}" height="{_f(h)}" {common}/>')
     svg.add("</g>")
 
 
-def _pentagon(svg: _Svg, cx: float, top: float, letter: str, title: str) -> _Box:
-    w, h = 6.0, 7.0
-    x, y = cx - w / 2, top
-    pts = (f"{_f(x)},{_f(y)} {_f(x + w)},{_f(y)} {_f(x + w)},{_f(y + h * 0.62)} "
-           f"{_f(cx)},{_f(y + h)} {_f(x)},{_f(y + h * 0.62)}")
+def _pentagon(svg: _Svg, node: Node, title: str) -> None:
+    """An off-page connector: the engine's home-plate outline (sides slant in below 60 %)."""
+    x, y, w, h = _mm(node.x), _mm(node.y), _mm(node.w), _mm(node.h)
+    cx = x + w / 2
+    pts = (f"{_f(x)},{_f(y)} {_f(x + w)},{_f(y)} {_f(x + w)},{_f(y + h * 0.6)} "
+           f"{_f(cx)},{_f(y + h)} {_f(x)},{_f(y + h * 0.6)}")
     svg.add(f'<g class="offpage"><title>{xml_escape(title)}</title>'
             f'<polygon points="{pts}" fill="#fff" stroke="#111" stroke-width="0.35"/>')
-    svg.text(cx, y + h * 0.5, letter, "offpage-label", anchor="middle")
+    svg.text(cx, y + h * 0.42 + LABEL_MM * 0.35, node.label, "offpage-label", anchor="middle")
     svg.add("</g>")
-    return _Box(cx, top + h / 2, w, h)
 
 
 def page_svg(layout: SopLayout, page: SopPage, lang: str) -> str:
-    """The Pelaksana cell of one page: grid lines, symbols and connectors, sized in millimetres."""
+    """The Pelaksana cell of one page: grid lines, then the engine's symbols, connectors and labels."""
+    assert page.flow is not None
     width = layout.lane_width * len(layout.actors)
     height = page.lanes_height
     svg = _Svg()
@@ -286,97 +305,53 @@ def page_svg(layout: SopLayout, page: SopPage, lang: str) -> str:
     )
     svg.add(f"<title>{xml_escape(label('flowchart', lang))} {page.number}</title>")
     # grid: actor column lines and row lines, so the cell reads as the table's own cells
+    grid = 'stroke="#000" stroke-width="0.25"'
     for i in range(1, len(layout.actors)):
         x = i * layout.lane_width
-        svg.add(f'<line class="grid" x1="{_f(x)}" y1="0" x2="{_f(x)}" y2="{_f(height)}" stroke="#000" stroke-width="0.25"/>')
+        svg.add(f'<line class="grid" x1="{_f(x)}" y1="0" x2="{_f(x)}" y2="{_f(height)}" {grid}/>')
+    cuts = [page.top_band] if page.top_band else []
     y = page.top_band
-    boxes: dict[str, _Box] = {}
-    row_index: dict[str, int] = {}
-    for index, row in enumerate(page.rows):
-        if index > 0 or page.top_band:
-            svg.add(f'<line class="grid" x1="0" y1="{_f(y)}" x2="{_f(width)}" y2="{_f(y)}" stroke="#000" stroke-width="0.25"/>')
-        cx = (row.column + 0.5) * layout.lane_width
-        w = max(6.0, min(layout.lane_width - 7.0, 22.0))
-        h = SYMBOL_H + (3.0 if row.step.is_decision else 0.0)
-        if row.step.kind == StepKind.CONNECTOR:
-            w = h = 6.0
-        boxes[row.step.id] = _Box(cx, y + row.height / 2, w, h)
-        row_index[row.step.id] = index
+    for row in page.rows[:-1]:
         y += row.height
+        cuts.append(y)
     if page.bottom_band:
-        svg.add(f'<line class="grid" x1="0" y1="{_f(y)}" x2="{_f(width)}" y2="{_f(y)}" stroke="#000" stroke-width="0.25"/>')
+        cuts.append(height - page.bottom_band)
+    for y in cuts:
+        svg.add(f'<line class="grid" x1="0" y1="{_f(y)}" x2="{_f(width)}" y2="{_f(y)}" {grid}/>')
 
-    for row in page.rows:
-        box = boxes[row.step.id]
-        _symbol(svg, row.step.kind, box, f"{row.step.number}. {row.step.text}")
-
-    # incoming off-page connectors at the top of the target's column
-    per_column: dict[int, int] = {}
-    for conn in page.incoming:
-        target = boxes[conn.target]
-        k = per_column.get(int(target.cx), 0)
-        per_column[int(target.cx)] = k + 1
-        cx = target.cx + k * 7.5
-        pent = _pentagon(svg, cx, 1.5, conn.letter, _offpage_title(conn, lang, incoming=True))
-        if cx == target.cx:
-            svg.line([(cx, pent.bottom), (cx, target.top)])
+    # exit labels get a white ground: a table line under a label would cut through its letters;
+    # the engine keeps labels off connectors, and connectors are drawn after the grounds
+    for edge in page.flow.edges:
+        if edge.label and edge.label_at:
+            x, y, w, h = label_box(edge.label_at, edge.label_anchor, edge.label, LABEL_MM * PT)
+            svg.add(f'<rect class="label-ground" x="{_f(_mm(x))}" y="{_f(_mm(y))}" width="{_f(_mm(w))}" '
+                    f'height="{_f(_mm(h))}" fill="#fff"/>')
+    texts = {row.step.id: f"{row.step.number}. {row.step.text}" for row in page.rows}
+    refs = {ref.node: ref for ref in page.flow.offpage}
+    names = {n.id: (texts.get(n.id) or n.label) for n in page.flow.nodes}
+    for edge in page.flow.edges:
+        tip = f"{names.get(edge.source, '')} → {names.get(edge.target, '')}"
+        svg.line([(_mm(x), _mm(y)) for x, y in edge.points], title=tip + (f" ({edge.label})" if edge.label else ""))
+    for node in page.flow.nodes:
+        if node.kind == "offpage":
+            ref = refs[node.id]
+            _pentagon(svg, node, _offpage_title(ref.other_page, lang, incoming=ref.direction == "in"))
         else:
-            svg.line([(cx, pent.bottom), (cx, target.cy), (target.right, target.cy)])
-
-    back_count = 0
-    out_count: dict[int, int] = {}
-    bottom_top = page.lanes_height - page.bottom_band + 1.5
-    outgoing = {(c.source, c.target): c for c in page.outgoing}
-    for row in page.rows:
-        src = boxes[row.step.id]
-        edges = _out_edges(row.step)
-        for target_id, exit_label in edges:
-            if (row.step.id, target_id) in outgoing:
-                conn = outgoing[(row.step.id, target_id)]
-                k = out_count.get(row.column, 0)
-                out_count[row.column] = k + 1
-                cx = src.cx + k * 7.5
-                if cx == src.cx:
-                    points = [(src.cx, src.bottom), (cx, bottom_top)]
-                else:
-                    points = [(src.right, src.cy), (cx, src.cy), (cx, bottom_top)]
-                svg.line(points)
-                _pentagon(svg, cx, bottom_top, conn.letter, _offpage_title(conn, lang, incoming=False))
-                if exit_label:
-                    svg.text(points[0][0] + 0.8, points[0][1] + 2.8, exit_label, "exit-label")
-                continue
-            if target_id not in boxes:
-                continue
-            tgt = boxes[target_id]
-            forward = row_index[target_id] > row_index[row.step.id]
-            anchor = "start"
-            if forward and abs(tgt.cx - src.cx) < 0.01:
-                points = [(src.cx, src.bottom), (tgt.cx, tgt.top)]
-                label_at = (src.cx + 0.8, src.bottom + 2.8)
-            elif forward:
-                right = tgt.cx > src.cx
-                side = src.right if right else src.left
-                points = [(side, src.cy), (tgt.cx, src.cy), (tgt.cx, tgt.top)]
-                label_at = (side + (0.8 if right else -0.8), src.cy - 0.8)
-                anchor = "start" if right else "end"
-            else:
-                column_left = min(src.cx, tgt.cx) - layout.lane_width / 2
-                gutter = column_left + 1.2 + 1.2 * back_count
-                back_count += 1
-                points = [(src.left, src.cy), (gutter, src.cy), (gutter, tgt.cy), (tgt.left, tgt.cy)]
-                label_at = (src.left - 0.8, src.cy - 0.8)
-                anchor = "end"
-            svg.line(points)
-            if exit_label:
-                svg.text(label_at[0], label_at[1], exit_label, "exit-label", anchor=anchor)
+            _symbol(svg, node.kind, node, texts.get(node.id, ""))
+    for edge in page.flow.edges:
+        if edge.label and edge.label_at:
+            x, y = edge.label_at
+            svg.text(_mm(x), _mm(y), edge.label, "exit-label", anchor=edge.label_anchor)
     svg.add("</svg>")
     return "".join(svg.parts)
 
 
-def _offpage_title(conn: Connector, lang: str, *, incoming: bool) -> str:
+def _offpage_title(other_page: int, lang: str, *, incoming: bool) -> str:
+    """The printed page of the other end (the identity sheet is page 1)."""
+    printed = other_page + 1
     if incoming:
-        return (f"From page {conn.source_page}" if lang == "en" else f"Dari halaman {conn.source_page}")
-    return f"To page {conn.target_page}" if lang == "en" else f"Ke halaman {conn.target_page}"
+        return f"From page {printed}" if lang == "en" else f"Dari halaman {printed}"
+    return f"To page {printed}" if lang == "en" else f"Ke halaman {printed}"
 
 
 # -- document --------------------------------------------------------------------------------------
@@ -408,7 +383,7 @@ def sop_html(
     for_pdf: bool = False,
 ) -> str:
     lang = view.lang
-    layout = sop_layout(view)
+    layout = sop_layout(view, proc)
     pages: list[dict[str, Any]] = []
     for page in layout.pages:
         pages.append({
