@@ -68,6 +68,7 @@ def test_taking_effect_notifies_and_emails_units_and_sub_units(
     assert "P.SMLTI 19" in message.subject and f"Rev. {rev.number}" in message.subject
     assert "telah membaca dan memahami" in message.body and "read and understood" in message.body
     assert Notification.objects.get(revision=rev, user=staff).emailed
+    assert not Notification.objects.get(revision=rev, user=silent).emailed  # no address: in-app only
     assert not Notification.objects.filter(user=outsider).exists()
     entry = AuditEntry.objects.filter(action="revision_distribute").latest("seq")
     assert entry.data["units"] == ["pusdatin", "unit_kerja", "iki"]
