@@ -17,7 +17,7 @@ import yaml
 
 from .model import Procedure
 
-__all__ = ["procedure_data", "serialize_procedure"]
+__all__ = ["procedure_data", "serialize_data", "serialize_procedure"]
 
 # Written even when they hold the default: a reader expects to see them at the top of every file.
 _ALWAYS = ("number", "title", "revision", "status")
@@ -148,7 +148,22 @@ def procedure_data(proc: Procedure) -> dict[str, Any]:
 
 def serialize_procedure(proc: Procedure) -> str:
     """YAML source text of `proc` with a stable key order and a readable layout."""
-    data = procedure_data(proc)
+    return _dump(procedure_data(proc))
+
+
+def serialize_data(data: dict[str, Any]) -> str:
+    """YAML source text of plain procedure data that may not validate yet (a form being edited).
+
+    Keys follow the model's field order (unknown keys last, so the loader reports them); empty
+    values are left out. Loading the text gives the author the loader's located problems.
+    """
+    order = {name: i for i, name in enumerate(Procedure.model_fields)}
+    ordered = dict(sorted(data.items(), key=lambda kv: order.get(kv[0], len(order))))
+    pruned = _dates(_prune(ordered))
+    return _dump({k: v for k, v in pruned.items() if v not in (None, "", [], {}) or k in _ALWAYS})
+
+
+def _dump(data: dict[str, Any]) -> str:
     parts: list[str] = []
     for key, value in data.items():
         shaped = {key: _shape(value) if not isinstance(value, str) else value}

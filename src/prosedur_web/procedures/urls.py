@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import downloads, views
+from . import downloads, editor, views
 
 app_name = "procedures"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("prosedur/<int:pk>/revisi-baru/", views.revision_start, name="revision_start"),
     path("revisi/<int:pk>/", views.revision_detail, name="revision_detail"),
     path("revisi/<int:pk>/sunting/", views.revision_edit, name="revision_edit"),
+    path("revisi/<int:pk>/penyunting/", editor.revision_editor, name="revision_editor"),
+    path("revisi/<int:pk>/penyunting/simpan/", editor.revision_editor_save, name="revision_editor_save"),
+    path("revisi/<int:pk>/penyunting/pratinjau/", editor.revision_editor_preview, name="revision_editor_preview"),
     path("revisi/<int:pk>/ajukan/", views.revision_submit, name="revision_submit"),
     path("revisi/<int:pk>/sahkan/", views.revision_approve, name="revision_approve"),
     path("revisi/<int:pk>/unduh/<str:fmt>/", downloads.revision_download_view, name="revision_download"),
