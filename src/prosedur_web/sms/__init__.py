@@ -1,0 +1,1 @@
+"""The service management system view: coverage, registers, review calendar, socialisation dashboard."""
