@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "prosedur_web.reviews",
     "prosedur_web.socialisation",
     "prosedur_web.distribution",
+    "prosedur_web.sms",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("sosialisasi/", include("prosedur_web.socialisation.urls")),
     path("audit/", include("prosedur_web.audit.urls")),
     path("pemberitahuan/", include("prosedur_web.distribution.urls")),
+    path("sistem-manajemen/", include("prosedur_web.sms.urls")),
     path("", include("prosedur_web.procedures.urls")),
 ]
