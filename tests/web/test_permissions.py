@@ -47,9 +47,6 @@ MATRIX: dict[str, Case] = {
     "procedures:procedure_detail": Case("get", by("procedure"), EVERYONE, EVERYONE),
     "procedures:revision_detail": Case("get", by("draft"), {"author", "reviewer", "approver"} | OVERSEERS, OVERSEERS),
     "procedures:revision_edit": Case("get", by("draft"), {"author"}, set()),
-    "procedures:revision_editor": Case("get", by("draft"), {"author"}, set()),
-    "procedures:revision_editor_save": Case("post", by("draft"), {"author"}, set()),
-    "procedures:revision_editor_preview": Case("post", by("draft"), {"author"}, set()),
     "procedures:revision_submit": Case("get", by("draft"), {"author"}, set()),
     "procedures:revision_approve": Case("get", by("draft"), {"approver"}, set()),
     "procedures:revision_start": Case("post", by("procedure"), {"author"}, set()),
@@ -72,6 +69,14 @@ MATRIX: dict[str, Case] = {
     "accounts:login": Case("get", none, EVERYONE, EVERYONE, public=True),
     "accounts:logout": Case("post", none, EVERYONE, EVERYONE, public=True),
     "set_language": Case("post", none, EVERYONE, EVERYONE, public=True),
+    "sms:coverage": Case("get", none, EVERYONE, EVERYONE),
+    "sms:coverage_export": Case("get", lambda objs, side: {"fmt": "csv"}, EVERYONE, EVERYONE),
+    "sms:register": Case("get", lambda objs, side: {"kind": "documents"}, OVERSEERS, OVERSEERS),
+    "sms:register_export": Case("get", lambda objs, side: {"kind": "records", "fmt": "csv"}, OVERSEERS, OVERSEERS),
+    "sms:review_calendar": Case("get", none, {"author", "reviewer", "approver"} | OVERSEERS,
+                                {"author", "reviewer", "approver"} | OVERSEERS),
+    "sms:reviewrecord_create": Case("post", by("procedure"), {"author", "approver"} | OVERSEERS, OVERSEERS),
+    "sms:socialisation_dashboard": Case("get", none, {"approver"} | OVERSEERS, {"approver"} | OVERSEERS),
 }
 
 
