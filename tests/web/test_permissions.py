@@ -50,6 +50,8 @@ MATRIX: dict[str, Case] = {
     "procedures:revision_editor": Case("get", by("draft"), {"author"}, set()),
     "procedures:revision_editor_save": Case("post", by("draft"), {"author"}, set()),
     "procedures:revision_editor_preview": Case("post", by("draft"), {"author"}, set()),
+    "procedures:revision_diff": Case("get", by("draft"), {"author", "reviewer", "approver"} | OVERSEERS, OVERSEERS),
+    "procedures:procedure_redline": Case("get", by("procedure"), EVERYONE, EVERYONE),
     "procedures:revision_submit": Case("get", by("draft"), {"author"}, set()),
     "procedures:revision_approve": Case("get", by("draft"), {"approver"}, set()),
     "procedures:revision_start": Case("post", by("procedure"), {"author"}, set()),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import downloads, editor, views
+from . import diff, downloads, editor, views
 
 app_name = "procedures"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("revisi/<int:pk>/penyunting/", editor.revision_editor, name="revision_editor"),
     path("revisi/<int:pk>/penyunting/simpan/", editor.revision_editor_save, name="revision_editor_save"),
     path("revisi/<int:pk>/penyunting/pratinjau/", editor.revision_editor_preview, name="revision_editor_preview"),
+    path("revisi/<int:pk>/perbedaan/", diff.revision_diff, name="revision_diff"),
+    path("prosedur/<int:pk>/redline/", diff.procedure_redline, name="procedure_redline"),
     path("revisi/<int:pk>/ajukan/", views.revision_submit, name="revision_submit"),
     path("revisi/<int:pk>/sahkan/", views.revision_approve, name="revision_approve"),
     path("revisi/<int:pk>/unduh/<str:fmt>/", downloads.revision_download_view, name="revision_download"),
