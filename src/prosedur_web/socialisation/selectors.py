@@ -133,7 +133,7 @@ def bar_chart(rows: list[tuple[str, int, int]], *, label_width: int = 260, bar_w
               row: int = 24) -> BarChart:
     """(label, done, total) rows -> geometry; the template draws it and escapes the labels."""
     bars = [
-        Bar(label=text if len(text) <= 40 else text[:39] + "…", value=f"{percent(done, total)} % ({done}/{total})",
+        Bar(label=text if len(text) <= 36 else text[:35] + "…", value=f"{percent(done, total)} % ({done}/{total})",
             y=i * row, width=round(bar_width * (done / total if total else 0), 1), pct=percent(done, total))
         for i, (text, done, total) in enumerate(rows)
     ]
