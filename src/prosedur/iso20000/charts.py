@@ -68,7 +68,7 @@ def bar_chart(
     ident: str = "bar", label_chars: int = 34,
 ) -> str:
     """Horizontal bars, one per row, each with its label on the left and its value on the right."""
-    row, top, left, right = 24, 30, min(12 + label_chars * 7, width // 2), 90
+    row, top, left, right = 24, 30, min(12 + label_chars * 7, width // 2), 120
     height = top + row * max(len(bars), 1) + 12
     plot = width - left - right
     desc = "; ".join(f"{b.label}: {_n(b.value)}{unit}{' (' + b.note + ')' if b.note else ''}" for b in bars)
@@ -98,9 +98,7 @@ def line_chart(
 ) -> str:
     """One line per series over the x labels (weeks), y from 0 to `y_max`, with a legend below."""
     left, right, top = 44, 16, 28
-    legend_rows = len(series)
-    bottom = 40 + 18 * legend_rows
-    total_h = height + 18 * legend_rows
+    total_h = height + 18 * len(series) + 8  # the legend goes below the plot and its x labels
     plot_w, plot_h = width - left - right, height - top - 40
     n = len(x_labels)
 
@@ -147,7 +145,7 @@ def line_chart(
                 cx, cy = point.split(",")
                 out.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"/>')
         out.append("</g>")
-        ly = height - bottom + 40 + 18 * k + 14
+        ly = height + 8 + 18 * k
         out.append(f'<line x1="{left}" y1="{ly - 4}" x2="{left + 24}" y2="{ly - 4}" stroke="{colour}" '
                    f'stroke-width="2"{dash_attr}/>')
         out.append(f'<text x="{left + 30}" y="{ly}" fill="#1b1f24">{_a(s.label)}</text>')
