@@ -125,6 +125,8 @@ def test_no_change_review_moves_the_due_date_and_is_audited(world: World) -> Non
     assert entry.data["note"] == "Masih sesuai" and entry.data["next_due"] == record.next_due.isoformat()
     html = login(world, "author").get(reverse("sms:review_calendar")).content.decode()
     assert "Masih sesuai" in html and record.next_due.isoformat() in html
+    row = html[html.index("st-ok"):]  # the calendar row shows the review date too, once stored
+    assert today.isoformat() in row[: row.index("</tr>")]
 
 
 def test_no_change_review_via_view(world: World) -> None:

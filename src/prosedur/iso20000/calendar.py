@@ -50,7 +50,7 @@ class ReviewItem:
     due: dt.date | None
     days_left: int | None  # negative when overdue
     state: ReviewState
-    last_reviewed: dt.date | None  # a "reviewed, no change" record, when it moved the date
+    last_reviewed: dt.date | None  # the latest "reviewed, no change" record of this revision
 
     def display_title(self, lang: str = "id") -> str:
         return (self.title_en or self.title) if lang == "en" else self.title
@@ -101,7 +101,8 @@ def review_schedule(
         last = reviewed.get(proc.number)
         due = due_date(proc, months, last)
         days = (due - today).days if due is not None else None
-        counted = last if last is not None and due != next_review(proc, months) else None
+        start = proc.effective or proc.issued
+        counted = last if last is not None and (start is None or last >= start) else None
         items.append(
             ReviewItem(proc.number, proc.title, proc.title_en, proc.revision, proc.owner, due, days,
                        _state(days, soon_days), counted)
