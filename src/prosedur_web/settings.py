@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "prosedur_web.socialisation",
     "prosedur_web.distribution",
     "prosedur_web.sms",
+    "prosedur_web.search",
 ]
 
 MIDDLEWARE = [

@@ -20,7 +20,10 @@ def procedure_list(*, query: str = "", status: str = "", unit: str = "") -> Quer
         Prefetch("revisions", queryset=Revision.objects.order_by("-number"))
     )
     if query:
-        qs = qs.filter(Q(number__icontains=query) | Q(title__icontains=query) | Q(title_en__icontains=query))
+        from prosedur_web.search.services import matching_procedure_ids  # full text of current revisions
+
+        qs = qs.filter(Q(number__icontains=query) | Q(title__icontains=query) | Q(title_en__icontains=query)
+                       | Q(pk__in=matching_procedure_ids(query)))
     if unit:
         qs = qs.filter(owner_unit__code=unit)
     if status:
