@@ -12,7 +12,6 @@ import json
 import re
 import shutil
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +25,8 @@ from .i18n import LANGS, default_lang
 from .lint import RULES, Severity, counts, format_findings, has_errors, lint
 from .load import load_library, load_procedure, procedure_files
 from .model import LIBRARY_FILE, Library, LibraryInfo, Numbering, Procedure
+from .scaffold import next_number, parse_step, scaffold_procedure
+from .scaffold import slug as _slug
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -419,138 +420,7 @@ def init_command(directory: Path, organisation: str | None, unit_name: str | Non
 
 
 # -- new ----------------------------------------------------------------------------------------------
-def next_number(library: Library) -> str:
-    """One past the highest number in use. Gaps are not reused: a withdrawn number stays withdrawn."""
-    pattern = library.info.numbering.procedure
-    parts = re.split(r"(\{nn\}|\{n\})", pattern)
-    holes = [i for i, p in enumerate(parts) if p in ("{nn}", "{n}")]
-    if not holes:
-        return pattern
-    regex = re.compile("^" + "".join(
-        r"(\d+)" if i == holes[0] else (r"\d+" if p in ("{nn}", "{n}") else re.escape(p)) for i, p in enumerate(parts)
-    ) + "$")
-    used = [int(m.group(1)) for p in library.procedures if (m := regex.match(p.number))]
-    n = max(used, default=0) + 1
-    out = []
-    for i, part in enumerate(parts):
-        if part in ("{nn}", "{n}"):
-            value = n if i == holes[0] else 1
-            out.append(f"{value:02d}" if part == "{nn}" else str(value))
-        else:
-            out.append(part)
-    return "".join(out)
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "prosedur"
-
-
-def _q(value: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def parse_step(text: str) -> tuple[str, str, bool]:
-    """'actor: action' -> (actor, action, is_decision); an action ending in '?' is a decision."""
-    actor, sep, action = text.partition(":")
-    if not sep or not actor.strip() or not action.strip():
-        raise CliError(f"langkah '{text}' harus ditulis 'pelaksana: kegiatan'",
-                       f"step '{text}' must be written 'actor: action'")
-    action = action.strip()
-    return actor.strip(), action.rstrip("?").strip() if action.endswith("?") else action, action.endswith("?")
-
-
-def default_owner(library: Library, steps: list[tuple[str, str, bool]]) -> str | None:
-    """The unit of the role that does most of the work (the first step's actor, usually the requester,
-    does not count); else the library's first unit."""
-    tally: dict[str, int] = {}
-    for actor, _action, _decision in steps[1:] or steps:
-        role = library.info.roles.get(actor)
-        if role is not None and role.unit in library.info.units:
-            tally[role.unit] = tally.get(role.unit, 0) + 1
-    if tally:
-        return max(tally, key=lambda unit: tally[unit])
-    return next(iter(library.info.units), None)
-
-
-def scaffold_procedure(library: Library, *, number: str, title: str, purpose: str, roles: dict[str, str | None],
-                       steps: list[tuple[str, str, bool]], owner: str | None = None) -> str:
-    """A commented draft procedure in the source format. Sections the author must still write are left
-    empty on purpose, so `prosedur lint` lists them instead of a placeholder passing for content."""
-    if len(steps) < 2:
-        raise CliError("prosedur memerlukan paling sedikit dua langkah (mulai dan selesai)",
-                       "a procedure needs at least two steps (a start and an end)")
-    for actor, _action, _d in steps:
-        roles.setdefault(actor, None)
-    unknown = [r for r, name in roles.items() if name is None and r not in library.info.roles]
-    if unknown:
-        raise CliError(f"peran tidak ada di pustaka: {', '.join(unknown)} (tulis id=Nama untuk peran lokal)",
-                       f"roles not in the library: {', '.join(unknown)} (write id=Name for a local role)")
-    owner = owner or default_owner(library, steps)
-    if steps[-1][2]:
-        steps = [*steps, (steps[-1][0], "Menyelesaikan proses", False)]
-    ids = [f"l{i + 1:02d}" for i in range(len(steps))]
-    lines = [
-        f"# {number} {title} — draf dari `prosedur new`.",
-        "# Lengkapi bagian yang masih kosong; `prosedur lint` menunjukkan apa yang belum ada.",
-        "# Skema lengkap: `prosedur schema`.",
-        f"number: {_q(number)}",
-        f"title: {_q(title)}",
-        "revision: 0",
-        "status: draft  # draft -> in_review -> approved -> effective",
-    ]
-    if owner:
-        lines.append(f"owner: {owner}  # id unit kerja pemilik (pustaka.yaml: units)")
-    lines += [
-        "",
-        "# Tujuan: mengapa prosedur ini ada.",
-        f"purpose: {_q(purpose)}",
-        "",
-        "# Ruang lingkup: apa yang dicakup dan, secara tegas, apa yang tidak.",
-        "scope:",
-        "  includes: []",
-        "  excludes: []",
-        "",
-        "# Acuan: standar, dasar hukum, prosedur dan formulir terkait (kind: standard/law/procedure/form).",
-        "references: []",
-        "clauses: []  # klausul SNI ISO/IEC 20000-1:2018, mis. \"8.6.2\"",
-        "",
-        "# Tanggung jawab dan wewenang tiap peran (id dari pustaka.yaml: roles).",
-        "roles:",
-    ]
-    for role_id, name in roles.items():
-        lines.append(f"  - id: {role_id}")
-        if name:
-            lines.append(f"    name: {_q(name)}  # peran lokal, tidak ada di pustaka")
-        lines += ["    responsibilities: []", "    authorities: []"]
-    lines += [
-        "",
-        "# Masukan dan keluaran proses.",
-        "inputs: []",
-        "outputs: []",
-        "",
-        "# Uraian kegiatan. `do` diawali kata kerja aktif tanpa subjek (\"Memeriksa ...\").",
-        "# Tanpa `next`/`exits` alur berlanjut ke langkah di bawahnya. Mutu baku: time dan output.",
-        "steps:",
-    ]
-    for i, (actor, action, decision) in enumerate(steps):
-        kind = "start" if i == 0 else "end" if i == len(steps) - 1 else "decision" if decision else "process"
-        lines += [f"  - id: {ids[i]}", f"    kind: {kind}", f"    actor: {actor}", f"    do: {_q(action)}",
-                  "    time: \"\"  # waktu, mis. 1 hari kerja", "    output: \"\""]
-        if kind == "decision":
-            back = ids[i - 1] if i > 0 else ids[-1]
-            lines += ["    exits:", f"      - {{label: Ya, to: {ids[i + 1]}}}", f"      - {{label: Tidak, to: {back}}}"]
-    lines += [
-        "",
-        "# Pengukuran / indikator kinerja (name, method, target, frequency, owner).",
-        "measurements: []",
-        "",
-        "# Rekaman: id (formulir F...), name, form, owner, storage, retention, disposition.",
-        "records: []",
-        "",
-    ]
-    return "\n".join(lines)
+# The scaffolding itself lives in `prosedur.scaffold` (shared with the web wizard).
 
 
 @cli.command("new", help=_(
