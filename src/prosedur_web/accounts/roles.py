@@ -153,3 +153,21 @@ def is_review_owner(user: Any, procedure: Procedure) -> bool:
 def can_record_review(user: Any, procedure: Procedure) -> bool:
     """"Reviewed, no change": the owner unit's authors and approvers, or the document controller."""
     return is_overseer(user) or is_review_owner(user, procedure)
+
+
+# -- new procedures and the library as a whole -----------------------------------------------------------
+def can_create_procedure(user: Any, unit: Any = None) -> bool:
+    """The new-procedure wizard: authors for their own unit (or a unit below it), admins for any unit.
+    Without a unit: whether the user may open the wizard at all."""
+    if has_role(user, Role.ADMIN):
+        return True
+    if not has_role(user, Role.AUTHOR):
+        return False
+    if unit is None:
+        return True
+    return user.unit_id is not None and any(u.pk == user.unit_id for u in unit.ancestors_and_self())
+
+
+def can_transfer_library(user: Any) -> bool:
+    """Export and import the whole library as a .zip: the document controller and admins."""
+    return is_overseer(user)
