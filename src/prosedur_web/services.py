@@ -283,3 +283,10 @@ def distribution_units(library: Library) -> dict[str, list[str]]:
         if row.unit is not None and row.unit not in units:
             units.append(row.unit)
     return out
+
+
+# -- scaffolding a new procedure (the wizard) ------------------------------------------------------
+from prosedur.scaffold import ScaffoldError as ScaffoldError  # noqa: E402
+from prosedur.scaffold import StepDraft as StepDraft  # noqa: E402
+from prosedur.scaffold import next_free_number as next_free_number  # noqa: E402
+from prosedur.scaffold import scaffold_procedure as scaffold_procedure  # noqa: E402

@@ -454,3 +454,121 @@ LABELS.update(
         ),
     }
 )
+
+# -- new-procedure wizard and library import/export (.zip) -------------------------------------------
+LABELS.update(
+    {
+        "wizard_title": ("Prosedur untuk layanan baru", "Procedure for a new service"),
+        "wizard_intro": (
+            "Tiga langkah singkat: data dasar, peran, lalu langkah pertama. Hasilnya draf revisi 0 dengan nomor "
+            "bebas berikutnya, yang Anda lengkapi di penyunting terstruktur.",
+            "Three short steps: basics, roles, then the first steps. The result is a revision 0 draft with the "
+            "next free number, which you complete in the structured editor.",
+        ),
+        "wizard_step_of": ("Langkah {n} dari 3", "Step {n} of 3"),
+        "wizard_basics": ("Data dasar", "Basics"),
+        "wizard_roles": ("Peran", "Roles"),
+        "wizard_steps": ("Langkah pertama", "First steps"),
+        "wizard_number_next": ("Nomor yang akan dipakai: {number}", "Number to be used: {number}"),
+        "wizard_purpose": ("Tujuan", "Purpose"),
+        "wizard_library_roles": ("Peran dari pustaka", "Roles from the library"),
+        "wizard_local_roles": ("Peran lokal (satu per baris: id = Nama)", "Local roles (one per line: id = Name)"),
+        "wizard_local_roles_hint": (
+            "Untuk peran yang belum ada di pustaka, mis. petugas_loket = Petugas Loket.",
+            "For a role not yet in the library, e.g. petugas_loket = Petugas Loket.",
+        ),
+        "wizard_steps_hint": (
+            "Langkah pertama adalah mulai, yang terakhir selesai. Tandai keputusan dan beri label kedua cabangnya: "
+            "cabang pertama lanjut ke langkah berikutnya, cabang kedua kembali ke langkah sebelumnya.",
+            "The first step is the start, the last the end. Mark a decision and label its two exits: the first "
+            "continues with the next step, the second goes back to the step before.",
+        ),
+        "wizard_actor": ("Pelaksana", "Actor"),
+        "wizard_action": ("Kegiatan", "Action"),
+        "wizard_decision": ("Keputusan", "Decision"),
+        "wizard_yes_label": ("Label cabang lanjut", "Label of the continuing exit"),
+        "wizard_no_label": ("Label cabang kembali", "Label of the returning exit"),
+        "wizard_more_rows": ("Tambah baris", "Add rows"),
+        "wizard_next": ("Lanjut", "Next"),
+        "wizard_back": ("Kembali", "Back"),
+        "wizard_create": ("Buat draf", "Create draft"),
+        "wizard_start": ("Prosedur baru", "New procedure"),
+        "wizard_created": (
+            "Draf {number} dibuat. Lengkapi bagian yang masih kosong.",
+            "Draft {number} created. Complete the sections that are still empty.",
+        ),
+        "wizard_err_title": ("Judul wajib diisi (paling panjang 200 karakter).", "A title is required (200 characters at most)."),
+        "wizard_err_unit": ("Pilih unit pemilik yang Anda kelola.", "Choose an owner unit you manage."),
+        "wizard_err_roles": ("Pilih atau tambahkan paling sedikit satu peran.", "Choose or add at least one role."),
+        "wizard_err_local_role": (
+            "Baris peran lokal '{line}' harus ditulis 'id = Nama' (id: huruf, angka, _ . -; diawali huruf).",
+            "Local role line '{line}' must be written 'id = Name' (id: letters, digits, _ . -; starting with a letter).",
+        ),
+        "wizard_err_actor": ("Langkah {n}: pilih pelaksana dari peran yang dipilih.", "Step {n}: choose an actor from the chosen roles."),
+        "wizard_err_expired": ("Isian wizard tidak lengkap; mulai lagi dari langkah 1.", "The wizard's answers are incomplete; start again at step 1."),
+        "err_no_library": ("Belum ada pustaka (pustaka.yaml) yang diimpor.", "No library (pustaka.yaml) has been imported yet."),
+        "transfer_title": ("Impor dan ekspor pustaka", "Library import and export"),
+        "transfer_export": ("Ekspor pustaka (.zip)", "Export the library (.zip)"),
+        "transfer_export_hint": (
+            "pustaka.yaml dan satu berkas YAML per prosedur (revisi berlaku, atau revisi terbaru); dapat diperiksa "
+            "dengan `prosedur lint`.",
+            "pustaka.yaml and one YAML file per procedure (the effective revision, else the newest); checks with "
+            "`prosedur lint`.",
+        ),
+        "transfer_import": ("Impor pustaka (.zip)", "Import a library (.zip)"),
+        "transfer_import_hint": (
+            "Berkas .zip berisi pustaka.yaml dan berkas YAML prosedur. Berkas lain diabaikan. Revisi yang sudah ada "
+            "tidak diubah; bila satu berkas salah, tidak ada yang diimpor.",
+            "A .zip holding pustaka.yaml and procedure YAML files. Other files are ignored. Revisions already stored "
+            "are kept as they are; if one file is wrong, nothing is imported.",
+        ),
+        "transfer_file": ("Berkas .zip", "The .zip file"),
+        "transfer_import_button": ("Impor", "Import"),
+        "transfer_done": (
+            "Impor selesai: {created} revisi baru, {kept} sudah ada, {ignored} berkas lain diabaikan.",
+            "Import done: {created} new revisions, {kept} already present, {ignored} other files ignored.",
+        ),
+        "transfer_failed": ("Impor dibatalkan; tidak ada yang disimpan.", "Import cancelled; nothing was saved."),
+        "zip_err_not_zip": ("Berkas bukan arsip .zip yang sah.", "The file is not a valid .zip archive."),
+        "zip_err_upload_size": ("Berkas .zip lebih besar dari {limit} bita.", "The .zip file is larger than {limit} bytes."),
+        "zip_err_entries": ("Arsip berisi {count} entri; paling banyak {limit}.", "The archive holds {count} entries; at most {limit}."),
+        "zip_err_total": (
+            "Isi arsip melebihi {limit} bita setelah dibuka.",
+            "The archive's contents exceed {limit} bytes once extracted.",
+        ),
+        "zip_err_entry_size": ("{name}: lebih besar dari {limit} bita.", "{name}: larger than {limit} bytes."),
+        "zip_err_ratio": (
+            "{name}: rasio kompresi {ratio}:1 terlalu tinggi (paling tinggi {limit}:1); kemungkinan bom zip.",
+            "{name}: compression ratio {ratio}:1 is too high (at most {limit}:1); likely a zip bomb.",
+        ),
+        "zip_err_size_lied": (
+            "{name}: ukuran sebenarnya berbeda dari yang dinyatakan arsip.",
+            "{name}: the real size differs from the size the archive declares.",
+        ),
+        "zip_err_path": ("{name}: jalur berkas tidak diizinkan ({why}).", "{name}: file path not allowed ({why})."),
+        "zip_why_parent": ("mengandung ..", "contains .."),
+        "zip_why_absolute": ("jalur absolut", "absolute path"),
+        "zip_why_backslash": ("mengandung garis miring terbalik", "contains a backslash"),
+        "zip_why_drive": ("mengandung huruf drive", "contains a drive letter"),
+        "zip_why_symlink": ("tautan simbolik", "symbolic link"),
+        "zip_why_invisible": (
+            "mengandung karakter tak terlihat atau pembalik arah (bidi)",
+            "contains invisible or direction-changing (bidi) characters",
+        ),
+        "zip_why_control": ("mengandung karakter kendali", "contains control characters"),
+        "zip_err_encrypted": ("{name}: berkas terenkripsi tidak didukung.", "{name}: encrypted files are not supported."),
+        "zip_err_duplicate": ("{name}: nama berkas muncul dua kali.", "{name}: the file name appears twice."),
+        "zip_err_no_library": (
+            "Arsip tidak berisi pustaka.yaml dan belum ada pustaka yang tersimpan.",
+            "The archive holds no pustaka.yaml and no library is stored yet.",
+        ),
+        "zip_err_duplicate_number": (
+            "{name}: nomor {number} revisi {revision} juga ada di {other}.",
+            "{name}: number {number} revision {revision} is also in {other}.",
+        ),
+        "zip_err_conflict": (
+            "{name}: {number} revisi {revision} tidak dapat disimpan ({why}).",
+            "{name}: {number} revision {revision} cannot be stored ({why}).",
+        ),
+    }
+)
