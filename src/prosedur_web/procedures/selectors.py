@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -53,6 +54,16 @@ def library_source_text() -> str | None:
     return src.yaml_source if src else None
 
 
+@lru_cache(maxsize=1024)
+def _parsed(yaml_source: str, number: str) -> ProcModel | None:
+    """Effective sources never change, so each is parsed once per process (keyed by its text):
+    parsing every other procedure on every page view cost ~70% of a procedure page."""
+    try:
+        return core.parse_source(yaml_source, number)
+    except Exception:  # noqa: BLE001 - a stored source that no longer parses is skipped
+        return None
+
+
 def library_with(proc: ProcModel, *, exclude_number: str | None = None) -> Library:
     """A core Library holding the stored library info, every effective procedure and `proc`."""
     info = core.library_info(library_source_text())
@@ -60,8 +71,7 @@ def library_with(proc: ProcModel, *, exclude_number: str | None = None) -> Libra
     for rev in Revision.objects.filter(status=RevisionStatus.EFFECTIVE).select_related("procedure"):
         if rev.procedure.number == (exclude_number or proc.number):
             continue
-        try:
-            others.append(core.parse_source(rev.yaml_source, rev.procedure.number))
-        except Exception:  # noqa: BLE001 - a stored source that no longer parses is skipped
-            continue
+        parsed = _parsed(rev.yaml_source, rev.procedure.number)
+        if parsed is not None:
+            others.append(parsed)
     return core.library_for(info, [*others, proc])
