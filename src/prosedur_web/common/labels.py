@@ -566,6 +566,7 @@ LABELS.update(
             "{name}: nomor {number} revisi {revision} juga ada di {other}.",
             "{name}: number {number} revision {revision} is also in {other}.",
         ),
+        "zip_why_effective": ("prosedur ini sudah punya revisi berlaku", "this procedure already has an effective revision"),
         "zip_err_conflict": (
             "{name}: {number} revisi {revision} tidak dapat disimpan ({why}).",
             "{name}: {number} revision {revision} cannot be stored ({why}).",
