@@ -82,6 +82,11 @@ MATRIX: dict[str, Case] = {
                                 {"author", "reviewer", "approver"} | OVERSEERS),
     "sms:reviewrecord_create": Case("post", by("procedure"), {"author", "approver"} | OVERSEERS, OVERSEERS),
     "sms:socialisation_dashboard": Case("get", none, {"approver"} | OVERSEERS, {"approver"} | OVERSEERS),
+    # the new-procedure wizard: authors (for their own units) and admins; the unit is chosen inside
+    "procedures:procedure_wizard": Case("get", none, {"author", "admin"}, {"author", "admin"}),
+    "procedures:library_transfer": Case("get", none, OVERSEERS, OVERSEERS),
+    "procedures:library_export": Case("get", none, OVERSEERS, OVERSEERS),
+    "procedures:library_import": Case("post", none, OVERSEERS, OVERSEERS),
 }
 
 

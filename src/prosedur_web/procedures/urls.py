@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import diff, downloads, editor, views
+from . import diff, downloads, editor, transfer, views, wizard
 
 app_name = "procedures"
 urlpatterns = [
@@ -17,5 +17,9 @@ urlpatterns = [
     path("revisi/<int:pk>/ajukan/", views.revision_submit, name="revision_submit"),
     path("revisi/<int:pk>/sahkan/", views.revision_approve, name="revision_approve"),
     path("revisi/<int:pk>/unduh/<str:fmt>/", downloads.revision_download_view, name="revision_download"),
+    path("prosedur/baru/", wizard.procedure_wizard, name="procedure_wizard"),
+    path("pustaka/", transfer.library_transfer, name="library_transfer"),
+    path("pustaka/ekspor/", transfer.library_export, name="library_export"),
+    path("pustaka/impor/", transfer.library_import, name="library_import"),
     path("verifikasi/<str:content_hash>/", views.revision_verify, name="revision_verify"),
 ]

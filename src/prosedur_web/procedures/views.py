@@ -38,6 +38,8 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows, "query": query, "status": status, "unit": unit,
         "statuses": RevisionStatus.values, "units": Unit.objects.filter(procedures__isnull=False).distinct(),
+        "can_create": roles.can_create_procedure(request.user),
+        "can_transfer": roles.can_transfer_library(request.user),
     }
     template = "procedures/htmx/procedure_rows.html" if request.htmx else "procedures/procedure_list.html"
     return render(request, template, context)
