@@ -75,8 +75,9 @@ def format_path(path: Path_) -> str:
 class _Builder:
     """Builds plain Python values from YAML events, recording positions."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, track: bool = True):
         self.file = file
+        self.track = track
         self.positions: Positions = {}
 
     def fail(self, mark: Any, msg: str, path: Path_ = (), **params: Any) -> SourceError:
@@ -87,6 +88,9 @@ class _Builder:
         """One pass over the parser's events; the hot loop of loading, so it dispatches on the
         event class and attaches values inline instead of calling helpers per event."""
         parser = _Loader(text)
+        # Without tracking, no (line, column) is kept: a clean library never pays for a million
+        # position tuples; a file with problems is parsed again with tracking to locate them.
+        track = self.track
         positions = self.positions
         # Stack frames: [container, path, pending_key, key_lines, is_mapping]
         stack: list[list[Any]] = []
@@ -107,7 +111,6 @@ class _Builder:
                     tag = event.tag
                     if tag is not None and tag not in _STANDARD_TAGS:
                         raise self.fail(mark, "yaml_tag", self._path(stack), tag=tag)
-                    pos = (mark.line + 1, mark.column + 1)
                     value: Any
                     if cls is _SCALAR:
                         value = event.value
@@ -136,20 +139,23 @@ class _Builder:
                                     raise self.fail(
                                         mark, "duplicate_key", (*frame[1], value), key=value, first=seen[value]
                                     )
-                                seen[value] = pos[0]
+                                seen[value] = mark.line + 1
                                 frame[2] = value
-                                positions[(*frame[1], value)] = pos
+                                if track:
+                                    positions[(*frame[1], value)] = (mark.line + 1, mark.column + 1)
                                 continue
                             container[key] = value
                             frame[2] = _NO_KEY
                             if is_container:
                                 path = (*frame[1], key)
                         else:
-                            path = (*frame[1], len(container))
-                            positions[path] = pos
+                            if is_container or track:
+                                path = (*frame[1], len(container))
+                                if track:
+                                    positions[path] = (mark.line + 1, mark.column + 1)
                             container.append(value)
                     else:
-                        positions[()] = pos
+                        positions[()] = (mark.line + 1, mark.column + 1)
                         root = value
                     if is_container:
                         stack.append([value, path, _NO_KEY, {}, cls is _MAP_START])
@@ -216,9 +222,12 @@ def decode_source(data: bytes, name: str) -> str:
     return text
 
 
-def parse_yaml(text: str, name: str) -> tuple[dict[str, Any], Positions]:
-    """Text -> (mapping, positions). Raises SourceError for anything but one YAML mapping."""
-    builder = _Builder(name)
+def parse_yaml(text: str, name: str, *, track: bool = True) -> tuple[dict[str, Any], Positions]:
+    """Text -> (mapping, positions). Raises SourceError for anything but one YAML mapping.
+
+    With `track=False` positions are not kept (empty dict returned); errors are still located.
+    """
+    builder = _Builder(name, track)
     value = builder.build(text)
     if value is None:
         raise SourceError([Problem(name, 1, 1, "", "yaml_empty")])
@@ -325,13 +334,19 @@ def _inner_model(annotation: Any) -> Any:
 
 def load_procedure_text(text: str, name: str = "<teks>") -> Procedure:
     """Parse and validate one procedure from text (the web editor's path)."""
-    data, positions = parse_yaml(text, name)
+    data, _ = parse_yaml(text, name, track=False)
     try:
         proc = Procedure.model_validate(data)
     except ValidationError as exc:
+        _, positions = parse_yaml(text, name)
         raise SourceError(_problems_from_validation(exc, name, positions, Procedure)) from None
-    proc._positions = positions
+    proc._text = text
     return proc
+
+
+def positions_of(text: str) -> Positions:
+    """(line, column) of every key and item of a source already known to parse."""
+    return parse_yaml(text, "<teks>")[1]
 
 
 def load_procedure(path: Path | str) -> Procedure:

@@ -330,7 +330,8 @@ class Procedure(_Model):
     )(_as_list)
 
     _source: Path | None = PrivateAttr(None)
-    _positions: dict[tuple[str | int, ...], tuple[int, int]] = PrivateAttr(default_factory=dict)
+    _positions: dict[tuple[str | int, ...], tuple[int, int]] | None = PrivateAttr(None)
+    _text: str | None = PrivateAttr(None)
 
     @field_validator("number")
     @classmethod
@@ -351,13 +352,25 @@ class Procedure(_Model):
         return self._source
 
     def position(self, *path: str | int) -> tuple[int, int]:
-        """(line, column) of the closest enclosing node of `path` in the source, or (0, 0)."""
+        """(line, column) of the closest enclosing node of `path` in the source, or (0, 0).
+
+        Positions are worked out from the source text on the first call: most procedures are clean
+        and never need them, and holding them for a large library costs more than the model itself.
+        """
+        positions = self._positions
+        if positions is None:
+            positions = {}
+            if self._text is not None:
+                from .load import positions_of
+
+                positions = positions_of(self._text)
+            self._positions = positions
         key: tuple[str | int, ...] = tuple(path)
         while key:
-            if key in self._positions:
-                return self._positions[key]
+            if key in positions:
+                return positions[key]
             key = key[:-1]
-        return self._positions.get((), (0, 0))
+        return positions.get((), (0, 0))
 
     # -- lookups --------------------------------------------------------------------------------
     def step(self, step_id: str) -> Step | None:
