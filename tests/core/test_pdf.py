@@ -167,3 +167,75 @@ def test_weasyprint_never_reads_a_foreign_file(roots: tuple[Path, Path], tmp_pat
     assert f"read {(lib / 'logo.svg').as_uri()}" in seen
     assert {s for s in seen if s.startswith("read ")} == {f"read {(lib / 'logo.svg').as_uri()}"}
     assert "refused file:///etc/passwd" in seen and any("127.0.0.1" in s for s in seen)
+
+
+# -- speed measures that must not change the output ------------------------------------------------
+def test_flowchart_svgs_become_images_other_svgs_stay_inline() -> None:
+    from prosedur.render.pdf import svgs_as_images
+
+    flow = ('<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" width="10mm" height="5mm">'
+            '<title id="t">A &amp; B "x"</title><text x="1" y="2">&lt;b&gt;</text></svg>')
+    qr = '<svg xmlns="http://www.w3.org/2000/svg" class="segno"><path d="M0 0h1"/></svg>'
+    html, store = svgs_as_images(f"<p>{flow}</p>{qr}<div>{flow}</div>", ["flowchart"])
+    assert store == [flow, flow]
+    assert qr in html and "<text" not in html
+    assert '<img class="flowchart" src="prosedur-svg:0" alt="A &amp; B &quot;x&quot;">' in html
+    assert 'src="prosedur-svg:1"' in html
+    assert svgs_as_images(flow, []) == (flow, [])
+
+
+def test_in_memory_resources_answer_only_their_exact_urls(tmp_path: Path) -> None:
+    from prosedur.render.fetch import fetcher_for
+
+    fetcher = fetcher_for(tmp_path, {"prosedur-svg:0": (b"<svg/>", "image/svg+xml")})
+    assert fetcher("prosedur-svg:0").read() == b"<svg/>"
+    for url in ("prosedur-svg:1", "prosedur-svg:0/../x", "file:///etc/passwd"):
+        with pytest.raises(FetchRefused):
+            fetcher(url)
+
+
+def _bbox_words(pdf: bytes, tmp: Path) -> dict[str, tuple[float, float, float, float]]:
+    path = tmp / "bbox.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)
+    return {w[4]: (float(w[0]), float(w[1]), float(w[2]), float(w[3])) for w in words}
+
+
+@pytest.mark.parametrize("svg_as_image", [(), ("flowchart",)])
+def test_svg_text_is_placed_by_its_anchor(svg_as_image: tuple[str, ...], tmp_path: Path) -> None:
+    """One run per <text> must keep WeasyPrint's placement: start, middle and end anchors at x."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" width="200pt" height="100pt" '
+           'viewBox="0 0 200 100" style="font-family: DejaVu Sans; font-size: 10px">'
+           '<text x="100" y="20">Mulai</text>'
+           '<text x="100" y="50" text-anchor="middle">Tengah</text>'
+           '<text x="100" y="80" text-anchor="end">Akhir</text></svg>')
+    html = f"<style>@page {{ size: 300pt 200pt; margin: 0 }} body {{ margin: 0 }}</style>{svg}"
+    words = _bbox_words(html_to_pdf(html, library_root=None, svg_as_image=svg_as_image), tmp_path)
+    assert abs(words["Mulai"][0] - 100) < 1.5
+    assert abs((words["Tengah"][0] + words["Tengah"][2]) / 2 - 100) < 1.5
+    assert abs(words["Akhir"][2] - 100) < 1.5
+    assert words["Mulai"][3] < words["Tengah"][1] < words["Tengah"][3] < words["Akhir"][1]
+
+
+def test_per_letter_positions_still_work(tmp_path: Path) -> None:
+    """Text the fast path does not cover (a list of x) goes through WeasyPrint's own drawing."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="200pt" height="60pt" viewBox="0 0 200 60">'
+           '<text x="10 60 110" y="30" style="font-size: 10px">ABC</text></svg>')
+    words = _bbox_words(html_to_pdf(f"<style>@page {{ margin: 0 }}</style>{svg}", library_root=None), tmp_path)
+    xs = sorted(box[0] for word, box in words.items() if word in "ABC")
+    assert len(xs) == 3 and xs[1] - xs[0] > 40 and xs[2] - xs[1] > 40
+
+
+def test_render_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    assert gc.isenabled()
+    html_to_pdf("<p>x</p>", library_root=None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        html_to_pdf("<p>x</p>", library_root=None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -11,7 +11,7 @@ are switched off as well.
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -78,20 +78,28 @@ def _weasy_fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class WeasySafeFetcher(URLFetcher):  # type: ignore[misc]
-        def __init__(self, check: SafeFetcher) -> None:
+        def __init__(self, check: SafeFetcher, memory: Mapping[str, tuple[bytes, str]]) -> None:
             super().__init__(allowed_protocols=["file"], allow_redirects=False, fail_on_errors=False)
             self.check = check
+            self.memory = memory
 
         def fetch(self, url: str, headers: Any = None) -> Any:
+            if url in self.memory:
+                body, mime = self.memory[url]
+                return URLFetcherResponse(url, body, {"Content-Type": mime})
             real_url, body, mime = self.check.open_bytes(url)
             return URLFetcherResponse(real_url, body, {"Content-Type": mime})
 
     return WeasySafeFetcher
 
 
-def fetcher_for(library_root: Path | None) -> Any:
-    """The WeasyPrint fetcher every PDF renderer uses: the library folder plus our templates."""
+def fetcher_for(library_root: Path | None, memory: Mapping[str, tuple[bytes, str]] | None = None) -> Any:
+    """The WeasyPrint fetcher every PDF renderer uses: the library folder plus our templates.
+
+    `memory` maps exact URLs to (content, MIME type) built by us for this render (the PDF renderer
+    serves its flowchart SVGs so); only those URLs are answered from it.
+    """
     roots = [TEMPLATES]
     if library_root is not None:
         roots.append(Path(library_root))
-    return _weasy_fetcher_class()(SafeFetcher(roots))
+    return _weasy_fetcher_class()(SafeFetcher(roots), dict(memory or {}))

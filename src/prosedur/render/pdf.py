@@ -2,42 +2,140 @@
 
 Deterministic: the PDF's creation and modification dates come from the procedure (issue date),
 not the clock, so the same source gives the same bytes and a content hash can cover the PDF.
+
+Fast enough for a whole library (measured on the samples, see bench/bench_pdf.py): every render
+shares one font configuration per thread (Pango keeps its font and shaping caches), inline
+flowchart SVGs are handed to WeasyPrint as images (their hundreds of elements then skip the HTML
+cascade), SVG text is drawn one run per `<text>` instead of one Pango layout per letter
+(`_svg_text_runs`), and the cyclic garbage collector waits until the render is done (it otherwise
+rescans the whole heap many times over WeasyPrint's short-lived boxes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import html as html_lib
 import logging
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..model import Library, Procedure
 from .document import document_view
 from .fetch import TEMPLATES, fetcher_for
 from .html import document_html
 
-__all__ = ["html_to_pdf", "render_pdf"]
+__all__ = ["INLINE_SVG_AS_IMAGE", "font_config", "html_to_pdf", "render_pdf"]
 
 EPOCH = "2000-01-01T00:00:00+00:00"
+INLINE_SVG_AS_IMAGE: tuple[str, ...] = ("flowchart",)
+"""Root classes of the inline SVGs that `html_to_pdf` turns into images by default."""
+
+_SVG_SCHEME = "prosedur-svg:"
 
 
 def _stamp(date: dt.date | None) -> str:
     return f"{date.isoformat()}T00:00:00+00:00" if date else EPOCH
 
 
-def html_to_pdf(html: str, *, library_root: Path | None, stamp: str = EPOCH) -> bytes:
-    """WeasyPrint with the safe fetcher; fixed metadata dates; refused fetches are not errors."""
+_local = threading.local()
+
+
+def font_config() -> Any:
+    """This thread's WeasyPrint FontConfiguration, made once: reusing it keeps Pango's caches warm.
+
+    Per thread because a Pango font map must not be shared between threads. Pass it as
+    `font_config=` to `HTML.render` / `CSS(...)` when rendering outside `html_to_pdf`.
+    """
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
+_gc_lock = threading.Lock()
+_gc_state = {"pauses": 0, "was_enabled": True}
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold the cyclic GC off during a render (nesting and threads counted); reference counting
+    still frees almost everything, and the collector runs as usual afterwards."""
+    with _gc_lock:
+        if _gc_state["pauses"] == 0:
+            _gc_state["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_state["pauses"] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_state["pauses"] -= 1
+            if _gc_state["pauses"] == 0 and _gc_state["was_enabled"]:
+                gc.enable()
+
+
+_INLINE_SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" class="([\w -]+)"[^>]*>.*?</svg>', re.S)
+_SVG_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.S)
+
+
+def svgs_as_images(html: str, classes: Iterable[str]) -> tuple[str, list[str]]:
+    """Replace inline `<svg class="...">` blocks (ours, never nested) whose first class is in
+    `classes` by `<img src="prosedur-svg:N">`; returns the new HTML and the SVG sources by N.
+
+    The image keeps the SVG's size (its root width/height) and its title as alt text.
+    """
+    wanted = set(classes)
+    store: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        cls = match.group(1).split()
+        if not cls or cls[0] not in wanted:
+            return match.group(0)
+        svg = match.group(0)
+        title = _SVG_TITLE.search(svg)
+        alt = html_lib.escape(html_lib.unescape(title.group(1)), quote=True) if title else ""
+        store.append(svg)
+        return f'<img class="{cls[0]}" src="{_SVG_SCHEME}{len(store) - 1}" alt="{alt}">'
+
+    return _INLINE_SVG.sub(replace, html), store
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    library_root: Path | None,
+    stamp: str = EPOCH,
+    svg_as_image: Iterable[str] = INLINE_SVG_AS_IMAGE,
+) -> bytes:
+    """WeasyPrint with the safe fetcher; fixed metadata dates; refused fetches are not errors.
+
+    Inline SVGs whose root class is in `svg_as_image` are drawn as images (same look, cheaper
+    cascade); pass `()` to keep them inline.
+    """
     from weasyprint import HTML
 
+    _install_svg_text_runs()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = HTML(
-        string=html,
-        base_url=TEMPLATES.as_uri() + "/",
-        url_fetcher=fetcher_for(library_root),
-        media_type="print",
-    ).render()
-    document.metadata.created = stamp
-    document.metadata.modified = stamp
-    pdf: bytes = document.write_pdf()
+    html, svgs = svgs_as_images(html, svg_as_image)
+    memory = {f"{_SVG_SCHEME}{n}": (svg.encode("utf-8"), "image/svg+xml") for n, svg in enumerate(svgs)}
+    with _gc_paused():
+        document = HTML(
+            string=html,
+            base_url=TEMPLATES.as_uri() + "/",
+            url_fetcher=fetcher_for(library_root, memory),
+            media_type="print",
+        ).render(font_config=font_config())
+        document.metadata.created = stamp
+        document.metadata.modified = stamp
+        pdf: bytes = document.write_pdf()
     return pdf
 
 
@@ -54,3 +152,129 @@ def render_pdf(
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
     html = document_html(view, proc, library, verify_url=verify_url, for_pdf=True)
     return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(proc.issued))
+
+
+# -- SVG text in one run ----------------------------------------------------------------------------
+# WeasyPrint (up to 70 at least) lays out and draws every letter of an SVG <text> as its own Pango
+# layout so that per-letter x/y/dx/dy/rotate work. Our flowcharts never use those: each <text> is
+# one line at one x/y. For such plain text we lay out the whole string once (same font, same
+# anchor and baseline handling as WeasyPrint's own function); anything else falls through to it.
+# A flowchart page then needs ~150 Pango layouts instead of ~2,500, and the PDF is smaller (one
+# text object per label instead of one per letter).
+
+_PER_LETTER = ("dx", "dy", "rotate", "textLength", "letter-spacing", "lengthAdjust")
+_installed = False
+
+
+@lru_cache(maxsize=1)
+def _svg_text_supported() -> bool:
+    """Only patch a WeasyPrint whose SVG text function has the shape we reproduce."""
+    try:
+        import inspect
+
+        from weasyprint.svg import TAGS, text
+        from weasyprint.svg.text import Style, TextBox  # noqa: F401
+
+        source = inspect.getsource(text)
+    except Exception:  # noqa: BLE001 - any change upstream means "leave WeasyPrint alone"
+        return False
+    return TAGS.get("text") is text and "split_first_line(\n            letter" in source
+
+
+def _install_svg_text_runs() -> None:
+    global _installed
+    if _installed or not _svg_text_supported():
+        return
+    import weasyprint.svg as wsvg
+
+    original = wsvg.TAGS["text"]
+    fast = _make_text_runs(original)
+    for tag, func in list(wsvg.TAGS.items()):
+        if func is original:
+            wsvg.TAGS[tag] = fast
+    # draw_node recognises text elements by comparing with the module's `text` name.
+    wsvg.text = fast
+    _installed = True
+
+
+def _make_text_runs(original: Any) -> Any:
+    from math import inf
+
+    from weasyprint.css.properties import INITIAL_VALUES
+    from weasyprint.draw.text import draw_emojis, draw_first_line
+    from weasyprint.matrix import Matrix
+    from weasyprint.svg.bounding_box import extend_bounding_box
+    from weasyprint.svg.text import Style, TextBox
+    from weasyprint.svg.utils import normalize, size
+    from weasyprint.text.line_break import split_first_line
+
+    weights = {"normal": 400, "bold": 700}
+
+    def text_runs(svg: Any, node: Any, font_size: float) -> Any:
+        attrib = node.attrib
+        xs = normalize(attrib.get("x", "")).split()
+        ys = normalize(attrib.get("y", "")).split()
+        if (
+            node.tag != "text"
+            or not node.text
+            or len(xs) > 1
+            or len(ys) > 1
+            or any(name in attrib for name in _PER_LETTER)
+            or node.get("letter-spacing")
+            or node.get("direction", "ltr") != "ltr"
+        ):
+            return original(svg, node, font_size)
+        style = Style()
+        style.update(INITIAL_VALUES)
+        style.font_config = svg.font_config
+        style["font_family"] = [f.strip("\"'") for f in node.get("font-family", "sans-serif").split(",")]
+        style["font_style"] = node.get("font-style", "normal")
+        weight = str(node.get("font-weight", 400))
+        style["font_weight"] = weights.get(weight, int(weight) if weight.isdigit() else 400)
+        style["font_size"] = font_size
+        layout, _, _, width, height, baseline = split_first_line(node.text, style, svg.context, inf, 0)
+
+        x = size(xs[0], font_size, svg.inner_width) if xs else None
+        y = size(ys[0], font_size, svg.inner_height) if ys else None
+        if x:  # as WeasyPrint: an explicit (non-zero) position ends any pending shift
+            svg.cursor_d_position[0] = 0
+        if y:
+            svg.cursor_d_position[1] = 0
+        x = svg.cursor_position[0] if x is None else x
+        y = svg.cursor_position[1] if y is None else y
+        ascent, descent = font_size * 0.8, font_size * 0.2
+        y_align = 0.0
+        anchor = node.get("display-anchor")
+        align = node.get("dominant-baseline", node.get("alignment-baseline"))
+        if anchor == "middle":
+            y_align = -height / 2
+        elif anchor == "bottom":
+            y_align = -height
+        elif anchor == "top":
+            pass
+        elif align in ("central", "middle"):
+            y_align = (ascent + descent) / 2 - descent
+        elif align in ("text-before-edge", "before_edge", "top", "hanging", "text-top"):
+            y_align = ascent
+        elif align in ("text-after-edge", "after_edge", "bottom", "text-bottom"):
+            y_align = -descent
+        svg.cursor_position = x + width, y
+        x_pos = x + svg.cursor_d_position[0]
+        y_pos = y + svg.cursor_d_position[1] + y_align
+        node.text_bounding_box = extend_bounding_box(
+            node.text_bounding_box, ((x_pos, y_pos - baseline), (x_pos + width, y_pos - baseline + height))
+        )
+
+        svg.stream.push_state()
+        fill, stroke = svg.set_graphical_state(node, font_size)
+        svg.stream.begin_text()
+        layout.reactivate(style)
+        svg.fill_stroke(fill, stroke, text=True)
+        box = TextBox(layout, style)
+        box.baseline = baseline
+        emojis = draw_first_line(svg.stream, box, "none", "none", Matrix(a=1, d=-1, e=x_pos, f=y_pos))
+        svg.stream.end_text()
+        svg.stream.pop_state()
+        draw_emojis(svg.stream, style, x, y, emojis)
+
+    return text_runs
