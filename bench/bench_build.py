@@ -1,0 +1,100 @@
+"""Whole-library build times against the targets: HTML+SVG for 500 procedures, every format, one edit.
+
+Run: /work/venv/bin/python bench/bench_build.py [n] [--jobs J] [--full-sample K] [--langs id,en]
+  n              procedures in the synthetic library (default 500, 10-40 steps each, seed 2)
+  --full-sample  build every format for only K procedures (default 50) and scale to n, unless K >= n
+Prints wall-clock seconds next to each target. Both languages are built unless --langs says otherwise,
+as `prosedur build` does; the per-document numbers divide by (procedures x languages).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from prosedur.site.build import ALL_FORMATS, LANGS, build
+from prosedur.synth import synthetic_library
+
+TARGET_HTML_500 = 10.0
+TARGET_ALL_500 = 150.0
+TARGET_INCREMENTAL = 1.5
+
+
+def timed_build(root: Path, out: Path, jobs: int, formats: tuple[str, ...], langs: tuple[str, ...]) -> tuple[float, int]:
+    start = time.perf_counter()
+    report = build(root, out, jobs=jobs, formats=formats, langs=langs)
+    elapsed = time.perf_counter() - start
+    if report.failed:
+        first = next(iter(report.failed.items()))
+        print(f"  ! {len(report.failed)} failed, first: {first[0]}: {first[1][:200]}")
+    return elapsed, len(report.built)
+
+
+def touch_one(root: Path) -> Path:
+    """Change one procedure's text the way an editor would (new bytes, same validity)."""
+    path = sorted((root / "prosedur").glob("*.yaml"))[len(list((root / "prosedur").glob("*.yaml"))) // 2]
+    text = path.read_text(encoding="utf-8")
+    marker = "purpose:"
+    assert marker in text, path
+    path.write_text(text.replace(marker, f"# edited {time.time()}\n{marker}", 1), encoding="utf-8")
+    return path
+
+
+def line(name: str, seconds: float, target: float | None, note: str = "") -> None:
+    verdict = "" if target is None else ("ok" if seconds <= target else "OVER")
+    tgt = "" if target is None else f"{target:8.1f}"
+    print(f"{name:<44} {seconds:9.2f} {tgt:>8} {verdict:>5}  {note}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", nargs="?", type=int, default=500)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--full-sample", type=int, default=50)
+    parser.add_argument("--langs", default=",".join(LANGS))
+    parser.add_argument("--skip-full", action="store_true")
+    args = parser.parse_args()
+    langs = tuple(x for x in args.langs.split(",") if x)
+    n, jobs = args.n, args.jobs
+    tmp = Path(tempfile.mkdtemp(prefix="bench-build-"))
+    try:
+        start = time.perf_counter()
+        root = synthetic_library(tmp / "lib", n, steps=(10, 40), seed=2)
+        print(f"{n} synthetic procedures written in {time.perf_counter() - start:.1f} s; jobs={jobs}, "
+              f"langs={','.join(langs)}, cpus={os.cpu_count()}, load={os.getloadavg()[0]:.1f}")
+        print(f"{'build':<44} {'seconds':>9} {'target':>8} {'':>5}")
+
+        t_html, built = timed_build(root, tmp / "site", jobs, ("html",), langs)
+        line(f"HTML+SVG, {n} procedures (cold)", t_html, TARGET_HTML_500 * n / 500,
+             f"{built} pages, {1000 * t_html / max(built, 1):.1f} ms each")
+        t_noop, built = timed_build(root, tmp / "site", jobs, ("html",), langs)
+        line("HTML+SVG, nothing changed", t_noop, None, f"{built} rebuilt")
+        touch_one(root)
+        t_inc, built = timed_build(root, tmp / "site", jobs, ("html",), langs)
+        line("HTML+SVG, one procedure edited", t_inc, TARGET_INCREMENTAL, f"{built} rebuilt")
+
+        if not args.skip_full:
+            k = min(args.full_sample, n)
+            sub = root if k >= n else synthetic_library(tmp / f"lib{k}", k, steps=(10, 40), seed=2)
+            t_all, built = timed_build(sub, tmp / "full", jobs, ALL_FORMATS, langs)
+            scaled = t_all * n / k
+            note = f"{built} builds, {t_all / max(built, 1):.2f} s each"
+            if k < n:
+                line(f"all formats, {k} procedures (measured)", t_all, None, note)
+                line(f"all formats, {n} procedures (scaled x{n / k:g})", scaled, TARGET_ALL_500 * n / 500,
+                     "extrapolated from the line above")
+            else:
+                line(f"all formats, {n} procedures", t_all, TARGET_ALL_500 * n / 500, note)
+            touch_one(sub)
+            t_inc_all, built = timed_build(sub, tmp / "full", jobs, ALL_FORMATS, langs)
+            line("all formats, one procedure edited", t_inc_all, TARGET_INCREMENTAL, f"{built} rebuilt")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
