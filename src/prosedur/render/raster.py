@@ -9,6 +9,10 @@ external resources by default (`unsafe=False`), so an SVG cannot make us read lo
 
 Results are cached by content: the same flowchart is rasterised once per process, which matters
 when the web app serves the same revision's DOCX repeatedly.
+
+150 dpi rather than 200: a swimlane page rasterises in ~0.09 s instead of ~0.16 s (P.SMLTI 21, this
+machine) and its PNG is 30 % smaller; the smallest text (5.5 px connector notes, about 5 pt printed)
+still has clean, legible glyphs at that density, as checked on the sample pages.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
-DEFAULT_DPI = 200
+DEFAULT_DPI = 150
 CSS_DPI = 96  # SVG user units are CSS pixels
 
 
