@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from prosedur.iso20000 import coverage
-from prosedur.iso20000.report import coverage_markdown
+from prosedur.iso20000.report import coverage_markdown, coverage_summary_markdown
 from prosedur.load import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,9 +28,28 @@ def main(argv: list[str]) -> int:
         for p in problems:
             print(p.format(lang), file=sys.stderr)
         return 2
-    out.write_text(coverage_markdown(coverage(library), lang=lang), encoding="utf-8")
+    cov = coverage(library)
+    out.write_text(coverage_markdown(cov, lang=lang), encoding="utf-8")
     print(f"written: {out}")
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if README_START in text and README_END in text:
+        head, rest = text.split(README_START, 1)
+        _, tail = rest.split(README_END, 1)
+        section = readme_section(cov, lang)
+        readme.write_text(head + README_START + "\n" + section + README_END + tail, encoding="utf-8")
+        print(f"updated: {readme}")
     return 0
+
+
+README_START = "<!-- coverage:start -->"
+README_END = "<!-- coverage:end -->"
+
+
+def readme_section(cov: object, lang: str = "id") -> str:
+    """The README's copy: the summary and gap table; the full matrix stays in docs/coverage.md."""
+    lines = coverage_summary_markdown(cov, lang=lang, heading="###")  # type: ignore[arg-type]
+    return "\n".join(lines) + "\n\nFull matrix: [docs/coverage.md](docs/coverage.md).\n"
 
 
 if __name__ == "__main__":

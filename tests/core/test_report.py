@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from prosedur.iso20000 import RegisterKind, coverage, register
-from prosedur.iso20000.report import coverage_html, coverage_markdown, coverage_pdf, register_html
+from prosedur.iso20000.report import (
+    coverage_html,
+    coverage_markdown,
+    coverage_pdf,
+    coverage_summary_markdown,
+    register_html,
+)
 from prosedur.model import Library
 
 DAY = dt.date(2026, 3, 2)
@@ -57,6 +63,18 @@ def test_docs_coverage_md_is_current(sample_library: Library) -> None:
     doc = Path(__file__).resolve().parents[2] / "docs" / "coverage.md"
     assert doc.read_text(encoding="utf-8") == coverage_markdown(coverage(sample_library), lang="id"), \
         "regenerate with: python scripts/coverage_md.py"
+
+
+def test_readme_shows_the_current_coverage_gaps(sample_library: Library) -> None:
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- coverage:start -->", 1)[1].split("<!-- coverage:end -->", 1)[0]
+    cov = coverage(sample_library)
+    assert section.strip() == ("\n".join(coverage_summary_markdown(cov, lang="id", heading="###"))
+                               + "\n\nFull matrix: [docs/coverage.md](docs/coverage.md).").strip(), \
+        "regenerate with: python scripts/coverage_md.py"
+    for gap in cov.gaps:
+        assert f"| {gap.clause.number} |" in section
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")

@@ -156,6 +156,21 @@ def _md_table(table: Table, lang: str) -> list[str]:
     return lines
 
 
+def coverage_summary_markdown(cov: Coverage, *, lang: str = "id", heading: str = "##") -> list[str]:
+    """Headline, the 8.6.1 note and the gap table: what the README shows of the sample's coverage."""
+    out = [
+        _headline(cov, lang),
+        "",
+        "**" + _md(major_incident_note(cov, lang)) + "**",
+        "",
+        heading + " " + _m(lang, "Kesenjangan", "Gaps"),
+        "",
+    ]
+    gaps = gaps_table(cov, lang)
+    out += _md_table(gaps, lang) if gaps.rows else [_m(lang, "Tidak ada.", "None.")]
+    return out
+
+
 def coverage_markdown(cov: Coverage, *, lang: str = "id") -> str:
     """The matrix and its gaps as Markdown (docs/coverage.md). Clause rows list who covers them."""
     out = [
@@ -165,15 +180,8 @@ def coverage_markdown(cov: Coverage, *, lang: str = "id") -> str:
            "dengan tangan.", "Generated from the sample library by `python scripts/coverage_md.py`; do not "
            "edit by hand."),
         "",
-        _headline(cov, lang),
-        "",
-        "**" + _md(major_incident_note(cov, lang)) + "**",
-        "",
-        "## " + _m(lang, "Kesenjangan", "Gaps"),
-        "",
+        *coverage_summary_markdown(cov, lang=lang),
     ]
-    gaps = gaps_table(cov, lang)
-    out += _md_table(gaps, lang) if gaps.rows else [_m(lang, "Tidak ada.", "None.")]
     out += ["", "## " + _m(lang, "Klausul dan prosedur", "Clauses and procedures"), ""]
     via = _m(lang, "melalui", "via")
     statuses = [row[3] for row in coverage_table(cov, lang).rows]
