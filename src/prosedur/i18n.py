@@ -7,6 +7,7 @@ Django's gettext for its own pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
@@ -82,3 +83,26 @@ def t(msg_id: str, lang: str = "id", /, **params: Any) -> str:
 def pick(id_text: str, en_text: str | None, lang: str) -> str:
     """Choose the English variant of a bilingual pair when asked and present."""
     return en_text if lang == "en" and en_text else id_text
+
+
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def short_date(value: dt.date | None) -> str:
+    """23-11-2018, as the seed's document-control header prints it."""
+    return value.strftime("%d-%m-%Y") if value else "-"
+
+
+def long_date(value: dt.date | None, lang: str = "id") -> str:
+    """23 November 2018 — for signatures and the SOP identity sheet."""
+    if value is None:
+        return "-"
+    months = MONTHS_EN if lang == "en" else MONTHS_ID
+    return f"{value.day} {months[value.month - 1]} {value.year}"

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .i18n import long_date
 from .model import Procedure
 
 __all__ = [
@@ -431,14 +432,6 @@ _MEANING_TEXT: dict[SignatureMeaning, tuple[str, str]] = {
     SignatureMeaning.DISAHKAN: ("Disahkan", "Approved"),
 }
 
-_MONTHS_ID = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
-_MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 _ZONES = {7 * 60: "WIB", 8 * 60: "WITA", 9 * 60: "WIT"}
 
 
@@ -470,8 +463,8 @@ def _when(value: dt.datetime, lang: str) -> str:
     utc = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     zone = f"{_ZONES[minutes]} ({utc})" if minutes in _ZONES else utc
     if lang == "en":
-        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year} at {value:%H:%M:%S} {zone}"
-    return f"{value.day} {_MONTHS_ID[value.month - 1]} {value.year} pukul {value:%H.%M.%S} {zone}"
+        return f"{long_date(value, 'en')} at {value:%H:%M:%S} {zone}"
+    return f"{long_date(value, 'id')} pukul {value:%H.%M.%S} {zone}"
 
 
 def signature_text(sig: Signature, lang: str = "id") -> str:

@@ -7,35 +7,14 @@ the watermark. Values here are plain text; each renderer escapes for its own for
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from ..flow.graph import Edge, successors
+from ..i18n import long_date as long_date  # re-exported for the renderers
+from ..i18n import short_date as short_date
 from ..model import Library, Procedure, Status, StepKind
 from ..text import substitute
 from .labels import label
-
-MONTHS_ID = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
-MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
-
-
-def short_date(value: dt.date | None) -> str:
-    """23-11-2018, as the seed's document-control header prints it."""
-    return value.strftime("%d-%m-%Y") if value else "-"
-
-
-def long_date(value: dt.date | None, lang: str = "id") -> str:
-    """23 November 2018 — for signatures and the SOP identity sheet."""
-    if value is None:
-        return "-"
-    months = MONTHS_EN if lang == "en" else MONTHS_ID
-    return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
 @dataclass
