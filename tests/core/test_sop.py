@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from prosedur.flow.layout import Geometry, Node, Page, label_box, layout
 from prosedur.model import Library, Procedure
 from prosedur.render.document import document_view
 from prosedur.render.sop import (
     BAND,
+    LABEL_MM,
     PAGE_BODY,
+    PT,
     page_svg,
     render_sop_html,
     render_sop_pdf,
     sop_layout,
     wrapped_lines,
 )
+
+from .test_layout import check_geometry, flows
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -133,3 +141,123 @@ def test_sop_pdf_has_every_activity_and_actor(sop_pdf_18: bytes, sample_library:
 def test_sop_english(email: Procedure, sample_library: Library) -> None:
     html = render_sop_html(email, sample_library, lang="en")
     assert "SOP number" in html and "Quality standard" in html and "Head of PUSDATIN" in html
+
+
+# -- geometry of the Pelaksana cell: the layout engine inside the table's grid -------------------------
+
+def _diamond_meets(node: Node, box: tuple[float, float, float, float]) -> bool:
+    """Sampled test, independent of the engine's own: any point of the box inside the diamond?"""
+    x, y, w, h = box
+    for i in range(21):
+        for j in range(11):
+            px, py = x + w * i / 20, y + h * j / 10
+            if abs(px - node.cx) / (node.w / 2) + abs(py - node.cy) / (node.h / 2) < 0.999:
+                return True
+    return False
+
+
+def _meets(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def check_sop_page(page: Page, width: float) -> None:
+    """Exit labels clear of each other and of every symbol; every line inside the Pelaksana cell."""
+    boxes = [(e, label_box(e.label_at, e.label_anchor, e.label, LABEL_MM * PT))
+             for e in page.edges if e.label and e.label_at]
+    for i, (edge, box) in enumerate(boxes):
+        for node in page.nodes:
+            if node.kind == "decision":
+                assert not _diamond_meets(node, box), (edge.label, node.id)
+            else:
+                assert not _meets(box, (node.x, node.y, node.w, node.h)), (edge.label, node.id)
+        for other, box2 in boxes[i + 1:]:
+            assert not _meets(box, box2), (edge.label, other.label)
+        assert box[0] >= 0 and box[0] + box[2] <= width + 0.01, edge.label
+        # next to its own exit: the box is within a few points of the edge's first or second segment
+        near = []
+        for (x1, y1), (x2, y2) in zip(edge.points[:3], edge.points[1:3], strict=False):
+            dx = max(0.0, min(x1, x2) - (box[0] + box[2]), box[0] - max(x1, x2))
+            dy = max(0.0, min(y1, y2) - (box[1] + box[3]), box[1] - max(y1, y2))
+            near.append(max(dx, dy))
+        assert min(near) < 6, edge.label
+    for edge in page.edges:
+        for x, y in edge.points:
+            assert 0 <= x <= width and 0 <= y <= page.height, (edge.source, edge.target)
+
+
+@pytest.mark.parametrize("number", ["P.SMLTI 19", "P.SMLTI 18", "P.SMLTI 21"])
+def test_sop_flow_is_clean(sample_library: Library, number: str) -> None:
+    proc = sample_library.procedure(number)
+    assert proc is not None
+    layout = sop_layout(document_view(proc, sample_library), proc)
+    assert layout.flow is not None
+    check_geometry(proc, layout.flow)
+    width = layout.lane_width * len(layout.actors) * PT
+    for page in layout.pages:
+        assert page.flow is not None
+        check_sop_page(page.flow, width)
+        # the engine's rows are the table's rows: each symbol centred in its row and actor column
+        top = page.top_band
+        nodes = {n.id: n for n in page.flow.nodes}
+        for row in page.rows:
+            node = nodes[row.step.id]
+            assert node.cy / PT == pytest.approx(top + row.height / 2, abs=0.01)
+            assert node.cx / PT == pytest.approx((row.column + 0.5) * layout.lane_width, abs=0.01)
+            top += row.height
+        assert page.flow.height / PT == pytest.approx(page.lanes_height, abs=0.01)
+
+
+def test_every_sample_sop_is_clean(sample_library: Library) -> None:
+    for proc in sample_library.procedures:
+        layout = sop_layout(document_view(proc, sample_library), proc)
+        assert layout.flow is not None
+        check_geometry(proc, layout.flow)
+        for page in layout.pages:
+            assert page.flow is not None
+            assert page.lanes_height <= PAGE_BODY
+            check_sop_page(page.flow, layout.lane_width * len(layout.actors) * PT)
+
+
+def test_loop_back_runs_beside_the_symbols_not_on_the_column_lines(email: Procedure, sample_library: Library) -> None:
+    layout = sop_layout(document_view(email, sample_library), email)
+    page = layout.pages[0].flow
+    assert page is not None
+    back = next(e for e in page.edges if e.label == "Tidak")
+    lane_w = layout.lane_width * PT
+    source = next(n for n in page.nodes if n.id == back.source)
+    target = next(n for n in page.nodes if n.id == back.target)
+    xs = [x for x, _y in back.points[1:-1]]
+    # the channel lies left of both shapes, inside the Pelaksana area, off the grid's column lines
+    assert xs and all(0 < x < min(source.x, target.x) for x in xs)
+    assert all(abs(x - round(x / lane_w) * lane_w) > 0.5 for x in xs)
+
+
+@settings(max_examples=int(os.environ.get("PROSEDUR_EXAMPLES", "40")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(proc=flows(), lanes=st.integers(min_value=1, max_value=7), cut=st.integers(min_value=1, max_value=12))
+def test_random_flows_at_sop_geometry(proc: Procedure, lanes: int, cut: int) -> None:
+    """Random flows in the SOP table's grid (narrow columns, tall rows, page cuts, bands): lines never
+    pass through a symbol and stay inside the Pelaksana area. (Exit labels are checked on the samples
+    only: crowded random decisions, three exits on one side of a narrow column, can still collide.)"""
+    n = len(proc.steps)
+    lane_w = (106.0 / lanes) * PT
+    geometry = Geometry(
+        lane_width=lane_w,
+        row_heights=tuple((15.0 + 4 * (i % 3)) * PT for i in range(n)),
+        page_rows=tuple([cut] * (n // cut) + ([n % cut] if n % cut else [])),
+        shape_width=max(6.0, min(106.0 / lanes - 7.0, 22.0)) * PT,
+        shape_height=8 * PT,
+        decision_height=11 * PT,
+        band=11 * PT,
+        connector_width=6 * PT,
+        connector_height=7 * PT,
+        track_gap=1.25 * PT,
+        label_size=LABEL_MM * PT,
+    )
+    roles = [f"r{i}" for i in range(lanes)]
+    result = layout(proc, lanes=roles, geometry=geometry)
+    check_geometry(proc, result)
+    width = lane_w * len(result.lanes)
+    for page in result.pages:
+        for edge in page.edges:
+            assert all(0 <= x <= width and 0 <= y <= page.height for x, y in edge.points)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import bisect
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Procedure, StepKind
 from ..text import substitute
@@ -455,6 +455,29 @@ class _Router:
         pts = [(s.border_x(side, ds), ys), (0.0, ys), (0.0, yt), (t.border_x(side, dt), yt)]
         return pts, min(ys, yt), max(ys, yt)
 
+    def route_band_channel(self, s: Node, t: Node, band: float) -> tuple[list[Point], float, float]:
+        """A channel from or to a connector in a band: it leaves the connector below (or enters it
+        from above) and runs along the band's edge, under or over the band's other connectors.
+        The track's x (points 2 and 3) is chosen later."""
+        start: list[Point]
+        end: list[Point]
+        if s.kind == "offpage":
+            y = s.y + s.h + (band - s.h) / 4
+            start = [(s.cx, s.y + s.h), (s.cx, y)]
+        else:
+            ds = self._channel_port(s, "left")
+            y = s.cy + ds
+            start = [(s.border_x(-1, ds), y), (s.border_x(-1, ds), y)]
+        if t.kind == "offpage":
+            y2 = t.y - (band - t.h) / 4
+            end = [(t.cx, y2), (t.cx, t.y)]
+        else:
+            dt = self._channel_port(t, "left")
+            y2 = t.cy + dt
+            end = [(t.border_x(-1, dt), y2), (t.border_x(-1, dt), y2)]
+        pts = [start[0], start[1], (0.0, start[1][1]), (0.0, y2), end[0], end[1]]
+        return pts, min(start[1][1], y2), max(start[1][1], y2)
+
 
 def _assign_tracks(intervals: list[tuple[float, float, int]]) -> dict[int, int]:
     """Track per interval: shortest first onto the innermost free track, so nested loops do not cross."""
@@ -512,6 +535,8 @@ def layout(
     started = time.perf_counter()
     rows_per_page = max(1, rows_per_page)
     steps = proc.steps
+    if geometry:
+        geometry = _dyadic(geometry)
     if swimlanes:
         order = list(dict.fromkeys([*(lanes or []), *proc.actors()]))
         if not order:
@@ -660,7 +685,10 @@ def layout(
                 side = -1 if router.row[t.id] <= router.row[s.id] else 1
             else:  # the nearer side of the lane area
                 side = -1 if s.lane + t.lane <= n_lanes - 1 else 1
-            pts, lo, hi = router.route_channel(s, t, side)
+            if geometry and "offpage" in (s.kind, t.kind):
+                pts, lo, hi = router.route_band_channel(s, t, geometry.band)
+            else:
+                pts, lo, hi = router.route_channel(s, t, side)
             key = min(s.lane, t.lane) if geometry else side
             channel.append((i, s, t, label, pts, lo, hi, key))
         left_tracks = right_tracks = 0
@@ -671,8 +699,9 @@ def layout(
                 xs = _gutter_tracks(gutter, 1 + max(assigned.values()), lane_w, geometry)
                 for i, _s, _t, _label, pts, _lo, _hi, _g in members:
                     x = xs[assigned[i]]
-                    pts[1] = (x, pts[1][1])
-                    pts[2] = (x, pts[2][1])
+                    at = 2 if len(pts) == 6 else 1  # band channels start with a stub
+                    pts[at] = (x, pts[at][1])
+                    pts[at + 1] = (x, pts[at + 1][1])
                     results[i] = (_simplify(pts), True)
         else:
             tracks: dict[int, dict[int, int]] = {}
@@ -712,6 +741,27 @@ def layout(
         _measure(pg, metrics)
     metrics.seconds = time.perf_counter() - started
     return Layout(pages=pages, lanes=order if swimlanes else [], swimlanes=swimlanes, metrics=metrics)
+
+
+def _q(value: float) -> float:
+    return round(value * 64) / 64
+
+
+def _dyadic(g: Geometry) -> Geometry:
+    """The grid on multiples of 1/64 pt: sums and halves of such numbers are exact in binary
+    floating point, so a line from one shape's centre meets another's centre exactly (orthogonal)."""
+    return replace(
+        g,
+        lane_width=_q(g.lane_width),
+        row_heights=tuple(_q(h) for h in g.row_heights),
+        shape_width=_q(g.shape_width),
+        shape_height=_q(g.shape_height),
+        decision_height=_q(g.decision_height),
+        band=_q(g.band),
+        connector_width=_q(g.connector_width),
+        connector_height=_q(g.connector_height),
+        track_gap=_q(g.track_gap),
+    )
 
 
 def _cut(ordered: list[tuple[int, str, str]], page_rows: tuple[int, ...]) -> list[list[tuple[int, str, str]]]:
@@ -907,7 +957,9 @@ def _segment_meets_box(p1: Point, p2: Point, box: Box) -> bool:
     return y <= p1[1] <= y + h and lo <= x + w and hi >= x
 
 
-def _label_spots(pts: list[Point] | tuple[Point, ...], others: list[Point], size: float) -> list[tuple[Point, str]]:
+def _label_spots(
+    pts: list[Point] | tuple[Point, ...], others: list[Point], size: float, source: Node | None = None
+) -> list[tuple[Point, str]]:
     """Candidate baseline points for the label of an exit leaving at pts[0] towards pts[1], the side
     away from the source's other exits (`others`: their second points) first, then further along."""
     (x1, y1), (x2, y2) = pts[0], pts[1]
@@ -937,6 +989,12 @@ def _label_spots(pts: list[Point] | tuple[Point, ...], others: list[Point], size
             x = x1 + gap + dx if rightwards else x1 - gap - dx
             for y in levels:
                 out.append(((x, y), anchor))
+    if len(pts) >= 3 and pts[1][0] == pts[2][0] and source is not None:
+        # no room beside the exit (a narrow first column): beside the channel, clear of the shape
+        x, down = pts[1][0], pts[2][1] > pts[1][1]
+        y = source.y + source.h + 8.5 * k if down else source.y - 2.5 * k
+        if (pts[2][1] > y + 2) if down else (pts[2][1] < y - size - 2):  # the channel reaches that far
+            out += [((x + gap, y), "start"), ((x - gap, y), "end")]
     return out
 
 
@@ -954,7 +1012,7 @@ def _place_labels(
         if not text or len(pts) < 2:
             continue
         others = [p[1] for j, (s, _l, p) in enumerate(edges) if s.id == source.id and j != k and len(p) > 1]
-        spots = _label_spots(pts, others, size)
+        spots = _label_spots(pts, others, size, source)
         best: tuple[int, int] | None = None
         for index, (at, anchor) in enumerate(spots):
             box = label_box(at, anchor, text, size)
