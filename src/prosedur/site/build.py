@@ -240,8 +240,9 @@ def build(
             if progress:
                 progress(done, total)
     _remove_stale(out, library, langs)
+    entries = _index_entries(library, out, new, langs)
     for lang in langs:
-        _write_index(library, out, lang, problems_count=len(problems))
+        _write_index(library, out, lang, problems_count=len(problems), entries=entries)
     _write_assets(library, out)
     manifest_path.write_text(
         json.dumps({"outputs": new, "formats": list(formats)}, indent=1, sort_keys=True), encoding="utf-8"
@@ -269,7 +270,52 @@ def _remove_stale(out: Path, library: Library, langs: Iterable[str]) -> None:
                     shutil.rmtree(child)
 
 
-def _write_index(library: Library, out: Path, lang: str, problems_count: int) -> None:
+INDEX_CACHE = ".prosedur-index.json"
+_ROW_FIELDS = ("number", "title", "revision", "issued", "effective", "status_label", "owner", "review_due")
+
+
+def index_entry(library: Library, proc: Procedure, lang: str) -> dict[str, Any]:
+    """What the master list and its search need from one procedure (JSON-safe, so it can be cached)."""
+    view = document_view(proc, library, lang=lang)
+    row: dict[str, Any] = {name: getattr(view, name) for name in _ROW_FIELDS}
+    row["status"] = {"value": view.status.value}
+    search = {
+        "n": proc.number,
+        "t": view.title,
+        "s": slug(proc.number),
+        "x": " ".join([view.purpose, *view.scope_includes, *(s.text for s in view.steps), *view.clauses]).lower(),
+    }
+    return {"row": row, "search": search}
+
+
+def _index_entries(library: Library, out: Path, fingerprints: dict[str, str], langs: Iterable[str]) -> dict[str, Any]:
+    """Index entries per `lang:number`, reused from the last build when the fingerprint is the same:
+    a document view per procedure and language is most of an incremental build otherwise."""
+    path = out / INDEX_CACHE
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(cached, dict):
+            cached = {}
+    except (OSError, ValueError):
+        cached = {}
+    entries: dict[str, Any] = {}
+    for lang in langs:
+        for proc in library.procedures:
+            key = f"{lang}:{proc.number}"
+            fp = fingerprints.get(key)
+            hit = cached.get(key)
+            if fp and isinstance(hit, dict) and hit.get("fp") == fp and "entry" in hit:
+                entries[key] = hit["entry"]
+            else:
+                entries[key] = index_entry(library, proc, lang)
+    fresh = {key: {"fp": fingerprints[key], "entry": entry} for key, entry in entries.items() if key in fingerprints}
+    path.write_text(json.dumps(fresh, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return entries
+
+
+def _write_index(
+    library: Library, out: Path, lang: str, problems_count: int, entries: dict[str, Any] | None = None
+) -> None:
     from ..render.labels import label
 
     root = _lang_root(out, lang)
@@ -277,16 +323,9 @@ def _write_index(library: Library, out: Path, lang: str, problems_count: int) ->
     rows = []
     search: list[dict[str, Any]] = []
     for proc in library.procedures:
-        view = document_view(proc, library, lang=lang)
-        rows.append((slug(proc.number), view))
-        search.append(
-            {
-                "n": proc.number,
-                "t": view.title,
-                "s": slug(proc.number),
-                "x": " ".join([view.purpose, *view.scope_includes, *(s.text for s in view.steps), *view.clauses]).lower(),
-            }
-        )
+        entry = (entries or {}).get(f"{lang}:{proc.number}") or index_entry(library, proc, lang)
+        rows.append((slug(proc.number), entry["row"]))
+        search.append(entry["search"])
     index_js = "window.PROSEDUR_INDEX = " + json.dumps(search, ensure_ascii=False).replace("</", "<\\/") + ";\n"
     (root / "search-index.js").write_text(index_js, encoding="utf-8")
     page = _env().get_template("index.html").render(
