@@ -103,7 +103,7 @@ def test_html_gains_no_elements_or_attributes(payload: str, email: Procedure, sa
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_svg_stays_well_formed(payload: str, email: Procedure, sample_library: Library) -> None:
     proc, lib = poisoned(email, sample_library, payload)
-    layout = sop_layout(document_view(proc, lib))
+    layout = sop_layout(document_view(proc, lib), proc)
     for page in layout.pages:
         ET.fromstring(page_svg(layout, page, "id"))
     from prosedur.render.svg import render_flowchart
