@@ -109,18 +109,21 @@ def _worker_init(root: str) -> None:
     _WORKER_LIBRARY, _ = load_library(root)
 
 
-def _build_one(task: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, str, str | None]:
+def _build_one(task: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, str, str | None, dict[str, Any] | None]:
+    """Build one procedure in one language; also its master-list entry, so the coordinator
+    does not compute it again after the (parallel) workers are done."""
     number, out, lang, formats = task
     library = _WORKER_LIBRARY
     assert library is not None
     proc = library.procedure(number)
     if proc is None:
-        return number, lang, "not found"
+        return number, lang, "not found", None
     try:
         build_procedure(library, proc, Path(out), lang=lang, formats=formats)
+        entry = index_entry(library, proc, lang)
     except Exception as exc:  # reported per procedure; the rest of the build goes on
-        return number, lang, f"{type(exc).__name__}: {exc}"
-    return number, lang, None
+        return number, lang, f"{type(exc).__name__}: {exc}", None
+    return number, lang, None, entry
 
 
 def build_procedure(library: Library, proc: Procedure, out: Path, *, lang: str, formats: Iterable[str]) -> None:
@@ -219,14 +222,17 @@ def build(
                 tasks.append((proc.number, str(out), lang, formats))
     total = len(tasks)
     done = 0
+    built_entries: dict[str, Any] = {}
     if progress:
         progress(0, total)
     # A worker process loads the whole library first (about a second for 500 procedures), so a
     # handful of tasks, typically an edit of one procedure, is quicker done here.
     if len(tasks) > 2 * jobs and jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(root),)) as pool:
-            for number, lang, error in pool.map(_build_one, tasks, chunksize=max(1, total // (jobs * 8) or 1)):
+            for number, lang, error, entry in pool.map(_build_one, tasks, chunksize=max(1, total // (jobs * 8) or 1)):
                 _record(report, new, number, lang, error)
+                if entry is not None:
+                    built_entries[f"{lang}:{number}"] = entry
                 done += 1
                 if progress:
                     progress(done, total)
@@ -234,13 +240,15 @@ def build(
         global _WORKER_LIBRARY
         _WORKER_LIBRARY = library
         for task in tasks:
-            number, lang, error = _build_one(task)
+            number, lang, error, entry = _build_one(task)
             _record(report, new, number, lang, error)
+            if entry is not None:
+                built_entries[f"{lang}:{number}"] = entry
             done += 1
             if progress:
                 progress(done, total)
     _remove_stale(out, library, langs)
-    entries = _index_entries(library, out, new, langs)
+    entries = _index_entries(library, out, new, langs, built_entries)
     for lang in langs:
         _write_index(library, out, lang, problems_count=len(problems), entries=entries)
     _write_assets(library, out)
@@ -288,9 +296,12 @@ def index_entry(library: Library, proc: Procedure, lang: str) -> dict[str, Any]:
     return {"row": row, "search": search}
 
 
-def _index_entries(library: Library, out: Path, fingerprints: dict[str, str], langs: Iterable[str]) -> dict[str, Any]:
-    """Index entries per `lang:number`, reused from the last build when the fingerprint is the same:
-    a document view per procedure and language is most of an incremental build otherwise."""
+def _index_entries(
+    library: Library, out: Path, fingerprints: dict[str, str], langs: Iterable[str], built: dict[str, Any]
+) -> dict[str, Any]:
+    """Index entries per `lang:number`: from this build's workers, else from the last build when the
+    fingerprint is the same (a document view per procedure and language is most of an incremental
+    build otherwise), else computed here."""
     path = out / INDEX_CACHE
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
@@ -304,7 +315,9 @@ def _index_entries(library: Library, out: Path, fingerprints: dict[str, str], la
             key = f"{lang}:{proc.number}"
             fp = fingerprints.get(key)
             hit = cached.get(key)
-            if fp and isinstance(hit, dict) and hit.get("fp") == fp and "entry" in hit:
+            if key in built:
+                entries[key] = built[key]
+            elif fp and isinstance(hit, dict) and hit.get("fp") == fp and "entry" in hit:
                 entries[key] = hit["entry"]
             else:
                 entries[key] = index_entry(library, proc, lang)
