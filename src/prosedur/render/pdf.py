@@ -8,7 +8,9 @@ shares one font configuration per thread (Pango keeps its font and shaping cache
 flowchart SVGs are handed to WeasyPrint as images (their hundreds of elements then skip the HTML
 cascade), SVG text is drawn one run per `<text>` instead of one Pango layout per letter
 (`_svg_text_runs`), and the cyclic garbage collector waits until the render is done (it otherwise
-rescans the whole heap many times over WeasyPrint's short-lived boxes).
+rescans the whole heap many times over WeasyPrint's short-lived boxes). Every renderer that goes
+through `html_to_pdf` (document, SOP, reports) gets these; one with other inline SVGs drawn the same
+everywhere can add their root class to `svg_as_image`.
 """
 
 from __future__ import annotations
