@@ -111,7 +111,7 @@ class Client:
 
 def wrk(port: int, path: str, cookie: str, users: int, duration: int, lua: Path) -> dict[str, float]:
     out = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(users), "-d", f"{duration}s", "--timeout", "30s", "-s", str(lua),
+        ["wrk", "-t", str(min(2, users)), "-c", str(users), "-d", f"{duration}s", "--timeout", "30s", "-s", str(lua),
          "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True)
     line = next(x for x in out.stdout.splitlines() if x.startswith("RESULT "))
@@ -189,6 +189,7 @@ def bench_database(kind: str, url: str, work: Path, users: list[int], duration: 
             lua.write_text(WRK_LUA)
             results: dict[str, dict[int, dict[str, float]]] = {}
             for name, path in pages.items():
+                wrk(port, path, cookie, 2 * WORKERS, 3, lua)  # every worker warm (parsed-source cache, imports)
                 for n in users:
                     results.setdefault(name, {})[n] = r = wrk(port, path, cookie, n, duration, lua)
                     print(f"[{kind}] {name:<9} {n:>3} users: p50 {r['p50']:.0f} p95 {r['p95']:.0f} "
