@@ -225,7 +225,11 @@ def run(ops: int, kills: int, seed: int, keep: Path | None) -> int:
 
     port = free_port()
     server = Server(env, port, work / "server.log")
-    server.start()
+    try:
+        server.start()
+    except BaseException:
+        server.stop()
+        raise
     from_django = subprocess.run(
         [sys.executable, "-c", "import django, json; django.setup(); from django.urls import reverse as r;"
          "print(json.dumps([r('procedures:revision_approve', args=[0]), "
@@ -239,10 +243,15 @@ def run(ops: int, kills: int, seed: int, keep: Path | None) -> int:
     done = threading.Event()
     busy = threading.Lock()  # the killer waits while the server is being restarted
 
+    progress = [0]  # operations started so far
+
     def killer() -> None:
-        expected = max(1.0, ops * 0.12)  # rough seconds per run; kills spread over it
-        for _ in range(kills):
-            if done.wait(rng.uniform(0.2, 2 * expected / max(kills, 1))):
+        """Kill at `kills` random operations spread over the run, a random moment after each started."""
+        for target in sorted(rng.sample(range(1, 2 * ops), min(kills, 2 * ops - 1))):
+            while progress[0] < target:
+                if done.wait(0.02):
+                    return
+            if done.wait(rng.uniform(0.0, 0.4)):
                 return
             with busy:
                 server.kill()
@@ -288,11 +297,13 @@ def run(ops: int, kills: int, seed: int, keep: Path | None) -> int:
         for pk in pks:
             with busy:
                 pass
+            progress[0] += 1
             if attempt(approver, approve_path.format(pk=pk), {"password": PASSWORD, "effective_date": today},
                        re.compile(rf"/revisi/{pk}/$")) == "ok":
                 seen["approved"].append(pk)
             else:
                 seen["refused"].append(pk)
+            progress[0] += 1
             if attempt(reader, ack_path.format(pk=pk), {}, re.compile(r"/prosedur/\d+/$")) == "ok":
                 seen["acknowledged"].append(pk)
     finally:
@@ -344,6 +355,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep (db, logs)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops the server
     sys.exit(run(args.ops, args.kills, args.seed, args.keep))
 
 
