@@ -446,10 +446,24 @@ class Library(BaseModel):
     def info_file(self) -> Path:
         return self.root / LIBRARY_FILE
 
+    _index: dict[str, int] | None = PrivateAttr(None)
+
     def procedure(self, number: str) -> Procedure | None:
-        for proc in self.procedures:
-            if proc.number == number:
-                return proc
+        """The procedure with this number (the first, if a library wrongly holds two).
+
+        Builds and renderers look numbers up thousands of times per library, so positions are
+        indexed; a hit is verified against the list and a miss re-indexes once, so a list changed
+        in place (tests, the CLI adding a file) is never answered from a stale index.
+        """
+        for attempt in (0, 1):
+            if self._index is None or attempt:
+                index: dict[str, int] = {}
+                for i, proc in enumerate(self.procedures):
+                    index.setdefault(proc.number, i)
+                self._index = index
+            found = self._index.get(number)
+            if found is not None and found < len(self.procedures) and self.procedures[found].number == number:
+                return self.procedures[found]
         return None
 
     def role_name(self, role_id: str, proc: Procedure | None = None, lang: str = "id") -> str:
