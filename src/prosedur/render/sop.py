@@ -370,7 +370,8 @@ def _layout_rules(layout: SopLayout) -> Markup:
     }
     rules = [f".sop-flow col.w-{name} {{ width: {_f(mm)}mm; }}" for name, mm in widths.items()]
     heights = sorted({row.height for page in layout.pages for row in page.rows} | {BAND})
-    rules += [f".sop-flow tr.h{int(h * 2)} > td > .clip {{ height: {_f(h)}mm; }}" for h in heights]
+    rules += [f".sop-flow tr.h{int(h * 2)} > td {{ height: {_f(h)}mm; }} "
+              f".sop-flow tr.h{int(h * 2)} > td > .clip {{ max-height: {_f(h)}mm; }}" for h in heights]
     return Markup("\n".join(rules))
 
 
