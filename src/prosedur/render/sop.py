@@ -440,5 +440,7 @@ def render_sop_pdf(
 
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
     html = sop_html(view, proc, library, verify_url=verify_url, for_pdf=True)
-    return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(proc.issued))
+    # the Pelaksana SVGs as images: same drawing, their elements skip the HTML cascade
+    return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(proc.issued),
+                       svg_as_image=("flowchart", "sop-lanes"))
 
