@@ -6,7 +6,9 @@ import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +25,7 @@ from prosedur.render.sop import (
     page_svg,
     render_sop_html,
     render_sop_pdf,
+    sop_html,
     sop_layout,
     wrapped_lines,
 )
@@ -136,6 +139,51 @@ def test_sop_pdf_has_every_activity_and_actor(sop_pdf_18: bytes, sample_library:
     (out / "sop-p-smlti-18.pdf").write_bytes(sop_pdf_18)
     subprocess.run(["pdftoppm", "-png", "-r", "70", str(out / "sop-p-smlti-18.pdf"), str(out / "sop-p-smlti-18")],
                    check=True)
+
+
+def _boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
+
+
+@pytest.mark.parametrize("as_image", [False, True])
+def test_table_rows_are_the_lanes_grid(email: Procedure, sample_library: Library, as_image: bool) -> None:
+    """WeasyPrint lays every body row out exactly as tall as the layout says, and the Pelaksana SVG
+    spans exactly those rows, so its grid lines lie on the table's rules. One activity is made of
+    wide letters the row-height estimate underrates: its cell is clipped, the row does not grow."""
+    from weasyprint import HTML
+
+    from prosedur.render.fetch import TEMPLATES, fetcher_for
+    from prosedur.render.pdf import svgs_as_images
+
+    proc = email.model_copy(deep=True)
+    proc.steps[1].do = " ".join(["WMWMWMWM"] * 12)
+    view = document_view(proc, sample_library)
+    layout = sop_layout(view, proc)
+    html, svgs = svgs_as_images(sop_html(view, proc, None, for_pdf=True), ["sop-lanes"] if as_image else [])
+    assert len(svgs) == (len(layout.pages) if as_image else 0)
+    memory = {f"prosedur-svg:{n}": (svg.encode(), "image/svg+xml") for n, svg in enumerate(svgs)}
+    doc = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher_for(None, memory),
+               media_type="print").render()
+    mm = 25.4 / 96  # WeasyPrint works in CSS px
+    flow_pages = doc.pages[1:]
+    assert len(flow_pages) == len(layout.pages)
+    for page, expected in zip(flow_pages, layout.pages, strict=True):
+        boxes = list(_boxes(page._page_box))
+        rows = [b for b in boxes if b.element_tag == "tr"
+                and (b.element.get("id") or "band" in (b.element.get("class") or ""))]
+        heights = ([expected.top_band] if expected.top_band else []) + [r.height for r in expected.rows]
+        heights += [expected.bottom_band] if expected.bottom_band else []
+        pitches = [(b.position_y - a.position_y) * mm for a, b in zip(rows, rows[1:], strict=False)]
+        pitches.append(rows[-1].height * mm)
+        assert pitches == pytest.approx(heights, abs=0.01)
+        lanes = [b for b in boxes if "Replaced" in type(b).__name__
+                 and "sop-lanes" in (b.element.get("class") or "")]
+        assert len(lanes) == 1
+        top = (lanes[0].position_y + lanes[0].margin_top) * mm
+        assert top == pytest.approx(rows[0].position_y * mm, abs=0.01)
+        assert lanes[0].height * mm == pytest.approx(expected.lanes_height, abs=0.01)
 
 
 def test_sop_english(email: Procedure, sample_library: Library) -> None:

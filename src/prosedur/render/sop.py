@@ -45,6 +45,7 @@ LABEL_MM = 2.5  # exit and connector letters: 2.5 mm = 7 pt
 TRACK_MM = 1.25  # distance between loop-back tracks in a gutter
 ARROW = 1.4
 PT = 72 / 25.4  # the layout engine works in points
+CELL_RULE = 0.6 / PT  # the flowchart table's cell border (0.6pt in sop.css), in mm
 
 
 def wrapped_lines(text: str, width_mm: float) -> int:
@@ -369,9 +370,12 @@ def _layout_rules(layout: SopLayout) -> Markup:
         "time": COL_TIME, "output": COL_OUTPUT, "notes": COL_NOTES,
     }
     rules = [f".sop-flow col.w-{name} {{ width: {_f(mm)}mm; }}" for name, mm in widths.items()]
+    # a row's pitch is its cell's height plus one rule (half above, half below in the collapsed
+    # model): the cell gets the row's height less the rule, so the rows add up to the SVG's grid
     heights = sorted({row.height for page in layout.pages for row in page.rows} | {BAND})
-    rules += [f".sop-flow tr.h{int(h * 2)} > td {{ height: {_f(h)}mm; }} "
-              f".sop-flow tr.h{int(h * 2)} > td > .clip {{ max-height: {_f(h)}mm; }}" for h in heights]
+    rules += [f".sop-flow tr.h{int(h * 2)} > td {{ height: {h - CELL_RULE:.4f}mm; }} "
+              f".sop-flow tr.h{int(h * 2)} > td > .clip {{ max-height: {h - CELL_RULE:.4f}mm; }}"
+              for h in heights]
     return Markup("\n".join(rules))
 
 
