@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "prosedur_web.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "prosedur_web.common.sessions.SessionRefreshMiddleware",
     "prosedur_web.common.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,9 +159,11 @@ STORAGES = {
     },
 }
 
-# Sessions: inactivity timeout (every request pushes the expiry forward), cookies closed to scripts.
+# Sessions: inactivity timeout, cookies closed to scripts. The expiry slides forward at most once a
+# minute (SessionRefreshMiddleware), not on every request: a GET does not write the session row.
 SESSION_COOKIE_AGE = int(os.environ.get("PROSEDUR_SESSION_SECONDS", 30 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+PROSEDUR_SESSION_REFRESH_SECONDS = int(os.environ.get("PROSEDUR_SESSION_REFRESH_SECONDS", 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -197,6 +200,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Rendered fragments of revisions in force (content-addressed keys, never stale): per process unless
+# PROSEDUR_CACHE_URL names a Redis server (redis://host:port/db; needs the `redis` package).
+_CACHE_URL = os.environ.get("PROSEDUR_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "prosedur",
+          "OPTIONS": {"MAX_ENTRIES": 1000}}
+}
+PROSEDUR_FRAGMENT_SECONDS = int(os.environ.get("PROSEDUR_FRAGMENT_SECONDS", 7 * 24 * 3600))
 
 # Files the app writes (cached downloads) through Django's storage API.
 MEDIA_ROOT = Path(os.environ.get("PROSEDUR_MEDIA_ROOT", VAR_DIR / "files"))
