@@ -11,11 +11,13 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
 
 from prosedur.load import load_procedure_text, parse_yaml
 from prosedur.model import Library, LibraryInfo, Procedure, Status
@@ -116,6 +118,22 @@ def flowchart_svg(proc: Procedure, library: Library, lang: str = "id") -> str | 
         return str(_render_svg(proc, library, lang=lang))
     except Exception:  # a half-written draft may not lay out; the page still shows the text
         return None
+
+
+def cached_fragment(kind: str, key_parts: Sequence[object], build: Callable[[], str]) -> SafeString:
+    """Rendered markup of immutable content (an effective or obsolete revision), from Django's cache.
+
+    The key is everything the markup depends on (content hash, status, language, library
+    fingerprint...), so an entry is never invalidated, only no longer asked for. `build` renders with
+    autoescaping; the cache only keeps its result, hence `mark_safe` on the way out.
+    """
+    digest = hashlib.sha256("\x1f".join(str(p) for p in key_parts).encode()).hexdigest()
+    key = f"prosedur:fragment:v1:{kind}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = str(build())
+        cache.set(key, html, settings.PROSEDUR_FRAGMENT_SECONDS)
+    return mark_safe(html)  # noqa: S308 - markup rendered (and escaped) by our own templates
 
 
 # -- lifecycle --------------------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from prosedur.model import Library
@@ -75,3 +77,18 @@ def library_with(proc: ProcModel, *, exclude_number: str | None = None) -> Libra
         if parsed is not None:
             others.append(parsed)
     return core.library_for(info, [*others, proc])
+
+
+def library_fingerprint() -> str:
+    """What a rendered document depends on besides its own source: the library file and which
+    revisions are in force (cross-references, role and unit names). Two small queries, so a cached
+    page need not parse or assemble the library to know its cache entry is still right."""
+    digest = hashlib.sha256(str(settings.PROSEDUR_LIBRARY).encode())
+    src = LibrarySource.objects.order_by("-pk").values_list("pk", "yaml_source").first()
+    if src is not None:
+        digest.update(f"|{src[0]}|".encode())
+        digest.update(src[1].encode())
+    for pk, content_hash in (Revision.objects.filter(status=RevisionStatus.EFFECTIVE)
+                             .order_by("pk").values_list("pk", "content_hash")):
+        digest.update(f"|{pk}:{content_hash}".encode())
+    return digest.hexdigest()

@@ -207,16 +207,16 @@ class ApprovalFacts:
     lint_errors: int
 
 
-def approval_facts(rev: Revision, proc: ProcModel) -> ApprovalFacts:
+def approval_facts(rev: Revision, proc: ProcModel, *, lint: bool = True) -> ApprovalFacts:
+    """Reviews, open comments and (unless `lint=False`) the linter's error count against the library."""
     from prosedur_web.reviews.models import Comment, Decision, ReviewAssignment
 
     assignments = ReviewAssignment.objects.filter(revision=rev, round=rev.review_round).select_related("reviewer")
-    library = selectors.library_with(proc)
     return ApprovalFacts(
         open_comments=Comment.objects.filter(revision=rev, resolved=False, parent__isnull=True).count(),
         reviewers=[a.reviewer.username for a in assignments],
         agreed=[a.reviewer.username for a in assignments if a.decision == Decision.AGREE],
-        lint_errors=core.lint_error_count(proc, library),
+        lint_errors=core.lint_error_count(proc, selectors.library_with(proc)) if lint else 0,
     )
 
 
@@ -236,27 +236,54 @@ def revision_approve(*, revision: Revision, approver: User, password: str, effec
     if not password_confirm(user=approver, password=password, ip=ip):
         audit_append(actor=approver, action="signature_failed", target=revision, ip=ip)
         raise ActionRefused.of("err_bad_password")
+    checked = _approval_prepare(revision)
     return _revision_sign(revision=revision, approver=approver, effective_date=effective_date, ip=ip,
-                          today=today)
+                          today=today, checked=checked)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """The read-only part of signing, done before the write lock: on SQLite the IMMEDIATE transaction
+    holds the database's only write lock, and every other writer (signers, session saves) waits for it."""
+
+    version: int
+    yaml_source: str
+    proc: ProcModel
+    content_hash: str
+    library: str
+    lint_errors: int
+
+
+def _approval_prepare(revision: Revision) -> _Prepared:
+    rev = Revision.objects.get(pk=revision.pk)
+    proc = core.parse_source(rev.yaml_source)
+    library = selectors.library_fingerprint()
+    lint_errors = core.lint_error_count(proc, selectors.library_with(proc))
+    return _Prepared(rev.version, rev.yaml_source, proc, core.content_hash(proc), library, lint_errors)
 
 
 @transaction.atomic
 def _revision_sign(*, revision: Revision, approver: User, effective_date: dt.date, ip: str,
-                   today: dt.date | None) -> Revision:
+                   today: dt.date | None, checked: _Prepared) -> Revision:
     rev = Revision.objects.select_for_update().select_related("procedure").get(pk=revision.pk)
+    if rev.version != checked.version or rev.yaml_source != checked.yaml_source:
+        raise ActionRefused.of("err_stale")  # changed since the checks: the approver re-reads it
     today = today or timezone.localdate()
     if effective_date < today:
         raise ActionRefused.of("err_effective_past")
-    proc = core.parse_source(rev.yaml_source)
-    facts = approval_facts(rev, proc)
+    proc = checked.proc
+    facts = approval_facts(rev, proc, lint=False)
+    lint_errors = checked.lint_errors
+    if selectors.library_fingerprint() != checked.library:  # another procedure took effect meanwhile
+        lint_errors = core.lint_error_count(proc, selectors.library_with(proc))
     changes = core.lifecycle_plan(
         _states(rev.procedure), rev.number, "approve",
         actor=approver.username, author=rev.author.username if rev.author else "",
         history=[h.revision for h in proc.history], reviewers=facts.reviewers, agreed=facts.agreed,
-        open_comments=facts.open_comments, lint_errors=facts.lint_errors,
+        open_comments=facts.open_comments, lint_errors=lint_errors,
         effective_date=effective_date, today=today,
     )
-    signed_hash = core.content_hash(proc)
+    signed_hash = checked.content_hash
     now = timezone.localtime()
     core.signature_of_record(name=approver.full_name or approver.username, position=approver.position or "-",
                              nip=approver.nip, signed_at=now, content_hash=signed_hash)
