@@ -1,7 +1,13 @@
 """Web load benchmark: gunicorn (2 x cores workers) on SQLite and PostgreSQL, driven by wrk on loopback.
 
     python bench/bench_web_load.py [--duration 15] [--users 10,50,100] [--db sqlite,postgres]
-                                   [--pg postgres://postgres@127.0.0.1:5432/postgres]
+                                   [--think-duration 30] [--pg postgres://postgres@127.0.0.1:5432/postgres]
+
+Two load models, reported apart:
+* closed loop (wrk): `users` connections, each asks again the moment it gets an answer (zero think
+  time) - a throughput test; latency there is mostly queueing once users exceed what the server does.
+* people (think time): `users` threads, each requests a page (procedure or library page, at random),
+  waits a random 1-3 s, and repeats for `--think-duration` seconds - how people use the app.
 
 For each database: a fresh database (SQLite file in a temp folder; PostgreSQL database
 `prosedur_bench_load`, created and dropped here), production settings (DEBUG off, PBKDF2 password
@@ -120,6 +126,56 @@ def wrk(port: int, path: str, cookie: str, users: int, duration: int, lua: Path)
             "rps": r["requests"] / (r["duration_us"] / 1e6), "non2xx": r["non2xx"], "errors": r["errors"]}
 
 
+THINK = (1.0, 3.0)  # seconds a person looks at a page before the next click
+
+
+def people(port: int, pages: dict[str, str], cookies: dict[str, str], users: int, duration: float,
+           seed: int = 1) -> dict[str, dict[str, float]]:
+    """`users` people, each: GET a page, think 1-3 s, repeat. Latency per page, and overall req/s."""
+    import random
+
+    deadline = time.monotonic() + duration
+    lock = threading.Lock()
+    times: dict[str, list[float]] = {name: [] for name in pages}
+    failures = [0]
+
+    def person(i: int) -> None:
+        rng = random.Random(seed * 1000 + i)
+        client = Client(port)
+        client.cookies = dict(cookies)
+        time.sleep(rng.uniform(0, THINK[1]))  # people do not all click at the same instant
+        while time.monotonic() < deadline:
+            name = rng.choice(list(pages))
+            t0 = time.perf_counter()
+            try:
+                status = client.request("GET", pages[name]).status
+            except OSError:
+                status = 0
+            elapsed = time.perf_counter() - t0
+            with lock:
+                if status == 200:
+                    times[name].append(elapsed)
+                else:
+                    failures[0] += 1
+            time.sleep(rng.uniform(*THINK))
+
+    t_start = time.monotonic()
+    threads = [threading.Thread(target=person, args=(i,), daemon=True) for i in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - t_start
+    out: dict[str, dict[str, float]] = {}
+    total = sum(len(v) for v in times.values())
+    for name, values in times.items():
+        values.sort()
+        out[name] = {"p50": pct(values, 50) * 1000, "p95": pct(values, 95) * 1000, "p99": pct(values, 99) * 1000,
+                     "rps": len(values) / wall, "n": len(values), "failures": failures[0]}
+    out["all"] = {"rps": total / wall, "n": total, "failures": failures[0]}
+    return out
+
+
 def sign_all(port: int, pks: list[int]) -> list[float]:
     """The approver signs each revision (password re-entered), SIGN_CONCURRENCY at a time."""
     from datetime import datetime
@@ -157,7 +213,8 @@ def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] if len(values) > 1 else values[0]
 
 
-def bench_database(kind: str, url: str, work: Path, users: list[int], duration: int) -> dict[str, object]:
+def bench_database(kind: str, url: str, work: Path, users: list[int], duration: int,
+                   think_duration: int) -> dict[str, object]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "prosedur_web.settings", "PROSEDUR_DEBUG": "0",
            "PROSEDUR_SECRET_KEY": "bench-" + "b" * 60, "PROSEDUR_SSL_REDIRECT": "0", "PROSEDUR_DATABASE_URL": url,
            "PROSEDUR_VAR_DIR": str(work), "PROSEDUR_DEMO_PASSWORD": PASSWORD, "PYTHONPATH": str(ROOT / "src")}
@@ -195,12 +252,20 @@ def bench_database(kind: str, url: str, work: Path, users: list[int], duration: 
                     print(f"[{kind}] {name:<9} {n:>3} users: p50 {r['p50']:.0f} p95 {r['p95']:.0f} "
                           f"p99 {r['p99']:.0f} ms, {r['rps']:.0f} req/s, non-2xx {r['non2xx']:.0f}",
                           file=sys.stderr)
+            thinking: dict[int, dict[str, dict[str, float]]] = {}
+            person_pages = {k: v for k, v in pages.items() if k != "pdf"}
+            for n in users:
+                thinking[n] = r2 = people(port, person_pages, reader.cookies, n, think_duration)
+                print(f"[{kind}] people    {n:>3} users: " + ", ".join(
+                    f"{name} p50 {r2[name]['p50']:.0f} p95 {r2[name]['p95']:.0f} p99 {r2[name]['p99']:.0f} ms"
+                    for name in person_pages) + f", {r2['all']['rps']:.1f} req/s, failures "
+                    f"{r2['all']['failures']:.0f}", file=sys.stderr)
             signing = sign_all(port, facts["sign"])
         finally:
             server.terminate()
             server.wait(timeout=30)
     locked = log.read_text(errors="replace").count("database is locked")
-    return {"results": results, "signing": signing, "locked": locked, "hasher": facts["hasher"],
+    return {"results": results, "thinking": thinking, "signing": signing, "locked": locked, "hasher": facts["hasher"],
             "iterations": facts["iterations"]}
 
 
@@ -239,6 +304,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--users", default="10,50,100")
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--think-duration", type=int, default=30,
+                        help="seconds per cell of the people model (think time 1-3 s)")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/postgres",
                         help="an admin connection; the bench database is created and dropped through it")
     args = parser.parse_args()
@@ -250,21 +317,23 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix=f"prosedur-load-{kind}-"))
         try:
             if kind == "sqlite":
-                out[kind] = bench_database(kind, f"sqlite:///{work / 'db.sqlite3'}", work, users, args.duration)
+                out[kind] = bench_database(kind, f"sqlite:///{work / 'db.sqlite3'}", work, users, args.duration,
+                                           args.think_duration)
             else:
                 name = "prosedur_bench_load"
                 pg_admin(args.pg, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
                 pg_admin(args.pg, f"CREATE DATABASE {name}")
                 try:
                     url = re.sub(r"/[^/]*$", f"/{name}", args.pg)
-                    out[kind] = bench_database(kind, url, work, users, args.duration)
+                    out[kind] = bench_database(kind, url, work, users, args.duration, args.think_duration)
                 finally:
                     pg_admin(args.pg, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
     kinds = list(out)
-    print(f"\nWeb load, gunicorn {WORKERS} workers, {os.cpu_count()} cores, wrk {args.duration} s per cell, loopback")
+    print(f"\nWeb load, closed loop (wrk, zero think time), gunicorn {WORKERS} workers, {os.cpu_count()} cores, "
+          f"{args.duration} s per cell, loopback")
     print("| page | users | " + " | ".join(f"{k} p50 / p95 / p99 ms | {k} req/s" for k in kinds) + " |")
     print("|---|---:|" + "---:|---:|" * len(kinds))
     first = out[kinds[0]]["results"]
@@ -275,6 +344,18 @@ def main() -> None:
                 r = out[k]["results"][page][n]  # type: ignore[index]
                 bad = f" ({r['non2xx']:.0f} non-2xx, {r['errors']:.0f} errors)" if r["non2xx"] or r["errors"] else ""
                 cells.append(f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}{bad} | {r['rps']:.0f}")
+            print(f"| {page} | {n} | " + " | ".join(cells) + " |")
+    print(f"\nWeb load, people (each: GET procedure or library page, think {THINK[0]:.0f}-{THINK[1]:.0f} s, "
+          f"repeat), {args.think_duration} s per cell")
+    print("| page | users | " + " | ".join(f"{k} p50 / p95 / p99 ms | {k} req/s" for k in kinds) + " |")
+    print("|---|---:|" + "---:|---:|" * len(kinds))
+    for page in ("procedure", "library"):
+        for n in users:
+            cells = []
+            for k in kinds:
+                r = out[k]["thinking"][n][page]  # type: ignore[index]
+                bad = f" ({r['failures']:.0f} failed)" if r["failures"] else ""
+                cells.append(f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}{bad} | {r['rps']:.1f}")
             print(f"| {page} | {n} | " + " | ".join(cells) + " |")
     for k in kinds:
         s: list[float] = out[k]["signing"]  # type: ignore[assignment]
