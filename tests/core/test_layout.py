@@ -10,7 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prosedur.flow.graph import successors
-from prosedur.flow.layout import Layout, Node, layout, text_width, wrap
+from prosedur.flow.layout import (
+    NUMBER_DIGIT,
+    NUMBER_HEIGHT,
+    Layout,
+    Node,
+    label_box,
+    layout,
+    text_width,
+    wrap,
+)
 from prosedur.model import Library, Procedure
 
 EPS = 0.5
@@ -147,6 +156,34 @@ def test_every_sample_layout_is_clean(sample_library: Library) -> None:
         for rows in (13, 4, 1):
             for lanes in (True, False):
                 check_geometry(proc, layout(proc, rows_per_page=rows, swimlanes=lanes))
+
+
+def test_exit_labels_stay_on_the_page(sample_library: Library) -> None:
+    """A label pushed left of the first lane was clipped by the SVG's viewBox (P.SMLTI 25 "Tidak
+    tercapai", P.SMLTI 19 plain "Tidak")."""
+    for proc in sample_library.procedures:
+        for lanes in (True, False):
+            for page in layout(proc, swimlanes=lanes).pages:
+                for edge in page.edges:
+                    if edge.label and edge.label_at is not None:
+                        x, _y, w, _h = box = label_box(edge.label_at, edge.label_anchor, edge.label)
+                        assert x >= 0 and x + w <= page.width, (proc.number, edge.label, box, page.width)
+
+
+def _overlaps_number(box: tuple[float, float, float, float], node: Node) -> bool:
+    nb = (node.x, node.y - NUMBER_HEIGHT, 2.0 + NUMBER_DIGIT * len(str(node.number)), NUMBER_HEIGHT)
+    return box[0] < nb[0] + nb[2] and nb[0] < box[0] + box[2] and box[1] < nb[1] + nb[3] and nb[1] < box[1] + box[3]
+
+
+def test_a_label_prefers_the_channel_to_the_step_number(sample_library: Library) -> None:
+    proc = sample_library.procedure("P.SMLTI 25")
+    assert proc is not None
+    page = layout(proc).pages[0]
+    edge = next(e for e in page.edges if e.label == "Tidak tercapai")
+    assert edge.label_at is not None
+    box = label_box(edge.label_at, edge.label_anchor, edge.label)
+    assert not any(_overlaps_number(box, n) for n in page.nodes)
+    assert box[0] >= 0
 
 
 def test_page_break_pairs_connectors(email: Procedure) -> None:

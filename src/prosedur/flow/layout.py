@@ -80,6 +80,8 @@ LINE_HEIGHT = 1.22  # times the font size
 ROW_GAP = 18.0  # vertical space between rows: room for arrows and exit labels
 LANE_PAD = 7.0  # horizontal space between a shape and its lane's border
 TRACK_GAP = 7.0  # distance between neighbouring channel tracks
+NUMBER_HEIGHT = 8.0  # the step number svg.py prints above a shape (baseline at node.y - 2)
+NUMBER_DIGIT = 4.5
 PORT_GAP = 6.0  # distance between neighbouring ports on one side of a shape
 HEADER_PAD = 5.0
 MARGIN = 4.0
@@ -909,8 +911,10 @@ def _finish_page(
     label_size: float = LABEL_SIZE,
     bounded: bool = False,
 ) -> Page:
-    spots = _place_labels(nodes, [(s, label, pts) for s, _t, label, pts, _b in routed], label_size,
-                          len(order) * lane_w if bounded else None)
+    # labels stay on the canvas: the lanes only (a table's grid), or the lanes and their side margins
+    bounds = (0.0, len(order) * lane_w) if bounded else (-left, len(order) * lane_w + right)
+    spots = _place_labels(nodes, [(s, label, pts) for s, _t, label, pts, _b in routed], label_size, bounds,
+                          numbered=not bounded)
     edges = [
         Edge(s.id, t.id, label, tuple(pts), back, *spots.get(k, (None, "start")))
         for k, (s, t, label, pts, back) in enumerate(routed)
@@ -995,6 +999,10 @@ def _label_spots(
         y = source.y + source.h + 8.5 * k if down else source.y - 2.5 * k
         if (pts[2][1] > y + 2) if down else (pts[2][1] < y - size - 2):  # the channel reaches that far
             out += [((x + gap, y), "start"), ((x - gap, y), "end")]
+        # further along the channel, where it runs past empty rows
+        for frac in (0.5, 0.3, 0.7):
+            ym = pts[1][1] + frac * (pts[2][1] - pts[1][1])
+            out += [((x + gap, ym), "start"), ((x - gap, ym), "end")]
     return out
 
 
@@ -1002,11 +1010,18 @@ def _place_labels(
     nodes: list[Node],
     edges: list[tuple[Node, str | None, list[Point]]],
     size: float,
-    width: float | None,
+    bounds: tuple[float, float],
+    numbered: bool = False,
 ) -> dict[int, tuple[Point, str]]:
-    """Label spot per labelled edge: no box over a shape, another label or (if possible) a line."""
+    """Label spot per labelled edge: on the canvas (`bounds`: its x range), then clear of shapes and
+    other labels, of the step numbers, and (if possible) of lines — in that order of importance."""
     segments = [(a, b, k) for k, (_s, _l, pts) in enumerate(edges) for a, b in zip(pts, pts[1:], strict=False)]
     placed: dict[int, tuple[Point, str]] = {}
+    # the small step number the SVG prints above each shape's top-left corner (render/svg.py)
+    numbers: list[Box] = [
+        (n.x, n.y - NUMBER_HEIGHT, 2.0 + NUMBER_DIGIT * len(str(n.number)), NUMBER_HEIGHT)
+        for n in nodes if numbered and n.number
+    ]
     boxes: list[Box] = []
     for k, (source, text, pts) in enumerate(edges):
         if not text or len(pts) < 2:
@@ -1016,12 +1031,14 @@ def _place_labels(
         best: tuple[int, int] | None = None
         for index, (at, anchor) in enumerate(spots):
             box = label_box(at, anchor, text, size)
-            hard = any(box_meets_node(box, n) for n in nodes) or any(_boxes_meet(box, b) for b in boxes)
-            if width is not None and (box[0] < 0 or box[0] + box[2] > width):
-                hard = True
+            score = 8 if box[0] < bounds[0] or box[0] + box[2] > bounds[1] else 0  # clipped
+            if any(box_meets_node(box, n) for n in nodes) or any(_boxes_meet(box, b) for b in boxes):
+                score += 4
+            if any(_boxes_meet(box, b) for b in numbers):
+                score += 2
             soft = sum(1 for a, b, j in segments if j != k and _segment_meets_box(a, b, box))
             soft += sum(1 for a, b, j in segments if j == k and a != pts[0] and _segment_meets_box(a, b, box))
-            score = (2 if hard else 0) + (1 if soft else 0)
+            score += 1 if soft else 0
             if best is None or score < best[0]:
                 best = (score, index)
             if score == 0:
