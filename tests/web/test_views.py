@@ -75,6 +75,32 @@ def test_editor_keeps_text_on_stale_save(client: Client, world: World) -> None:
     assert "diubah orang lain" in body and "# teks saya yang berharga" in body
 
 
+def test_conflict_screen_shows_both_versions_and_lets_the_merge_be_saved(client: Client, world: World) -> None:
+    author = world.users["author"]
+    rev = services.revision_start(procedure=world.own, user=author)
+    url = reverse("procedures:revision_edit", args=[rev.pk])
+    login(client, world, "author")
+    opened = rev.version
+    services.revision_save_source(revision=rev, user=author, text=rev.yaml_source + "# <b>orang lain</b>\n",
+                                  base_version=opened)
+    rev.refresh_from_db()
+    theirs = rev.yaml_source
+    mine = theirs.replace("# <b>orang lain</b>\n", "") + "# teks saya\n"
+    response = client.post(url, {"yaml_source": mine, "base_version": opened})
+    assert response.status_code == 409
+    body = response.content.decode()
+    # the other person's line and mine, marked, escaped
+    assert '<span class="merge-del">-# &lt;b&gt;orang lain&lt;/b&gt;</span>' in body
+    assert '<span class="merge-ins">+# teks saya</span>' in body
+    # the editor now carries the saved version's number: saving the merged text is accepted
+    assert f'name="base_version" value="{rev.version}"' in body
+    merged = theirs + "# teks saya\n"
+    again = client.post(url, {"yaml_source": merged, "base_version": rev.version})
+    assert again.status_code == 302
+    rev.refresh_from_db()
+    assert rev.yaml_source == merged
+
+
 def test_editor_shows_parse_errors_with_line_and_keeps_text(client: Client, world: World) -> None:
     rev = services.revision_start(procedure=world.own, user=world.users["author"])
     login(client, world, "author")

@@ -139,6 +139,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "from_where": ("Dari", "From"),
     "object": ("Objek", "Object"),
     "author": ("Penyusun", "Author"),
+    "merge_title": ("Perbedaan dengan versi tersimpan", "Differences from the saved version"),
+    "merge_help": (
+        "Baris bertanda − hanya ada di versi yang disimpan orang lain; baris bertanda + hanya ada di teks Anda. "
+        "Gabungkan di penyunting di bawah (teks Anda sekarang berdasar versi tersimpan), lalu simpan.",
+        "Lines marked − are only in the version someone else saved; lines marked + only in your text. "
+        "Merge them in the editor below (your text is now based on the saved version), then save.",
+    ),
     "stale_save": (
         "Sumber ini telah diubah orang lain sejak Anda membukanya. Teks Anda tetap di bawah; "
         "salin perubahan Anda, muat ulang halaman, lalu simpan kembali.",

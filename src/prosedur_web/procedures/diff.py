@@ -201,3 +201,16 @@ def procedure_redline(request: HttpRequest, pk: int) -> HttpResponse:
         require(False)
     assert b is not None
     return _render(request, procedure, a, b, "redline_title")
+
+
+def source_merge_lines(theirs: str, mine: str) -> list[tuple[str, str]]:
+    """(kind, line) of a unified diff from the saved source to the user's: 'del' lines are only in
+    the saved version (someone else's), 'ins' only in the user's, 'ctx' in both, 'hunk' a header."""
+    out: list[tuple[str, str]] = []
+    for line in difflib.unified_diff(theirs.splitlines(), mine.splitlines(), lineterm="", n=2):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = "hunk" if line.startswith("@@") else "ins" if line.startswith("+") else \
+            "del" if line.startswith("-") else "ctx"
+        out.append((kind, line))
+    return out

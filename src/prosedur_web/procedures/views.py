@@ -21,7 +21,7 @@ from prosedur_web.common.errors import ActionRefused, StaleRevision
 from prosedur_web.common.labels import label
 from prosedur_web.common.views import lang_of, require
 
-from . import selectors, services
+from . import diff, selectors, services
 from .forms import ApproveForm, SourceForm, SubmitForm
 from .models import Procedure, Revision, RevisionStatus
 
@@ -154,10 +154,20 @@ def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("procedures:revision_edit", pk=rev.pk)
     else:
         form = SourceForm(initial={"yaml_source": rev.yaml_source, "base_version": rev.version})
+    merge: list[tuple[str, str]] = []
+    if stale:
+        # The conflict screen: the other person's saved text against the user's, line by line; the
+        # user's text stays in the editor, now based on the saved version, so saving again after
+        # merging by hand is a deliberate choice and nothing either of them wrote is lost.
+        rev.refresh_from_db()
+        mine = form.cleaned_data["yaml_source"]
+        merge = diff.source_merge_lines(rev.yaml_source, mine)
+        form = SourceForm(initial={"yaml_source": mine, "base_version": rev.version})
     status = 409 if stale else 400 if problems else 200
     return render(request, "procedures/revision_edit.html",
                   {"revision": rev, "procedure": rev.procedure, "form": form, "problems": problems,
-                   "stale": stale}, status=status)
+                   "stale": stale, "merge": merge}, status=status)
+
 
 
 @login_required
