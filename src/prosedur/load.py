@@ -261,7 +261,8 @@ def _problems_from_validation(
             key = "invalid"
             params["detail"] = err["msg"]
         problems.append(Problem(name, line, col, format_path(path), key, params))
-    return problems
+    # in reading order: an author fixes a file top to bottom
+    return sorted(problems, key=lambda p: (p.line, p.col))
 
 
 def _known_keys() -> set[str]:

@@ -386,3 +386,22 @@ def test_a_broken_library_file_is_an_error(sample_path: Path, tmp_path: Path) ->
 def test_a_folder_without_library_file_is_an_error(tmp_path: Path) -> None:
     (problem,) = refuse(lambda: load_library(tmp_path))
     assert problem.key == "library_missing"
+
+
+def test_problems_come_in_reading_order(tmp_path: Path) -> None:
+    source = tmp_path / "p.yaml"
+    source.write_text(
+        "number: P.SMLTI 50\n"
+        "title: Uji\n"
+        "steps:\n"
+        "  - id: a\n"
+        "    kind: mulai\n"
+        "revision: banyak\n"
+        "status: entah\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError) as info:
+        load_procedure(source)
+    lines = [p.line for p in info.value.problems]
+    assert len(lines) == 3
+    assert lines == sorted(lines)
