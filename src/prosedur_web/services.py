@@ -1,15 +1,14 @@
 """Integration points with the core (`prosedur`), in one place.
 
-Views and app services never import the core's optional parts directly: they call these functions.
-Parts written in parallel (lifecycle table, integrity, linter, SVG) are imported when present; until
-then a small fallback keeps the web app working, so wiring them is a change to this file only.
+Views and app services call these functions instead of importing the core themselves, so the web
+app's whole dependency on the core (loader, linter, lifecycle table, integrity, renderers) is one
+file to read. No domain rule is restated here: each function delegates to the core.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,34 +18,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
+from prosedur import integrity as _integrity
+from prosedur import workflow as _workflow
+from prosedur.integrity import content_hash as _core_content_hash
+from prosedur.lint import Severity as _Severity
+from prosedur.lint import lint_procedure as _lint_procedure
 from prosedur.load import load_procedure_text, parse_yaml
 from prosedur.model import Library, LibraryInfo, Procedure, Status
+from prosedur.render.document import document_view as _document_view
+from prosedur.render.svg import render_flowchart_single as _render_svg
 from prosedur.text import substitute as substitute  # re-exported for short step previews
 
 from .common.errors import ActionRefused
-from .common.labels import label
-
-try:  # lifecycle table (prosedur.workflow)
-    from prosedur import workflow as _workflow
-except ImportError:  # pragma: no cover - depends on the core's progress
-    _workflow = None  # type: ignore[assignment]
-
-try:  # canonical content hash (prosedur.integrity)
-    from prosedur.integrity import content_hash as _core_content_hash  # type: ignore[import-not-found]
-except ImportError:
-    _core_content_hash = None
-
-try:
-    from prosedur.lint import Severity as _Severity
-    from prosedur.lint import lint_procedure as _lint_procedure
-except ImportError:  # pragma: no cover
-    _lint_procedure = None  # type: ignore[assignment]
-    _Severity = None  # type: ignore[assignment,misc]
-
-try:
-    from prosedur.render.svg import render_flowchart_single as _render_svg
-except ImportError:  # pragma: no cover
-    _render_svg = None  # type: ignore[assignment]
 
 
 # -- source ---------------------------------------------------------------------------------------
@@ -56,12 +39,8 @@ def parse_source(text: str, name: str = "<sumber>") -> Procedure:
 
 
 def content_hash(proc: Procedure) -> str:
-    """The canonical content hash a signature covers (the core's when available)."""
-    if _core_content_hash is not None:
-        return str(_core_content_hash(proc))
-    data = proc.model_dump(mode="json", exclude={"status"})
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The canonical content hash a signature covers (`prosedur.integrity.content_hash`)."""
+    return str(_core_content_hash(proc))
 
 
 def set_top_level(text: str, key: str, value: str) -> str:
@@ -95,8 +74,6 @@ class LintLine:
 
 
 def lint_findings(proc: Procedure, library: Library, lang: str = "id") -> list[LintLine]:
-    if _lint_procedure is None:
-        return []
     out = []
     for f in _lint_procedure(proc, library):
         message = f.message(lang) if hasattr(f, "message") else f.msg_id
@@ -105,14 +82,12 @@ def lint_findings(proc: Procedure, library: Library, lang: str = "id") -> list[L
 
 
 def lint_error_count(proc: Procedure, library: Library) -> int:
-    if _lint_procedure is None or _Severity is None:
-        return 0
     return sum(1 for f in _lint_procedure(proc, library) if f.severity == _Severity.ERROR)
 
 
 def flowchart_svg(proc: Procedure, library: Library, lang: str = "id") -> str | None:
     """The swimlane flowchart as SVG text. The core escapes every user text it writes into it."""
-    if _render_svg is None or not proc.steps:
+    if not proc.steps:
         return None
     try:
         return str(_render_svg(proc, library, lang=lang))
@@ -147,14 +122,12 @@ class Change:
 
 def lifecycle_plan(revisions: Mapping[int, str], revision: int, action: str, **facts: Any) -> list[Change]:
     """Every status change `action` causes, or `ActionRefused` with every reason (core table)."""
-    if _workflow is not None:
-        try:
-            changes = _workflow.plan({n: Status(s) for n, s in revisions.items()}, revision,
-                                     _workflow.Action(action), **facts)
-        except _workflow.TransitionRefused as exc:
-            raise ActionRefused([r.message for r in exc.reasons]) from None
-        return [Change(c.revision, str(c.old) if c.old else None, str(c.new), str(c.action)) for c in changes]
-    return _fallback_plan(revisions, revision, action, **facts)  # pragma: no cover
+    try:
+        changes = _workflow.plan({n: Status(s) for n, s in revisions.items()}, revision,
+                                 _workflow.Action(action), **facts)
+    except _workflow.TransitionRefused as exc:
+        raise ActionRefused([r.message for r in exc.reasons]) from None
+    return [Change(c.revision, str(c.old) if c.old else None, str(c.new), str(c.action)) for c in changes]
 
 
 def lifecycle_blockers(revisions: Mapping[int, str], revision: int, action: str, **facts: Any) -> list[Any]:
@@ -166,67 +139,12 @@ def lifecycle_blockers(revisions: Mapping[int, str], revision: int, action: str,
     return []
 
 
-_FALLBACK_SOURCES = {
-    "submit": ({"draft"}, "in_review"),
-    "request_changes": ({"in_review"}, "draft"),
-    "approve": ({"in_review"}, "approved"),
-    "make_effective": ({"approved"}, "effective"),
-    "start_revision": ({"effective"}, "draft"),
-}
-
-
-def _fallback_plan(  # pragma: no cover - used only while prosedur.workflow is missing
-    revisions: Mapping[int, str], revision: int, action: str, **f: Any
-) -> list[Change]:
-    sources, target = _FALLBACK_SOURCES[action]
-    state = revisions[revision]
-    if state not in sources:
-        raise ActionRefused.of("err_not_in_review" if action == "approve" else "err_not_draft")
-    reasons = []
-    if action in ("submit", "approve") and revision > 0 and revision not in set(f.get("history", ())):
-        reasons.append(lambda lang: label("err_history_missing", lang, revision=revision))
-    if action == "approve":
-        if f.get("actor") and f.get("actor") == f.get("author"):
-            reasons.append(lambda lang: label("err_author_approver", lang))
-        if f.get("open_comments"):
-            reasons.append(lambda lang: label("err_open_comments", lang, n=f["open_comments"]))
-        if not f.get("reviewers") or set(f.get("reviewers", ())) - set(f.get("agreed", ())):
-            reasons.append(lambda lang: label("err_reviews_pending", lang))
-        if f.get("lint_errors"):
-            reasons.append(lambda lang: label("err_lint_errors", lang, n=f["lint_errors"]))
-    if reasons:
-        raise ActionRefused(reasons)
-    if action == "start_revision":
-        if any(s in ("draft", "in_review", "approved") for s in revisions.values()):
-            raise ActionRefused.of("err_draft_exists")
-        return [Change(max(revisions) + 1, None, "draft", action)]
-    out = [Change(revision, state, target, action)]
-    eff = f.get("effective_date")
-    today = f.get("today") or dt.date.today()
-    if action in ("approve", "make_effective") and eff is not None and eff <= today:
-        if action == "approve":
-            out.append(Change(revision, "approved", "effective", action))
-        for n, s in revisions.items():
-            if n != revision and s == "effective":
-                out.append(Change(n, "effective", "obsolete", "obsolete"))
-    return out
-
-
-try:
-    from prosedur.render.document import document_view as _document_view
-except ImportError:  # pragma: no cover
-    _document_view = None  # type: ignore[assignment]
-
-
 def document(proc: Procedure, library: Library, lang: str = "id", content_hash: str | None = None) -> Any:
-    """The core's resolved view of the document (parameters substituted, roles named), or None."""
-    if _document_view is None:
-        return None
+    """The core's resolved view of the document (parameters substituted, roles named)."""
     return _document_view(proc, library, lang=lang, content_hash=content_hash)
 
 
 # -- signatures -------------------------------------------------------------------------------------
-from prosedur import integrity as _integrity  # noqa: E402  (committed core part, kept beside its kin)
 
 
 def signature_of_record(*, name: str, position: str, nip: str, signed_at: dt.datetime, content_hash: str,
