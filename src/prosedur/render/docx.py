@@ -35,6 +35,7 @@ from .document import DocumentView, StepView, document_view
 from .labels import label
 from .narrative import NarrativeItem, narrative_from_view
 from .raster import DEFAULT_DPI, image_file_to_raster, png_size, svg_to_png
+from .svg import render_flowchart
 
 __all__ = ["clean", "render_docx"]
 
@@ -52,10 +53,6 @@ MARK_RED = RGBColor(0xC0, 0x00, 0x00)
 # Words only this renderer needs (kept here so labels.py stays the shared table).
 _LOCAL = {
     "content_hash": ("Sidik isi", "Content hash"),
-    "flowchart_missing": (
-        "[Diagram alir belum tersedia pada versi perangkat lunak ini]",
-        "[Flowchart not available in this software version]",
-    ),
     "procedure_doc": ("PROSEDUR", "PROCEDURE"),
     "clause": ("klausul", "clause"),
 }
@@ -729,11 +726,6 @@ class _Body:
     def flowchart(self) -> None:
         if not self.proc.steps:
             self.none()
-            return
-        try:
-            from .svg import render_flowchart
-        except ImportError:
-            self.para(_w("flowchart_missing", self.lang), italic=True)
             return
         pages = render_flowchart(self.proc, self.library, lang=self.lang, swimlanes=True, rows_per_page=13)
         for i, svg in enumerate(pages):

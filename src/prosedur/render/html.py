@@ -22,15 +22,13 @@ from .document import DocumentView, PersonView, document_view
 from .fetch import TEMPLATES, file_url, path_allowed
 from .labels import labels
 from .narrative import narrative_from_view, narrative_html
+from .svg import render_flowchart
 
 __all__ = ["render_html", "document_html", "template_env"]
 
 FLOW_MAX_WIDTH_MM = 180.0
 FLOW_MAX_HEIGHT_MM = 226.0
-_FLOW_MISSING = (
-    "[Diagram alir belum tersedia: modul prosedur.render.svg tidak ditemukan]",
-    "[Flowchart not available: module prosedur.render.svg not found]",
-)
+_FLOW_MISSING = ("[Belum ada langkah kegiatan]", "[No activity steps yet]")
 
 
 @lru_cache(maxsize=1)
@@ -97,12 +95,10 @@ def fit_svg(svg: str, max_w_mm: float, max_h_mm: float) -> str:
 def flowchart_pages(
     proc: Procedure, library: Library | None, lang: str, *, max_h_mm: float = FLOW_MAX_HEIGHT_MM
 ) -> list[Markup]:
-    """One SVG per page chunk from the flowchart renderer, or [] while that module is missing."""
-    try:
-        from . import svg as svg_module
-    except ImportError:  # pragma: no cover - the module is written in parallel
+    """One SVG per page chunk of the swimlane flowchart ([] for a procedure without steps)."""
+    if not proc.steps:
         return []
-    pages = svg_module.render_flowchart(proc, library, lang=lang, swimlanes=True)
+    pages = render_flowchart(proc, library, lang=lang, swimlanes=True)
     return [Markup(_strip_xml_decl(fit_svg(page, FLOW_MAX_WIDTH_MM, max_h_mm))) for page in pages]
 
 
