@@ -25,12 +25,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Library, Procedure
 from .document import document_view
 from .fetch import TEMPLATES, fetcher_for
 from .html import document_html
+
+if TYPE_CHECKING:
+    from .chromium import ChromiumPrinter
 
 __all__ = ["INLINE_SVG_AS_IMAGE", "font_config", "html_to_pdf", "render_pdf"]
 
@@ -149,9 +152,19 @@ def render_pdf(
     controlled: bool = True,
     content_hash: str | None = None,
     verify_url: str | None = None,
+    printer: ChromiumPrinter | None = None,
 ) -> bytes:
-    """The ISO/TR 10013 document as an A4 PDF with the control header and page x of y on every page."""
+    """The ISO/TR 10013 document as an A4 PDF with the control header and page x of y on every page.
+
+    WeasyPrint unless a `printer` (render/chromium.py, for whole-library builds) is given.
+    """
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
+    if printer is not None:
+        from .chromium import DOCUMENT_PAGE
+
+        # for_pdf=False: the logo as a data URL, the only kind of resource Chromium may load
+        html = document_html(view, proc, library, verify_url=verify_url, for_pdf=False)
+        return printer.print_pdf(html, DOCUMENT_PAGE, stamp=_stamp(proc.issued))
     html = document_html(view, proc, library, verify_url=verify_url, for_pdf=True)
     return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(proc.issued))
 

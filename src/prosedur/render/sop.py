@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
@@ -25,6 +25,9 @@ from ..model import Library, Procedure, StepKind
 from .document import DocumentView, StepView, document_view, long_date
 from .html import logo_source, qr_svg, stylesheet, template_env
 from .labels import label, labels
+
+if TYPE_CHECKING:
+    from .chromium import ChromiumPrinter
 
 __all__ = ["SopLayout", "SopPage", "SopRow", "render_sop_html", "render_sop_pdf", "sop_layout"]
 
@@ -113,6 +116,7 @@ class SopLayout:
     pages: list[SopPage]
     connectors: list[Connector]
     flow: Layout | None = None
+    head: float = 0.0  # the header rows' height the page cuts reserved (mm)
 
 
 def _requirements(step: StepView) -> list[str]:
@@ -192,13 +196,17 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
         )
         flow = layout(proc, lanes=[a for a, _ in actors if a], geometry=geometry)
         pages = _pages(cuts, flow)
-        over = {p.number - 1: p.top_band + p.bottom_band - 2 * BAND for p in pages
-                if p.top_band + p.bottom_band > 2 * BAND}
+        # the cut reserved a band above every page but the first and below every page but the last;
+        # loop-backs can add bands anywhere (one into page 1, one out of the last page), so re-cut
+        last = len(cuts) - 1
+        assumed = {i: (BAND if i > 0 else 0.0) + (BAND if i < last else 0.0) for i in range(len(cuts))}
+        over = {p.number - 1: p.top_band + p.bottom_band - assumed[p.number - 1] for p in pages
+                if p.top_band + p.bottom_band > assumed[p.number - 1]}
         if all(extra.get(k, 0.0) >= v for k, v in over.items()):
             break
         extra = {k: max(v, extra.get(k, 0.0)) for k, v in over.items()}
     connectors = [c for page in pages for c in page.outgoing]
-    return SopLayout(actors, lane_width, pages, connectors, flow)
+    return SopLayout(actors, lane_width, pages, connectors, flow, head)
 
 
 def _pages(cuts: list[list[SopRow]], flow: Layout) -> list[SopPage]:
@@ -438,11 +446,17 @@ def render_sop_pdf(
     controlled: bool = True,
     content_hash: str | None = None,
     verify_url: str | None = None,
+    printer: ChromiumPrinter | None = None,
 ) -> bytes:
-    """The PermenPAN-RB SOP as a landscape A4 PDF."""
+    """The PermenPAN-RB SOP as a landscape A4 PDF (WeasyPrint, or Chromium when a `printer` is given)."""
     from .pdf import _stamp, html_to_pdf
 
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
+    if printer is not None:
+        from .chromium import SOP_PAGE
+
+        html = sop_html(view, proc, library, verify_url=verify_url, for_pdf=False)
+        return printer.print_pdf(html, SOP_PAGE, stamp=_stamp(proc.issued))
     html = sop_html(view, proc, library, verify_url=verify_url, for_pdf=True)
     # the Pelaksana SVGs as images: same drawing, their elements skip the HTML cascade
     return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(proc.issued),

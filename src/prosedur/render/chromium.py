@@ -1,0 +1,191 @@
+"""Second PDF engine for whole-library builds: Chromium's print-to-PDF through one long-lived browser.
+
+Why a second engine: WeasyPrint spends ~0.42 s of Python per 5-6 page procedure and ~0.25 s per SOP
+table; a library of 500 procedures in two languages is then ~700 s of CPU for the PDFs alone, far
+over the 150 s the all-formats build may take on two cores. Chromium lays out and prints the very same
+HTML and stylesheet in ~0.1-0.2 s of native CPU per document (bench/bench_pdf.py prints both side
+by side). WeasyPrint stays the engine for single documents and the web app (no browser process
+beside every web worker; nothing to start); `prosedur build` takes Chromium when it is installed.
+
+What differs and how it is bridged: the running control header and footer are CSS paged-media
+running elements (`position: running()`), which Chromium does not implement. `print_pdf` lifts the
+two elements out of the page and hands them to Chromium as its header/footer templates (with our
+stylesheet, page x of y as Chromium's `pageNumber`/`totalPages`); everything else (watermark as a
+fixed element, the flowchart SVG, the SOP's pre-paginated tables) prints as WeasyPrint prints it.
+The page size and margins are the ones in the template's `@page` rule (`PageSetup`, tested equal).
+
+Safety: JavaScript is off, the context is offline and every request is aborted and counted
+(`refused`), so the page can load nothing but the data: URLs we put in it; a page opened with
+`set_content` is about:blank, from which Chromium refuses file: URLs anyway.
+Determinism: Chromium stamps the clock into /CreationDate and /ModDate; both are rewritten (same
+length, so the cross-reference offsets stay right) to the procedure's date, as WeasyPrint's are.
+
+One printer per process: Playwright's sync API must stay on the thread that started it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["ChromiumPrinter", "DOCUMENT_PAGE", "PageSetup", "SOP_PAGE", "chromium_executable", "split_running"]
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """The template's @page: A4, orientation, margins (top, right, bottom, left) and how far the
+    header sits above the body / the footer below it."""
+
+    landscape: bool
+    margin: tuple[str, str, str, str]
+    header_gap: str
+    footer_gap: str
+
+
+DOCUMENT_PAGE = PageSetup(landscape=False, margin=("40mm", "15mm", "22mm", "15mm"), header_gap="4mm", footer_gap="2mm")
+SOP_PAGE = PageSetup(landscape=True, margin=("13mm", "10mm", "12mm", "10mm"), header_gap="2mm", footer_gap="0mm")
+
+_HEADER = re.compile(r'<header class="(?:doc-header|sop-running)"[^>]*>.*?</header>\s*', re.S)
+_FOOTER = re.compile(r'<footer class="doc-footer"[^>]*>.*?</footer>\s*', re.S)
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+# Chromium fills elements of these classes in its header/footer templates with its own text.
+_RESERVED = re.compile(r'class="(?:[^"]*\s)?(date|title|url|pageNumber|totalPages)(?:\s[^"]*)?"')
+_IMPORT = re.compile(r"@import\b[^;]*;?")
+_DATES = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([+-]\d\d'\d\d'|Z)\)")
+
+
+def chromium_executable() -> str | None:
+    """The Chromium to drive: $PROSEDUR_CHROMIUM, else Debian's `chromium` on the PATH."""
+    configured = os.environ.get("PROSEDUR_CHROMIUM")
+    if configured:
+        return configured if os.access(configured, os.X_OK) else None
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def split_running(html: str) -> tuple[str, str, str, str]:
+    """(page without the running header/footer, header fragment, footer fragment, stylesheet).
+
+    The fragments get Chromium's page-number spans in place of our counter spans.
+    """
+    header = _HEADER.search(html)
+    footer = _FOOTER.search(html)
+    style = _STYLE.search(html)
+    body = html
+    for match in (footer, header):
+        if match:
+            body = body[: match.start()] + body[match.end():]
+    # a header template cannot wait for a stylesheet import: Chromium then fails the whole print
+    css = _IMPORT.sub("", style.group(1)) if style else ""
+    fragments = []
+    for match in (header, footer):
+        text = match.group(0) if match else ""
+        reserved = _RESERVED.search(text)
+        if reserved:  # our templates never use them; a new one would silently print the wrong text
+            raise ValueError(f"running header/footer uses the class {reserved.group(1)!r}, reserved by Chromium")
+        text = text.replace('<span class="page-x"></span>', '<span class="pageNumber"></span>')
+        text = text.replace('<span class="page-y"></span>', '<span class="totalPages"></span>')
+        fragments.append(text)
+    return body, fragments[0], fragments[1], css
+
+
+def _band(fragment: str, css: str, setup: PageSetup, *, top: bool) -> str:
+    """A header/footer template: our stylesheet, the fragment placed in the margin like WeasyPrint's
+    @top-center (bottom-aligned) / @bottom-center (top-aligned) box."""
+    _, right, _, left = setup.margin
+    height = setup.margin[0] if top else setup.margin[2]
+    gap = setup.header_gap if top else setup.footer_gap
+    align = "flex-end" if top else "flex-start"
+    pad = f"0 {right} {gap} {left}" if top else f"{gap} {right} 0 {left}"
+    band_css = (
+        "#header, #footer { padding: 0 !important; margin: 0 !important; }"
+        f".prosedur-band {{ box-sizing: border-box; width: 100%; height: {height}; padding: {pad};"
+        f" display: flex; flex-direction: column; justify-content: {align};"
+        " -webkit-print-color-adjust: exact; print-color-adjust: exact; }"
+        ".prosedur-band .print-only { display: table-row; }"
+        ".prosedur-band span.print-only { display: table-cell; }"
+        ".prosedur-band .doc-header, .prosedur-band .doc-footer, .prosedur-band .sop-running { margin: 0; width: 100%; }"
+        ".prosedur-band .doc-footer { display: table; }"
+        ".prosedur-band .doc-footer .foot-left, .prosedur-band .doc-footer .qr { display: table-cell; vertical-align: bottom; }"
+        ".prosedur-band .doc-footer .qr { width: 15mm; }"
+    )
+    return f"<style>{css}\n{band_css}</style><div class=\"prosedur-band\">{fragment}</div>"
+
+
+def _pdf_date(stamp: str) -> bytes:
+    """'2018-08-29T00:00:00+00:00' -> b"D:20180829000000+00'00'"."""
+    digits = re.sub(r"\D", "", stamp[:19])
+    return f"D:{digits}+00'00'".encode("ascii")
+
+
+class ChromiumPrinter:
+    """A headless Chromium kept open for many documents; use as a context manager or call close()."""
+
+    def __init__(self, executable: str | None = None) -> None:
+        from playwright.sync_api import sync_playwright
+
+        path = executable or chromium_executable()
+        if not path:
+            raise RuntimeError("Chromium not found (install Debian's chromium or set PROSEDUR_CHROMIUM)")
+        self.refused: list[str] = []
+        self._pw = sync_playwright().start()
+        try:
+            self._browser = self._pw.chromium.launch(
+                executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-extensions"]
+            )
+            self._context = self._browser.new_context(java_script_enabled=False, offline=True)
+            self._context.route("**/*", self._refuse)
+            self._page = self._context.new_page()
+        except BaseException:
+            self._pw.stop()
+            raise
+
+    def _refuse(self, route: Any) -> None:
+        self.refused.append(route.request.url)
+        route.abort()
+
+    def print_pdf(self, html: str, setup: PageSetup, *, stamp: str) -> bytes:
+        """One of our document pages (document.html / sop.html output) as PDF bytes."""
+        body, header, footer, css = split_running(html)
+        top, right, bottom, left = setup.margin
+        try:
+            self._page.set_content(body, wait_until="load")
+            pdf: bytes = self._page.pdf(
+                format="A4",
+                landscape=setup.landscape,
+                print_background=True,
+                display_header_footer=True,
+                header_template=_band(header, css, setup, top=True),
+                footer_template=_band(footer, css, setup, top=False),
+                margin={"top": top, "right": right, "bottom": bottom, "left": left},
+            )
+        except Exception:
+            # a page whose print failed may be left crashed: the next document gets a fresh one
+            self._page.close()
+            self._page = self._context.new_page()
+            raise
+        date = _pdf_date(stamp)
+
+        def restamp(match: re.Match[bytes]) -> bytes:
+            new = b"/" + match.group(1) + b" (" + date + b")"
+            return new if len(new) == len(match.group(0)) else match.group(0)
+
+        return _DATES.sub(restamp, pdf)
+
+    def close(self) -> None:
+        try:
+            self._browser.close()
+        finally:
+            self._pw.stop()
+
+    def __enter__(self) -> ChromiumPrinter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,153 @@
+"""The Chromium PDF engine (bulk builds): same marks on every page as WeasyPrint, same pages for the
+pre-paginated SOP, nothing fetched, deterministic bytes, payloads printed as text."""
+
+from __future__ import annotations
+
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from prosedur.model import Library, Procedure, Status
+from prosedur.render import chromium
+from prosedur.render.chromium import DOCUMENT_PAGE, SOP_PAGE, ChromiumPrinter, split_running
+from prosedur.render.document import document_view
+from prosedur.render.fetch import TEMPLATES
+from prosedur.render.pdf import render_pdf
+from prosedur.render.sop import render_sop_html, render_sop_pdf, sop_layout
+
+from .test_injection import poisoned
+from .test_pdf import page_count, pages_text, rotated_text
+
+pytestmark = pytest.mark.skipif(chromium.chromium_executable() is None, reason="Chromium not installed")
+
+
+@pytest.fixture(scope="module")
+def printer() -> Iterator[ChromiumPrinter]:
+    with ChromiumPrinter() as p:
+        yield p
+
+
+def test_page_setup_is_the_templates_at_page_rule() -> None:
+    """The margins Chromium is given are the ones the stylesheets declare for WeasyPrint."""
+    for css, setup in (("document.css", DOCUMENT_PAGE), ("sop.css", SOP_PAGE)):
+        text = (TEMPLATES / css).read_text(encoding="utf-8")
+        rule = re.search(r"@page\s*\{\s*size:\s*A4 (\w+);\s*margin:\s*([^;]+);", text)
+        assert rule, css
+        assert (rule.group(1) == "landscape") == setup.landscape
+        assert tuple(rule.group(2).split()) == setup.margin
+        top = re.search(r"@top-center \{[^}]*padding-bottom: (\w+)", text)
+        bottom = re.search(r"@bottom-center \{[^}]*?(?:padding-top: (\w+))?;? \}", text)
+        assert top and top.group(1) == setup.header_gap
+        assert bottom and (bottom.group(1) or "0mm") == setup.footer_gap
+
+
+def test_document_marks_on_every_page(printer: ChromiumPrinter, email: Procedure, sample_library: Library,
+                                      tmp_path: Path) -> None:
+    pdf = render_pdf(email, sample_library, printer=printer)
+    pages = pages_text(pdf, tmp_path)
+    total = page_count(pdf, tmp_path)
+    assert total == len(pages) >= 3
+    for number, text in enumerate(pages, start=1):
+        assert re.search(rf"Halaman\s+{number} dari {total}\b", text), text[:400]
+        # the control header (our title, not the HTML <title> Chromium would put in a .title element)
+        assert "P.SMLTI 19" in text and "23-11-2018" in text and "PENGELOLAAN EMAIL" in text
+        assert "SALINAN TERKENDALI" in text
+    assert not printer.refused
+
+
+def test_draft_watermark_and_uncontrolled_footer(printer: ChromiumPrinter, email: Procedure,
+                                                  sample_library: Library, tmp_path: Path) -> None:
+    proc = email.model_copy(update={"status": Status.DRAFT})
+    pdf = render_pdf(proc, sample_library, controlled=False, content_hash="ab" * 32, printer=printer)
+    pages = pages_text(pdf, tmp_path, "-raw")
+    assert len(pages) == page_count(pdf, tmp_path)
+    for text in pages:
+        assert "SALINAN TIDAK TERKENDALI" in text
+        assert "DRAF" in rotated_text(text) or "DRAF" in text
+        assert "ab" * 32 in text.replace("\n", "")
+
+
+@pytest.mark.parametrize("number", ["P.SMLTI 19", "P.SMLTI 03", "P.SMLTI 21"])
+def test_sop_keeps_the_planned_pages(printer: ChromiumPrinter, sample_library: Library, number: str,
+                                     tmp_path: Path) -> None:
+    """The SOP is paginated by its layout: identity sheet + one page per planned table, as in WeasyPrint."""
+    proc = sample_library.procedure(number)
+    assert proc is not None
+    planned = 1 + len(sop_layout(document_view(proc, sample_library), proc).pages)
+    pdf = render_sop_pdf(proc, sample_library, printer=printer)
+    pages = pages_text(pdf, tmp_path)
+    assert page_count(pdf, tmp_path) == planned == len(pages)
+    assert page_count(render_sop_pdf(proc, sample_library), tmp_path) == planned
+    for number_, text in enumerate(pages, start=1):
+        assert re.search(rf"Halaman\s+{number_} dari {planned}\b", text)
+        assert proc.number in text
+
+
+def test_same_bytes_twice_dated_by_the_procedure(printer: ChromiumPrinter, email: Procedure,
+                                                 sample_library: Library) -> None:
+    one = render_pdf(email, sample_library, printer=printer)
+    two = render_pdf(email, sample_library, printer=printer)
+    assert one == two
+    assert email.issued is not None
+    stamp = email.issued.strftime("%Y%m%d").encode()
+    assert re.findall(rb"/CreationDate \(D:(\d{8})", one) == [stamp]
+    assert re.findall(rb"/ModDate \(D:(\d{8})", one) == [stamp]
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        _Counter.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_fetches_nothing(printer: ChromiumPrinter, tmp_path: Path) -> None:
+    """Even markup that asks for the network or local files gets nothing: no request leaves."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET-CONTENT", encoding="utf-8")
+    url = f"http://127.0.0.1:{server.server_port}"
+    html = (f'<html><head><style>@import url("{url}/css"); body {{ background: url("{url}/bg"); }}</style>'
+            f'<link rel="stylesheet" href="{url}/link.css"></head><body><img src="{url}/img.png">'
+            f'<iframe src="file://{secret}"></iframe><object data="file://{secret}"></object>'
+            f'<script>document.write("JS-RAN")</script><p>body</p></body></html>')
+    before = len(printer.refused)
+    try:
+        pdf = printer.print_pdf(html, DOCUMENT_PAGE, stamp="2020-01-01T00:00:00+00:00")
+    finally:
+        server.shutdown()
+    assert _Counter.hits == []
+    assert any(u.startswith(url) for u in printer.refused[before:])
+    text = "\n".join(pages_text(pdf, tmp_path))
+    assert "body" in text and "TOPSECRET" not in text and "JS-RAN" not in text
+
+
+def test_payloads_are_literal_text(printer: ChromiumPrinter, email: Procedure, sample_library: Library,
+                                   tmp_path: Path) -> None:
+    payload = "<script>alert(1)</script> <img src=file:///etc/passwd> url(http://127.0.0.1/x)"
+    proc, lib = poisoned(email, sample_library, payload)
+    for pdf in (render_pdf(proc, lib, printer=printer), render_sop_pdf(proc, lib, printer=printer)):
+        flat = re.sub(r"\s+", " ", "\n".join(pages_text(pdf, tmp_path, "-raw")))
+        assert "<script>alert(1)</script>" in flat
+        assert "root:x:0:0" not in flat
+
+
+def test_running_parts_move_to_the_margin(sample_library: Library, email: Procedure) -> None:
+    body, header, footer, css = split_running(render_sop_html(email, sample_library))
+    assert 'class="sop-running"' in header and 'class="pageNumber"' in header and 'class="totalPages"' in header
+    assert 'class="doc-footer"' in footer
+    assert "sop-running" not in body.split("</style>", 1)[1] and "doc-footer" not in body.split("</style>", 1)[1]
+    assert "@page" in css
+    with pytest.raises(ValueError, match="title"):
+        split_running('<header class="doc-header"><span class="title">x</span></header>')
