@@ -514,8 +514,12 @@ def new_command(library_path: Path, title: str | None, purpose: str | None, numb
 @click.option("--langs", default="id,en", show_default=True,
               help=_("Bahasa yang dibangun, dipisah koma.", "Languages to build, comma separated."))
 @click.option("--force", is_flag=True, help=_("Bangun ulang semuanya.", "Rebuild everything."))
+@click.option("--pdf-engine", type=click.Choice(["auto", "chromium", "weasyprint"]), default="auto", show_default=True,
+              help=_("Mesin PDF: auto memakai Chromium bila terpasang (sekitar 3x lebih cepat), selain itu WeasyPrint.",
+                     "PDF engine: auto takes Chromium when installed (about 3x faster), else WeasyPrint."))
 @lang_option
-def build_command(library: Path, out: Path, jobs: int | None, formats: str, langs: str, force: bool) -> None:
+def build_command(library: Path, out: Path, jobs: int | None, formats: str, langs: str, force: bool,
+                  pdf_engine: str) -> None:
     from .site.build import ALL_FORMATS, build, default_jobs
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
@@ -534,7 +538,7 @@ def build_command(library: Path, out: Path, jobs: int | None, formats: str, lang
 
     root = find_library_root(library)
     report = build(root, out, jobs=jobs or default_jobs(), formats=wanted, langs=lang_list, force=force,
-                   progress=progress)
+                   progress=progress, pdf_engine=pdf_engine)
     if bar is not None:
         bar.__exit__(None, None, None)
     for key, error in sorted(report.failed.items()):
@@ -542,7 +546,7 @@ def build_command(library: Path, out: Path, jobs: int | None, formats: str, lang
     click.echo(_msg(
         f"{len(report.built)} dibangun, {len(report.skipped)} tidak berubah, {len(report.failed)} gagal → {display_path(out)}",
         f"{len(report.built)} built, {len(report.skipped)} unchanged, {len(report.failed)} failed → {display_path(out)}",
-    ))
+    ) + (f" (PDF: {report.pdf_engine})" if "pdf" in wanted and report.built else ""))
     if report.failed:
         sys.exit(1)
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from prosedur.cli import cli
-from prosedur.site.build import MANIFEST, build, slug
+from prosedur.site.build import MANIFEST, build, resolve_engine, slug
 
 
 @pytest.fixture()
@@ -131,3 +131,42 @@ def test_parallel_build_of_every_format(library_copy: Path, tmp_path: Path) -> N
         for file in (f"{name}.pdf", f"{name}.docx", f"{name}-sop.pdf", f"{name}-sop.html", "dokumen.html"):
             assert (folder / file).stat().st_size > 1000, file
         assert (folder / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def _producer(pdf: Path) -> str:
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Producer:")), "")
+
+
+def _chromium_processes() -> int:
+    import subprocess
+
+    out = subprocess.run(["pgrep", "-f", "chromium.*headless"], capture_output=True, text=True).stdout
+    return len(out.split())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(resolve_engine("auto") != "chromium", reason="Chromium not installed")
+def test_chromium_engine_in_parallel_workers_then_weasyprint_rebuilds(library_copy: Path, tmp_path: Path) -> None:
+    """auto takes Chromium: one browser per worker, closed when the pool ends; asking for WeasyPrint
+    afterwards rebuilds every PDF (the engine is in the fingerprint)."""
+    out = tmp_path / "site"
+    for file in sorted((library_copy / "prosedur").glob("*.yaml"))[3:]:
+        file.unlink()
+    before = _chromium_processes()
+    report = build(library_copy, out, jobs=2, formats=["pdf", "sop"], langs=["id", "en"])
+    assert not report.failed, report.failed
+    assert report.pdf_engine == "chromium" and len(report.built) == 6  # > 2 x jobs: the pool ran it
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert len(pdfs) == 12
+    assert all(_producer(p).startswith("Skia/PDF") for p in pdfs)
+    assert _chromium_processes() == before
+    again = build(library_copy, out, jobs=2, formats=["pdf", "sop"], langs=["id", "en"])
+    assert again.built == [] and len(again.skipped) == 6
+    weasy = build(library_copy, out, jobs=1, formats=["pdf", "sop"], langs=["id"], pdf_engine="weasyprint")
+    assert len(weasy.built) == 3
+    assert all(_producer(p).startswith("WeasyPrint") for p in (out / "p").rglob("*.pdf"))
+    with pytest.raises(ValueError, match="unknown PDF engine"):
+        build(library_copy, out, pdf_engine="prince")

@@ -15,6 +15,10 @@ A procedure is rebuilt only when its fingerprint changes: its own source bytes, 
 the titles of the procedures it names (they are printed), and a digest of Prosedur's own code and templates
 (so an upgrade rebuilds everything). Editing one procedure in a library of 500 therefore rebuilds one.
 Work is spread over processes (`-j`); each worker loads the library once.
+
+PDFs come from Chromium when it is installed (`pdf_engine="auto"`; render/chromium.py says why: about
+a third of WeasyPrint's CPU per document), one browser per worker kept open for the whole build, else
+from WeasyPrint. The engine is part of the fingerprint, so switching engines rebuilds.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from ..render.document import document_view
 from ..render.labels import labels
 
 ALL_FORMATS = ("html", "pdf", "docx", "sop")
+PDF_ENGINES = ("auto", "chromium", "weasyprint")
 MANIFEST = ".prosedur-build.json"
 LANGS = ("id", "en")
 
@@ -62,10 +67,10 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(library: Library, proc: Procedure, formats: Iterable[str], lang: str) -> str:
+def fingerprint(library: Library, proc: Procedure, formats: Iterable[str], lang: str, engine: str = "weasyprint") -> str:
     digest = hashlib.sha256()
     digest.update(code_digest().encode())
-    digest.update(",".join(sorted(formats)).encode() + lang.encode())
+    digest.update(",".join(sorted(formats)).encode() + lang.encode() + engine.encode())
     if proc.source is not None:
         digest.update(proc.source.read_bytes())
     digest.update((library.root / LIBRARY_FILE).read_bytes())
@@ -84,6 +89,7 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     out: Path = Path()
+    pdf_engine: str = "weasyprint"
 
 
 @lru_cache(maxsize=1)
@@ -100,13 +106,52 @@ def _lang_root(out: Path, lang: str) -> Path:
     return out if lang == "id" else out / lang
 
 
+def resolve_engine(engine: str) -> str:
+    """'auto' -> 'chromium' when a Chromium and Playwright are there, else 'weasyprint'."""
+    if engine not in PDF_ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r} (choose from {', '.join(PDF_ENGINES)})")
+    if engine != "auto":
+        return engine
+    from ..render.chromium import chromium_executable
+
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "weasyprint"
+    return "chromium" if chromium_executable() else "weasyprint"
+
+
 # -- worker side ---------------------------------------------------------------------------------
 _WORKER_LIBRARY: Library | None = None
+_WORKER_ENGINE = "weasyprint"
+_WORKER_PRINTER: Any = None
 
 
-def _worker_init(root: str) -> None:
-    global _WORKER_LIBRARY
+def _worker_init(root: str, engine: str = "weasyprint") -> None:
+    global _WORKER_LIBRARY, _WORKER_ENGINE
     _WORKER_LIBRARY, _ = load_library(root)
+    _WORKER_ENGINE = engine
+
+
+def _printer() -> Any:
+    """This process's Chromium, started on first use and closed when the process ends."""
+    global _WORKER_PRINTER
+    if _WORKER_PRINTER is None:
+        from multiprocessing import util
+
+        from ..render.chromium import ChromiumPrinter
+
+        _WORKER_PRINTER = ChromiumPrinter()
+        # pool workers leave through os._exit (no atexit); multiprocessing's finalizers still run
+        util.Finalize(None, _close_printer, exitpriority=10)
+    return _WORKER_PRINTER
+
+
+def _close_printer() -> None:
+    global _WORKER_PRINTER
+    if _WORKER_PRINTER is not None:
+        printer, _WORKER_PRINTER = _WORKER_PRINTER, None
+        printer.close()
 
 
 def _build_one(task: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, str, str | None, dict[str, Any] | None]:
@@ -119,15 +164,19 @@ def _build_one(task: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, str, s
     if proc is None:
         return number, lang, "not found", None
     try:
-        build_procedure(library, proc, Path(out), lang=lang, formats=formats)
+        printer = _printer() if _WORKER_ENGINE == "chromium" and "pdf" in formats else None
+        build_procedure(library, proc, Path(out), lang=lang, formats=formats, printer=printer)
         entry = index_entry(library, proc, lang)
     except Exception as exc:  # reported per procedure; the rest of the build goes on
         return number, lang, f"{type(exc).__name__}: {exc}", None
     return number, lang, None, entry
 
 
-def build_procedure(library: Library, proc: Procedure, out: Path, *, lang: str, formats: Iterable[str]) -> None:
-    """Render every asked-for format of one procedure in one language into `out`."""
+def build_procedure(
+    library: Library, proc: Procedure, out: Path, *, lang: str, formats: Iterable[str], printer: Any = None
+) -> None:
+    """Render every asked-for format of one procedure in one language into `out` (PDFs through
+    `printer`, a ChromiumPrinter, when given; else WeasyPrint)."""
     from ..render.narrative import narrative_html
     from ..render.svg import render_flowchart_single
 
@@ -147,7 +196,7 @@ def build_procedure(library: Library, proc: Procedure, out: Path, *, lang: str, 
     if "pdf" in formats:
         from ..render.pdf import render_pdf
 
-        (folder / f"{name}.pdf").write_bytes(render_pdf(proc, library, lang=lang))
+        (folder / f"{name}.pdf").write_bytes(render_pdf(proc, library, lang=lang, printer=printer))
         downloads.append((f"{name}.pdf", "PDF"))
     if "docx" in formats:
         from ..render.docx import render_docx
@@ -160,7 +209,7 @@ def build_procedure(library: Library, proc: Procedure, out: Path, *, lang: str, 
         (folder / f"{name}-sop.html").write_text(render_sop_html(proc, library, lang=lang), encoding="utf-8")
         downloads.append((f"{name}-sop.html", "SOP (HTML)"))
         if "pdf" in formats:
-            (folder / f"{name}-sop.pdf").write_bytes(render_sop_pdf(proc, library, lang=lang))
+            (folder / f"{name}-sop.pdf").write_bytes(render_sop_pdf(proc, library, lang=lang, printer=printer))
             downloads.append((f"{name}-sop.pdf", "SOP (PDF)"))
     page = _env().get_template("procedure.html").render(
         L=labels(lang),
@@ -193,8 +242,10 @@ def build(
     langs: Iterable[str] = LANGS,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    pdf_engine: str = "auto",
 ) -> BuildReport:
     """Build the site for the library at `root` into `out`; returns what was built, skipped and failed."""
+    engine = resolve_engine(pdf_engine)
     root, out = Path(root), Path(out)
     formats = tuple(f for f in ALL_FORMATS if f in set(formats))
     langs = tuple(lang for lang in LANGS if lang in set(langs))
@@ -207,13 +258,13 @@ def build(
             old = json.loads(manifest_path.read_text(encoding="utf-8")).get("outputs", {})
         except (ValueError, AttributeError):
             old = {}
-    report = BuildReport(out=out)
+    report = BuildReport(out=out, pdf_engine=engine)
     new: dict[str, str] = {}
     tasks: list[tuple[str, str, str, tuple[str, ...]]] = []
     for proc in library.procedures:
         for lang in langs:
             key = f"{lang}:{proc.number}"
-            fp = fingerprint(library, proc, formats, lang)
+            fp = fingerprint(library, proc, formats, lang, engine if "pdf" in formats else "")
             new[key] = fp
             index_file = _lang_root(out, lang) / "p" / slug(proc.number) / "index.html"
             if old.get(key) == fp and index_file.is_file():
@@ -228,7 +279,7 @@ def build(
     # A worker process loads the whole library first (about a second for 500 procedures), so a
     # handful of tasks, typically an edit of one procedure, is quicker done here.
     if len(tasks) > 2 * jobs and jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(root),)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(root), engine)) as pool:
             for number, lang, error, entry in pool.map(_build_one, tasks, chunksize=max(1, total // (jobs * 8) or 1)):
                 _record(report, new, number, lang, error)
                 if entry is not None:
@@ -237,23 +288,26 @@ def build(
                 if progress:
                     progress(done, total)
     else:
-        global _WORKER_LIBRARY
-        _WORKER_LIBRARY = library
-        for task in tasks:
-            number, lang, error, entry = _build_one(task)
-            _record(report, new, number, lang, error)
-            if entry is not None:
-                built_entries[f"{lang}:{number}"] = entry
-            done += 1
-            if progress:
-                progress(done, total)
+        global _WORKER_LIBRARY, _WORKER_ENGINE
+        _WORKER_LIBRARY, _WORKER_ENGINE = library, engine
+        try:
+            for task in tasks:
+                number, lang, error, entry = _build_one(task)
+                _record(report, new, number, lang, error)
+                if entry is not None:
+                    built_entries[f"{lang}:{number}"] = entry
+                done += 1
+                if progress:
+                    progress(done, total)
+        finally:
+            _close_printer()
     _remove_stale(out, library, langs)
     entries = _index_entries(library, out, new, langs, built_entries)
     for lang in langs:
         _write_index(library, out, lang, problems_count=len(problems), entries=entries)
     _write_assets(library, out)
     manifest_path.write_text(
-        json.dumps({"outputs": new, "formats": list(formats)}, indent=1, sort_keys=True), encoding="utf-8"
+        json.dumps({"outputs": new, "formats": list(formats), "pdf_engine": engine}, indent=1, sort_keys=True), encoding="utf-8"
     )
     return report
 
