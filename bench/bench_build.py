@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from prosedur.site.build import ALL_FORMATS, LANGS, build
+from prosedur.site.build import ALL_FORMATS, LANGS, build, resolve_engine
 from prosedur.synth import synthetic_library
 
 TARGET_HTML_500 = 10.0
@@ -24,9 +24,12 @@ TARGET_ALL_500 = 150.0
 TARGET_INCREMENTAL = 1.5
 
 
+ENGINE = "auto"
+
+
 def timed_build(root: Path, out: Path, jobs: int, formats: tuple[str, ...], langs: tuple[str, ...]) -> tuple[float, int]:
     start = time.perf_counter()
-    report = build(root, out, jobs=jobs, formats=formats, langs=langs)
+    report = build(root, out, jobs=jobs, formats=formats, langs=langs, pdf_engine=ENGINE)
     elapsed = time.perf_counter() - start
     if report.failed:
         first = next(iter(report.failed.items()))
@@ -57,7 +60,10 @@ def main() -> None:
     parser.add_argument("--full-sample", type=int, default=50)
     parser.add_argument("--langs", default=",".join(LANGS))
     parser.add_argument("--skip-full", action="store_true")
+    parser.add_argument("--pdf-engine", default="auto", choices=("auto", "chromium", "weasyprint"))
     args = parser.parse_args()
+    global ENGINE
+    ENGINE = args.pdf_engine
     langs = tuple(x for x in args.langs.split(",") if x)
     n, jobs = args.n, args.jobs
     tmp = Path(tempfile.mkdtemp(prefix="bench-build-"))
@@ -65,7 +71,8 @@ def main() -> None:
         start = time.perf_counter()
         root = synthetic_library(tmp / "lib", n, steps=(10, 40), seed=2)
         print(f"{n} synthetic procedures written in {time.perf_counter() - start:.1f} s; jobs={jobs}, "
-              f"langs={','.join(langs)}, cpus={os.cpu_count()}, load={os.getloadavg()[0]:.1f}")
+              f"langs={','.join(langs)}, cpus={os.cpu_count()}, load={os.getloadavg()[0]:.1f}, "
+              f"PDF engine={resolve_engine(ENGINE)}")
         print(f"{'build':<44} {'seconds':>9} {'target':>8} {'':>5}")
 
         t_html, built = timed_build(root, tmp / "site", jobs, ("html",), langs)

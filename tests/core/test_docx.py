@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -299,6 +300,25 @@ def test_svg_to_png_scales_with_dpi() -> None:
     assert png_size(svg_to_png(svg, 200)) == (200, 100)
     physical = '<svg xmlns="http://www.w3.org/2000/svg" width="25.4mm" height="12.7mm" viewBox="0 0 10 5"/>'
     assert png_size(svg_to_png(physical, 200)) == (200, 100)  # sized once, not scaled again from 96 dpi
+
+
+def test_png_is_cairos_drawing(email: Procedure, sample_library: Library) -> None:
+    """Pillow writes what cairo drew: the pixels of cairosvg's own PNG writer (a handful of edge
+    pixels differ where cairo's writer un-premultiplies alpha)."""
+    import cairosvg
+    from PIL import Image, ImageChops, ImageStat
+
+    from prosedur.render.svg import render_flowchart
+
+    svg = render_flowchart(email, sample_library)[0]
+    ours = Image.open(io.BytesIO(svg_to_png.__wrapped__(svg, 150)))
+    assert re.search(r'<svg[^>]* width="[0-9.]+mm"', svg)  # a physical size: cairosvg scales it by dpi alone
+    ref = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svg.encode(), dpi=150, background_color="white")))
+    assert ours.mode == "RGB" and ours.size == ref.size
+    diff = ImageChops.difference(ours, ref.convert("RGB")).convert("L")
+    assert ImageStat.Stat(diff).mean[0] < 0.05
+    assert sum(diff.histogram()[16:]) < 0.0001 * ours.size[0] * ours.size[1]
+    assert ours.info["dpi"] == pytest.approx((150, 150), abs=0.5)
 
 
 # ---------------------------------------------------------------------------------------------
