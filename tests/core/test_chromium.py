@@ -151,3 +151,27 @@ def test_running_parts_move_to_the_margin(sample_library: Library, email: Proced
     assert "@page" in css
     with pytest.raises(ValueError, match="title"):
         split_running('<header class="doc-header"><span class="title">x</span></header>')
+
+
+def test_documents_queued_from_threads_come_back_to_their_callers(printer: ChromiumPrinter, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(n: int) -> tuple[int, str]:
+        html = f"<html><body><p>Dokumen nomor {n}</p></body></html>"
+        pdf = printer.submit(html, DOCUMENT_PAGE, stamp="2020-01-01T00:00:00+00:00").result()
+        path = tmp_path / f"{n}.pdf"
+        path.write_bytes(pdf)
+        return n, "\n".join(pages_text(pdf, tmp_path))
+
+    with ThreadPoolExecutor(4) as pool:
+        for n, text in pool.map(one, range(8)):
+            assert f"Dokumen nomor {n}" in text
+
+
+def test_a_browser_that_cannot_start_fails_the_first_print(tmp_path: Path) -> None:
+    broken = ChromiumPrinter(executable="/bin/false")
+    try:
+        with pytest.raises(Exception, match="(?i)launch|closed|exit"):
+            broken.print_pdf("<p>x</p>", DOCUMENT_PAGE, stamp="2020-01-01T00:00:00+00:00")
+    finally:
+        broken.close()

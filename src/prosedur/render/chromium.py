@@ -20,14 +20,18 @@ Safety: JavaScript is off, the context is offline and every request is aborted a
 Determinism: Chromium stamps the clock into /CreationDate and /ModDate; both are rewritten (same
 length, so the cross-reference offsets stay right) to the procedure's date, as WeasyPrint's are.
 
-One printer per process: Playwright's sync API must stay on the thread that started it.
+The browser runs on the printer's own thread (Playwright's sync API must stay on the thread that
+started it); callers on any thread queue documents and get futures.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,67 +129,110 @@ def _pdf_date(stamp: str) -> bytes:
 
 
 class ChromiumPrinter:
-    """A headless Chromium kept open for many documents; use as a context manager or call close()."""
+    """A headless Chromium kept open for many documents; use as a context manager or call close().
+
+    The browser lives on a thread of its own (Playwright's sync API stays on the thread that
+    started it): starting it overlaps whatever the caller does next (a build loads its library
+    meanwhile), and `submit` returns a future, so the caller's Python work (the DOCX) runs while
+    Chromium prints. A failed start is raised by the first print.
+    """
 
     def __init__(self, executable: str | None = None) -> None:
-        from playwright.sync_api import sync_playwright
-
         path = executable or chromium_executable()
         if not path:
             raise RuntimeError("Chromium not found (install Debian's chromium or set PROSEDUR_CHROMIUM)")
         self.refused: list[str] = []
-        self._pw = sync_playwright().start()
+        self._jobs: queue.Queue[tuple[Future[bytes], str, PageSetup, str] | None] = queue.Queue()
+        self._ready: Future[None] = Future()
+        self._closed = False
+        self._thread = threading.Thread(target=self._serve, args=(path,), name="chromium-printer", daemon=True)
+        self._thread.start()
+
+    def _serve(self, path: str) -> None:
+        from playwright.sync_api import sync_playwright
+
         try:
-            self._browser = self._pw.chromium.launch(
+            playwright = sync_playwright().start()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            self._ready.set_exception(exc)
+            return
+        try:
+            browser = playwright.chromium.launch(
                 executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-extensions"]
             )
-            self._context = self._browser.new_context(java_script_enabled=False, offline=True)
-            self._context.route("**/*", self._refuse)
-            self._page = self._context.new_page()
-        except BaseException:
-            self._pw.stop()
-            raise
+            context = browser.new_context(java_script_enabled=False, offline=True)
+            context.route("**/*", self._refuse)
+            page = context.new_page()
+        except BaseException as exc:  # noqa: BLE001
+            playwright.stop()
+            self._ready.set_exception(exc)
+            return
+        self._ready.set_result(None)
+        try:
+            while (job := self._jobs.get()) is not None:
+                future, html, setup, stamp = job
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    future.set_result(_print(page, html, setup, stamp))
+                except BaseException as exc:  # noqa: BLE001
+                    # a page whose print failed may be left crashed: the next document gets a fresh one
+                    page.close()
+                    page = context.new_page()
+                    future.set_exception(exc)
+        finally:
+            try:
+                browser.close()
+            finally:
+                playwright.stop()
 
     def _refuse(self, route: Any) -> None:
         self.refused.append(route.request.url)
         route.abort()
 
+    def submit(self, html: str, setup: PageSetup, *, stamp: str) -> Future[bytes]:
+        """Queue one of our document pages (document.html / sop.html output); the future gives the PDF."""
+        if self._closed:
+            raise RuntimeError("printer closed")
+        self._ready.result()  # raises if Chromium did not start
+        future: Future[bytes] = Future()
+        self._jobs.put((future, html, setup, stamp))
+        return future
+
     def print_pdf(self, html: str, setup: PageSetup, *, stamp: str) -> bytes:
-        """One of our document pages (document.html / sop.html output) as PDF bytes."""
-        body, header, footer, css = split_running(html)
-        top, right, bottom, left = setup.margin
-        try:
-            self._page.set_content(body, wait_until="load")
-            pdf: bytes = self._page.pdf(
-                format="A4",
-                landscape=setup.landscape,
-                print_background=True,
-                display_header_footer=True,
-                header_template=_band(header, css, setup, top=True),
-                footer_template=_band(footer, css, setup, top=False),
-                margin={"top": top, "right": right, "bottom": bottom, "left": left},
-            )
-        except Exception:
-            # a page whose print failed may be left crashed: the next document gets a fresh one
-            self._page.close()
-            self._page = self._context.new_page()
-            raise
-        date = _pdf_date(stamp)
-
-        def restamp(match: re.Match[bytes]) -> bytes:
-            new = b"/" + match.group(1) + b" (" + date + b")"
-            return new if len(new) == len(match.group(0)) else match.group(0)
-
-        return _DATES.sub(restamp, pdf)
+        """`submit` and wait."""
+        return self.submit(html, setup, stamp=stamp).result()
 
     def close(self) -> None:
-        try:
-            self._browser.close()
-        finally:
-            self._pw.stop()
+        if not self._closed:
+            self._closed = True
+            self._jobs.put(None)
+            self._thread.join()
 
     def __enter__(self) -> ChromiumPrinter:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _print(page: Any, html: str, setup: PageSetup, stamp: str) -> bytes:
+    body, header, footer, css = split_running(html)
+    top, right, bottom, left = setup.margin
+    page.set_content(body, wait_until="load")
+    pdf: bytes = page.pdf(
+        format="A4",
+        landscape=setup.landscape,
+        print_background=True,
+        display_header_footer=True,
+        header_template=_band(header, css, setup, top=True),
+        footer_template=_band(footer, css, setup, top=False),
+        margin={"top": top, "right": right, "bottom": bottom, "left": left},
+    )
+    date = _pdf_date(stamp)
+
+    def restamp(match: re.Match[bytes]) -> bytes:
+        new = b"/" + match.group(1) + b" (" + date + b")"
+        return new if len(new) == len(match.group(0)) else match.group(0)
+
+    return _DATES.sub(restamp, pdf)

@@ -22,6 +22,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +36,7 @@ from .html import document_html
 if TYPE_CHECKING:
     from .chromium import ChromiumPrinter
 
-__all__ = ["INLINE_SVG_AS_IMAGE", "font_config", "html_to_pdf", "render_pdf"]
+__all__ = ["INLINE_SVG_AS_IMAGE", "font_config", "html_to_pdf", "render_pdf", "submit_pdf"]
 
 EPOCH = "2000-01-01T00:00:00+00:00"
 INLINE_SVG_AS_IMAGE: tuple[str, ...] = ("flowchart",)
@@ -158,15 +159,31 @@ def render_pdf(
 
     WeasyPrint unless a `printer` (render/chromium.py, for whole-library builds) is given.
     """
-    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
     if printer is not None:
-        from .chromium import DOCUMENT_PAGE
-
-        # for_pdf=False: the logo as a data URL, the only kind of resource Chromium may load
-        html = document_html(view, proc, library, verify_url=verify_url, for_pdf=False)
-        return printer.print_pdf(html, DOCUMENT_PAGE, stamp=_stamp(proc.issued))
+        return submit_pdf(proc, library, printer, lang=lang, controlled=controlled, content_hash=content_hash,
+                          verify_url=verify_url).result()
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
     html = document_html(view, proc, library, verify_url=verify_url, for_pdf=True)
     return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(proc.issued))
+
+
+def submit_pdf(
+    proc: Procedure,
+    library: Library | None,
+    printer: ChromiumPrinter,
+    *,
+    lang: str = "id",
+    controlled: bool = True,
+    content_hash: str | None = None,
+    verify_url: str | None = None,
+) -> Future[bytes]:
+    """The document queued on a Chromium printer; the caller goes on while it prints."""
+    from .chromium import DOCUMENT_PAGE
+
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
+    # for_pdf=False: the logo as a data URL, the only kind of resource Chromium may load
+    html = document_html(view, proc, library, verify_url=verify_url, for_pdf=False)
+    return printer.submit(html, DOCUMENT_PAGE, stamp=_stamp(proc.issued))
 
 
 # -- SVG text in one run ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ a page. This module only converts points to millimetres and draws.
 from __future__ import annotations
 
 import math
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
@@ -29,7 +30,7 @@ from .labels import label, labels
 if TYPE_CHECKING:
     from .chromium import ChromiumPrinter
 
-__all__ = ["SopLayout", "SopPage", "SopRow", "render_sop_html", "render_sop_pdf", "sop_layout"]
+__all__ = ["SopLayout", "SopPage", "SopRow", "render_sop_html", "render_sop_pdf", "sop_layout", "submit_sop_pdf"]
 
 # Geometry in millimetres. Landscape A4 is 297 x 210; margins 10 mm each side.
 PAGE_WIDTH = 277.0
@@ -451,14 +452,31 @@ def render_sop_pdf(
     """The PermenPAN-RB SOP as a landscape A4 PDF (WeasyPrint, or Chromium when a `printer` is given)."""
     from .pdf import _stamp, html_to_pdf
 
-    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
     if printer is not None:
-        from .chromium import SOP_PAGE
-
-        html = sop_html(view, proc, library, verify_url=verify_url, for_pdf=False)
-        return printer.print_pdf(html, SOP_PAGE, stamp=_stamp(proc.issued))
+        return submit_sop_pdf(proc, library, printer, lang=lang, controlled=controlled, content_hash=content_hash,
+                              verify_url=verify_url).result()
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
     html = sop_html(view, proc, library, verify_url=verify_url, for_pdf=True)
     # the Pelaksana SVGs as images: same drawing, their elements skip the HTML cascade
     return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(proc.issued),
                        svg_as_image=("flowchart", "sop-lanes"))
 
+
+
+def submit_sop_pdf(
+    proc: Procedure,
+    library: Library | None,
+    printer: ChromiumPrinter,
+    *,
+    lang: str = "id",
+    controlled: bool = True,
+    content_hash: str | None = None,
+    verify_url: str | None = None,
+) -> Future[bytes]:
+    """The SOP queued on a Chromium printer; the caller goes on while it prints."""
+    from .chromium import SOP_PAGE
+    from .pdf import _stamp
+
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
+    html = sop_html(view, proc, library, verify_url=verify_url, for_pdf=False)
+    return printer.submit(html, SOP_PAGE, stamp=_stamp(proc.issued))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -128,9 +129,12 @@ _WORKER_PRINTER: Any = None
 
 
 def _worker_init(root: str, engine: str = "weasyprint") -> None:
-    global _WORKER_LIBRARY, _WORKER_ENGINE
-    _WORKER_LIBRARY, _ = load_library(root)
+    global _WORKER_LIBRARY, _WORKER_ENGINE, _WORKER_PRINTER
     _WORKER_ENGINE = engine
+    _WORKER_PRINTER = None  # never the coordinator's (its thread does not exist here)
+    if engine == "chromium":
+        _printer()  # Chromium starts on its own thread while the library loads
+    _WORKER_LIBRARY, _ = load_library(root)
 
 
 def _printer() -> Any:
@@ -193,11 +197,19 @@ def build_procedure(
 
         (folder / "dokumen.html").write_text(render_html(proc, library, lang=lang), encoding="utf-8")
         downloads.append(("dokumen.html", "HTML"))
+    printing: list[tuple[Path, Any]] = []  # Chromium prints these while the DOCX is made here
     if "pdf" in formats:
-        from ..render.pdf import render_pdf
+        from ..render.pdf import render_pdf, submit_pdf
 
-        (folder / f"{name}.pdf").write_bytes(render_pdf(proc, library, lang=lang, printer=printer))
+        if printer is not None:
+            printing.append((folder / f"{name}.pdf", submit_pdf(proc, library, printer, lang=lang)))
+        else:
+            (folder / f"{name}.pdf").write_bytes(render_pdf(proc, library, lang=lang))
         downloads.append((f"{name}.pdf", "PDF"))
+    if "sop" in formats and "pdf" in formats and printer is not None:
+        from ..render.sop import submit_sop_pdf
+
+        printing.append((folder / f"{name}-sop.pdf", submit_sop_pdf(proc, library, printer, lang=lang)))
     if "docx" in formats:
         from ..render.docx import render_docx
 
@@ -209,8 +221,11 @@ def build_procedure(
         (folder / f"{name}-sop.html").write_text(render_sop_html(proc, library, lang=lang), encoding="utf-8")
         downloads.append((f"{name}-sop.html", "SOP (HTML)"))
         if "pdf" in formats:
-            (folder / f"{name}-sop.pdf").write_bytes(render_sop_pdf(proc, library, lang=lang, printer=printer))
+            if printer is None:
+                (folder / f"{name}-sop.pdf").write_bytes(render_sop_pdf(proc, library, lang=lang))
             downloads.append((f"{name}-sop.pdf", "SOP (PDF)"))
+    for path, future in printing:
+        path.write_bytes(future.result())
     page = _env().get_template("procedure.html").render(
         L=labels(lang),
         lang=lang,
@@ -246,8 +261,25 @@ def build(
 ) -> BuildReport:
     """Build the site for the library at `root` into `out`; returns what was built, skipped and failed."""
     engine = resolve_engine(pdf_engine)
-    root, out = Path(root), Path(out)
     formats = tuple(f for f in ALL_FORMATS if f in set(formats))
+    if engine == "chromium" and "pdf" in formats:
+        _printer()  # starts on its own thread while the library loads; closed below
+    try:
+        return _build(Path(root), Path(out), jobs, formats, langs, force, progress, engine)
+    finally:
+        _close_printer()
+
+
+def _build(
+    root: Path,
+    out: Path,
+    jobs: int,
+    formats: tuple[str, ...],
+    langs: Iterable[str],
+    force: bool,
+    progress: Callable[[int, int], None] | None,
+    engine: str,
+) -> BuildReport:
     langs = tuple(lang for lang in LANGS if lang in set(langs))
     library, problems = load_library(root)
     out.mkdir(parents=True, exist_ok=True)
@@ -279,7 +311,10 @@ def build(
     # A worker process loads the whole library first (about a second for 500 procedures), so a
     # handful of tasks, typically an edit of one procedure, is quicker done here.
     if len(tasks) > 2 * jobs and jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(root), engine)) as pool:
+        # forked workers must not inherit the coordinator's running printer thread mid-lock: then forkserver
+        context = multiprocessing.get_context("forkserver" if _WORKER_PRINTER is not None else "fork")
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(root), engine),
+                                 mp_context=context) as pool:
             for number, lang, error, entry in pool.map(_build_one, tasks, chunksize=max(1, total // (jobs * 8) or 1)):
                 _record(report, new, number, lang, error)
                 if entry is not None:
@@ -290,17 +325,14 @@ def build(
     else:
         global _WORKER_LIBRARY, _WORKER_ENGINE
         _WORKER_LIBRARY, _WORKER_ENGINE = library, engine
-        try:
-            for task in tasks:
-                number, lang, error, entry = _build_one(task)
-                _record(report, new, number, lang, error)
-                if entry is not None:
-                    built_entries[f"{lang}:{number}"] = entry
-                done += 1
-                if progress:
-                    progress(done, total)
-        finally:
-            _close_printer()
+        for task in tasks:
+            number, lang, error, entry = _build_one(task)
+            _record(report, new, number, lang, error)
+            if entry is not None:
+                built_entries[f"{lang}:{number}"] = entry
+            done += 1
+            if progress:
+                progress(done, total)
     _remove_stale(out, library, langs)
     entries = _index_entries(library, out, new, langs, built_entries)
     for lang in langs:
