@@ -38,12 +38,12 @@ def timed_build(root: Path, out: Path, jobs: int, formats: tuple[str, ...], lang
 
 
 def touch_one(root: Path) -> Path:
-    """Change one procedure's text the way an editor would (new bytes, same validity)."""
+    """Edit one procedure the way an author would: new wording of its purpose, printed in the document."""
     path = sorted((root / "prosedur").glob("*.yaml"))[len(list((root / "prosedur").glob("*.yaml"))) // 2]
     text = path.read_text(encoding="utf-8")
-    marker = "purpose:"
+    marker = "purpose: "
     assert marker in text, path
-    path.write_text(text.replace(marker, f"# edited {time.time()}\n{marker}", 1), encoding="utf-8")
+    path.write_text(text.replace(marker, f"{marker}(disunting {time.time():.0f}) ", 1), encoding="utf-8")
     return path
 
 

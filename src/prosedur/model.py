@@ -351,6 +351,11 @@ class Procedure(_Model):
         """The file this procedure was loaded from, if any."""
         return self._source
 
+    @property
+    def source_text(self) -> str | None:
+        """The text this procedure was parsed from, if any."""
+        return self._text
+
     def position(self, *path: str | int) -> tuple[int, int]:
         """(line, column) of the closest enclosing node of `path` in the source, or (0, 0).
 

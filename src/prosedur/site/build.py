@@ -10,6 +10,7 @@ Layout of the output folder (Indonesian at the root, English under `en/`):
     p/<slug>/diagram-alir.svg     the swimlane flowchart
     assets/                       stylesheet, search script, logo
     .prosedur-build.json          manifest: per procedure and language, the hash its outputs were built from
+    .prosedur-parsed.json         the procedures as validated JSON by source digest: unchanged files skip YAML
 
 A procedure is rebuilt only when its fingerprint changes: its own source bytes, the library file and logo,
 the titles of the procedures it names (they are printed), and a digest of Prosedur's own code and templates
@@ -37,7 +38,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..load import load_library
+from ..load import ParsedCache, load_library
 from ..model import LIBRARY_FILE, Library, Procedure
 from ..render.document import document_view
 from ..render.labels import labels
@@ -45,6 +46,7 @@ from ..render.labels import labels
 ALL_FORMATS = ("html", "pdf", "docx", "sop")
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
 MANIFEST = ".prosedur-build.json"
+PARSED_CACHE = ".prosedur-parsed.json"  # validated procedures by source digest (load.ParsedCache)
 LANGS = ("id", "en")
 
 
@@ -72,7 +74,9 @@ def fingerprint(library: Library, proc: Procedure, formats: Iterable[str], lang:
     digest = hashlib.sha256()
     digest.update(code_digest().encode())
     digest.update(",".join(sorted(formats)).encode() + lang.encode() + engine.encode())
-    if proc.source is not None:
+    if proc.source_text is not None:
+        digest.update(proc.source_text.encode("utf-8"))
+    elif proc.source is not None:
         digest.update(proc.source.read_bytes())
     digest.update((library.root / LIBRARY_FILE).read_bytes())
     if library.info.logo and (library.root / library.info.logo).is_file():
@@ -128,13 +132,14 @@ _WORKER_ENGINE = "weasyprint"
 _WORKER_PRINTER: Any = None
 
 
-def _worker_init(root: str, engine: str = "weasyprint") -> None:
+def _worker_init(root: str, engine: str = "weasyprint", parsed: str | None = None) -> None:
     global _WORKER_LIBRARY, _WORKER_ENGINE, _WORKER_PRINTER
     _WORKER_ENGINE = engine
     _WORKER_PRINTER = None  # never the coordinator's (its thread does not exist here)
     if engine == "chromium":
         _printer()  # Chromium starts on its own thread while the library loads
-    _WORKER_LIBRARY, _ = load_library(root)
+    cache = ParsedCache(Path(parsed), code_digest()) if parsed else None  # the coordinator's, just saved
+    _WORKER_LIBRARY, _ = load_library(root, cache=cache)
 
 
 def _printer() -> Any:
@@ -281,7 +286,9 @@ def _build(
     engine: str,
 ) -> BuildReport:
     langs = tuple(lang for lang in LANGS if lang in set(langs))
-    library, problems = load_library(root)
+    parsed = ParsedCache(out / PARSED_CACHE, code_digest())
+    library, problems = load_library(root, cache=parsed)
+    parsed.save()
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     old: dict[str, str] = {}
@@ -313,7 +320,7 @@ def _build(
     if len(tasks) > 2 * jobs and jobs > 1:
         # forked workers must not inherit the coordinator's running printer thread mid-lock: then forkserver
         context = multiprocessing.get_context("forkserver" if _WORKER_PRINTER is not None else "fork")
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(root), engine),
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(root), engine, str(parsed.path)),
                                  mp_context=context) as pool:
             for number, lang, error, entry in pool.map(_build_one, tasks, chunksize=max(1, total // (jobs * 8) or 1)):
                 _record(report, new, number, lang, error)
