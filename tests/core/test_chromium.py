@@ -175,3 +175,20 @@ def test_a_browser_that_cannot_start_fails_the_first_print(tmp_path: Path) -> No
             broken.print_pdf("<p>x</p>", DOCUMENT_PAGE, stamp="2020-01-01T00:00:00+00:00")
     finally:
         broken.close()
+
+
+def test_pages_rendered_for_review(printer: ChromiumPrinter, sample_library: Library, artifacts: Path) -> None:
+    """artifacts/pdf-chromium/: the worked example and a two-page SOP from Chromium, beside the
+    WeasyPrint pages in artifacts/pdf/, for a person to compare."""
+    import subprocess
+
+    out = artifacts / "pdf-chromium"
+    out.mkdir(exist_ok=True)
+    for number, kind, render in (("P.SMLTI 19", "", render_pdf), ("P.SMLTI 03", "-sop", render_sop_pdf),
+                                 ("P.SMLTI 21", "-sop", render_sop_pdf)):
+        proc = sample_library.procedure(number)
+        assert proc is not None
+        name = number.lower().replace(".", "-").replace(" ", "-") + kind
+        (out / f"{name}.pdf").write_bytes(render(proc, sample_library, printer=printer))
+        subprocess.run(["pdftoppm", "-png", "-r", "70", str(out / f"{name}.pdf"), str(out / name)], check=True)
+    assert len(list(out.glob("*.png"))) >= 6

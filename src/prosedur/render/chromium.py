@@ -62,11 +62,13 @@ _DATES = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([+-]\d\d'\d\d'|Z)\)")
 
 
 def chromium_executable() -> str | None:
-    """The Chromium to drive: $PROSEDUR_CHROMIUM, else Debian's `chromium` on the PATH."""
+    """The Chromium to drive: $PROSEDUR_CHROMIUM, else Debian's `chromium-headless-shell` (made for
+    automation: ~20 % less CPU per document and a quicker start than the full browser, bench_pdf.py),
+    else `chromium`."""
     configured = os.environ.get("PROSEDUR_CHROMIUM")
     if configured:
         return configured if os.access(configured, os.X_OK) else None
-    for name in ("chromium", "chromium-browser"):
+    for name in ("chromium-headless-shell", "chromium", "chromium-browser"):
         found = shutil.which(name)
         if found:
             return found

@@ -28,6 +28,7 @@ import re
 import struct
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DPI = 150
 CSS_DPI = 96  # SVG user units are CSS pixels
@@ -48,6 +49,7 @@ def svg_to_png(svg: str, dpi: int = DEFAULT_DPI) -> bytes:
     from cairosvg.surface import PNGSurface
     from PIL import Image
 
+    _install_text_runs()
     scale = 1.0 if _ROOT_WIDTH.search(svg[:4096]) else dpi / CSS_DPI
     # what cairosvg.svg2png does, minus its PNG writer: the drawn surface goes to Pillow instead
     surface = PNGSurface(Tree(bytestring=svg.encode("utf-8")), None, dpi, scale=scale, background_color="white")
@@ -85,3 +87,113 @@ def image_file_to_raster(path: Path, dpi: int = DEFAULT_DPI) -> bytes | None:
         except Exception:  # noqa: BLE001 - any malformed SVG just means "no logo"
             return None
     return None
+
+
+# -- SVG text in one run ---------------------------------------------------------------------------
+# cairosvg (2.7 up to 2.9 at least) measures and outlines every letter of a <text> on its own so that
+# per-letter x/y/dx/dy/rotate and textPath work: ~14,000 cairo calls for one synthetic procedure's
+# flowchart, a third of its rasterising time. Our flowcharts never use those: each <text> is one line
+# at one x/y. For such plain text the whole string is outlined at once, with the same font choice,
+# anchor and baseline handling and cursor bookkeeping as cairosvg's own function (the pixels are
+# compared in tests/core/test_docx.py); anything else goes to cairosvg's function unchanged.
+
+_PER_LETTER = ("dx", "dy", "rotate", "letter-spacing", "textLength")
+_text_runs_installed = False
+
+
+@lru_cache(maxsize=1)
+def _text_runs_supported() -> bool:
+    """Only patch a cairosvg whose text function has the shape reproduced below."""
+    try:
+        import inspect
+
+        from cairosvg import surface, text
+
+        source = inspect.getsource(text.text)
+    except Exception:  # noqa: BLE001 - any change upstream means "leave cairosvg alone"
+        return False
+    return surface.TAGS.get("text") is text.text and "zip_letters(x, y, dx, dy, rotate, node.text)" in source
+
+
+def _install_text_runs() -> None:
+    global _text_runs_installed
+    if _text_runs_installed or not _text_runs_supported():
+        return
+    from cairosvg import surface
+
+    surface.TAGS["text"] = _make_text_runs(surface.TAGS["text"])
+    _text_runs_installed = True
+
+
+def _make_text_runs(original: Any) -> Any:
+    from cairosvg.bounding_box import EMPTY_BOUNDING_BOX, extend_bounding_box
+    from cairosvg.helpers import normalize, size
+    from cairosvg.surface import cairo
+
+    def text_runs(surface: Any, node: Any, draw_as_text: bool = False) -> Any:
+        xs = normalize(node.get("x", "")).split()
+        ys = normalize(node.get("y", "")).split()
+        if (
+            not node.text
+            or len(xs) != 1
+            or len(ys) != 1
+            or any(name in node for name in _PER_LETTER)
+            or node.get_href()
+            or node.parent.get_href()
+        ):
+            return original(surface, node, draw_as_text)
+        context = surface.context
+        family = (node.get("font-family") or "sans-serif").split(",")[0].strip("\"' ")
+        slant = getattr(cairo, f'font_slant_{node.get("font-style")}'.upper(), cairo.FONT_SLANT_NORMAL)
+        weight_name = node.get("font-weight")
+        if weight_name and weight_name.isdigit() and int(weight_name) >= 550:
+            weight_name = "bold"
+        weight = getattr(cairo, f"font_weight_{weight_name}".upper(), cairo.FONT_WEIGHT_NORMAL)
+        context.select_font_face(family, slant, weight)
+        context.set_font_size(surface.font_size)
+        ascent, descent, _, max_x_advance, max_y_advance = context.font_extents()
+        x_bearing, y_bearing, width, height, x_advance = context.text_extents(node.text)[:5]
+
+        x_align = y_align = 0.0
+        anchor = node.get("text-anchor")
+        if anchor == "middle":
+            x_align = -(width / 2 + x_bearing)
+        elif anchor == "end":
+            x_align = -(width + x_bearing)
+        if max_x_advance > 0 and max_y_advance == 0:
+            display_anchor = node.get("display-anchor")
+            baseline = node.get("dominant-baseline") or node.get("alignment-baseline")
+            if display_anchor == "middle":
+                y_align = -height / 2 - y_bearing
+            elif display_anchor == "top":
+                y_align = -y_bearing
+            elif display_anchor == "bottom":
+                y_align = -height - y_bearing
+            elif baseline in ("central", "middle"):
+                y_align = (ascent + descent) / 2 - descent
+            elif baseline in ("text-before-edge", "before_edge", "top", "hanging", "text-top"):
+                y_align = ascent
+            elif baseline in ("text-after-edge", "after_edge", "bottom", "text-bottom"):
+                y_align = -descent
+
+        x = size(surface, xs[0], "x")
+        y = size(surface, ys[0], "y")
+        if x:  # as cairosvg: an explicit (non-zero) position ends any pending shift
+            surface.cursor_d_position[0] = 0
+        if y:
+            surface.cursor_d_position[1] = 0
+        dx, dy = surface.cursor_d_position
+        context.save()
+        context.move_to(x + dx + x_align, y + dy + y_align)
+        if draw_as_text:
+            context.show_text(node.text)
+        else:
+            context.text_path(node.text)
+        context.restore()
+        surface.cursor_position = (x + x_advance, y)
+        left, top = x + x_align + dx, y + y_align + dy
+        node["text_bounding_box"] = extend_bounding_box(
+            EMPTY_BOUNDING_BOX, ((left, top), (left + x_advance, top + height))
+        )
+
+    return text_runs
