@@ -70,7 +70,18 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(library: Library, proc: Procedure, formats: Iterable[str], lang: str, engine: str = "weasyprint") -> str:
+def fingerprint(
+    library: Library,
+    proc: Procedure,
+    formats: Iterable[str],
+    lang: str,
+    engine: str = "weasyprint",
+    numbers: dict[str, Procedure] | None = None,
+) -> str:
+    """What the outputs of `proc` in `lang` depend on, hashed. `numbers` (number -> procedure) saves
+    a lookup per cited number when fingerprinting a whole library."""
+    if numbers is None:
+        numbers = {p.number: p for p in reversed(library.procedures)}
     digest = hashlib.sha256()
     digest.update(code_digest().encode())
     digest.update(",".join(sorted(formats)).encode() + lang.encode() + engine.encode())
@@ -82,7 +93,7 @@ def fingerprint(library: Library, proc: Procedure, formats: Iterable[str], lang:
     if library.info.logo and (library.root / library.info.logo).is_file():
         digest.update((library.root / library.info.logo).read_bytes())
     for number in proc.related + [r.id for r in proc.references if r.id]:
-        other = library.procedure(number)
+        other = numbers.get(number)
         if other is not None:
             digest.update(f"{number}={other.title}|{other.title_en}|{other.revision}".encode())
     return digest.hexdigest()
@@ -300,10 +311,11 @@ def _build(
     report = BuildReport(out=out, pdf_engine=engine)
     new: dict[str, str] = {}
     tasks: list[tuple[str, str, str, tuple[str, ...]]] = []
+    numbers = {p.number: p for p in reversed(library.procedures)}  # the first of a duplicate wins, as in .procedure()
     for proc in library.procedures:
         for lang in langs:
             key = f"{lang}:{proc.number}"
-            fp = fingerprint(library, proc, formats, lang, engine if "pdf" in formats else "")
+            fp = fingerprint(library, proc, formats, lang, engine if "pdf" in formats else "", numbers)
             new[key] = fp
             index_file = _lang_root(out, lang) / "p" / slug(proc.number) / "index.html"
             if old.get(key) == fp and index_file.is_file():
