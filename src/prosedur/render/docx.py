@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,13 +91,23 @@ def render_docx(
 ) -> bytes:
     """The procedure as DOCX bytes in `lang`; `controlled=False` marks every page as an uncontrolled copy."""
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
-    doc = Document()
-    _setup_styles(doc, lang)
-    _setup_page(doc)
+    doc = Document(io.BytesIO(_blank(lang)))
     _properties(doc, view)
     _header(doc, view)
     _footer(doc, view)
     _Body(doc, view, proc, library).build()
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=2)
+def _blank(lang: str) -> bytes:
+    """An empty document with our styles and page set up, made once per language and process:
+    setting the styles up is about a tenth of a DOCX's time, reopening the result is cheaper."""
+    doc = Document()
+    _setup_styles(doc, lang)
+    _setup_page(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
