@@ -135,8 +135,9 @@ class ChromiumPrinter:
 
     The browser lives on a thread of its own (Playwright's sync API stays on the thread that
     started it): starting it overlaps whatever the caller does next (a build loads its library
-    meanwhile), and `submit` returns a future, so the caller's Python work (the DOCX) runs while
-    Chromium prints. A failed start is raised by the first print.
+    meanwhile), and `submit` returns a future at once, even before Chromium is up, so the caller's
+    Python work (the DOCX) runs while Chromium starts and prints. A failed start reaches every
+    document's future.
     """
 
     def __init__(self, executable: str | None = None) -> None:
@@ -155,8 +156,8 @@ class ChromiumPrinter:
 
         try:
             playwright = sync_playwright().start()
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
-            self._ready.set_exception(exc)
+        except BaseException as exc:  # noqa: BLE001 - handed to the callers through the futures
+            self._fail_all(exc)
             return
         try:
             browser = playwright.chromium.launch(
@@ -167,7 +168,7 @@ class ChromiumPrinter:
             page = context.new_page()
         except BaseException as exc:  # noqa: BLE001
             playwright.stop()
-            self._ready.set_exception(exc)
+            self._fail_all(exc)
             return
         self._ready.set_result(None)
         try:
@@ -188,6 +189,13 @@ class ChromiumPrinter:
             finally:
                 playwright.stop()
 
+    def _fail_all(self, exc: BaseException) -> None:
+        """Chromium did not start: this and every document queued until close() get the error."""
+        self._ready.set_exception(exc)
+        while (job := self._jobs.get()) is not None:
+            if job[0].set_running_or_notify_cancel():
+                job[0].set_exception(exc)
+
     def _refuse(self, route: Any) -> None:
         self.refused.append(route.request.url)
         route.abort()
@@ -196,7 +204,9 @@ class ChromiumPrinter:
         """Queue one of our document pages (document.html / sop.html output); the future gives the PDF."""
         if self._closed:
             raise RuntimeError("printer closed")
-        self._ready.result()  # raises if Chromium did not start
+        if self._ready.done():
+            self._ready.result()  # raises at once if Chromium did not start
+        # else queued now and printed once Chromium is up: the caller works on meanwhile
         future: Future[bytes] = Future()
         self._jobs.put((future, html, setup, stamp))
         return future

@@ -174,22 +174,44 @@ def _close_printer() -> None:
         printer.close()
 
 
-def _build_one(task: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, str, str | None, dict[str, Any] | None]:
+Task = tuple[str, str, str, tuple[str, ...]]
+Outcome = tuple[str, str, str | None, dict[str, Any] | None]
+
+
+def _build_one(task: Task) -> Outcome:
     """Build one procedure in one language; also its master-list entry, so the coordinator
     does not compute it again after the (parallel) workers are done."""
+    return _start_one(task)()
+
+
+def _start_one(task: Task) -> Callable[[], Outcome]:
+    """Queue the task's PDFs (Chromium) and return what finishes it: the coordinator starts every
+    task of a small build first, so Chromium prints one language while the other's DOCX is made."""
     number, out, lang, formats = task
     library = _WORKER_LIBRARY
     assert library is not None
     proc = library.procedure(number)
     if proc is None:
-        return number, lang, "not found", None
+        return lambda: (number, lang, "not found", None)
+
+    def failed(exc: Exception) -> Callable[[], Outcome]:  # reported per procedure; the build goes on
+        return lambda: (number, lang, f"{type(exc).__name__}: {exc}", None)
+
     try:
         printer = _printer() if _WORKER_ENGINE == "chromium" and "pdf" in formats else None
-        build_procedure(library, proc, Path(out), lang=lang, formats=formats, printer=printer)
-        entry = index_entry(library, proc, lang)
-    except Exception as exc:  # reported per procedure; the rest of the build goes on
-        return number, lang, f"{type(exc).__name__}: {exc}", None
-    return number, lang, None, entry
+        rest = start_procedure(library, proc, Path(out), lang=lang, formats=formats, printer=printer)
+    except Exception as exc:
+        return failed(exc)
+
+    def finish() -> Outcome:
+        try:
+            rest()
+            entry = index_entry(library, proc, lang)
+        except Exception as exc:
+            return failed(exc)()
+        return number, lang, None, entry
+
+    return finish
 
 
 def build_procedure(
@@ -197,12 +219,45 @@ def build_procedure(
 ) -> None:
     """Render every asked-for format of one procedure in one language into `out` (PDFs through
     `printer`, a ChromiumPrinter, when given; else WeasyPrint)."""
-    from ..render.narrative import narrative_html
-    from ..render.svg import render_flowchart_single
+    start_procedure(library, proc, out, lang=lang, formats=formats, printer=printer)()
 
+
+def start_procedure(
+    library: Library, proc: Procedure, out: Path, *, lang: str, formats: Iterable[str], printer: Any = None
+) -> Callable[[], None]:
+    """`build_procedure` in two halves: queue the PDFs on the printer now, make the rest when the
+    returned function is called (without a printer everything happens then)."""
     formats = tuple(formats)
     name = slug(proc.number)
     folder = _lang_root(out, lang) / "p" / name
+    printing: list[tuple[Path, Any]] = []  # Chromium prints these while the DOCX is made here
+    if printer is not None and "pdf" in formats:
+        from ..render.pdf import submit_pdf
+        from ..render.sop import submit_sop_pdf
+
+        printing.append((folder / f"{name}.pdf", submit_pdf(proc, library, printer, lang=lang)))
+        if "sop" in formats:
+            printing.append((folder / f"{name}-sop.pdf", submit_sop_pdf(proc, library, printer, lang=lang)))
+
+    def rest() -> None:
+        _finish_procedure(library, proc, folder, lang=lang, formats=formats, printing=printing)
+
+    return rest
+
+
+def _finish_procedure(
+    library: Library,
+    proc: Procedure,
+    folder: Path,
+    *,
+    lang: str,
+    formats: tuple[str, ...],
+    printing: list[tuple[Path, Any]],
+) -> None:
+    from ..render.narrative import narrative_html
+    from ..render.svg import render_flowchart_single
+
+    name = folder.name
     folder.mkdir(parents=True, exist_ok=True)
     view = document_view(proc, library, lang=lang)
     svg = render_flowchart_single(proc, library, lang=lang)
@@ -213,19 +268,12 @@ def build_procedure(
 
         (folder / "dokumen.html").write_text(render_html(proc, library, lang=lang), encoding="utf-8")
         downloads.append(("dokumen.html", "HTML"))
-    printing: list[tuple[Path, Any]] = []  # Chromium prints these while the DOCX is made here
     if "pdf" in formats:
-        from ..render.pdf import render_pdf, submit_pdf
+        if not printing:
+            from ..render.pdf import render_pdf
 
-        if printer is not None:
-            printing.append((folder / f"{name}.pdf", submit_pdf(proc, library, printer, lang=lang)))
-        else:
             (folder / f"{name}.pdf").write_bytes(render_pdf(proc, library, lang=lang))
         downloads.append((f"{name}.pdf", "PDF"))
-    if "sop" in formats and "pdf" in formats and printer is not None:
-        from ..render.sop import submit_sop_pdf
-
-        printing.append((folder / f"{name}-sop.pdf", submit_sop_pdf(proc, library, printer, lang=lang)))
     if "docx" in formats:
         from ..render.docx import render_docx
 
@@ -237,7 +285,7 @@ def build_procedure(
         (folder / f"{name}-sop.html").write_text(render_sop_html(proc, library, lang=lang), encoding="utf-8")
         downloads.append((f"{name}-sop.html", "SOP (HTML)"))
         if "pdf" in formats:
-            if printer is None:
+            if not printing:
                 (folder / f"{name}-sop.pdf").write_bytes(render_sop_pdf(proc, library, lang=lang))
             downloads.append((f"{name}-sop.pdf", "SOP (PDF)"))
     for path, future in printing:
@@ -344,8 +392,8 @@ def _build(
     else:
         global _WORKER_LIBRARY, _WORKER_ENGINE
         _WORKER_LIBRARY, _WORKER_ENGINE = library, engine
-        for task in tasks:
-            number, lang, error, entry = _build_one(task)
+        for finish in [_start_one(task) for task in tasks]:  # every PDF queued before any DOCX
+            number, lang, error, entry = finish()
             _record(report, new, number, lang, error)
             if entry is not None:
                 built_entries[f"{lang}:{number}"] = entry
