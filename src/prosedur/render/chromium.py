@@ -103,17 +103,20 @@ def split_running(html: str) -> tuple[str, str, str, str]:
 
 def _band(fragment: str, css: str, setup: PageSetup, *, top: bool) -> str:
     """A header/footer template: our stylesheet, the fragment placed in the margin like WeasyPrint's
-    @top-center (bottom-aligned) / @bottom-center (top-aligned) box."""
+    @top-center (bottom-aligned) / @bottom-center (top-aligned) box. Absolutely positioned inside a
+    box of the margin's height."""
     _, right, _, left = setup.margin
     height = setup.margin[0] if top else setup.margin[2]
     gap = setup.header_gap if top else setup.footer_gap
-    align = "flex-end" if top else "flex-start"
-    pad = f"0 {right} {gap} {left}" if top else f"{gap} {right} 0 {left}"
+    edge = f"bottom: {gap}" if top else f"top: {gap}"
+    # Chromium puts both templates in one document: every rule is scoped to its own container
+    where = "#header" if top else "#footer"
     band_css = (
+        "html, body { margin: 0 !important; padding: 0 !important; max-width: none !important; }"
         "#header, #footer { padding: 0 !important; margin: 0 !important; }"
-        f".prosedur-band {{ box-sizing: border-box; width: 100%; height: {height}; padding: {pad};"
-        f" display: flex; flex-direction: column; justify-content: {align};"
+        f"{where} .prosedur-band {{ position: relative; width: 100%; height: {height};"
         " -webkit-print-color-adjust: exact; print-color-adjust: exact; }"
+        f"{where} .prosedur-band > .prosedur-slot {{ position: absolute; left: {left}; right: {right}; {edge}; }}"
         ".prosedur-band .print-only { display: table-row; }"
         ".prosedur-band span.print-only { display: table-cell; }"
         ".prosedur-band .doc-header, .prosedur-band .doc-footer, .prosedur-band .sop-running { margin: 0; width: 100%; }"
@@ -121,7 +124,8 @@ def _band(fragment: str, css: str, setup: PageSetup, *, top: bool) -> str:
         ".prosedur-band .doc-footer .foot-left, .prosedur-band .doc-footer .qr { display: table-cell; vertical-align: bottom; }"
         ".prosedur-band .doc-footer .qr { width: 15mm; }"
     )
-    return f"<style>{css}\n{band_css}</style><div class=\"prosedur-band\">{fragment}</div>"
+    return (f"<style>{css}\n{band_css}</style>"
+            f"<div class=\"prosedur-band\"><div class=\"prosedur-slot\">{fragment}</div></div>")
 
 
 def _pdf_date(stamp: str) -> bytes:
