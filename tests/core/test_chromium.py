@@ -192,3 +192,27 @@ def test_pages_rendered_for_review(printer: ChromiumPrinter, sample_library: Lib
         (out / f"{name}.pdf").write_bytes(render(proc, sample_library, printer=printer))
         subprocess.run(["pdftoppm", "-png", "-r", "70", str(out / f"{name}.pdf"), str(out / name)], check=True)
     assert len(list(out.glob("*.png"))) >= 6
+
+
+def _word_boxes(pdf: bytes, tmp: Path, word: str) -> list[tuple[float, float]]:
+    """(x, y) in points of every occurrence of `word` on page 1 (pdftotext -bbox)."""
+    import subprocess
+
+    path = tmp / "bbox.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    return [(float(m.group(1)), float(m.group(2)))
+            for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>' + re.escape(word) + "</word>", out)]
+
+
+def test_header_and_footer_sit_where_weasyprint_puts_them(printer: ChromiumPrinter, email: Procedure,
+                                                          sample_library: Library, tmp_path: Path) -> None:
+    """The control header, page number and footer land within 2 mm of WeasyPrint's on the page."""
+    chrome = render_pdf(email, sample_library, printer=printer)
+    weasy = render_pdf(email, sample_library)
+    for word in ("Dok.", "Halaman", "TERKENDALI", "P.SMLTI"):
+        a, b = _word_boxes(chrome, tmp_path, word), _word_boxes(weasy, tmp_path, word)
+        assert a and b, word
+        (ax, ay), (bx, by) = a[0], b[0]
+        assert abs(ax - bx) < 2 * 72 / 25.4 and abs(ay - by) < 2 * 72 / 25.4, (word, a[0], b[0])
