@@ -170,3 +170,51 @@ def test_chromium_engine_in_parallel_workers_then_weasyprint_rebuilds(library_co
     assert all(_producer(p).startswith("WeasyPrint") for p in (out / "p").rglob("*.pdf"))
     with pytest.raises(ValueError, match="unknown PDF engine"):
         build(library_copy, out, pdf_engine="prince")
+
+
+@pytest.mark.slow
+def test_a_text_edit_reuses_the_flowchart_pngs_a_flow_edit_redraws_and_prunes(
+    library_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prosedur.render import raster
+    from prosedur.site.build import RASTERS
+
+    out = tmp_path / "site"
+    files = sorted((library_copy / "prosedur").glob("*.yaml"))
+    for file in files[2:]:
+        file.unlink()
+    report = build(library_copy, out, jobs=1, formats=["docx"], langs=["id"])
+    assert not report.failed and len(report.built) == 2
+    pngs = set((out / RASTERS).glob("*.png"))
+    assert pngs
+    drawn: list[str] = []
+    real = raster.svg_to_png
+    monkeypatch.setattr(raster, "svg_to_png", lambda svg, dpi=150: drawn.append(svg) or real(svg, dpi))
+    target = files[0]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("purpose: >-\n", "purpose: >-\n  Disunting.\n", 1), encoding="utf-8")
+    again = build(library_copy, out, jobs=1, formats=["docx"], langs=["id"])
+    assert len(again.built) == 1 and drawn == []  # the DOCX was remade from the PNGs on disk
+    assert set((out / RASTERS).glob("*.png")) == pngs
+    # a step's wording is in the chart: its pages are drawn again and the old ones leave the folder
+    step_text = next(line for line in text.splitlines() if line.strip().startswith("do:"))
+    target.write_text(target.read_text(encoding="utf-8").replace(step_text, step_text + " (ubah)", 1),
+                      encoding="utf-8")
+    third = build(library_copy, out, jobs=1, formats=["docx"], langs=["id"])
+    assert len(third.built) == 1 and drawn
+    now = set((out / RASTERS).glob("*.png"))
+    assert now != pngs and len(now) == len(pngs)  # as many pages as before, not old ones kept beside them
+
+
+def test_raster_cache_redraws_a_damaged_file(tmp_path: Path) -> None:
+    from prosedur.render.raster import RasterCache, png_size
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="48"><rect width="96" height="48"/></svg>'
+    cache = RasterCache(tmp_path / "png", "salt")
+    first = cache(svg, 96)
+    path = tmp_path / "png" / f"{cache.key(svg, 96)}.png"
+    assert path.read_bytes() == first
+    path.write_bytes(first[: len(first) // 2])  # a crash mid-write, or a damaged disk
+    assert cache(svg, 96) == first and png_size(first) == (96, 48)
+    assert RasterCache(tmp_path / "png", "other code").key(svg, 96) != cache.key(svg, 96)
+    assert cache.prune(set()) == 1 and not list((tmp_path / "png").glob("*.png"))

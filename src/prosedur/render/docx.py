@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -88,14 +88,17 @@ def render_docx(
     lang: str = "id",
     controlled: bool = True,
     content_hash: str | None = None,
+    raster: Callable[[str, int], bytes] = svg_to_png,
 ) -> bytes:
-    """The procedure as DOCX bytes in `lang`; `controlled=False` marks every page as an uncontrolled copy."""
+    """The procedure as DOCX bytes in `lang`; `controlled=False` marks every page as an uncontrolled copy.
+
+    `raster` turns a flowchart page (SVG) into PNG; a build passes its on-disk cache (raster.RasterCache)."""
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
     doc = Document(io.BytesIO(_blank(lang)))
     _properties(doc, view)
-    _header(doc, view)
+    _header(doc, view, raster)
     _footer(doc, view)
-    _Body(doc, view, proc, library).build()
+    _Body(doc, view, proc, library, raster).build()
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -428,7 +431,7 @@ def _cell_margins(table: Any, top: int = 30, side: int = 80) -> None:
 # header and footer
 
 
-def _header(doc: Any, view: DocumentView) -> None:
+def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = svg_to_png) -> None:
     """The document-control block of the seed documents, as a real table repeated on every page."""
     lang = view.lang
     header = doc.sections[0].header
@@ -444,7 +447,7 @@ def _header(doc: Any, view: DocumentView) -> None:
     logo_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     logo_par = logo_cell.paragraphs[0]
     logo_par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    logo = image_file_to_raster(Path(view.logo)) if view.logo else None
+    logo = image_file_to_raster(Path(view.logo), raster=raster) if view.logo else None
     if logo:
         try:
             logo_par.add_run().add_picture(io.BytesIO(logo), height=Mm(17))
@@ -562,8 +565,16 @@ def _footer(doc: Any, view: DocumentView) -> None:
 class _Body:
     """Writes the numbered ISO/TR 10013 sections into the document body."""
 
-    def __init__(self, doc: Any, view: DocumentView, proc: Procedure, library: Library | None) -> None:
+    def __init__(
+        self,
+        doc: Any,
+        view: DocumentView,
+        proc: Procedure,
+        library: Library | None,
+        raster: Callable[[str, int], bytes] = svg_to_png,
+    ) -> None:
         self.doc = doc
+        self.raster = raster
         self.view = view
         self.proc = proc
         self.library = library
@@ -740,7 +751,7 @@ class _Body:
             return
         pages = render_flowchart(self.proc, self.library, lang=self.lang, swimlanes=True, rows_per_page=13)
         for i, svg in enumerate(pages):
-            png = svg_to_png(svg, DEFAULT_DPI)
+            png = self.raster(svg, DEFAULT_DPI)
             width_px, height_px = png_size(png)
             width = int(width_px / DEFAULT_DPI * 25.4 * 36000)  # EMU at the rendered dpi
             height = int(height_px / DEFAULT_DPI * 25.4 * 36000)

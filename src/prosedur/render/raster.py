@@ -23,10 +23,13 @@ still has clean, legible glyphs at that density, as checked on the sample pages.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
 import struct
 import zlib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -63,6 +66,49 @@ def svg_to_png(svg: str, dpi: int = DEFAULT_DPI) -> bytes:
     return out.getvalue()  # not surface.finish(): that would run cairo's PNG writer after all
 
 
+class RasterCache:
+    """Flowchart PNGs on disk by digest of (salt, dpi, SVG), for builds: editing a procedure's text
+    leaves its flowchart as it was, and its pages are then read instead of drawn (which also spares
+    a short build cairocffi's ~0.3 s start). The salt is the caller's code digest, so a change of
+    drawing code draws again. `used` collects the keys handed out, for pruning the folder."""
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder, self.salt = folder, salt
+        self.used: list[str] = []
+
+    def key(self, svg: str, dpi: int) -> str:
+        digest = hashlib.sha256(f"{self.salt}\0{dpi}\0".encode())
+        digest.update(svg.encode("utf-8"))
+        return digest.hexdigest()
+
+    def __call__(self, svg: str, dpi: int = DEFAULT_DPI) -> bytes:
+        key = self.key(svg, dpi)
+        self.used.append(key)
+        path = self.folder / f"{key}.png"
+        try:
+            png = path.read_bytes()
+            if png[:8] == b"\x89PNG\r\n\x1a\n" and png[-8:-4] == b"IEND":
+                return png
+        except OSError:
+            pass
+        png = svg_to_png(svg, dpi)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
+        tmp.write_bytes(png)
+        os.replace(tmp, path)  # parallel workers may write the same page: the last complete one wins
+        return png
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove the PNGs whose key is not in `keep`; returns how many went."""
+        removed = 0
+        if self.folder.is_dir():
+            for file in self.folder.glob("*.png"):
+                if file.stem not in keep:
+                    file.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+
 def png_size(png: bytes) -> tuple[int, int]:
     """Pixel (width, height) from the IHDR chunk, without decoding the image."""
     if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
@@ -71,7 +117,9 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def image_file_to_raster(path: Path, dpi: int = DEFAULT_DPI) -> bytes | None:
+def image_file_to_raster(
+    path: Path, dpi: int = DEFAULT_DPI, raster: Callable[[str, int], bytes] | None = None
+) -> bytes | None:
     """A logo file as bytes python-docx accepts (PNG/JPEG/GIF as is, SVG rasterised), or None.
 
     Missing or unreadable files give None: a broken logo must not stop the document.
@@ -84,7 +132,7 @@ def image_file_to_raster(path: Path, dpi: int = DEFAULT_DPI) -> bytes | None:
         return data
     if path.suffix.lower() in (".svg", ".svgz") or b"<svg" in data[:2048]:
         try:
-            return svg_to_png(data.decode("utf-8"), dpi)
+            return (raster or svg_to_png)(data.decode("utf-8"), dpi)
         except Exception:  # noqa: BLE001 - any malformed SVG just means "no logo"
             return None
     return None

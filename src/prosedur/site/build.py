@@ -11,6 +11,7 @@ Layout of the output folder (Indonesian at the root, English under `en/`):
     assets/                       stylesheet, search script, logo
     .prosedur-build.json          manifest: per procedure and language, the hash its outputs were built from
     .prosedur-parsed.json         the procedures as validated JSON by source digest: unchanged files skip YAML
+    .prosedur-png/                the DOCX flowchart pages by SVG digest: a text edit does not redraw them
 
 A procedure is rebuilt only when its fingerprint changes: its own source bytes, the library file and logo,
 the titles of the procedures it names (they are printed), and a digest of Prosedur's own code and templates
@@ -42,11 +43,13 @@ from ..load import ParsedCache, load_library
 from ..model import LIBRARY_FILE, Library, Procedure
 from ..render.document import document_view
 from ..render.labels import labels
+from ..render.raster import RasterCache
 
 ALL_FORMATS = ("html", "pdf", "docx", "sop")
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
 MANIFEST = ".prosedur-build.json"
 PARSED_CACHE = ".prosedur-parsed.json"  # validated procedures by source digest (load.ParsedCache)
+RASTERS = ".prosedur-png"  # DOCX flowchart pages by SVG digest (render.raster.RasterCache)
 LANGS = ("id", "en")
 
 
@@ -205,8 +208,9 @@ def _start_one(task: Task) -> Callable[[], Outcome]:
 
     def finish() -> Outcome:
         try:
-            rest()
+            rasters = rest()
             entry = index_entry(library, proc, lang)
+            entry["rasters"] = rasters
         except Exception as exc:
             return failed(exc)()
         return number, lang, None, entry
@@ -224,9 +228,10 @@ def build_procedure(
 
 def start_procedure(
     library: Library, proc: Procedure, out: Path, *, lang: str, formats: Iterable[str], printer: Any = None
-) -> Callable[[], None]:
+) -> Callable[[], list[str]]:
     """`build_procedure` in two halves: queue the PDFs on the printer now, make the rest when the
-    returned function is called (without a printer everything happens then)."""
+    returned function is called (without a printer everything happens then); that returns the keys
+    of the flowchart PNGs the DOCX used from the build's raster cache."""
     formats = tuple(formats)
     name = slug(proc.number)
     folder = _lang_root(out, lang) / "p" / name
@@ -239,8 +244,10 @@ def start_procedure(
         if "sop" in formats:
             printing.append((folder / f"{name}-sop.pdf", submit_sop_pdf(proc, library, printer, lang=lang)))
 
-    def rest() -> None:
-        _finish_procedure(library, proc, folder, lang=lang, formats=formats, printing=printing)
+    def rest() -> list[str]:
+        rasters = RasterCache(out / RASTERS, code_digest())
+        _finish_procedure(library, proc, folder, lang=lang, formats=formats, printing=printing, raster=rasters)
+        return rasters.used
 
     return rest
 
@@ -253,6 +260,7 @@ def _finish_procedure(
     lang: str,
     formats: tuple[str, ...],
     printing: list[tuple[Path, Any]],
+    raster: RasterCache,
 ) -> None:
     from ..render.narrative import narrative_html
     from ..render.svg import render_flowchart_single
@@ -277,7 +285,7 @@ def _finish_procedure(
     if "docx" in formats:
         from ..render.docx import render_docx
 
-        (folder / f"{name}.docx").write_bytes(render_docx(proc, library, lang=lang))
+        (folder / f"{name}.docx").write_bytes(render_docx(proc, library, lang=lang, raster=raster))
         downloads.append((f"{name}.docx", "DOCX"))
     if "sop" in formats:
         from ..render.sop import render_sop_html, render_sop_pdf
@@ -402,6 +410,10 @@ def _build(
                 progress(done, total)
     _remove_stale(out, library, langs)
     entries = _index_entries(library, out, new, langs, built_entries)
+    if "docx" in formats:  # flowchart PNGs no current DOCX was made from
+        RasterCache(out / RASTERS, code_digest()).prune(
+            {key for entry in entries.values() for key in entry.get("rasters", ())}
+        )
     for lang in langs:
         _write_index(library, out, lang, problems_count=len(problems), entries=entries)
     _write_assets(library, out)
