@@ -80,9 +80,11 @@ def fingerprint(
     lang: str,
     engine: str = "weasyprint",
     numbers: dict[str, Procedure] | None = None,
+    shared: str | None = None,
 ) -> str:
-    """What the outputs of `proc` in `lang` depend on, hashed. `numbers` (number -> procedure) saves
-    a lookup per cited number when fingerprinting a whole library."""
+    """What the outputs of `proc` in `lang` depend on, hashed. `numbers` (number -> procedure) and
+    `shared` (`library_digest`) spare a lookup per cited number and two file reads per procedure
+    when fingerprinting a whole library."""
     if numbers is None:
         numbers = {p.number: p for p in reversed(library.procedures)}
     digest = hashlib.sha256()
@@ -92,13 +94,19 @@ def fingerprint(
         digest.update(proc.source_text.encode("utf-8"))
     elif proc.source is not None:
         digest.update(proc.source.read_bytes())
-    digest.update((library.root / LIBRARY_FILE).read_bytes())
-    if library.info.logo and (library.root / library.info.logo).is_file():
-        digest.update((library.root / library.info.logo).read_bytes())
+    digest.update((shared or library_digest(library)).encode())
     for number in proc.related + [r.id for r in proc.references if r.id]:
         other = numbers.get(number)
         if other is not None:
             digest.update(f"{number}={other.title}|{other.title_en}|{other.revision}".encode())
+    return digest.hexdigest()
+
+
+def library_digest(library: Library) -> str:
+    """The library file and its logo: printed on every page of every procedure."""
+    digest = hashlib.sha256((library.root / LIBRARY_FILE).read_bytes())
+    if library.info.logo and (library.root / library.info.logo).is_file():
+        digest.update((library.root / library.info.logo).read_bytes())
     return digest.hexdigest()
 
 
@@ -368,10 +376,11 @@ def _build(
     new: dict[str, str] = {}
     tasks: list[tuple[str, str, str, tuple[str, ...]]] = []
     numbers = {p.number: p for p in reversed(library.procedures)}  # the first of a duplicate wins, as in .procedure()
+    shared = library_digest(library)
     for proc in library.procedures:
         for lang in langs:
             key = f"{lang}:{proc.number}"
-            fp = fingerprint(library, proc, formats, lang, engine if "pdf" in formats else "", numbers)
+            fp = fingerprint(library, proc, formats, lang, engine if "pdf" in formats else "", numbers, shared)
             new[key] = fp
             index_file = _lang_root(out, lang) / "p" / slug(proc.number) / "index.html"
             if old.get(key) == fp and index_file.is_file():
