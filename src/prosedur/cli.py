@@ -541,6 +541,8 @@ def build_command(library: Path, out: Path, jobs: int | None, formats: str, lang
                    progress=progress, pdf_engine=pdf_engine)
     if bar is not None:
         bar.__exit__(None, None, None)
+    for note in report.notes:
+        click.echo(note, err=True)
     for key, error in sorted(report.failed.items()):
         click.echo(f"{key}: {error}", err=True)
     click.echo(_msg(

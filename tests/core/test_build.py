@@ -218,3 +218,22 @@ def test_raster_cache_redraws_a_damaged_file(tmp_path: Path) -> None:
     assert cache(svg, 96) == first and png_size(first) == (96, 48)
     assert RasterCache(tmp_path / "png", "other code").key(svg, 96) != cache.key(svg, 96)
     assert cache.prune(set()) == 1 and not list((tmp_path / "png").glob("*.png"))
+
+
+def test_auto_falls_back_to_weasyprint_when_chromium_cannot_start(
+    library_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken Chromium must not fail a build that did not ask for it by name; asked by name, it does."""
+    for file in sorted((library_copy / "prosedur").glob("*.yaml"))[1:]:
+        file.unlink()
+    monkeypatch.setenv("PROSEDUR_CHROMIUM", "/bin/false")  # "starts", exits at once
+    out = tmp_path / "site"
+    report = build(library_copy, out, jobs=1, formats=["pdf"], langs=["id"])
+    assert report.pdf_engine == "weasyprint" and not report.failed and len(report.built) == 1
+    assert report.notes and "WeasyPrint" in report.notes[0]
+    assert _producer(next((out / "p").rglob("*.pdf"))).startswith("WeasyPrint")
+    named = build(library_copy, tmp_path / "named", jobs=1, formats=["pdf"], langs=["id"], pdf_engine="chromium")
+    assert named.failed and not named.built
+    result = CliRunner().invoke(cli, ["build", str(library_copy), "--out", str(tmp_path / "cli"), "-j", "1",
+                                      "--formats", "pdf", "--langs", "id"])
+    assert result.exit_code == 0 and "WeasyPrint" in result.output

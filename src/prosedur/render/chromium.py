@@ -204,6 +204,16 @@ class ChromiumPrinter:
         self.refused.append(route.request.url)
         route.abort()
 
+    def startup_error(self, timeout: float | None = None) -> BaseException | None:
+        """Wait until Chromium is up (or gave up); the error that stopped it, or None."""
+        try:
+            self._ready.result(timeout=timeout)
+        except TimeoutError as exc:
+            return exc
+        except BaseException as exc:  # noqa: BLE001 - reported, not raised
+            return exc
+        return None
+
     def submit(self, html: str, setup: PageSetup, *, stamp: str) -> Future[bytes]:
         """Queue one of our document pages (document.html / sop.html output); the future gives the PDF."""
         if self._closed:

@@ -117,6 +117,7 @@ class BuildReport:
     failed: dict[str, str] = field(default_factory=dict)
     out: Path = Path()
     pdf_engine: str = "weasyprint"
+    notes: list[str] = field(default_factory=list)  # what the user should know, e.g. an engine fallback
 
 
 @lru_cache(maxsize=1)
@@ -345,7 +346,7 @@ def build(
     if engine == "chromium" and "pdf" in formats:
         _printer()  # starts on its own thread while the library loads; closed below
     try:
-        return _build(Path(root), Path(out), jobs, formats, langs, force, progress, engine)
+        return _build(Path(root), Path(out), jobs, formats, langs, force, progress, engine, pdf_engine == "auto")
     finally:
         _close_printer()
 
@@ -359,11 +360,21 @@ def _build(
     force: bool,
     progress: Callable[[int, int], None] | None,
     engine: str,
+    auto: bool = False,
 ) -> BuildReport:
     langs = tuple(lang for lang in LANGS if lang in set(langs))
     parsed = ParsedCache(out / PARSED_CACHE, code_digest())
     library, problems = load_library(root, cache=parsed)
     parsed.save()
+    notes: list[str] = []
+    if auto and engine == "chromium" and "pdf" in formats:
+        # Chromium was starting while the library loaded; one that cannot start (a broken install,
+        # a missing library) must not fail a build that did not ask for it by name
+        failure = _printer().startup_error(timeout=60)
+        if failure is not None:
+            _close_printer()
+            engine = "weasyprint"
+            notes.append(f"Chromium: {type(failure).__name__}: {str(failure).splitlines()[0][:200]} -> WeasyPrint")
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     old: dict[str, str] = {}
@@ -372,7 +383,7 @@ def _build(
             old = json.loads(manifest_path.read_text(encoding="utf-8")).get("outputs", {})
         except (ValueError, AttributeError):
             old = {}
-    report = BuildReport(out=out, pdf_engine=engine)
+    report = BuildReport(out=out, pdf_engine=engine, notes=notes)
     new: dict[str, str] = {}
     tasks: list[tuple[str, str, str, tuple[str, ...]]] = []
     numbers = {p.number: p for p in reversed(library.procedures)}  # the first of a duplicate wins, as in .procedure()
