@@ -216,3 +216,45 @@ def test_header_and_footer_sit_where_weasyprint_puts_them(printer: ChromiumPrint
         assert a and b, word
         (ax, ay), (bx, by) = a[0], b[0]
         assert abs(ax - bx) < 2 * 72 / 25.4 and abs(ay - by) < 2 * 72 / 25.4, (word, a[0], b[0])
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def test_a_killed_browser_is_started_again(tmp_path: Path) -> None:
+    """Chromium killed mid-build (out of memory, an operator): the document in hand may fail, the
+    ones after it print on a new browser; nothing hangs."""
+    import os
+    import signal
+
+    html = "<html><body><p>Dokumen</p></body></html>"
+    stamp = "2020-01-01T00:00:00+00:00"
+    with ChromiumPrinter() as printer:
+        assert printer.print_pdf(html, DOCUMENT_PAGE, stamp=stamp).startswith(b"%PDF")
+        browsers = [pid for pid in _descendants(os.getpid())
+                    if b"remote-debugging-pipe" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        assert browsers
+        for pid in browsers:
+            os.kill(pid, signal.SIGKILL)
+        results = []
+        for _ in range(3):
+            try:
+                results.append(printer.submit(html, DOCUMENT_PAGE, stamp=stamp).result(timeout=60))
+            except Exception as exc:  # noqa: BLE001 - the one in hand may fail
+                results.append(exc)
+        assert isinstance(results[-1], bytes) and results[-1].startswith(b"%PDF")
+        assert printer.restarts == 1

@@ -149,6 +149,7 @@ class ChromiumPrinter:
         if not path:
             raise RuntimeError("Chromium not found (install Debian's chromium or set PROSEDUR_CHROMIUM)")
         self.refused: list[str] = []
+        self.restarts = 0  # browsers started again after one died
         self._jobs: queue.Queue[tuple[Future[bytes], str, PageSetup, str] | None] = queue.Queue()
         self._ready: Future[None] = Future()
         self._closed = False
@@ -163,13 +164,9 @@ class ChromiumPrinter:
         except BaseException as exc:  # noqa: BLE001 - handed to the callers through the futures
             self._fail_all(exc)
             return
+        browser: Any = None
         try:
-            browser = playwright.chromium.launch(
-                executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-extensions"]
-            )
-            context = browser.new_context(java_script_enabled=False, offline=True)
-            context.route("**/*", self._refuse)
-            page = context.new_page()
+            browser, context, page = self._open(playwright, path)
         except BaseException as exc:  # noqa: BLE001
             playwright.stop()
             self._fail_all(exc)
@@ -182,23 +179,45 @@ class ChromiumPrinter:
                     continue
                 try:
                     future.set_result(_print(page, html, setup, stamp))
+                    continue
                 except BaseException as exc:  # noqa: BLE001
-                    # a page whose print failed may be left crashed: the next document gets a fresh one
-                    page.close()
-                    page = context.new_page()
                     future.set_exception(exc)
+                # a page whose print failed may be left crashed, a browser may have died (killed,
+                # out of memory): the next document gets a fresh page, or a fresh browser
+                try:
+                    if browser.is_connected():
+                        page.close()
+                        page = context.new_page()
+                    else:
+                        self.restarts += 1
+                        browser, context, page = self._open(playwright, path)
+                except BaseException as exc:  # noqa: BLE001 - no browser to be had: the rest fail
+                    self._fail_rest(exc)
+                    return
         finally:
             try:
-                browser.close()
+                if browser is not None and browser.is_connected():
+                    browser.close()
             finally:
                 playwright.stop()
+
+    def _open(self, playwright: Any, path: str) -> tuple[Any, Any, Any]:
+        browser = playwright.chromium.launch(
+            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-extensions"]
+        )
+        context = browser.new_context(java_script_enabled=False, offline=True)
+        context.route("**/*", self._refuse)
+        return browser, context, context.new_page()
+
+    def _fail_rest(self, exc: BaseException) -> None:
+        while (job := self._jobs.get()) is not None:
+            if job[0].set_running_or_notify_cancel():
+                job[0].set_exception(exc)
 
     def _fail_all(self, exc: BaseException) -> None:
         """Chromium did not start: this and every document queued until close() get the error."""
         self._ready.set_exception(exc)
-        while (job := self._jobs.get()) is not None:
-            if job[0].set_running_or_notify_cancel():
-                job[0].set_exception(exc)
+        self._fail_rest(exc)
 
     def _refuse(self, route: Any) -> None:
         self.refused.append(route.request.url)
