@@ -47,6 +47,7 @@ from ..render.raster import RasterCache
 
 ALL_FORMATS = ("html", "pdf", "docx", "sop")
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
+PRINT_TIMEOUT = 180.0  # seconds for one Chromium print: a hung browser fails procedures, never the build's end
 MANIFEST = ".prosedur-build.json"
 PARSED_CACHE = ".prosedur-parsed.json"  # validated procedures by source digest (load.ParsedCache)
 RASTERS = ".prosedur-png"  # DOCX flowchart pages by SVG digest (render.raster.RasterCache)
@@ -306,7 +307,7 @@ def _finish_procedure(
                 (folder / f"{name}-sop.pdf").write_bytes(render_sop_pdf(proc, library, lang=lang))
             downloads.append((f"{name}-sop.pdf", "SOP (PDF)"))
     for path, future in printing:
-        path.write_bytes(future.result())
+        path.write_bytes(future.result(timeout=PRINT_TIMEOUT))
     page = _env().get_template("procedure.html").render(
         L=labels(lang),
         lang=lang,
