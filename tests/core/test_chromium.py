@@ -159,9 +159,9 @@ def test_documents_queued_from_threads_come_back_to_their_callers(printer: Chrom
     def one(n: int) -> tuple[int, str]:
         html = f"<html><body><p>Dokumen nomor {n}</p></body></html>"
         pdf = printer.submit(html, DOCUMENT_PAGE, stamp="2020-01-01T00:00:00+00:00").result()
-        path = tmp_path / f"{n}.pdf"
-        path.write_bytes(pdf)
-        return n, "\n".join(pages_text(pdf, tmp_path))
+        own = tmp_path / str(n)  # pages_text writes a fixed file name: one folder per thread
+        own.mkdir()
+        return n, "\n".join(pages_text(pdf, own))
 
     with ThreadPoolExecutor(4) as pool:
         for n, text in pool.map(one, range(8)):

@@ -203,7 +203,10 @@ class ChromiumPrinter:
 
     def _open(self, playwright: Any, path: str) -> tuple[Any, Any, Any]:
         browser = playwright.chromium.launch(
-            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-extensions"]
+            executable_path=path,
+            args=["--disable-gpu", "--disable-extensions"],
+            # Chromium's own sandbox as well, except as root, where Chromium refuses to start with it
+            chromium_sandbox=os.geteuid() != 0,
         )
         context = browser.new_context(java_script_enabled=False, offline=True)
         context.route("**/*", self._refuse)
