@@ -32,6 +32,7 @@ from ..model import Library, Procedure
 from .document import document_view
 from .fetch import TEMPLATES, fetcher_for
 from .html import document_html
+from .svg import baseline_shift
 
 if TYPE_CHECKING:
     from .chromium import ChromiumPrinter
@@ -282,14 +283,8 @@ def _make_text_runs(original: Any) -> Any:
             y_align = -height / 2
         elif anchor == "bottom":
             y_align = -height
-        elif anchor == "top":
-            pass
-        elif align in ("central", "middle"):
-            y_align = (ascent + descent) / 2 - descent
-        elif align in ("text-before-edge", "before_edge", "top", "hanging", "text-top"):
-            y_align = ascent
-        elif align in ("text-after-edge", "after_edge", "bottom", "text-bottom"):
-            y_align = -descent
+        elif anchor != "top":
+            y_align = baseline_shift(align, ascent, descent)
         svg.cursor_position = x + width, y
         x_pos = x + svg.cursor_d_position[0]
         y_pos = y + svg.cursor_d_position[1] + y_align

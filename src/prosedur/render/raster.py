@@ -179,6 +179,8 @@ def _make_text_runs(original: Any) -> Any:
     from cairosvg.helpers import normalize, size
     from cairosvg.surface import cairo
 
+    from .svg import baseline_shift
+
     def text_runs(surface: Any, node: Any, draw_as_text: bool = False) -> Any:
         xs = normalize(node.get("x", "")).split()
         ys = normalize(node.get("y", "")).split()
@@ -218,12 +220,8 @@ def _make_text_runs(original: Any) -> Any:
                 y_align = -y_bearing
             elif display_anchor == "bottom":
                 y_align = -height - y_bearing
-            elif baseline in ("central", "middle"):
-                y_align = (ascent + descent) / 2 - descent
-            elif baseline in ("text-before-edge", "before_edge", "top", "hanging", "text-top"):
-                y_align = ascent
-            elif baseline in ("text-after-edge", "after_edge", "bottom", "text-bottom"):
-                y_align = -descent
+            else:
+                y_align = baseline_shift(baseline, ascent, descent)
 
         x = size(surface, xs[0], "x")
         y = size(surface, ys[0], "y")

@@ -90,6 +90,22 @@ def role_titles(proc: Procedure, library: Library | None, lang: str = "id") -> d
     return out
 
 
+_BEFORE_EDGE = ("text-before-edge", "before_edge", "top", "hanging", "text-top")
+_AFTER_EDGE = ("text-after-edge", "after_edge", "bottom", "text-bottom")
+
+
+def baseline_shift(baseline: str | None, ascent: float, descent: float) -> float:
+    """How far SVG text moves down for its dominant/alignment-baseline, as WeasyPrint and cairosvg
+    both work it out (used by the one-run text drawing that pdf.py and raster.py add to them)."""
+    if baseline in ("central", "middle"):
+        return (ascent + descent) / 2 - descent
+    if baseline in _BEFORE_EDGE:
+        return ascent
+    if baseline in _AFTER_EDGE:
+        return -descent
+    return 0.0
+
+
 def render_flowchart(
     proc: Procedure,
     library: Library | None = None,
