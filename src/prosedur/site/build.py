@@ -153,12 +153,13 @@ def resolve_engine(engine: str) -> str:
 # -- worker side ---------------------------------------------------------------------------------
 _WORKER_LIBRARY: Library | None = None
 _WORKER_ENGINE = "weasyprint"
+_WORKER_AUTO = False  # the engine was chosen by "auto": a Chromium that cannot start means WeasyPrint
 _WORKER_PRINTER: Any = None
 
 
-def _worker_init(root: str, engine: str = "weasyprint", parsed: str | None = None) -> None:
-    global _WORKER_LIBRARY, _WORKER_ENGINE, _WORKER_PRINTER
-    _WORKER_ENGINE = engine
+def _worker_init(root: str, engine: str = "weasyprint", parsed: str | None = None, auto: bool = False) -> None:
+    global _WORKER_LIBRARY, _WORKER_ENGINE, _WORKER_PRINTER, _WORKER_AUTO
+    _WORKER_ENGINE, _WORKER_AUTO = engine, auto
     _WORKER_PRINTER = None  # never the coordinator's (its thread does not exist here)
     if engine == "chromium":
         _printer()  # Chromium starts on its own thread while the library loads
@@ -178,6 +179,14 @@ def _printer() -> Any:
         # pool workers leave through os._exit (no atexit); multiprocessing's finalizers still run
         util.Finalize(None, _close_printer, exitpriority=10)
     return _WORKER_PRINTER
+
+
+def _printer_error() -> str:
+    """Why this process's Chromium did not start, in one line (workers' reasons are alike)."""
+    failure = _WORKER_PRINTER.startup_error(timeout=5) if _WORKER_PRINTER is not None else None
+    if failure is None:
+        return "could not start in a build worker"
+    return f"{type(failure).__name__}: {(str(failure).splitlines() or [''])[0][:200]}"
 
 
 def _close_printer() -> None:
@@ -212,15 +221,16 @@ def _start_one(task: Task) -> Callable[[], Outcome]:
 
     try:
         printer = _printer() if _WORKER_ENGINE == "chromium" and "pdf" in formats else None
-        rest = start_procedure(library, proc, Path(out), lang=lang, formats=formats, printer=printer)
+        rest = start_procedure(library, proc, Path(out), lang=lang, formats=formats, printer=printer,
+                               fallback=_WORKER_AUTO)
     except Exception as exc:
         return failed(exc)
 
     def finish() -> Outcome:
         try:
-            rasters = rest()
+            made = rest()
             entry = index_entry(library, proc, lang)
-            entry["rasters"] = rasters
+            entry["rasters"], entry["pdf_engine"] = made.rasters, made.pdf_engine
         except Exception as exc:
             return failed(exc)()
         return number, lang, None, entry
@@ -236,28 +246,66 @@ def build_procedure(
     start_procedure(library, proc, out, lang=lang, formats=formats, printer=printer)()
 
 
+@dataclass
+class Made:
+    """What building one procedure in one language used: the PNG cache keys and the PDF engine."""
+
+    rasters: list[str]
+    pdf_engine: str | None
+
+
 def start_procedure(
-    library: Library, proc: Procedure, out: Path, *, lang: str, formats: Iterable[str], printer: Any = None
-) -> Callable[[], list[str]]:
+    library: Library,
+    proc: Procedure,
+    out: Path,
+    *,
+    lang: str,
+    formats: Iterable[str],
+    printer: Any = None,
+    fallback: bool = False,
+) -> Callable[[], Made]:
     """`build_procedure` in two halves: queue the PDFs on the printer now, make the rest when the
-    returned function is called (without a printer everything happens then); that returns the keys
-    of the flowchart PNGs the DOCX used from the build's raster cache."""
+    returned function is called (without a printer everything happens then). With `fallback`, PDFs
+    come from WeasyPrint when the printer's Chromium could not start."""
+    from ..render.pdf import render_pdf
+    from ..render.sop import render_sop_pdf
+
     formats = tuple(formats)
     name = slug(proc.number)
     folder = _lang_root(out, lang) / "p" / name
-    printing: list[tuple[Path, Any]] = []  # Chromium prints these while the DOCX is made here
+    engines: list[str] = []
+    printing: list[tuple[Path, Callable[[], bytes]]] = []  # Chromium prints these while the DOCX is made
+
+    def printed(future: Any, weasyprint: Callable[[], bytes]) -> Callable[[], bytes]:
+        def get() -> bytes:
+            try:
+                data: bytes = future.result(timeout=PRINT_TIMEOUT)
+            except Exception:
+                if not (fallback and printer.startup_error(timeout=5) is not None):
+                    raise
+                engines.append("weasyprint")
+                return weasyprint()
+            engines.append("chromium")
+            return data
+
+        return get
+
     if printer is not None and "pdf" in formats:
         from ..render.pdf import submit_pdf
         from ..render.sop import submit_sop_pdf
 
-        printing.append((folder / f"{name}.pdf", submit_pdf(proc, library, printer, lang=lang)))
+        printing.append((folder / f"{name}.pdf", printed(
+            submit_pdf(proc, library, printer, lang=lang), lambda: render_pdf(proc, library, lang=lang))))
         if "sop" in formats:
-            printing.append((folder / f"{name}-sop.pdf", submit_sop_pdf(proc, library, printer, lang=lang)))
+            printing.append((folder / f"{name}-sop.pdf", printed(
+                submit_sop_pdf(proc, library, printer, lang=lang), lambda: render_sop_pdf(proc, library, lang=lang))))
 
-    def rest() -> list[str]:
+    def rest() -> Made:
         rasters = RasterCache(out / RASTERS, code_digest())
         _finish_procedure(library, proc, folder, lang=lang, formats=formats, printing=printing, raster=rasters)
-        return rasters.used
+        if "pdf" not in formats:
+            return Made(rasters.used, None)
+        return Made(rasters.used, "weasyprint" if not printing or "weasyprint" in engines else "chromium")
 
     return rest
 
@@ -269,7 +317,7 @@ def _finish_procedure(
     *,
     lang: str,
     formats: tuple[str, ...],
-    printing: list[tuple[Path, Any]],
+    printing: list[tuple[Path, Callable[[], bytes]]],
     raster: RasterCache,
 ) -> None:
     from ..render.narrative import narrative_html
@@ -306,8 +354,8 @@ def _finish_procedure(
             if not printing:
                 (folder / f"{name}-sop.pdf").write_bytes(render_sop_pdf(proc, library, lang=lang))
             downloads.append((f"{name}-sop.pdf", "SOP (PDF)"))
-    for path, future in printing:
-        path.write_bytes(future.result(timeout=PRINT_TIMEOUT))
+    for path, get in printing:
+        path.write_bytes(get())
     page = _env().get_template("procedure.html").render(
         L=labels(lang),
         lang=lang,
@@ -368,14 +416,6 @@ def _build(
     library, problems = load_library(root, cache=parsed)
     parsed.save()
     notes: list[str] = []
-    if auto and engine == "chromium" and "pdf" in formats:
-        # Chromium was starting while the library loaded; one that cannot start (a broken install,
-        # a missing library) must not fail a build that did not ask for it by name
-        failure = _printer().startup_error(timeout=60)
-        if failure is not None:
-            _close_printer()
-            engine = "weasyprint"
-            notes.append(f"Chromium: {type(failure).__name__}: {str(failure).splitlines()[0][:200]} -> WeasyPrint")
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     old: dict[str, str] = {}
@@ -407,10 +447,12 @@ def _build(
     # A worker process loads the whole library first (about a second for 500 procedures), so a
     # handful of tasks, typically an edit of one procedure, is quicker done here.
     if len(tasks) > 2 * jobs and jobs > 1:
-        # forked workers must not inherit the coordinator's running printer thread mid-lock: then forkserver
-        context = multiprocessing.get_context("forkserver" if _WORKER_PRINTER is not None else "fork")
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(root), engine, str(parsed.path)),
-                                 mp_context=context) as pool:
+        # The workers print with browsers of their own. The coordinator's (started in case the build
+        # was small) is closed first: a fork must not copy a process whose printer thread runs.
+        _close_printer()
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
+                                 initargs=(str(root), engine, str(parsed.path), auto), mp_context=context) as pool:
             for number, lang, error, entry in pool.map(_build_one, tasks, chunksize=max(1, total // (jobs * 8) or 1)):
                 _record(report, new, number, lang, error)
                 if entry is not None:
@@ -419,8 +461,8 @@ def _build(
                 if progress:
                     progress(done, total)
     else:
-        global _WORKER_LIBRARY, _WORKER_ENGINE
-        _WORKER_LIBRARY, _WORKER_ENGINE = library, engine
+        global _WORKER_LIBRARY, _WORKER_ENGINE, _WORKER_AUTO
+        _WORKER_LIBRARY, _WORKER_ENGINE, _WORKER_AUTO = library, engine, auto
         for finish in [_start_one(task) for task in tasks]:  # every PDF queued before any DOCX
             number, lang, error, entry = finish()
             _record(report, new, number, lang, error)
@@ -429,6 +471,17 @@ def _build(
             done += 1
             if progress:
                 progress(done, total)
+    fell_back = [key for key, entry in built_entries.items() if entry.get("pdf_engine") == "weasyprint"]
+    if engine == "chromium" and fell_back:
+        for key in fell_back:  # recorded as built by WeasyPrint: a working Chromium rebuilds them later
+            lang, number = key.split(":", 1)
+            fallen = library.procedure(number)
+            if fallen is not None and key in new:
+                new[key] = fingerprint(library, fallen, formats, lang, "weasyprint", numbers, shared)
+        error = _printer_error()
+        report.notes.append(f"Chromium: {error} -> WeasyPrint ({len(fell_back)} of {len(built_entries)})")
+        if len(fell_back) == len(built_entries):
+            report.pdf_engine = "weasyprint"
     _remove_stale(out, library, langs)
     entries = _index_entries(library, out, new, langs, built_entries)
     if "docx" in formats:  # flowchart PNGs no current DOCX was made from
