@@ -93,8 +93,9 @@ def check_geometry(proc: Procedure, result: Layout) -> None:
             mid = ((x1 + x2) / 2, (y1 + y2) / 2)
             if target.kind == "decision":
                 inside = abs(mid[0] - target.cx) / (target.w / 2) + abs(mid[1] - target.cy) / (target.h / 2) < 0.99
-            else:
-                inside = (target.x + EPS < mid[0] < target.x + target.w - EPS
+            else:  # within the symbol's own sides (a parallelogram's slanted side is inside its box)
+                dy = mid[1] - target.cy
+                inside = (target.border_x(-1, dy) + EPS < mid[0] < target.border_x(1, dy) - EPS
                           and target.y + EPS < mid[1] < target.y + target.h - EPS)
             assert not inside, edge
         for node in nodes:
