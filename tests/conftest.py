@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from prosedur.load import load_library
 from prosedur.model import Library, Procedure
+
+# CI runs the same examples every time (a landing must not hang on a newly drawn random case);
+# local runs keep drawing new ones, and a failure found there is replayed from .hypothesis/.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "smlti"
