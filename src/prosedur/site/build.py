@@ -238,14 +238,6 @@ def _start_one(task: Task) -> Callable[[], Outcome]:
     return finish
 
 
-def build_procedure(
-    library: Library, proc: Procedure, out: Path, *, lang: str, formats: Iterable[str], printer: Any = None
-) -> None:
-    """Render every asked-for format of one procedure in one language into `out` (PDFs through
-    `printer`, a ChromiumPrinter, when given; else WeasyPrint)."""
-    start_procedure(library, proc, out, lang=lang, formats=formats, printer=printer)()
-
-
 @dataclass
 class Made:
     """What building one procedure in one language used: the PNG cache keys and the PDF engine."""
@@ -264,9 +256,10 @@ def start_procedure(
     printer: Any = None,
     fallback: bool = False,
 ) -> Callable[[], Made]:
-    """`build_procedure` in two halves: queue the PDFs on the printer now, make the rest when the
-    returned function is called (without a printer everything happens then). With `fallback`, PDFs
-    come from WeasyPrint when the printer's Chromium could not start."""
+    """Render every asked-for format of one procedure in one language into `out`, in two halves:
+    queue the PDFs on `printer` (a ChromiumPrinter) now, make the rest when the returned function is
+    called (without a printer, WeasyPrint prints then). With `fallback`, PDFs come from WeasyPrint
+    when the printer's Chromium could not start."""
     from ..render.pdf import render_pdf
     from ..render.sop import render_sop_pdf
 
