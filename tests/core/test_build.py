@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from prosedur.cli import cli
+from prosedur.render.chromium import chromium_executable
 from prosedur.site.build import MANIFEST, build, resolve_engine, slug
 
 
@@ -220,13 +221,6 @@ def test_raster_cache_redraws_a_damaged_file(tmp_path: Path) -> None:
     assert cache.prune(set()) == 1 and not list((tmp_path / "png").glob("*.png"))
 
 
-def chromium_executable_without_override() -> bool:
-    import os
-    import shutil
-
-    return any(os.access(p, os.X_OK) for p in (shutil.which("chromium-headless-shell"), shutil.which("chromium")) if p)
-
-
 def test_auto_falls_back_to_weasyprint_when_chromium_cannot_start(
     library_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -239,12 +233,12 @@ def test_auto_falls_back_to_weasyprint_when_chromium_cannot_start(
     assert report.pdf_engine == "weasyprint" and not report.failed and len(report.built) == 1
     assert report.notes and "WeasyPrint" in report.notes[0]
     assert _producer(next((out / "p").rglob("*.pdf"))).startswith("WeasyPrint")
-    if chromium_executable_without_override():
-        monkeypatch.delenv("PROSEDUR_CHROMIUM")  # Chromium works again: those PDFs are made again by it
+    monkeypatch.delenv("PROSEDUR_CHROMIUM")
+    if chromium_executable():  # Chromium works again: those PDFs are made again by it
         healed = build(library_copy, out, jobs=1, formats=["pdf"], langs=["id"])
         assert healed.pdf_engine == "chromium" and len(healed.built) == 1 and not healed.notes
         assert _producer(next((out / "p").rglob("*.pdf"))).startswith("Skia/PDF")
-        monkeypatch.setenv("PROSEDUR_CHROMIUM", "/bin/false")
+    monkeypatch.setenv("PROSEDUR_CHROMIUM", "/bin/false")
     named = build(library_copy, tmp_path / "named", jobs=1, formats=["pdf"], langs=["id"], pdf_engine="chromium")
     assert named.failed and not named.built
     result = CliRunner().invoke(cli, ["build", str(library_copy), "--out", str(tmp_path / "cli"), "-j", "1",

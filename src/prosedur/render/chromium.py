@@ -3,13 +3,13 @@
 Why a second engine: WeasyPrint spends ~0.42 s of Python per 5-6 page procedure and ~0.25 s per SOP
 table; a library of 500 procedures in two languages is then ~700 s of CPU for the PDFs alone, far
 over the 150 s the all-formats build may take on two cores. Chromium lays out and prints the very same
-HTML and stylesheet in ~0.1-0.2 s of native CPU per document (bench/bench_pdf.py prints both side
-by side). WeasyPrint stays the engine for single documents and the web app (no browser process
+HTML and stylesheet in ~0.05-0.12 s of CPU per document, browser included (bench/bench_pdf.py prints
+both side by side: 4.4x less CPU on the 5-6 page samples). WeasyPrint stays the engine for single documents and the web app (no browser process
 beside every web worker; nothing to start); `prosedur build` takes Chromium when it is installed.
 
 What differs and how it is bridged: the running control header and footer are CSS paged-media
-running elements (`position: running()`), which Chromium does not implement. `print_pdf` lifts the
-two elements out of the page and hands them to Chromium as its header/footer templates (with our
+running elements (`position: running()`), which Chromium does not implement. `split_running` lifts
+the two elements out of the page and hands them to Chromium as its header/footer templates (with our
 stylesheet, page x of y as Chromium's `pageNumber`/`totalPages`); everything else (watermark as a
 fixed element, the flowchart SVG, the SOP's pre-paginated tables) prints as WeasyPrint prints it.
 The page size and margins are the ones in the template's `@page` rule (`PageSetup`, tested equal).

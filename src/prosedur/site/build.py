@@ -19,7 +19,7 @@ the titles of the procedures it names (they are printed), and a digest of Prosed
 Work is spread over processes (`-j`); each worker loads the library once.
 
 PDFs come from Chromium when it is installed (`pdf_engine="auto"`; render/chromium.py says why: about
-a third of WeasyPrint's CPU per document), one browser per worker kept open for the whole build, else
+a quarter of WeasyPrint's CPU per document), one browser per worker kept open for the whole build, else
 from WeasyPrint. The engine is part of the fingerprint, so switching engines rebuilds.
 """
 
