@@ -537,8 +537,11 @@ def build_command(library: Path, out: Path, jobs: int | None, formats: str, lang
         bar.update(done - bar.pos)
 
     root = find_library_root(library)
-    report = build(root, out, jobs=jobs or default_jobs(), formats=wanted, langs=lang_list, force=force,
-                   progress=progress, pdf_engine=pdf_engine)
+    try:
+        report = build(root, out, jobs=jobs or default_jobs(), formats=wanted, langs=lang_list, force=force,
+                       progress=progress, pdf_engine=pdf_engine)
+    except ValueError as exc:  # an engine asked for by name that is not there
+        raise CliError(str(exc), str(exc)) from None
     if bar is not None:
         bar.__exit__(None, None, None)
     for note in report.notes:

@@ -244,3 +244,7 @@ def test_auto_falls_back_to_weasyprint_when_chromium_cannot_start(
     result = CliRunner().invoke(cli, ["build", str(library_copy), "--out", str(tmp_path / "cli"), "-j", "1",
                                       "--formats", "pdf", "--langs", "id"])
     assert result.exit_code == 0 and "WeasyPrint" in result.output
+    monkeypatch.setenv("PROSEDUR_CHROMIUM", str(tmp_path / "no-such-browser"))
+    missing = CliRunner().invoke(cli, ["build", str(library_copy), "--out", str(tmp_path / "cli"),
+                                       "--pdf-engine", "chromium", "--formats", "pdf"])
+    assert missing.exit_code == 2 and "Chromium not found" in missing.output and "Traceback" not in missing.output

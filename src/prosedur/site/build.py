@@ -137,11 +137,14 @@ def _lang_root(out: Path, lang: str) -> Path:
 
 def resolve_engine(engine: str) -> str:
     """'auto' -> 'chromium' when a Chromium and Playwright are there, else 'weasyprint'."""
+    from ..render.chromium import chromium_executable
+
     if engine not in PDF_ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r} (choose from {', '.join(PDF_ENGINES)})")
+    if engine == "chromium" and not chromium_executable():
+        raise ValueError("Chromium not found: install Debian's chromium-headless-shell or set PROSEDUR_CHROMIUM")
     if engine != "auto":
         return engine
-    from ..render.chromium import chromium_executable
 
     try:
         import playwright  # noqa: F401
