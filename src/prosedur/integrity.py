@@ -71,6 +71,7 @@ __all__ = [
     "next_entry",
     "signature_matches",
     "signature_text",
+    "signed_at_text",
     "source_hash",
     "verify_chain",
 ]
@@ -465,6 +466,11 @@ def _when(value: dt.datetime, lang: str) -> str:
     if lang == "en":
         return f"{long_date(value, 'en')} at {value:%H:%M:%S} {zone}"
     return f"{long_date(value, 'id')} pukul {value:%H.%M.%S} {zone}"
+
+
+def signed_at_text(value: dt.datetime, lang: str = "id") -> str:
+    """"2 Desember 2026 pukul 09.15.00 WIB (UTC+07:00)": a signing instant as printed."""
+    return _when(_aware(value, "signed_at"), lang)
 
 
 def signature_text(sig: Signature, lang: str = "id") -> str:

@@ -132,8 +132,8 @@ class Change(_Model):
     """One row of the change history (riwayat perubahan, ISO/TR 10013 4.5.4)."""
 
     revision: int = Field(ge=0, description="Nomor revisi")
-    date: dt.date = Field(description="Tanggal revisi (YYYY-MM-DD)")
-    change: str = Field(min_length=1, description="Uraian perubahan")
+    date: dt.date | None = Field(None, description="Tanggal revisi (YYYY-MM-DD); kosong: diisi saat pengesahan")
+    change: str = Field("", description="Uraian perubahan (apa yang berubah)")
     reason: str | None = Field(None, description="Alasan perubahan")
     by: str | None = Field(None, description="Oleh (nama atau jabatan)")
 

@@ -114,8 +114,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wf_unknown_fact": ("fakta tidak dikenal: {name}", "unknown fact: {name}"),
     "wf_no_actor": ("pelaku tindakan tidak diketahui", "the person acting is not known"),
     "wf_author_approves": (
-        "penyusun tidak boleh mengesahkan prosedur yang disusunnya sendiri",
-        "nobody may approve a procedure they wrote",
+        "siapa pun yang menyusun, mengubah, atau mengajukan revisi ini tidak boleh mengesahkannya",
+        "nobody who wrote, changed or submitted this revision may approve it",
     ),
     "wf_open_comments": (
         "masih ada {count} komentar tinjauan yang belum diselesaikan",
@@ -233,6 +233,8 @@ class Facts:
     """Who performs the action (user id or name; compared case-insensitively)."""
     author: str | None = None
     """Who wrote (disusun) the revision."""
+    contributors: Collection[str] = ()
+    """Everyone who saved any version of the revision's content or submitted it (the author too)."""
     revision: int = 0
     """The revision number acted on."""
     history: Collection[int] = ()
@@ -271,8 +273,9 @@ def guard_actor_known(f: Facts) -> list[Reason]:
 
 
 def guard_not_author(f: Facts) -> list[Reason]:
-    """Nobody approves what they wrote (four-eyes principle)."""
-    if _norm(f.actor) and _norm(f.actor) == _norm(f.author):
+    """Nobody approves what they wrote, changed or submitted (four-eyes principle)."""
+    writers = {_norm(w) for w in (f.author, *f.contributors) if _norm(w)}
+    if _norm(f.actor) and _norm(f.actor) in writers:
         return [Reason("wf_author_approves")]
     return []
 

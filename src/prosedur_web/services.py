@@ -43,6 +43,31 @@ def content_hash(proc: Procedure) -> str:
     return str(_core_content_hash(proc))
 
 
+def described_revisions(proc: Procedure) -> list[int]:
+    """Revisions whose change-history row says what changed: what the lifecycle counts as an entry."""
+    return [h.revision for h in proc.history if h.change.strip()]
+
+
+def fresh_revision(proc: Procedure, number: int) -> Procedure:
+    """The source of a new revision: control facts emptied, an empty change-history row (core rule)."""
+    from prosedur.record import fresh_revision as _fresh
+
+    return _fresh(proc, number)
+
+
+def serialize_procedure(proc: Procedure) -> str:
+    from prosedur.serialize import serialize_procedure as _serialize
+
+    return _serialize(proc)
+
+
+def record_digest(content_hash: str, record: Any) -> str:
+    """What a signature of record binds: the content hash and the control record (core)."""
+    from prosedur.record import record_digest as _digest
+
+    return _digest(content_hash, record)
+
+
 def set_top_level(text: str, key: str, value: str) -> str:
     """Rewrite one top-level scalar (`revision: 2`) keeping comments and layout; append if absent."""
     pattern = re.compile(rf"^{re.escape(key)}:[^\n]*$", re.MULTILINE)
@@ -139,9 +164,11 @@ def lifecycle_blockers(revisions: Mapping[int, str], revision: int, action: str,
     return []
 
 
-def document(proc: Procedure, library: Library, lang: str = "id", content_hash: str | None = None) -> Any:
-    """The core's resolved view of the document (parameters substituted, roles named)."""
-    return _document_view(proc, library, lang=lang, content_hash=content_hash)
+def document(proc: Procedure, library: Library, lang: str = "id", content_hash: str | None = None,
+             record: Any = None, controlled: bool = True) -> Any:
+    """The core's resolved view of the document (parameters substituted, roles named, control record)."""
+    return _document_view(proc, library, lang=lang, content_hash=content_hash, record=record,
+                          controlled=controlled)
 
 
 # -- signatures -------------------------------------------------------------------------------------
@@ -185,7 +212,7 @@ def with_status(proc: Procedure, status: str) -> Procedure:
 
 
 def render_download(proc: Procedure, library: Library, *, fmt: str, lang: str, controlled: bool,
-                    content_hash: str | None, verify_url: str | None) -> bytes:
+                    content_hash: str | None, verify_url: str | None, record: Any = None) -> bytes:
     """One downloadable rendering by the core; every renderer escapes the user text it writes."""
     from prosedur.render.docx import render_docx
     from prosedur.render.pdf import render_pdf
@@ -194,15 +221,16 @@ def render_download(proc: Procedure, library: Library, *, fmt: str, lang: str, c
 
     if fmt == "pdf":
         return render_pdf(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
-                          verify_url=verify_url)
+                          verify_url=verify_url, record=record)
     if fmt == "docx":
-        return render_docx(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
+        return render_docx(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                           verify_url=verify_url, record=record)
     if fmt == "sop-pdf":
         return render_sop_pdf(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
-                              verify_url=verify_url)
+                              verify_url=verify_url, record=record)
     if fmt == "sop-html":
         return render_sop_html(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
-                               verify_url=verify_url).encode()
+                               verify_url=verify_url, record=record).encode()
     if fmt == "svg":
         return render_flowchart_single(proc, library, lang=lang).encode()
     raise ValueError(f"unknown download format {fmt!r}")

@@ -103,14 +103,30 @@ def test_watermark_only_on_draft_and_obsolete(email: Procedure, sample_library: 
     assert re.search(r'class="watermark"[^>]*>OBSOLETE<', old)
 
 
-def test_uncontrolled_copy_hash_and_qr(email: Procedure, sample_library: Library, html: str) -> None:
+def test_uncontrolled_copy_hash_and_no_unbacked_qr(email: Procedure, sample_library: Library, html: str) -> None:
     assert "SALINAN TIDAK TERKENDALI" not in html
     digest = "0123456789abcdef" * 4
     out = render_html(email, sample_library, controlled=False, content_hash=digest,
                       verify_url="https://prosedur.example/v/P.SMLTI-19?h=1&x=<2>")
     assert "SALINAN TIDAK TERKENDALI" in out and digest in out
+    # a record read from the source is not backed by a signature of record: no QR, no verify link
+    assert 'class="qr"' not in out and "prosedur.example" not in out
+
+
+def test_signed_record_prints_qr_escaped(email: Procedure, sample_library: Library) -> None:
+    import datetime as dt
+
+    from prosedur.integrity import SignatureMeaning
+    from prosedur.record import ControlRecord, Origin, Party
+
+    at = dt.datetime(2026, 12, 2, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    record = ControlRecord(revision=0, origin=Origin.LIFECYCLE, issued=at.date(), effective=at.date(),
+                           approved=Party(SignatureMeaning.DISAHKAN, "Ir. Budi", "Kepala", "1970", at=at),
+                           content_hash="ab" * 32, verify_url="https://prosedur.example/v/?h=1&x=<2>")
+    out = render_html(email, sample_library, record=record)
     assert 'class="qr"' in out and "<path" in out.split('class="qr"')[1][:3000]
     assert "x=<2>" not in out and "x=&lt;2&gt;" in out
+    assert "2 Desember 2026 pukul 09.15.00 WIB (UTC+07:00)" in out and "Ditandatangani secara elektronik" in out
 
 
 def test_logo_is_inlined_as_image_data(html: str) -> None:

@@ -101,7 +101,7 @@ def test_every_reason_is_collected_and_translated() -> None:
         transition(Status.IN_REVIEW, Action.APPROVE, **facts)
     err = info.value
     assert keys(err.reasons) == ["wf_author_approves", "wf_open_comments", "wf_reviewers_pending", "wf_lint_errors"]
-    assert "penyusun tidak boleh mengesahkan" in err.message("id")
+    assert "tidak boleh mengesahkannya" in err.message("id")
     assert "3 review comment(s) are still open" in err.message("en")
     assert "agus" in err.message("en")
     assert str(err) == err.message("id")

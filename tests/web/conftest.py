@@ -50,7 +50,11 @@ def email_source(number: str = "P.SMLTI 19", owner: str = "pusdatin") -> str:
 
 
 def add_history(text: str, revision: int, change: str = "Perubahan batas lampiran") -> str:
+    """Describe the change of `revision`: fill the empty row a started revision has, or add one."""
     entry = f"  - revision: {revision}\n    date: 2026-01-05\n    change: {change}\n    by: Kepala Bidang IKI\n"
+    stub = f"  - {{revision: {revision}}}\n"
+    if stub in text:
+        return text.replace(stub, entry, 1)
     return text.replace("history:\n", "history:\n" + entry, 1)
 
 

@@ -92,7 +92,7 @@ def test_author_cannot_approve_own_revision(world: World) -> None:
     reviews.review_decide(revision=rev, reviewer=world.users["reviewer"], decision="agree")
     with pytest.raises(ActionRefused) as exc:
         approve(world, rev, who="author")
-    assert any("penyusun" in m for m in exc.value.messages("id"))
+    assert any("menyusun, mengubah, atau mengajukan" in m for m in exc.value.messages("id"))
     assert Revision.objects.get(pk=rev.pk).status == "in_review"
 
 

@@ -32,6 +32,10 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
         "status '{status}' memerlukan bukti pengesahan: {what} (nama dan tanggal)",
         "status '{status}' needs approval evidence: {what} (name and date)",
     ),
+    "history_undescribed": (
+        "riwayat perubahan revisi {revision} belum menguraikan apa yang berubah dan mengapa",
+        "the change history of revision {revision} does not yet say what changed and why",
+    ),
     "history_missing": (
         "riwayat perubahan tidak memuat revisi {revision} (revisi saat ini)",
         "the change history has no entry for revision {revision} (the current revision)",

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from ..flow.graph import Edge, successors
 from ..i18n import long_date as long_date  # re-exported for the renderers
 from ..i18n import short_date as short_date
+from ..integrity import signed_at_text
 from ..model import Library, Procedure, Status, StepKind
+from ..record import ControlRecord, Origin, Party, record_from_source, source_records_approval
 from ..text import substitute
 from .labels import label
 
@@ -64,11 +66,21 @@ class RoleView:
 
 @dataclass
 class PersonView:
+    """One column of the approval block, printed from the control record."""
+
     role: str
     name: str
     position: str
     nip: str
     date: str
+    """The date (long form), or "diisi saat pengesahan" while pending."""
+    meaning: str = ""
+    """Disusun / Diperiksa / Disahkan."""
+    when: str = ""
+    """Date and time with zone for a signature of record ("2 Desember 2026 pukul 09.15.00 WIB (UTC+07:00)")."""
+    signed: bool = False
+    """Signed electronically in the lifecycle (the signature cell says so and carries the QR)."""
+    pending: bool = False
 
 
 @dataclass
@@ -122,6 +134,14 @@ class DocumentView:
     history: list[tuple[int, str, str, str, str]]
     content_hash: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    record: ControlRecord | None = None
+    """The control record every date and signer above was printed from."""
+    verify_url: str | None = None
+    """The verification link (QR code); only for a record the lifecycle can back."""
+    revision_date_long: str = "-"
+    """Tanggal Revisi of the SOP sheet: this revision's date, '-' for revision 0."""
+    esigned: bool = False
+    """Signed electronically in the lifecycle: every page says so and carries the QR and hash."""
 
 
 def document_view(
@@ -131,8 +151,27 @@ def document_view(
     lang: str = "id",
     controlled: bool = True,
     content_hash: str | None = None,
+    record: ControlRecord | None = None,
+    verify_url: str | None = None,
 ) -> DocumentView:
-    """Resolve `proc` for printing in `lang`. `controlled=False` marks every page as an uncontrolled copy."""
+    """Resolve `proc` for printing in `lang`.
+
+    Dates and signers come from `record` (the lifecycle's control record) or, without one, from what
+    the source records about itself. A copy is controlled only when asked (`controlled`) *and* the
+    record backs it: signed in the lifecycle, or a source in force that records its own approval;
+    anything else prints as an uncontrolled copy. The verification link is printed when the record
+    carries it (its maker, the web app, answers for it) or for a record signed in the lifecycle: a
+    link passed for a source-only record is dropped, so nothing claims a verification it cannot back.
+    """
+    if record is None:
+        record = record_from_source(
+            proc, review_interval_months=library.info.review_interval_months if library else None)
+    lifecycle_signed = record.origin == Origin.LIFECYCLE and record.approved is not None
+    backed = lifecycle_signed or (record.origin == Origin.SOURCE and source_records_approval(proc))
+    controlled = controlled and backed and proc.status == Status.EFFECTIVE
+    # a link the record's maker vouches for (the web app's copies), else only a lifecycle signature's
+    verify_url = record.verify_url or (verify_url if lifecycle_signed else None)
+    content_hash = content_hash or record.content_hash
 
     def sub(text: str | None) -> str:
         return substitute(text, proc)
@@ -208,16 +247,52 @@ def document_view(
     lanes = [r.id for r in proc.roles if r.id in set(proc.actors())] or proc.actors()
     lanes += [a for a in proc.actors() if a not in lanes]
 
-    def person(role_key: str, p: object) -> PersonView | None:
+    pending_text = label("filled_at_signing", lang)
+
+    def person(role_key: str, p: Party | None) -> PersonView | None:
         if p is None:
             return None
+        day = p.at.date() if p.at is not None else p.on
         return PersonView(
             role=label(role_key, lang),
-            name=getattr(p, "name", ""),
-            position=getattr(p, "position", ""),
-            nip=getattr(p, "nip", None) or "",
-            date=long_date(getattr(p, "date", None), lang),
+            name=p.name,
+            position=p.position,
+            nip=p.nip,
+            date=long_date(day, lang) if day else (pending_text if record.origin == Origin.PENDING else "-"),
+            meaning=label(f"meaning_{p.meaning.value}", lang),
+            when=signed_at_text(p.at, lang) if p.at is not None else "",
+            signed=p.at is not None and record.origin == Origin.LIFECYCLE,
         )
+
+    approved_view = person("approved_by", record.approved)
+    if approved_view is None and record.origin == Origin.PENDING:
+        approved_view = PersonView(role=label("approved_by", lang), name=pending_text, position="", nip="",
+                                   date=pending_text, meaning=label("meaning_disahkan", lang), pending=True)
+
+    def record_date(value: object) -> str:
+        if value is None and record.origin == Origin.PENDING:
+            return pending_text
+        return short_date(value)  # type: ignore[arg-type]
+
+    def record_long(value: object) -> str:
+        if value is None and record.origin == Origin.PENDING:
+            return pending_text
+        return long_date(value, lang)  # type: ignore[arg-type]
+
+    history = []
+    for h in proc.history:
+        change, reason, date = h.change, h.reason or "", h.date
+        if h.revision == record.revision and record.change is not None:
+            change, reason = record.change.change, record.change.reason or ""
+            date = record.issued if record.origin == Origin.LIFECYCLE else (record.change.date or date)
+        date_text = short_date(date) if date else (pending_text if h.revision == record.revision else "-")
+        history.append((h.revision, date_text, change, reason, h.by or ""))
+    this_change = next((h for h in proc.history if h.revision == record.revision), None)
+    if record.revision > 0:
+        revised = record.issued if record.origin == Origin.LIFECYCLE else (this_change.date if this_change else None)
+        revision_date_long = record_long(revised)
+    else:
+        revision_date_long = "-"
 
     watermark = None
     if proc.status in (Status.DRAFT, Status.IN_REVIEW):
@@ -234,12 +309,12 @@ def document_view(
         logo=logo,
         number=proc.number,
         title=(proc.title_en or proc.title) if lang == "en" else proc.title,
-        revision=proc.revision,
-        issued=short_date(proc.issued),
-        effective=short_date(proc.effective),
-        review_due=short_date(proc.review_due),
-        issued_long=long_date(proc.issued, lang),
-        effective_long=long_date(proc.effective, lang),
+        revision=record.revision,
+        issued=record_date(record.issued),
+        effective=record_date(record.effective),
+        review_due=record_date(record.review_due),
+        issued_long=record_long(record.issued),
+        effective_long=record_long(record.effective),
         status=proc.status,
         status_label=label(f"status_{proc.status.value}", lang),
         classification=label(f"class_{proc.classification.value}", lang),
@@ -277,11 +352,15 @@ def document_view(
             for r in proc.records
         ],
         attachments=[(a.title, a.description or "") for a in proc.attachments],
-        prepared=person("prepared_by", proc.approval.prepared),
-        reviewed=[v for v in (person("reviewed_by", p) for p in proc.approval.reviewed) if v],
-        approved=person("approved_by", proc.approval.approved),
-        history=[(h.revision, short_date(h.date), h.change, h.reason or "", h.by or "") for h in proc.history],
+        prepared=person("prepared_by", record.prepared),
+        reviewed=[v for v in (person("reviewed_by", p) for p in record.reviewed) if v],
+        approved=approved_view,
+        history=history,
         content_hash=content_hash,
+        record=record,
+        verify_url=verify_url,
+        revision_date_long=revision_date_long,
+        esigned=lifecycle_signed,
     )
 
 

@@ -32,6 +32,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
 from ..model import Library, Procedure
+from ..record import ControlRecord
 from .document import DocumentView, StepView, document_view
 from .labels import label
 from .narrative import NarrativeItem, narrative_from_view
@@ -89,11 +90,14 @@ def render_docx(
     controlled: bool = True,
     content_hash: str | None = None,
     raster: Callable[[str, int], bytes] = svg_to_png,
+    record: ControlRecord | None = None,
+    verify_url: str | None = None,
 ) -> bytes:
     """The procedure as DOCX bytes in `lang`; `controlled=False` marks every page as an uncontrolled copy.
 
     `raster` turns a flowchart page (SVG) into PNG; a build passes its on-disk cache (raster.RasterCache)."""
-    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                         record=record, verify_url=verify_url)
     doc = Document(io.BytesIO(_blank(lang)))
     _properties(doc, view)
     _header(doc, view, raster)
@@ -552,10 +556,29 @@ def _footer(doc: Any, view: DocumentView) -> None:
     copy = label("controlled" if view.controlled else "uncontrolled", lang)
     _run(par, copy, bold=True, color=None if view.controlled else MARK_RED)
     _run(par, f"  ·  {view.number} {label('revision', lang)} {view.revision}  ·  {view.classification}")
+    if view.esigned or not view.controlled:
+        note = footer.add_paragraph()
+        note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(note, label("esign_note" if view.esigned else "uncontrolled_note", lang), size=6.5)
     if view.content_hash:
         line = footer.add_paragraph()
         line.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(line, f"{_w('content_hash', lang)}: {view.content_hash}", size=7)
+    if view.verify_url:
+        # the QR and the link on every page, as the PDF's footer carries them
+        line = footer.add_paragraph()
+        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        line.add_run().add_picture(io.BytesIO(_qr_png(view.verify_url)), height=Mm(14))
+        _run(line, f"  {view.verify_url}", size=6.5)
+
+
+def _qr_png(url: str, scale: int = 4) -> bytes:
+    """The verification link as a PNG QR code (segno writes PNG itself)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=scale, border=1)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------------------------
@@ -877,10 +900,16 @@ class _Body:
         for c, person in enumerate(people, start=1):
             _cell_text(cells[0][c], person.role, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
             _shade(cells[0][c], HEAD_FILL)
+            if person.signed or person.pending:
+                sign = _cell_text(cells[1][c], self.L("signed_electronically" if person.signed else "filled_at_signing"),
+                                  size=7, align=WD_ALIGN_PARAGRAPH.CENTER)
+                if person.signed and person is v.approved and v.verify_url:
+                    sign.add_run().add_break()
+                    sign.add_run().add_picture(io.BytesIO(_qr_png(v.verify_url)), height=Mm(15))
             _cell_text(cells[2][c], person.name, bold=True)
             _cell_text(cells[3][c], person.position)
             _cell_text(cells[4][c], person.nip or "-")
-            _cell_text(cells[5][c], person.date)
+            _cell_text(cells[5][c], person.when or person.date)
         first = 24
         rest = (170 - first) / len(people)
         _set_col_widths(table, [Mm(first)] + [Mm(rest)] * len(people))

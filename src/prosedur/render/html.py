@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..model import Library, Procedure
+from ..record import ControlRecord
 from .document import DocumentView, PersonView, document_view
 from .fetch import TEMPLATES, file_url, path_allowed
 from .labels import labels
@@ -115,7 +116,6 @@ def document_html(
     proc: Procedure,
     library: Library | None,
     *,
-    verify_url: str | None = None,
     for_pdf: bool = False,
 ) -> str:
     """Render the document template for a resolved view (shared by `render_html` and `render_pdf`)."""
@@ -128,8 +128,8 @@ def document_html(
         "flow_missing": _FLOW_MISSING[1 if lang == "en" else 0],
         "narrative": Markup(narrative_html(narrative_from_view(view))),
         "logo_src": logo_source(view, library, for_pdf=for_pdf),
-        "qr_svg": qr_svg(verify_url),
-        "verify_url": verify_url,
+        "qr_svg": qr_svg(view.verify_url),
+        "verify_url": view.verify_url,
         "signers": signers(view),
     }
     return template_env().get_template("document.html").render(**context)
@@ -143,7 +143,9 @@ def render_html(
     controlled: bool = True,
     content_hash: str | None = None,
     verify_url: str | None = None,
+    record: ControlRecord | None = None,
 ) -> str:
     """The ISO/TR 10013 document as one self-contained HTML page (print stylesheet included)."""
-    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
-    return document_html(view, proc, library, verify_url=verify_url, for_pdf=False)
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                         record=record, verify_url=verify_url)
+    return document_html(view, proc, library, for_pdf=False)

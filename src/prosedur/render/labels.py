@@ -66,6 +66,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "nip": ("NIP", "NIP"),
     "date": ("Tanggal", "Date"),
     "signature": ("Tanda tangan", "Signature"),
+    "time_signed": ("Waktu", "Time"),
+    "meaning_disusun": ("Disusun", "Prepared"),
+    "meaning_diperiksa": ("Diperiksa", "Reviewed"),
+    "meaning_disahkan": ("Disahkan", "Approved"),
+    "filled_at_signing": ("diisi saat pengesahan", "filled in at approval"),
+    "signed_electronically": ("Ditandatangani secara elektronik", "Signed electronically"),
+    "not_signed": ("Belum ditandatangani", "Not signed"),
+    "esign_note": (
+        "Dokumen ini ditandatangani secara elektronik. Keasliannya dapat diperiksa dengan memindai kode QR "
+        "atau di alamat verifikasi berikut.",
+        "This document is signed electronically. Its authenticity can be checked by scanning the QR code "
+        "or at the verification address below.",
+    ),
+    "uncontrolled_note": (
+        "Dicetak di luar siklus pengendalian dokumen: bukan salinan terkendali dan tidak dapat diverifikasi.",
+        "Printed outside document control: not a controlled copy and cannot be verified.",
+    ),
     # tables
     "no": ("No", "No"),
     "term": ("Istilah", "Term"),

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import Library, Procedure
+from ..record import ControlRecord
 from .document import document_view
 from .fetch import TEMPLATES, fetcher_for
 from .html import document_html
@@ -154,6 +155,7 @@ def render_pdf(
     controlled: bool = True,
     content_hash: str | None = None,
     verify_url: str | None = None,
+    record: ControlRecord | None = None,
     printer: ChromiumPrinter | None = None,
 ) -> bytes:
     """The ISO/TR 10013 document as an A4 PDF with the control header and page x of y on every page.
@@ -162,10 +164,11 @@ def render_pdf(
     """
     if printer is not None:
         return submit_pdf(proc, library, printer, lang=lang, controlled=controlled, content_hash=content_hash,
-                          verify_url=verify_url).result()
-    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
-    html = document_html(view, proc, library, verify_url=verify_url, for_pdf=True)
-    return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(proc.issued))
+                          verify_url=verify_url, record=record).result()
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                         record=record, verify_url=verify_url)
+    html = document_html(view, proc, library, for_pdf=True)
+    return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(view.record.issued if view.record else proc.issued))
 
 
 def submit_pdf(
@@ -177,14 +180,16 @@ def submit_pdf(
     controlled: bool = True,
     content_hash: str | None = None,
     verify_url: str | None = None,
+    record: ControlRecord | None = None,
 ) -> Future[bytes]:
     """The document queued on a Chromium printer; the caller goes on while it prints."""
     from .chromium import DOCUMENT_PAGE
 
-    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                         record=record, verify_url=verify_url)
     # for_pdf=False: the logo as a data URL, the only kind of resource Chromium may load
-    html = document_html(view, proc, library, verify_url=verify_url, for_pdf=False)
-    return printer.submit(html, DOCUMENT_PAGE, stamp=_stamp(proc.issued))
+    html = document_html(view, proc, library, for_pdf=False)
+    return printer.submit(html, DOCUMENT_PAGE, stamp=_stamp(view.record.issued if view.record else proc.issued))
 
 
 # -- SVG text in one run ----------------------------------------------------------------------------

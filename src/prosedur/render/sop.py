@@ -23,7 +23,8 @@ from markupsafe import Markup
 
 from ..flow.layout import Geometry, Layout, Node, Page, label_box, layout
 from ..model import Library, Procedure, StepKind
-from .document import DocumentView, StepView, document_view, long_date
+from ..record import ControlRecord
+from .document import DocumentView, StepView, document_view
 from .html import logo_source, qr_svg, stylesheet, template_env
 from .labels import label, labels
 
@@ -364,11 +365,6 @@ def _offpage_title(other_page: int, lang: str, *, incoming: bool) -> str:
     return f"To page {printed}" if lang == "en" else f"Ke halaman {printed}"
 
 
-# -- document --------------------------------------------------------------------------------------
-def _revision_date(proc: Procedure, lang: str) -> str:
-    """Tanggal Revisi: the date of the current revision's history entry, '-' for revision 0."""
-    dates = [h.date for h in proc.history if h.revision == proc.revision and proc.revision > 0]
-    return long_date(max(dates), lang) if dates else "-"
 
 
 def _layout_rules(layout: SopLayout) -> Markup:
@@ -393,7 +389,6 @@ def sop_html(
     proc: Procedure,
     library: Library | None,
     *,
-    verify_url: str | None = None,
     for_pdf: bool = False,
 ) -> str:
     lang = view.lang
@@ -414,12 +409,12 @@ def sop_html(
         "height_rules": _layout_rules(layout),
         "layout": layout,
         "pages": pages,
-        "revised": _revision_date(proc, lang),
+        "revised": view.revision_date_long,
         "records": records,
         "related": [f"{num} {title}".strip() for num, title in view.related],
         "logo_src": logo_source(view, library, for_pdf=for_pdf),
-        "qr_svg": qr_svg(verify_url),
-        "verify_url": verify_url,
+        "qr_svg": qr_svg(view.verify_url),
+        "verify_url": view.verify_url,
         "total_pages": 1 + len(layout.pages),
     }
     return template_env().get_template("sop.html").render(**context)
@@ -433,10 +428,12 @@ def render_sop_html(
     controlled: bool = True,
     content_hash: str | None = None,
     verify_url: str | None = None,
+    record: ControlRecord | None = None,
 ) -> str:
     """The PermenPAN-RB SOP (identity sheet + flowchart table) as one HTML page, landscape print CSS."""
-    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
-    return sop_html(view, proc, library, verify_url=verify_url)
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                         record=record, verify_url=verify_url)
+    return sop_html(view, proc, library)
 
 
 def render_sop_pdf(
@@ -447,6 +444,7 @@ def render_sop_pdf(
     controlled: bool = True,
     content_hash: str | None = None,
     verify_url: str | None = None,
+    record: ControlRecord | None = None,
     printer: ChromiumPrinter | None = None,
 ) -> bytes:
     """The PermenPAN-RB SOP as a landscape A4 PDF (WeasyPrint, or Chromium when a `printer` is given)."""
@@ -454,11 +452,12 @@ def render_sop_pdf(
 
     if printer is not None:
         return submit_sop_pdf(proc, library, printer, lang=lang, controlled=controlled, content_hash=content_hash,
-                              verify_url=verify_url).result()
-    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
-    html = sop_html(view, proc, library, verify_url=verify_url, for_pdf=True)
+                              verify_url=verify_url, record=record).result()
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                         record=record, verify_url=verify_url)
+    html = sop_html(view, proc, library, for_pdf=True)
     # the Pelaksana SVGs as images: same drawing, their elements skip the HTML cascade
-    return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(proc.issued),
+    return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(view.record.issued if view.record else proc.issued),
                        svg_as_image=("flowchart", "sop-lanes"))
 
 
@@ -472,11 +471,13 @@ def submit_sop_pdf(
     controlled: bool = True,
     content_hash: str | None = None,
     verify_url: str | None = None,
+    record: ControlRecord | None = None,
 ) -> Future[bytes]:
     """The SOP queued on a Chromium printer; the caller goes on while it prints."""
     from .chromium import SOP_PAGE
     from .pdf import _stamp
 
-    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash)
-    html = sop_html(view, proc, library, verify_url=verify_url, for_pdf=False)
-    return printer.submit(html, SOP_PAGE, stamp=_stamp(proc.issued))
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                         record=record, verify_url=verify_url)
+    html = sop_html(view, proc, library, for_pdf=False)
+    return printer.submit(html, SOP_PAGE, stamp=_stamp(view.record.issued if view.record else proc.issued))

@@ -15,14 +15,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from prosedur_web import services as core
 from prosedur_web.accounts import roles
+from prosedur_web.audit.services import audit_append
 from prosedur_web.common.views import lang_of, require
 
-from . import selectors
+from . import records, selectors
 from .models import LibrarySource, Revision, RevisionStatus
 
 CACHE_DIR = "unduhan"
@@ -43,10 +44,18 @@ def verify_url_for(content_hash: str, base_url: str) -> str:
     return site + reverse("procedures:revision_verify", kwargs={"content_hash": content_hash})
 
 
-def _cache_name(rev: Revision, fmt: str, lang: str, controlled: bool, ext: str) -> str:
+def _cache_name(rev: Revision, fmt: str, lang: str, controlled: bool, ext: str, record_key: str) -> str:
     library = LibrarySource.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     mark = "terkendali" if controlled else "tak-terkendali"
-    return f"{CACHE_DIR}/{rev.content_hash}/{fmt}-{lang}-{mark}-{rev.status}-pustaka{library}.{ext}"
+    return f"{CACHE_DIR}/{rev.content_hash}/{fmt}-{lang}-{mark}-{rev.status}-pustaka{library}-r{record_key}.{ext}"
+
+
+class IntegrityRefused(Exception):
+    """The stored revision no longer matches what was signed: nothing is issued (and it is audited)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(", ".join(problems))
+        self.problems = problems
 
 
 def _filename(rev: Revision, fmt: str, lang: str, ext: str) -> str:
@@ -65,8 +74,13 @@ def revision_download(*, revision: Revision, fmt: str, lang: str, base_url: str 
     if not rev.content_hash:  # very old rows: compute once, it names the cache entry
         rev.content_hash = core.content_hash(core.parse_source(rev.yaml_source, rev.procedure.number))
         rev.save(update_fields=["content_hash"])
+    problems = records.integrity_problems(rev)
+    if problems:  # recomputed from the stored source on every issue, cached or not
+        audit_append(actor=None, action="integrity_mismatch", target=rev, data={"problems": problems, "format": fmt})
+        raise IntegrityRefused(problems)
     controlled = rev.status == RevisionStatus.EFFECTIVE
-    name = _cache_name(rev, fmt, lang, controlled, ext)
+    record = records.revision_record(rev, verify_url=verify_url_for(rev.content_hash, base_url))
+    name = _cache_name(rev, fmt, lang, controlled, ext, core.record_digest(rev.content_hash, record)[:16])
     filename = _filename(rev, fmt, lang, ext)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as fh:
@@ -74,7 +88,7 @@ def revision_download(*, revision: Revision, fmt: str, lang: str, base_url: str 
     proc = core.with_status(core.parse_source(rev.yaml_source, rev.procedure.number), rev.status)
     library = selectors.library_with(proc)
     data = core.render_download(proc, library, fmt=fmt, lang=lang, controlled=controlled,
-                                content_hash=rev.content_hash, verify_url=verify_url_for(rev.content_hash, base_url))
+                                content_hash=rev.content_hash, verify_url=record.verify_url, record=record)
     if not default_storage.exists(name):  # two first requests at once: keep one copy
         default_storage.save(name, ContentFile(data))
     return Download(filename, content_type, data, cached=False)
@@ -87,7 +101,11 @@ def revision_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
     if fmt not in core.DOWNLOAD_FORMATS:
         raise Http404
     lang = request.GET.get("lang") or lang_of(request)
-    download = revision_download(revision=rev, fmt=fmt, lang=lang, base_url=request.build_absolute_uri("/"))
+    try:
+        download = revision_download(revision=rev, fmt=fmt, lang=lang, base_url=request.build_absolute_uri("/"))
+    except IntegrityRefused:
+        return render(request, "procedures/integrity_refused.html", {"revision": rev, "procedure": rev.procedure},
+                      status=409)
     response = HttpResponse(download.data, content_type=download.content_type)
     inline = fmt in ("sop-html", "svg", "pdf", "sop-pdf") and request.GET.get("inline") == "1"
     response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{download.filename}"'

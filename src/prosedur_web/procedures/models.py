@@ -55,6 +55,7 @@ class Revision(models.Model):
     content_hash = models.CharField(max_length=64, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    issued_date = models.DateField(null=True, blank=True)  # Tgl. Terbit: the day it was signed
     effective_date = models.DateField(null=True, blank=True)
     review_due = models.DateField(null=True, blank=True)
     minor = models.BooleanField(default=False)
@@ -88,6 +89,8 @@ class Signature(models.Model):
     signed_at_text = models.CharField(max_length=40)
     meaning = models.CharField(max_length=32)
     content_hash = models.CharField(max_length=64)
+    record_facts = models.JSONField(default=dict, blank=True)  # the control record as signed (core facts())
+    record_digest = models.CharField(max_length=64, blank=True)  # binds content_hash and record_facts
 
     class Meta:
         ordering = ["signed_at"]
@@ -102,3 +105,28 @@ class Signature(models.Model):
         sig = core.signature_of_record(name=self.name, position=self.position, nip=self.nip, signed_at=when,
                                        content_hash=self.content_hash, meaning=self.meaning)
         return core.signature_text(sig, lang).splitlines()[0]
+
+
+class SourceVersion(models.Model):
+    """Every version of a revision's source as it was saved, started, imported or submitted, and by whom.
+
+    The history the redline of a refused signature is drawn from, and the list of everyone who wrote
+    or submitted the revision — none of whom may review or sign it.
+    """
+
+    class Action(models.TextChoices):
+        START = "start"
+        SAVE = "save"
+        IMPORT = "import"
+        SUBMIT = "submit"
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="source_versions")
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=16, choices=Action.choices)
+    yaml_source = models.TextField()
+    content_hash = models.CharField(max_length=64, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["revision", "pk"]

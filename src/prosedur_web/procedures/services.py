@@ -24,10 +24,11 @@ from prosedur_web.audit.services import audit_append
 from prosedur_web.common.errors import ActionRefused, StaleRevision
 from prosedur_web.common.labels import label as core_label
 
-from . import selectors
-from .models import LibrarySource, Procedure, Revision, RevisionStatus, Signature
+from . import records, selectors
+from .models import LibrarySource, Procedure, Revision, RevisionStatus, Signature, SourceVersion
 
 IN_PROGRESS = ("draft", "in_review", "approved")
+MAX_EFFECTIVE_DAYS = 731  # an effective date more than two years ahead is a typing error
 
 
 def _sort_key(number: str) -> str:
@@ -86,14 +87,14 @@ def _sync_procedure(procedure: Procedure, rev: Revision) -> None:
 
 
 def _review_due(proc: ProcModel, effective: dt.date | None) -> dt.date | None:
+    """For a revision imported from files: its source's date, else the library's interval after it took effect."""
+    from prosedur.record import review_due_after
+
     if proc.review_due:
         return proc.review_due
     if effective is None:
         return None
-    months = core.library_info(selectors.library_source_text()).review_interval_months
-    year, month = divmod(effective.month - 1 + months, 12)
-    day = min(effective.day, 28)
-    return dt.date(effective.year + year, month + 1, day)
+    return review_due_after(effective, core.library_info(selectors.library_source_text()).review_interval_months)
 
 
 # -- import (seed / migration of an existing library) ---------------------------------------------
@@ -128,9 +129,10 @@ def procedure_import(*, yaml_source: str, actor: Any = None) -> Revision:
         return existing
     rev = Revision.objects.create(
         procedure=procedure, number=proc.revision, status=str(proc.status), yaml_source=yaml_source,
-        content_hash=core.content_hash(proc), effective_date=proc.effective,
+        content_hash=core.content_hash(proc), effective_date=proc.effective, issued_date=proc.issued,
         review_due=_review_due(proc, proc.effective),
     )
+    records.version_record(revision=rev, action=SourceVersion.Action.IMPORT, user=actor)
     if proc.status == "effective":
         _sync_procedure(procedure, rev)
     audit_append(actor=actor, action="revision_import", target=rev, data={"status": rev.status})
@@ -162,6 +164,7 @@ def revision_save_source(*, revision: Revision, user: User, text: str, base_vers
     if rev.author_id is None:
         rev.author = user
     rev.save()
+    records.version_record(revision=rev, action=SourceVersion.Action.SAVE, user=user)
     audit_append(actor=user, action="revision_edit", target=rev, ip=ip,
                  data={"version": rev.version, "content_hash": rev.content_hash})
     return rev
@@ -179,11 +182,12 @@ def revision_submit(*, revision: Revision, user: User, reviewers: list[User], se
         raise ActionRefused.of("err_not_draft" if rev.status != "draft" else "forbidden")
     if not reviewers:
         raise ActionRefused.of("err_no_reviewers")
-    if any(r.pk == (rev.author_id or user.pk) or r.pk == user.pk for r in reviewers):
+    writers = records.contributors(rev) | {user.username}
+    if any(r.username in writers for r in reviewers):
         raise ActionRefused.of("err_author_reviewer")
     proc = core.parse_source(rev.yaml_source)
     changes = core.lifecycle_plan(_states(rev.procedure), rev.number, "submit",
-                                  history=[h.revision for h in proc.history])
+                                  history=core.described_revisions(proc))
     rev.review_round += 1
     rev.review_sequential = sequential
     rev.save(update_fields=["review_round", "review_sequential", "updated_at"])
@@ -191,6 +195,7 @@ def revision_submit(*, revision: Revision, user: User, reviewers: list[User], se
         ReviewAssignment.objects.create(revision=rev, round=rev.review_round, reviewer=reviewer,
                                         order=i if sequential else 0)
     _apply(rev.procedure, changes, actor=user, ip=ip)
+    records.version_record(revision=rev, action=SourceVersion.Action.SUBMIT, user=user)
     audit_append(actor=user, action="revision_submit", target=rev, ip=ip,
                  data={"reviewers": [r.username for r in reviewers], "sequential": sequential,
                        "round": rev.review_round})
@@ -220,8 +225,18 @@ def approval_facts(rev: Revision, proc: ProcModel, *, lint: bool = True) -> Appr
     )
 
 
+class SignedContentChanged(ActionRefused):
+    """The content changed since the approver opened the signing form: nothing is signed, and the
+    approver is shown what changed between what they read (`shown`) and what is there now."""
+
+    def __init__(self, *, shown_source: str | None, current_source: str):
+        super().__init__([lambda lang: core_label("err_signed_content_changed", lang)])
+        self.shown_source = shown_source
+        self.current_source = current_source
+
+
 def revision_approve(*, revision: Revision, approver: User, password: str, effective_date: dt.date,
-                     ip: str = "", today: dt.date | None = None) -> Revision:
+                     ip: str = "", today: dt.date | None = None, shown_hash: str | None = None) -> Revision:
     """Sign (disahkan) and approve; effective at once when its date has come, else on that date.
 
     The password is re-checked first and outside the approval's transaction, so a failure is kept
@@ -237,6 +252,12 @@ def revision_approve(*, revision: Revision, approver: User, password: str, effec
         audit_append(actor=approver, action="signature_failed", target=revision, ip=ip)
         raise ActionRefused.of("err_bad_password")
     checked = _approval_prepare(revision)
+    if shown_hash is not None and shown_hash != checked.content_hash:
+        shown = (SourceVersion.objects.filter(revision=revision, content_hash=shown_hash)
+                 .order_by("-pk").values_list("yaml_source", flat=True).first())
+        audit_append(actor=approver, action="signature_refused_changed", target=revision, ip=ip,
+                     data={"shown": shown_hash, "current": checked.content_hash})
+        raise SignedContentChanged(shown_source=shown, current_source=checked.yaml_source)
     return _revision_sign(revision=revision, approver=approver, effective_date=effective_date, ip=ip,
                           today=today, checked=checked)
 
@@ -271,6 +292,8 @@ def _revision_sign(*, revision: Revision, approver: User, effective_date: dt.dat
     today = today or timezone.localdate()
     if effective_date < today:
         raise ActionRefused.of("err_effective_past")
+    if effective_date > today + dt.timedelta(days=MAX_EFFECTIVE_DAYS):
+        raise ActionRefused.of("err_effective_far", days=MAX_EFFECTIVE_DAYS)
     proc = checked.proc
     facts = approval_facts(rev, proc, lint=False)
     lint_errors = checked.lint_errors
@@ -279,7 +302,8 @@ def _revision_sign(*, revision: Revision, approver: User, effective_date: dt.dat
     changes = core.lifecycle_plan(
         _states(rev.procedure), rev.number, "approve",
         actor=approver.username, author=rev.author.username if rev.author else "",
-        history=[h.revision for h in proc.history], reviewers=facts.reviewers, agreed=facts.agreed,
+        contributors=sorted(records.contributors(rev)),
+        history=core.described_revisions(proc), reviewers=facts.reviewers, agreed=facts.agreed,
         open_comments=facts.open_comments, lint_errors=lint_errors,
         effective_date=effective_date, today=today,
     )
@@ -287,17 +311,23 @@ def _revision_sign(*, revision: Revision, approver: User, effective_date: dt.dat
     now = timezone.localtime()
     core.signature_of_record(name=approver.full_name or approver.username, position=approver.position or "-",
                              nip=approver.nip, signed_at=now, content_hash=signed_hash)
+    record = records.signing_record(revision=rev, proc=proc, approver=approver, at=now.replace(microsecond=0),
+                                    effective=effective_date, content_hash=signed_hash)
+    digest = core.record_digest(signed_hash, record)
     Signature.objects.create(
         revision=rev, signer=approver, name=approver.full_name or approver.username,
         position=approver.position or "-", nip=approver.nip, signed_at=now,
         signed_at_text=now.isoformat(timespec="seconds"), meaning="disahkan", content_hash=signed_hash,
+        record_facts=record.facts(), record_digest=digest,
     )
     rev.content_hash = signed_hash
-    rev.effective_date = effective_date
-    rev.review_due = _review_due(proc, effective_date)
-    rev.save(update_fields=["content_hash", "effective_date", "review_due", "updated_at"])
+    rev.issued_date = record.issued
+    rev.effective_date = record.effective
+    rev.review_due = record.review_due
+    rev.save(update_fields=["content_hash", "issued_date", "effective_date", "review_due", "updated_at"])
     audit_append(actor=approver, action="revision_sign", target=rev, ip=ip,
-                 data={"meaning": "disahkan", "content_hash": signed_hash, "effective_date": effective_date})
+                 data={"meaning": "disahkan", "content_hash": signed_hash, "effective_date": effective_date,
+                       "record_digest": digest})
     _apply(rev.procedure, changes, actor=approver, ip=ip)
     rev.refresh_from_db()
     return rev
@@ -313,7 +343,8 @@ def revision_approval_blockers(*, revision: Revision, approver: User, lang: str 
     reasons = core.lifecycle_blockers(
         _states(revision.procedure), revision.number, "approve",
         actor=approver.username, author=revision.author.username if revision.author else "",
-        history=[h.revision for h in proc.history], reviewers=facts.reviewers, agreed=facts.agreed,
+        contributors=sorted(records.contributors(revision)),
+        history=core.described_revisions(proc), reviewers=facts.reviewers, agreed=facts.agreed,
         open_comments=facts.open_comments, lint_errors=facts.lint_errors,
         effective_date=timezone.localdate(), today=timezone.localdate(),
     )
@@ -336,7 +367,8 @@ def revisions_activate_due(*, today: dt.date | None = None) -> list[Revision]:
 # -- start a new revision --------------------------------------------------------------------------
 @transaction.atomic
 def revision_start(*, procedure: Procedure, user: User, minor: bool = False, ip: str = "") -> Revision:
-    """A new draft (revision + 1) copied from the effective revision; its history entry is the author's job."""
+    """A new draft (revision + 1) copied from the effective revision, with its control facts emptied
+    (the signing fills them) and an empty change-history row the author describes before submitting."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     if not roles.can_start_revision(user, procedure):
         raise ActionRefused.of("forbidden")
@@ -346,12 +378,13 @@ def revision_start(*, procedure: Procedure, user: User, minor: bool = False, ip:
         raise ActionRefused.of("err_no_effective")
     changes = core.lifecycle_plan(states, effective.number, "start_revision", kind="minor" if minor else "major")
     number = changes[0].revision
-    text = core.set_top_level(effective.yaml_source, "revision", str(number))
-    text = core.set_top_level(text, "status", "draft")
+    fresh = core.fresh_revision(core.parse_source(effective.yaml_source, procedure.number), number)
+    text = core.serialize_procedure(fresh)
     rev = Revision.objects.create(
         procedure=procedure, number=number, status=RevisionStatus.DRAFT, yaml_source=text,
         content_hash=core.content_hash(core.parse_source(text)), author=user, minor=minor,
     )
+    records.version_record(revision=rev, action=SourceVersion.Action.START, user=user)
     audit_append(actor=user, action="revision_start", target=rev, ip=ip,
                  data={"from_revision": effective.number, "minor": minor})
     return rev

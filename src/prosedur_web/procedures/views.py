@@ -21,7 +21,7 @@ from prosedur_web.common.errors import ActionRefused, StaleRevision
 from prosedur_web.common.labels import label
 from prosedur_web.common.views import lang_of, require
 
-from . import diff, selectors, services
+from . import diff, records, selectors, services
 from .forms import ApproveForm, SourceForm, SubmitForm
 from .models import Procedure, Revision, RevisionStatus
 
@@ -55,8 +55,9 @@ def _document_context(request: HttpRequest, rev: Revision) -> dict[str, Any]:
     lang = lang_of(request)
     if rev.status not in CACHED_STATUSES or not rev.content_hash:
         return _document_parts(request, rev, lang)
+    record = records.revision_record(rev)
     key = (rev.pk, rev.content_hash, rev.status, lang, rev.number, rev.effective_date,
-           selectors.library_fingerprint())
+           selectors.library_fingerprint(), core.record_digest(rev.content_hash, record))
     html = core.cached_fragment("document", key, lambda: render_to_string(
         "procedures/_document.html", _document_parts(request, rev, lang), request))
     return {"revision": rev, "procedure": rev.procedure, "document_html": html}
@@ -71,7 +72,13 @@ def _document_parts(request: HttpRequest, rev: Revision, lang: str) -> dict[str,
         return context
     proc = core.with_status(proc, rev.status)  # the revision's real status (watermark, status label)
     library = selectors.library_with(proc)
-    context["doc"] = core.document(proc, library, lang=lang, content_hash=rev.content_hash or None)
+    from .downloads import verify_url_for
+
+    record = records.revision_record(rev, verify_url=verify_url_for(rev.content_hash, request.build_absolute_uri("/"))
+                                     if rev.content_hash else None)
+    context["doc"] = core.document(proc, library, lang=lang, content_hash=rev.content_hash or None, record=record,
+                                   controlled=rev.status == RevisionStatus.EFFECTIVE)
+    context["integrity_problems"] = records.integrity_problems(rev)
     context["svg"] = core.flowchart_svg(proc, library, lang=lang)
     if rev.status in ("draft", "in_review"):
         context["findings"] = core.lint_findings(proc, library, lang=lang)
@@ -201,14 +208,23 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and rev.status == "in_review":
         problems = services.revision_approval_blockers(revision=rev, approver=request.user,  # type: ignore[arg-type]
                                                        lang=lang_of(request))
-    form = ApproveForm(request.POST or None)
+    form = ApproveForm(request.POST or None, initial={"content_hash": rev.content_hash})
+    changed = None
+    if request.method == "POST" and not form.is_valid() and "content_hash" in form.errors:
+        problems = [label("err_form_outdated", lang_of(request))]
     if request.method == "POST" and form.is_valid():
         try:
             services.revision_approve(
                 revision=rev, approver=request.user,  # type: ignore[arg-type]
                 password=form.cleaned_data["password"], effective_date=form.cleaned_data["effective_date"],
-                ip=client_ip(request),
+                ip=client_ip(request), shown_hash=form.cleaned_data["content_hash"],
             )
+        except services.SignedContentChanged as exc:
+            problems = exc.messages(lang_of(request))
+            changed = diff.redline_sources(exc.shown_source or "", exc.current_source, lang_of(request))
+            rev.refresh_from_db()
+            form = ApproveForm(initial={"content_hash": rev.content_hash,
+                                        "effective_date": form.cleaned_data["effective_date"]})
         except ActionRefused as exc:
             problems = exc.messages(lang_of(request))
         else:
@@ -216,7 +232,8 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, label("approved_msg"))
             return redirect("procedures:revision_detail", pk=rev.pk)
     return render(request, "procedures/revision_approve.html",
-                  {"revision": rev, "procedure": rev.procedure, "form": form, "problems": problems},
+                  {"revision": rev, "procedure": rev.procedure, "form": form, "problems": problems,
+                   "changed": changed},
                   status=409 if problems and request.method == "POST" else 200)
 
 
@@ -232,7 +249,7 @@ def revision_start(request: HttpRequest, pk: int) -> HttpResponse:
         for m in exc.messages(lang_of(request)):
             messages.error(request, m)
         return redirect("procedures:procedure_detail", pk=procedure.pk)
-    return redirect("procedures:revision_edit", pk=rev.pk)
+    return redirect("procedures:revision_editor", pk=rev.pk)  # the structured editor
 
 
 def revision_verify(request: HttpRequest, content_hash: str) -> HttpResponse:

@@ -30,6 +30,10 @@ def review_decide(*, revision: Revision, reviewer: User, decision: str, note: st
     )
     if assignment is None or not roles.can_review(reviewer, rev):
         raise ActionRefused.of("err_not_assigned")
+    from prosedur_web.procedures.records import contributors
+
+    if reviewer.username in contributors(rev):  # wrote or submitted a version since being assigned
+        raise ActionRefused.of("err_author_reviewer")
     if assignment.decision:
         raise ActionRefused.of("err_already_decided")
     if assignment.order > 0 and ReviewAssignment.objects.filter(

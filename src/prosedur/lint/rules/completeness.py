@@ -142,6 +142,19 @@ def check_history_current_revision(ctx: ProcContext) -> Iterator[Finding]:
 
 
 @rule(
+    "P211", "history-described", Severity.ERROR,
+    explain_id="Setiap baris riwayat perubahan menguraikan apa yang berubah (change); baris revisi baru "
+    "dibuat kosong saat revisi dimulai dan diisi penyusun (ISO/TR 10013 4.5.4).",
+    explain_en="Every change-history row says what changed (change); a new revision's row is created empty "
+    "when the revision starts and the author fills it in (ISO/TR 10013 4.5.4).",
+)
+def check_history_described(ctx: ProcContext) -> Iterator[Finding]:
+    for i, entry in enumerate(ctx.proc.history):
+        if not entry.change.strip():
+            yield ctx.finding("P211", ("history", i), "history_undescribed", revision=entry.revision)
+
+
+@rule(
     "P210", "effective-dates", Severity.ERROR,
     explain_id="Prosedur berstatus berlaku menyebut tanggal terbit (issued) dan tanggal efektif (effective).",
     explain_en="An effective procedure states its issue date (issued) and its effective date (effective).",
