@@ -1,10 +1,16 @@
-"""The structured editor of a draft: sections, roles, steps, records and measurements as form rows.
+"""The structured editor of a draft: the whole record an author writes, as form fields and rows.
+
+Sections: this revision's change-history row (what changed, why; earlier rows read-only), title,
+purpose and scope, definitions and references, provisions, resources, parameters, roles, steps (with
+why/when/where/how), records and forms, measurements, attachments. The approval block and the dates
+the lifecycle fills at signing are not offered.
 
 Every edit is an htmx POST: a changed field saves the draft (`revision_editor_save`) and answers
 with the save status, the new `version` and the preview; add/delete/move answers with the whole
 form re-rendered. Typing asks `revision_editor_preview`, which parses the form without saving and
 returns lint findings and the flowchart. A stale `version` is refused with HTTP 409 and a message,
-and the form keeps what the author typed.
+and the form keeps what the author typed. A refused edit names each problem in words, with the
+form field it belongs to (`editor.js` puts the message next to that field).
 """
 
 from __future__ import annotations
@@ -42,18 +48,22 @@ def _form_context(rev: Revision, lang: str) -> dict[str, Any]:
     library_roles = editing.library_roles(lang)
     names = dict(library_roles)
     used = [r.id for r in proc.roles]
+    own = editing.own_change_index(proc.history, proc.revision)
     context.update({
         "proc": proc,
         "text": {key: "\n".join(_walk(proc, path)) for key, path in editing.TEXT_LISTS.items()},
         "definitions_text": "\n".join(f"{d.term}: {d.meaning}" for d in proc.definitions),
-        "references_text": "\n".join(
-            " | ".join([str(r.kind), r.id or "", r.title, r.clause or ""]).rstrip(" |") for r in proc.references
-        ),
+        "own_change": proc.history[own] if own is not None else None,
+        "earlier_changes": [h for i, h in enumerate(proc.history) if i != own],
+        "param_rows": list(proc.parameters.items()),
+        "param_code": "{{id}}",
+        "reference_kinds": editing.REFERENCE_KINDS,
         "role_rows": [(r, r.name or names.get(r.id, r.id), "\n".join(r.responsibilities), "\n".join(r.authorities))
                       for r in proc.roles],
         "actor_choices": [(rid, _role_name(proc, names, rid)) for rid in _actors(proc)],
         "new_role_choices": [(rid, name) for rid, name in library_roles if rid not in used],
-        "step_rows": [(s, _exit_rows(s), "\n".join(s.requirements), "\n".join(s.records)) for s in proc.steps],
+        "step_rows": [(s, _exit_rows(s), "\n".join(s.requirements), "\n".join(s.records),
+                       any(getattr(s, k) for k in editing.STEP_DETAILS)) for s in proc.steps],
         "step_ids": [s.id for s in proc.steps],
         "step_kinds": editing.STEP_KINDS,
     })
@@ -116,7 +126,7 @@ def revision_editor_save(request: HttpRequest, pk: int) -> HttpResponse:
     require(roles.can_edit_revision(request.user, rev))
     lang = lang_of(request)
     structural = bool(request.POST.get("op"))
-    problems: list[str] = []
+    problems: list[editing.FieldProblem] = []
     try:
         rev = editing.revision_save_form(revision=rev, user=request.user,  # type: ignore[arg-type]
                                          post=request.POST, base_version=_base_version(request),
@@ -124,10 +134,12 @@ def revision_editor_save(request: HttpRequest, pk: int) -> HttpResponse:
     except StaleRevision:
         response = render(request, "procedures/htmx/editor_status.html", {"stale": True}, status=409)
         return _retarget(response)
-    except SourceError as exc:
-        problems = [p.format(lang) for p in exc.problems]
+    except editing.FormInvalid as exc:
+        problems = exc.problems
+    except SourceError as exc:  # the stored source itself is broken: the source view shows where
+        problems = [editing.FieldProblem("", "", p.format(lang)) for p in exc.problems]
     except ActionRefused as exc:
-        problems = exc.messages(lang)
+        problems = [editing.FieldProblem("", "", m) for m in exc.messages(lang)]
     if problems:
         response = render(request, "procedures/htmx/editor_status.html", {"problems": problems}, status=400)
         return _retarget(response)
@@ -158,6 +170,7 @@ def revision_editor_preview(request: HttpRequest, pk: int) -> HttpResponse:
         edited = editing.edit_text(rev, request.POST, lang)
     except SourceError as exc:  # the stored source itself is broken
         return render(request, "procedures/htmx/editor_preview.html",
-                      {"preview": editing.Preview([p.format(lang) for p in exc.problems], [], None)})
+                      {"preview": editing.Preview([editing.FieldProblem("", "", p.format(lang))
+                                                   for p in exc.problems], [], None)})
     return render(request, "procedures/htmx/editor_preview.html",
                   {"preview": editing.preview(edited.proc, edited.problems, lang)})
