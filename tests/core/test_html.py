@@ -126,7 +126,7 @@ def test_signed_record_prints_qr_escaped(email: Procedure, sample_library: Libra
     out = render_html(email, sample_library, record=record)
     assert 'class="qr"' in out and "<path" in out.split('class="qr"')[1][:3000]
     assert "x=<2>" not in out and "x=&lt;2&gt;" in out
-    assert "2 Desember 2026 pukul 09.15.00 WIB (UTC+07:00)" in out and "Ditandatangani secara elektronik" in out
+    assert "2 Desember 2026 pukul 09.15.00 WIB (UTC+07:00)" in out and "Disahkan secara elektronik" in out
 
 
 def test_logo_is_inlined_as_image_data(html: str) -> None:

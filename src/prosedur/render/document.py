@@ -79,7 +79,9 @@ class PersonView:
     when: str = ""
     """Date and time with zone for a signature of record ("2 Desember 2026 pukul 09.15.00 WIB (UTC+07:00)")."""
     signed: bool = False
-    """Signed electronically in the lifecycle (the signature cell says so and carries the QR)."""
+    """Signed electronically in the lifecycle (the signature cell says so; Disahkan's carries the QR)."""
+    signed_text: str = ""
+    """"Disusun / Diperiksa / Disahkan secara elektronik" for a signed party."""
     pending: bool = False
 
 
@@ -262,6 +264,7 @@ def document_view(
             meaning=label(f"meaning_{p.meaning.value}", lang),
             when=signed_at_text(p.at, lang) if p.at is not None else "",
             signed=p.at is not None and record.origin == Origin.LIFECYCLE,
+            signed_text=label(f"esigned_{p.meaning.value}", lang),
         )
 
     approved_view = person("approved_by", record.approved)

@@ -901,7 +901,7 @@ class _Body:
             _cell_text(cells[0][c], person.role, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
             _shade(cells[0][c], HEAD_FILL)
             if person.signed or person.pending:
-                sign = _cell_text(cells[1][c], self.L("signed_electronically" if person.signed else "filled_at_signing"),
+                sign = _cell_text(cells[1][c], person.signed_text if person.signed else self.L("filled_at_signing"),
                                   size=7, align=WD_ALIGN_PARAGRAPH.CENTER)
                 if person.signed and person is v.approved and v.verify_url:
                     sign.add_run().add_break()

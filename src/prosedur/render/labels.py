@@ -72,6 +72,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "meaning_disahkan": ("Disahkan", "Approved"),
     "filled_at_signing": ("diisi saat pengesahan", "filled in at approval"),
     "signed_electronically": ("Ditandatangani secara elektronik", "Signed electronically"),
+    "esigned_disusun": ("Disusun secara elektronik", "Prepared electronically"),
+    "esigned_diperiksa": ("Diperiksa secara elektronik", "Reviewed electronically"),
+    "esigned_disahkan": ("Disahkan secara elektronik", "Approved electronically"),
     "not_signed": ("Belum ditandatangani", "Not signed"),
     "esign_note": (
         "Dokumen ini ditandatangani secara elektronik. Keasliannya dapat diperiksa dengan memindai kode QR "

@@ -55,7 +55,8 @@ def _agreed(revision: Revision) -> tuple[Party, ...]:
 
     rows = (ReviewAssignment.objects.filter(revision=revision, round=revision.review_round, decision=Decision.AGREE)
             .select_related("reviewer").order_by("order", "decided_at", "pk"))
-    return tuple(_party("diperiksa", a.reviewer, on=timezone.localdate(a.decided_at) if a.decided_at else None)
+    return tuple(_party("diperiksa", a.reviewer,
+                        at=timezone.localtime(a.decided_at).replace(microsecond=0) if a.decided_at else None)
                  for a in rows)
 
 
@@ -64,7 +65,8 @@ def _prepared(revision: Revision) -> Party | None:
         return None
     submitted = (SourceVersion.objects.filter(revision=revision, action=SourceVersion.Action.SUBMIT)
                  .order_by("-pk").values_list("at", flat=True).first())
-    return _party("disusun", revision.author, on=timezone.localdate(submitted) if submitted else None)
+    return _party("disusun", revision.author,
+                  at=timezone.localtime(submitted).replace(microsecond=0) if submitted else None)
 
 
 def signature_of_record(revision: Revision) -> Signature | None:

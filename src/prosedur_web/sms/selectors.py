@@ -33,6 +33,8 @@ def library() -> Library:
         except Exception:  # noqa: BLE001 - a broken draft must not take the whole view down
             continue
         update: dict[str, Any] = {"status": Status(rev.status), "revision": rev.number}
+        if rev.issued_date is not None:  # the lifecycle's control record wins over the source
+            update["issued"] = rev.issued_date
         if rev.effective_date is not None:
             update["effective"] = rev.effective_date
         if rev.review_due is not None:
