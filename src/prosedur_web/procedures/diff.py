@@ -1,149 +1,49 @@
-"""Diff and redline of two revisions: document fields as word-level text diffs, steps matched by id.
+"""Diff and redline pages: the web layer over `prosedur.redline`, which compares every field.
 
-The result is plain data — segments `(op, text)` with op "eq", "ins" or "del" — and the template
-writes `<ins>`/`<del>` around autoescaped text, so no user text is ever marked safe.
+The comparison is pure and lives in the core; here are the views, the active language, and the
+source-text helpers other code calls (`redline_sources` for a refused signature). The result is plain
+data — segments `(op, text)` with op "eq", "ins" or "del" — and the template writes `<ins>`/`<del>`
+around autoescaped text, so no user text is ever marked safe.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 
 from prosedur.errors import SourceError
 from prosedur.model import Procedure as ProcModel
-from prosedur.model import Step
+from prosedur.redline import FieldDiff, Redline, Segment, StepDiff, text_diff
+from prosedur.redline import redline as _redline
 from prosedur_web import services as core
 from prosedur_web.accounts import roles
 from prosedur_web.common.views import require
 
 from .models import Procedure, Revision, RevisionStatus
 
-Segment = tuple[str, str]
-_TOKEN = re.compile(r"\s+|[^\s\w]|\w+")
+__all__ = ["FieldDiff", "Redline", "Segment", "StepDiff", "procedure_redline", "redline", "redline_sources",
+           "revision_diff", "source_merge_lines", "text_diff"]
 
 
-def text_diff(old: str, new: str) -> list[Segment]:
-    """Word-level diff: equal runs, deletions and insertions in reading order."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    out: list[Segment] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(("eq", "".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            out.append(("del", "".join(a[i1:i2])))
-        if j2 > j1:
-            out.append(("ins", "".join(b[j1:j2])))
-    return out
+def _lang(lang: str | None) -> str:
+    return (lang or translation.get_language() or "id")[:2]
 
 
-@dataclass
-class FieldDiff:
-    key: str  # label key
-    segments: list[Segment]
+def redline(old: ProcModel, new: ProcModel, lang: str | None = None) -> Redline:
+    """Every field that differs from `old` to `new` (`prosedur.redline`), labelled in `lang`
+    (default: the active language)."""
+    return _redline(old, new, _lang(lang))
 
 
-@dataclass
-class StepDiff:
-    step_id: str
-    state: str  # added, removed, changed, moved, same
-    number_a: int | None
-    number_b: int | None
-    fields: list[FieldDiff] = field(default_factory=list)
-
-
-@dataclass
-class Redline:
-    fields: list[FieldDiff]
-    steps: list[StepDiff]
-
-    @property
-    def empty(self) -> bool:
-        return not self.fields and not any(s.state != "same" for s in self.steps)
-
-
-def _lines(values: list[str]) -> str:
-    return "\n".join(values)
-
-
-def document_texts(proc: ProcModel) -> list[tuple[str, str]]:
-    """(label key, text) of each document field, in document order."""
-    return [
-        ("title", proc.title),
-        ("title_en", proc.title_en or ""),
-        ("purpose", proc.purpose),
-        ("scope_includes", _lines(proc.scope.includes)),
-        ("scope_excludes", _lines(proc.scope.excludes)),
-        ("definitions", _lines([f"{d.term}: {d.meaning}" for d in proc.definitions])),
-        ("references", _lines([" | ".join(x for x in (str(r.kind), r.id, r.title, r.clause) if x)
-                               for r in proc.references])),
-        ("legal_basis", _lines(proc.legal_basis)),
-        ("clauses", ", ".join(proc.clauses)),
-        ("roles", _lines([f"{r.id}: " + "; ".join(r.responsibilities + r.authorities) for r in proc.roles])),
-        ("provisions", _lines(proc.provisions)),
-        ("inputs", _lines(proc.inputs)),
-        ("outputs", _lines(proc.outputs)),
-        ("warnings", _lines(proc.warnings)),
-        ("records", _lines([" | ".join(x for x in (r.id, r.name, r.storage, r.retention) if x)
-                            for r in proc.records])),
-        ("measurements", _lines([" | ".join(x for x in (m.name, m.method, m.target, m.frequency) if x)
-                                 for m in proc.measurements])),
-        ("change_history", _lines([f"{h.revision} | {h.date} | {h.change}" for h in proc.history])),
-    ]
-
-
-def step_texts(step: Step) -> list[tuple[str, str]]:
-    return [
-        ("kind", str(step.kind)),
-        ("actor", step.actor or ""),
-        ("activity", step.do),
-        ("requirements", "; ".join(step.requirements)),
-        ("time", step.time or ""),
-        ("output", step.output or ""),
-        ("records", ", ".join(step.records)),
-        ("exits", "; ".join(f"{e.label} → {e.to}" for e in step.exits)),
-    ]
-
-
-def _changed(pairs_a: list[tuple[str, str]], pairs_b: list[tuple[str, str]]) -> list[FieldDiff]:
-    return [FieldDiff(key, text_diff(a, b)) for (key, a), (_k, b) in zip(pairs_a, pairs_b, strict=True) if a != b]
-
-
-def redline(old: ProcModel, new: ProcModel) -> Redline:
-    """What changed from `old` to `new`."""
-    fields = _changed(document_texts(old), document_texts(new))
-    old_steps = {s.id: (i + 1, s) for i, s in enumerate(old.steps)}
-    new_ids = {s.id for s in new.steps}
-    steps: list[StepDiff] = []
-    for j, step in enumerate(new.steps, start=1):
-        if step.id not in old_steps:
-            steps.append(StepDiff(step.id, "added", None, j, [FieldDiff(k, [("ins", v)])
-                                                              for k, v in step_texts(step) if v]))
-            continue
-        i, before = old_steps[step.id]
-        changes = _changed(step_texts(before), step_texts(step))
-        state = "changed" if changes else "moved" if _moved(old, new, step.id) else "same"
-        steps.append(StepDiff(step.id, state, i, j, changes))
-    for step_id, (i, before) in old_steps.items():
-        if step_id not in new_ids:
-            diff = StepDiff(step_id, "removed", i, None, [FieldDiff(k, [("del", v)])
-                                                          for k, v in step_texts(before) if v])
-            at = next((n for n, s in enumerate(steps) if s.number_a is not None and s.number_a > i), len(steps))
-            steps.insert(at, diff)
-    return Redline(fields, steps)
-
-
-def _moved(old: ProcModel, new: ProcModel, step_id: str) -> bool:
-    """A step moved when its neighbours in flow order changed (not merely its number)."""
-    common = [s.id for s in old.steps if new.step(s.id) is not None]
-    order = [s.id for s in new.steps if old.step(s.id) is not None]
-    return common.index(step_id) != order.index(step_id)
+def redline_sources(old_yaml: str, new_yaml: str, lang: str | None = None) -> Redline:
+    """The redline between two YAML source texts, e.g. the revision the approver opened and the one
+    now stored. Raises `prosedur.errors.SourceError` when either text cannot be read."""
+    return redline(core.parse_source(old_yaml, "<lama>"), core.parse_source(new_yaml, "<baru>"), lang)
 
 
 # -- views -----------------------------------------------------------------------------------------
