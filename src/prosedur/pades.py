@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import io
 import urllib.error
@@ -231,10 +232,35 @@ class SigningIdentity:
 MAX_P12_BYTES = 1024 * 1024
 
 
+@functools.cache
+def _kept_key_signer() -> type:
+    """pyHanko's SimpleSigner, keeping the loaded private key: its own `sign_raw` re-reads the key from DER
+    on every signature, and cryptography's RSA key check makes that ~60 ms of the ~100 ms a signature costs."""
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign.signers.pdf_cms import SimpleSigner
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class KeptKeySigner(SimpleSigner):
+        def __init__(self, private_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey, **kwargs: Any):
+            super().__init__(**kwargs)
+            self._private_key = private_key
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            digest = get_pyca_cryptography_hash(digest_algorithm)
+            key = self._private_key
+            if mechanism == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), digest)
+            if mechanism == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+                return key.sign(data, ec.ECDSA(digest))
+            return bytes(super().sign_raw(data, digest_algorithm))  # PSS and the rest: pyHanko's own way
+
+    return KeptKeySigner
+
+
 def load_identity(path: str | Path, passphrase: str | bytes | None, *,
                   now: dt.datetime | None = None) -> SigningIdentity:
     """The signing identity in the PKCS#12 file `path`, or `SigningError` saying what is wrong with it."""
-    from pyhanko.sign.signers.pdf_cms import SimpleSigner
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     file = Path(path)
@@ -277,8 +303,8 @@ def load_identity(path: str | Path, passphrase: str | bytes | None, *,
     chain = tuple(others)
     store = SimpleCertificateStore()  # type: ignore[no-untyped-call]
     store.register_multiple([asn1_x509.Certificate.load(c.public_bytes(der)) for c in chain])
-    signer = SimpleSigner(signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)), signing_key=key_info,
-                          cert_registry=store)
+    signer = _kept_key_signer()(key, signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
+                                signing_key=key_info, cert_registry=store)
     return SigningIdentity(path=file, certificate=cert, chain=chain, signer=signer)
 
 
