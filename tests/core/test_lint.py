@@ -15,6 +15,7 @@ from prosedur.lint import RULES, Finding, Severity, has_errors, lint, lint_proce
 from prosedur.lint.core import problem_finding
 from prosedur.lint.rules.style import classify_action
 from prosedur.model import (
+    Change,
     Exit,
     Library,
     Measurement,
@@ -148,6 +149,7 @@ CASES: list[tuple[str, Mutation, int]] = [
     ("P208", _approved_undated, 1),
     ("P209", _set("proc", revision=1), 1),
     ("P210", _set("proc", effective=None, issued=None), 2),
+    ("P211", lambda p: p.history.append(Change(revision=1)), 1),
     # names
     ("P301", _set("buat", actor="staf_ikii"), 1),
     ("P302", lambda p: p.roles.append(ProcedureRole(id="asing")), 1),

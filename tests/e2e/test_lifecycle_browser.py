@@ -87,14 +87,20 @@ def draft_and_submit(walk: Walk, change: str) -> tuple[int, str]:
     page = walk.open_procedure("penyusun")
     walk.shot(page, "procedure-before-revision")
     page.get_by_role("button", name="Buat revisi baru").click()
-    page.wait_for_url(re.compile(r"/revisi/\d+/sunting/$"))
+    page.wait_for_url(re.compile(r"/revisi/\d+/(sunting|penyunting)/$"))
+    # this walk edits the YAML source itself (the structured editor has its own tests and the README tour)
+    page.goto(re.sub(r"/penyunting/$", "/sunting/", page.url))
     source = page.locator("#id_yaml_source").input_value()
     number = int(re.search(r"^revision:\s*(\d+)", source, re.M).group(1))  # type: ignore[union-attr]
     assert re.search(r"^status:\s*draft", source, re.M)
-    edited = re.sub(r"(batas_lampiran: \{value: )\d+", lambda m: m.group(1) + str(5 + 5 * number), source, count=1)
+    assert not re.search(r"^issued:", source, re.M)  # the lifecycle fills the control facts at signing
+    edited = re.sub(r"(batas_lampiran: \{value: '?)\d+", lambda m: m.group(1) + str(5 + 5 * number), source,
+                    count=1)
     assert edited != source
-    entry = f"  - revision: {number}\n    date: 2026-01-05\n    change: {change}\n    by: Kepala Bidang IKI\n"
-    edited = edited.replace("history:\n", "history:\n" + entry, 1)
+    entry = f"  - revision: {number}\n    change: {change}\n    by: Kepala Bidang IKI\n"
+    stub = f"  - {{revision: {number}}}\n"
+    assert stub in edited  # the empty row the revision started with, for the author to describe
+    edited = edited.replace(stub, entry, 1)
     page.fill("#id_yaml_source", edited)
     walk.shot(page, f"rev{number}-edit")
     page.get_by_role("button", name="Simpan").click()

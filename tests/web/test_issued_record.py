@@ -238,3 +238,16 @@ def test_effective_date_far_ahead_is_refused_not_a_crash(world: World) -> None:
     with pytest.raises(ActionRefused) as exc:
         signed_revision(world, effective=dt.date(9999, 12, 31))
     assert any("paling lambat" in m for m in exc.value.messages("id"))
+
+
+def test_an_approved_revision_edited_before_its_effective_date_does_not_take_effect(world: World) -> None:
+    later = timezone.localdate() + dt.timedelta(days=7)
+    rev = signed_revision(world, effective=later)
+    assert rev.status == "approved"
+    Revision.objects.filter(pk=rev.pk).update(yaml_source=rev.yaml_source.replace("Lampiran", "Lampiran diubah"))
+    assert services.revisions_activate_due(today=later) == []
+    rev.refresh_from_db()
+    assert rev.status == "approved" and world.effective(world.own).number == 0
+    from prosedur_web.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="integrity_mismatch").exists()

@@ -145,6 +145,11 @@ class DocumentView:
     esigned: bool = False
     """Signed electronically in the lifecycle: every page says so and carries the QR and hash."""
 
+    @property
+    def prepared_reviewed_approved(self) -> list[PersonView]:
+        """The approval block's columns in order: Disusun, Diperiksa (each), Disahkan."""
+        return [p for p in (self.prepared, *self.reviewed, self.approved) if p is not None]
+
 
 def document_view(
     proc: Procedure,

@@ -881,7 +881,7 @@ class _Body:
     def approval(self) -> None:
         v = self.view
         self.heading("approval")
-        people = [p for p in [v.prepared, *v.reviewed, v.approved] if p is not None]
+        people = v.prepared_reviewed_approved
         if not people:
             self.none()
             return

@@ -108,7 +108,7 @@ def _strip_xml_decl(svg: str) -> str:
 
 
 def signers(view: DocumentView) -> list[PersonView]:
-    return [p for p in (view.prepared, *view.reviewed, view.approved) if p is not None]
+    return view.prepared_reviewed_approved
 
 
 def document_html(

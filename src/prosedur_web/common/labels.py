@@ -200,6 +200,9 @@ LABELS.update(
         "err_effective_far": ("Tanggal efektif paling lambat {days} hari dari hari ini.", "The effective date can be at most {days} days from today."),
         "changes_since_opened": ("Yang berubah sejak formulir dibuka", "What changed since the form was opened"),
         "read_what_you_sign": ("Baca dokumen yang akan Anda sahkan (tab baru)", "Read the document you are signing (new tab)"),
+        "issued_date": ("Tgl. Terbit", "Issue date"),
+        "review_due_date": ("Rencana tinjauan", "Next review"),
+        "approval_block": ("Pengesahan", "Approval"),
         "integrity_refused_title": ("Dokumen tidak diterbitkan", "Document not issued"),
         "integrity_refused": ("Isi {number} Rev. {n} yang tersimpan tidak lagi sama dengan yang disahkan. Dokumen ini tidak diterbitkan; kejadian ini dicatat di jejak audit. Hubungi pengendali dokumen.", "The stored content of {number} Rev. {n} no longer matches what was signed. It is not issued; this was recorded in the audit trail. Contact the document controller."),
         "integrity_warning": ("Peringatan integritas: isi revisi yang tersimpan tidak sama dengan yang disahkan.", "Integrity warning: the stored content of this revision does not match what was signed."),
@@ -208,6 +211,10 @@ LABELS.update(
         "err_no_effective": ("Belum ada revisi berlaku untuk direvisi.", "There is no effective revision to revise."),
         "err_not_effective": ("Hanya revisi berlaku yang dapat dibaca-pahami.", "Only an effective revision can be acknowledged."),
         "err_stale": ("Sumber telah diubah orang lain.", "The source was changed by someone else."),
+        "err_signing_unavailable": (
+            "Sertifikat penandatangan PDF organisasi tidak dapat dipakai: {reason} Hubungi administrator.",
+            "The organisation's PDF signing certificate cannot be used: {reason} Contact the administrator.",
+        ),
     }
 )
 

@@ -357,6 +357,11 @@ def revisions_activate_due(*, today: dt.date | None = None) -> list[Revision]:
     today = today or timezone.localdate()
     done = []
     for rev in Revision.objects.select_for_update().filter(status=RevisionStatus.APPROVED, effective_date__lte=today):
+        problems = records.integrity_problems(rev)
+        if problems:  # edited since it was signed: it does not take effect, and it is reported
+            audit_append(actor=None, action="integrity_mismatch", target=rev,
+                         data={"problems": problems, "during": "make_effective"})
+            continue
         changes = core.lifecycle_plan(_states(rev.procedure), rev.number, "make_effective",
                                       effective_date=rev.effective_date, today=today)
         _apply(rev.procedure, changes, actor=None, ip="")
