@@ -23,7 +23,10 @@ How it compares
   moved steps (the fewest steps that explain the new order) and "Urutan langkah"; for other lists
   as an "Urutan" row. Steps whose number changed only because others were added or removed are
   "renumbered". Lists of texts are aligned item by item ("Ketentuan umum — butir 2"). Lists of
-  models without an identity are aligned by position and likeness.
+  models without an identity are aligned by position and likeness. The order of a mapping's keys
+  (`parameters`) is not content: the content hash sorts them too.
+* **Added and removed items** list each of their fields that is not the field's default, so a new
+  step shows its actor and activity but not the default symbol.
 
 The result is plain data: segments `(op, text)` with op "eq", "del" or "ins", which the web template
 writes inside `<del>`/`<ins>` as escaped text.
