@@ -74,6 +74,7 @@ __all__ = [
     "load_trust_roots",
     "make_demo_identity",
     "message",
+    "require_valid",
     "sign_pdf",
 ]
 
@@ -232,6 +233,21 @@ class SigningIdentity:
 MAX_P12_BYTES = 1024 * 1024
 
 
+def _require_valid(cert: x509.Certificate, file: Path, now: dt.datetime | None) -> None:
+    moment = _utc(now)
+    if moment >= cert.not_valid_after_utc:
+        raise SigningError("signing_expired", file, subject=_subject_text(cert),
+                           date=cert.not_valid_after_utc.strftime("%Y-%m-%d %H:%M UTC"))
+    if moment < cert.not_valid_before_utc:
+        raise SigningError("signing_not_yet_valid", file, subject=_subject_text(cert),
+                           date=cert.not_valid_before_utc.strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def require_valid(identity: SigningIdentity, now: dt.datetime | None = None) -> None:
+    """`SigningError` unless `identity`'s certificate is valid at `now`: for an identity loaded earlier and kept."""
+    _require_valid(identity.certificate, identity.path, now)
+
+
 @functools.cache
 def _kept_key_signer() -> type:
     """pyHanko's SimpleSigner, keeping the loaded private key: its own `sign_raw` re-reads the key from DER
@@ -291,13 +307,7 @@ def load_identity(path: str | Path, passphrase: str | bytes | None, *,
     if key.public_key().public_bytes(der, serialization.PublicFormat.SubjectPublicKeyInfo) != \
             cert.public_key().public_bytes(der, serialization.PublicFormat.SubjectPublicKeyInfo):
         raise SigningError("signing_key_mismatch", file)
-    moment = _utc(now)
-    if moment >= cert.not_valid_after_utc:
-        raise SigningError("signing_expired", file, subject=_subject_text(cert),
-                           date=cert.not_valid_after_utc.strftime("%Y-%m-%d %H:%M UTC"))
-    if moment < cert.not_valid_before_utc:
-        raise SigningError("signing_not_yet_valid", file, subject=_subject_text(cert),
-                           date=cert.not_valid_before_utc.strftime("%Y-%m-%d %H:%M UTC"))
+    _require_valid(cert, file, now)
     key_info = asn1_keys.PrivateKeyInfo.load(
         key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     chain = tuple(others)

@@ -217,6 +217,21 @@ MEDIA_ROOT = Path(os.environ.get("PROSEDUR_MEDIA_ROOT", VAR_DIR / "files"))
 # Public address printed in PDF QR codes (/verifikasi/<hash>/); empty: the request's own host.
 PROSEDUR_SITE_URL = os.environ.get("PROSEDUR_SITE_URL", "")
 
+# The signing certificate of issued PDFs (PAdES; docs/deploy.md "Sertifikat penandatangan"): the PKCS#12 file
+# the agency's certification authority issued, its passphrase (environment only), an optional RFC 3161
+# time-stamp server, the trust roots uploaded copies are verified against (PEM files separated by ":"; unset:
+# the signing certificate itself). PROSEDUR_SIGNING_P12 unset: the demo certificate `seed_demo` writes to
+# var/signing/ (public passphrase, demo CA as trust root), which `manage.py check --deploy` refuses.
+PROSEDUR_SIGNING_DEMO_DIR = VAR_DIR / "signing"
+PROSEDUR_SIGNING_P12 = os.environ.get("PROSEDUR_SIGNING_P12") or str(PROSEDUR_SIGNING_DEMO_DIR / "demo-signing.p12")
+PROSEDUR_SIGNING_PASSPHRASE = os.environ.get("PROSEDUR_SIGNING_PASSPHRASE", "")
+PROSEDUR_SIGNING_TSA_URL = os.environ.get("PROSEDUR_SIGNING_TSA_URL", "")
+PROSEDUR_SIGNING_TRUST = [p for p in os.environ.get("PROSEDUR_SIGNING_TRUST", "").split(os.pathsep) if p.strip()]
+PROSEDUR_SIGNING_LOCATION = os.environ.get("PROSEDUR_SIGNING_LOCATION", "")
+PROSEDUR_VERIFY_MAX_BYTES = int(os.environ.get("PROSEDUR_VERIFY_MAX_BYTES", 20 * 1024 * 1024))
+# pyHanko logs every failed certificate path with a traceback: one per forged upload, not worth a log line
+LOGGING["loggers"] = {"pyhanko": {"level": "ERROR"}, "pyhanko_certvalidator": {"level": "ERROR"}}
+
 # E-mail (distribution notices): printed to the console unless SMTP is configured.
 EMAIL_BACKEND = os.environ.get(
     "PROSEDUR_EMAIL_BACKEND",

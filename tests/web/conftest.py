@@ -95,3 +95,20 @@ def world(db: Any) -> World:
 def _media_root(settings: Any, tmp_path: Path) -> None:
     """Files the app writes (cached downloads) go to a fresh folder per test."""
     settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture(scope="session")
+def signing_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """A demo CA and signing certificate (PKCS#12), made once: issued PDFs are PAdES-signed with it."""
+    from prosedur.pades import make_demo_identity
+
+    return make_demo_identity(tmp_path_factory.mktemp("ttd"), "Pusat Data dan Informasi (uji)")
+
+
+@pytest.fixture(autouse=True)
+def _signing(settings: Any, signing_files: tuple[Path, Path, str]) -> None:
+    """Every web test signs with the session's demo certificate and verifies against its CA."""
+    ca, p12, passphrase = signing_files
+    settings.PROSEDUR_SIGNING_P12 = str(p12)
+    settings.PROSEDUR_SIGNING_PASSPHRASE = passphrase
+    settings.PROSEDUR_SIGNING_TRUST = [str(ca)]

@@ -57,6 +57,7 @@ MATRIX: dict[str, Case] = {
     "procedures:revision_start": Case("post", by("procedure"), {"author"}, set()),
     "procedures:revision_verify": Case("get", by("effective", "content_hash", "content_hash"),
                                        EVERYONE, EVERYONE, public=True),
+    "procedures:verify_upload": Case("get", none, EVERYONE, EVERYONE, public=True),
     "reviews:review_decide": Case("post", by("draft"), {"reviewer"}, set()),
     "reviews:comment_create": Case("post", by("draft"), {"author", "reviewer", "approver"} | OVERSEERS, OVERSEERS),
     # the comment is the reviewer's, on the author's draft: both may resolve it, and overseers

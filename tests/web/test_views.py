@@ -220,6 +220,11 @@ def test_production_settings_pass_deploy_check(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PROSEDUR_", "DJANGO_"))}
     env.update({"PROSEDUR_SECRET_KEY": "k" * 20 + "Zq8#pL2@vW9$" * 4, "PROSEDUR_ALLOWED_HOSTS": "sop.example.go.id",
                 "PROSEDUR_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "prosedur_web.settings"})
+    from prosedur.pades import make_demo_identity  # the agency's certificate: without one, --deploy fails
+
+    ca, p12, passphrase = make_demo_identity(tmp_path / "ttd", "Instansi Uji")
+    env.update({"PROSEDUR_SIGNING_P12": str(p12), "PROSEDUR_SIGNING_PASSPHRASE": passphrase,
+                "PROSEDUR_SIGNING_TRUST": str(ca)})
     result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -666,3 +666,92 @@ LABELS.update(
         "ed_form_problems": ("Isian ini belum dapat disimpan:", "These entries cannot be saved yet:"),
     }
 )
+
+
+# -- public verification: the record of a revision and the check of an uploaded copy (procedures/verification.py)
+LABELS.update(
+    {
+        "verify_replaced_by": ("Digantikan oleh", "Replaced by"),
+        "verify_signed_by": ("Disahkan oleh", "Signed by"),
+        "verify_reviewed_by": ("Diperiksa dan disetujui oleh", "Reviewed and agreed by"),
+        "verify_agreed_at": ("setuju pada", "agreed on"),
+        "verify_upload_title": ("Periksa keaslian salinan PDF", "Check whether a PDF copy is genuine"),
+        "verify_upload_explain": (
+            "Unggah berkas PDF yang Anda terima. Salinan asli memuat tanda tangan elektronik organisasi yang utuh, "
+            "mencakup seluruh berkas, dan sidik isinya cocok dengan revisi yang pernah berlaku. Berkas tidak disimpan.",
+            "Upload the PDF file you received. A genuine copy carries the organisation's electronic signature, intact "
+            "and covering the whole file, and its content fingerprint matches a revision that was in force. The file "
+            "is not kept.",
+        ),
+        "verify_upload_file": ("Berkas PDF", "PDF file"),
+        "verify_upload_limit": ("Paling besar {mb} MB.", "At most {mb} MB."),
+        "verify_upload_submit": ("Periksa", "Check"),
+        "verify_genuine": ("SALINAN ASLI yang diterbitkan.", "GENUINE issued copy."),
+        "verify_not_genuine": ("BUKAN salinan asli yang diterbitkan.", "NOT a genuine issued copy."),
+        "verify_genuine_but_obsolete": (
+            "Salinan ini asli, tetapi revisinya sudah tidak berlaku; gunakan revisi penggantinya.",
+            "This copy is genuine, but its revision is no longer in force; use the revision that replaced it.",
+        ),
+        "verify_other_revision": (
+            "Salinan ini adalah revisi lain dari yang ditampilkan di halaman ini.",
+            "This copy is of another revision than the one shown on this page.",
+        ),
+        "verify_hash_unknown": (
+            "Sidik isi di dalam PDF tidak cocok dengan revisi mana pun yang pernah berlaku.",
+            "The content fingerprint inside the PDF matches no revision that was ever in force.",
+        ),
+        "verify_record_of": ("Catatan resmi:", "Official record:"),
+        "verify_claims_to_be": ("PDF ini mengaku sebagai", "This PDF claims to be"),
+        "verify_signer": ("Penanda tangan", "Signer"),
+        "verify_signed_at": ("Waktu tanda tangan", "Signing time"),
+        "verify_fingerprint": ("Sidik sertifikat (SHA-256)", "Certificate fingerprint (SHA-256)"),
+        "verify_no_file": ("Pilih berkas PDF untuk diperiksa.", "Choose a PDF file to check."),
+        "verify_too_big": ("Berkas lebih besar dari {mb} MB.", "The file is larger than {mb} MB."),
+        "download_unsigned_refused": (
+            "Salinan terkendali tidak dapat diterbitkan tanpa tanda tangan elektronik organisasi.",
+            "A controlled copy cannot be issued without the organisation's electronic signature.",
+        ),
+    }
+)
+
+
+# -- audit trail page: incremental check, full check on demand, the anchor outside the database (audit/)
+LABELS.update(
+    {
+        "audit_incremental": (
+            "Diverifikasi sampai entri {seq}; {n} entri baru diperiksa pada tampilan ini.",
+            "Verified up to entry {seq}; {n} new entries checked for this view.",
+        ),
+        "audit_last_full": ("Verifikasi penuh terakhir: {when} oleh {who}.", "Last full verification: {when} by {who}."),
+        "audit_full_never": ("Rantai belum pernah diverifikasi penuh.", "The chain has never been verified in full."),
+        "audit_full_button": ("Verifikasi penuh sekarang", "Verify in full now"),
+        "audit_full_ok": ("Verifikasi penuh: rantai audit utuh ({n} entri).", "Full verification: audit chain intact ({n} entries)."),
+        "audit_full_broken": ("Verifikasi penuh: rantai audit RUSAK pada entri {n}: {reason}",
+                              "Full verification: audit chain BROKEN at entry {n}: {reason}"),
+        "audit_anchor": ("Jangkar di luar basis data", "Anchor outside the database"),
+        "audit_anchor_sheet": ("Lembar jangkar jejak audit", "Audit anchor sheet"),
+        "audit_anchor_sheet_intro": (
+            "Jangkar terbaru yang ditandatangani organisasi: nomor dan hash entri terakhir jejak audit pada saat itu. "
+            "Simpan lembar ini bersama laporan manajemen bulanan; bila jejak di basis data dipotong atau ditulis ulang, "
+            "angka di kertas ini tidak lagi cocok.",
+            "The newest anchor signed by the organisation: the number and hash of the audit trail's last entry at that "
+            "time. Keep this sheet with the monthly management report; if the trail in the database is cut off or "
+            "rewritten, the numbers on this paper no longer match.",
+        ),
+        "audit_anchor_file": ("Berkas", "File"),
+        "audit_anchor_created": ("Ditulis", "Written"),
+        "audit_anchor_seq": ("Entri terakhir", "Last entry"),
+        "audit_anchor_hash": ("Hash entri", "Entry hash"),
+        "audit_anchor_revisions": ("Revisi disahkan", "Signed revisions"),
+        "audit_anchor_signatures": ("{n} tanda tangan", "{n} signatures"),
+        "audit_anchor_digest": ("Sidik tanda tangan", "Signatures digest"),
+        "audit_anchor_cert": ("Sertifikat (SHA-256)", "Certificate (SHA-256)"),
+        "audit_anchor_sig": ("Tanda tangan jangkar", "Anchor signature"),
+        "audit_anchor_valid": ("sah", "valid"),
+        "audit_anchor_invalid": ("TIDAK SAH", "NOT VALID"),
+        "audit_anchor_chain": ("Jejak di basis data", "Trail in the database"),
+        "audit_anchor_matches": ("cocok dengan jangkar", "matches the anchor"),
+        "audit_anchor_differs": ("TIDAK COCOK dengan jangkar", "DOES NOT MATCH the anchor"),
+        "audit_anchor_print_hint": ("Cetak halaman ini dari peramban (Ctrl+P).", "Print this page from the browser (Ctrl+P)."),
+    }
+)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from prosedur_web import services as core
 from prosedur_web.accounts import roles
 from prosedur_web.audit.services import audit_append
+from prosedur_web.common.errors import ActionRefused
 from prosedur_web.common.views import lang_of, require
 
 from . import records, selectors
@@ -89,6 +90,10 @@ def revision_download(*, revision: Revision, fmt: str, lang: str, base_url: str 
     library = selectors.library_with(proc)
     data = core.render_download(proc, library, fmt=fmt, lang=lang, controlled=controlled,
                                 content_hash=rev.content_hash, verify_url=record.verify_url, record=record)
+    if controlled and fmt in ("pdf", "sop-pdf"):  # an issued copy carries the organisation's PAdES signature
+        from prosedur_web.common import signing
+
+        data = signing.sign_issued_pdf(data, rev.content_hash)
     if not default_storage.exists(name):  # two first requests at once: keep one copy
         default_storage.save(name, ContentFile(data))
     return Download(filename, content_type, data, cached=False)
@@ -106,6 +111,9 @@ def revision_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
     except IntegrityRefused:
         return render(request, "procedures/integrity_refused.html", {"revision": rev, "procedure": rev.procedure},
                       status=409)
+    except ActionRefused as exc:  # the signing certificate cannot sign: no unsigned "controlled" copy
+        return render(request, "procedures/signing_refused.html", {"revision": rev, "procedure": rev.procedure,
+                      "problems": exc.messages(lang_of(request))}, status=503)
     response = HttpResponse(download.data, content_type=download.content_type)
     inline = fmt in ("sop-html", "svg", "pdf", "sop-pdf") and request.GET.get("inline") == "1"
     response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{download.filename}"'

@@ -246,6 +246,9 @@ def revision_approve(*, revision: Revision, approver: User, password: str, effec
     """
     if not roles.can_approve(approver, revision):
         raise ActionRefused.of("forbidden")
+    from prosedur_web.common import signing
+
+    signing.signing_identity()  # its issued PDFs could not be signed: refused before anything is stored
     if login_is_locked(username=approver.username, ip=ip):
         raise ActionRefused.of("err_locked")
     if not password_confirm(user=approver, password=password, ip=ip):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import diff, downloads, editor, transfer, views, wizard
+from . import diff, downloads, editor, transfer, verification, views, wizard
 
 app_name = "procedures"
 urlpatterns = [
@@ -21,5 +21,6 @@ urlpatterns = [
     path("pustaka/", transfer.library_transfer, name="library_transfer"),
     path("pustaka/ekspor/", transfer.library_export, name="library_export"),
     path("pustaka/impor/", transfer.library_import, name="library_import"),
-    path("verifikasi/<str:content_hash>/", views.revision_verify, name="revision_verify"),
+    path("verifikasi/", verification.verify_upload, name="verify_upload"),
+    path("verifikasi/<str:content_hash>/", verification.revision_verify, name="revision_verify"),
 ]

@@ -221,7 +221,11 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.SignedContentChanged as exc:
             problems = exc.messages(lang_of(request))
-            changed = diff.redline_sources(exc.shown_source or "", exc.current_source, lang_of(request))
+            if exc.shown_source is not None:  # a hash this revision never had: nothing to compare with
+                try:
+                    changed = diff.redline_sources(exc.shown_source, exc.current_source, lang_of(request))
+                except SourceError:
+                    changed = None
             rev.refresh_from_db()
             form = ApproveForm(initial={"content_hash": rev.content_hash,
                                         "effective_date": form.cleaned_data["effective_date"]})
@@ -250,13 +254,3 @@ def revision_start(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, m)
         return redirect("procedures:procedure_detail", pk=procedure.pk)
     return redirect("procedures:revision_editor", pk=rev.pk)  # the structured editor
-
-
-def revision_verify(request: HttpRequest, content_hash: str) -> HttpResponse:
-    """Public: is the document with this fingerprint in force? Drafts are not disclosed."""
-    rev = (Revision.objects.select_related("procedure")
-           .filter(content_hash=content_hash.lower()[:64], status__in=["effective", "obsolete"])
-           .order_by("-number").first())
-    state = rev.status if rev is not None else "unknown"
-    return render(request, "procedures/revision_verify.html",
-                  {"revision": rev, "state": state, "content_hash": content_hash[:64]})

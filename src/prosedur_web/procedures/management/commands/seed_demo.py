@@ -2,7 +2,8 @@
 
 Passwords are generated and printed, unless PROSEDUR_DEMO_PASSWORD sets one for every user. Generated
 passwords are also kept in `var/demo-users.txt` (mode 600) so a second run can print them again;
-existing users keep their passwords.
+existing users keep their passwords. Unless PROSEDUR_SIGNING_P12 names the agency's own certificate, a demo
+signing certificate (and its demo CA) is written to var/signing/ for the PAdES signature of issued PDFs.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         store = Path(settings.VAR_DIR) / "demo-users.txt"
         known: dict[str, str] = json.loads(store.read_text()) if store.is_file() else {}
         self.stdout.write(f"{imported} prosedur diimpor dari {root}")
+        self._demo_signing(info.organisation)
         self.stdout.write("Pengguna demo (nama pengguna / kata sandi / peran):")
         for spec in DEMO_USERS:
             user = User.objects.filter(username=spec["username"]).first()
@@ -87,3 +89,16 @@ class Command(BaseCommand):
             store.parent.mkdir(parents=True, exist_ok=True)
             store.touch(mode=0o600)
             store.write_text(json.dumps(known, indent=1))
+
+    def _demo_signing(self, organisation: str) -> None:
+        """The demo certificate that signs issued PDFs, unless the agency's own is configured or a usable
+        demo one exists already (remade when it expired or cannot be read)."""
+        from prosedur import pades
+        from prosedur_web.common import signing
+
+        if not signing.is_demo():
+            return
+        if signing.demo_p12_path().is_file() and signing.identity_problem() is None:
+            return
+        _, p12, _ = pades.make_demo_identity(settings.PROSEDUR_SIGNING_DEMO_DIR, organisation)
+        self.stdout.write(f"Sertifikat demo penanda tangan PDF dibuat (hanya untuk demonstrasi): {p12}")
