@@ -251,3 +251,17 @@ def test_an_approved_revision_edited_before_its_effective_date_does_not_take_eff
     from prosedur_web.audit.models import AuditEntry
 
     assert AuditEntry.objects.filter(action="integrity_mismatch").exists()
+
+
+def test_signing_a_hash_the_revision_never_had_is_refused(world: World, client: Client) -> None:
+    author = world.users["author"]
+    rev = services.revision_start(procedure=world.own, user=author)
+    rev = services.revision_save_source(revision=rev, user=author, text=add_history(rev.yaml_source, rev.number),
+                                        base_version=rev.version)
+    rev = services.revision_submit(revision=rev, user=author, reviewers=[world.users["reviewer"]])
+    reviews.review_decide(revision=rev, reviewer=world.users["reviewer"], decision="agree")
+    client.force_login(world.users["approver"])
+    response = client.post(reverse("procedures:revision_approve", args=[rev.pk]),
+                           {"password": PASSWORD, "effective_date": timezone.localdate().isoformat(),
+                            "content_hash": "0" * 64})
+    assert response.status_code == 409 and not Signature.objects.filter(revision=rev).exists()
