@@ -660,8 +660,8 @@ LABELS.update(
         "ed_err_required": ("wajib diisi", "is required"),
         "ed_err_duplicate_id": ("id \u201c{id}\u201d sudah dipakai parameter lain", "id \u201c{id}\u201d is already used by another parameter"),
         "ed_err_id_format": (
-            "diawali huruf, lalu hanya huruf, angka, titik, garis bawah atau tanda hubung (tanpa spasi)",
-            "starts with a letter, then only letters, digits, dots, underscores or hyphens (no spaces)",
+            "diawali huruf; hanya huruf, angka, titik, _ dan -; tanpa spasi",
+            "starts with a letter; only letters, digits, dots, _ and -; no spaces",
         ),
         "ed_form_problems": ("Isian ini belum dapat disimpan:", "These entries cannot be saved yet:"),
     }
