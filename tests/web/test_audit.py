@@ -16,13 +16,19 @@ from prosedur_web.audit.services import audit_append, audit_verify
 from .conftest import World
 
 
+@pytest.fixture(autouse=True)
+def _own_anchor_dir(settings: Any, tmp_path: Any) -> None:
+    """verify_audit reads the anchor folder: never the one of a demo in var/."""
+    settings.PROSEDUR_ANCHOR_DIR = str(tmp_path / "jangkar")
+
+
 def test_chain_verifies_and_links(world: World) -> None:
     e1 = audit_append(actor=world.users["admin"], action="uji_satu", ip="10.1.1.1", data={"b": 2, "a": [1]})
     e2 = audit_append(actor=None, action="uji_dua")
     assert e2.prev_hash == e1.hash and e2.seq == e1.seq + 1
     out = StringIO()
     call_command("verify_audit", stdout=out)
-    assert f"{AuditEntry.objects.count()} entries" in out.getvalue()
+    assert f"rantai audit utuh: {AuditEntry.objects.count()} entri" in out.getvalue()
 
 
 def test_orm_refuses_update_and_delete(world: World) -> None:
@@ -66,8 +72,10 @@ def test_tampering_is_detected(world: World) -> None:
         cursor.execute("UPDATE audit_auditentry SET ip = '6.6.6.6' WHERE id = %s", [target.pk])
     report = audit_verify()
     assert not report.ok and report.broken_at == target.seq
-    with pytest.raises(CommandError, match=f"entry {target.seq}"):
+    with pytest.raises(CommandError, match=f"entri {target.seq}"):
         call_command("verify_audit", stdout=StringIO())
+    with pytest.raises(CommandError, match=f"audit chain broken at entry {target.seq}"):
+        call_command("verify_audit", "--lang", "en", stdout=StringIO())
 
 
 def test_every_lifecycle_action_is_audited(world: World) -> None:

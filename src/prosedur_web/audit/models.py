@@ -62,3 +62,22 @@ class AuditHead(models.Model):
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditCheckpoint(models.Model):
+    """How far the chain has been verified: the page re-verifies only the entries after `seq`.
+
+    One row (pk=1). `seq`/`hash` advance after every successful check, incremental or full;
+    `full_at`/`full_by` record the last walk of the whole chain, and `broken_seq`/`broken_reason` what
+    that walk found, so a break in old entries stays on the page until a full walk passes again. The
+    row lives in the database an attacker may control, so it only saves work: the daily
+    `verify_audit` walks the whole chain against the signed anchors outside the database.
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    full_at = models.DateTimeField(null=True, blank=True)
+    full_by = models.CharField(max_length=150, blank=True)
+    broken_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    broken_reason = models.CharField(max_length=300, blank=True)
