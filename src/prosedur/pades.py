@@ -546,8 +546,9 @@ def _check_one(n: int, sig: Any, reader: Any, context_for: Any, problems: list[C
     trusted = bool(status.valid and status.intact and status.trust_problem_indic is None
                    and status.validation_path is not None)
     whole = status.coverage == Coverage.ENTIRE_FILE
-    ts = getattr(status, "timestamp_validity", None)
-    when = ts.timestamp if ts is not None else status.signer_reported_dt
+    ts: Any = getattr(status, "timestamp_validity", None)
+    stamped = ts is not None and bool(ts.trusted)  # an untrusted token's time is only the signer's claim
+    when = ts.timestamp if stamped else status.signer_reported_dt
     if not status.intact:
         problems.append(CheckProblem("sig_not_intact", {"n": n}))
     elif not status.valid:
@@ -557,7 +558,7 @@ def _check_one(n: int, sig: Any, reader: Any, context_for: Any, problems: list[C
                                                        "why": _why_untrusted(status)}))
     return SignatureReport(
         field_name=str(sig.field_name or ""), intact=bool(status.intact), valid=trusted, covers_whole_file=whole,
-        signer_name=name, signer_organisation=org, signed_at=when, timestamped=ts is not None,
+        signer_name=name, signer_organisation=org, signed_at=when, timestamped=stamped,
         cert_fingerprint=hashlib.sha256(cert.dump()).hexdigest() if cert is not None else "",
         content_hash=_hash_in_revision(reader, sig.signed_revision),
     )

@@ -285,3 +285,72 @@ def test_every_message_has_both_languages() -> None:
         assert indonesian.strip() and english.strip(), key
         if key != "why_other":
             assert indonesian != english, key
+
+
+def test_a_time_stamp_is_embedded_and_its_time_reported_only_when_trusted(
+        unsigned: bytes, identity: pades.SigningIdentity, roots: list[object], the_hash: str) -> None:
+    """The RFC 3161 path with pyHanko's in-process time-stamp authority (no network): the token fits in the
+    reserved space, its time is reported when the TSA chains to a trust root, and is not believed otherwise."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA Uji")])
+    start = NOW - dt.timedelta(days=1)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(7).not_valid_before(start).not_valid_after(start + dt.timedelta(days=3650))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(key, hashes.SHA256()))
+    der = serialization.Encoding.DER
+    stamp_time = NOW + dt.timedelta(seconds=30)
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(der)), fixed_dt=stamp_time,
+        tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(der, serialization.PrivateFormat.PKCS8,
+                                                                serialization.NoEncryption())))
+    signed = pades.sign_pdf(unsigned, identity, content_hash=the_hash, reason="x", location=None, when=NOW,
+                            timestamper=stamper)
+    trusted = check(signed, [*roots, cert])
+    assert trusted.ok and trusted.signatures[0].timestamped and trusted.signed_at == stamp_time
+    untrusted = check(signed, roots)
+    assert untrusted.ok and not untrusted.signatures[0].timestamped and untrusted.signed_at == NOW
+
+    # the same authority behind HTTP on the loopback interface: the `timestamp_url` client of sign_pdf
+    import asyncio
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from asn1crypto import tsp
+
+    class Tsa(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            req = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            reply = asyncio.run(stamper.async_request_tsa_response(req)).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Tsa)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/tsa"
+        over_http = pades.sign_pdf(unsigned, identity, content_hash=the_hash, reason="x", location=None, when=NOW,
+                                   timestamp_url=url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    result = check(over_http, [*roots, cert])
+    assert result.ok and result.signatures[0].timestamped and result.signed_at == stamp_time
+    with pytest.raises(pades.SigningError) as info:  # nobody listens there any more
+        pades.sign_pdf(unsigned, identity, content_hash=the_hash, reason="x", location=None, timestamp_url=url)
+    assert info.value.key == "timestamp_failed" and "127.0.0.1" in info.value.message("en")
