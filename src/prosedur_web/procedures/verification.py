@@ -190,7 +190,7 @@ def _with_upload_limit(request: HttpRequest) -> HttpResponse | None:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def revision_verify(request: HttpRequest, content_hash: str) -> HttpResponse:
     """Public: the record of the revision with this fingerprint, and the check of an uploaded copy."""
     return _with_upload_limit(request) or _revision_verify(request, content_hash)
@@ -209,7 +209,7 @@ def _revision_verify(request: HttpRequest, content_hash: str) -> HttpResponse:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify_upload(request: HttpRequest) -> HttpResponse:
     """Public: upload a PDF and learn whether it is a genuine issued copy."""
     return _with_upload_limit(request) or _verify_upload(request)
