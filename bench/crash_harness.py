@@ -319,7 +319,7 @@ def run(ops: int, kills: int, seed: int, keep: Path | None) -> int:
     with sqlite3.connect(db) as conn:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
-    audit = subprocess.run([sys.executable, "manage.py", "verify_audit"], env=env, cwd=ROOT,
+    audit = subprocess.run([sys.executable, "manage.py", "verify_audit", "--lang", "en"], env=env, cwd=ROOT,
                            capture_output=True, text=True)
     problems = list(facts["problems"])
     if integrity != "ok":
