@@ -265,3 +265,12 @@ def test_signing_a_hash_the_revision_never_had_is_refused(world: World, client: 
                            {"password": PASSWORD, "effective_date": timezone.localdate().isoformat(),
                             "content_hash": "0" * 64})
     assert response.status_code == 409 and not Signature.objects.filter(revision=rev).exists()
+
+
+def test_the_verification_page_reports_a_revision_edited_in_the_database(world: World, client: Client) -> None:
+    rev = signed_revision(world)
+    url = reverse("procedures:revision_verify", kwargs={"content_hash": rev.content_hash})
+    assert "TIDAK SAH" not in client.get(url).content.decode()
+    Revision.objects.filter(pk=rev.pk).update(yaml_source=rev.yaml_source.replace("Lampiran", "Lampiran X"))
+    body = client.get(url).content.decode()
+    assert "TIDAK SAH" in body and "BERLAKU</p>" not in body

@@ -81,7 +81,18 @@ def revision_download(*, revision: Revision, fmt: str, lang: str, base_url: str 
         raise IntegrityRefused(problems)
     controlled = rev.status == RevisionStatus.EFFECTIVE
     record = records.revision_record(rev, verify_url=verify_url_for(rev.content_hash, base_url))
-    name = _cache_name(rev, fmt, lang, controlled, ext, core.record_digest(rev.content_hash, record)[:16])
+    record_key = core.record_digest(rev.content_hash, record)[:16]
+    signed = controlled and fmt in ("pdf", "sop-pdf")
+    if signed:  # a renewed certificate makes new signed copies instead of serving the old ones
+        import hashlib
+
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        from prosedur_web.common import signing
+
+        cert = signing.signing_identity().certificate.public_bytes(Encoding.DER)
+        record_key += "-c" + hashlib.sha256(cert).hexdigest()[:12]
+    name = _cache_name(rev, fmt, lang, controlled, ext, record_key)
     filename = _filename(rev, fmt, lang, ext)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as fh:
@@ -90,9 +101,7 @@ def revision_download(*, revision: Revision, fmt: str, lang: str, base_url: str 
     library = selectors.library_with(proc)
     data = core.render_download(proc, library, fmt=fmt, lang=lang, controlled=controlled,
                                 content_hash=rev.content_hash, verify_url=record.verify_url, record=record)
-    if controlled and fmt in ("pdf", "sop-pdf"):  # an issued copy carries the organisation's PAdES signature
-        from prosedur_web.common import signing
-
+    if signed:  # an issued copy carries the organisation's PAdES signature
         data = signing.sign_issued_pdf(data, rev.content_hash)
     if not default_storage.exists(name):  # two first requests at once: keep one copy
         default_storage.save(name, ContentFile(data))

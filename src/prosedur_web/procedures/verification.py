@@ -68,6 +68,18 @@ def replaced_by(rev: Revision) -> Revision | None:
             .exclude(content_hash="").order_by("number").first())
 
 
+def _tampered(rev: Revision, during: str) -> bool:
+    """The stored revision no longer hashes to what was signed: said on the page, and recorded."""
+    from prosedur_web.audit.services import audit_append
+
+    from .records import integrity_problems
+
+    problems = integrity_problems(rev)
+    if problems:
+        audit_append(actor=None, action="integrity_mismatch", target=rev, data={"problems": problems, "during": during})
+    return bool(problems)
+
+
 def record_context(rev: Revision, lang: str) -> dict[str, Any]:
     from prosedur_web.reviews.models import Decision, ReviewAssignment
 
@@ -92,6 +104,8 @@ def verify_pdf(data: bytes, lang: str, *, page_hash: str | None = None) -> Verdi
     rev = public_revision(check.content_hash) if check.content_hash else None
     if check.content_hash and rev is None:
         reasons.append(label("verify_hash_unknown", lang))
+    if rev is not None and _tampered(rev, "verification_upload"):
+        reasons.append(label("verify_tampered", lang))
     genuine = check.ok and rev is not None and not reasons
     notes: list[str] = []
     if genuine and rev is not None:
@@ -205,6 +219,8 @@ def _revision_verify(request: HttpRequest, content_hash: str) -> HttpResponse:
                                "content_hash": digest}
     if rev is not None:
         context.update(record_context(rev, lang))
+        if _tampered(rev, "verification_page"):
+            context["state"] = "tampered"
     return _upload_page(request, "procedures/revision_verify.html", context, page_hash=digest)
 
 
