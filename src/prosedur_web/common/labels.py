@@ -203,6 +203,7 @@ LABELS.update(
         "issued_date": ("Tgl. Terbit", "Issue date"),
         "review_due_date": ("Rencana tinjauan", "Next review"),
         "approval_block": ("Pengesahan", "Approval"),
+        "verify_tampered": ("TIDAK SAH: isi revisi yang tersimpan tidak sama dengan yang disahkan. Kejadian ini dicatat; hubungi pengendali dokumen.", "NOT VALID: the stored content of this revision does not match what was signed. This was recorded; contact the document controller."),
         "integrity_refused_title": ("Dokumen tidak diterbitkan", "Document not issued"),
         "integrity_refused": ("Isi {number} Rev. {n} yang tersimpan tidak lagi sama dengan yang disahkan. Dokumen ini tidak diterbitkan; kejadian ini dicatat di jejak audit. Hubungi pengendali dokumen.", "The stored content of {number} Rev. {n} no longer matches what was signed. It is not issued; this was recorded in the audit trail. Contact the document controller."),
         "integrity_warning": ("Peringatan integritas: isi revisi yang tersimpan tidak sama dengan yang disahkan.", "Integrity warning: the stored content of this revision does not match what was signed."),
@@ -753,5 +754,179 @@ LABELS.update(
         "audit_anchor_matches": ("cocok dengan jangkar", "matches the anchor"),
         "audit_anchor_differs": ("TIDAK COCOK dengan jangkar", "DOES NOT MATCH the anchor"),
         "audit_anchor_print_hint": ("Cetak halaman ini dari peramban (Ctrl+P).", "Print this page from the browser (Ctrl+P)."),
+    }
+)
+
+
+# Library transfer: the whole record exported and restored; imports never bypass the lifecycle; unit changes.
+LABELS.update(
+    {
+        "transfer_export_hint": (
+            "pustaka.yaml dan satu berkas YAML per prosedur (revisi berlaku, atau revisi terbaru; dapat diperiksa "
+            "dengan `prosedur lint`), dan di sampingnya folder record/: setiap revisi dengan status, tanggal, "
+            "versi sumber, pemeriksaan, tanda tangan dan pernyataan telah membaca, pengguna dan unit yang disebut, "
+            "serta jejak audit, dengan manifes SHA-256.",
+            "pustaka.yaml and one YAML file per procedure (the effective revision, else the newest; checks with "
+            "`prosedur lint`), and beside them the record/ folder: every revision with its status, dates, source "
+            "versions, reviews, signatures and acknowledgements, the users and units they name, and the audit "
+            "trail, with a SHA-256 manifest.",
+        ),
+        "transfer_import_hint": (
+            "Berkas .zip berisi pustaka.yaml dan berkas YAML prosedur. Setiap revisi baru diimpor sebagai DRAF, "
+            "apa pun status di berkasnya: pengesahan melalui pemeriksaan dan penandatanganan. Revisi yang sudah "
+            "ada tidak diubah; folder record/ diabaikan; bila satu berkas salah, tidak ada yang diimpor. Pustaka "
+            "yang menambah, mengganti nama, atau memindah induk unit kerja hanya dapat diimpor admin, setelah "
+            "perubahannya ditampilkan dan dikonfirmasi.",
+            "A .zip holding pustaka.yaml and procedure YAML files. Every new revision is imported as a DRAFT, "
+            "whatever status its file names: approval goes through review and signing. Revisions already stored "
+            "are kept as they are; the record/ folder is ignored; if one file is wrong, nothing is imported. A "
+            "library file that adds, renames or re-parents units can only be imported by the admin, after the "
+            "changes are shown and confirmed.",
+        ),
+        "transfer_mode": ("Jenis impor", "Kind of import"),
+        "transfer_mode_import": ("Impor sumber (revisi baru sebagai draf)", "Import the sources (new revisions as drafts)"),
+        "transfer_mode_restore": (
+            "Pulihkan rekaman lengkap ke instansi kosong (admin)",
+            "Restore the whole record into an empty instance (admin)",
+        ),
+        "transfer_restore_hint": (
+            "Pemulihan memasukkan ekspor rekaman lengkap — revisi, tanda tangan, pemeriksaan, pernyataan telah "
+            "membaca dan jejak audit apa adanya — ke instansi yang belum berisi prosedur maupun entri audit. "
+            "Semua diperiksa lebih dulu (manifes, rantai audit, setiap tanda tangan); satu kesalahan membatalkan "
+            "seluruhnya. Karena masuk ke aplikasi sudah tercatat di jejak audit, pemulihan biasanya dijalankan di "
+            "server: manage.py import_library --restore BERKAS.",
+            "A restore puts a whole-record export — revisions, signatures, reviews, acknowledgements and the audit "
+            "trail as it is — into an instance that holds no procedure and no audit entry yet. Everything is "
+            "checked first (manifest, audit chain, every signature); one failure cancels all of it. As signing in "
+            "to the app is itself audited, a restore is usually run on the server: manage.py import_library "
+            "--restore FILE.",
+        ),
+        "import_as_draft": (
+            "{name}: berkas menyebut status '{status}'; diimpor sebagai draf — pengesahan melalui pemeriksaan "
+            "dan penandatanganan.",
+            "{name}: the file names status '{status}'; imported as draft — approval goes through review and "
+            "signing.",
+        ),
+        "import_record_ignored": (
+            "Arsip ini ekspor rekaman lengkap; impor biasa hanya mengambil sumber YAML (folder record/ diabaikan). "
+            "Rekaman lengkap dipulihkan admin ke instansi kosong.",
+            "This archive is a whole-record export; a plain import takes only the YAML sources (the record/ "
+            "folder is ignored). The whole record is restored by the admin into an empty instance.",
+        ),
+        "err_import_in_progress": (
+            "{number} revisi {revision}: prosedur ini sudah punya revisi dalam proses (draf, diperiksa, atau "
+            "disahkan menunggu berlaku); selesaikan itu dulu.",
+            "{number} revision {revision}: this procedure already has a revision in progress (draft, in review, "
+            "or approved and waiting); finish that first.",
+        ),
+        "err_import_older": (
+            "{number} revisi {revision}: revisi yang lebih baru sudah tersimpan.",
+            "{number} revision {revision}: a newer revision is already stored.",
+        ),
+        "err_adopt_has_effective": (
+            "{number} revisi {revision}: prosedur ini sudah punya revisi berlaku di sini; adopsi pustaka berkas "
+            "hanya untuk pemasangan pertama — revisi baru melalui pemeriksaan dan penandatanganan.",
+            "{number} revision {revision}: this procedure already has an effective revision here; adopting a "
+            "library of files is for the first install only — new revisions go through review and signing.",
+        ),
+        # unit changes of a library file
+        "unit_change_none": ("(tidak ada)", "(none)"),
+        "unit_change_added": ("unit {code} baru: '{after}', induk {parent}", "unit {code} added: '{after}', parent {parent}"),
+        "unit_change_renamed": ("unit {code} ganti nama: '{before}' → '{after}'", "unit {code} renamed: '{before}' → '{after}'"),
+        "unit_change_reparented": ("unit {code} induk {before} → {after}", "unit {code} parent {before} → {after}"),
+        "units_need_admin": (
+            "pustaka.yaml ini mengubah {n} unit kerja, yang menentukan siapa boleh memeriksa dan mengesahkan apa; "
+            "hanya admin yang dapat mengimpornya. Perubahan:",
+            "This pustaka.yaml changes {n} units, which decide who may review and approve what; only the admin "
+            "can import it. Changes:",
+        ),
+        "units_confirm_needed": (
+            "pustaka.yaml ini mengubah {n} unit kerja; periksa dan konfirmasi perubahannya:",
+            "This pustaka.yaml changes {n} units; check and confirm the changes:",
+        ),
+        "units_confirm_title": ("Konfirmasi perubahan unit kerja", "Confirm the unit changes"),
+        "units_confirm_hint": (
+            "Unit kerja menentukan siapa boleh memeriksa dan mengesahkan prosedur unit mana. Pilih lagi berkas .zip "
+            "yang sama untuk mengimpornya dengan perubahan di atas; perubahan dicatat di jejak audit. Bila daftar "
+            "berubah sebelum konfirmasi, konfirmasi diminta lagi.",
+            "Units decide who may review and approve which unit's procedures. Choose the same .zip file again to "
+            "import it with the changes above; the changes are recorded in the audit trail. If the list changes "
+            "before you confirm, you are asked again.",
+        ),
+        "units_confirm_button": ("Konfirmasi dan impor", "Confirm and import"),
+        "units_changed": ("{n} perubahan unit kerja diterapkan dan dicatat di jejak audit.",
+                          "{n} unit changes applied and recorded in the audit trail."),
+        # restore
+        "restore_failed": ("Pemulihan dibatalkan; tidak ada yang disimpan.", "Restore cancelled; nothing was stored."),
+        "restore_done": (
+            "Pemulihan selesai: {procedures} prosedur, {revisions} revisi, {signatures} tanda tangan, "
+            "{acknowledgements} pernyataan telah membaca, {reviews} penugasan pemeriksaan, {entries} entri audit; "
+            "{users} pengguna baru (nonaktif, tanpa kata sandi).",
+            "Restore done: {procedures} procedures, {revisions} revisions, {signatures} signatures, "
+            "{acknowledgements} acknowledgements, {reviews} review assignments, {entries} audit entries; "
+            "{users} new users (inactive, without a password).",
+        ),
+        "restore_err_forbidden": ("Hanya admin yang dapat memulihkan rekaman lengkap.",
+                                  "Only the admin can restore a whole record."),
+        "restore_err_not_empty": (
+            "Instansi ini tidak kosong ({procedures} prosedur, {revisions} revisi, {libraries} berkas pustaka, "
+            "{entries} entri audit): rekaman lengkap hanya dipulihkan ke instansi kosong, karena jejak audit "
+            "harus masuk apa adanya dan tidak dapat diubah. Pasang instansi baru (migrate, createsuperuser) lalu "
+            "jalankan di server: manage.py import_library --restore BERKAS.",
+            "This instance is not empty ({procedures} procedures, {revisions} revisions, {libraries} library "
+            "files, {entries} audit entries): a whole record is only restored into an empty instance, as the "
+            "audit trail must go in as it is and cannot be changed. Set up a new instance (migrate, "
+            "createsuperuser) and run on the server: manage.py import_library --restore FILE.",
+        ),
+        "restore_err_no_manifest": ("Bukan ekspor rekaman lengkap: record/manifest.json tidak ada.",
+                                    "Not a whole-record export: record/manifest.json is missing."),
+        "restore_err_format": ("record/manifest.json bukan format {format}.", "record/manifest.json is not format {format}."),
+        "restore_err_file_missing": ("{name}: berkas tidak ada.", "{name}: the file is missing."),
+        "restore_err_file_hash": ("{name}: isi tidak sesuai SHA-256 di manifes (berkas diubah).",
+                                  "{name}: the contents do not match the manifest's SHA-256 (the file was changed)."),
+        "restore_err_file_unlisted": ("{name}: berkas tidak tercantum di manifes.", "{name}: the file is not in the manifest."),
+        "restore_err_malformed": ("{name}: tidak dapat dibaca ({detail}).", "{name}: cannot be read ({detail})."),
+        "restore_err_trail": ("Jejak audit ekspor tidak utuh: {detail}", "The export's audit trail is not intact: {detail}"),
+        "restore_err_trail_head": (
+            "Jejak audit ekspor tidak berakhir di entri yang dicatat manifes (berakhir di {seq}).",
+            "The export's audit trail does not end at the entry the manifest records (it ends at {seq}).",
+        ),
+        "restore_err_source": ("{number} revisi {revision}: sumber tidak dapat dibaca ({detail}).",
+                               "{number} revision {revision}: the source cannot be read ({detail})."),
+        "restore_err_hash": ("{number} revisi {revision}: sumber tidak menghasilkan hash isi yang tercatat.",
+                             "{number} revision {revision}: the source does not hash to the recorded content hash."),
+        "restore_err_status": (
+            "{number} revisi {revision}: berstatus '{status}', padahal jejak audit mencatat '{trail}'.",
+            "{number} revision {revision}: its status is '{status}' but the audit trail records '{trail}'.",
+        ),
+        "restore_err_signature": ("{number} revisi {revision}: tanda tangan tidak sah ({detail}).",
+                                  "{number} revision {revision}: the signature does not verify ({detail})."),
+        "restore_sig_content": ("sumber berbeda dari isi yang ditandatangani", "the source differs from the content signed"),
+        "restore_sig_revision_hash": ("hash revisi berbeda dari yang ditandatangani", "the revision's hash differs from the one signed"),
+        "restore_sig_record": ("catatan pengendalian tidak sesuai sidiknya", "the control record does not match its digest"),
+        "restore_sig_dates": ("tanggal revisi berbeda dari catatan yang ditandatangani",
+                              "the revision's dates differ from the signed record"),
+        "restore_sig_trail": ("penandatanganan ini tidak tercatat di jejak audit", "the audit trail does not record this signing"),
+        "restore_err_unsigned": (
+            "{number} revisi {revision}: berstatus '{status}' tanpa tanda tangan, dan jejak audit tidak mencatat "
+            "adopsinya dari berkas.",
+            "{number} revision {revision}: status '{status}' without a signature, and the audit trail does not "
+            "record its adoption from files.",
+        ),
+        "restore_err_two_effective": ("{number}: lebih dari satu revisi berlaku.", "{number}: more than one effective revision."),
+        "restore_err_current": ("{name}: bukan sumber revisi mana pun dalam rekaman.", "{name}: not the source of any revision in the record."),
+        "restore_err_anchor": ("{name}: jangkar audit berbeda dari yang dicatat jejak audit.",
+                               "{name}: the audit anchor differs from the one the audit trail records."),
+        "restore_err_unit": ("unit {code} sudah ada di sini dengan nama atau induk lain.",
+                             "unit {code} already exists here with another name or parent."),
+        "restore_err_user": ("pengguna {username} disebut rekaman tetapi tidak ada di record/users.json.",
+                             "user {username} is named by the record but missing from record/users.json."),
+        "restore_err_more": ("... dan {n} masalah lain.", "... and {n} more problems."),
+        "restore_anchor_not_written": (
+            "Jangkar {name} tidak dapat ditulis ke folder jangkar; salin berkasnya dari ekspor (verify_audit "
+            "melaporkannya sampai itu dilakukan).",
+            "Anchor {name} could not be written to the anchor folder; copy the file from the export (verify_audit "
+            "reports it until then).",
+        ),
     }
 )
