@@ -173,8 +173,8 @@ def audit_verify_incremental(lang: str = "id") -> ChainReport:
     """Verify only the entries appended since the checkpoint, then move the checkpoint to the new head.
 
     Cheap checks stand in for the older entries: the checkpoint entry still carries the hash it was
-    verified with, there are exactly as many entries as the last sequence number (none removed), and
-    the head row names the last entry. An edit inside the older entries is what these miss; the
+    verified with, the head row names the last entry, and there are exactly as many entries as the
+    last sequence number (the new ones were walked, so none was removed before the checkpoint). An edit inside the older entries is what these miss; the
     daily full walk (`verify_audit`) and the auditor's full check on the page find it, and a break a
     full walk found stays reported until a full walk passes.
     """
@@ -187,10 +187,6 @@ def audit_verify_incremental(lang: str = "id") -> ChainReport:
         after = _core_row(row) if row is not None else None
         if after is None or after.hash != checkpoint.hash:
             reason = text("checkpoint_changed", lang, seq=checkpoint.seq)
-            return ChainReport(False, total, checkpoint.seq, reason, (), checkpoint.seq, checkpoint.hash, 0)
-        below = AuditEntry.objects.filter(seq__lte=checkpoint.seq).count()
-        if below != checkpoint.seq:
-            reason = text("count_gap", lang, n=below, seq=checkpoint.seq)
             return ChainReport(False, total, checkpoint.seq, reason, (), checkpoint.seq, checkpoint.hash, 0)
     walked = _Last(_rows(checkpoint.seq), after)
     has_head = head is not None and head.last_seq > 0
