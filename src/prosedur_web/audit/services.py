@@ -174,9 +174,10 @@ def audit_verify_incremental(lang: str = "id") -> ChainReport:
 
     Cheap checks stand in for the older entries: the checkpoint entry still carries the hash it was
     verified with, the head row names the last entry, and there are exactly as many entries as the
-    last sequence number (the new ones were walked, so none was removed before the checkpoint). An edit inside the older entries is what these miss; the
-    daily full walk (`verify_audit`) and the auditor's full check on the page find it, and a break a
-    full walk found stays reported until a full walk passes.
+    last sequence number (the newer ones were walked, so none was removed below the checkpoint). An
+    edit inside the older entries is what these miss; the daily full walk (`verify_audit`) and the
+    auditor's full check on the page find it, and a break a full walk found stays reported until a
+    full walk passes.
     """
     checkpoint = audit_checkpoint()
     head = AuditHead.objects.filter(pk=1).first()
