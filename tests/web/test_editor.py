@@ -451,6 +451,7 @@ def test_paths_are_described_in_words_in_both_languages() -> None:
     assert editing.describe("records[0]", data) == ("record-0-name", "Rekaman 1")
     assert editing.describe("approval.reviewed[0].name", data) == ("", "Pengesahan › Pemeriksa 1 › Nama")
     assert editing.describe("steps[2].how", data, "en") == ("step-2-how", "Step 3 › How")
+    assert editing.describe("history", data) == ("history-change", "Riwayat perubahan")  # a whole section
 
 
 def test_lint_findings_in_the_preview_name_the_field(author: Client, draft: Revision) -> None:

@@ -357,6 +357,7 @@ _ROW_FIELDS = {  # list section -> (form prefix, fields the form has, field for 
     "roles": ("role", ("responsibilities", "authorities"), "responsibilities"),
 }
 _LIST_FIELDS = {path: name for name, path in TEXT_LISTS.items()}
+_SECTION_FIELDS = {"history": "history-change", "scope": "scope_includes", "resources": "res_people"}
 _PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 
@@ -436,6 +437,8 @@ def _field_of(parts: list[str | int]) -> str:
         return top
     if top == "definitions":
         return "definitions"
+    if len(parts) == 1 and top in _SECTION_FIELDS:  # a whole section: its first field
+        return _SECTION_FIELDS[top]
     for length in (2, 1):
         key = tuple(str(p) for p in parts[:length])
         if len(key) == length and key in _LIST_FIELDS:
