@@ -147,7 +147,7 @@ def test_source_edited_in_the_database_fails_naming_it(world: World) -> None:
     Revision.objects.filter(pk=rev.pk).update(yaml_source=rev.yaml_source.replace("value: '10'", "value: '50'"))
     message = verify_fails()
     assert f"P.SMLTI 19 Rev. {rev.number}: isi sumber yang tersimpan tidak sama dengan isi yang ditandatangani" in message
-    assert "1 MASALAH DITEMUKAN" in message
+    assert "MASALAH DITEMUKAN (1)" in message
     english = verify_fails("--lang", "en")
     assert f"P.SMLTI 19 Rev. {rev.number}: the stored source is not the content that was signed" in english
 

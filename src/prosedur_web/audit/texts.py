@@ -124,7 +124,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # summary
     "all_ok": ("SEMUA PEMERIKSAAN LULUS", "ALL CHECKS PASSED"),
-    "problems": ("{n} MASALAH DITEMUKAN:", "{n} PROBLEMS FOUND:"),
+    "problems": ("MASALAH DITEMUKAN ({n}):", "PROBLEMS FOUND ({n}):"),
 }
 
 
