@@ -69,7 +69,7 @@ base = open(library + "/prosedur/p-smlti-19-pengelolaan-email.yaml", encoding="u
 pks = []
 for i in range(n):  # revisions in review, agreed, ready to sign
     text = re.sub(r"^number:.*$", f"number: P.SMLTI {100 + i}", base, count=1, flags=re.M)
-    proc = services.procedure_import(yaml_source=text).procedure
+    proc = services.procedure_import(yaml_source=text, adopt=True).procedure
     rev = services.revision_start(procedure=proc, user=author)
     entry = f"  - revision: {rev.number}\n    date: 2026-01-05\n    change: Uji beban {i}\n    by: Kepala Bidang IKI\n"
     rev = services.revision_save_source(revision=rev, user=author, base_version=rev.version,

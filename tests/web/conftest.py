@@ -86,8 +86,8 @@ def world(db: Any) -> World:
         user.save()
         user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
         users[name] = user
-    own = services.procedure_import(yaml_source=email_source()).procedure
-    other = services.procedure_import(yaml_source=email_source("P.SMLTI 90", "lain")).procedure
+    own = services.procedure_import(yaml_source=email_source(), adopt=True).procedure
+    other = services.procedure_import(yaml_source=email_source("P.SMLTI 90", "lain"), adopt=True).procedure
     return World(own_unit, other_unit, users, own, other)
 
 

@@ -106,7 +106,7 @@ def test_library_change_is_a_new_entry(world: World, client: Client, counted: di
     # another procedure taking effect changes what cross-references resolve to
     from .conftest import email_source
 
-    services.procedure_import(yaml_source=email_source("P.SMLTI 91"))
+    services.procedure_import(yaml_source=email_source("P.SMLTI 91"), adopt=True)
     client.get(url)
     assert counted["document"] == 2
 

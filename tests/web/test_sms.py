@@ -37,7 +37,7 @@ def login(world: World, role: str) -> Client:
 def incidents(world: World) -> Any:
     """P.SMLTI 21 (major incidents, clause 8.6.1) imported as effective in the own unit."""
     text = (SAMPLE / "prosedur" / "p-smlti-21-manajemen-insiden.yaml").read_text(encoding="utf-8")
-    return services.procedure_import(yaml_source=text)
+    return services.procedure_import(yaml_source=text, adopt=True)
 
 
 # -- library from the database ------------------------------------------------------------------------
@@ -206,8 +206,8 @@ def test_socialisation_dashboard_page(world: World) -> None:
 
 def test_other_procedure_numbers_do_not_leak_to_sources(world: World) -> None:
     """A stored source that no longer parses is left out of the view instead of failing it."""
-    services.procedure_import(yaml_source=email_source("P.SMLTI 91"))
-    rev = services.procedure_import(yaml_source=email_source("P.SMLTI 91")).procedure.revisions.get()
+    services.procedure_import(yaml_source=email_source("P.SMLTI 91"), adopt=True)
+    rev = services.procedure_import(yaml_source=email_source("P.SMLTI 91"), adopt=True).procedure.revisions.get()
     rev.yaml_source = "number: [broken"
     rev.save()
     assert login(world, "reader").get(reverse("sms:coverage")).status_code == 200

@@ -65,7 +65,7 @@ def test_numbers_of_obsolete_procedures_are_never_reused(world: World) -> None:
     from prosedur_web.procedures import services
 
     old = services.procedure_import(yaml_source=email_source("P.SMLTI 95").replace(
-        "status: effective", "status: obsolete", 1))
+        "status: effective", "status: obsolete", 1), adopt=True)
     assert old.status == "obsolete"
     _run(_client(world))
     assert Procedure.objects.filter(number="P.SMLTI 96").exists()

@@ -99,24 +99,55 @@ def _review_due(proc: ProcModel, effective: dt.date | None) -> dt.date | None:
 
 # -- import (seed / migration of an existing library) ---------------------------------------------
 @transaction.atomic
-def library_import(*, yaml_source: str, actor: Any = None) -> LibrarySource:
-    """Store the library file and create its units. Idempotent."""
+def library_import(*, yaml_source: str, actor: Any = None, ip: str = "",
+                   confirm_units: str | None = None) -> LibrarySource:
+    """Store the library file and create its units. Idempotent.
+
+    A file that adds, renames or re-parents units (compared with the stored ones, see
+    `library_units`) changes who may approve what: refused for anyone but the admin
+    (`UnitChangesRefused` listing the changes), and for the admin until they confirm exactly that
+    list (`confirm_units` = its token). The server operator (`actor=None`) is the admin. The changes
+    applied are in the audit entry's details.
+    """
+    from .library_units import UnitChangesRefused, changes_token, may_change_units, unit_changes
+
     info = core.library_info(yaml_source)
+    changes = unit_changes(yaml_source)
+    if changes and not may_change_units(actor):
+        raise UnitChangesRefused(changes, needs_confirmation=False)
+    if changes and actor is not None and confirm_units != changes_token(changes):
+        raise UnitChangesRefused(changes, needs_confirmation=True)
     src = LibrarySource.objects.order_by("-pk").first()
-    if src is None or src.yaml_source != yaml_source:
+    new_file = src is None or src.yaml_source != yaml_source
+    if src is None or new_file:
         src = LibrarySource.objects.create(yaml_source=yaml_source)
-        audit_append(actor=actor, action="library_import", target=src, data={"units": len(info.units)})
     for code, unit in info.units.items():
         Unit.objects.update_or_create(code=code, defaults={"name": unit.name, "name_en": unit.name_en or ""})
     for code, unit in info.units.items():
         if unit.parent:
             Unit.objects.filter(code=code).update(parent=Unit.objects.filter(code=unit.parent).first())
+    if new_file or changes:  # the same file again after the units were edited puts them back: audited too
+        data: dict[str, Any] = {"units": len(info.units)}
+        if changes:
+            data["unit_changes"] = [c.as_data() for c in changes]
+        audit_append(actor=actor, action="library_import", target=src, ip=ip, data=data)
     return src
 
 
 @transaction.atomic
-def procedure_import(*, yaml_source: str, actor: Any = None) -> Revision:
-    """One source file -> Procedure + Revision with the file's status. Idempotent per (number, revision)."""
+def procedure_import(*, yaml_source: str, actor: Any = None, adopt: bool = False, ip: str = "") -> Revision:
+    """One source file -> Procedure + Revision. Idempotent per (number, revision).
+
+    An import never bypasses the lifecycle: the revision is a draft whatever status the source names
+    (the source is kept byte for byte: status is lifecycle state, not content, so the content hash
+    is the same), and approval goes through review and signing. It is refused while the procedure
+    has a revision in progress or a newer one (one draft at a time, as `revision_start`).
+
+    `adopt=True` is the server operator's path for taking over a library kept as files at first
+    install (`manage.py import_library --adopt`, `seed_demo`, test fixtures): the source's status is
+    kept, audited as adopted with its content hash, and refused when the procedure already has an
+    effective revision here.
+    """
     proc = core.parse_source(yaml_source)
     unit, _ = Unit.objects.get_or_create(code=proc.owner or "tanpa_unit", defaults={"name": proc.owner or "-"})
     procedure, created = Procedure.objects.get_or_create(
@@ -127,15 +158,33 @@ def procedure_import(*, yaml_source: str, actor: Any = None) -> Revision:
     existing = procedure.revisions.filter(number=proc.revision).first()
     if existing is not None:
         return existing
+    source_status = str(proc.status)
+    if adopt:
+        if procedure.revisions.filter(status=RevisionStatus.EFFECTIVE).exists():
+            raise ActionRefused.of("err_adopt_has_effective", number=proc.number, revision=proc.revision)
+        status = source_status
+    else:
+        if procedure.revisions.filter(status__in=IN_PROGRESS).exists():
+            raise ActionRefused.of("err_import_in_progress", number=proc.number, revision=proc.revision)
+        if procedure.revisions.filter(number__gt=proc.revision).exists():
+            raise ActionRefused.of("err_import_older", number=proc.number, revision=proc.revision)
+        status = RevisionStatus.DRAFT
+    issued = status in ("approved", "effective", "obsolete")
     rev = Revision.objects.create(
-        procedure=procedure, number=proc.revision, status=str(proc.status), yaml_source=yaml_source,
-        content_hash=core.content_hash(proc), effective_date=proc.effective, issued_date=proc.issued,
-        review_due=_review_due(proc, proc.effective),
+        procedure=procedure, number=proc.revision, status=status, yaml_source=yaml_source,
+        content_hash=core.content_hash(proc), effective_date=proc.effective if issued else None,
+        issued_date=proc.issued if issued else None,
+        review_due=_review_due(proc, proc.effective) if issued else None,
     )
     records.version_record(revision=rev, action=SourceVersion.Action.IMPORT, user=actor)
-    if proc.status == "effective":
+    if status == "effective":
         _sync_procedure(procedure, rev)
-    audit_append(actor=actor, action="revision_import", target=rev, data={"status": rev.status})
+    data: dict[str, Any] = {"status": rev.status}
+    if adopt:
+        data.update(adopted=True, content_hash=rev.content_hash)
+    elif source_status != rev.status:
+        data["source_status"] = source_status
+    audit_append(actor=actor, action="revision_import", target=rev, ip=ip, data=data)
     return rev
 
 

@@ -1,4 +1,14 @@
-"""The library as a .zip: export (pustaka.yaml + current revision of each procedure) and import.
+"""The library as a .zip: export (the library folder and the whole record beside it), import, restore.
+
+The export is `restore.export_record` zipped: pustaka.yaml and the current revision of each
+procedure, laid out as a library folder `prosedur lint` reads, and `record/` with every revision,
+review, signature, acknowledgement and the audit trail. Importing it back has two meanings:
+
+- a plain import (anyone who may transfer the library): the YAML sources only, every new revision a
+  draft whatever status its file names (approval goes through review and signing), `record/`
+  ignored; a pustaka.yaml that adds, renames or re-parents units needs the admin's confirmation of
+  the listed changes (`library_units`);
+- a restore (the admin, into an empty instance): the whole record, see `restore.py`.
 
 An uploaded archive is hostile until proven otherwise. Before anything is stored: entry count,
 declared sizes, compression ratio and path of every entry are checked (zip bombs, zip slip:
@@ -33,11 +43,12 @@ from prosedur_web import services as core
 from prosedur_web.accounts import roles
 from prosedur_web.audit.services import audit_append
 from prosedur_web.common.client import client_ip
+from prosedur_web.common.errors import ActionRefused
 from prosedur_web.common.labels import label
 from prosedur_web.common.views import lang_of, require
 
 from . import selectors, services
-from .management.commands.export_library import current_sources
+from .library_units import UnitChangesRefused
 from .models import Procedure, Revision
 
 MAX_UPLOAD = 20 * 1024 * 1024  # the .zip itself
@@ -76,29 +87,33 @@ class ImportResult:
     created: int
     kept: int
     ignored: int
+    drafted: tuple[tuple[str, str], ...] = ()
+    """(file name, status its source names) of each source that named another status than draft and
+    was imported as a draft."""
+    unit_changes: int = 0
+    record: bool = False
+    """The archive was a whole-record export, whose `record/` folder a plain import ignores."""
 
 
 # -- export ------------------------------------------------------------------------------------------------
-def library_export_zip() -> bytes:
-    """pustaka.yaml and prosedur/<number>-<title>.yaml (current revisions, byte for byte) as a .zip,
-    laid out as a library folder `prosedur lint` reads once unpacked."""
-    library = selectors.library_source_text()
-    if library is None:
-        raise TransferError([_msg("err_no_library")])
-    folder = core.library_info(library).procedures_dir.strip("/") or "prosedur"
+def zip_files(files: dict[str, bytes]) -> bytes:
+    """`files` as a .zip (deflated, plain file modes, today's time)."""
     buffer = io.BytesIO()
     stamp = timezone.localtime().timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        def put(name: str, text: str) -> None:
+        for name, data in files.items():
             info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, text.encode("utf-8"))
-
-        put(LIBRARY_FILE, library)
-        for name, text in current_sources():
-            put(f"{folder}/{name}", text)
+            zf.writestr(info, data)
     return buffer.getvalue()
+
+
+def library_export_zip(*, actor: Any = None, ip: str = "") -> bytes:
+    """The whole export (`restore.export_record`) as a .zip; a library folder once unpacked. Audited."""
+    from .restore import export_record
+
+    return zip_files(export_record(actor=actor, ip=ip, via="web").files)
 
 
 # -- import: the archive -------------------------------------------------------------------------------------
@@ -135,8 +150,28 @@ def read_archive(data: bytes) -> tuple[dict[str, str], int]:
     Raises `TransferError` with every problem of the archive's table first (all entries are checked,
     even the ignored ones: a bomb or a `../` name is refused, not skipped), then of the contents.
     """
-    if len(data) > MAX_UPLOAD:
-        raise TransferError([_msg("zip_err_upload_size", limit=MAX_UPLOAD)])
+    raw, ignored = read_archive_files(data, accept=lambda name: name.lower().endswith(YAML_SUFFIXES))
+    texts: dict[str, str] = {}
+    problems: list[Message] = []
+    for name, content in raw.items():
+        try:
+            texts[name] = decode_source(content, name)
+        except SourceError as exc:
+            problems.extend(_source_msg(p) for p in exc.problems)
+    if problems:
+        raise TransferError(problems)
+    return texts, ignored
+
+
+def read_archive_files(data: bytes, *, accept: Callable[[str], bool], max_upload: int | None = None,
+                       max_entry: int | None = None, max_total: int | None = None) -> tuple[dict[str, bytes], int]:
+    """The entries `accept` wants as {name: bytes}, and how many other files were ignored, with every
+    check of `read_archive` (the limits default to the upload's)."""
+    max_upload = MAX_UPLOAD if max_upload is None else max_upload
+    max_entry = MAX_ENTRY_SIZE if max_entry is None else max_entry
+    max_total = MAX_TOTAL if max_total is None else max_total
+    if len(data) > max_upload:
+        raise TransferError([_msg("zip_err_upload_size", limit=max_upload)])
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -159,48 +194,43 @@ def read_archive(data: bytes) -> tuple[dict[str, str], int]:
             problems.append(_msg("zip_err_ratio", name=_shown(name), ratio=info.file_size // max(info.compress_size, 1),
                                  limit=MAX_RATIO))
             continue
-        if info.is_dir() or not name.lower().endswith(YAML_SUFFIXES):
+        if info.is_dir() or not accept(name):
             continue
         if info.flag_bits & 0x1:
             problems.append(_msg("zip_err_encrypted", name=_shown(name)))
             continue
-        if info.file_size > MAX_ENTRY_SIZE:
-            problems.append(_msg("zip_err_entry_size", name=_shown(name), limit=MAX_ENTRY_SIZE))
+        if info.file_size > max_entry:
+            problems.append(_msg("zip_err_entry_size", name=_shown(name), limit=max_entry))
             continue
         if name in seen:
             problems.append(_msg("zip_err_duplicate", name=_shown(name)))
             continue
         seen.add(name)
         wanted.append(info)
-    if declared_total > MAX_TOTAL:
-        problems.append(_msg("zip_err_total", limit=MAX_TOTAL))
+    if declared_total > max_total:
+        problems.append(_msg("zip_err_total", limit=max_total))
     if problems:
         raise TransferError(problems)
-    texts: dict[str, str] = {}
+    out: dict[str, bytes] = {}
     total = 0
     for info in wanted:
-        raw = _read_entry(zf, info)
+        raw = _read_entry(zf, info, max_entry)
         total += len(raw)
-        if total > MAX_TOTAL:
-            raise TransferError([_msg("zip_err_total", limit=MAX_TOTAL)])
-        try:
-            texts[info.filename] = decode_source(raw, info.filename)
-        except SourceError as exc:
-            problems.extend(_source_msg(p) for p in exc.problems)
-    if problems:
-        raise TransferError(problems)
+        if total > max_total:
+            raise TransferError([_msg("zip_err_total", limit=max_total)])
+        out[info.filename] = raw
     ignored = sum(1 for i in infos if not i.is_dir()) - len(wanted)
-    return texts, ignored
+    return out, ignored
 
 
 def _path_msg(name: str, why: str) -> Message:
     return lambda lang: label("zip_err_path", lang, name=_shown(name), why=label(why, lang))
 
 
-def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_entry: int = MAX_ENTRY_SIZE) -> bytes:
     """The entry's bytes, counted while inflating: more than declared (a lying header) or more than
     the per-entry limit stops at once, so a bomb never fills memory."""
-    limit = min(info.file_size, MAX_ENTRY_SIZE)
+    limit = min(info.file_size, max_entry)
     out = bytearray()
     try:
         with zf.open(info) as stream:
@@ -218,7 +248,8 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 def _split(texts: dict[str, str]) -> tuple[tuple[str, str] | None, dict[str, str]]:
     """(pustaka.yaml entry, procedure entries). The library file may sit at the root or inside one
     top folder (an archive of the folder itself); procedure files are the YAML files under the
-    library's procedures folder, or any other YAML file when that folder is absent."""
+    library's procedures folder, or any other YAML file when that folder is absent. The `record/`
+    folder of an export (every revision of the record) is never a source to import."""
     library_names = sorted((n for n in texts if n.rsplit("/", 1)[-1] == LIBRARY_FILE), key=lambda n: n.count("/"))
     if not library_names:
         return None, texts
@@ -228,6 +259,7 @@ def _split(texts: dict[str, str]) -> tuple[tuple[str, str] | None, dict[str, str
         folder = core.library_info(texts[lib_name]).procedures_dir.strip("/")
     except Exception:  # noqa: BLE001 - the library file's own errors are reported when it is parsed
         folder = ""
+    texts = {n: t for n, t in texts.items() if not n.startswith(f"{prefix}record/")}
     inside = {n: t for n, t in texts.items() if n != lib_name and n.startswith(f"{prefix}{folder}/")}
     if not inside:
         inside = {n: t for n, t in texts.items() if n != lib_name}
@@ -235,11 +267,13 @@ def _split(texts: dict[str, str]) -> tuple[tuple[str, str] | None, dict[str, str
 
 
 # -- import: the database -------------------------------------------------------------------------------------
-def library_import_zip(*, data: bytes, user: Any, ip: str = "") -> ImportResult:
-    """Import an uploaded library archive, all or nothing. Raises `TransferError` listing every problem."""
+def library_import_zip(*, data: bytes, user: Any, ip: str = "", confirm_units: str | None = None) -> ImportResult:
+    """Import an uploaded library archive, all or nothing. Raises `TransferError` listing every problem,
+    or `UnitChangesRefused` when its pustaka.yaml changes units (see `services.library_import`)."""
     if not roles.can_transfer_library(user):
         raise TransferError([_msg("forbidden")])
     texts, ignored = read_archive(data)
+    record = any(n == "record/manifest.json" or n.endswith("/record/manifest.json") for n in texts)
     library, procedures = _split(texts)
     problems: list[Message] = []
     if library is None and selectors.library_source_text() is None:
@@ -268,59 +302,68 @@ def library_import_zip(*, data: bytes, user: Any, ip: str = "") -> ImportResult:
         ordered.append((name, procedures[name], proc))
     if problems:
         raise TransferError(problems)
-    return _store(library, ordered, ignored, user=user, ip=ip)
+    result = _store(library, ordered, ignored, user=user, ip=ip, confirm_units=confirm_units)
+    return ImportResult(result.created, result.kept, result.ignored, result.drafted, result.unit_changes, record)
 
 
 @transaction.atomic
 def _store(library: tuple[str, str] | None, ordered: list[tuple[str, str, Any]], ignored: int, *,
-           user: Any, ip: str) -> ImportResult:
+           user: Any, ip: str, confirm_units: str | None) -> ImportResult:
+    from .library_units import unit_changes
+
+    changed = 0
     if library is not None:
-        services.library_import(yaml_source=library[1], actor=user)
+        changed = len(unit_changes(library[1]))
+        services.library_import(yaml_source=library[1], actor=user, ip=ip, confirm_units=confirm_units)
     created = kept = 0
-    # effective revisions last: an import that adds revision 2 effective and revision 1 obsolete of
-    # the same procedure stores the obsolete one first, so "one effective revision" holds throughout
-    ordered = sorted(ordered, key=lambda item: (item[2].status == "effective", item[2].number, item[2].revision))
-    for name, text, proc in ordered:
-        existing = Revision.objects.filter(procedure__number=proc.number, number=proc.revision).exists()
-        if existing:
+    drafted: list[tuple[str, str]] = []
+    for name, text, proc in sorted(ordered, key=lambda item: (item[2].number, item[2].revision)):
+        if Revision.objects.filter(procedure__number=proc.number, number=proc.revision).exists():
             kept += 1
             continue
-        if proc.status == "effective" and Revision.objects.filter(
-                procedure__number=proc.number, status="effective").exists():
-            raise TransferError([lambda lang, name=name, proc=proc: label(
-                "zip_err_conflict", lang, name=_shown(name), number=proc.number, revision=proc.revision,
-                why=label("zip_why_effective", lang))])
         try:
             with transaction.atomic():
-                services.procedure_import(yaml_source=text, actor=user)
+                rev = services.procedure_import(yaml_source=text, actor=user, ip=ip)
+        except ActionRefused as exc:
+            raise TransferError([lambda lang, name=name, proc=proc, exc=exc: label(
+                "zip_err_conflict", lang, name=_shown(name), number=proc.number, revision=proc.revision,
+                why="; ".join(exc.messages(lang)))]) from None
         except IntegrityError as exc:
             raise TransferError([_msg("zip_err_conflict", name=_shown(name), number=proc.number,
                                       revision=proc.revision, why=str(exc)[:120])]) from None
+        if str(proc.status) != rev.status:
+            drafted.append((name, str(proc.status)))
         created += 1
     audit_append(actor=user, action="library_import_zip", ip=ip,
-                 data={"created": created, "kept": kept, "ignored": ignored})
-    return ImportResult(created, kept, ignored)
+                 data={"created": created, "kept": kept, "ignored": ignored,
+                       "as_draft": [name for name, _status in drafted], "unit_changes": changed})
+    return ImportResult(created, kept, ignored, tuple(drafted), changed)
 
 
 # -- views ------------------------------------------------------------------------------------------------------
+def _page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+    from .restore import may_restore
+
+    context = {"has_library": selectors.library_source_text() is not None, "procedures": Procedure.objects.count(),
+               "max_upload": MAX_UPLOAD, "can_restore": may_restore(request.user), **extra}
+    return render(request, "procedures/library_transfer.html", context, status=status)
+
+
 @login_required
 def library_transfer(request: HttpRequest) -> HttpResponse:
     require(roles.can_transfer_library(request.user))
-    return render(request, "procedures/library_transfer.html",
-                  {"has_library": selectors.library_source_text() is not None,
-                   "procedures": Procedure.objects.count(), "max_upload": MAX_UPLOAD})
+    return _page(request)
 
 
 @login_required
 def library_export(request: HttpRequest) -> HttpResponse:
     require(roles.can_transfer_library(request.user))
     try:
-        data = library_export_zip()
+        data = library_export_zip(actor=request.user, ip=client_ip(request))
     except TransferError as exc:
         for m in exc.messages(lang_of(request)):
             messages.error(request, m)
         return redirect("procedures:library_transfer")
-    audit_append(actor=request.user, action="library_export_zip", ip=client_ip(request), data={"bytes": len(data)})
     response = HttpResponse(data, content_type="application/zip")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="pustaka-prosedur-{stamp}.zip"'
@@ -330,24 +373,51 @@ def library_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def library_import(request: HttpRequest) -> HttpResponse:
+    """A plain import (sources as drafts; a confirm step for the admin when units change), or, with
+    `mode=restore`, the admin's restore of a whole-record export into this empty instance."""
     require(roles.can_transfer_library(request.user))
     lang = lang_of(request)
     upload = request.FILES.get("archive")
-    errors: list[str] = []
+    restoring = request.POST.get("mode") == "restore"
+    failed = label("restore_failed" if restoring else "transfer_failed", lang)
     if upload is None:
-        errors = [label("zip_err_not_zip", lang)]
-    elif upload.size is not None and upload.size > MAX_UPLOAD:
-        errors = [label("zip_err_upload_size", lang, limit=MAX_UPLOAD)]
-    else:
-        try:
-            result = library_import_zip(data=upload.read(MAX_UPLOAD + 1), user=request.user, ip=client_ip(request))
-        except TransferError as exc:
-            errors = exc.messages(lang)
-        else:
-            messages.success(request, label("transfer_done", lang, created=result.created, kept=result.kept,
-                                            ignored=result.ignored))
-            return redirect("procedures:library_transfer")
-    return render(request, "procedures/library_transfer.html",
-                  {"has_library": selectors.library_source_text() is not None,
-                   "procedures": Procedure.objects.count(), "max_upload": MAX_UPLOAD,
-                   "errors": [label("transfer_failed", lang), *errors]}, status=400)
+        return _page(request, status=400, errors=[failed, label("zip_err_not_zip", lang)])
+    if upload.size is not None and upload.size > MAX_UPLOAD:
+        return _page(request, status=400, errors=[failed, label("zip_err_upload_size", lang, limit=MAX_UPLOAD)])
+    data = upload.read(MAX_UPLOAD + 1)
+    if restoring:
+        return _restore(request, data)
+    try:
+        result = library_import_zip(data=data, user=request.user, ip=client_ip(request),
+                                    confirm_units=request.POST.get("confirm_units") or None)
+    except UnitChangesRefused as exc:
+        if exc.needs_confirmation:  # the admin sees every change first, and confirms exactly this list
+            return _page(request, unit_changes=[c.text(lang) for c in exc.changes], confirm_token=exc.token)
+        return _page(request, status=400, errors=[failed, *exc.messages(lang)])
+    except TransferError as exc:
+        return _page(request, status=400, errors=[failed, *exc.messages(lang)])
+    messages.success(request, label("transfer_done", lang, created=result.created, kept=result.kept,
+                                    ignored=result.ignored))
+    for name, status in result.drafted:
+        messages.warning(request, label("import_as_draft", lang, name=_shown(name), status=status))
+    if result.unit_changes:
+        messages.info(request, label("units_changed", lang, n=result.unit_changes))
+    if result.record:
+        messages.info(request, label("import_record_ignored", lang))
+    return redirect("procedures:library_transfer")
+
+
+def _restore(request: HttpRequest, data: bytes) -> HttpResponse:
+    from . import restore
+
+    lang = lang_of(request)
+    if not restore.may_restore(request.user):
+        return _page(request, status=403, errors=[label("restore_failed", lang), label("restore_err_forbidden", lang)])
+    try:
+        report = restore.library_restore(restore.read_zip(data), actor=request.user, ip=client_ip(request))
+    except TransferError as exc:
+        return _page(request, status=400, errors=[label("restore_failed", lang), *exc.messages(lang)])
+    messages.success(request, report.text(lang))
+    for name in report.anchor_problems:
+        messages.warning(request, label("restore_anchor_not_written", lang, name=_shown(name)))
+    return redirect("procedures:library_transfer")

@@ -55,7 +55,7 @@ class Command(BaseCommand):
         imported = 0
         for file in procedure_files(root, info):
             try:
-                services.procedure_import(yaml_source=read_source(file))
+                services.procedure_import(yaml_source=read_source(file), adopt=True)  # first install: in force
                 imported += 1
             except Exception as exc:  # noqa: BLE001 - one bad sample must not stop the demo
                 self.stderr.write(f"skip {file.name}: {exc}")
