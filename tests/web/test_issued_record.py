@@ -274,3 +274,13 @@ def test_the_verification_page_reports_a_revision_edited_in_the_database(world: 
     Revision.objects.filter(pk=rev.pk).update(yaml_source=rev.yaml_source.replace("Lampiran", "Lampiran X"))
     body = client.get(url).content.decode()
     assert "TIDAK SAH" in body and "BERLAKU</p>" not in body
+
+
+def test_earlier_revisions_history_rows_cannot_be_rewritten(world: World) -> None:
+    author = world.users["author"]
+    rev = services.revision_start(procedure=world.own, user=author)
+    forged = rev.yaml_source.replace("Penerbitan awal", "Penerbitan awal (diubah)")
+    assert forged != rev.yaml_source
+    with pytest.raises(ActionRefused) as exc:
+        services.revision_save_source(revision=rev, user=author, text=forged, base_version=rev.version)
+    assert any("sejarah" in m for m in exc.value.messages("id"))

@@ -204,6 +204,7 @@ LABELS.update(
         "review_due_date": ("Rencana tinjauan", "Next review"),
         "approval_block": ("Pengesahan", "Approval"),
         "verify_tampered": ("TIDAK SAH: isi revisi yang tersimpan tidak sama dengan yang disahkan. Kejadian ini dicatat; hubungi pengendali dokumen.", "NOT VALID: the stored content of this revision does not match what was signed. This was recorded; contact the document controller."),
+        "err_history_rewritten": ("Baris riwayat perubahan revisi sebelum {revision} adalah sejarah dan tidak dapat diubah; tulis perubahan di baris revisi {revision}.", "The change-history rows of revisions before {revision} are history and cannot be changed; describe the change in revision {revision}'s row."),
         "integrity_refused_title": ("Dokumen tidak diterbitkan", "Document not issued"),
         "integrity_refused": ("Isi {number} Rev. {n} yang tersimpan tidak lagi sama dengan yang disahkan. Dokumen ini tidak diterbitkan; kejadian ini dicatat di jejak audit. Hubungi pengendali dokumen.", "The stored content of {number} Rev. {n} no longer matches what was signed. It is not issued; this was recorded in the audit trail. Contact the document controller."),
         "integrity_warning": ("Peringatan integritas: isi revisi yang tersimpan tidak sama dengan yang disahkan.", "Integrity warning: the stored content of this revision does not match what was signed."),

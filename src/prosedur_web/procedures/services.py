@@ -207,6 +207,9 @@ def revision_save_source(*, revision: Revision, user: User, text: str, base_vers
         raise ActionRefused.of("err_number_changed", number=rev.procedure.number)
     if proc.revision != rev.number:
         raise ActionRefused.of("err_revision_mismatch", expected=rev.number)
+    before = [h for h in core.parse_source(rev.yaml_source, rev.procedure.number).history if h.revision < rev.number]
+    if [h for h in proc.history if h.revision < rev.number] != before:  # earlier revisions' rows are history
+        raise ActionRefused.of("err_history_rewritten", revision=rev.number)
     rev.yaml_source = text
     rev.content_hash = core.content_hash(proc)
     rev.version += 1
