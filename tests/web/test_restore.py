@@ -327,6 +327,11 @@ def _signature_dropped(files: dict[str, bytes]) -> dict[str, bytes]:
     return _reseal(_edit_json(files, f"{SIGNED}.json", lambda r: r.update(signatures=[])))
 
 
+def _user_missing(files: dict[str, bytes]) -> dict[str, bytes]:
+    users = [u for u in json.loads(files["record/users.json"]) if u["username"] != "author"]
+    return _reseal({**files, "record/users.json": restore._json(users)})
+
+
 @pytest.mark.parametrize(("tamper", "needle"), [
     (_one_byte, "tanda tangan tidak sah (sumber berbeda dari isi yang ditandatangani"),
     (_fact_date, "catatan pengendalian tidak sesuai sidiknya"),
@@ -336,6 +341,7 @@ def _signature_dropped(files: dict[str, bytes]) -> dict[str, bytes]:
     (_status, "jejak audit mencatat 'draft'"),
     (_unsigned_effective, "tidak mencatat adopsinya"),
     (_signature_dropped, "tidak mencatat adopsinya"),
+    (_user_missing, "pengguna author disebut rekaman"),
 ])
 def test_a_tampered_export_is_refused_and_nothing_is_stored(first: dict[str, Any], tamper: Any,
                                                              needle: str) -> None:
@@ -363,3 +369,36 @@ def test_the_command_refuses_a_tampered_folder(first: dict[str, Any]) -> None:
         call_command("import_library", str(folder), "--restore", stdout=StringIO())
     assert "SHA-256" in str(caught.value) and "nothing was stored" in str(caught.value)
     assert is_empty()
+
+
+# -- 3. the signed anchors travel with the export -----------------------------------------------------------------
+def test_the_signed_anchors_travel_with_the_export(db: Any, settings: Any, tmp_path: Path) -> None:
+    """An anchor written by `anchor_audit` is in the export, put back into the new instance's anchor
+    folder, and `verify_audit` checks the restored trail against it (with the organisation's key)."""
+    from prosedur_web.audit.checks import anchor_write
+
+    from .test_audit_anchor import PASSPHRASE, _cert, _name, _rsa, write_p12
+
+    key = _rsa()
+    settings.PROSEDUR_SIGNING_P12 = str(write_p12(tmp_path / "org.p12", key, _cert(_name("Penandatangan"), key)))
+    settings.PROSEDUR_SIGNING_PASSPHRASE = PASSPHRASE
+    settings.PROSEDUR_ANCHOR_DIR = str(tmp_path / "jangkar-lama")
+    with transaction.atomic():
+        live_record(build_world())
+        path, _anchor = anchor_write()
+        files = restore.export_record(via="test").files
+        transaction.set_rollback(True)
+    assert files[f"record/anchors/{path.name}"] == path.read_bytes()
+    settings.PROSEDUR_ANCHOR_DIR = str(tmp_path / "jangkar-baru")
+    # an anchor file changed in the export is refused (it is not the one the trail recorded)
+    forged = _reseal({**files, f"record/anchors/{path.name}": path.read_bytes().replace(b'"seq"', b'"seq" ')})
+    with pytest.raises(TransferError) as caught:
+        restore.library_restore(forged, actor=admin())
+    assert any("jangkar audit berbeda" in m for m in caught.value.messages("id"))
+    assert is_empty() and not (tmp_path / "jangkar-baru").exists()
+    report = restore.library_restore(files, actor=User.objects.get(username="pemulih"))
+    assert report.anchors_written == (path.name,) and not report.anchor_problems
+    assert (tmp_path / "jangkar-baru" / path.name).read_bytes() == path.read_bytes()
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert path.name in out.getvalue()

@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -67,6 +67,7 @@ from prosedur_web import services as core
 from prosedur_web.accounts import roles
 from prosedur_web.accounts.models import Unit, User
 from prosedur_web.audit.models import AuditEntry, AuditHead
+from prosedur_web.audit.restore import TrailNotRestorable, audit_trail_restore
 from prosedur_web.audit.services import audit_append
 from prosedur_web.common.labels import label
 
@@ -643,7 +644,14 @@ def library_restore(files: dict[str, bytes], *, actor: Any = None, operator: boo
         if extra > 0:
             shown.append(_msg("restore_err_more", n=extra))
         raise TransferError(shown)
-    report = _store(checked, actor=actor, ip=ip, operator=operator)
+    try:
+        report = _store(checked, actor=actor, ip=ip, operator=operator)
+    except _Bad as bad:
+        raise TransferError([bad.message]) from None
+    except (KeyError, TypeError, ValueError, DatabaseError, TrailNotRestorable) as exc:
+        # a record that reads but does not fit together (an id twice, a unit or user it does not list)
+        raise TransferError([_msg("restore_err_malformed", name=RECORD, detail=f"{type(exc).__name__}: {exc}"[:160])
+                             ]) from None
     written, failed = _write_anchors(files)
     return replace(report, anchors_written=written, anchor_problems=failed)
 
@@ -664,7 +672,6 @@ def _unit_conflicts(units: list[dict[str, Any]]) -> list[Message]:
 
 
 def _store(checked: _Checked, *, actor: Any, ip: str, operator: bool) -> RestoreReport:
-    from prosedur_web.audit.restore import audit_trail_restore
     from prosedur_web.reviews.models import Comment, ReviewAssignment
     from prosedur_web.sms.models import ReviewRecord
     from prosedur_web.socialisation.models import Acknowledgement
