@@ -214,6 +214,8 @@ PROSEDUR_FRAGMENT_SECONDS = int(os.environ.get("PROSEDUR_FRAGMENT_SECONDS", 7 * 
 
 # Files the app writes (cached downloads) through Django's storage API.
 MEDIA_ROOT = Path(os.environ.get("PROSEDUR_MEDIA_ROOT", VAR_DIR / "files"))
+# the audit trail's signed daily anchors (manage.py anchor_audit): keep them off the database host
+PROSEDUR_ANCHOR_DIR = Path(os.environ.get("PROSEDUR_ANCHOR_DIR", VAR_DIR / "anchors"))
 # Public address printed in PDF QR codes (/verifikasi/<hash>/); empty: the request's own host.
 PROSEDUR_SITE_URL = os.environ.get("PROSEDUR_SITE_URL", "")
 

@@ -95,6 +95,7 @@ def world(db: Any) -> World:
 def _media_root(settings: Any, tmp_path: Path) -> None:
     """Files the app writes (cached downloads) go to a fresh folder per test."""
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.PROSEDUR_ANCHOR_DIR = tmp_path / "anchors"  # never the developer's var/anchors
 
 
 @pytest.fixture(scope="session")
