@@ -24,7 +24,6 @@ from prosedur_web.reviews import services as reviews
 
 from .conftest import PASSWORD, World, add_history
 
-
 FIVE_MB = "value: '5', unit: MB"  # as the serializer writes a started revision's parameter
 
 
