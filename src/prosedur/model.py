@@ -18,7 +18,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails
 
 __all__ = [
     "Approval",
@@ -48,10 +58,72 @@ __all__ = [
 ]
 
 
+# Text a reader cannot see must not change what a document says ("Trojan source"). Zero-width and
+# directional marks and control characters (all but tab and line feed) are removed from every text field;
+# the bidi embeddings, overrides and isolates, which reorder what is printed, are refused with the message
+# `invisible_chars`. Identifiers (the document number, which also keeps its own check) are never silently
+# changed: there the removable characters are refused too.
+_TEXT_STRIPPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+_TEXT_REFUSED = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_TEXT_EXACT = frozenset({"number"})
+_TEXT_ANY = re.compile(f"{_TEXT_STRIPPED.pattern}|{_TEXT_REFUSED.pattern}")
+
+
+def _hidden_text(data: dict[Any, Any]) -> tuple[dict[Any, Any], list[InitErrorDetails]]:
+    """`data` with the removable characters removed from its texts (and lists of texts), and an error at
+    the exact field and item for each text holding a refused character (removed too, so the rest of
+    that field is still validated and every problem is reported at once)."""
+    found = _TEXT_ANY.search
+    errors: list[InitErrorDetails] = []
+    cleaned: dict[Any, Any] | None = None
+    for key, value in data.items():
+        if type(value) is str:
+            if found(value) is None:
+                continue
+            items, single = [value], True
+        elif type(value) is list and any(type(v) is str and found(v) for v in value):
+            items, single = value, False
+        else:
+            continue
+        out = list(items)
+        for i, text in enumerate(items):
+            if type(text) is not str:
+                continue
+            if _TEXT_REFUSED.search(text) or (key in _TEXT_EXACT and _TEXT_STRIPPED.search(text)):
+                errors.append(InitErrorDetails(type="value_error", loc=(key,) if single else (key, i), input=text,
+                                               ctx={"error": ValueError("invisible_chars")}))
+            out[i] = _TEXT_ANY.sub("", text)
+        cleaned = dict(data) if cleaned is None else cleaned
+        cleaned[key] = out[0] if single else out
+    return (data if cleaned is None else cleaned), errors
+
+
+def _error_details(error: ErrorDetails) -> InitErrorDetails:
+    details = InitErrorDetails(type=error["type"], loc=error["loc"], input=error["input"])
+    if "ctx" in error:
+        details["ctx"] = error["ctx"]
+    return details
+
+
 class _Model(BaseModel):
     """Strict about keys (a typo is an error, not silently ignored), lax about scalars."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _no_hidden_text(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        """Every text field and list of texts, once per model (see `_hidden_text`)."""
+        if not isinstance(data, dict):
+            return handler(data)
+        data, refused = _hidden_text(data)
+        if not refused:
+            return handler(data)
+        try:
+            handler(data)
+        except ValidationError as exc:
+            refused += [_error_details(e) for e in exc.errors()]
+        raise ValidationError.from_exception_data(cls.__name__, refused)
 
 
 def _as_list(value: Any) -> Any:
