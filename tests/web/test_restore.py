@@ -332,6 +332,19 @@ def _user_missing(files: dict[str, bytes]) -> dict[str, bytes]:
     return _reseal({**files, "record/users.json": restore._json(users)})
 
 
+def _ack_dropped(files: dict[str, bytes]) -> dict[str, bytes]:
+    return _reseal(_edit_json(files, f"{SIGNED}.json", lambda r: r.update(acknowledgements=r["acknowledgements"][1:])))
+
+
+def _comment_dropped(files: dict[str, bytes]) -> dict[str, bytes]:
+    return _reseal(_edit_json(files, f"{SIGNED}.json", lambda r: r.update(comments=r["comments"][:1])))
+
+
+def _revision_dropped(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The draft revision 2 left out of the export (its files and its manifest lines)."""
+    return _reseal({n: c for n, c in files.items() if not n.startswith("record/revisions/psmlti-19/2.")})
+
+
 @pytest.mark.parametrize(("tamper", "needle"), [
     (_one_byte, "tanda tangan tidak sah (sumber berbeda dari isi yang ditandatangani"),
     (_fact_date, "catatan pengendalian tidak sesuai sidiknya"),
@@ -342,6 +355,9 @@ def _user_missing(files: dict[str, bytes]) -> dict[str, bytes]:
     (_unsigned_effective, "tidak mencatat adopsinya"),
     (_signature_dropped, "tidak mencatat adopsinya"),
     (_user_missing, "pengguna author disebut rekaman"),
+    (_ack_dropped, "pernyataan telah membaca tidak sesuai jejak audit"),
+    (_comment_dropped, "komentar tidak sesuai jejak audit"),
+    (_revision_dropped, "Jejak audit mencatat revisi P.SMLTI 19 Rev. 2"),
 ])
 def test_a_tampered_export_is_refused_and_nothing_is_stored(first: dict[str, Any], tamper: Any,
                                                              needle: str) -> None:

@@ -923,6 +923,19 @@ LABELS.update(
         "restore_err_user": ("pengguna {username} disebut rekaman tetapi tidak ada di record/users.json.",
                              "user {username} is named by the record but missing from record/users.json."),
         "restore_err_more": ("... dan {n} masalah lain.", "... and {n} more problems."),
+        "restore_err_missing_revision": (
+            "Jejak audit mencatat revisi {label} (id {id}) yang tidak ada dalam ekspor.",
+            "The audit trail records revision {label} (id {id}), which the export does not hold.",
+        ),
+        "restore_err_trail_differs": (
+            "{number} revisi {revision}: {what} tidak sesuai jejak audit (ada yang ditambah atau dihilangkan).",
+            "{number} revision {revision}: {what} do not match the audit trail (some were added or left out).",
+        ),
+        "restore_what_reviews": ("penugasan pemeriksaan", "the review assignments"),
+        "restore_what_decisions": ("keputusan pemeriksa", "the reviewers' decisions"),
+        "restore_what_comments": ("komentar", "the comments"),
+        "restore_what_acks": ("pernyataan telah membaca", "the acknowledgements"),
+        "restore_what_signatures": ("tanda tangan", "the signatures"),
         "restore_anchor_not_written": (
             "Jangkar {name} tidak dapat ditulis ke folder jangkar; salin berkasnya dari ekspor (verify_audit "
             "melaporkannya sampai itu dilakukan).",

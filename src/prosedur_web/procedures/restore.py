@@ -33,8 +33,10 @@ Nothing is stored unless everything checks: the manifest's hashes; the trail's c
 hashing to its recorded content hash; every signature verifying (the source hashes to the content it
 signed, its control record to its digest, its dates are the revision's, and the trail records that
 signing with the same hashes); a revision issued without a signature only when the trail records its
-adoption from files; and every revision's status being the one the trail says it reached. A single
-failure refuses the whole restore. Then the rows and the trail go in in one transaction, each
+adoption from files; every revision's status being the one the trail says it reached; every revision
+the trail records being in the export; and each revision's review assignments, decisions, comments,
+acknowledgements and signatures being the ones the trail records creating. A single failure refuses
+the whole restore. Then the rows and the trail go in in one transaction, each
 restored revision is checked again as `verify_audit` checks it, and one `library_restore` entry is
 appended. Users missing here are created inactive and without a password (the admin activates them).
 
@@ -410,7 +412,8 @@ def _check(files: dict[str, bytes]) -> _Checked:
     audit = _get(manifest, "audit", dict, MANIFEST)
     head = (trail[-1].seq, trail[-1].hash) if trail else (0, integrity.GENESIS)
     if chain:
-        raise TransferError([_msg("restore_err_trail", detail=p.message("id")) for p in chain[:MAX_PROBLEMS]])
+        raise TransferError([lambda lang, p=p: label("restore_err_trail", lang, detail=p.message(lang))
+                             for p in chain[:MAX_PROBLEMS]])
     if head != (audit.get("head_seq"), audit.get("head_hash")) or len(trail) != audit.get("entries"):
         raise _Bad(_msg("restore_err_trail_head", seq=head[0]))
     checked = _Checked(files, manifest, units, users, libraries, procedures, [], trail)
@@ -450,6 +453,11 @@ class _TrailFacts:
     created: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     status: dict[str, str] = field(default_factory=dict)
     signed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    acks: dict[str, set[str]] = field(default_factory=dict)
+    assigned: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
+    decided: dict[str, dict[tuple[int, str], str]] = field(default_factory=dict)
+    comments: dict[str, set[int]] = field(default_factory=dict)
 
 
 def _trail_facts(trail: list[integrity.AuditEntry]) -> _TrailFacts:
@@ -459,6 +467,18 @@ def _trail_facts(trail: list[integrity.AuditEntry]) -> _TrailFacts:
             continue
         details = dict(e.details)
         rid = e.object_id
+        facts.labels.setdefault(rid, str(details.get("label", "")))
+        if e.action == "acknowledge":
+            facts.acks.setdefault(rid, set()).add(e.actor)
+        elif e.action == "acknowledgements_carried":
+            facts.acks.setdefault(rid, set()).update(str(u) for u in details.get("users") or ())
+        elif e.action == "revision_submit":
+            facts.assigned.setdefault(rid, set()).update(
+                (int(details.get("round") or 0), str(r)) for r in details.get("reviewers") or ())
+        elif e.action in ("review_agree", "review_changes"):
+            facts.decided.setdefault(rid, {})[(int(details.get("round") or 0), e.actor)] = e.action[len("review_"):]
+        elif e.action == "comment_create" and isinstance(details.get("comment"), int):
+            facts.comments.setdefault(rid, set()).add(details["comment"])
         if e.action == "revision_import":
             facts.created.setdefault(rid, (e.action, details))
             facts.status[rid] = str(details.get("status", ""))
@@ -505,6 +525,9 @@ def _check_revisions(checked: _Checked) -> None:
             _check_revision(rev, number, rev_number, status, text, facts, problems)
         if effective > 1:
             problems.append(_msg("restore_err_two_effective", number=number))
+    exported = {str(r["id"]) for r in checked.revisions}
+    for rid in sorted(set(facts.created) - exported, key=lambda r: (len(r), r)):
+        problems.append(_msg("restore_err_missing_revision", label=facts.labels.get(rid) or "?", id=rid))
     folder = _get(checked.manifest, "procedures_dir", str, MANIFEST).strip("/")
     for name in sorted(files):
         if name.startswith(f"{folder}/") and name.endswith((".yaml", ".yml")) and _text(files, name) not in sources:
@@ -537,12 +560,37 @@ def _check_revision(rev: dict[str, Any], number: str, rev_number: int, status: s
         why = _signature_problems(sig, rev, actual, of_record[-1] if of_record else None, facts.signed.get(rid, []))
         if why:
             problems.append(_signature_msg(number, rev_number, why))
+    problems += _trail_differences(rev, rid, number, rev_number, facts)
     if not of_record and status in ISSUED:
         how, details = facts.created.get(rid, ("", {}))
         adopted = (how == "revision_import" and details.get("status") in ISSUED
                    and details.get("content_hash", actual) == actual)
         if not adopted:
             problems.append(_msg("restore_err_unsigned", number=number, revision=rev_number, status=status))
+
+
+def _trail_differences(rev: dict[str, Any], rid: str, number: str, rev_number: int,
+                       facts: _TrailFacts) -> list[Message]:
+    """The reviews, comments, acknowledgements and signatures of a revision are the ones the trail
+    records creating: none added, none left out."""
+    where = rev["_where"]
+    assignments = _get(rev, "assignments", list, where)
+    exported_assigned = {(_get(a, "round", int, where), str(a.get("reviewer"))) for a in assignments}
+    exported_decided = {(a["round"], str(a.get("reviewer"))): a.get("decision") for a in assignments
+                        if a.get("decision")}
+    comments = {_get(c, "id", int, where) for c in _get(rev, "comments", list, where)}
+    acks = {str(a.get("user")) for a in _get(rev, "acknowledgements", list, where)}
+    differs = [what for what, ok in (
+        ("reviews", exported_assigned == facts.assigned.get(rid, set())),
+        ("decisions", exported_decided == facts.decided.get(rid, {})),
+        ("comments", comments == facts.comments.get(rid, set())),
+        ("acks", acks == facts.acks.get(rid, set())),
+        ("signatures", len(_get(rev, "signatures", list, where)) == len(facts.signed.get(rid, []))),
+    ) if not ok]
+    if not differs:
+        return []
+    return [lambda lang: label("restore_err_trail_differs", lang, number=number, revision=rev_number,
+                               what=", ".join(label(f"restore_what_{w}", lang) for w in differs))]
 
 
 def _signature_problems(sig: Any, rev: dict[str, Any], actual: str, of_record: Any,
