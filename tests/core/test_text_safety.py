@@ -1,10 +1,13 @@
-"""Text a reader cannot see ("Trojan source"): zero-width and control characters are removed from every
-text field, bidi embeddings/overrides/isolates are refused at the field that holds them, and the document
-number keeps refusing both."""
+"""What a source can make the documents show. Text a reader cannot see ("Trojan source"): zero-width and
+control characters are removed from every text field, bidi embeddings/overrides/isolates are refused at the
+field that holds them, and the document number keeps refusing both. Files a source names: the DOCX reads
+its logo only from inside the library folder, as the HTML and PDF do."""
 
 from __future__ import annotations
 
+import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,8 +15,10 @@ import pytest
 from prosedur.errors import SourceError
 from prosedur.lint import lint
 from prosedur.load import load_library, load_library_info, load_procedure_text
-from prosedur.model import LibraryInfo, Procedure, Step
+from prosedur.model import Library, LibraryInfo, Procedure, Step
+from prosedur.render.docx import render_docx
 from prosedur.render.html import render_html
+from prosedur.render.raster import svg_to_png
 
 EMAIL_FILE = "prosedur/p-smlti-19-pengelolaan-email.yaml"
 BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
@@ -118,3 +123,55 @@ def test_the_sample_library_still_loads_and_lints_clean(sample_path: Path) -> No
     library, problems = load_library(sample_path)
     assert not problems and len(library.procedures) == 19
     assert [f for f in lint(library)] == []
+
+
+# -- the logo a library names ------------------------------------------------------------------------
+def _header_has_image(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return any("<a:blip" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/header"))
+
+
+def _library_with_logo(tmp_path: Path, sample_path: Path, logo: str) -> tuple[Path, Procedure, Library]:
+    root = tmp_path / "lib"
+    shutil.copytree(sample_path, root)
+    info_file = root / "pustaka.yaml"
+    text = info_file.read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("logo:"))
+    info_file.write_text(f"{text}\nlogo: {logo}\n", encoding="utf-8")
+    library, problems = load_library(root)
+    assert not problems
+    proc = library.procedure("P.SMLTI 19")
+    assert proc is not None
+    return root, proc, library
+
+
+PNG = svg_to_png('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><rect width="20" height="20"/></svg>',
+                 96)
+
+
+def test_docx_logo_inside_the_library_is_used(tmp_path: Path, sample_path: Path) -> None:
+    root, proc, library = _library_with_logo(tmp_path, sample_path, "aset/logo.png")
+    (root / "aset").mkdir(exist_ok=True)
+    (root / "aset" / "logo.png").write_bytes(PNG)
+    assert _header_has_image(render_docx(proc, library))
+
+
+@pytest.mark.parametrize("kind", ["dotdot", "absolute", "symlink", "not-an-image"])
+def test_docx_logo_outside_the_library_is_not_read(tmp_path: Path, sample_path: Path, kind: str) -> None:
+    outside = tmp_path / "x.png"
+    outside.write_bytes(PNG)
+    logo = {"dotdot": "../" * 12 + str(outside).lstrip("/"), "absolute": str(outside),
+            "symlink": "aset/link.png", "not-an-image": "pustaka.yaml"}[kind]
+    root, proc, library = _library_with_logo(tmp_path, sample_path, logo)
+    if kind == "symlink":
+        (root / "aset").mkdir(exist_ok=True)
+        (root / "aset" / "link.png").symlink_to(outside)
+    assert (root / logo).resolve().is_file()  # the file is there: only the bound keeps it out
+    data = render_docx(proc, library)
+    assert not _header_has_image(data)
+    assert "Pusat Data dan Informasi" in _header_text(data)  # the unit's name stands in for the logo
+
+
+def _header_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/header"))

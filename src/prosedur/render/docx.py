@@ -34,6 +34,7 @@ from docx.table import _Cell
 from ..model import Library, Procedure
 from ..record import ControlRecord
 from .document import DocumentView, StepView, document_view
+from .fetch import MAX_ASSET_BYTES, path_allowed
 from .labels import label
 from .narrative import NarrativeItem, narrative_from_view
 from .raster import DEFAULT_DPI, image_file_to_raster, png_size, svg_to_png
@@ -100,7 +101,7 @@ def render_docx(
                          record=record, verify_url=verify_url)
     doc = Document(io.BytesIO(_blank(lang)))
     _properties(doc, view)
-    _header(doc, view, raster)
+    _header(doc, view, raster, library)
     _footer(doc, view)
     _Body(doc, view, proc, library, raster).build()
     out = io.BytesIO()
@@ -435,7 +436,8 @@ def _cell_margins(table: Any, top: int = 30, side: int = 80) -> None:
 # header and footer
 
 
-def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = svg_to_png) -> None:
+def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = svg_to_png,
+            library: Library | None = None) -> None:
     """The document-control block of the seed documents, as a real table repeated on every page."""
     lang = view.lang
     header = doc.sections[0].header
@@ -451,7 +453,12 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
     logo_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     logo_par = logo_cell.paragraphs[0]
     logo_par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    logo = image_file_to_raster(Path(view.logo), raster=raster) if view.logo else None
+    # bounded as the HTML/PDF logo (html.logo_source): an image file inside the library folder, else none
+    found = path_allowed(Path(view.logo), [library.root]) if view.logo and library is not None else None
+    if found is not None and (found.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg")
+                              or found.stat().st_size > MAX_ASSET_BYTES):
+        found = None
+    logo = image_file_to_raster(found, raster=raster) if found is not None else None
     if logo:
         try:
             logo_par.add_run().add_picture(io.BytesIO(logo), height=Mm(17))
