@@ -283,3 +283,16 @@ def test_earlier_revisions_history_rows_cannot_be_rewritten(world: World) -> Non
     with pytest.raises(ActionRefused) as exc:
         services.revision_save_source(revision=rev, user=author, text=forged, base_version=rev.version)
     assert any("sejarah" in m for m in exc.value.messages("id"))
+
+
+def test_a_periodic_review_moves_the_next_review_without_breaking_the_signature(world: World) -> None:
+    from prosedur_web.sms import services as sms
+
+    rev = signed_revision(world)
+    signed_due = rev.review_due
+    later = rev.effective_date + dt.timedelta(days=200)
+    sms.reviewrecord_create(procedure=world.own, user=world.users["controller"], note="Masih sesuai", today=later)
+    rev.refresh_from_db()
+    assert rev.review_due is not None and signed_due is not None and rev.review_due > signed_due
+    assert records.integrity_problems(rev) == []
+    assert records.revision_record(rev).review_due == rev.review_due  # what prints is the moved date

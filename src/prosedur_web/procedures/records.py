@@ -77,7 +77,9 @@ def revision_record(revision: Revision, *, verify_url: str | None = None) -> Con
     """The record every copy of `revision` prints (see the module docstring)."""
     sig = signature_of_record(revision)
     if sig is not None and sig.record_facts:
-        return ControlRecord.from_facts(sig.record_facts, content_hash=sig.content_hash, verify_url=verify_url)
+        record = ControlRecord.from_facts(sig.record_facts, content_hash=sig.content_hash, verify_url=verify_url)
+        # the next review moves with each recorded "reviewed, no change" (sms); the signed one was the plan
+        return replace(record, review_due=revision.review_due or record.review_due)
     proc = core.parse_source(revision.yaml_source, revision.procedure.number)
     if sig is None and revision.status in ("effective", "obsolete"):
         # imported from a library kept as files: its source is its record
@@ -122,8 +124,8 @@ def integrity_problems(revision: Revision) -> list[str]:
         record = ControlRecord.from_facts(sig.record_facts)
         if record_digest(sig.content_hash, record) != sig.record_digest:
             problems.append("record")
-        if (record.effective != revision.effective_date or record.issued != revision.issued_date
-                or record.review_due != revision.review_due):
+        # review_due is not compared: a periodic review moves it after signing (and is audited)
+        if record.effective != revision.effective_date or record.issued != revision.issued_date:
             problems.append("dates")
     return problems
 
