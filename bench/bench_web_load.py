@@ -73,10 +73,10 @@ for i in range(n):  # revisions in review, agreed, ready to sign
     rev = services.revision_start(procedure=proc, user=author)
     entry = f"  - revision: {rev.number}\n    date: 2026-01-05\n    change: Uji beban {i}\n    by: Kepala Bidang IKI\n"
     rev = services.revision_save_source(revision=rev, user=author, base_version=rev.version,
-                                        text=rev.yaml_source.replace("history:\n", "history:\n" + entry, 1))
+                                        text=rev.yaml_source.replace(f"  - {{revision: {rev.number}}}\n", entry, 1))
     rev = services.revision_submit(revision=rev, user=author, reviewers=[reviewer])
     reviews.review_decide(revision=rev, reviewer=reviewer, decision="agree")
-    pks.append(rev.pk)
+    pks.append([rev.pk, rev.content_hash])  # the hash the signing form shows
 email = Procedure.objects.get(number="P.SMLTI 19")
 from django.contrib.auth.hashers import get_hasher
 print(json.dumps({"sign": pks, "procedure": email.pk, "revision": email.revisions.get(status="effective").pk,
@@ -176,14 +176,15 @@ def people(port: int, pages: dict[str, str], cookies: dict[str, str], users: int
     return out
 
 
-def sign_all(port: int, pks: list[int]) -> list[float]:
+def sign_all(port: int, signable: list[list[object]]) -> list[float]:
     """The approver signs each revision (password re-entered), SIGN_CONCURRENCY at a time."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     today = datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
     times: list[float] = []
-    queue = list(pks)
+    hashes = {int(str(pk)): str(digest) for pk, digest in signable}  # the content each form showed
+    queue = list(hashes)
     lock = threading.Lock()
 
     def worker() -> None:
@@ -194,7 +195,8 @@ def sign_all(port: int, pks: list[int]) -> list[float]:
                     return
                 pk = queue.pop()
             t0 = time.perf_counter()
-            resp = client.request("POST", f"/revisi/{pk}/sahkan/", {"password": PASSWORD, "effective_date": today})
+            resp = client.request("POST", f"/revisi/{pk}/sahkan/",
+                                  {"password": PASSWORD, "effective_date": today, "content_hash": hashes[pk]})
             elapsed = time.perf_counter() - t0
             if resp.status != 302 or "/akun/masuk/" in resp.headers.get("Location", ""):
                 raise RuntimeError(f"signing {pk}: {resp.status}")

@@ -81,10 +81,10 @@ for i in range(n):
     rev = services.revision_start(procedure=proc, user=author)
     entry = f"  - revision: {rev.number}\n    date: 2026-01-05\n    change: Uji crash {i}\n    by: Kepala Bidang IKI\n"
     rev = services.revision_save_source(revision=rev, user=author, base_version=rev.version,
-                                        text=rev.yaml_source.replace("history:\n", "history:\n" + entry, 1))
+                                        text=rev.yaml_source.replace(f"  - {{revision: {rev.number}}}\n", entry, 1))
     rev = services.revision_submit(revision=rev, user=author, reviewers=[reviewer])
     reviews.review_decide(revision=rev, reviewer=reviewer, decision="agree")
-    pks.append(rev.pk)
+    pks.append([rev.pk, rev.content_hash])  # the hash the signing form shows
 print(json.dumps(pks))
 '''
 
@@ -220,7 +220,9 @@ def run(ops: int, kills: int, seed: int, keep: Path | None) -> int:
     (library / email).write_text((sample / email).read_text(encoding="utf-8"), encoding="utf-8")
     out = subprocess.run([sys.executable, "-c", PREPARE, str(ops), str(library)],
                          env=env, cwd=ROOT, check=True, capture_output=True, text=True)
-    pks: list[int] = json.loads(out.stdout.strip().splitlines()[-1])
+    signable: list[list[object]] = json.loads(out.stdout.strip().splitlines()[-1])
+    hashes = {int(str(pk)): str(digest) for pk, digest in signable}
+    pks = list(hashes)
     prepare_s = time.monotonic() - t0
 
     port = free_port()
@@ -298,8 +300,8 @@ def run(ops: int, kills: int, seed: int, keep: Path | None) -> int:
             with busy:
                 pass
             progress[0] += 1
-            if attempt(approver, approve_path.format(pk=pk), {"password": PASSWORD, "effective_date": today},
-                       re.compile(rf"/revisi/{pk}/$")) == "ok":
+            form = {"password": PASSWORD, "effective_date": today, "content_hash": hashes[pk]}
+            if attempt(approver, approve_path.format(pk=pk), form, re.compile(rf"/revisi/{pk}/$")) == "ok":
                 seen["approved"].append(pk)
             else:
                 seen["refused"].append(pk)
