@@ -110,7 +110,11 @@ def test_issued_copies_print_the_signed_record(world: World, client: Client, tmp
     pages = subprocess.run(["pdfinfo", str(tmp_path / "sop.pdf")], capture_output=True, text=True).stdout
     count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
     assert sop.count(rev.content_hash) >= count
-    docx = _docx_text(download(client, rev, "docx"))
+    docx_bytes = download(client, rev, "docx")
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as zf:  # the QR is in the footer, so on every page
+        footers = [zf.read(n).decode() for n in zf.namelist() if n.startswith("word/footer")]
+    assert any("a:blip" in f and rev.content_hash in f for f in footers)
+    docx = _docx_text(docx_bytes)
     assert approver.full_name in docx and approver.nip in docx and short in docx and rev.content_hash in docx
     assert "Pengesahan: Tidak ada" not in docx
 
