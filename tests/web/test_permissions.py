@@ -83,6 +83,9 @@ MATRIX: dict[str, Case] = {
                                 {"author", "reviewer", "approver"} | OVERSEERS),
     "sms:reviewrecord_create": Case("post", by("procedure"), {"author", "approver"} | OVERSEERS, OVERSEERS),
     "sms:socialisation_dashboard": Case("get", none, {"approver"} | OVERSEERS, {"approver"} | OVERSEERS),
+    # every unit's drafts and the audit trail's state: the document controller's report to management
+    "sms:monthly_report": Case("get", none, OVERSEERS, OVERSEERS),
+    "sms:monthly_report_export": Case("get", lambda objs, side: {"fmt": "html"}, OVERSEERS, OVERSEERS),
     # the new-procedure wizard: authors (for their own units) and admins; the unit is chosen inside
     "procedures:procedure_wizard": Case("get", none, {"author", "admin"}, {"author", "admin"}),
     "procedures:library_transfer": Case("get", none, OVERSEERS, OVERSEERS),

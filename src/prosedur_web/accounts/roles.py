@@ -145,6 +145,12 @@ def can_view_review_calendar(user: Any) -> bool:
     return has_role(user, Role.AUTHOR, Role.REVIEWER, Role.APPROVER, Role.CONTROLLER, Role.ADMIN)
 
 
+def can_view_monthly_report(user: Any) -> bool:
+    """The monthly document-control report lists every unit's drafts and the audit trail's state, as the
+    registers and the audit page do: the document controller's (and admin's) report to management."""
+    return is_overseer(user)
+
+
 def is_review_owner(user: Any, procedure: Procedure) -> bool:
     """Who is reminded of a due review: the owner unit's authors and approvers."""
     return has_role(user, Role.AUTHOR, Role.APPROVER) and in_own_unit(user, procedure)

@@ -944,3 +944,118 @@ LABELS.update(
         ),
     }
 )
+
+# -- the monthly document-control report (sms/monthly.py) ----------------------------------------------
+LABELS.update(
+    {
+        "sms_monthly": ("Laporan bulanan", "Monthly report"),
+        "sms_monthly_title": ("Laporan Bulanan Pengendalian Dokumen — {month}", "Monthly Document-Control Report — {month}"),
+        "sms_monthly_month": ("Bulan", "Month"),
+        "sms_monthly_show": ("Tampilkan", "Show"),
+        "sms_monthly_pdf": ("Unduh PDF", "Download PDF"),
+        "sms_monthly_html": ("Unduh HTML", "Download HTML"),
+        "sms_monthly_print_hint": (
+            "Cetak halaman ini dari peramban (Ctrl+P) atau unduh PDF-nya untuk tinjauan manajemen dan auditor.",
+            "Print this page from the browser (Ctrl+P) or download its PDF for the management review and the auditor.",
+        ),
+        "sms_monthly_err_month": (
+            "Bulan tidak dikenali ({value}): gunakan TTTT-BB, paling lambat bulan ini. Ditampilkan bulan lalu.",
+            "Month not recognised ({value}): use YYYY-MM, this month at the latest. Showing last month.",
+        ),
+        "sms_monthly_period": ("Periode {first} s.d. {last} (zona waktu {tz}).", "Period {first} to {last} (time zone {tz})."),
+        "sms_monthly_made": ("Dibuat {when} oleh {who}.", "Generated {when} by {who}."),
+        "sms_monthly_basis": (
+            "Bukti pengendalian informasi terdokumentasi, SNI ISO/IEC 20000-1:2018 klausul 7.5.3.",
+            "Evidence of the control of documented information, ISO/IEC 20000-1:2018 clause 7.5.3.",
+        ),
+        "sms_monthly_ended": (
+            "Keadaan revisi per akhir bulan ({date}), disusun dari jejak audit; sosialisasi, integritas dan jangkar "
+            "diperiksa saat laporan dibuat.",
+            "Revision states as at month end ({date}), rebuilt from the audit trail; socialisation, integrity and the "
+            "anchor are checked when the report is made.",
+        ),
+        "sms_monthly_running": (
+            "Bulan ini belum berakhir: keadaan per {date}, saat laporan dibuat.",
+            "This month has not ended: states as of {date}, when the report was made.",
+        ),
+        "sms_monthly_attention": (
+            "PERHATIAN: pemeriksaan integritas atau jangkar audit menemukan masalah; lihat bagian Integritas dan Jangkar.",
+            "ATTENTION: the integrity or audit anchor check found problems; see the Integrity and Anchor sections.",
+        ),
+        "sms_monthly_summary": ("Ringkasan", "Summary"),
+        "sms_monthly_item": ("Butir", "Item"),
+        "sms_monthly_value": ("Jumlah / hasil", "Count / result"),
+        "sms_monthly_effective": ("Revisi yang mulai berlaku", "Revisions that took effect"),
+        "sms_monthly_obsolete": ("Revisi yang dinyatakan kedaluwarsa", "Revisions made obsolete"),
+        "sms_monthly_signed": ("Disahkan, belum berlaku", "Signed, not yet effective"),
+        "sms_monthly_in_progress": ("Dalam peninjauan dan draf pada akhir bulan", "In review and draft at month end"),
+        "sms_monthly_in_review_n": ("Dalam peninjauan pada akhir bulan", "In review at month end"),
+        "sms_monthly_drafts_n": ("Draf pada akhir bulan", "Drafts at month end"),
+        "sms_monthly_overdue_n": ("Tinjauan berkala terlambat", "Periodic reviews overdue"),
+        "sms_monthly_due_soon_n": ("Tinjauan berkala jatuh tempo dalam {days} hari", "Periodic reviews due within {days} days"),
+        "sms_monthly_reviews": (
+            "Tinjauan berkala terlambat atau jatuh tempo dalam {days} hari (per {date})",
+            "Periodic reviews overdue or due within {days} days (as of {date})",
+        ),
+        "sms_monthly_socialisation": (
+            "Sosialisasi: tingkat pemahaman per revisi berlaku",
+            "Socialisation: acknowledgement rate per effective revision",
+        ),
+        "sms_monthly_soc_total": ("Tingkat pemahaman seluruh revisi berlaku", "Acknowledgement rate, all effective revisions"),
+        "sms_monthly_readers": ("Pembaca", "Readers"),
+        "sms_monthly_rate": ("Sudah memahami", "Acknowledged"),
+        "sms_monthly_missing": ("Belum menyatakan memahami", "Not yet acknowledged"),
+        "sms_monthly_more": (" dan {n} lainnya", " and {n} more"),
+        "sms_monthly_signer": ("Disahkan oleh", "Signed by"),
+        "sms_monthly_unsigned": (
+            "diadopsi dari berkas, tanpa tanda tangan elektronik",
+            "adopted from files, no electronic signature",
+        ),
+        "sms_monthly_obsolete_on": ("Kedaluwarsa sejak", "Obsolete since"),
+        "sms_monthly_replaced_by": ("Digantikan oleh", "Replaced by"),
+        "sms_monthly_rev": ("Rev. {n}", "Rev. {n}"),
+        "sms_monthly_author": ("Penyusun", "Author"),
+        "sms_monthly_integrity": ("Integritas: revisi yang disahkan dan jejak audit", "Integrity: signed revisions and the audit trail"),
+        "sms_monthly_integrity_revisions": ("Integritas revisi yang disahkan", "Integrity of the signed revisions"),
+        "sms_monthly_integrity_ok": ("cocok semua ({n} revisi)", "all match ({n} revisions)"),
+        "sms_monthly_integrity_bad": ("{n} MASALAH ({checked} revisi diperiksa)", "{n} PROBLEMS ({checked} revisions checked)"),
+        "sms_monthly_check": ("Pemeriksaan", "Check"),
+        "sms_monthly_result": ("Hasil", "Result"),
+        "sms_monthly_check_revisions": ("Revisi yang disahkan ({n} diperiksa)", "Signed revisions ({n} checked)"),
+        "sms_monthly_check_problem": ("Masalah integritas", "Integrity problem"),
+        "sms_monthly_check_chain": ("Rantai hash jejak audit", "Audit trail hash chain"),
+        "sms_monthly_anchor": ("Jangkar audit terbaru", "Newest audit anchor"),
+        "sms_monthly_anchor_details": ("Keterangan (disimpan juga di atas kertas)", "Details (kept on paper too)"),
+        "sms_monthly_anchor_short": (
+            "entri {seq}, hash {hash}…, {day}, tanda tangan {sig}",
+            "entry {seq}, hash {hash}…, {day}, signature {sig}",
+        ),
+        "sms_monthly_anchor_none": ("belum ada", "none yet"),
+        "sms_monthly_none": ("Tidak ada.", "None."),
+        "sms_monthly_written": ("laporan bulanan {month} ditulis: {path}", "monthly report {month} written: {path}"),
+        "sms_monthly_problems": (
+            "PERHATIAN: laporan mencatat {n} masalah integritas atau jangkar",
+            "ATTENTION: the report records {n} integrity or anchor problems",
+        ),
+    }
+)
+
+
+# -- hardening: login throttle, requests the app cannot read, acknowledgements ----------------------------
+LABELS.update(
+    {
+        "login_wait": (
+            "Terlalu banyak percobaan gagal. Coba lagi dalam {seconds} detik.",
+            "Too many failed attempts. Try again in {seconds} seconds.",
+        ),
+        "bad_form_encoding": (
+            "Permintaan ditolak: isian formulir harus dikirim dalam UTF-8.",
+            "Request refused: form data must be sent as UTF-8.",
+        ),
+        "bad_request_value": ("Permintaan ditolak: isian tidak sah.", "Request refused: invalid form data."),
+        "err_not_distributed": (
+            "Revisi ini tidak didistribusikan kepada Anda.",
+            "This revision was not distributed to you.",
+        ),
+    }
+)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("tinjauan-berkala/", views.review_calendar, name="review_calendar"),
     path("tinjauan-berkala/<int:pk>/tanpa-perubahan/", views.reviewrecord_create, name="reviewrecord_create"),
     path("sosialisasi/", views.socialisation_dashboard, name="socialisation_dashboard"),
+    path("laporan-bulanan/", views.monthly_report, name="monthly_report"),
+    path("laporan-bulanan/unduh.<str:fmt>", views.monthly_report_export, name="monthly_report_export"),
 ]

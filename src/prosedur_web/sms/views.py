@@ -25,7 +25,7 @@ from prosedur_web.common.labels import label
 from prosedur_web.common.views import lang_of, require
 from prosedur_web.procedures.models import Procedure
 
-from . import selectors, services
+from . import monthly, selectors, services
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -116,7 +116,8 @@ def _nav(request: HttpRequest) -> dict[str, bool]:
     """Which links of the section's own navigation this user may follow."""
     return {"perms_sms_registers": roles.can_view_registers(request.user),
             "perms_sms_calendar": roles.can_view_review_calendar(request.user),
-            "perms_sms_socialisation": roles.can_view_socialisation_overview(request.user)}
+            "perms_sms_socialisation": roles.can_view_socialisation_overview(request.user),
+            "perms_sms_monthly": roles.can_view_monthly_report(request.user)}
 
 
 @login_required
@@ -187,3 +188,50 @@ def socialisation_dashboard(request: HttpRequest) -> HttpResponse:
                "weekly_chart": mark_safe(weekly_chart), "open": [r for r in data.by_procedure if r.missing],  # noqa: S308
                **_nav(request)}
     return render(request, "sms/socialisation_dashboard.html", context)
+
+
+# -- monthly document-control report -----------------------------------------------------------------
+def _month(request: HttpRequest) -> tuple[monthly.Month, str]:
+    """`?bulan=YYYY-MM` (default: last month); a bad or future month falls back, with the message why."""
+    value = request.GET.get("bulan", "").strip()
+    default = monthly.Month.previous()
+    if not value:
+        return default, ""
+    try:
+        month = monthly.Month.parse(value)
+    except ValueError:
+        month = None
+    if month is None or month > monthly.Month.of(timezone.localdate()):
+        return default, label("sms_monthly_err_month", value=value[:20])
+    return month, ""
+
+
+@login_required
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    require(roles.can_view_monthly_report(request.user))
+    lang = lang_of(request)
+    month, error = _month(request)
+    if error:
+        messages.error(request, error)
+    report = monthly.monthly_report(month, lang=lang, by=request.user)
+    today = timezone.localdate()
+    context = {"report": report, "tables": monthly.page_tables(monthly.report_tables(report)), "intro": monthly.intro(report),
+               "month": month.key, "max_month": monthly.Month.of(today).key, **_nav(request)}
+    return render(request, "sms/monthly_report.html", context)
+
+
+@login_required
+def monthly_report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    require(roles.can_view_monthly_report(request.user))
+    if fmt not in ("pdf", "html"):
+        raise Http404
+    month, error = _month(request)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    report = monthly.monthly_report(month, lang=lang_of(request), by=request.user)
+    if fmt == "pdf":
+        response = HttpResponse(monthly.report_pdf(report), content_type=FORMATS["pdf"])
+    else:
+        response = HttpResponse(monthly.report_html(report), content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{monthly.file_name(report, fmt)}"'
+    return response
