@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_until_up
+from .conftest import CHROMIUM, chromium_browser, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -118,34 +118,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     seeded = subprocess.run([*manage, "seed_demo"], env=env, cwd=ROOT, check=True, timeout=300,
                             capture_output=True, text=True)
     passwords = parse_passwords(seeded.stdout)
-    port = free_port()
-    log = var / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
-                                env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/akun/masuk/", proc, log)
-        yield Demo(url, passwords, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with running_server(env, var / "server.log") as url:
+        yield Demo(url, passwords, var / "server.log")
 
 
 @pytest.fixture(scope="module")
 def chromium(demo: Demo) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium_browser() as browser:
+        yield browser
 
 
 # -- the walk -----------------------------------------------------------------------------------------
