@@ -100,12 +100,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "prosedur_web.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "prosedur_web.common.middleware.FormEncodingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "prosedur_web.common.sessions.SessionRefreshMiddleware",
     "prosedur_web.common.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "prosedur_web.common.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -172,6 +174,9 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = not DEBUG and env_bool("PROSEDUR_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PROSEDUR_BEHIND_PROXY") else None
+# The client address (audit trail, login throttle): the n-th X-Forwarded-For entry from the right, n = the
+# reverse proxies in front of the app (common/client.py); 0: REMOTE_ADDR. Behind a proxy: 1 unless set.
+PROSEDUR_TRUSTED_PROXIES = int(os.environ.get("PROSEDUR_TRUSTED_PROXIES", 1 if env_bool("PROSEDUR_BEHIND_PROXY") else 0))
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("PROSEDUR_HSTS_SECONDS", 31536000))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -180,9 +185,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Login throttling: failures (login or signing password) per username and per address.
+# Login throttling (accounts/services.py): failures (login or signing password) free per account and address
+# before growing delays (1, 2, 4 ... seconds, at most MAX_DELAY), and how long a quiet pair keeps its count.
 PROSEDUR_LOGIN_MAX_FAILURES = int(os.environ.get("PROSEDUR_LOGIN_MAX_FAILURES", 5))
 PROSEDUR_LOGIN_WINDOW_SECONDS = int(os.environ.get("PROSEDUR_LOGIN_WINDOW_SECONDS", 15 * 60))
+PROSEDUR_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("PROSEDUR_LOGIN_MAX_DELAY_SECONDS", 15 * 60))
 
 # The procedure library the demo imports and whose pustaka.yaml provides roles and units.
 PROSEDUR_LIBRARY = Path(os.environ.get("PROSEDUR_LIBRARY", REPO_DIR / "examples" / "smlti"))
@@ -190,7 +197,10 @@ PROSEDUR_LIBRARY = Path(os.environ.get("PROSEDUR_LIBRARY", REPO_DIR / "examples"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # a 403 is one warning line, without the traceback Django attaches to PermissionDenied
+    "filters": {"forbidden_one_line": {"()": "prosedur_web.common.middleware.ForbiddenWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["forbidden_one_line"]}},
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PROSEDUR_LOG_LEVEL", "WARNING")},
 }
 
@@ -232,7 +242,7 @@ PROSEDUR_SIGNING_TRUST = [p for p in os.environ.get("PROSEDUR_SIGNING_TRUST", ""
 PROSEDUR_SIGNING_LOCATION = os.environ.get("PROSEDUR_SIGNING_LOCATION", "")
 PROSEDUR_VERIFY_MAX_BYTES = int(os.environ.get("PROSEDUR_VERIFY_MAX_BYTES", 20 * 1024 * 1024))
 # pyHanko logs every failed certificate path with a traceback: one per forged upload, not worth a log line
-LOGGING["loggers"] = {"pyhanko": {"level": "ERROR"}, "pyhanko_certvalidator": {"level": "ERROR"}}
+LOGGING["loggers"] |= {"pyhanko": {"level": "ERROR"}, "pyhanko_certvalidator": {"level": "ERROR"}}
 
 # E-mail (distribution notices): printed to the console unless SMTP is configured.
 EMAIL_BACKEND = os.environ.get(

@@ -41,9 +41,16 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class LoginFailure(models.Model):
-    """One failed password check (login or signing), counted for throttling."""
+class LoginThrottle(models.Model):
+    """Failed password checks (login or signing) of one account name from one address, and when that pair
+    last succeeded: what the growing delays of `services.login_throttle` are worked out from. The name is
+    stored lower-cased and need not belong to an account."""
 
-    username = models.CharField(max_length=150, db_index=True)
+    username = models.CharField(max_length=150)
     ip = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "ip"], name="one_throttle_per_name_address")]

@@ -98,7 +98,12 @@ def can_approve(user: Any, revision: Revision) -> bool:
 
 
 def can_acknowledge(user: Any, revision: Revision) -> bool:
-    return revision.status == "effective" and bool(roles_of(user))
+    """An effective revision, by the people it was distributed to (socialisation.selectors.distributed_to)."""
+    if revision.status != "effective" or not roles_of(user):
+        return False
+    from prosedur_web.socialisation.selectors import distributed_to
+
+    return distributed_to(user, revision)
 
 
 def can_view_audit(user: Any) -> bool:

@@ -12,7 +12,8 @@ from .forms import ThrottledAuthenticationForm
 
 
 class UserLoginView(auth_views.LoginView):
-    """Django's login (fresh session key on success) with throttling; both outcomes are audited."""
+    """Django's login (fresh session key on success) with throttling. A success is audited here; failures
+    are counted and audited in summary by `services.login_failure_record` (not one entry each)."""
 
     template_name = "accounts/user_login.html"
     authentication_form = ThrottledAuthenticationForm
@@ -22,11 +23,6 @@ class UserLoginView(auth_views.LoginView):
         response = super().form_valid(form)
         audit_append(actor=form.get_user(), action="login", ip=client_ip(self.request))
         return response
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        username = (form.data.get("username") or "")[:150]
-        audit_append(actor=None, action="login_failed", ip=client_ip(self.request), data={"username": username})
-        return super().form_invalid(form)
 
 
 class UserLogoutView(auth_views.LogoutView):

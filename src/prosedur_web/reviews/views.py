@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from prosedur_web.accounts import roles
 from prosedur_web.common.client import client_ip
 from prosedur_web.common.errors import ActionRefused
+from prosedur_web.common.labels import label
 from prosedur_web.common.views import lang_of, require
 from prosedur_web.procedures.models import Revision
 
@@ -51,10 +52,13 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     text = request.POST.get("text", "").strip()[:5000]
     parent = None
     if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, pk=request.POST["parent"], revision=rev)
+        parent_pk = request.POST["parent"].strip()
+        if not parent_pk.isascii() or not parent_pk.isdigit() or len(parent_pk) > 18:
+            return HttpResponseBadRequest(label("bad_request_value"), content_type="text/plain; charset=utf-8")
+        parent = get_object_or_404(Comment, pk=int(parent_pk), revision=rev)
     if text:
         services.comment_create(revision=rev, author=request.user,  # type: ignore[arg-type]
-                                text=text, anchor=request.POST.get("anchor", ""), parent=parent,
+                                text=text, anchor=request.POST.get("anchor", "")[:64], parent=parent,
                                 ip=client_ip(request))
     if request.htmx:
         return _comments_fragment(request, rev, status=200 if text else 400)

@@ -97,6 +97,20 @@ def progress_list(procedures: list[Procedure] | None = None) -> list[ProcedurePr
     return out
 
 
+def distributed_to(user: User, revision: Revision) -> bool:
+    """Whether `revision` was distributed to `user`: a distribution notice was sent to them, or their unit
+    is on its distribution list as it stands now (one of its units or below one: people who joined such a
+    unit later follow the procedure too, as `pending_for` and the progress pages count them)."""
+    from prosedur_web.distribution.models import Notification
+
+    if Notification.objects.filter(user=user, revision=revision, kind=Notification.Kind.DISTRIBUTED).exists():
+        return True
+    if user.unit_id is None or user.unit is None:
+        return False
+    own = {u.code for u in user.unit.ancestors_and_self()}
+    return bool(own & set(distribution.distribution_codes(revision)))
+
+
 def pending_for(user: User) -> list[Revision]:
     """"Prosedur yang perlu Anda baca": effective revisions distributed to the user, not yet acknowledged."""
     if user.unit_id is None:
