@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -221,6 +222,19 @@ def test_comment_with_a_parent_that_is_not_a_number(client: Client, world: World
     assert not rev.comments.exists()
 
 
+def test_control_characters_in_comments_and_review_notes_are_not_stored(client: Client, world: World) -> None:
+    """NUL in a text made PostgreSQL refuse the row (a 500); control characters are dropped, lines kept."""
+    rev = in_review(world)
+    client.force_login(world.users["reviewer"])
+    response = client.post(reverse("reviews:comment_create", args=[rev.pk]),
+                           {"text": "Batas\x00 10\x1b MB?\r\nbaris dua", "anchor": "s3\x00"})
+    assert response.status_code == 302
+    comment = rev.comments.get()
+    assert (comment.text, comment.anchor) == ("Batas 10 MB?\r\nbaris dua", "s3")
+    response = client.post(reverse("reviews:review_decide", args=[rev.pk]), {"decision": "agree", "note": "ok\x00"})
+    assert response.status_code == 302 and rev.assignments.get().note == "ok"
+
+
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_form_posted_in_latin_1_is_a_400(world: World, signed_in: bool) -> None:
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
@@ -250,6 +264,8 @@ def _field_names() -> list[str]:
     return sorted(n for n in names if n != "csrfmiddlewaretoken" and " " not in n)
 
 
+NOT_FREE_TEXT = {"parent", "reviewers", "base_version", "content_hash", "op", "mode", "unit", "next", "back",
+                 "create", "more", "bulan", "status", "q", "verify", "pdf", "username", "archive", "confirm_units"}
 ODD_VALUES = ["abc", "-1", "0", "99999999999999999999999999", "1e309", "NaN", "\x00", "\u202e\u200b\x1b",
               "2026-02-30", "x" * 20000, "١٢", "../../../etc/passwd", "<script>", "' OR 1=1 --"]
 
@@ -260,6 +276,12 @@ def _payloads(fields: list[str]) -> list[tuple[str, Any, str | None]]:
     for value in ODD_VALUES:
         out.append((f"every field {value[:12]!r}", dict.fromkeys(fields, value), None))
     out.append(("lists", {f: ["1", "abc", ""] for f in fields}, None))
+    # a form that passes its checks, with the odd value in every free-text field (so it reaches the save)
+    plausible = {"decision": "agree", "sequential": "0", "effective_date": dt.date.today().isoformat(),
+                 "password": PASSWORD, "language": "en", "minor": "1", "step": "1"}
+    free = [f for f in fields if f not in plausible and f not in NOT_FREE_TEXT and not f.endswith("-count")]
+    for value in ("\x00", "\u202e\u200b\x1b", "x" * 20000):
+        out.append((f"free text {value[:12]!r}", plausible | dict.fromkeys(free, value), None))
     form = "application/x-www-form-urlencoded"
     out.append(("bad utf-8", "&".join(f"{f}=%ff%fe%00" for f in fields).encode(), form))
     out.append(("latin-1", "&".join(f"{f}=J%E9r%F4me" for f in fields).encode(), f"{form}; charset=latin-1"))
@@ -281,8 +303,12 @@ SELF_POSTING = {
     "procedures/_verify_upload.html": ["procedures:verify_upload", "procedures:revision_verify"],
 }
 # Known, reported, not in this change's files: an out-of-range reviewer id reaches SQLite through
-# ModelMultipleChoiceField's pk__in lookup (procedures/forms.py SubmitForm) and raises OverflowError.
-KNOWN_500 = {("procedures:revision_submit", "every field '999999999999'")}
+# ModelMultipleChoiceField's pk__in lookup (procedures/forms.py SubmitForm) and raises OverflowError; on
+# PostgreSQL a NUL in the periodic review's note (sms/views.py reviewrecord_create) is refused by the database.
+SQLITE = connection.vendor == "sqlite"
+KNOWN_500 = {("procedures:revision_submit", "every field '999999999999'")} if SQLITE else {
+    ("sms:reviewrecord_create", "every field '\\x00'"), ("sms:reviewrecord_create", "bad utf-8"),
+    ("sms:reviewrecord_create", "free text '\\x00'")}
 
 
 def form_urls() -> set[str]:
@@ -329,7 +355,7 @@ def test_odd_form_values_never_give_a_500(world: World, objects: dict[str, Any])
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.xfail(strict=True, reason="procedures/forms.py SubmitForm: out-of-range reviewer id (reported)")
+@pytest.mark.xfail(SQLITE, strict=True, reason="procedures/forms.py SubmitForm: out-of-range reviewer id on SQLite")
 def test_out_of_range_reviewer_id_is_not_a_500(world: World) -> None:
     rev = in_review(world)
     rev.status = "draft"

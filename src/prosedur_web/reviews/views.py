@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -18,6 +20,14 @@ from prosedur_web.procedures.models import Revision
 from . import selectors, services
 from .models import Comment
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(request: HttpRequest, field: str, limit: int) -> str:
+    """A free-text field as stored: control characters (NUL, which PostgreSQL refuses, ESC …) removed,
+    line breaks and tabs kept, cut to `limit` characters."""
+    return _CONTROL.sub("", request.POST.get(field, ""))[:limit]
+
 
 @login_required
 @require_POST
@@ -27,7 +37,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.review_decide(revision=rev, reviewer=request.user,  # type: ignore[arg-type]
                                decision=request.POST.get("decision", ""),
-                               note=request.POST.get("note", "")[:5000], ip=client_ip(request))
+                               note=_text(request, "note", 5000), ip=client_ip(request))
     except ActionRefused as exc:
         for m in exc.messages(lang_of(request)):
             messages.error(request, m)
@@ -49,7 +59,7 @@ def _comments_fragment(request: HttpRequest, rev: Revision, status: int = 200) -
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     rev = get_object_or_404(Revision.objects.select_related("procedure__owner_unit"), pk=pk)
     require(roles.can_comment(request.user, rev))
-    text = request.POST.get("text", "").strip()[:5000]
+    text = _text(request, "text", 5000).strip()
     parent = None
     if request.POST.get("parent"):
         parent_pk = request.POST["parent"].strip()
@@ -58,7 +68,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         parent = get_object_or_404(Comment, pk=int(parent_pk), revision=rev)
     if text:
         services.comment_create(revision=rev, author=request.user,  # type: ignore[arg-type]
-                                text=text, anchor=request.POST.get("anchor", "")[:64], parent=parent,
+                                text=text, anchor=_text(request, "anchor", 64), parent=parent,
                                 ip=client_ip(request))
     if request.htmx:
         return _comments_fragment(request, rev, status=200 if text else 400)
