@@ -23,6 +23,7 @@ from . import __version__
 from .errors import ProsedurError, SourceError, display_path
 from .i18n import LANGS, default_lang
 from .lint import RULES, Severity, counts, format_findings, has_errors, lint
+from .lint.core import PROFILES
 from .load import load_library, load_procedure, procedure_files
 from .model import LIBRARY_FILE, Library, LibraryInfo, Numbering, Procedure
 from .scaffold import next_number, parse_step, scaffold_procedure
@@ -174,8 +175,11 @@ def _include_outside_files(library: Library, problems: list[Any], files: list[Pa
 @click.option("--format", "fmt", type=click.Choice(["text", "lines", "json"]), default="text",
               help=_("Format keluaran.", "Output format."))
 @click.option("--strict", is_flag=True, help=_("Peringatan dihitung sebagai galat.", "Count warnings as errors."))
+@click.option("--profile", type=click.Choice(list(PROFILES)), default=None,
+              help=_("Profil pemeriksaan; bawaan: 'profile' di pustaka.yaml (iso10013 bila tidak ada).",
+                     "Lint profile; default: 'profile' in pustaka.yaml (iso10013 when absent)."))
 @lang_option
-def lint_command(paths: tuple[str, ...], fmt: str, strict: bool) -> None:
+def lint_command(paths: tuple[str, ...], fmt: str, strict: bool, profile: str | None) -> None:
     lang = current_lang()
     findings = []
     checked = 0
@@ -183,7 +187,7 @@ def lint_command(paths: tuple[str, ...], fmt: str, strict: bool) -> None:
         library, problems = _load(root)
         if files is not None:
             _include_outside_files(library, problems, files)
-        findings.extend(lint(library, problems, only=files))
+        findings.extend(lint(library, problems, only=files, profile=profile))
         checked += len(files) if files is not None else len(library.procedures) + len({p.file for p in problems})
     text = format_findings(findings, fmt, lang, files=checked)
     if text:
@@ -202,14 +206,21 @@ def rules_command(fmt: str) -> None:
     lang = current_lang()
     rules = sorted(RULES.values(), key=lambda r: r.code)
     if fmt == "json":
-        data = [{"code": r.code, "slug": r.slug, "severity": str(r.severity), "explanation": r.explanation(lang)}
+        data = [{"code": r.code, "slug": r.slug, "severity": str(r.severity), "explanation": r.explanation(lang),
+                 "profiles": {name: str(sev) if sev else None for name, sev in r.profiles().items()}}
                 for r in rules]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     import textwrap
 
+    off = _msg("tidak diperiksa", "not checked")
     for r in rules:
-        click.echo(f"{r.code} {r.slug} ({t(str(r.severity), lang)})")
+        per = r.profiles()
+        if len(set(per.values())) == 1:
+            where = t(str(r.severity), lang)
+        else:
+            where = ", ".join(f"{name}: {t(str(sev), lang) if sev else off}" for name, sev in per.items())
+        click.echo(f"{r.code} {r.slug} ({where})")
         click.echo(textwrap.fill(r.explanation(lang), width=100, initial_indent="    ", subsequent_indent="    "))
         click.echo()
 
@@ -517,9 +528,12 @@ def new_command(library_path: Path, title: str | None, purpose: str | None, numb
 @click.option("--pdf-engine", type=click.Choice(["auto", "chromium", "weasyprint"]), default="auto", show_default=True,
               help=_("Mesin PDF: auto memakai Chromium bila terpasang (sekitar 3x lebih cepat), selain itu WeasyPrint.",
                      "PDF engine: auto takes Chromium when installed (about 3x faster), else WeasyPrint."))
+@click.option("--strict", is_flag=True,
+              help=_("Tolak membangun (kode keluar 1, tidak ada yang dibangun) bila sumber memiliki galat lint.",
+                     "Refuse to build (exit code 1, nothing built) when the sources have lint errors."))
 @lang_option
 def build_command(library: Path, out: Path, jobs: int | None, formats: str, langs: str, force: bool,
-                  pdf_engine: str) -> None:
+                  pdf_engine: str, strict: bool) -> None:
     from .site.build import ALL_FORMATS, build, default_jobs
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
@@ -539,11 +553,28 @@ def build_command(library: Path, out: Path, jobs: int | None, formats: str, lang
     root = find_library_root(library)
     try:
         report = build(root, out, jobs=jobs or default_jobs(), formats=wanted, langs=lang_list, force=force,
-                       progress=progress, pdf_engine=pdf_engine)
+                       progress=progress, pdf_engine=pdf_engine, strict=strict)
     except ValueError as exc:  # an engine asked for by name that is not there
         raise CliError(str(exc), str(exc)) from None
     if bar is not None:
         bar.__exit__(None, None, None)
+    if report.lint_errors:
+        total = sum(report.lint_errors.values())
+        names = ", ".join(f"{name} ({count})" for name, count in sorted(report.lint_errors.items()))
+        if report.refused:
+            click.echo(_msg(
+                f"tidak dibangun (--strict): {total} galat lint di {len(report.lint_errors)} prosedur: {names}; "
+                "periksa dengan `prosedur lint`",
+                f"not built (--strict): {total} lint errors in {len(report.lint_errors)} procedures: {names}; "
+                "see `prosedur lint`",
+            ), err=True)
+            sys.exit(1)
+        click.echo(_msg(
+            f"peringatan: membangun sumber dengan {total} galat lint di {len(report.lint_errors)} prosedur: {names}; "
+            "periksa dengan `prosedur lint`",
+            f"warning: building sources with {total} lint errors in {len(report.lint_errors)} procedures: {names}; "
+            "see `prosedur lint`",
+        ), err=True)
     for note in report.notes:
         click.echo(note, err=True)
     for key, error in sorted(report.failed.items()):

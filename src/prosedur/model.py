@@ -507,6 +507,11 @@ class LibraryInfo(_Model):
     units: dict[Ident, Unit] = Field(default_factory=dict, description="Unit kerja")
     roles: dict[Ident, Role] = Field(default_factory=dict, description="Peran")
     procedures_dir: str = Field("prosedur", description="Folder berkas prosedur")
+    profile: str = Field(
+        "iso10013", pattern=r"^(iso10013|permenpan)$",
+        description="Profil pemeriksaan (lint): iso10013 (prosedur ISO/TR 10013 lengkap) atau permenpan "
+        "(SOP AP PermenPAN-RB 35/2012: identitas dan tabel kegiatan; bagian khusus ISO opsional)",
+    )
 
 
 class Library(BaseModel):

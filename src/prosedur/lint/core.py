@@ -32,6 +32,12 @@ class Severity(StrEnum):
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
+# Lint profiles (`profile:` in pustaka.yaml, `prosedur lint --profile`): which rules apply and how much they
+# matter. `iso10013` is the full ISO/TR 10013:2001 procedure; `permenpan` is the SOP AP of PermenPAN-RB
+# 35/2012 as agencies sign it (identity block and activity table), where the ISO-only sections are optional.
+PROFILES = ("iso10013", "permenpan")
+DEFAULT_PROFILE = "iso10013"
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -79,23 +85,44 @@ class Rule:
     explain_en: str
     scope: str  # "procedure" or "library"
     func: Callable[[Any], Iterator[Finding]]
+    # The severity in each profile; a profile missing here runs the rule at `severity`, None turns it off.
+    by_profile: tuple[tuple[str, Severity | None], ...] = ()
 
     def explanation(self, lang: str = "id") -> str:
         return self.explain_en if lang == "en" else self.explain_id
+
+    def severity_in(self, profile: str) -> Severity | None:
+        """The severity of this rule's findings under `profile`, or None when the profile does not run it."""
+        for name, severity in self.by_profile:
+            if name == profile:
+                return severity
+        return self.severity
+
+    def profiles(self) -> dict[str, Severity | None]:
+        """Every profile with this rule's severity there (None: not checked)."""
+        return {name: self.severity_in(name) for name in PROFILES}
 
 
 RULES: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, slug: str, severity: Severity, *, explain_id: str, explain_en: str, scope: str = "procedure"
+    code: str, slug: str, severity: Severity, *, explain_id: str, explain_en: str, scope: str = "procedure",
+    profiles: dict[str, Severity | None] | None = None,
 ) -> Callable[[Callable[[Any], Iterator[Finding]]], Callable[[Any], Iterator[Finding]]]:
-    """Register a rule. Codes and slugs are unique: they are the stable names users silence or search."""
+    """Register a rule. Codes and slugs are unique: they are the stable names users silence or search.
+
+    `profiles` overrides the severity per lint profile (None: the profile does not check this rule).
+    """
 
     def register(func: Callable[[Any], Iterator[Finding]]) -> Callable[[Any], Iterator[Finding]]:
         if code in RULES or any(r.slug == slug for r in RULES.values()):
             raise ValueError(f"duplicate lint rule {code} {slug}")
-        RULES[code] = Rule(code, slug, severity, explain_id, explain_en, scope, func)
+        unknown = set(profiles or {}) - set(PROFILES)
+        if unknown:
+            raise ValueError(f"lint rule {code}: unknown profile {sorted(unknown)}")
+        RULES[code] = Rule(code, slug, severity, explain_id, explain_en, scope, func,
+                           tuple((profiles or {}).items()))
         return func
 
     return register
@@ -129,10 +156,18 @@ def show_path(path: Path) -> str:
 class LibraryContext:
     """Indices over the whole library, computed once per `lint()` call."""
 
-    def __init__(self, library: Library):
+    def __init__(self, library: Library, profile: str | None = None):
         self.library = library
         self.info = library.info
         self.file = display_path(library.info_file)
+        self.profile = profile or str(library.info.profile)
+        if self.profile not in PROFILES:
+            raise ValueError(f"unknown lint profile {self.profile!r} (known: {', '.join(PROFILES)})")
+        self.severities: dict[str, Severity | None] = {c: r.severity_in(self.profile) for c, r in RULES.items()}
+
+    def severity(self, code: str) -> Severity:
+        """The severity of `code` in this run's profile (a rule the profile turns off is never run)."""
+        return self.severities.get(code) or RULES[code].severity
 
     @cached_property
     def procedure_numbers(self) -> set[str]:
@@ -164,7 +199,7 @@ class LibraryContext:
                 line, col = self.library.info_positions[key]
                 break
             key = key[:-1]
-        return Finding(r.code, r.slug, r.severity, msg_id, params, self.file, line, col, _fmt(path))
+        return Finding(r.code, r.slug, self.severity(code), msg_id, params, self.file, line, col, _fmt(path))
 
 
     def finding_in(
@@ -173,7 +208,7 @@ class LibraryContext:
         """A finding located in a procedure, from a rule that looks across the library."""
         r = RULES[code]
         line, col = proc.position(*path)
-        return Finding(r.code, r.slug, r.severity, msg_id, params, proc_file(proc), line, col, _fmt(path))
+        return Finding(r.code, r.slug, self.severity(code), msg_id, params, proc_file(proc), line, col, _fmt(path))
 
 
 class ProcContext:
@@ -184,6 +219,7 @@ class ProcContext:
         self.lib = lib
         self.library = lib.library
         self.file = proc_file(proc)
+        self.profile = lib.profile
 
     @cached_property
     def step_ids(self) -> set[str]:
@@ -255,7 +291,7 @@ class ProcContext:
     def finding(self, code: str, path: tuple[str | int, ...], msg_id: str, **params: Any) -> Finding:
         r = RULES[code]
         line, col = self.proc.position(*path) if path else self.proc.position()
-        return Finding(r.code, r.slug, r.severity, msg_id, params, self.file, line, col, _fmt(path))
+        return Finding(r.code, r.slug, self.lib.severity(code), msg_id, params, self.file, line, col, _fmt(path))
 
 
 def _fmt(path: tuple[str | int, ...]) -> str:
@@ -288,17 +324,19 @@ def lint(
     *,
     only: Iterable[Path] | None = None,
     select: Iterable[str] | None = None,
+    profile: str | None = None,
 ) -> list[Finding]:
     """Every finding for the library, sorted by file and position.
 
     `only` limits the report to these procedure files (the rest of the library is still the context
-    that cross-references are checked against); `select` limits the rules run (codes or slugs).
+    that cross-references are checked against); `select` limits the rules run (codes or slugs);
+    `profile` overrides the library's lint profile (`profile:` in pustaka.yaml).
     """
     from . import rules as _rules  # noqa: F401  (registers the rules)
 
     wanted: set[Path] | None = {Path(p).resolve() for p in only} if only is not None else None
-    chosen = _select(select)
-    lib = LibraryContext(library)
+    lib = LibraryContext(library, profile)
+    chosen = [r for r in _select(select) if lib.severities.get(r.code) is not None]
     findings: list[Finding] = [problem_finding(p) for p in problems]
     if wanted is not None:
         wanted_names = {display_path(p) for p in wanted} | {show_path(p) for p in wanted}
@@ -322,15 +360,15 @@ def lint(
     return findings
 
 
-def lint_procedure(proc: Procedure, library: Library) -> list[Finding]:
+def lint_procedure(proc: Procedure, library: Library, *, profile: str | None = None) -> list[Finding]:
     """Findings for one procedure (e.g. an unsaved edit in the web editor) against a library."""
     from . import rules as _rules  # noqa: F401
 
-    lib = LibraryContext(library)
+    lib = LibraryContext(library, profile)
     ctx = ProcContext(proc, lib)
     out: list[Finding] = []
     for r in RULES.values():
-        if r.scope == "procedure":
+        if r.scope == "procedure" and lib.severities.get(r.code) is not None:
             out.extend(r.func(ctx))
     out.sort(key=Finding.sort_key)
     return out

@@ -178,10 +178,36 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "what_time": ("waktu", "time"),
     "what_output": ("output", "output"),
+    "what_requirements": ("kelengkapan", "requirements"),
+    # the PermenPAN-RB SOP AP (profile permenpan)
+    "sop_cell_missing": (
+        "kolom SOP '{cell}' belum diisi ({section})",
+        "the SOP cell '{cell}' is empty ({section})",
+    ),
+    "cell_title": ("Nama SOP", "Nama SOP (title)"),
+    "cell_owner": ("unit kerja pemilik", "owning unit"),
+    "cell_legal_basis": ("Dasar Hukum", "Dasar Hukum (legal basis)"),
+    "cell_steps": ("Kegiatan", "Kegiatan (activities)"),
+    "cell_people": ("Kualifikasi Pelaksana", "Kualifikasi Pelaksana (qualifications)"),
+    "cell_equipment": ("Peralatan/Perlengkapan", "Peralatan/Perlengkapan (equipment)"),
+    "cell_warnings": ("Peringatan", "Peringatan (warnings)"),
+    "cell_records": ("Pencatatan dan Pendataan", "Pencatatan dan Pendataan (records)"),
+    "cell_approved": ("Disahkan oleh", "Disahkan oleh (approved by)"),
+    "mutu_baku_column": (
+        "langkah '{step}' belum menyebut {what}, padahal langkah lain mengisi kolom Mutu Baku ini",
+        "step '{step}' does not state its {what}, while other steps fill this Mutu Baku column",
+    ),
+    # source style
+    "flow_list_split": (
+        "'{item}' tampak lanjutan kalimat butir sebelumnya ('{previous}'): daftar berkurung [a, b] memisah pada "
+        "setiap koma; tulis daftar bergaya blok (- butir per baris) atau beri tanda kutip pada butir yang memuat koma",
+        "'{item}' looks like the rest of the previous item's sentence ('{previous}'): a flow list [a, b] splits "
+        "at every comma; write it in block style (one '- item' a line) or quote an item that holds a comma",
+    ),
 }
 
 # Parameter values that are themselves message ids (e.g. what="io_inputs") are translated too.
-_TRANSLATED_PARAMS = ("what", "kind")
+_TRANSLATED_PARAMS = ("what", "kind", "cell")
 
 
 def render(msg_id: str, params: dict[str, Any], lang: str = "id") -> str:

@@ -119,6 +119,10 @@ class BuildReport:
     out: Path = Path()
     pdf_engine: str = "weasyprint"
     notes: list[str] = field(default_factory=list)  # what the user should know, e.g. an engine fallback
+    # Lint errors of the sources, by procedure number (or file, for a source that does not load): a
+    # build goes on with them and says so; a strict build refuses (`refused`) and writes nothing.
+    lint_errors: dict[str, int] = field(default_factory=dict)
+    refused: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -384,16 +388,36 @@ def build(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     pdf_engine: str = "auto",
+    strict: bool = False,
 ) -> BuildReport:
-    """Build the site for the library at `root` into `out`; returns what was built, skipped and failed."""
+    """Build the site for the library at `root` into `out`; returns what was built, skipped and failed.
+
+    The sources are linted first (the library's profile): lint errors are reported in `lint_errors` and
+    the build goes on, unless `strict`, which refuses (`refused`) before anything is written.
+    """
     engine = resolve_engine(pdf_engine)
     formats = tuple(f for f in ALL_FORMATS if f in set(formats))
-    if engine == "chromium" and "pdf" in formats:
+    if engine == "chromium" and "pdf" in formats and not strict:
         _printer()  # starts on its own thread while the library loads; closed below
     try:
-        return _build(Path(root), Path(out), jobs, formats, langs, force, progress, engine, pdf_engine == "auto")
+        return _build(Path(root), Path(out), jobs, formats, langs, force, progress, engine, pdf_engine == "auto",
+                      strict)
     finally:
         _close_printer()
+
+
+def lint_errors(library: Library, problems: list[Any]) -> dict[str, int]:
+    """Lint errors per procedure number (per file for a source that did not load), in the library's profile."""
+    from ..lint import Severity, lint
+    from ..lint.core import proc_file
+
+    numbers = {proc_file(p): p.number for p in library.procedures}
+    out: dict[str, int] = {}
+    for finding in lint(library, problems):
+        if finding.severity == Severity.ERROR:
+            name = numbers.get(finding.file, finding.file)
+            out[name] = out.get(name, 0) + 1
+    return out
 
 
 def _build(
@@ -406,10 +430,14 @@ def _build(
     progress: Callable[[int, int], None] | None,
     engine: str,
     auto: bool = False,
+    strict: bool = False,
 ) -> BuildReport:
     langs = tuple(lang for lang in LANGS if lang in set(langs))
     parsed = ParsedCache(out / PARSED_CACHE, code_digest())
     library, problems = load_library(root, cache=parsed)
+    errors = lint_errors(library, problems)
+    if strict and errors:
+        return BuildReport(out=out, pdf_engine=engine, lint_errors=errors, refused=True)
     parsed.save()
     notes: list[str] = []
     out.mkdir(parents=True, exist_ok=True)
@@ -420,7 +448,7 @@ def _build(
             old = json.loads(manifest_path.read_text(encoding="utf-8")).get("outputs", {})
         except (ValueError, AttributeError):
             old = {}
-    report = BuildReport(out=out, pdf_engine=engine, notes=notes)
+    report = BuildReport(out=out, pdf_engine=engine, notes=notes, lint_errors=errors)
     new: dict[str, str] = {}
     tasks: list[tuple[str, str, str, tuple[str, ...]]] = []
     numbers = {p.number: p for p in reversed(library.procedures)}  # the first of a duplicate wins, as in .procedure()

@@ -1,4 +1,9 @@
-"""P2xx: the procedure says everything ISO/TR 10013:2001 (4.5) asks of a documented procedure."""
+"""P2xx: the procedure says everything ISO/TR 10013:2001 (4.5) asks of a documented procedure.
+
+Under the `permenpan` profile the ISO-only sections (purpose, scope, inputs/outputs, measurements,
+records' keeping, the preparer) are not asked for; P212-P215 ask instead for what a signed
+PermenPAN-RB 35/2012 SOP AP carries: its identity block and the activity table.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ _SIGNED = (Status.APPROVED, Status.EFFECTIVE)
     "tanggung jawab dan wewenang (roles), uraian kegiatan (steps), rekaman (records) dan acuan (references).",
     explain_en="The ISO/TR 10013 sections are filled in: title, owning unit, purpose, scope (what is "
     "included), responsibilities and authorities (roles), activities (steps), records and references.",
+    profiles={"permenpan": None},
 )
 def check_required_sections(ctx: ProcContext) -> Iterator[Finding]:
     proc = ctx.proc
@@ -40,6 +46,7 @@ def check_required_sections(ctx: ProcContext) -> Iterator[Finding]:
     "dengan prosedur lain jelas.",
     explain_en="The scope also says what is excluded (scope.excludes), so the boundary with other "
     "procedures is clear.",
+    profiles={"permenpan": None},
 )
 def check_scope_exclusions(ctx: ProcContext) -> Iterator[Finding]:
     if not ctx.proc.scope.excludes:
@@ -76,6 +83,7 @@ def check_step_has_action(ctx: ProcContext) -> Iterator[Finding]:
     "keterkaitan dengan proses lain terlihat.",
     explain_en="The process inputs and outputs are stated (ISO/TR 10013 4.5.2.5), so links to other "
     "processes are visible.",
+    profiles={"permenpan": None},
 )
 def check_process_inputs_outputs(ctx: ProcContext) -> Iterator[Finding]:
     if not ctx.proc.inputs:
@@ -90,6 +98,7 @@ def check_process_inputs_outputs(ctx: ProcContext) -> Iterator[Finding]:
     "prosedur dapat dipantau (ISO/TR 10013 4.5.2.5 h; SNI ISO/IEC 20000-1 9.1).",
     explain_en="At least one measurement / performance indicator with a target, so the procedure's "
     "effectiveness can be monitored (ISO/TR 10013 4.5.2.5 h; ISO/IEC 20000-1 9.1).",
+    profiles={"permenpan": None},
 )
 def check_has_measurement(ctx: ProcContext) -> Iterator[Finding]:
     if not ctx.proc.measurements:
@@ -102,6 +111,7 @@ def check_has_measurement(ctx: ProcContext) -> Iterator[Finding]:
     "sebagaimana disyaratkan pengendalian informasi terdokumentasi (SNI ISO/IEC 20000-1 7.5.4).",
     explain_en="Every record states where and how it is kept (storage) and for how long (retention), as "
     "control of documented information requires (ISO/IEC 20000-1 7.5.4).",
+    profiles={"permenpan": Severity.INFO},
 )
 def check_record_keeping(ctx: ProcContext) -> Iterator[Finding]:
     for i, record in enumerate(ctx.proc.records):
@@ -116,6 +126,7 @@ def check_record_keeping(ctx: ProcContext) -> Iterator[Finding]:
     "pengesah (approved), masing-masing dengan nama dan tanggal (ISO/TR 10013 4.5.3).",
     explain_en="An approved or effective procedure carries approval evidence: who prepared and who approved "
     "it, each with name and date (ISO/TR 10013 4.5.3).",
+    profiles={"permenpan": None},
 )
 def check_approval_evidence(ctx: ProcContext) -> Iterator[Finding]:
     proc = ctx.proc
@@ -133,6 +144,7 @@ def check_approval_evidence(ctx: ProcContext) -> Iterator[Finding]:
     "saat ini (ISO/TR 10013 4.5.4).",
     explain_en="An approved or effective procedure has a change-history row for its current revision "
     "(ISO/TR 10013 4.5.4).",
+    profiles={"permenpan": Severity.INFO},
 )
 def check_history_current_revision(ctx: ProcContext) -> Iterator[Finding]:
     proc = ctx.proc
@@ -147,6 +159,8 @@ def check_history_current_revision(ctx: ProcContext) -> Iterator[Finding]:
     "dibuat kosong saat revisi dimulai dan diisi penyusun (ISO/TR 10013 4.5.4).",
     explain_en="Every change-history row says what changed (change); a new revision's row is created empty "
     "when the revision starts and the author fills it in (ISO/TR 10013 4.5.4).",
+    # a signed SOP AP prints its Tanggal Revisi, never what changed
+    profiles={"permenpan": Severity.INFO},
 )
 def check_history_described(ctx: ProcContext) -> Iterator[Finding]:
     for i, entry in enumerate(ctx.proc.history):
@@ -166,3 +180,99 @@ def check_effective_dates(ctx: ProcContext) -> Iterator[Finding]:
     for key in ("issued", "effective"):
         if getattr(proc, key) is None:
             yield ctx.finding("P210", ("status",), "dates_missing", what=key)
+
+
+# -- the PermenPAN-RB 35/2012 SOP AP (profile `permenpan`) ------------------------------------------------
+# Which identity cells signed SOPs always fill was read off the agency SOPs in ../shared/reference (BPS
+# Provinsi Bengkulu, 40 SOPs): Nomor, Nama, the unit, Disahkan oleh and Dasar Hukum always; Kualifikasi
+# Pelaksana and Peralatan/Perlengkapan nearly always; Peringatan and Pencatatan dan Pendataan are often
+# left empty (SOP-053 prints no Peringatan), so they are only noted.
+
+
+@rule(
+    "P212", "sop-identity", Severity.ERROR, profiles={"iso10013": None},
+    explain_id="SOP AP (PermenPAN-RB 35/2012): bagian identitas dan tabel kegiatan terisi: Nama SOP (title), unit "
+    "pemilik (owner), Dasar Hukum (legal_basis) dan kegiatan (steps). Hanya profil permenpan.",
+    explain_en="SOP AP (PermenPAN-RB 35/2012): the identity block and the activity table are filled in: Nama SOP "
+    "(title), owning unit (owner), Dasar Hukum (legal_basis) and the activities (steps). Profile permenpan only.",
+)
+def check_sop_identity(ctx: ProcContext) -> Iterator[Finding]:
+    proc = ctx.proc
+    present = {
+        "title": bool(proc.title.strip()),
+        "owner": bool(proc.owner),
+        "legal_basis": bool(proc.legal_basis),
+        "steps": bool(proc.steps),
+    }
+    for section, ok in present.items():
+        if not ok:
+            yield ctx.finding("P212", (section,), "sop_cell_missing", section=section, cell=f"cell_{section}")
+
+
+@rule(
+    "P213", "sop-resources", Severity.WARNING, profiles={"iso10013": None},
+    explain_id="SOP AP: Kualifikasi Pelaksana (resources.people) dan Peralatan/Perlengkapan (resources.equipment) "
+    "diisi; hampir setiap SOP yang disahkan memuatnya. Hanya profil permenpan.",
+    explain_en="SOP AP: Kualifikasi Pelaksana (resources.people) and Peralatan/Perlengkapan (resources.equipment) "
+    "are filled in; nearly every signed SOP carries them. Profile permenpan only.",
+)
+def check_sop_resources(ctx: ProcContext) -> Iterator[Finding]:
+    resources = ctx.proc.resources
+    for key, ok in (("people", bool(resources.people)), ("equipment", bool(resources.equipment or resources.materials))):
+        if not ok:
+            yield ctx.finding("P213", ctx.located(("resources", key), ("resources",)), "sop_cell_missing",
+                              section=f"resources.{key}", cell=f"cell_{key}")
+
+
+@rule(
+    "P214", "sop-warnings-records", Severity.INFO, profiles={"iso10013": None},
+    explain_id="SOP AP: Peringatan (warnings) dan Pencatatan dan Pendataan (records) diisi bila ada; banyak SOP "
+    "yang disahkan membiarkannya kosong, maka hanya dicatat sebagai info. Hanya profil permenpan.",
+    explain_en="SOP AP: Peringatan (warnings) and Pencatatan dan Pendataan (records) are filled in where there are "
+    "any; many signed SOPs leave them empty, so this is only info. Profile permenpan only.",
+)
+def check_sop_warnings_records(ctx: ProcContext) -> Iterator[Finding]:
+    proc = ctx.proc
+    for key, ok in (("warnings", bool(proc.warnings)), ("records", bool(proc.records))):
+        if not ok:
+            yield ctx.finding("P214", (key,), "sop_cell_missing", section=key, cell=f"cell_{key}")
+
+
+@rule(
+    "P215", "sop-approved-by", Severity.ERROR, profiles={"iso10013": None},
+    explain_id="SOP AP berstatus disetujui atau berlaku menyebut Disahkan oleh (approval.approved: nama dan "
+    "jabatan; NIP bila ada). Penyusun dan tanggal tanda tangan tidak diminta: tanggal pengesahan adalah Tanggal "
+    "Efektif. Hanya profil permenpan (profil iso10013: P208).",
+    explain_en="An approved or effective SOP AP names who approved it (approval.approved: name and position; NIP "
+    "where there is one). The preparer and the signing date are not asked for: the approval date is the "
+    "Tanggal Efektif. Profile permenpan only (profile iso10013: P208).",
+)
+def check_sop_approved_by(ctx: ProcContext) -> Iterator[Finding]:
+    proc = ctx.proc
+    if proc.status in _SIGNED and proc.approval.approved is None:
+        yield ctx.finding("P215", ctx.located(("approval", "approved"), ("approval",), ("status",)),
+                          "sop_cell_missing", section="approval.approved", cell="cell_approved")
+
+
+@rule(
+    "P216", "mutu-baku-columns", Severity.WARNING, profiles={"iso10013": None},
+    explain_id="Kolom Mutu Baku yang dipakai prosedur (Kelengkapan, Waktu, Output) diisi pada setiap kegiatan: "
+    "bila satu langkah menulis waktu (time), kelengkapan (requirements) atau output, langkah lain (selain "
+    "penghubung) juga menulisnya. Kolom yang tidak dipakai sama sekali tidak dilaporkan. Hanya profil permenpan.",
+    explain_en="The Mutu Baku columns the procedure uses (Kelengkapan, Waktu, Output) are filled in on every "
+    "activity: when one step states its time, requirements or output, the other steps (connectors aside) do "
+    "too. A column no step uses is not reported. Profile permenpan only.",
+)
+def check_mutu_baku_columns(ctx: ProcContext) -> Iterator[Finding]:
+    steps = [(i, s) for i, s in enumerate(ctx.proc.steps) if s.kind != StepKind.CONNECTOR]
+    columns = {
+        "requirements": [bool(s.requirements) for _, s in steps],
+        "time": [bool(s.time) for _, s in steps],
+        "output": [bool(s.output) for _, s in steps],
+    }
+    for key, filled in columns.items():
+        if not any(filled):
+            continue
+        for (i, step), ok in zip(steps, filled, strict=True):
+            if not ok:
+                yield ctx.finding("P216", ("steps", i), "mutu_baku_column", step=step.id, what=f"what_{key}")

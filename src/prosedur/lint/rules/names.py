@@ -17,12 +17,16 @@ def _suggest(name: str, candidates: set[str]) -> str:
 @rule(
     "P301", "actor-is-role", Severity.ERROR,
     explain_id="Pelaksana setiap langkah (actor) adalah id peran yang dinyatakan di bagian 'roles' prosedur "
-    "ini, sehingga tanggung jawab dan wewenangnya tertulis.",
+    "ini, sehingga tanggung jawab dan wewenangnya tertulis. Profil permenpan: peran pustaka (pustaka.yaml) "
+    "cukup, karena SOP AP menyebut pelaksana sebagai kolom dan tidak memiliki bagian tanggung jawab.",
     explain_en="Every step's actor is the id of a role declared under this procedure's 'roles', so its "
-    "responsibilities and authorities are written down.",
+    "responsibilities and authorities are written down. Profile permenpan: a role of the library "
+    "(pustaka.yaml) is enough, as an SOP AP names its Pelaksana by column and has no responsibilities section.",
 )
 def check_actor_is_role(ctx: ProcContext) -> Iterator[Finding]:
     roles = ctx.role_ids
+    if ctx.profile == "permenpan":
+        roles = roles | set(ctx.lib.info.roles)
     for i, step in enumerate(ctx.proc.steps):
         if step.actor and step.actor not in roles:
             yield ctx.finding("P301", ("steps", i, "actor"), "actor_not_role", actor=step.actor, step=step.id,
@@ -91,7 +95,7 @@ def check_step_record_exists(ctx: ProcContext) -> Iterator[Finding]:
 
 
 @rule(
-    "P306", "related-exists", Severity.WARNING,
+    "P306", "related-exists", Severity.WARNING, profiles={"permenpan": Severity.INFO},
     explain_id="Setiap nomor prosedur terkait (related) ada di pustaka. Rujukan ke prosedur yang belum "
     "ditulis adalah peringatan: sah saat menyusun, tetapi harus tuntas sebelum dokumen disahkan.",
     explain_en="Every related procedure number exists in the library. A link to a procedure not yet written "

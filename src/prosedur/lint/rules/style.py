@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from ...model import StepKind
 from ..core import Finding, ProcContext, Severity, rule
@@ -223,6 +224,9 @@ def _role_subjects(ctx: ProcContext) -> frozenset[str]:
     "P401",
     "action-starts-with-verb",
     Severity.WARNING,
+    # signed SOPs often name the activity with a noun ("Pengajuan tiket", "Identifikasi kebutuhan"): a
+    # transcribed SOP keeps the signed wording, so under permenpan this is only noted
+    profiles={"permenpan": Severity.INFO},
     explain_id="Uraian kegiatan (do) diawali kata kerja aktif tanpa subjek, karena pelaksana sudah ditulis di "
     "kolom pelaksana: 'Memeriksa kelengkapan berkas', bukan 'Staf memeriksa …' atau 'Berkas diperiksa'. "
     "Heuristik: kata pertama berawalan me-/mem-/men-/meng-/meny-/ber-, berakhiran -kan, atau termasuk daftar "
@@ -266,3 +270,108 @@ def check_step_quality_standard(ctx: ProcContext) -> Iterator[Finding]:
             yield ctx.finding("P402", ("steps", i), "mutu_baku_missing", step=step.id, what="what_time")
         if not step.output:
             yield ctx.finding("P402", ("steps", i), "mutu_baku_missing", step=step.id, what="what_output")
+
+
+# -- P403: a flow list split at a comma inside a sentence -------------------------------------------------
+# `requirements: [Surat permohonan, yang ditandatangani atasan]` is two items to YAML, one phrase to its
+# author. Lower-case items after an unpunctuated one are common and legitimate in lists of nouns
+# (`[tiket, memo]`), so that alone is never reported: the item must also open with a word that continues a
+# sentence (a conjunction, relative pronoun or preposition), or the previous item must end on one.
+# Only plain (unquoted) items of flow lists are looked at; a quoted item or a block list is the author's
+# explicit choice, and sources without `[` are not parsed again.
+_CONTINUES = frozenset(
+    ["dan", "atau", "serta", "yang", "maupun", "tetapi", "namun", "sehingga", "dengan", "untuk", "agar", "supaya", "karena", "bila", "jika", "apabila", "kalau", "kemudian", "lalu", "termasuk", "misalnya", "yaitu", "yakni", "beserta", "sedangkan", "hingga", "sampai", "oleh", "melalui", "terutama", "khususnya", "and", "or", "but", "which", "that", "who", "including", "such", "so", "then", "with", "whose", "nor"]
+)
+_DANGLES = frozenset(
+    ["dan", "atau", "serta", "yang", "maupun", "dengan", "untuk", "agar", "di", "ke", "dari", "pada", "oleh", "bagi", "tentang", "terhadap", "kepada", "dalam", "antara", "sebagai", "seperti", "melalui", "the", "a", "an", "of", "and", "or", "to", "for", "in", "on", "at", "by", "with", "from", "into"]
+)
+_FINAL = tuple(".;:!?)]»\"'")
+_FLOW_LIST = re.compile(r"\[[^\]\n]*,")
+
+
+def _flow_list_items(text: str) -> Iterator[tuple[tuple[str | int, ...], list[tuple[int, str, bool]]]]:
+    """(path of the list, [(index, text, plain)]) for every flow-style list of plain scalars in `text`."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    # frames: [is_mapping, path, pending key or next index, items of a flow list or None]
+    stack: list[list[Any]] = []
+    try:
+        while True:
+            event = loader.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                if frame[3] is not None and len(frame[3]) > 1:
+                    yield frame[1], frame[3]
+                _advance(stack)
+                continue
+            if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                continue
+            if stack and stack[-1][0] and stack[-1][2] is None:  # a mapping key
+                stack[-1][2] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+                continue
+            here: tuple[str | int, ...] = (*stack[-1][1], stack[-1][2]) if stack else ()
+            if isinstance(event, yaml.ScalarEvent):
+                if stack and stack[-1][3] is not None:
+                    stack[-1][3].append((stack[-1][2], event.value, not event.style))
+                _advance(stack)
+            elif stack and stack[-1][3] is not None:  # a flow list holding containers: not a list of phrases
+                stack[-1][3] = None
+                stack.append([isinstance(event, yaml.MappingStartEvent), here, None if isinstance(
+                    event, yaml.MappingStartEvent) else 0, None])
+            elif isinstance(event, yaml.MappingStartEvent):
+                stack.append([True, here, None, None])
+            else:
+                stack.append([False, here, 0, [] if event.flow_style else None])
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+
+
+def _advance(stack: list[list[Any]]) -> None:
+    if not stack:
+        return
+    if stack[-1][0]:
+        stack[-1][2] = None
+    else:
+        stack[-1][2] += 1
+
+
+def split_flow_items(text: str) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
+    """(path of the item, item, previous item) for each flow-list item that looks split off its sentence."""
+    if not _FLOW_LIST.search(text):
+        return
+    for path, items in _flow_list_items(text):
+        for (_, prev, prev_plain), (index, item, plain) in zip(items, items[1:], strict=False):
+            if not (plain and prev_plain and item and prev) or prev.rstrip().endswith(_FINAL):
+                continue
+            first = _WORD.match(item)
+            if first is None or not item[0].islower():
+                continue
+            words = prev.split()
+            if first.group(0).lower() in _CONTINUES or (len(words) > 1 and words[-1].lower() in _DANGLES):
+                yield (*path, index), item, prev
+
+
+@rule(
+    "P403",
+    "flow-list-split",
+    Severity.WARNING,
+    explain_id="Butir daftar berkurung (`[a, b, c]`) yang tampak lanjutan kalimat butir sebelumnya: YAML memisah "
+    "daftar itu pada setiap koma. Dilaporkan bila butir sebelumnya tidak berakhir dengan tanda baca, butir ini "
+    "diawali huruf kecil, dan butir ini diawali kata penyambung (dan, atau, yang, dengan, untuk, …) atau butir "
+    "sebelumnya berakhir dengan kata semacam itu. Tulis daftar bergaya blok atau beri tanda kutip.",
+    explain_en="An item of a flow list (`[a, b, c]`) that looks like the rest of the previous item's sentence: "
+    "YAML splits such a list at every comma. Reported when the previous item has no final punctuation, this "
+    "item starts in lower case, and it opens with a connecting word (dan, atau, yang, dengan, untuk, and, "
+    "which, …) or the previous item ends on one. Write the list in block style or quote the item.",
+)
+def check_flow_list_split(ctx: ProcContext) -> Iterator[Finding]:
+    text = ctx.proc.source_text
+    if not text or "[" not in text:
+        return
+    for path, item, previous in split_flow_items(text):
+        yield ctx.finding("P403", path, "flow_list_split", item=item, previous=previous)
