@@ -323,8 +323,116 @@ def _did_you_mean(path: Path_, model: type[BaseModel]) -> str:
     names = list(getattr(current, "model_fields", {}))
     if not path or not isinstance(path[-1], str):
         return ""
+    synonym = _synonym(getattr(current, "__name__", ""), path[-1], names)
+    if synonym:
+        return synonym
     match = difflib.get_close_matches(path[-1], names, n=1, cutoff=0.6)
     return match[0] if match else ""
+
+
+def _split(table: str) -> dict[str, str]:
+    """`"target: a b c; …"` -> {a: target, b: target, …}."""
+    out: dict[str, str] = {}
+    for entry in table.split(";"):
+        target, _, words = entry.partition(":")
+        for word in words.split():
+            out[word] = target.strip()
+    return out
+
+
+# What authors write instead of a field's name: Indonesian (the SOP's own cell names) and English words,
+# per model. A key is looked up lower-cased with '-' and ' ' read as '_'; a hit that names a field of the
+# model (or a sub-field, `resources.people`) is the hint, before the spelling match.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "Step": _split(
+        "requirements: input inputs masukan persyaratan syarat kelengkapan prasyarat prerequisites requirement;"
+        "notes: keterangan catatan note remarks remark;"
+        "actor: pelaksana aktor pelaku peran role who by oleh performer;"
+        "time: waktu durasi duration lama jangka_waktu;"
+        "output: keluaran hasil result outputs;"
+        "do: kegiatan aktivitas uraian uraian_kegiatan action activity task deskripsi description langkah;"
+        "kind: tipe jenis simbol type symbol bentuk;"
+        "next: berikutnya selanjutnya lanjut then goto ke;"
+        "exits: cabang pilihan branches options keputusan;"
+        "records: rekaman formulir pencatatan;"
+        "why: mengapa alasan tujuan;"
+        "when: kapan;"
+        "where: dimana di_mana lokasi tempat;"
+        "how: bagaimana cara;"
+        "resources: sumber_daya peralatan alat;"
+        "controls: pengendalian kontrol"
+    ),
+    "Procedure": _split(
+        "legal_basis: dasar_hukum landasan_hukum dasar hukum legal laws regulations peraturan;"
+        "warnings: peringatan warning cautions caution perhatian;"
+        "purpose: tujuan maksud objective objectives goal aim;"
+        "scope: ruang_lingkup lingkup cakupan;"
+        "definitions: definisi istilah glossary terms;"
+        "references: acuan referensi rujukan;"
+        "related: keterkaitan terkait sop_terkait prosedur_terkait related_procedures links;"
+        "resources.people: kualifikasi kualifikasi_pelaksana qualifications qualification;"
+        "resources.equipment: peralatan perlengkapan peralatan_perlengkapan equipment tools alat;"
+        "records: pencatatan pendataan pencatatan_dan_pendataan rekaman catatan_mutu;"
+        "steps: langkah kegiatan aktivitas uraian_kegiatan activities activity flow alur prosedur;"
+        "title: judul nama nama_sop judul_sop name;"
+        "number: nomor no nomor_sop no_sop no_dok nomor_dokumen;"
+        "revision: revisi rev versi version;"
+        "issued: tanggal_terbit terbit tgl_terbit tanggal_pembuatan tgl_pembuatan;"
+        "effective: tanggal_efektif tgl_efektif berlaku tanggal_berlaku;"
+        "review_due: tanggal_revisi tgl_revisi tanggal_tinjauan;"
+        "owner: pemilik unit unit_kerja unit_pemilik;"
+        "approval: pengesahan disahkan disahkan_oleh persetujuan;"
+        "history: riwayat riwayat_perubahan perubahan changelog changes;"
+        "roles: peran tanggung_jawab pelaksana;"
+        "measurements: pengukuran indikator kpi mutu_baku;"
+        "attachments: lampiran;"
+        "inputs: masukan input;"
+        "outputs: keluaran output;"
+        "clauses: klausul;"
+        "provisions: ketentuan ketentuan_umum kebijakan;"
+        "parameters: parameter;"
+        "language: bahasa;"
+        "classification: klasifikasi;"
+        "controls: pengendalian"
+    ),
+    "Resources": _split(
+        "people: kualifikasi kualifikasi_pelaksana qualifications orang sdm personil;"
+        "training: pelatihan diklat;"
+        "equipment: peralatan perlengkapan alat tools;"
+        "materials: bahan"
+    ),
+    "Record": _split(
+        "name: nama; storage: penyimpanan simpan lokasi tempat; retention: retensi masa_retensi;"
+        "owner: pemilik; form: formulir; id: nomor no; disposition: pemusnahan"
+    ),
+    "Scope": _split(
+        "includes: termasuk mencakup dicakup cakupan include; excludes: tidak_termasuk dikecualikan pengecualian "
+        "exclude exclusions"
+    ),
+    "Exit": _split("to: ke tujuan target goto menuju; label: jawaban kondisi condition"),
+    "Person": _split("name: nama; position: jabatan; date: tanggal tgl"),
+    "Approval": _split(
+        "prepared: disusun disusun_oleh penyusun dibuat; reviewed: diperiksa diperiksa_oleh pemeriksa;"
+        "approved: disahkan disahkan_oleh pengesah"
+    ),
+    "Measurement": _split(
+        "name: nama indikator; method: metode cara; target: sasaran; frequency: frekuensi;"
+        "owner: penanggung_jawab pemilik"
+    ),
+    "Change": _split("change: perubahan uraian; reason: alasan; by: oleh; date: tanggal; revision: revisi"),
+    "Definition": _split("term: istilah; meaning: pengertian arti definisi"),
+    "Reference": _split("kind: jenis; title: judul; id: nomor; clause: pasal klausul"),
+    "ProcedureRole": _split("responsibilities: tanggung_jawab; authorities: wewenang kewenangan; name: nama"),
+    "LibraryInfo": _split(
+        "organisation: organisasi instansi organization; numbering: penomoran; roles: peran; units: unit_kerja;"
+        "profile: profil"
+    ),
+}
+
+
+def _synonym(model: str, key: str, names: list[str]) -> str:
+    target = SYNONYMS.get(model, {}).get(key.strip().lower().replace("-", "_").replace(" ", "_"), "")
+    return target if target.split(".")[0] in names and target != key else ""
 
 
 def _inner_model(annotation: Any) -> Any:

@@ -405,3 +405,71 @@ def test_problems_come_in_reading_order(tmp_path: Path) -> None:
     lines = [p.line for p in info.value.problems]
     assert len(lines) == 3
     assert lines == sorted(lines)
+
+
+# -- unknown keys: a hint toward the field an Indonesian or English synonym means -----------------------------
+SYNONYM_SOURCE = """number: P.SMLTI 99
+title: Uji
+{top}: x
+steps:
+  - id: a
+    kind: start
+    {step}: y
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "field"),
+    [
+        ("input", "requirements"), ("masukan", "requirements"), ("persyaratan", "requirements"),
+        ("kelengkapan", "requirements"), ("keterangan", "notes"), ("pelaksana", "actor"), ("waktu", "time"),
+        ("keluaran", "output"), ("kegiatan", "do"), ("Kegiatan", "do"), ("aktivitas", "do"),
+    ],
+)
+def test_unknown_step_key_hints_at_its_synonym(written: str, field: str) -> None:
+    text = SYNONYM_SOURCE.format(top="purpose", step=written)
+    (problem,) = [p for p in refuse_text(text) if p.key == "extra_forbidden"]
+    assert problem.path == f"steps[0].{written}"
+    assert (problem.file, problem.line) == ("bad.yaml", 7)
+    assert f"maksudnya '{field}'?" in problem.message()
+    assert f"did you mean '{field}'?" in problem.message("en")
+    assert problem.format().startswith(f"bad.yaml:7:5: steps[0].{written}: kunci tidak dikenal")
+
+
+@pytest.mark.parametrize(
+    ("written", "field"),
+    [
+        ("dasar_hukum", "legal_basis"), ("dasar-hukum", "legal_basis"), ("peringatan", "warnings"),
+        ("tujuan", "purpose"), ("ruang_lingkup", "scope"), ("keterkaitan", "related"),
+        ("kualifikasi_pelaksana", "resources.people"), ("peralatan", "resources.equipment"),
+        ("pencatatan_dan_pendataan", "records"), ("nomor_sop", "number"), ("nama_sop", "title"),
+        ("tanggal_efektif", "effective"), ("riwayat_perubahan", "history"), ("acuan", "references"),
+    ],
+)
+def test_unknown_top_level_key_hints_at_its_synonym(written: str, field: str) -> None:
+    text = SYNONYM_SOURCE.format(top=written, step="do")
+    (problem,) = [p for p in refuse_text(text) if p.key == "extra_forbidden"]
+    assert problem.path == written and problem.line == 3
+    assert f"maksudnya '{field}'?" in problem.message()
+    assert f"did you mean '{field}'?" in problem.message("en")
+
+
+def test_synonym_hints_follow_the_model_and_spelling_still_works() -> None:
+    """`keluaran` is `output` in a step but `outputs` in the procedure; a typo still gets the spelling hint."""
+    text = SYNONYM_SOURCE.format(top="keluaran", step="requirments")
+    problems = {p.path: p for p in refuse_text(text) if p.key == "extra_forbidden"}
+    assert "did you mean 'outputs'?" in problems["keluaran"].message("en")
+    assert "did you mean 'requirements'?" in problems["steps[0].requirments"].message("en")
+    (nested,) = [p for p in refuse_text("number: X\ntitle: x\nresources: {peralatan: [a]}\n") if p.key == "extra_forbidden"]
+    assert "did you mean 'equipment'?" in nested.message("en")
+
+
+def test_library_file_synonyms(sample_path: Path, tmp_path: Path) -> None:
+    root = tmp_path / "pustaka"
+    shutil.copytree(sample_path, root)
+    info = root / "pustaka.yaml"
+    info.write_text(info.read_text(encoding="utf-8") + "profil: permenpan\n", encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        load_library(root)
+    (problem,) = caught.value.problems
+    assert problem.path == "profil" and "did you mean 'profile'?" in problem.message("en")
