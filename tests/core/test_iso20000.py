@@ -395,8 +395,12 @@ def test_command_refuses_xlsx_to_terminal_and_broken_library(tmp_path: Path) -> 
 
 
 def test_text_report_cannot_drive_the_terminal(tmp_path: Path) -> None:
-    library = build(tmp_path, [procedure("P.UJI \x1b[2J\x1b]0;pwned\x07 01", ["9.2"])])
-    assert "\x1b" in library.procedures[0].number
+    hostile = "P.UJI \x1b[2J\x1b]0;pwned\x07 01"
+    with pytest.raises(AssertionError, match="invisible_chars|tak terlihat"):  # the loader refuses it now
+        build(tmp_path / "a", [procedure(hostile, ["9.2"])])
+    # the report stays inert for a library built in code, where nothing validated the number
+    library = build(tmp_path / "b", [procedure("P.UJI 01", ["9.2"])])
+    library.procedures[0].number = hostile
     text = format_coverage(coverage(library), "id")
     assert "\x1b" not in text and "\x07" not in text
     assert "[2J" in text  # shown, but inert
