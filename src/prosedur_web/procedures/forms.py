@@ -20,8 +20,19 @@ class SourceForm(forms.Form):
         self.fields["yaml_source"].label = label("edit_source")
 
 
+class _UserChoices(forms.ModelMultipleChoiceField):
+    """Ids that are not numbers a database key can hold are invalid choices, not a database error."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if not str(pk).isdigit() or int(str(pk)) > 2**31 - 1:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
+
+
 class SubmitForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
+    reviewers = _UserChoices(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
     sequential = forms.TypedChoiceField(choices=[], coerce=lambda v: v == "1", initial="0",
                                         widget=forms.RadioSelect)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -14,19 +12,15 @@ from prosedur_web.accounts import roles
 from prosedur_web.common.client import client_ip
 from prosedur_web.common.errors import ActionRefused
 from prosedur_web.common.labels import label
-from prosedur_web.common.views import lang_of, require
+from prosedur_web.common.views import lang_of, posted_text, require
 from prosedur_web.procedures.models import Revision
 
 from . import selectors, services
 from .models import Comment
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def _text(request: HttpRequest, field: str, limit: int) -> str:
-    """A free-text field as stored: control characters (NUL, which PostgreSQL refuses, ESC …) removed,
-    line breaks and tabs kept, cut to `limit` characters."""
-    return _CONTROL.sub("", request.POST.get(field, ""))[:limit]
+    return posted_text(request, field, limit)
 
 
 @login_required

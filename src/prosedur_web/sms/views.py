@@ -22,7 +22,7 @@ from prosedur_web.accounts import roles
 from prosedur_web.common.client import client_ip
 from prosedur_web.common.errors import ActionRefused
 from prosedur_web.common.labels import label
-from prosedur_web.common.views import lang_of, require
+from prosedur_web.common.views import lang_of, posted_text, require
 from prosedur_web.procedures.models import Procedure
 
 from . import monthly, selectors, services
@@ -160,7 +160,7 @@ def reviewrecord_create(request: HttpRequest, pk: int) -> HttpResponse:
     require(roles.can_record_review(request.user, procedure))
     try:
         record = services.reviewrecord_create(procedure=procedure, user=request.user,  # type: ignore[arg-type]
-                                              note=request.POST.get("note", "")[:2000], ip=client_ip(request))
+                                              note=posted_text(request, "note", 2000), ip=client_ip(request))
     except ActionRefused as exc:
         for text in exc.messages(lang_of(request)):
             messages.error(request, text)
