@@ -7,7 +7,7 @@ and shrunk to A4 its text is 3.7 pt. PlantUML (Debian's 2020 build) takes 1.3 s 
 decisions as hexagons and start/end as dots, and forces structured if/loop blocks that the data
 does not have. A swimlane chart of an SOP is a grid anyway, so we lay out a grid:
 
-* Lanes are equal-width columns in the order roles first act (`Procedure.actors()`), the same
+* Lanes are equal-width columns in `lane_order` (the roles list, then unlisted actors), the same
   order as the Pelaksana columns of the SOP table; a caller may pass its own order.
 * Rows are the steps in source order, one step per row, as PermenPAN-RB SOP tables do. The step
   numbers (1..N) then read top to bottom in the chart, the narrative and the SOP table alike; an
@@ -54,8 +54,10 @@ __all__ = [
     "Node",
     "OffPage",
     "Page",
+    "lane_order",
     "lane_width",
     "layout",
+    "role_order",
     "text_width",
     "wrap",
 ]
@@ -515,6 +517,19 @@ def lane_width(n_lanes: int, swimlanes: bool = True) -> float:
     return max(84.0, min(160.0, 500.0 / max(1, n_lanes))) if swimlanes else 220.0
 
 
+def role_order(proc: Procedure) -> list[str]:
+    """Every role of `proc` in the one order all outputs print them: the roles list as the author
+    wrote it, then any actor the list does not name, in order of first action."""
+    return list(dict.fromkeys([*(r.id for r in proc.roles), *proc.actors()]))
+
+
+def lane_order(proc: Procedure) -> list[str]:
+    """The lanes of the flowchart and the Pelaksana columns of the SOP: `role_order` restricted to
+    the roles that act (a role with no step gets no lane)."""
+    acting = set(proc.actors())
+    return [role for role in role_order(proc) if role in acting]
+
+
 def layout(
     proc: Procedure,
     *,
@@ -527,7 +542,8 @@ def layout(
 ) -> Layout:
     """Lay out the flow of `proc` on pages of at most `rows_per_page` step rows.
 
-    `lanes` fixes the lane order (roles missing from it are appended in order of first action);
+    `lanes` fixes the lane order (default `lane_order(proc)`; roles missing from it are appended in
+    order of first action);
     `lane_titles` maps role ids to the header text (default: the id). Steps without an actor stay
     in the lane of the step above them. With `swimlanes=False` every step sits in one column.
     `max_height` (points) also breaks a page before a row that would make it taller. With a
@@ -540,7 +556,7 @@ def layout(
     if geometry:
         geometry = _dyadic(geometry)
     if swimlanes:
-        order = list(dict.fromkeys([*(lanes or []), *proc.actors()]))
+        order = list(dict.fromkeys([*(lane_order(proc) if lanes is None else lanes), *proc.actors()]))
         if not order:
             order = [""]
     else:

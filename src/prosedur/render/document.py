@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..flow.graph import Edge, successors
+from ..flow.layout import lane_order, role_order
 from ..i18n import long_date as long_date  # re-exported for the renderers
 from ..i18n import short_date as short_date
 from ..integrity import signed_at_text
@@ -238,8 +239,10 @@ def document_view(
             )
         )
 
+    # one order for the responsibility section, the flowchart lanes and the SOP's Pelaksana columns
+    rank = {role_id: i for i, role_id in enumerate(role_order(proc))}
     roles = []
-    for role in proc.roles:
+    for role in sorted(proc.roles, key=lambda r: rank[r.id]):
         unit_id = role.unit or (library.info.roles[role.id].unit if library and role.id in library.info.roles else None)
         roles.append(
             RoleView(
@@ -251,8 +254,7 @@ def document_view(
             )
         )
 
-    lanes = [r.id for r in proc.roles if r.id in set(proc.actors())] or proc.actors()
-    lanes += [a for a in proc.actors() if a not in lanes]
+    lanes = lane_order(proc)
 
     pending_text = label("filled_at_signing", lang)
 

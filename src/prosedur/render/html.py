@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -94,12 +95,14 @@ def fit_svg(svg: str, max_w_mm: float, max_h_mm: float) -> str:
 
 
 def flowchart_pages(
-    proc: Procedure, library: Library | None, lang: str, *, max_h_mm: float = FLOW_MAX_HEIGHT_MM
+    proc: Procedure, library: Library | None, lang: str, *, max_h_mm: float = FLOW_MAX_HEIGHT_MM,
+    printed_pages: Sequence[int] | None = None,
 ) -> list[Markup]:
-    """One SVG per page chunk of the swimlane flowchart ([] for a procedure without steps)."""
+    """One SVG per page chunk of the swimlane flowchart ([] for a procedure without steps);
+    `printed_pages` as for `render_flowchart` (the PDF's pages of the chart, once known)."""
     if not proc.steps:
         return []
-    pages = render_flowchart(proc, library, lang=lang, swimlanes=True)
+    pages = render_flowchart(proc, library, lang=lang, swimlanes=True, printed_pages=printed_pages)
     return [Markup(_strip_xml_decl(fit_svg(page, FLOW_MAX_WIDTH_MM, max_h_mm))) for page in pages]
 
 
@@ -117,14 +120,16 @@ def document_html(
     library: Library | None,
     *,
     for_pdf: bool = False,
+    printed_pages: Sequence[int] | None = None,
 ) -> str:
-    """Render the document template for a resolved view (shared by `render_html` and `render_pdf`)."""
+    """Render the document template for a resolved view (shared by `render_html` and `render_pdf`).
+    `printed_pages`: the printed page of each flowchart page, for its off-page connectors."""
     lang = view.lang
     context: dict[str, Any] = {
         "v": view,
         "L": labels(lang),
         "css": stylesheet("document.css"),
-        "flow_svgs": flowchart_pages(proc, library, lang),
+        "flow_svgs": flowchart_pages(proc, library, lang, printed_pages=printed_pages),
         "flow_missing": _FLOW_MISSING[1 if lang == "en" else 0],
         "narrative": Markup(narrative_html(narrative_from_view(view))),
         "logo_src": logo_source(view, library, for_pdf=for_pdf),

@@ -128,23 +128,46 @@ def html_to_pdf(
     Inline SVGs whose root class is in `svg_as_image` are drawn as images (same look, cheaper
     cascade); pass `()` to keep them inline.
     """
+    with _gc_paused():
+        document = _layout(html, library_root, svg_as_image)
+        return _write(document, stamp)
+
+
+def _layout(html: str, library_root: Path | None, svg_as_image: Iterable[str]) -> Any:
+    """WeasyPrint's laid-out document (pages), not yet drawn."""
     from weasyprint import HTML
 
     _install_svg_text_runs()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     html, svgs = svgs_as_images(html, svg_as_image)
     memory = {f"{_SVG_SCHEME}{n}": (svg.encode("utf-8"), "image/svg+xml") for n, svg in enumerate(svgs)}
-    with _gc_paused():
-        document = HTML(
-            string=html,
-            base_url=TEMPLATES.as_uri() + "/",
-            url_fetcher=fetcher_for(library_root, memory),
-            media_type="print",
-        ).render(font_config=font_config())
-        document.metadata.created = stamp
-        document.metadata.modified = stamp
-        pdf: bytes = document.write_pdf()
+    return HTML(
+        string=html,
+        base_url=TEMPLATES.as_uri() + "/",
+        url_fetcher=fetcher_for(library_root, memory),
+        media_type="print",
+    ).render(font_config=font_config())
+
+
+def _write(document: Any, stamp: str) -> bytes:
+    document.metadata.created = stamp
+    document.metadata.modified = stamp
+    pdf: bytes = document.write_pdf()
     return pdf
+
+
+_SHEET_ANCHOR = re.compile(r"flow-sheet-(\d+)$")
+
+
+def sheet_pages(document: Any) -> list[int]:
+    """The printed page (1-based) on which each flowchart page (`#flow-sheet-N`) starts."""
+    found: dict[int, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            match = _SHEET_ANCHOR.match(anchor)
+            if match:
+                found.setdefault(int(match.group(1)), number)
+    return [found[k] for k in sorted(found)]
 
 
 def render_pdf(
@@ -167,8 +190,18 @@ def render_pdf(
                           verify_url=verify_url, record=record).result()
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
                          record=record, verify_url=verify_url)
+    root = library.root if library else None
+    stamp = _stamp(view.record.issued if view.record else proc.issued)
     html = document_html(view, proc, library, for_pdf=True)
-    return html_to_pdf(html, library_root=library.root if library else None, stamp=_stamp(view.record.issued if view.record else proc.issued))
+    with _gc_paused():
+        document = _layout(html, root, INLINE_SVG_AS_IMAGE)
+        pages = sheet_pages(document)
+        if len(pages) > 1:
+            # off-page connectors name the printed page: known only now. The connector text sits
+            # inside images of unchanged size, so the second layout puts everything where the first did
+            html = document_html(view, proc, library, for_pdf=True, printed_pages=pages)
+            document = _layout(html, root, INLINE_SVG_AS_IMAGE)
+        return _write(document, stamp)
 
 
 def submit_pdf(

@@ -346,7 +346,10 @@ def page_svg(layout: SopLayout, page: SopPage, lang: str) -> str:
     for node in page.flow.nodes:
         if node.kind == "offpage":
             ref = refs[node.id]
-            _pentagon(svg, node, _offpage_title(ref.other_page, lang, incoming=ref.direction == "in"))
+            incoming = ref.direction == "in"
+            _pentagon(svg, node, _offpage_title(ref.other_page, lang, incoming=incoming))
+            _page_ref(svg, node, offpage_text(ref.other_page, lang, incoming=incoming), layout.lane_width,
+                      above=incoming)
         else:
             _symbol(svg, node.kind, node, texts.get(node.id, ""))
     for edge in page.flow.edges:
@@ -355,6 +358,31 @@ def page_svg(layout: SopLayout, page: SopPage, lang: str) -> str:
             svg.text(_mm(x), _mm(y), edge.label, "exit-label", anchor=edge.label_anchor)
     svg.add("</svg>")
     return "".join(svg.parts)
+
+
+PAGE_REF_MM = 1.8  # "lanjut ke hlm. 3" beside an off-page connector (5 pt), smaller in a narrow lane
+
+
+def offpage_text(other_page: int, lang: str, *, incoming: bool) -> str:
+    """What an off-page connector prints: the printed page of its other end (identity sheet = page 1)."""
+    printed = other_page + 1
+    if incoming:
+        return f"from p. {printed}" if lang == "en" else f"dari hlm. {printed}"
+    return f"cont. on p. {printed}" if lang == "en" else f"lanjut ke hlm. {printed}"
+
+
+def _page_ref(svg: _Svg, node: Node, text: str, lane_width: float, *, above: bool) -> None:
+    """The page text in the band's free strip: above an incoming connector (its line leaves from
+    the tip), below an outgoing one (its line arrives at the top); narrowed to stay in the lane."""
+    x, y, w, h = _mm(node.x), _mm(node.y), _mm(node.w), _mm(node.h)
+    size = min(PAGE_REF_MM, (lane_width - 1.0) / (0.56 * len(text)))
+    if above:
+        size = min(size, (y - 0.4) / 0.95)
+    baseline = y - 0.35 if above else y + h + size * 0.85
+    svg.add(
+        f'<text class="page-ref" x="{_f(x + w / 2)}" y="{_f(baseline)}" text-anchor="middle" font-size="{_f(size)}" '
+        f'font-family="DejaVu Sans, Liberation Sans, sans-serif">{xml_escape(text)}</text>'
+    )
 
 
 def _offpage_title(other_page: int, lang: str, *, incoming: bool) -> str:

@@ -9,6 +9,7 @@ shape) and every piece of user text is XML-escaped, control characters dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib.resources import files
 
@@ -45,6 +46,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Off-page connector {label}: continued from page {n}.",
     ),
     "page_short": ("hlm. {n}", "p. {n}"),
+    "cont_on": ("lanjut ke", "cont. on"),
+    "cont_from": ("dari", "from"),
     "kind_start": ("mulai", "start"),
     "kind_end": ("selesai", "end"),
     "kind_process": ("proses", "process"),
@@ -113,18 +116,27 @@ def render_flowchart(
     lang: str = "id",
     swimlanes: bool = True,
     rows_per_page: int = 13,
+    printed_pages: Sequence[int] | None = None,
 ) -> list[str]:
-    """One complete SVG document per page, sized to the A4 text width (at most 180 mm)."""
+    """One complete SVG document per page, sized to the A4 text width (at most 180 mm).
+
+    `printed_pages[k]` is the printed page on which chart page k + 1 lands (known to the PDF after
+    layout): off-page connectors then say "lanjut ke hlm. 5" / "dari hlm. 4". Without it they name
+    the chart page ("hlm. 2")."""
     titles = role_titles(proc, library, lang)
-    # a page must also fit the A4 text height once scaled to the text width (channels: about 30 pt)
+    result = layout(
+        proc, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=titles,
+        max_height=_max_height(proc, swimlanes),
+    )
+    return [_page_svg(proc, result, page, titles, lang, printed_pages) for page in result.pages]
+
+
+def _max_height(proc: Procedure, swimlanes: bool) -> float:
+    """A page must also fit the A4 text height once scaled to the text width (channels: about 30 pt)."""
     n_lanes = max(1, len(proc.actors())) if swimlanes else 1
     natural = n_lanes * lane_width(n_lanes, swimlanes) + 30
     scale = min(1.0, A4_TEXT_WIDTH_MM / (natural * PT_TO_MM))
-    limit = A4_TEXT_HEIGHT_MM / PT_TO_MM / scale
-    result = layout(
-        proc, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=titles, max_height=limit
-    )
-    return [_page_svg(proc, result, page, titles, lang) for page in result.pages]
+    return A4_TEXT_HEIGHT_MM / PT_TO_MM / scale
 
 
 def render_flowchart_single(
@@ -144,7 +156,8 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "flow"
 
 
-def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str], lang: str) -> str:
+def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str], lang: str,
+              printed_pages: Sequence[int] | None = None) -> str:
     total = len(result.pages)
     prefix = f"fc-{_slug(proc.number)}-{page.number}"
     title = f"{proc.number} {proc.title if lang != 'en' or not proc.title_en else proc.title_en}"
@@ -194,7 +207,7 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
     for edge in page.edges:
         next_of.setdefault(edge.source, []).append(_node_name(by_id[edge.target], lang))
     for node in page.nodes:
-        out.append(_node(node, prefix, steps, titles, next_of.get(node.id, []), page, proc, lang))
+        out.append(_node(node, prefix, steps, titles, next_of.get(node.id, []), page, proc, lang, printed_pages))
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -258,23 +271,34 @@ def _node(
     page: Page,
     proc: Procedure,
     lang: str,
+    printed_pages: Sequence[int] | None = None,
 ) -> str:
     lh = FONT_SIZE * LINE_HEIGHT
     parts: list[str] = []
     if node.kind == "offpage":
         ref = next(o for o in page.offpage if o.node == node.id)
         key = "connector_out" if ref.direction == "out" else "connector_in"
+        other = ref.other_page
+        if printed_pages is not None and 0 < other <= len(printed_pages):
+            other = printed_pages[other - 1]
         parts.append(f'<g class="node offpage" id="{esc(_node_dom_id(prefix, node))}">')
-        parts.append(f"<title>{esc(_t(key, lang, label=node.label, n=ref.other_page))}</title>")
+        parts.append(f"<title>{esc(_t(key, lang, label=node.label, n=other))}</title>")
         parts.append(_outline(node))
         parts.append(
             f'<text class="label" x="{_num(node.cx)}" y="{_num(node.y + node.h * 0.42 + FONT_SIZE * 0.35)}">'
             f"{esc(node.label)}</text>"
         )
-        parts.append(
-            f'<text class="page-ref" x="{_num(node.x + node.w + 12)}" y="{_num(node.cy + 2)}">'
-            f"{esc(_t('page_short', lang, n=ref.other_page))}</text>"
-        )
+        if printed_pages is None:
+            parts.append(
+                f'<text class="page-ref" x="{_num(node.x + node.w + 12)}" y="{_num(node.cy + 2)}">'
+                f"{esc(_t('page_short', lang, n=other))}</text>"
+            )
+        else:  # two short lines beside the connector: they stay inside its lane
+            lead = _t("cont_on" if ref.direction == "out" else "cont_from", lang)
+            x = _num(node.x + node.w + 2)
+            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy - 1)}">{esc(lead)}</text>')
+            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy + 5.5)}">'
+                         f"{esc(_t('page_short', lang, n=other))}</text>")
         parts.append("</g>")
         return "\n".join(parts)
     step = steps.get(node.id)
