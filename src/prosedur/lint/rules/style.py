@@ -286,7 +286,10 @@ _DANGLES = frozenset(
     ["dan", "atau", "serta", "yang", "maupun", "dengan", "untuk", "agar", "di", "ke", "dari", "pada", "oleh", "bagi", "tentang", "terhadap", "kepada", "dalam", "antara", "sebagai", "seperti", "melalui", "the", "a", "an", "of", "and", "or", "to", "for", "in", "on", "at", "by", "with", "from", "into"]
 )
 _FINAL = tuple(".;:!?)]»\"'")
-_FLOW_LIST = re.compile(r"\[[^\]\n]*,")
+# Cheap filters on the text before any parse: a one-line flow list with a connecting word right after a
+# comma or a dangling word right before one, or a flow list left open at the end of its line.
+_FLOW_LINE = re.compile(r"\[[^\]\n]*,[^\]\n]*")
+_OPEN_FLOW = re.compile(r"[:-][ \t]*\[[^\]\n]*$", re.MULTILINE)
 
 
 def _flow_list_items(text: str) -> Iterator[tuple[tuple[str | int, ...], list[tuple[int, str, bool]]]]:
@@ -340,9 +343,19 @@ def _advance(stack: list[list[Any]]) -> None:
         stack[-1][2] += 1
 
 
+def _suspect(text: str) -> bool:
+    for match in _FLOW_LINE.finditer(text):
+        parts = match.group().split(",")
+        for before, after in zip(parts, parts[1:], strict=False):
+            head, tail = after.split(None, 1), before.rsplit(None, 1)
+            if (head and head[0].lower() in _CONTINUES) or (tail and tail[-1].lower() in _DANGLES):
+                return True
+    return False
+
+
 def split_flow_items(text: str) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
     """(path of the item, item, previous item) for each flow-list item that looks split off its sentence."""
-    if not _FLOW_LIST.search(text):
+    if not (_suspect(text) or _OPEN_FLOW.search(text)):
         return
     for path, items in _flow_list_items(text):
         for (_, prev, prev_plain), (index, item, plain) in zip(items, items[1:], strict=False):
