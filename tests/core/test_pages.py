@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,8 +14,9 @@ import pytest
 
 from prosedur.flow.layout import layout
 from prosedur.model import Library, Procedure
+from prosedur.render.chromium import ChromiumPrinter, chromium_executable
 from prosedur.render.document import document_view
-from prosedur.render.html import render_html
+from prosedur.render.html import document_html, render_html
 from prosedur.render.pdf import render_pdf
 from prosedur.render.sop import render_sop_html, render_sop_pdf, sop_layout
 from prosedur.render.svg import _max_height, render_flowchart, role_titles
@@ -103,17 +106,15 @@ def test_one_lane_order_everywhere(sample_library: Library, lang: str) -> None:
 
 
 # -- off-page connectors name the printed page -------------------------------------------------------
-def pdf_pages(pdf: bytes, tmp: Path, mode: str = "-layout") -> list[str]:
+def pdf_pages(pdf: bytes, tmp: Path, mode: str = "-layout", *, squash: bool = True) -> list[str]:
     """The text of every page of `pdf` (pdftotext per page), whitespace squashed to single spaces."""
     path = tmp / "doc.pdf"
     path.write_bytes(pdf)
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
-    return [
-        re.sub(r"\s+", " ", subprocess.run(["pdftotext", mode, "-f", str(n), "-l", str(n), str(path), "-"],
-                                           check=True, capture_output=True, text=True).stdout)
-        for n in range(1, count + 1)
-    ]
+    texts = [subprocess.run(["pdftotext", mode, "-f", str(n), "-l", str(n), str(path), "-"],
+                            check=True, capture_output=True, text=True).stdout for n in range(1, count + 1)]
+    return [re.sub(r"\s+", " ", t) for t in texts] if squash else texts
 
 
 _OUT = {"id": r"\b([A-Z]{1,2}) lanjut ke hlm\. (\d+)", "en": r"\b([A-Z]{1,2}) cont\. on p\. (\d+)"}
@@ -169,3 +170,95 @@ def test_sop_connectors_name_the_printed_page(sample_library: Library, long_proc
         pages = pdf_pages(render_sop_pdf(proc, library, lang=lang), tmp_path, "-raw")
         assert len(pages) == len(sop.pages) + 1  # the identity sheet is page 1
         check_connectors(pages, lang, len(sop.connectors))
+
+
+# -- a header that never breaks, headings that keep their first line ---------------------------------
+_WORDS = ("Pengelolaan Layanan Surat Elektronik Kedinasan Termasuk Pembuatan Akun Baru Perubahan Hak Akses "
+          "Pemulihan Kata Sandi Penonaktifan Akun Pegawai Pindah dan Pensiun Serta Pengarsipan Kotak Surat ") * 3
+
+
+def _long_title(n: int) -> str:
+    return _WORDS[:n].rstrip() + "W" * (n - len(_WORDS[:n].rstrip()))
+
+
+def check_control_header(pages: list[str], lang: str) -> None:
+    """Every page shows No. Dok. and its own "Halaman x dari y"."""
+    doc_no, page_word, of = ("Doc. No.", "Page", "of") if lang == "en" else ("No. Dok.", "Halaman", "dari")
+    for number, text in enumerate(pages, 1):
+        assert doc_no in text, number
+        assert re.search(rf"{page_word} {number} {of} {len(pages)}\b", text), (number, text[:400])
+
+
+@pytest.fixture(scope="module")
+def engines() -> Iterator[list[ChromiumPrinter | None]]:
+    """WeasyPrint (None), and Chromium when it is installed."""
+    if chromium_executable() is None:
+        yield [None]
+        return
+    with ChromiumPrinter() as printer:
+        yield [None, printer]
+
+
+@pytest.mark.parametrize("length", [60, 100, 150, 200])
+def test_long_title_keeps_the_control_header(sample_library: Library, tmp_path: Path, length: int,
+                                              engines: list[ChromiumPrinter | None]) -> None:
+    base = sample_library.procedure("P.SMLTI 19")
+    assert base is not None
+    title = _long_title(length)
+    assert len(title) == length
+    proc = base.model_copy(update={"title": title, "title_en": title})
+    for printer in engines if length == 200 else engines[:1]:
+        for lang in ("id", "en") if length == 200 else ("id",):
+            pages = pdf_pages(render_pdf(proc, sample_library, lang=lang, printer=printer), tmp_path)
+            assert len(pages) >= 5
+            check_control_header(pages, lang)
+
+
+def _headings(html: str) -> list[str]:
+    """Texts that name what follows them: section names, sub-headings, role names, defined terms."""
+    found = re.findall(r"<(h2|h3|dt)\b[^>]*>(.*?)</\1>|<p class=\"sub\">(.*?)</p>", html, re.S)
+    out = []
+    for _tag, a, b in found:
+        text = re.sub(r"<[^>]+>", " ", a or b)
+        out.append(re.sub(r"\s+", " ", unescape(text)).strip().casefold())
+    return [t for t in out if t]
+
+
+def check_no_page_ends_with_a_heading(pdf: bytes, html: str, number: str, tmp: Path) -> None:
+    headings = _headings(html)
+    pages = pdf_pages(pdf, tmp, squash=False)
+    for n, text in enumerate(pages[:-1], 1):  # the last page may end anywhere
+        lines = [line for line in text.splitlines() if line.strip()]
+        foot = max(i for i, line in enumerate(lines) if f"{number} · " in line)  # the running footer
+        rows = [[p.strip().casefold() for p in re.split(r"\s{2,}|•", line) if p.strip()] for line in lines[:foot]]
+
+        def heading_part(part: str) -> bool:
+            return any(part in h for h in headings)
+
+        body = max(i for i, parts in enumerate(rows) if not all(heading_part(p) for p in parts))
+        # the body column: where section names (column 0) are not; headings and terms start there,
+        # table cells and list items further right
+        indents = [len(line) - len(line.lstrip()) for line in lines[:foot]]
+        column = min((i for i in indents if i > 0), default=0)
+        # below the last line of body text: at most the rest of a wrapped heading, never one's start
+        starts = [p for parts, indent in zip(rows[body + 1:], indents[body + 1:], strict=True)
+                  if indent in (0, column) for p in parts if any(h.startswith(p) for h in headings)]
+        assert not starts, (n, lines[body:foot])
+
+
+def test_no_page_ends_with_a_heading(sample_library: Library, tmp_path: Path,
+                                     engines: list[ChromiumPrinter | None]) -> None:
+    cases = [(p, lang) for p in sample_library.procedures for lang in ("id", "en")]
+    # a purpose that leaves the next section's name and its first term at the foot of page 1
+    base = sample_library.procedure("P.SMLTI 19")
+    assert base is not None
+    words = ("Menjamin pembuatan penggunaan dan pemantauan akun email dinas berjalan tertib aman dan sesuai "
+             "kebijakan. ") * 40
+    long_purpose = base.model_copy(update={"purpose": " ".join(words.split()[:385])})
+    cases += [(long_purpose, "id"), (long_purpose, "en")]
+    for printer in engines:
+        for proc, lang in cases:
+            view = document_view(proc, sample_library, lang=lang)
+            html = document_html(view, proc, sample_library, for_pdf=True)
+            pdf = render_pdf(proc, sample_library, lang=lang, printer=printer)
+            check_no_page_ends_with_a_heading(pdf, html, proc.number, tmp_path)

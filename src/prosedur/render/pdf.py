@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import html as html_lib
 import logging
 import re
@@ -193,15 +194,34 @@ def render_pdf(
     root = library.root if library else None
     stamp = _stamp(view.record.issued if view.record else proc.issued)
     html = document_html(view, proc, library, for_pdf=True)
+    key = hashlib.sha256(html.encode("utf-8")).hexdigest()
     with _gc_paused():
+        guess = _sheet_cache.get(key)
+        if guess is not None:  # this very document was laid out before: one layout, checked
+            document = _layout(document_html(view, proc, library, for_pdf=True, printed_pages=guess),
+                               root, INLINE_SVG_AS_IMAGE)
+            if sheet_pages(document) == guess:
+                return _write(document, stamp)
         document = _layout(html, root, INLINE_SVG_AS_IMAGE)
         pages = sheet_pages(document)
         if len(pages) > 1:
             # off-page connectors name the printed page: known only now. The connector text sits
             # inside images of unchanged size, so the second layout puts everything where the first did
+            _remember(key, pages)
             html = document_html(view, proc, library, for_pdf=True, printed_pages=pages)
             document = _layout(html, root, INLINE_SVG_AS_IMAGE)
         return _write(document, stamp)
+
+
+_sheet_cache: dict[str, list[int]] = {}
+"""Printed pages of the flowchart by digest of the document's HTML (without them): a document laid
+out again (a repeated download) takes one layout instead of two. Small and per process."""
+
+
+def _remember(key: str, pages: list[int]) -> None:
+    if len(_sheet_cache) >= 256:
+        _sheet_cache.pop(next(iter(_sheet_cache)))
+    _sheet_cache[key] = pages
 
 
 def submit_pdf(
