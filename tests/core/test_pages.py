@@ -257,7 +257,10 @@ def test_no_page_ends_with_a_heading(sample_library: Library, tmp_path: Path,
     long_purpose = base.model_copy(update={"purpose": " ".join(words.split()[:385])})
     cases += [(long_purpose, "id"), (long_purpose, "en")]
     for printer in engines:
-        for proc, lang in cases:
+        # WeasyPrint (the web app's engine, ~0.5 s a PDF) prints the library in Indonesian and the stress
+        # case in both languages; Chromium (~0.07 s) prints everything
+        chosen = cases if printer is not None else [c for c in cases if c[1] == "id" or c[0] is long_purpose]
+        for proc, lang in chosen:
             view = document_view(proc, sample_library, lang=lang)
             html = document_html(view, proc, sample_library, for_pdf=True)
             pdf = render_pdf(proc, sample_library, lang=lang, printer=printer)
