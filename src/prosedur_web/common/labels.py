@@ -193,8 +193,8 @@ LABELS.update(
         "err_already_decided": ("Anda sudah memberi keputusan.", "You have already decided."),
         "err_bad_password": ("Kata sandi salah.", "Wrong password."),
         "err_locked": (
-            "Terlalu banyak percobaan gagal. Coba lagi dalam beberapa menit.",
-            "Too many failed attempts. Try again in a few minutes.",
+            "Terlalu banyak percobaan gagal dari alamat ini. Tunggu sebentar, lalu coba lagi.",
+            "Too many failed attempts from this address. Wait a moment, then try again.",
         ),
         "err_effective_past": ("Tanggal efektif tidak boleh sebelum hari ini.", "The effective date cannot be in the past."),
         "err_effective_far": ("Tanggal efektif paling lambat {days} hari dari hari ini.", "The effective date can be at most {days} days from today."),

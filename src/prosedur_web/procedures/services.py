@@ -292,7 +292,7 @@ def revision_approve(*, revision: Revision, approver: User, password: str, effec
     """Sign (disahkan) and approve; effective at once when its date has come, else on that date.
 
     The password is re-checked first and outside the approval's transaction, so a failure is kept
-    (it counts towards the login lock-out and is audited) although the approval is refused. The
+    (it counts towards the login throttle's growing delay and is audited) although the approval is refused. The
     signature stores name, position and NIP as they are now, the time with its offset, and the
     content hash signed.
     """
