@@ -20,6 +20,7 @@ from prosedur.errors import ProsedurError
 from prosedur.integrity import content_hash
 from prosedur.model import Library, Procedure
 from prosedur.render.pdf import render_pdf
+from tests.forgery import appended_text
 
 NOW = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 ORG = "Pusat Data dan Informasi"
@@ -109,24 +110,6 @@ def test_the_embedded_hash_is_covered_by_the_signature(signed: bytes, roots: lis
     forged = signed[:at] + other.encode() + signed[at + 1:]
     result = check(forged, roots)
     assert not result.intact and not result.ok
-
-
-def appended_text(data: bytes, text: bytes) -> bytes:
-    """An incremental update after signing: a line of text drawn on page 1 (what a forger's editor does)."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.generic import pdf_name
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    font = writer.add_object(generic.DictionaryObject({
-        pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type1"),
-        pdf_name("/BaseFont"): pdf_name("/Helvetica")}))
-    stream = writer.add_object(generic.StreamObject(stream_data=b"BT /FUbah 20 Tf 72 90 Td (" + text + b") Tj ET"))
-    writer.add_stream_to_page(0, stream, resources=generic.DictionaryObject(
-        {pdf_name("/Font"): generic.DictionaryObject({pdf_name("/FUbah"): font})}))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_an_update_appended_after_signing_is_not_genuine(signed: bytes, roots: list[object], the_hash: str,

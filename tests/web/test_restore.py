@@ -43,29 +43,14 @@ from prosedur_web.sms.services import reviewrecord_create
 from prosedur_web.socialisation import services as socialisation
 from prosedur_web.socialisation.models import Acknowledgement
 
-from .conftest import PASSWORD, ROLE_USERS, SAMPLE, World, add_history, email_source
+from .conftest import PASSWORD, World, add_history
+from .conftest import build_world as conftest_build_world
 
 
 # -- the first instance ------------------------------------------------------------------------------------------
 def build_world() -> World:
-    """What the `world` fixture builds, callable inside a savepoint."""
-    services.library_import(yaml_source=(SAMPLE / "pustaka.yaml").read_text(encoding="utf-8"))
-    own_unit = Unit.objects.get(code="pusdatin")
-    other_unit = Unit.objects.create(code="lain", name="Unit Lain")
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    users = {}
-    for name, roles in ROLE_USERS.items():
-        user = User(username=name, full_name=f"Nama {name.title()}", position=f"Jabatan {name}",
-                    nip=f"1980{len(name):02d}0000", unit=own_unit, is_superuser=name == "admin",
-                    email=f"{name}@contoh.go.id")
-        user.set_password(PASSWORD)
-        user.save()
-        user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
-        users[name] = user
-    own = services.procedure_import(yaml_source=email_source(), adopt=True).procedure
-    other = services.procedure_import(yaml_source=email_source("P.SMLTI 90", "lain"), adopt=True).procedure
-    return World(own_unit, other_unit, users, own, other)
+    """What the `world` fixture builds, with e-mail addresses, callable inside a savepoint."""
+    return conftest_build_world(emails=True)
 
 
 def live_record(w: World) -> Revision:

@@ -30,6 +30,7 @@ from prosedur_web.common.errors import ActionRefused
 from prosedur_web.procedures import selectors, services
 from prosedur_web.procedures.models import Revision, Signature
 from prosedur_web.reviews import services as reviews
+from tests.forgery import appended_text
 
 from .conftest import PASSWORD, World, add_history
 
@@ -80,24 +81,6 @@ def genuine(response: Any) -> bool:
     assert response.status_code == 200, body[:500]
     assert ("SALINAN ASLI" in body) != ("BUKAN salinan asli" in body)
     return "SALINAN ASLI" in body
-
-
-def appended_text(data: bytes, text: bytes) -> bytes:
-    """An incremental update after signing: a line of text drawn on page 1."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.generic import pdf_name
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    font = writer.add_object(generic.DictionaryObject({
-        pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type1"),
-        pdf_name("/BaseFont"): pdf_name("/Helvetica")}))
-    stream = writer.add_object(generic.StreamObject(stream_data=b"BT /FUbah 20 Tf 72 90 Td (" + text + b") Tj ET"))
-    writer.add_stream_to_page(0, stream, resources=generic.DictionaryObject(
-        {pdf_name("/Font"): generic.DictionaryObject({pdf_name("/FUbah"): font})}))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def render_unsigned(rev: Revision, *, edit: tuple[str, str] | None = None) -> bytes:
