@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -45,6 +46,21 @@ def master_row(procedure: Procedure, user: Any) -> dict[str, Any]:
         None,
     )
     return {"procedure": procedure, "revision": shown, "in_progress": in_progress}
+
+
+def visible_rows(procedures: Iterable[Procedure], user: Any, *, status: str = "") -> list[dict[str, Any]]:
+    """The master-list rows `user` may see: a procedure whose every revision is unpublished and not the
+    user's to work on is left out (its number and title are not public yet), and a status filter only
+    matches revisions the user may read (`?status=draft` must not reveal other units' drafts)."""
+    rows = []
+    for procedure in procedures:
+        row = master_row(procedure, user)
+        if row["revision"] is None:
+            continue
+        if status and not any(r.status == status and can_view_revision(user, r) for r in procedure.revisions.all()):
+            continue
+        rows.append(row)
+    return rows
 
 
 def effective_revision(procedure: Procedure) -> Revision | None:

@@ -34,8 +34,8 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     unit = request.GET.get("unit", "")
     if status not in RevisionStatus.values:
         status = ""
-    rows = [selectors.master_row(p, request.user)
-            for p in selectors.procedure_list(query=query, status=status, unit=unit)]
+    rows = selectors.visible_rows(selectors.procedure_list(query=query, status=status, unit=unit), request.user,
+                                  status=status)
     context = {
         "rows": rows, "query": query, "status": status, "unit": unit,
         "statuses": RevisionStatus.values, "units": Unit.objects.filter(procedures__isnull=False).distinct(),

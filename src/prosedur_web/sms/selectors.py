@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q
 from prosedur.model import Library, Status
 from prosedur_web import services as core
 from prosedur_web.accounts.models import Unit, User
+from prosedur_web.accounts.roles import can_view_revision
 from prosedur_web.procedures.models import Procedure, Revision, RevisionStatus
 from prosedur_web.procedures.selectors import library_source_text
 from prosedur_web.socialisation.models import Acknowledgement
@@ -23,11 +24,17 @@ from prosedur_web.socialisation.models import Acknowledgement
 from .models import ReviewRecord
 
 
-def library() -> Library:
-    """Every stored revision as a core Procedure (sources that no longer parse are left out)."""
+def library(visible_to: Any = None) -> Library:
+    """Every stored revision as a core Procedure (sources that no longer parse are left out).
+
+    `visible_to`: only the revisions that user may read — a plain reader's coverage must not name the
+    numbers of drafts that were never published."""
     info = core.library_info(library_source_text())
     procs = []
-    for rev in Revision.objects.select_related("procedure").order_by("procedure__sort_key", "number"):
+    for rev in Revision.objects.select_related("procedure", "procedure__owner_unit").order_by(
+            "procedure__sort_key", "number"):
+        if visible_to is not None and not can_view_revision(visible_to, rev):
+            continue
         try:
             proc = core.parse_source(rev.yaml_source, rev.procedure.number)
         except Exception:  # noqa: BLE001 - a broken draft must not take the whole view down

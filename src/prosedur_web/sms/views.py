@@ -57,7 +57,7 @@ def _tables(tables: list[Table], fmt: str, lang: str) -> bytes:
 def coverage_view(request: HttpRequest) -> HttpResponse:
     require(roles.can_view_coverage(request.user))
     lang = lang_of(request)
-    cov = coverage(selectors.library())
+    cov = coverage(selectors.library(visible_to=request.user))
     table = coverage_table(cov, lang)
     context = {
         "cov": cov, "counts": cov.counts(), "table": table, "lang": lang,
@@ -79,7 +79,7 @@ def coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
     lang = lang_of(request)
-    library = selectors.library()
+    library = selectors.library(visible_to=request.user)
     cov = coverage(library)
     if fmt == "pdf":
         return _download(coverage_pdf(cov, library, generated=timezone.localdate(), lang=lang), fmt, "cakupan")
