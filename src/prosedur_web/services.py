@@ -23,6 +23,7 @@ from prosedur import workflow as _workflow
 from prosedur.integrity import content_hash as _core_content_hash
 from prosedur.lint import Severity as _Severity
 from prosedur.lint import lint_procedure as _lint_procedure
+from prosedur.load import MAX_BYTES as SOURCE_MAX_BYTES  # noqa: F401  (the editor's limit)
 from prosedur.load import load_procedure_text, parse_yaml
 from prosedur.model import Library, LibraryInfo, Procedure, Status
 from prosedur.render.document import document_view as _document_view

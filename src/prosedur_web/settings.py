@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "prosedur_web.common.sessions.SessionRefreshMiddleware",
     "prosedur_web.common.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "prosedur_web.common.limits.RequestBodyLimitMiddleware",  # before CSRF, which reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "prosedur_web.common.middleware.PrivateCacheMiddleware",
@@ -240,6 +241,11 @@ PROSEDUR_SIGNING_PASSPHRASE = os.environ.get("PROSEDUR_SIGNING_PASSPHRASE", "")
 PROSEDUR_SIGNING_TSA_URL = os.environ.get("PROSEDUR_SIGNING_TSA_URL", "")
 PROSEDUR_SIGNING_TRUST = [p for p in os.environ.get("PROSEDUR_SIGNING_TRUST", "").split(os.pathsep) if p.strip()]
 PROSEDUR_SIGNING_LOCATION = os.environ.get("PROSEDUR_SIGNING_LOCATION", "")
+# Request bodies (see common/limits.py and docs/deploy.md): checked from Content-Length before anything is
+# read; the reverse proxy should enforce the same figure (nginx client_max_body_size).
+PROSEDUR_MAX_REQUEST_BYTES = int(os.environ.get("PROSEDUR_MAX_REQUEST_BYTES", 32 * 1024 * 1024))
+PROSEDUR_MAX_ANONYMOUS_REQUEST_BYTES = int(os.environ.get("PROSEDUR_MAX_ANONYMOUS_REQUEST_BYTES", 64 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = PROSEDUR_MAX_REQUEST_BYTES  # form fields up to the cap are parsed, then judged
 PROSEDUR_VERIFY_MAX_BYTES = int(os.environ.get("PROSEDUR_VERIFY_MAX_BYTES", 20 * 1024 * 1024))
 # pyHanko logs every failed certificate path with a traceback: one per forged upload, not worth a log line
 LOGGING["loggers"] |= {"pyhanko": {"level": "ERROR"}, "pyhanko_certvalidator": {"level": "ERROR"}}

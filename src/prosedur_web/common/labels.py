@@ -25,6 +25,19 @@ LABELS: dict[str, tuple[str, str]] = {
         "Too many failed attempts. Try again in a few minutes.",
     ),
     "language": ("Bahasa", "Language"),
+    "too_big_title": ("Kiriman terlalu besar", "Request too large"),
+    "too_big_body": ("Kiriman ini {size}; batasnya {limit}. Tidak ada yang disimpan.",
+                     "This request is {size}; the limit is {limit}. Nothing was saved."),
+    "too_big_back": ("Kembali ke halaman sebelumnya: yang Anda ketik masih ada di sana, dan berkas yang lebih kecil "
+                     "dapat dikirim lagi.", "Go back to the previous page: what you typed is still there, and a "
+                     "smaller file can be sent again."),
+    "source_too_big": ("Teks sumber {size}; batasnya {limit}. Teks Anda tetap di bawah: perpendek lalu simpan lagi.",
+                       "The source text is {size}; the limit is {limit}. Your text is kept below: shorten it "
+                       "and save again."),
+    "source_empty": ("Teks sumber kosong.", "The source text is empty."),
+    "form_outdated_base": ("Formulir ini tidak lengkap (versi dasar hilang); muat ulang halaman penyunting. Teks Anda "
+                           "tetap di bawah.", "This form is incomplete (its base version is missing); reload the "
+                           "editor. Your text is kept below."),
     "change_language": ("Ganti bahasa", "Change language"),
     "master_list": ("Daftar Induk Dokumen", "Master Document List"),
     "number": ("No. Dok.", "Doc. No."),
@@ -1059,3 +1072,10 @@ LABELS.update(
         ),
     }
 )
+
+
+def size_text(size: int) -> str:
+    """A byte count as people read it: "3,0 MB", "64 KB" (decimal comma, binary units)."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
+    return f"{max(1, round(size / 1024))} KB"

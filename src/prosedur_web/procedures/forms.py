@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from prosedur_web.accounts.models import User
 from prosedur_web.accounts.roles import Role
-from prosedur_web.common.labels import label
+from prosedur_web.common.labels import label, size_text
+from prosedur_web.services import SOURCE_MAX_BYTES
 
 
 class SourceForm(forms.Form):
@@ -18,6 +19,23 @@ class SourceForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["yaml_source"].label = label("edit_source")
+        self.fields["yaml_source"].error_messages["required"] = label("source_empty")
+        self.fields["yaml_source"].widget.attrs["data-max-bytes"] = str(SOURCE_MAX_BYTES)
+        for code in ("required", "invalid"):
+            self.fields["base_version"].error_messages[code] = label("form_outdated_base")
+
+    def clean_yaml_source(self) -> str:
+        """The core refuses sources over its limit; say so here, in words, with the typed text kept."""
+        text: str = self.cleaned_data["yaml_source"]
+        size = len(text.encode("utf-8"))
+        if size > SOURCE_MAX_BYTES:
+            raise forms.ValidationError(label("source_too_big", size=size_text(size), limit=size_text(SOURCE_MAX_BYTES)))
+        return text
+
+    def problems(self) -> list[str]:
+        """Every error of the form as a sentence (no field names), for the page's error box."""
+        return [str(message) for errors in self.errors.values() for message in errors]
+
 
 
 class _UserChoices(forms.ModelMultipleChoiceField):

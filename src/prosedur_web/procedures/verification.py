@@ -34,6 +34,7 @@ from django.views.decorators.http import require_http_methods
 from prosedur import pades
 from prosedur_web.common import signing
 from prosedur_web.common.labels import label
+from prosedur_web.common.limits import body_limit
 from prosedur_web.common.views import lang_of
 
 from .models import Revision, RevisionStatus
@@ -147,6 +148,9 @@ class LimitedUpload(FileUploadHandler):
                                   self.content_type or "application/octet-stream")
 
 
+FORM_OVERHEAD = 64 * 1024  # the multipart envelope around the file
+
+
 def _limit() -> int:
     return int(settings.PROSEDUR_VERIFY_MAX_BYTES)
 
@@ -156,7 +160,7 @@ def _declared_too_big(request: HttpRequest) -> bool:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return False
-    return declared > _limit() + 64 * 1024  # the multipart envelope around the file
+    return declared > _limit() + FORM_OVERHEAD
 
 
 def _upload_page(request: HttpRequest, template: str, context: dict[str, Any], *, page_hash: str | None) -> HttpResponse:
@@ -203,6 +207,7 @@ def _with_upload_limit(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+@body_limit(lambda: _limit() + FORM_OVERHEAD)
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def revision_verify(request: HttpRequest, content_hash: str) -> HttpResponse:
@@ -224,6 +229,7 @@ def _revision_verify(request: HttpRequest, content_hash: str) -> HttpResponse:
     return _upload_page(request, "procedures/revision_verify.html", context, page_hash=digest)
 
 
+@body_limit(lambda: _limit() + FORM_OVERHEAD)
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_upload(request: HttpRequest) -> HttpResponse:

@@ -159,6 +159,8 @@ def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, label("saved"))
                 return redirect("procedures:revision_edit", pk=rev.pk)
+        else:
+            problems = form.problems()  # the bound form re-renders what was typed
     else:
         form = SourceForm(initial={"yaml_source": rev.yaml_source, "base_version": rev.version})
     merge: list[tuple[str, str]] = []
