@@ -360,7 +360,14 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "where: dimana di_mana lokasi tempat;"
         "how: bagaimana cara;"
         "resources: sumber_daya peralatan alat;"
-        "controls: pengendalian kontrol"
+        "controls: pengendalian kontrol;"
+        "parts: bagian simbol_simbol pelaksana_berurutan symbols sequence;"
+        "next_label: label_next label_panah label_berikutnya arrow_label"
+    ),
+    "Part": _split(
+        "actor: pelaksana aktor pelaku peran role who by oleh performer;"
+        "do: kegiatan aktivitas uraian action activity task deskripsi description;"
+        "kind: tipe jenis simbol type symbol bentuk"
     ),
     "Procedure": _split(
         "legal_basis: dasar_hukum landasan_hukum dasar hukum legal laws regulations peraturan;"

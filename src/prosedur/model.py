@@ -42,6 +42,7 @@ __all__ = [
     "Measurement",
     "Numbering",
     "Parameter",
+    "Part",
     "Person",
     "Procedure",
     "ProcedureRole",
@@ -275,10 +276,49 @@ class Parameter(_Model):
 
 
 class Exit(_Model):
-    """One labelled exit of a decision (Ya / Tidak, Lengkap / Tidak lengkap)."""
+    """One exit of a decision (Ya / Tidak, Lengkap / Tidak lengkap). Signed SOPs often leave the
+    branches unlabelled; profile iso10013 warns about that (P113), permenpan does not."""
 
-    label: str = Field(min_length=1, description="Label cabang")
+    label: str | None = Field(None, description="Label cabang (boleh kosong)")
     to: str = Field(min_length=1, description="Id langkah tujuan")
+
+
+def _actor_value(value: Any) -> Any:
+    """`actor: [a]` is `actor: a`; an empty list is no actor; two or more ids are a joint task."""
+    if isinstance(value, list):
+        if not value:
+            return None
+        if len(value) == 1:
+            return value[0]
+    return value
+
+
+ACTOR_DESCRIPTION = (
+    "Id peran pelaksana. Tugas bersama: daftar id, mis. [kabid_iki, kabid_si] (satu simbol melintasi lajur "
+    "para pelaksana; lajurnya harus bersebelahan)"
+)
+
+
+def actor_ids(actor: str | list[str] | None) -> list[str]:
+    """The role ids of an `actor` value, in the order written."""
+    if not actor:
+        return []
+    return [actor] if isinstance(actor, str) else list(actor)
+
+
+class Part(_Model):
+    """One symbol of a multi-actor activity: PermenPAN-RB SOP rows often hold several symbols in one
+    numbered row (a start at Pegawai, then a process at Admin, then at Teknisi), linked in order."""
+
+    kind: StepKind = Field(StepKind.PROCESS, description="Simbol: start, end, process, decision, io")
+    actor: str | list[str] | None = Field(None, description=ACTOR_DESCRIPTION)
+    do: str = Field("", description="Yang dikerjakan pelaksana ini (kata kerja tanpa subjek); boleh kosong")
+
+    _v_actor = field_validator("actor", mode="before")(_actor_value)
+
+    @property
+    def actors(self) -> list[str]:
+        return actor_ids(self.actor)
 
 
 class Step(_Model):
@@ -286,8 +326,14 @@ class Step(_Model):
 
     id: Ident = Field(description="Id langkah, unik dalam prosedur")
     kind: StepKind = Field(StepKind.PROCESS, description="Simbol: start, end, process, decision, io, connector")
-    actor: str | None = Field(None, description="Id peran pelaksana")
+    actor: str | list[str] | None = Field(None, description=ACTOR_DESCRIPTION)
     do: str = Field("", description="Kegiatan: kata kerja aktif tanpa subjek")
+    parts: list[Part] = Field(
+        default_factory=list,
+        description="Beberapa pelaksana dalam satu kegiatan: simbol-simbol dalam baris yang sama, masing-masing "
+        "dengan kind dan actor, disambung berurutan; next/exits berlaku untuk bagian terakhir. Bila dipakai, "
+        "actor dan kind ditulis di setiap bagian, bukan di langkah",
+    )
     why: str | None = Field(None, description="Mengapa")
     when: str | None = Field(None, description="Kapan")
     where: str | None = Field(None, description="Di mana")
@@ -300,9 +346,34 @@ class Step(_Model):
     controls: TextList = Field(default_factory=list, description="Pengendalian")
     notes: str | None = Field(None, description="Keterangan")
     next: str | None = Field(None, description="Id langkah berikutnya (bawaan: langkah di bawahnya)")
+    next_label: str | None = Field(None, description="Label pada panah ke langkah berikutnya, mis. Selesai")
     exits: list[Exit] = Field(default_factory=list, description="Cabang keputusan")
 
     _v = field_validator("requirements", "records", "resources", "controls", mode="before")(_as_list)
+    _v_actor = field_validator("actor", mode="before")(_actor_value)
+
+    def symbols(self) -> list[Part]:
+        """The symbols of this row in order: its parts, or the step itself as one symbol."""
+        if self.parts:
+            return list(self.parts)
+        return [Part.model_construct(kind=self.kind, actor=self.actor, do=self.do)]
+
+    @property
+    def actors(self) -> list[str]:
+        """Every role acting in this row (joint actors and parts included), in the order written."""
+        if not self.parts:
+            return actor_ids(self.actor)
+        return list(dict.fromkeys(a for part in self.parts for a in part.actors))
+
+    @property
+    def entry_kind(self) -> StepKind:
+        """The symbol the row is entered by: its first part's (a start part makes the row the start)."""
+        return self.parts[0].kind if self.parts else self.kind
+
+    @property
+    def exit_kind(self) -> StepKind:
+        """The symbol the row leaves from: its last part's (that part carries `next`/`exits`)."""
+        return self.parts[-1].kind if self.parts else self.kind
 
     @field_validator("time", "output", "notes", mode="before")
     @classmethod
@@ -466,8 +537,8 @@ class Procedure(_Model):
         """Role ids in the order they first act: the lane order of the flowchart."""
         seen: dict[str, None] = {}
         for step in self.steps:
-            if step.actor and step.actor not in seen:
-                seen[step.actor] = None
+            for actor in step.actors:
+                seen.setdefault(actor, None)
         return list(seen)
 
 

@@ -207,6 +207,11 @@ FIELD_LABELS: dict[tuple[str, str], tuple[str, str]] = {
     ("Step", "controls"): ("Pengendalian", "Controls"),
     ("Step", "notes"): ("Keterangan", "Notes"),
     ("Step", "next"): ("Langkah berikutnya", "Next step"),
+    ("Step", "next_label"): ("Label panah berikutnya", "Next arrow label"),
+    ("Step", "parts"): ("Bagian (pelaksana berurutan)", "Part (actors in order)"),
+    ("Part", "kind"): ("Simbol", "Symbol"),
+    ("Part", "actor"): ("Pelaksana", "Actor"),
+    ("Part", "do"): ("Kegiatan", "Activity"),
     ("Step", "exits"): ("Cabang", "Exit"),
     ("Exit", "label"): ("Label cabang", "Exit label"),
     ("Exit", "to"): ("Langkah tujuan", "Target step"),
@@ -377,7 +382,7 @@ _IDENTITY: dict[type[BaseModel], _Identity] = {
     Attachment: _Identity(("title",), "“{}”"),
     Change: _Identity(("revision",), "Rev. {}"),
     Person: _Identity(("name",)),
-    Exit: _Identity(("label",), "“{}”"),
+    Exit: _Identity(("label", "to"), "“{}”"),
 }
 
 _Pair = tuple[int | None, int | None]

@@ -56,8 +56,14 @@ def texts(proc: Procedure) -> Iterator[tuple[tuple[str | int, ...], str]]:
         for key in ("requirements", "resources", "controls"):
             for j, item in enumerate(getattr(step, key)):
                 yield ("steps", i, key, j), item
+        if step.next_label:
+            yield ("steps", i, "next_label"), step.next_label
+        for k, part in enumerate(step.parts):
+            if part.do:
+                yield ("steps", i, "parts", k, "do"), part.do
         for j, ex in enumerate(step.exits):
-            yield ("steps", i, "exits", j, "label"), ex.label
+            if ex.label:
+                yield ("steps", i, "exits", j, "label"), ex.label
     for i, m in enumerate(proc.measurements):
         for key in ("name", "method", "target", "frequency"):
             value = getattr(m, key)

@@ -29,6 +29,7 @@ from prosedur.model import (
     Exit,
     Measurement,
     Parameter,
+    Part,
     Person,
     Procedure,
     ProcedureRole,
@@ -57,7 +58,15 @@ BRIEF = {Procedure, Step, Parameter, Record, Reference, Definition, Measurement,
 
 @pytest.fixture(scope="module")
 def sample() -> Procedure:
-    return load_procedure(EMAIL)
+    """P.SMLTI 19 with one row of several actors added (the sample library has none), so that every
+    field of the model, parts included, has a value to change."""
+    proc = load_procedure(EMAIL)
+    step = proc.steps[1]
+    actor = step.actor
+    assert isinstance(actor, str)
+    proc.steps[1] = step.model_copy(update={"actor": None, "parts": [
+        Part(actor=actor, do="Menerima memo"), Part(actor=[actor, "kepala"], do="Menugaskan bersama")]})
+    return proc
 
 
 # -- the model, generically --------------------------------------------------------------------------
@@ -134,8 +143,10 @@ def mutate(obj: BaseModel, name: str) -> None:
         annotation = typing.get_args(annotation)[0]
     value = getattr(obj, name)
     origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and str in typing.get_args(annotation):
+        annotation = str  # `actor: str | list[str]`: one role id
     if annotation is str:
-        new: Any = f"{value}X" if value else "Teks baru"
+        new: Any = f"{value[0] if isinstance(value, list) else value}X" if value else "Teks baru"
     elif annotation is bool:
         new = not value
     elif annotation is int:

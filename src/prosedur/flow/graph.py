@@ -2,7 +2,9 @@
 
 Shared by the linter (is the flow sound?) and the layout (in which order do rows go?). A step
 without `next` or `exits` continues with the step written below it, so a plain sequence needs no
-wiring; an `end` step never continues.
+wiring; an `end` step never continues. A row of several symbols (`parts`) is one node here: it is
+entered by its first part and left by its last, which carries `next`/`exits`; `next_label` labels the
+plain arrow (written or implicit) that leaves a row.
 """
 
 from __future__ import annotations
@@ -33,10 +35,10 @@ def step_edges(step: Step, following: Step | None) -> list[Edge]:
     if step.exits:
         return [Edge(step.id, ex.to, ex.label) for ex in step.exits]
     if step.next:
-        return [Edge(step.id, step.next)]
-    if step.kind in (StepKind.END, StepKind.DECISION) or following is None:
+        return [Edge(step.id, step.next, step.next_label)]
+    if step.exit_kind in (StepKind.END, StepKind.DECISION) or following is None:
         return []
-    return [Edge(step.id, following.id, implicit=True)]
+    return [Edge(step.id, following.id, step.next_label, implicit=True)]
 
 
 def successors(proc: Procedure) -> dict[str, list[Edge]]:
@@ -77,7 +79,7 @@ def can_reach_end(proc: Procedure, succ: dict[str, list[Edge]] | None = None) ->
     for source, edge_list in succ.items():
         for edge in edge_list:
             pred[edge.target].append(source)
-    ends = [s.id for s in proc.steps if s.kind == StepKind.END]
+    ends = [s.id for s in proc.steps if s.exit_kind == StepKind.END]
     seen = set(ends)
     stack = list(ends)
     while stack:

@@ -570,8 +570,9 @@ def layout(
     step_lane: dict[str, int] = {}
     current = 0
     for step in steps:
-        if swimlanes and step.actor in lane_index:
-            current = lane_index[step.actor or ""]
+        first = step.actors[0] if step.actors else None
+        if swimlanes and first in lane_index:
+            current = lane_index[first or ""]
         step_lane[step.id] = current
 
     # shapes of the steps (each step id once: duplicates are a lint error, not ours to draw twice)

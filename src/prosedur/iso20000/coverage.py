@@ -248,8 +248,10 @@ def _step_texts(proc: Procedure) -> Iterator[str]:
             if text:
                 yield text
         yield from step.requirements
+        yield from (part.do for part in step.parts if part.do)
         for exit_ in step.exits:
-            yield exit_.label
+            if exit_.label:
+                yield exit_.label
 
 
 def mentions_major_incident(proc: Procedure) -> bool:

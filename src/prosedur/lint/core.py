@@ -249,21 +249,21 @@ class ProcContext:
         steps = self.proc.steps
         for source, out in self.successors.items():
             i = index[source]
-            if steps[i].kind == StepKind.DECISION:
+            if steps[i].exit_kind == StepKind.DECISION:
                 continue
             for edge in out:
                 j = index[edge.target]
-                if j <= i and steps[j].kind != StepKind.DECISION:
+                if j <= i and steps[j].exit_kind != StepKind.DECISION:
                     return True
         return False
 
     @cached_property
     def starts(self) -> list[int]:
-        return [i for i, s in enumerate(self.proc.steps) if s.kind == StepKind.START]
+        return [i for i, s in enumerate(self.proc.steps) if s.entry_kind == StepKind.START]
 
     @cached_property
     def ends(self) -> list[int]:
-        return [i for i, s in enumerate(self.proc.steps) if s.kind == StepKind.END]
+        return [i for i, s in enumerate(self.proc.steps) if s.exit_kind == StepKind.END]
 
     @cached_property
     def first_index(self) -> dict[str, int]:

@@ -92,6 +92,38 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
         "putaran tanpa keputusan: {steps} berulang tanpa henti",
         "loop without a decision: {steps} repeat forever",
     ),
+    "part_start_not_first": (
+        "langkah '{step}': simbol mulai (start) hanya boleh pada bagian pertama (parts), bukan bagian {part}",
+        "step '{step}': a start symbol may only be its first part (parts), not part {part}",
+    ),
+    "part_not_last": (
+        "langkah '{step}': simbol {kind} hanya boleh pada bagian terakhir (parts), karena next/exits berlaku "
+        "untuk bagian terakhir; bagian {part} bukan yang terakhir",
+        "step '{step}': a {kind} symbol may only be its last part (parts), as next/exits leave from the last "
+        "part; part {part} is not the last",
+    ),
+    "part_connector": (
+        "langkah '{step}': penghubung (connector) tidak dapat menjadi bagian (parts)",
+        "step '{step}': a connector cannot be a part (parts)",
+    ),
+    "parts_and_field": (
+        "langkah '{step}' memakai parts dan juga '{field}' di tingkat langkah; tulis {field} di setiap bagian",
+        "step '{step}' has parts and also '{field}' on the step; write {field} on each part",
+    ),
+    "exit_unlabelled": (
+        "cabang ke '{target}' dari keputusan '{step}' tidak berlabel (label), mis. Ya/Tidak",
+        "the exit to '{target}' of decision '{step}' has no label, e.g. Ya/Tidak",
+    ),
+    "joint_not_adjacent": (
+        "tugas bersama pada langkah '{step}': lajur {actors} tidak bersebelahan dalam urutan lajur ({order}); "
+        "ubah urutan 'roles' agar bersebelahan, atau tulis sebagai beberapa bagian (parts)",
+        "joint task of step '{step}': the lanes of {actors} are not adjacent in the lane order ({order}); "
+        "reorder 'roles' so they are, or write it as several parts (parts)",
+    ),
+    "joint_repeated": (
+        "tugas bersama pada langkah '{step}' menyebut '{actor}' lebih dari sekali",
+        "joint task of step '{step}' names '{actor}' more than once",
+    ),
     "end_has_next": (
         "langkah selesai '{step}' tidak boleh memiliki langkah berikutnya",
         "end step '{step}' must not have a next step",

@@ -29,12 +29,24 @@ class ExitView:
 
 
 @dataclass
+class PartView:
+    """One symbol of a row: its kind, the role ids acting in it (two or more: a joint task) and names."""
+
+    kind: StepKind
+    actor_ids: list[str]
+    actors: list[str]
+    text: str
+
+
+@dataclass
 class StepView:
     number: int
     id: str
     kind: StepKind
     actor_id: str | None
+    """The first acting role (a joint task or a row of parts has more: `parts`)."""
     actor: str
+    """Every acting role by name: "A bersama B" for a joint task, "A, B" for a row of parts."""
     text: str
     why: str
     when: str
@@ -50,10 +62,20 @@ class StepView:
     exits: list[ExitView]
     next_number: int | None
     next_id: str | None
+    parts: list[PartView] = field(default_factory=list)
+    """The row's symbols in order (one for a plain step)."""
+    next_label: str = ""
 
     @property
     def is_decision(self) -> bool:
         return self.kind == StepKind.DECISION
+
+
+def _actors_text(parts: list[PartView], lang: str) -> str:
+    """Who acts in a row, by name: a joint task's names with "bersama" / "with", parts' names by commas."""
+    joint = " with " if lang == "en" else " bersama "
+    names = [joint.join(p.actors) for p in parts if p.actors]
+    return ", ".join(dict.fromkeys(names))
 
 
 @dataclass
@@ -210,17 +232,23 @@ def document_view(
                 backwards=numbers.get(edge.target, 0) <= i + 1,
             )
             for edge in out
-            if edge.label is not None
+            if step.exits
         ]
-        plain = [edge for edge in out if edge.label is None]
+        plain = [] if step.exits else out
         next_id = plain[0].target if plain else None
+        parts = [
+            PartView(part.kind, part.actors, [role_name(a) for a in part.actors], sub(part.do))
+            for part in step.symbols()
+        ]
         steps.append(
             StepView(
                 number=i + 1,
                 id=step.id,
-                kind=step.kind,
-                actor_id=step.actor,
-                actor=role_name(step.actor),
+                kind=step.exit_kind,
+                actor_id=step.actors[0] if step.actors else None,
+                actor=_actors_text(parts, lang),
+                parts=parts,
+                next_label=sub(step.next_label),
                 text=sub(step.do),
                 why=sub(step.why),
                 when=sub(step.when),

@@ -302,7 +302,7 @@ def _node(
         parts.append("</g>")
         return "\n".join(parts)
     step = steps.get(node.id)
-    actor = titles.get(step.actor, step.actor) if step is not None and step.actor else ""
+    actor = ", ".join(titles.get(a, a) for a in step.actors) if step is not None else ""
     text = substitute(step.do, proc) if step is not None else ""
     desc = _t("actor", lang, name=actor) if actor else ""
     desc += (" " if desc else "") + (

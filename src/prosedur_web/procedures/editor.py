@@ -76,7 +76,7 @@ def _actors(proc: Any) -> list[str]:
     """Role ids a step, record or measurement may name: the procedure's roles, then any other id
     already used (so a select never silently drops a value it does not list)."""
     ids = dict.fromkeys(r.id for r in proc.roles)
-    for value in [s.actor for s in proc.steps] + [r.owner for r in proc.records] + \
+    for value in [a for s in proc.steps for a in s.actors] + [r.owner for r in proc.records] + \
             [m.owner for m in proc.measurements]:
         if value:
             ids.setdefault(value)

@@ -62,8 +62,13 @@ def check_scope_exclusions(ctx: ProcContext) -> Iterator[Finding]:
 )
 def check_step_has_actor(ctx: ProcContext) -> Iterator[Finding]:
     for i, step in enumerate(ctx.proc.steps):
-        if step.kind != StepKind.CONNECTOR and not step.actor:
-            yield ctx.finding("P203", ("steps", i), "step_no_actor", step=step.id)
+        if not step.parts:
+            if step.kind != StepKind.CONNECTOR and not step.actor:
+                yield ctx.finding("P203", ("steps", i), "step_no_actor", step=step.id)
+            continue
+        for k, part in enumerate(step.parts):
+            if part.kind != StepKind.CONNECTOR and not part.actor:
+                yield ctx.finding("P203", ("steps", i, "parts", k), "step_no_actor", step=f"{step.id} ({k + 1})")
 
 
 @rule(

@@ -67,14 +67,14 @@ def check_dangling_target(ctx: ProcContext) -> Iterator[Finding]:
 
 @rule(
     "P104", "decision-needs-two-exits", Severity.ERROR,
-    explain_id="Keputusan (belah ketupat) memiliki paling sedikit dua cabang berlabel di 'exits', mis. Ya/Tidak. "
+    explain_id="Keputusan (belah ketupat) memiliki paling sedikit dua cabang di 'exits', mis. Ya/Tidak. "
     "Keputusan dengan satu cabang bukan keputusan; 'next' pada keputusan tidak dipakai.",
-    explain_en="A decision (diamond) has at least two labelled exits under 'exits', e.g. Ya/Tidak. A decision "
+    explain_en="A decision (diamond) has at least two exits under 'exits', e.g. Ya/Tidak. A decision "
     "with one way out is no decision; 'next' on a decision is not used.",
 )
 def check_decision_needs_two_exits(ctx: ProcContext) -> Iterator[Finding]:
     for i, step in enumerate(ctx.proc.steps):
-        if step.kind != StepKind.DECISION:
+        if step.exit_kind != StepKind.DECISION:
             continue
         if step.next and not step.exits:
             yield ctx.finding("P104", ("steps", i, "next"), "decision_next", step=step.id)
@@ -142,10 +142,10 @@ def check_reaches_end(ctx: ProcContext) -> Iterator[Finding]:
 def check_one_successor(ctx: ProcContext) -> Iterator[Finding]:
     steps = ctx.proc.steps
     for i, step in enumerate(steps):
-        if step.kind not in _SINGLE_SUCCESSOR:
+        if step.exit_kind not in _SINGLE_SUCCESSOR:
             continue
         if step.exits:
-            yield ctx.finding("P108", ("steps", i, "exits"), "process_exits", kind=str(step.kind), step=step.id)
+            yield ctx.finding("P108", ("steps", i, "exits"), "process_exits", kind=str(step.exit_kind), step=step.id)
         elif not step.next and i + 1 == len(steps):
             yield ctx.finding("P108", ("steps", i), "flow_stops", step=step.id)
 
@@ -161,6 +161,8 @@ def check_distinct_exit_labels(ctx: ProcContext) -> Iterator[Finding]:
     for i, step in enumerate(ctx.proc.steps):
         seen: set[str] = set()
         for j, ex in enumerate(step.exits):
+            if not ex.label:
+                continue  # P113
             key = ex.label.casefold()
             if key in seen:
                 yield ctx.finding("P109", ("steps", i, "exits", j, "label"), "exit_labels", step=step.id,
@@ -178,7 +180,7 @@ def check_distinct_exit_labels(ctx: ProcContext) -> Iterator[Finding]:
 def check_loop_needs_decision(ctx: ProcContext) -> Iterator[Finding]:
     if not ctx.has_loop_without_decision_candidate:
         return
-    kinds = {s.id: s.kind for s in ctx.proc.steps}
+    kinds = {s.id: s.exit_kind for s in ctx.proc.steps}
     for component in graph.strongly_connected(ctx.proc, ctx.successors):
         if not any(kinds.get(sid) == StepKind.DECISION for sid in component):
             ordered = sorted(component, key=lambda sid: ctx.first_index.get(sid, 0))
@@ -198,3 +200,47 @@ def check_end_has_no_successor(ctx: ProcContext) -> Iterator[Finding]:
         step = ctx.proc.steps[i]
         if step.next or step.exits:
             yield ctx.finding("P111", ("steps", i, "next" if step.next else "exits"), "end_has_next", step=step.id)
+
+
+@rule(
+    "P112", "parts-in-order", Severity.ERROR,
+    explain_id="Kegiatan dengan beberapa pelaksana (parts) adalah simbol-simbol dalam satu baris yang disambung "
+    "berurutan: simbol mulai hanya pada bagian pertama, simbol selesai atau keputusan hanya pada bagian "
+    "terakhir (next/exits berlaku untuk bagian terakhir), tanpa penghubung; actor dan kind ditulis di setiap "
+    "bagian, bukan di langkahnya.",
+    explain_en="An activity with several actors (parts) is a row of symbols linked in order: a start only as "
+    "the first part, an end or decision only as the last (next/exits leave from the last part), no "
+    "connector; actor and kind are written on each part, not on the step.",
+)
+def check_parts_in_order(ctx: ProcContext) -> Iterator[Finding]:
+    for i, step in enumerate(ctx.proc.steps):
+        if not step.parts:
+            continue
+        written = {"actor": step.actor is not None, "kind": step.kind != StepKind.PROCESS}
+        for field, wrong in written.items():
+            if wrong:
+                yield ctx.finding("P112", ("steps", i, field), "parts_and_field", step=step.id, field=field)
+        last = len(step.parts) - 1
+        for k, part in enumerate(step.parts):
+            path = ("steps", i, "parts", k, "kind")
+            if part.kind == StepKind.CONNECTOR:
+                yield ctx.finding("P112", path, "part_connector", step=step.id)
+            elif part.kind == StepKind.START and k > 0:
+                yield ctx.finding("P112", path, "part_start_not_first", step=step.id, part=k + 1)
+            elif part.kind in (StepKind.END, StepKind.DECISION) and k < last:
+                yield ctx.finding("P112", path, "part_not_last", step=step.id, kind=str(part.kind), part=k + 1)
+
+
+@rule(
+    "P113", "exit-labelled", Severity.WARNING, profiles={"permenpan": None},
+    explain_id="Setiap cabang keputusan diberi label (Ya/Tidak, Lengkap/Tidak lengkap), agar pembaca tahu "
+    "cabang mana yang diambil. Profil permenpan tidak memeriksanya: SOP yang ditandatangani sering "
+    "menggambar cabang tanpa label.",
+    explain_en="Every exit of a decision has a label (Ya/Tidak, Lengkap/Tidak lengkap), so the reader knows "
+    "which branch to take. Profile permenpan does not check it: signed SOPs often draw unlabelled branches.",
+)
+def check_exit_labelled(ctx: ProcContext) -> Iterator[Finding]:
+    for i, step in enumerate(ctx.proc.steps):
+        for j, ex in enumerate(step.exits):
+            if not ex.label:
+                yield ctx.finding("P113", ("steps", i, "exits", j), "exit_unlabelled", step=step.id, target=ex.to)

@@ -183,7 +183,7 @@ def check_activity_single_owner(lib: LibraryContext) -> Iterator[Finding]:
     first: dict[str, tuple[Procedure, str, str]] = {}
     for proc in _live(lib):
         for i, step in enumerate(proc.steps):
-            if step.kind in (StepKind.START, StepKind.END, StepKind.CONNECTOR) or not step.actor:
+            if step.kind in (StepKind.START, StepKind.END, StepKind.CONNECTOR) or step.parts or not isinstance(step.actor, str):
                 continue
             words = _words(step.do)
             if len(words) < MIN_ACTIVITY_WORDS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ...model import ReferenceKind
+from ...model import ReferenceKind, Step, actor_ids
 from ..core import Finding, LibraryContext, ProcContext, Severity, proc_file, rule
 
 
@@ -28,9 +28,47 @@ def check_actor_is_role(ctx: ProcContext) -> Iterator[Finding]:
     if ctx.profile == "permenpan":
         roles = roles | set(ctx.lib.info.roles)
     for i, step in enumerate(ctx.proc.steps):
-        if step.actor and step.actor not in roles:
-            yield ctx.finding("P301", ("steps", i, "actor"), "actor_not_role", actor=step.actor, step=step.id,
-                              suggestion=_suggest(step.actor, roles))
+        for path, actors in _actor_fields(i, step):
+            for j, actor in enumerate(actors):
+                if actor not in roles:
+                    where = (*path, j) if len(actors) > 1 else path
+                    yield ctx.finding("P301", where, "actor_not_role", actor=actor, step=step.id,
+                                      suggestion=_suggest(actor, roles))
+
+
+def _actor_fields(i: int, step: Step) -> list[tuple[tuple[str | int, ...], list[str]]]:
+    """(field path, role ids) of every actor field of a step: the step's own, or each part's."""
+    if not step.parts:
+        return [(("steps", i, "actor"), actor_ids(step.actor))]
+    return [(("steps", i, "parts", k, "actor"), part.actors) for k, part in enumerate(step.parts)]
+
+
+@rule(
+    "P114", "joint-lanes-adjacent", Severity.ERROR,
+    explain_id="Tugas bersama (actor: [a, b]) digambar sebagai satu simbol yang melintasi lajur para "
+    "pelaksananya, jadi lajur mereka bersebelahan dalam urutan lajur (urutan 'roles', lalu urutan pertama "
+    "bertindak). Bila tidak, ubah urutan 'roles' atau tulis kegiatannya sebagai beberapa bagian (parts).",
+    explain_en="A joint task (actor: [a, b]) is drawn as one symbol spanning its actors' lanes, so their "
+    "lanes are adjacent in the lane order (the 'roles' order, then order of first action). If not, reorder "
+    "'roles' or write the activity as several parts (parts).",
+)
+def check_joint_lanes_adjacent(ctx: ProcContext) -> Iterator[Finding]:
+    from ...flow.layout import lane_order
+
+    order = lane_order(ctx.proc)
+    index = {role: k for k, role in enumerate(order)}
+    for i, step in enumerate(ctx.proc.steps):
+        for path, actors in _actor_fields(i, step):
+            if len(actors) < 2:
+                continue
+            repeated = [a for k, a in enumerate(actors) if a in actors[:k]]
+            if repeated:
+                yield ctx.finding("P114", path, "joint_repeated", step=step.id, actor=repeated[0])
+                continue
+            lanes = sorted(index[a] for a in actors if a in index)
+            if lanes and lanes[-1] - lanes[0] + 1 != len(lanes):
+                yield ctx.finding("P114", path, "joint_not_adjacent", step=step.id, actors=", ".join(actors),
+                                  order=", ".join(order))
 
 
 @rule(
@@ -55,7 +93,7 @@ def check_role_known(ctx: ProcContext) -> Iterator[Finding]:
     "leftover or a forgotten step.",
 )
 def check_role_acts(ctx: ProcContext) -> Iterator[Finding]:
-    actors = {s.actor for s in ctx.proc.steps}
+    actors = set(ctx.proc.actors())
     for i, role in enumerate(ctx.proc.roles):
         if role.id not in actors:
             yield ctx.finding("P303", ("roles", i, "id"), "role_idle", role=role.id)
