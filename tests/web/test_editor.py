@@ -469,3 +469,33 @@ def test_new_revision_opens_the_structured_editor(world: World, author: Client) 
     assert response.url == reverse("procedures:revision_editor", kwargs={"pk": rev.pk})
     page = author.get(response.url)
     assert page.status_code == 200 and 'name="history-change"' in page.content.decode()
+
+
+def test_several_actors_joint_tasks_and_arrow_labels_survive_the_editor(world: World, author: Client) -> None:
+    """The structured editor shows a row of parts or a joint task without a single-actor select, so
+    posting the form (unchanged, or with another field edited) keeps parts, joint actors, arrow labels
+    and unlabelled exits."""
+    from prosedur.model import Part
+    from prosedur.serialize import serialize_procedure
+
+    proc = load_procedure_text(add_history(draft_source(world), 1))
+    first, second = proc.steps[0], proc.steps[1]
+    assert isinstance(first.actor, str) and isinstance(second.actor, str)
+    proc.steps[0] = first.model_copy(update={"actor": None, "parts": [
+        Part(kind="start", actor=first.actor, do="Mengajukan"), Part(actor=second.actor, do="Mencatat")]})
+    proc.steps[1] = second.model_copy(update={"actor": [second.actor, first.actor], "next_label": "Diterima"})
+    decision = next(s for s in proc.steps if s.exits)
+    decision.exits[0].label = None
+    draft = world.own.revisions.create(number=1, status="draft", author=world.users["author"],
+                                       yaml_source=serialize_procedure(proc))
+    form = page_form(author, draft)
+    assert "step-0-actor" not in form and "step-1-actor" not in form and "step-0-kind" not in form
+    form["step-1-do"] = "Menugaskan bersama"
+    response = save(author, draft, form)
+    assert response.status_code == 200, response.content.decode()[:500]
+    draft.refresh_from_db()
+    saved = load_procedure_text(draft.yaml_source)
+    assert saved.steps[0].parts == proc.steps[0].parts and saved.steps[0].actor is None
+    assert saved.steps[1].actor == [second.actor, first.actor] and saved.steps[1].next_label == "Diterima"
+    assert saved.steps[1].do == "Menugaskan bersama"
+    assert next(s for s in saved.steps if s.exits).exits[0].label is None

@@ -344,6 +344,9 @@ LABELS.update(
         "preview": ("Pratinjau", "Preview"),
         "no_findings": ("Tidak ada temuan.", "No findings."),
         "none_option": ("—", "—"),
+        "ed_multi_actor": ("Beberapa pelaksana (tugas bersama atau bagian berurutan) — ubah pelaksana dan simbolnya "
+                           "di mode teks sumber", "Several actors (a joint task or parts in order) — change the "
+                           "actors and symbols in the source text mode"),
         "diff": ("Perbedaan", "Differences"),
         "diff_against": ("Perbedaan dengan revisi berlaku (Rev. {n})", "Differences from the effective revision (Rev. {n})"),
         "redline": ("Redline", "Redline"),

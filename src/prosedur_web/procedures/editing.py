@@ -175,8 +175,8 @@ def apply_form(base: dict[str, Any], post: Mapping[str, Any],
                 exits = []
                 for j in range(MAX_EXITS):
                     label_text, to = _get(post, f"{p}exit-{j}-label"), _get(post, f"{p}exit-{j}-to")
-                    if label_text or to:
-                        exits.append({"label": label_text, "to": to})
+                    if label_text or to:  # an unlabelled exit is allowed (P113 warns under iso10013)
+                        exits.append({"label": label_text or None, "to": to})
                 row["exits"] = exits
             data["steps"].append(row)
     if "record-count" in post:
