@@ -193,6 +193,9 @@ def test_issued_record_from_the_wizard_to_verification(app: App, browser: Any, t
         with page.expect_response(lambda r: "/penyunting/simpan/" in r.url) as resp:
             action()
         assert resp.value.status == 200, resp.value.text()[:2000]
+        # the response arrives before htmx has swapped it in and bound the new form: wait for that too,
+        # or the next change event goes to an element htmx does not listen on yet
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
     def field(selector: str, value: str) -> None:
         box = page.locator(selector)

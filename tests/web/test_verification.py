@@ -205,7 +205,7 @@ def test_no_file_is_a_400(world: World) -> None:
 def test_an_upload_over_the_limit_is_refused(world: World, settings: Any) -> None:
     settings.PROSEDUR_VERIFY_MAX_BYTES = 1000
     response = upload(b"%PDF-1.7\n" + b"x" * 200_000)  # declared length over the limit: the body is not read
-    assert response.status_code == 413 and "lebih besar dari" in body_of(response)
+    assert response.status_code == 413 and "Kiriman terlalu besar" in body_of(response)  # common/limits.py
     settings.PROSEDUR_VERIFY_MAX_BYTES = 20_000
     response = upload(b"%PDF-1.7\n" + b"x" * 30_000)  # under the declared margin: the upload handler stops it
     assert response.status_code == 413 and "lebih besar dari" in body_of(response)
