@@ -145,6 +145,29 @@ def _check(library: Library, number: str, title: str, roles: dict[str, str | Non
                                 f"the decision in step {i + 1} needs two labels")
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+_ID_WORDS = 2  # "mengajukan-permohonan": enough to tell steps apart in a lint message, short to type
+
+
+def step_ids(actions: Sequence[str]) -> list[str]:
+    """Readable step ids from the activity texts ("Memeriksa kelengkapan berkas" -> "memeriksa-kelengkapan"),
+    unique within the procedure (a repeat gets "-2"). An id shows in lint messages, the source and the
+    editor, so "l03" would say nothing; one that would not start with a letter gets "langkah-".
+    """
+    out: list[str] = []
+    for n, action in enumerate(actions, start=1):
+        plain = unicodedata.normalize("NFKD", action).encode("ascii", "ignore").decode().lower()
+        words = _WORD.findall(plain)[:_ID_WORDS]
+        stem = "-".join(words)[:40].strip("-") or f"langkah-{n}"
+        if not stem[0].isalpha():
+            stem = f"langkah-{stem}"
+        candidate, k = stem, 2
+        while candidate in out:
+            candidate, k = f"{stem}-{k}", k + 1
+        out.append(candidate)
+    return out
+
+
 def scaffold_procedure(library: Library, *, number: str, title: str, purpose: str, roles: dict[str, str | None],
                        steps: Sequence[StepInput], owner: str | None = None, origin: str = "prosedur new") -> str:
     """A commented draft procedure in the source format. Sections the author must still write are left
@@ -157,7 +180,7 @@ def scaffold_procedure(library: Library, *, number: str, title: str, purpose: st
     owner = owner or default_owner(library, drafts)
     if drafts[-1].decision:
         drafts = [*drafts, StepDraft(drafts[-1].actor, "Menyelesaikan proses")]
-    ids = [f"l{i + 1:02d}" for i in range(len(drafts))]
+    ids = step_ids([d.action for d in drafts])
     lines = [
         f"# {number} {title} — draf dari `{origin}`.".replace("\n", " "),
         "# Lengkapi bagian yang masih kosong; `prosedur lint` menunjukkan apa yang belum ada.",

@@ -48,8 +48,12 @@ def test_scaffold_with_decision_labels_loads_with_the_stated_flow(sample_library
     assert proc.title == 'Layanan "Baru": <b>uji</b>'
     assert [s.kind for s in proc.steps] == ["start", "decision", "end"]
     decision = proc.steps[1]
-    assert [(e.label, e.to) for e in decision.exits] == [("Lengkap", "l03"), ("Tidak lengkap", "l01")]
-    assert {(e.target, e.label) for e in successors(proc)["l02"]} == {("l03", "Lengkap"), ("l01", "Tidak lengkap")}
+    # ids say what the step does, so a lint message naming one is readable
+    assert [s.id for s in proc.steps] == ["mengajukan-permohonan", "memeriksa-kelengkapan", "menerima-hasil"]
+    assert [(e.label, e.to) for e in decision.exits] == [("Lengkap", "menerima-hasil"),
+                                                         ("Tidak lengkap", "mengajukan-permohonan")]
+    assert {(e.target, e.label) for e in successors(proc)["memeriksa-kelengkapan"]} == {
+        ("menerima-hasil", "Lengkap"), ("mengajukan-permohonan", "Tidak lengkap")}
     assert {r.id: r.name for r in proc.roles}["petugas_lokal"] == "Petugas Lokal"
 
 
@@ -67,3 +71,16 @@ def test_scaffold_refuses_bad_input(sample_library) -> None:  # type: ignore[no-
         kwargs = {"number": "P.SMLTI 77", "title": "Judul", "purpose": "", "roles": {}, **extra}
         with pytest.raises(ScaffoldError):
             scaffold_procedure(sample_library, **kwargs)  # type: ignore[arg-type]
+
+
+def test_step_ids_are_words_unique_and_valid() -> None:
+    import re
+
+    from prosedur.model import ID_PATTERN
+    from prosedur.scaffold import step_ids
+
+    ids = step_ids(["Memeriksa berkas", "Memeriksa berkas lagi", "Memeriksa  berkas!", "12 Januari dicatat",
+                    "“Ünïcode” — ąccents", "!!!"])
+    assert ids == ["memeriksa-berkas", "memeriksa-berkas-2", "memeriksa-berkas-3", "langkah-12-januari",
+                   "unicode-accents", "langkah-6"]
+    assert all(re.match(ID_PATTERN, i) for i in ids)

@@ -109,3 +109,33 @@ def test_trail_exports_and_verifies_with_the_core(world: World) -> None:
     entries, problems = integrity.load_trail(data)
     assert not problems and not integrity.verify_chain(entries)
     assert entries[-1].actor == "author" and entries[-1].client == "10.0.0.1"
+
+
+def test_the_trail_page_names_actions_in_words(client: Any, world: World) -> None:
+    from django.urls import reverse
+
+    from prosedur_web.common.labels import AUDIT_ACTIONS
+
+    audit_append(actor=world.users["approver"], action="revision_sign", target=world.own, data={})
+    audit_append(actor=world.users["reviewer"], action="review_agree", target=world.own, data={})
+    client.force_login(world.users["admin"])
+    body = client.get(reverse("audit:auditentry_list")).content.decode()
+    assert "Disahkan dan ditandatangani" in body and "Peninjau setuju" in body
+    assert ">revision_sign<" not in body and ">review_agree<" not in body
+    assert all(ind and eng for ind, eng in AUDIT_ACTIONS.values())
+
+
+def test_every_action_the_code_writes_has_words() -> None:
+    """Every literal `action="…"` and every status/decision an f-string action can take has a label."""
+    import re
+    from pathlib import Path
+
+    from prosedur.model import Status
+    from prosedur_web.common.labels import AUDIT_ACTIONS
+    from prosedur_web.reviews.models import Decision
+
+    src = Path(__file__).resolve().parents[2] / "src" / "prosedur_web"
+    written = {m for f in src.rglob("*.py") for m in re.findall(r'audit_append\([^)]*?action="([a-z_]+)"', f.read_text(), re.S)}
+    written |= {"login", "login_failed", "login_throttled", "audit_anchor"}
+    written |= {f"revision_{s.value}" for s in Status} | {f"review_{d}" for d in Decision.values if d}
+    assert written - set(AUDIT_ACTIONS) == set()

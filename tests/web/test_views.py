@@ -286,3 +286,16 @@ def test_comments_can_point_at_a_section_or_step(client: Client, world: World) -
     first_step = rev.yaml_source.split("steps:", 1)[1].split("id:", 1)[1].split(",")[0].split("\n")[0].strip()
     assert f'<option value="step-{first_step}">1. ' in body and '<option value="s-purpose">Tujuan' in body
     assert f'id="step-{first_step}"' in body  # the anchor exists in the document
+
+
+def test_a_comment_names_its_step_in_words_not_by_its_anchor(client: Client, world: World) -> None:
+    rev = services.revision_start(procedure=world.own, user=world.users["author"])
+    first_step = rev.yaml_source.split("steps:", 1)[1].split("id:", 1)[1].split(",")[0].split("\n")[0].strip()
+    login(client, world, "reviewer")
+    for anchor in (f"step-{first_step}", "step-sudah-tidak-ada", "s-purpose"):
+        client.post(reverse("reviews:comment_create", args=[rev.pk]), {"text": f"tentang {anchor}", "anchor": anchor})
+    body = client.get(reverse("procedures:revision_detail", args=[rev.pk])).content.decode()
+    listing = body.split('id="comment-list"', 1)[1]
+    assert f'href="#step-{first_step}">1. ' in listing and f">step-{first_step}<" not in listing
+    assert 'href="#step-sudah-tidak-ada">langkah yang sudah dihapus<' in listing
+    assert 'href="#s-purpose">Tujuan<' in listing

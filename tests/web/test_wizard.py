@@ -56,7 +56,8 @@ def test_wizard_creates_a_draft_with_the_next_number_and_opens_the_editor(world:
     proc = load_procedure_text(rev.yaml_source, "draft.yaml")
     assert proc.owner == "pusdatin" and proc.title == "Layanan Peminjaman Proyektor"
     assert [s.kind for s in proc.steps] == ["start", "decision", "end"]
-    assert [(e.label, e.to) for e in proc.steps[1].exits] == [("Tersedia", "l03"), ("Tidak tersedia", "l01")]
+    assert [(e.label, e.to) for e in proc.steps[1].exits] == [("Tersedia", "menyerahkan-proyektor"),
+                                                           ("Tidak tersedia", "mengajukan-peminjaman")]
     assert {r.id: r.name for r in proc.roles} == {"pengguna": None, "petugas_loket": "Petugas Loket"}
     assert client.get(response.headers["Location"]).status_code == 200
 

@@ -104,6 +104,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "reply": ("Balas", "Reply"),
     "anchor": ("Bagian / langkah", "Section / step"),
     "anchor_general": ("Umum", "General"),
+    "anchor_gone": ("langkah yang sudah dihapus", "a step since deleted"),
     "resolve": ("Tandai selesai", "Mark resolved"),
     "resolved": ("Selesai", "Resolved"),
     "open": ("Terbuka", "Open"),
@@ -1082,3 +1083,50 @@ def size_text(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
     return f"{max(1, round(size / 1024))} KB"
+
+
+# -- audit actions in words (the code stays in the entry and in the export) -----------------------------
+AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
+    "login": ("Masuk", "Signed in"),
+    "logout": ("Keluar", "Signed out"),
+    "login_failed": ("Gagal masuk (kata sandi salah)", "Failed sign-in (wrong password)"),
+    "login_throttled": ("Percobaan masuk diperlambat", "Sign-in attempts slowed down"),
+    "procedure_create": ("Prosedur dibuat", "Procedure created"),
+    "revision_start": ("Revisi dimulai", "Revision started"),
+    "revision_edit": ("Draf diubah", "Draft edited"),
+    "revision_import": ("Revisi diimpor", "Revision imported"),
+    "revision_submit": ("Diajukan untuk ditinjau", "Submitted for review"),
+    "revision_draft": ("Dikembalikan ke draf", "Returned to draft"),
+    "revision_in_review": ("Status: sedang ditinjau", "Status: in review"),
+    "revision_approved": ("Status: disetujui", "Status: approved"),
+    "revision_effective": ("Status: berlaku", "Status: in force"),
+    "revision_obsolete": ("Status: kedaluwarsa", "Status: obsolete"),
+    "revision_sign": ("Disahkan dan ditandatangani", "Approved and signed"),
+    "revision_distribute": ("Didistribusikan", "Distributed"),
+    "review_agree": ("Peninjau setuju", "Reviewer agreed"),
+    "review_changes": ("Peninjau meminta perubahan", "Reviewer asked for changes"),
+    "review_no_change": ("Tinjauan berkala: tanpa perubahan", "Periodic review: no change"),
+    "review_reminder_sent": ("Pengingat tinjauan dikirim", "Review reminder sent"),
+    "comment_create": ("Komentar ditulis", "Comment written"),
+    "comment_resolve": ("Komentar ditandai selesai", "Comment marked resolved"),
+    "acknowledge": ("Telah dibaca dan dipahami", "Read and understood"),
+    "acknowledgements_carried": ("Tanda baca dibawa ke revisi baru", "Acknowledgements carried to the new revision"),
+    "signature_failed": ("Tanda tangan gagal", "Signature failed"),
+    "signature_refused_changed": ("Tanda tangan ditolak: isi berubah", "Signature refused: the content changed"),
+    "integrity_mismatch": ("Ketidaksesuaian integritas", "Integrity mismatch"),
+    "library_adopt": ("Pustaka diadopsi", "Library adopted"),
+    "library_export": ("Pustaka diekspor", "Library exported"),
+    "library_import": ("Pustaka diimpor", "Library imported"),
+    "library_import_zip": ("Pustaka diimpor dari .zip", "Library imported from a .zip"),
+    "library_restore": ("Rekaman dipulihkan", "Record restored"),
+    "audit_anchor": ("Jangkar jejak audit ditandatangani", "Audit trail anchor signed"),
+}
+
+
+def audit_action_label(action: str, lang: str | None = None) -> str:
+    """An audit action in words; an action without words yet shows its code with underscores as spaces."""
+    lang = (lang or translation.get_language() or "id")[:2]
+    pair = AUDIT_ACTIONS.get(action)
+    if pair is None:
+        return action.replace("_", " ")
+    return pair[1] if lang == "en" else pair[0]

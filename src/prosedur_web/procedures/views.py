@@ -105,7 +105,8 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from prosedur_web.reviews.models import Comment, ReviewAssignment
+    from prosedur_web.reviews.models import ReviewAssignment
+    from prosedur_web.reviews.selectors import comments_of
 
     rev = get_object_or_404(Revision.objects.select_related("procedure__owner_unit", "author"), pk=pk)
     require(roles.can_view_revision(request.user, rev))
@@ -116,8 +117,7 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update({
         "assignments": assignments,
         "my_assignment": mine if rev.status == "in_review" else None,
-        "comments": Comment.objects.filter(revision=rev, parent__isnull=True)
-        .select_related("author").prefetch_related("replies__author"),
+        "comments": comments_of(rev, lang_of(request)),
         "signatures": [(sig, sig.text(lang_of(request))) for sig in rev.signatures.all()],
         "can_edit": roles.can_edit_revision(request.user, rev),
         "can_comment": roles.can_comment(request.user, rev),

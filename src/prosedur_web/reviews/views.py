@@ -40,10 +40,8 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _comments_fragment(request: HttpRequest, rev: Revision, status: int = 200) -> HttpResponse:
-    comments = (Comment.objects.filter(revision=rev, parent__isnull=True)
-                .select_related("author").prefetch_related("replies__author"))
     return render(request, "reviews/htmx/comment_list.html",
-                  {"revision": rev, "comments": comments, "can_comment": roles.can_comment(request.user, rev),
+                  {"revision": rev, "comments": selectors.comments_of(rev, lang_of(request)), "can_comment": roles.can_comment(request.user, rev),
                    "anchors": selectors.comment_anchors(rev, lang_of(request))},
                   status=status)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from prosedur_web.common.labels import label
+from prosedur_web.common.labels import audit_action_label, label
 
 register = template.Library()
 
@@ -24,3 +24,8 @@ def status_label(status: str) -> str:
 @register.filter
 def decision_label(decision: str) -> str:
     return label(f"decision_{decision or 'pending'}")
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return audit_action_label(action)
