@@ -40,6 +40,22 @@ class Problem:
             params["hint"] = t("did_you_mean", lang, name=name) if name else ""
         return t(self.key, lang, **params)
 
+    def text(self, lang: str = "id", with_file: bool = False) -> str:
+        """The problem for a screen: line, the place in words and the message, never a source path
+        ("baris 7, kolom 5 — Langkah 1 › Kegiatan: …"); `with_file` puts the file name first."""
+        from .places import place, place_in_library
+
+        words = (place_in_library if Path(self.file).name == "pustaka.yaml" else place)(self.path, lang)
+        if self.line:
+            where = (f"line {self.line}, column {self.col}" if lang == "en"
+                     else f"baris {self.line}, kolom {self.col}")
+        else:
+            where = ""
+        if with_file and self.file:
+            where = f"{self.file}, {where}" if where else self.file
+        head = " — ".join(p for p in (where, words) if p)
+        return f"{head}: {self.message(lang)}" if head else self.message(lang)
+
     def format(self, lang: str = "id") -> str:
         where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
         field_part = f" {self.path}:" if self.path else ""

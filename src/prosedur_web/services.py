@@ -26,6 +26,7 @@ from prosedur.lint import lint_procedure as _lint_procedure
 from prosedur.load import MAX_BYTES as SOURCE_MAX_BYTES  # noqa: F401  (the editor's limit)
 from prosedur.load import load_procedure_text, parse_yaml
 from prosedur.model import Library, LibraryInfo, Procedure, Status
+from prosedur.places import place as _place
 from prosedur.render.document import document_view as _document_view
 from prosedur.render.svg import render_flowchart_single as _render_svg
 from prosedur.text import substitute as substitute  # re-exported for short step previews
@@ -97,13 +98,15 @@ class LintLine:
     message: str
     line: int
     path: str
+    where: str = ""
+    """The place in words ("Langkah 6 › Cabang 2 › Label cabang"), for screens."""
 
 
 def lint_findings(proc: Procedure, library: Library, lang: str = "id") -> list[LintLine]:
     out = []
     for f in _lint_procedure(proc, library):
         message = f.message(lang) if hasattr(f, "message") else f.msg_id
-        out.append(LintLine(str(f.severity), f.code, message, f.line, f.path))
+        out.append(LintLine(str(f.severity), f.code, message, f.line, f.path, _place(f.path, lang) if f.path else ""))
     return out
 
 

@@ -204,7 +204,7 @@ def test_parameter_never_cited_is_a_warning(sample_library: Library, clean: Proc
 def test_unknown_parameter_names_the_parameter(sample_library: Library, clean: Procedure) -> None:
     clean.provisions.append("Batas {{ kuota }} berlaku")
     got = by_code(run(sample_library, clean), "P308")
-    assert got[0].message("id") == "parameter '{{kuota}}' tidak didefinisikan (parameters)"
+    assert got[0].message("id") == "parameter '{{kuota}}' tidak didefinisikan"
     assert got[0].path == f"provisions[{len(clean.provisions) - 1}]"
 
 

@@ -202,16 +202,16 @@ def test_issued_record_from_the_wizard_to_verification(app: App, browser: Any, t
         saved(lambda: (box.fill(value), box.press("Tab")))
         assert "Tersimpan" in page.locator("#editor-status").inner_text(), page.locator("#editor-status").inner_text()
 
-    if page.locator("#preview ul.findings li.sev-error", has_text="scope.includes").count():
+    if page.locator("#preview ul.findings li.sev-error", has_text="“Ruang lingkup › Mencakup”").count():
         field("#ed-scope_includes", "Peminjaman proyektor untuk rapat di lingkungan kantor pusat")
         field("#ed-scope_excludes", "Peminjaman perangkat lain selain proyektor")
-    if page.locator("#preview ul.findings li.sev-error", has_text="references").count():
+    if page.locator("#preview ul.findings li.sev-error", has_text="“Acuan”").count():
         saved(lambda: page.get_by_role("button", name="+ Tambah acuan").click())
         page.locator("#ed-ref-0-kind").wait_for()
         saved(lambda: page.locator("#ed-ref-0-kind").select_option("standard"))
         field("#ed-ref-0-id", "SNI ISO/IEC 20000-1:2018")
         field("#ed-ref-0-title", "Sistem manajemen layanan teknologi informasi")
-    if page.locator("#preview ul.findings li.sev-error", has_text="records").count():
+    if page.locator("#preview ul.findings li.sev-error", has_text="“Rekaman”").count():
         saved(lambda: page.get_by_role("button", name="+ Tambah rekaman").click())
         page.locator("#ed-record-0-id").wait_for()
         field("#ed-record-0-id", f"F.{number.split('.', 1)[1]}-01")

@@ -168,7 +168,7 @@ def test_broken_yaml_names_file_line_and_field_and_nothing_is_imported(world: Wo
     line = broken.splitlines().index("revision: dua") + 1
     _refused(world, _zip([("pustaka.yaml", LIBRARY_TEXT), ("prosedur/a-baik.yaml", good),
                           ("prosedur/b-rusak.yaml", broken)]),
-             f"prosedur/b-rusak.yaml:{line}:", "revision")
+             f"prosedur/b-rusak.yaml, baris {line}, kolom ", "Revisi")  # the place in words, not the key
     assert not Procedure.objects.filter(number="P.SMLTI 50").exists()
 
 

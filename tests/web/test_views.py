@@ -115,7 +115,7 @@ def test_editor_shows_parse_errors_with_line_and_keeps_text(client: Client, worl
     assert response.status_code == 400
     body = response.content.decode()
     line = bad.count("\n")
-    assert f":{line}:" in body and "stepz" in body and "kunci tidak dikenal" in body
+    assert f"baris {line}, kolom 1" in body and "stepz" in body and "kunci tidak dikenal" in body
     rev.refresh_from_db()
     assert "stepz" not in rev.yaml_source
 
@@ -299,3 +299,16 @@ def test_a_comment_names_its_step_in_words_not_by_its_anchor(client: Client, wor
     assert f'href="#step-{first_step}">1. ' in listing and f">step-{first_step}<" not in listing
     assert 'href="#step-sudah-tidak-ada">langkah yang sudah dihapus<' in listing
     assert 'href="#s-purpose">Tujuan<' in listing
+
+
+def test_draft_findings_say_where_in_words(client: Client, world: World) -> None:
+    import re as _re
+
+    rev = services.revision_start(procedure=world.own, user=world.users["author"])
+    text = _re.sub(r"\n  excludes:\n(    - .*\n)+", "\n", rev.yaml_source, count=1)
+    assert text != rev.yaml_source
+    type(rev).objects.filter(pk=rev.pk).update(yaml_source=text)
+    body = login(client, world, "author").get(reverse("procedures:revision_detail", args=[rev.pk])).content.decode()
+    findings = body.split('class="findings"', 1)[1].split("</section>", 1)[0]
+    assert "tidak dicakup <span" in findings and "(Ruang lingkup, baris " in findings and "scope." not in findings
+    assert "Prosedur terkait › butir 1" in findings and "related[" not in findings

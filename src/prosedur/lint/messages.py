@@ -10,19 +10,19 @@ from typing import Any
 
 LINT_MESSAGES: dict[str, tuple[str, str]] = {
     # completeness
-    "section_missing": ("bagian '{section}' belum diisi", "section '{section}' is missing or empty"),
+    "section_missing": ("bagian “{section}” belum diisi", "section “{section}” is missing or empty"),
     "scope_no_excludes": (
-        "ruang lingkup belum menyatakan apa yang tidak dicakup (scope.excludes)",
-        "the scope does not say what is excluded (scope.excludes)",
+        "ruang lingkup belum menyatakan apa yang tidak dicakup",
+        "the scope does not say what is excluded",
     ),
-    "step_no_actor": ("langkah '{step}' belum menyebut pelaksana (actor)", "step '{step}' names no actor"),
-    "step_no_action": ("langkah '{step}' belum berisi uraian kegiatan (do)", "step '{step}' has no action text (do)"),
+    "step_no_actor": ("langkah '{step}' belum menyebut pelaksana", "step '{step}' names no actor"),
+    "step_no_action": ("langkah '{step}' belum berisi uraian kegiatan", "step '{step}' has no action text"),
     "io_missing": ("{what} proses belum diisi", "process {what} missing"),
     "io_inputs": ("masukan", "inputs"),
     "io_outputs": ("keluaran", "outputs"),
     "no_measurement": (
-        "belum ada pengukuran/indikator kinerja (measurements)",
-        "no measurement / performance indicator (measurements)",
+        "belum ada pengukuran/indikator kinerja",
+        "no measurement / performance indicator",
     ),
     "record_keeping": (
         "rekaman '{record}' belum menyebut {what}",
@@ -57,7 +57,7 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "did_you_mean": ("; maksudnya '{name}'?", "; did you mean '{name}'?"),
     "decision_exits": (
-        "keputusan '{step}' memerlukan paling sedikit dua cabang (exits), ada {count}",
+        "keputusan '{step}' memerlukan paling sedikit dua cabang, ada {count}",
         "decision '{step}' needs at least two exits, it has {count}",
     ),
     "decision_next": (
@@ -93,32 +93,32 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
         "loop without a decision: {steps} repeat forever",
     ),
     "part_start_not_first": (
-        "langkah '{step}': simbol mulai (start) hanya boleh pada bagian pertama (parts), bukan bagian {part}",
-        "step '{step}': a start symbol may only be its first part (parts), not part {part}",
+        "langkah '{step}': simbol mulai hanya boleh pada bagian pertama, bukan bagian {part}",
+        "step '{step}': a start symbol may only be its first part, not part {part}",
     ),
     "part_not_last": (
-        "langkah '{step}': simbol {kind} hanya boleh pada bagian terakhir (parts), karena next/exits berlaku "
+        "langkah '{step}': simbol {kind} hanya boleh pada bagian terakhir, karena next/exits berlaku "
         "untuk bagian terakhir; bagian {part} bukan yang terakhir",
-        "step '{step}': a {kind} symbol may only be its last part (parts), as next/exits leave from the last "
+        "step '{step}': a {kind} symbol may only be its last part, as next/exits leave from the last "
         "part; part {part} is not the last",
     ),
     "part_connector": (
-        "langkah '{step}': penghubung (connector) tidak dapat menjadi bagian (parts)",
-        "step '{step}': a connector cannot be a part (parts)",
+        "langkah '{step}': penghubung tidak dapat menjadi bagian",
+        "step '{step}': a connector cannot be a part",
     ),
     "parts_and_field": (
         "langkah '{step}' memakai parts dan juga '{field}' di tingkat langkah; tulis {field} di setiap bagian",
         "step '{step}' has parts and also '{field}' on the step; write {field} on each part",
     ),
     "exit_unlabelled": (
-        "cabang ke '{target}' dari keputusan '{step}' tidak berlabel (label), mis. Ya/Tidak",
+        "cabang ke '{target}' dari keputusan '{step}' tidak berlabel, mis. Ya/Tidak",
         "the exit to '{target}' of decision '{step}' has no label, e.g. Ya/Tidak",
     ),
     "joint_not_adjacent": (
         "tugas bersama pada langkah '{step}': lajur {actors} tidak bersebelahan dalam urutan lajur ({order}); "
-        "ubah urutan 'roles' agar bersebelahan, atau tulis sebagai beberapa bagian (parts)",
+        "ubah urutan 'roles' agar bersebelahan, atau tulis sebagai beberapa bagian",
         "joint task of step '{step}': the lanes of {actors} are not adjacent in the lane order ({order}); "
-        "reorder 'roles' so they are, or write it as several parts (parts)",
+        "reorder 'roles' so they are, or write it as several parts",
     ),
     "joint_repeated": (
         "tugas bersama pada langkah '{step}' menyebut '{actor}' lebih dari sekali",
@@ -130,12 +130,12 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # names and references
     "actor_not_role": (
-        "pelaksana '{actor}' pada langkah '{step}' bukan peran prosedur ini (roles){hint}",
-        "actor '{actor}' of step '{step}' is not a role of this procedure (roles){hint}",
+        "pelaksana '{actor}' pada langkah '{step}' bukan peran prosedur ini{hint}",
+        "actor '{actor}' of step '{step}' is not a role of this procedure{hint}",
     ),
     "role_unknown": (
-        "peran '{role}' tidak ada di pustaka dan tidak diberi nama (name)",
-        "role '{role}' is not in the library and has no local name (name)",
+        "peran '{role}' tidak ada di pustaka dan tidak diberi nama",
+        "role '{role}' is not in the library and has no local name",
     ),
     "role_idle": (
         "peran '{role}' dinyatakan tetapi tidak melaksanakan langkah apa pun",
@@ -146,7 +146,7 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
         "owner '{owner}' of {what} is not a known role",
     ),
     "step_record_unknown": (
-        "langkah '{step}' mencatat rekaman '{record}' yang tidak ada di bagian rekaman (records)",
+        "langkah '{step}' mencatat rekaman '{record}' yang tidak ada di bagian rekaman",
         "step '{step}' cites record '{record}', which is not listed under records",
     ),
     "related_unknown": (
@@ -158,12 +158,12 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
         "{kind} reference '{id}' is not in the library",
     ),
     "reference_no_id": (
-        "acuan {kind} '{title}' tidak menyebut nomor dokumen (id)",
-        "{kind} reference '{title}' gives no document number (id)",
+        "acuan {kind} '{title}' tidak menyebut nomor dokumen",
+        "{kind} reference '{title}' gives no document number",
     ),
     "param_unknown": (
-        "parameter '{{{{{name}}}}}' tidak didefinisikan (parameters)",
-        "parameter '{{{{{name}}}}}' is not defined (parameters)",
+        "parameter '{{{{{name}}}}}' tidak didefinisikan",
+        "parameter '{{{{{name}}}}}' is not defined",
     ),
     "param_unused": (
         "parameter '{name}' tidak pernah dirujuk sebagai {{{{{name}}}}}",
@@ -188,8 +188,8 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
     "what_procedure": ("prosedur", "procedure"),
     "what_form": ("formulir", "form"),
     "unit_unknown": (
-        "unit kerja '{unit}' tidak ada di pustaka (units)",
-        "work unit '{unit}' is not in the library (units)",
+        "unit kerja '{unit}' tidak ada di pustaka",
+        "work unit '{unit}' is not in the library",
     ),
     # style
     "action_subject": (
@@ -240,6 +240,8 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
 
 # Parameter values that are themselves message ids (e.g. what="io_inputs") are translated too.
 _TRANSLATED_PARAMS = ("what", "kind", "cell")
+# Parameters that are source paths, said in words ("scope.includes" -> "Ruang lingkup › Mencakup").
+_PLACE_PARAMS = {"section_missing": "section"}
 
 
 def render(msg_id: str, params: dict[str, Any], lang: str = "id") -> str:
@@ -254,6 +256,11 @@ def render(msg_id: str, params: dict[str, Any], lang: str = "id") -> str:
         value = values.get(key)
         if isinstance(value, str) and value in LINT_MESSAGES:
             values[key] = _pick(LINT_MESSAGES[value], lang)
+    place_key = _PLACE_PARAMS.get(msg_id)
+    if place_key and isinstance(values.get(place_key), str):
+        from ..places import place
+
+        values[place_key] = place(values[place_key], lang) or values[place_key]
     if "suggestion" in values:
         name = values.pop("suggestion")
         values["hint"] = _pick(LINT_MESSAGES["did_you_mean"], lang).format(name=name) if name else ""

@@ -104,6 +104,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "reply": ("Balas", "Reply"),
     "anchor": ("Bagian / langkah", "Section / step"),
     "anchor_general": ("Umum", "General"),
+    "line_n": ("baris {n}", "line {n}"),
+    "lint_rule": ("Kode aturan (prosedur rules)", "Rule code (prosedur rules)"),
     "anchor_gone": ("langkah yang sudah dihapus", "a step since deleted"),
     "resolve": ("Tandai selesai", "Mark resolved"),
     "resolved": ("Selesai", "Resolved"),

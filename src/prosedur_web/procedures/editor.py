@@ -43,7 +43,7 @@ def _form_context(rev: Revision, lang: str) -> dict[str, Any]:
     try:
         proc = core.parse_source(rev.yaml_source, rev.procedure.number)
     except SourceError as exc:
-        context["source_problems"] = [p.format(lang) for p in exc.problems]
+        context["source_problems"] = [p.text(lang) for p in exc.problems]
         return context
     library_roles = editing.library_roles(lang)
     names = dict(library_roles)
@@ -137,7 +137,7 @@ def revision_editor_save(request: HttpRequest, pk: int) -> HttpResponse:
     except editing.FormInvalid as exc:
         problems = exc.problems
     except SourceError as exc:  # the stored source itself is broken: the source view shows where
-        problems = [editing.FieldProblem("", "", p.format(lang)) for p in exc.problems]
+        problems = [editing.FieldProblem("", "", p.text(lang)) for p in exc.problems]
     except ActionRefused as exc:
         problems = [editing.FieldProblem("", "", m) for m in exc.messages(lang)]
     if problems:
@@ -170,7 +170,7 @@ def revision_editor_preview(request: HttpRequest, pk: int) -> HttpResponse:
         edited = editing.edit_text(rev, request.POST, lang)
     except SourceError as exc:  # the stored source itself is broken
         return render(request, "procedures/htmx/editor_preview.html",
-                      {"preview": editing.Preview([editing.FieldProblem("", "", p.format(lang))
+                      {"preview": editing.Preview([editing.FieldProblem("", "", p.text(lang))
                                                    for p in exc.problems], [], None)})
     return render(request, "procedures/htmx/editor_preview.html",
                   {"preview": editing.preview(edited.proc, edited.problems, lang)})

@@ -79,7 +79,7 @@ def _msg(key: str, **params: Any) -> Message:
 
 
 def _source_msg(problem: Any) -> Message:
-    return lambda lang: str(problem.format(lang))
+    return lambda lang: str(problem.text(lang, with_file=True))
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def _document_parts(request: HttpRequest, rev: Revision, lang: str) -> dict[str,
     try:
         proc = core.parse_source(rev.yaml_source, rev.procedure.number)
     except SourceError as exc:
-        context["source_problems"] = [p.format(lang) for p in exc.problems]
+        context["source_problems"] = [p.text(lang) for p in exc.problems]
         return context
     proc = core.with_status(proc, rev.status)  # the revision's real status (watermark, status label)
     library = selectors.library_with(proc)
@@ -151,7 +151,7 @@ def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     ip=client_ip(request),
                 )
             except SourceError as exc:
-                problems = [p.format(lang_of(request)) for p in exc.problems]
+                problems = [p.text(lang_of(request)) for p in exc.problems]
             except ActionRefused as exc:
                 problems = exc.messages(lang_of(request))
             except StaleRevision:
@@ -193,7 +193,7 @@ def revision_submit(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionRefused as exc:
             problems = exc.messages(lang_of(request))
         except SourceError as exc:
-            problems = [p.format(lang_of(request)) for p in exc.problems]
+            problems = [p.text(lang_of(request)) for p in exc.problems]
         else:
             messages.success(request, label("submitted"))
             return redirect("procedures:revision_detail", pk=rev.pk)
