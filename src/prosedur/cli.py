@@ -261,12 +261,14 @@ def schema_command(for_library: bool, out: Path | None) -> None:
 
 
 # -- show ---------------------------------------------------------------------------------------------
-_STATUS_ID = {"draft": "Draf", "in_review": "Ditinjau", "approved": "Disetujui", "effective": "Berlaku",
-              "obsolete": "Kedaluwarsa"}
 
 
 def _status(value: str, lang: str) -> str:
-    return value if lang == "en" else _STATUS_ID.get(value, value)
+    from .model import Status
+    from .workflow import STATUS_LABELS
+
+    pair = STATUS_LABELS.get(Status(value)) if value in Status._value2member_map_ else None
+    return value if lang == "en" or pair is None else pair[0]
 
 
 @cli.command("show", help=_(

@@ -143,13 +143,15 @@ Ident = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 
 
 class Status(StrEnum):
-    """Lifecycle status of a revision (Draf, Ditinjau, Disetujui, Berlaku, Kedaluwarsa)."""
+    """Lifecycle status of a revision (Draf, Ditinjau, Disetujui, Berlaku, Kedaluwarsa, Dibatalkan)."""
 
     DRAFT = "draft"
     IN_REVIEW = "in_review"
     APPROVED = "approved"
     EFFECTIVE = "effective"
     OBSOLETE = "obsolete"
+    CANCELLED = "cancelled"
+    """A draft discarded, or an approved revision cancelled before it took effect: never in force."""
 
 
 class Classification(StrEnum):

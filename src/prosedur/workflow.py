@@ -1,7 +1,9 @@
 """Document-control lifecycle: a table of guarded transitions between revision states.
 
 A revision of a procedure moves Draf → Ditinjau → Disetujui → Berlaku → Kedaluwarsa
-(`Status`). Every move is an `Action`; the table `TRANSITIONS` says from which states an action is
+(`Status`); a draft may be discarded and an approved revision cancelled before it takes effect
+(Dibatalkan), a submission withdrawn or sent back to draft, and a procedure withdrawn (dicabut):
+its effective revision becomes obsolete with a reason and a date and no successor. Every move is an `Action`; the table `TRANSITIONS` says from which states an action is
 allowed, where it leads and which guards must pass. Guards are pure functions of `Facts` returning
 every reason to refuse (collected, not first-failure, so the web app can show them all next to a
 disabled button).
@@ -39,6 +41,7 @@ __all__ = [
     "ACTION_LABELS",
     "EDGES",
     "EDITABLE",
+    "ENDED",
     "FROZEN",
     "IN_PROGRESS",
     "INITIAL",
@@ -75,6 +78,16 @@ class Action(StrEnum):
     """Nyatakan kedaluwarsa (digantikan revisi lebih baru atau dicabut): effective → obsolete."""
     START_REVISION = "start_revision"
     """Mulai revisi: a new draft (revision + 1) from the effective revision."""
+    WITHDRAW_SUBMISSION = "withdraw_submission"
+    """Tarik kembali pengajuan: the author takes a revision back from review, in_review → draft."""
+    SEND_BACK = "send_back"
+    """Kembalikan ke penyusun: the approving official sends it back with a reason, in_review → draft."""
+    DISCARD = "discard"
+    """Buang draf: a draft that will not be pursued, draft → cancelled (a new revision can then start)."""
+    CANCEL = "cancel"
+    """Batalkan pengesahan: an approved revision that has not taken effect, approved → cancelled."""
+    WITHDRAW_PROCEDURE = "withdraw_procedure"
+    """Cabut prosedur: the effective revision becomes obsolete with a reason and a date, no successor."""
 
 
 class RevisionKind(StrEnum):
@@ -88,10 +101,12 @@ INITIAL = Status.DRAFT
 """The state of a newly created revision (revision 0 of a new procedure, or a started revision)."""
 
 IN_PROGRESS: frozenset[Status] = frozenset({Status.DRAFT, Status.IN_REVIEW, Status.APPROVED})
+ENDED: frozenset[Status] = frozenset({Status.OBSOLETE, Status.CANCELLED})
+"""Nothing leaves these states."""
 """Not yet in force; a procedure has at most one revision in progress."""
 EDITABLE: frozenset[Status] = frozenset({Status.DRAFT})
 """Only a draft's content may change."""
-FROZEN: frozenset[Status] = frozenset({Status.APPROVED, Status.EFFECTIVE, Status.OBSOLETE})
+FROZEN: frozenset[Status] = frozenset({Status.APPROVED, Status.EFFECTIVE, Status.OBSOLETE, Status.CANCELLED})
 """Signed content: immutable, bound by its content hash."""
 
 EDGES: frozenset[tuple[Status, Status]] = frozenset(
@@ -101,6 +116,8 @@ EDGES: frozenset[tuple[Status, Status]] = frozenset(
         (Status.IN_REVIEW, Status.APPROVED),
         (Status.APPROVED, Status.EFFECTIVE),
         (Status.EFFECTIVE, Status.OBSOLETE),
+        (Status.DRAFT, Status.CANCELLED),
+        (Status.APPROVED, Status.CANCELLED),
     }
 )
 """Every single step a revision's status may take; anything else would skip a state."""
@@ -160,6 +177,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "revision {revision} is older than the effective revision {effective}",
     ),
     "wf_unknown_revision": ("revisi {revision} tidak ada", "revision {revision} does not exist"),
+    "wf_not_the_author": (
+        "hanya penyusun revisi ini yang dapat menarik kembali pengajuannya",
+        "only the author of this revision can withdraw its submission",
+    ),
+    "wf_reason_needed": ("sebutkan alasannya", "give the reason"),
+    "wf_withdrawal_date_needed": ("tanggal pencabutan belum ditetapkan", "the date of withdrawal is not set"),
+    "wf_withdrawal_date_future": (
+        "tanggal pencabutan {date} belum tiba; cabut pada hari itu",
+        "the date of withdrawal {date} has not come yet; withdraw on that day",
+    ),
+    "wf_withdraw_in_progress": (
+        "revisi {revision} masih dalam proses; batalkan dulu sebelum prosedur dicabut",
+        "revision {revision} is still in progress; cancel it before the procedure is withdrawn",
+    ),
 }
 
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
@@ -168,6 +199,7 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.APPROVED: ("Disetujui", "Approved"),
     Status.EFFECTIVE: ("Berlaku", "Effective"),
     Status.OBSOLETE: ("Kedaluwarsa", "Obsolete"),
+    Status.CANCELLED: ("Dibatalkan", "Cancelled"),
 }
 
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
@@ -177,6 +209,11 @@ ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.MAKE_EFFECTIVE: ("Berlakukan", "Make effective"),
     Action.OBSOLETE: ("Nyatakan kedaluwarsa", "Make obsolete"),
     Action.START_REVISION: ("Mulai revisi", "Start revision"),
+    Action.WITHDRAW_SUBMISSION: ("Tarik kembali pengajuan", "Withdraw the submission"),
+    Action.SEND_BACK: ("Kembalikan ke penyusun", "Send back to the author"),
+    Action.DISCARD: ("Buang draf", "Discard the draft"),
+    Action.CANCEL: ("Batalkan pengesahan", "Cancel the approval"),
+    Action.WITHDRAW_PROCEDURE: ("Cabut prosedur", "Withdraw the procedure"),
 }
 
 
@@ -259,6 +296,8 @@ class Facts:
     """The newer revision that takes effect and makes this one obsolete."""
     kind: RevisionKind = RevisionKind.MINOR
     """Minor or major, for a started revision."""
+    withdrawn_on: dt.date | None = None
+    """The date a withdrawn procedure stops being in force (dicabut per tanggal)."""
 
     @property
     def date(self) -> dt.date:
@@ -332,6 +371,31 @@ def guard_nothing_in_progress(f: Facts) -> list[Reason]:
     return []
 
 
+def guard_actor_is_writer(f: Facts) -> list[Reason]:
+    """Only who wrote or submitted the revision takes the submission back."""
+    writers = {_norm(w) for w in (f.author, *f.contributors) if _norm(w)}
+    return [] if _norm(f.actor) and _norm(f.actor) in writers else [Reason("wf_not_the_author")]
+
+
+def guard_reason_given(f: Facts) -> list[Reason]:
+    return [] if f.comment.strip() else [Reason("wf_reason_needed")]
+
+
+def guard_withdrawal_date(f: Facts) -> list[Reason]:
+    if f.withdrawn_on is None:
+        return [Reason("wf_withdrawal_date_needed")]
+    if f.withdrawn_on > f.date:
+        return [Reason("wf_withdrawal_date_future", {"date": f.withdrawn_on.isoformat()})]
+    return []
+
+
+def guard_nothing_in_progress_to_withdraw(f: Facts) -> list[Reason]:
+    """A procedure withdrawn with a draft still under way would leave the draft able to take effect."""
+    if f.open_revision is not None:
+        return [Reason("wf_withdraw_in_progress", {"revision": f.open_revision})]
+    return []
+
+
 @dataclass(frozen=True)
 class Rule:
     """One row of the transition table."""
@@ -374,6 +438,16 @@ TRANSITIONS: dict[Action, Rule] = {
             frozenset({Status.EFFECTIVE}),
             INITIAL,
             (guard_nothing_in_progress,),
+        ),
+        Rule(Action.WITHDRAW_SUBMISSION, frozenset({Status.IN_REVIEW}), Status.DRAFT, (guard_actor_is_writer,)),
+        Rule(Action.SEND_BACK, frozenset({Status.IN_REVIEW}), Status.DRAFT, (guard_actor_known, guard_reason_given)),
+        Rule(Action.DISCARD, frozenset({Status.DRAFT}), Status.CANCELLED, (guard_actor_known, guard_reason_given)),
+        Rule(Action.CANCEL, frozenset({Status.APPROVED}), Status.CANCELLED, (guard_actor_known, guard_reason_given)),
+        Rule(
+            Action.WITHDRAW_PROCEDURE,
+            frozenset({Status.EFFECTIVE}),
+            Status.OBSOLETE,
+            (guard_actor_known, guard_reason_given, guard_withdrawal_date, guard_nothing_in_progress_to_withdraw),
         ),
     )
 }

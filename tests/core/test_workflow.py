@@ -155,7 +155,7 @@ def test_unknown_fact_is_a_programming_error() -> None:
 
 def test_allowed_actions_lists_buttons_with_reasons() -> None:
     actions = allowed_actions(Status.IN_REVIEW, **{**GOOD_APPROVAL, "lint_errors": 1})
-    assert set(actions) == {Action.APPROVE, Action.REQUEST_CHANGES}
+    assert set(actions) == {Action.APPROVE, Action.REQUEST_CHANGES, Action.WITHDRAW_SUBMISSION, Action.SEND_BACK}
     assert keys(actions[Action.APPROVE]) == ["wf_lint_errors"]
 
 
@@ -416,6 +416,53 @@ class ProcedureRevisions(RuleBasedStateMachine):
         if action is Action.REQUEST_CHANGES:
             assert comment or rev.comments > 0
 
+    # -- taking things back: withdraw, send back, discard, cancel, withdraw the procedure ---------
+    @_current_in(Status.IN_REVIEW)
+    @rule(actor=person)
+    def withdraw_submission(self, actor: str) -> None:
+        rev = self.current()
+        if self.apply(rev.number, Action.WITHDRAW_SUBMISSION, self.facts_for(rev, actor)) is not None:
+            assert actor == rev.author
+            rev.agreed = set()  # a new round of review follows a new submission
+
+    @_current_in(Status.IN_REVIEW)
+    @rule(actor=person, comment=st.sampled_from(["", "Lampiran belum lengkap"]))
+    def send_back(self, actor: str, comment: str) -> None:
+        rev = self.current()
+        if self.apply(rev.number, Action.SEND_BACK, {**self.facts_for(rev, actor), "comment": comment}):
+            assert comment
+            rev.agreed = set()
+
+    @_current_in(Status.DRAFT, Status.APPROVED)
+    @rule(actor=person, comment=st.sampled_from(["", "Tidak jadi diubah"]))
+    def discard_or_cancel(self, actor: str, comment: str) -> None:
+        rev = self.current()
+        action = Action.DISCARD if rev.status is Status.DRAFT else Action.CANCEL
+        if self.apply(rev.number, action, {**self.facts_for(rev, actor), "comment": comment}):
+            assert comment and rev.status is Status.CANCELLED
+
+    @precondition(lambda self: any(r.status is Status.EFFECTIVE for r in self.revs.values()))
+    @rule(actor=person, comment=st.sampled_from(["", "Layanan dihentikan"]), days=st.integers(-3, 3))
+    def withdraw_procedure(self, actor: str, comment: str, days: int) -> None:
+        effective = next(n for n, r in self.revs.items() if r.status is Status.EFFECTIVE)
+        on = self.today + dt.timedelta(days=days)
+        if self.apply(effective, Action.WITHDRAW_PROCEDURE, {"actor": actor, "comment": comment, "withdrawn_on": on}):
+            assert comment and on <= self.today
+            assert not any(r.status in (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED) for r in self.revs.values())
+            self.withdrawn = True
+
+    @invariant()
+    def a_withdrawn_procedure_stays_withdrawn(self) -> None:
+        if getattr(self, "withdrawn", False):
+            assert not any(r.status is Status.EFFECTIVE for r in self.revs.values())
+            assert all(r.status in (Status.OBSOLETE, Status.CANCELLED) for r in self.revs.values())
+
+    @invariant()
+    def a_cancelled_revision_was_never_in_force(self) -> None:
+        for rev in self.revs.values():
+            if rev.status is Status.CANCELLED:
+                assert Status.EFFECTIVE not in rev.trail
+
     # -- invariants -------------------------------------------------------------------------------
     @invariant()
     def author_is_never_the_approver(self) -> None:
@@ -446,7 +493,7 @@ class ProcedureRevisions(RuleBasedStateMachine):
     def newer_effective_means_older_obsolete(self) -> None:
         effective = [n for n, r in self.revs.items() if r.status is Status.EFFECTIVE]
         for n in effective:
-            assert all(self.revs[m].status is Status.OBSOLETE for m in self.revs if m < n)
+            assert all(self.revs[m].status in (Status.OBSOLETE, Status.CANCELLED) for m in self.revs if m < n)
 
 
 ProcedureRevisions.TestCase.settings = settings(
@@ -479,3 +526,37 @@ def test_state_machine_reaches_interesting_states() -> None:
     m.at_most_one_effective()
     m.no_state_is_skipped()
     m.author_is_never_the_approver()
+
+
+def test_taking_back_each_needs_its_reason_and_its_person() -> None:
+    assert keys(check(Status.IN_REVIEW, Action.WITHDRAW_SUBMISSION, actor="agus", author="rina")) == ["wf_not_the_author"]
+    assert transition(Status.IN_REVIEW, Action.WITHDRAW_SUBMISSION, actor="Rina ", author="rina") is Status.DRAFT
+    assert keys(check(Status.IN_REVIEW, Action.SEND_BACK, actor="bambang")) == ["wf_reason_needed"]
+    assert transition(Status.IN_REVIEW, Action.SEND_BACK, actor="bambang", comment="Lengkapi lampiran") is Status.DRAFT
+    assert transition(Status.DRAFT, Action.DISCARD, actor="rina", comment="Tidak jadi") is Status.CANCELLED
+    assert transition(Status.APPROVED, Action.CANCEL, actor="bambang", comment="Salah tanggal") is Status.CANCELLED
+    assert keys(check(Status.EFFECTIVE, Action.CANCEL, actor="bambang", comment="x")) == ["wf_wrong_state"]
+    for state in (Status.CANCELLED, Status.OBSOLETE):
+        assert allowed_actions(state) == {}
+
+
+def test_withdrawing_a_procedure_needs_reason_date_and_nothing_in_progress() -> None:
+    revisions = {0: Status.OBSOLETE, 1: Status.EFFECTIVE, 2: Status.DRAFT}
+    with pytest.raises(TransitionRefused) as info:
+        plan(revisions, 1, Action.WITHDRAW_PROCEDURE, actor="dewi", today=TODAY,
+             withdrawn_on=TODAY + dt.timedelta(days=1))
+    assert keys(info.value.reasons) == ["wf_reason_needed", "wf_withdrawal_date_future", "wf_withdraw_in_progress"]
+    assert "2024-03-06" in info.value.message("id")
+    revisions[2] = Status.CANCELLED
+    changes = plan(revisions, 1, Action.WITHDRAW_PROCEDURE, actor="dewi", comment="Layanan dihentikan",
+                   withdrawn_on=TODAY, today=TODAY)
+    assert changes == [StatusChange(1, Status.EFFECTIVE, Status.OBSOLETE, Action.WITHDRAW_PROCEDURE)]
+    with pytest.raises(TransitionRefused):  # nothing is in force any more: no revision can start from it
+        plan({**revisions, 1: Status.OBSOLETE}, 1, Action.START_REVISION, actor="dewi")
+
+
+def test_a_discarded_draft_no_longer_blocks_a_new_revision() -> None:
+    with pytest.raises(TransitionRefused):
+        plan({0: Status.EFFECTIVE, 1: Status.DRAFT}, 0, Action.START_REVISION, actor="dewi")
+    assert plan({0: Status.EFFECTIVE, 1: Status.CANCELLED}, 0, Action.START_REVISION, actor="dewi") == [
+        StatusChange(2, None, Status.DRAFT, Action.START_REVISION)]

@@ -138,4 +138,6 @@ def test_every_action_the_code_writes_has_words() -> None:
     written = {m for f in src.rglob("*.py") for m in re.findall(r'audit_append\([^)]*?action="([a-z_]+)"', f.read_text(), re.S)}
     written |= {"login", "login_failed", "login_throttled", "audit_anchor"}
     written |= {f"revision_{s.value}" for s in Status} | {f"review_{d}" for d in Decision.values if d}
+    written |= {f"revision_{a}" for a in ("withdraw_submission", "send_back", "discard", "cancel",
+                                          "withdraw_procedure", "withdrawn_notified")}  # reversals.py
     assert written - set(AUDIT_ACTIONS) == set()

@@ -55,6 +55,10 @@ MATRIX: dict[str, Case] = {
     "procedures:revision_submit": Case("get", by("draft"), {"author"}, set()),
     "procedures:revision_approve": Case("get", by("draft"), {"approver"}, set()),
     "procedures:revision_start": Case("post", by("procedure"), {"author"}, set()),
+    # taking back (reversals.py): discarding a draft is its author's, or the document controller's anywhere
+    "procedures:revision_reverse": Case("post", lambda objs, side: {"pk": objs[side]["draft"].pk, "action": "discard"},
+                                        {"author", "controller"}, {"controller"}),
+    "procedures:procedure_withdraw": Case("post", by("procedure"), OVERSEERS, OVERSEERS),
     "procedures:revision_verify": Case("get", by("effective", "content_hash", "content_hash"),
                                        EVERYONE, EVERYONE, public=True),
     "procedures:verify_upload": Case("get", none, EVERYONE, EVERYONE, public=True),

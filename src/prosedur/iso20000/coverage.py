@@ -362,7 +362,7 @@ def coverage(library: Library, cat: Catalogue | None = None) -> Coverage:
     unknown = tuple(
         UnknownClause(proc.number, i, str(c))
         for proc in library.procedures
-        if proc.status is not Status.OBSOLETE
+        if proc.status not in (Status.OBSOLETE, Status.CANCELLED)
         for i, c in enumerate(proc.clauses)
         if cat.get(c) is None
     )

@@ -26,6 +26,8 @@ from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
 
 from ..model import Library, Procedure, ReferenceKind, Status
+from ..workflow import ENDED
+from ..workflow import STATUS_LABELS as _WORKFLOW_STATUS_LABELS
 
 __all__ = [
     "Column",
@@ -47,13 +49,7 @@ __all__ = [
 
 Cell = str | int | float | bool | dt.date | None
 
-STATUS_LABELS: dict[Status, tuple[str, str]] = {
-    Status.DRAFT: ("Draf", "Draft"),
-    Status.IN_REVIEW: ("Ditinjau", "In review"),
-    Status.APPROVED: ("Disetujui", "Approved"),
-    Status.EFFECTIVE: ("Berlaku", "Effective"),
-    Status.OBSOLETE: ("Kedaluwarsa", "Obsolete"),
-}
+STATUS_LABELS = _WORKFLOW_STATUS_LABELS  # one home: the lifecycle's own labels
 
 
 def status_label(status: Status, lang: str = "id") -> str:
@@ -132,7 +128,7 @@ def in_force(library: Library, include_pending: bool = False) -> list[Procedure]
     """
     best: dict[str, Procedure] = {}
     for proc in library.procedures:
-        if proc.status is Status.OBSOLETE:
+        if proc.status in ENDED:
             continue
         if proc.status is not Status.EFFECTIVE and not include_pending:
             continue
@@ -204,7 +200,7 @@ def next_review(proc: Procedure, interval_months: int) -> dt.date | None:
 
     Obsolete revisions are never reviewed again, so they have none.
     """
-    if proc.status is Status.OBSOLETE:
+    if proc.status in ENDED:
         return None
     if proc.review_due is not None:
         return proc.review_due

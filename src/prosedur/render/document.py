@@ -337,6 +337,8 @@ def document_view(
         watermark = label("draft_mark", lang)
     elif proc.status == Status.OBSOLETE:
         watermark = label("obsolete_mark", lang)
+    elif proc.status == Status.CANCELLED:
+        watermark = label("cancelled_mark", lang)
 
     info = library.info if library else None
     logo = str(library.root / info.logo) if library and info and info.logo else None

@@ -132,6 +132,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # marks
     "draft_mark": ("DRAF", "DRAFT"),
     "obsolete_mark": ("KEDALUWARSA", "OBSOLETE"),
+    "cancelled_mark": ("DIBATALKAN", "CANCELLED"),
     "uncontrolled": ("SALINAN TIDAK TERKENDALI", "UNCONTROLLED COPY"),
     "controlled": ("SALINAN TERKENDALI", "CONTROLLED COPY"),
     "none": ("Tidak ada", "None"),

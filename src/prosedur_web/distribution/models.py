@@ -14,6 +14,8 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         DISTRIBUTED = "distributed"
+        WITHDRAWN = "withdrawn"
+        """The procedure was withdrawn (dicabut): told to everyone it had been distributed to."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     revision = models.ForeignKey("procedures.Revision", on_delete=models.PROTECT, related_name="notifications")

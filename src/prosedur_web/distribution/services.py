@@ -103,6 +103,10 @@ def _subject(rev: Revision, lang: str) -> str:
 def notification_text(n: Notification, lang: str) -> str:
     rev = n.revision
     title = rev.procedure.title_en if lang == "en" and rev.procedure.title_en else rev.procedure.title
+    if n.kind == Notification.Kind.WITHDRAWN:
+        on = rev.procedure.withdrawn_on
+        return label("dist_withdrawn_text", lang, number=rev.procedure.number, title=title, rev=rev.number,
+                     date=on.strftime("%d-%m-%Y") if on else "—", reason=rev.procedure.withdrawn_reason)
     date = rev.effective_date.strftime("%d-%m-%Y") if rev.effective_date else "—"
     return label("dist_text", lang, number=rev.procedure.number, title=title, rev=rev.number, date=date)
 
@@ -111,13 +115,16 @@ def _email(n: Notification) -> EmailMessage:
     """Bilingual plain-text message: Indonesian first, then English (no user language is stored)."""
     path = reverse("procedures:procedure_detail", kwargs={"pk": n.revision.procedure_id})
     link = (getattr(settings, "PROSEDUR_SITE_URL", "") or "").rstrip("/") + path
+    withdrawn = n.kind == Notification.Kind.WITHDRAWN
+    ask = "dist_withdrawn_ask" if withdrawn else "dist_ask"
     body = "\n\n".join([
         label("dist_greeting", "id", name=n.user.full_name or n.user.username),
-        notification_text(n, "id"), label("dist_ask", "id"), link, "—",
-        notification_text(n, "en"), label("dist_ask", "en"), link,
+        notification_text(n, "id"), label(ask, "id"), link, "—",
+        notification_text(n, "en"), label(ask, "en"), link,
     ])
-    return EmailMessage(subject=f"{_subject(n.revision, 'id')} / {_subject(n.revision, 'en')}", body=body,
-                        to=[n.user.email])
+    subject = (lambda lang: label("dist_withdrawn_subject", lang, number=n.revision.procedure.number)) if withdrawn \
+        else (lambda lang: _subject(n.revision, lang))
+    return EmailMessage(subject=f"{subject('id')} / {subject('en')}", body=body, to=[n.user.email])
 
 
 def _send(ids: list[int]) -> None:
@@ -154,6 +161,22 @@ def revision_distribute(*, revision: Revision, actor: object = None, ip: str = "
                  data={"units": codes, "users": sorted(u.username for u in users)})
     transaction.on_commit(lambda: _send(ids))
     return Distributed(codes, len(new))
+
+
+@transaction.atomic
+def revision_withdrawn_notify(*, revision: Revision, actor: object = None, ip: str = "") -> int:
+    """Tell everyone the revision had been distributed to that the procedure is withdrawn (dicabut)."""
+    users = list(User.objects.filter(notifications__revision=revision,
+                                     notifications__kind=Notification.Kind.DISTRIBUTED, is_active=True).distinct())
+    Notification.objects.bulk_create([Notification(user=u, revision=revision, unit=u.unit,
+                                                   kind=Notification.Kind.WITHDRAWN) for u in users],
+                                     ignore_conflicts=True)
+    ids = list(Notification.objects.filter(revision=revision, kind=Notification.Kind.WITHDRAWN)
+               .values_list("pk", flat=True))
+    audit_append(actor=actor, action="revision_withdrawn_notified", target=revision, ip=ip,
+                 data={"users": sorted(u.username for u in users)})
+    transaction.on_commit(lambda: _send(ids))
+    return len(users)
 
 
 # -- notifications -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ class RevisionStatus(models.TextChoices):
     APPROVED = "approved"
     EFFECTIVE = "effective"
     OBSOLETE = "obsolete"
+    CANCELLED = "cancelled"
 
 
 class LibrarySource(models.Model):
@@ -33,6 +34,9 @@ class Procedure(models.Model):
     owner_unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="procedures")
     sort_key = models.CharField(max_length=128, db_index=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    """Dicabut per tanggal: the procedure is no longer in force and has no successor."""
+    withdrawn_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["sort_key", "number"]

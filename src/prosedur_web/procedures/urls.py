@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import diff, downloads, editor, transfer, verification, views, wizard
+from . import diff, downloads, editor, reversal_views, transfer, verification, views, wizard
 
 app_name = "procedures"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("prosedur/<int:pk>/redline/", diff.procedure_redline, name="procedure_redline"),
     path("revisi/<int:pk>/ajukan/", views.revision_submit, name="revision_submit"),
     path("revisi/<int:pk>/sahkan/", views.revision_approve, name="revision_approve"),
+    path("revisi/<int:pk>/kembalikan/<slug:action>/", reversal_views.revision_reverse, name="revision_reverse"),
+    path("prosedur/<int:pk>/cabut/", reversal_views.procedure_withdraw, name="procedure_withdraw"),
     path("revisi/<int:pk>/unduh/<str:fmt>/", downloads.revision_download_view, name="revision_download"),
     path("prosedur/baru/", wizard.procedure_wizard, name="procedure_wizard"),
     path("pustaka/", transfer.library_transfer, name="library_transfer"),

@@ -92,8 +92,11 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     revisions = [r for r in procedure.revisions.annotate(n_ack=Count("acknowledgements"))
                  if roles.can_view_revision(request.user, r)]
     current = next((r for r in revisions if r.status == RevisionStatus.EFFECTIVE), None)
+    from .reversal_views import procedure_offers
+
     context: dict[str, Any] = {"procedure": procedure, "revisions": revisions, "current": current,
-                               "can_start": roles.can_start_revision(request.user, procedure)}
+                               "can_start": roles.can_start_revision(request.user, procedure),
+                               "reversals": procedure_offers(request.user, procedure)}
     if current is not None:
         context.update(_document_context(request, current))
         context["acknowledged"] = current.acknowledgements.filter(user=request.user).exists()
@@ -125,6 +128,9 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_acknowledge": roles.can_acknowledge(request.user, rev),
         "acknowledged": rev.acknowledgements.filter(user=request.user).exists(),
     })
+    from .reversal_views import revision_offers
+
+    context["reversals"] = revision_offers(request.user, rev)
     if context["can_comment"]:
         from prosedur_web.reviews.selectors import comment_anchors
 

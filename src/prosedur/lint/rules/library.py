@@ -70,7 +70,7 @@ MIN_ACTIVITY_WORDS = 4
 
 
 def _live(lib: LibraryContext) -> list[Procedure]:
-    return [p for p in lib.library.procedures if p.status is not Status.OBSOLETE]
+    return [p for p in lib.library.procedures if p.status not in (Status.OBSOLETE, Status.CANCELLED)]
 
 
 def _words(text: str) -> list[str]:
