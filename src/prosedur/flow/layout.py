@@ -36,11 +36,12 @@ Units are typographic points (1/72 in); the renderer maps them onto millimetres.
 from __future__ import annotations
 
 import bisect
+import re
 import time
 from dataclasses import dataclass, field, replace
 
 from ..model import Procedure, StepKind
-from ..text import substitute
+from ..text import Span, markup, plain, spans, substitute
 from .graph import successors
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "role_order",
     "text_width",
     "wrap",
+    "wrap_marked",
 ]
 
 Point = tuple[float, float]
@@ -161,6 +163,86 @@ def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -
     return lines
 
 
+def wrap_marked(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> list[str]:
+    """`wrap` for text with inline emphasis (`*miring*`, `**tebal**`): the words are measured
+    without their markers (bold ones as bold) and each line keeps its styles, written with markers
+    again (`text.markup`) for the renderer to parse."""
+    if "*" not in text:
+        return wrap(text, width, size, bold)
+    return [marked for _, marked in _wrap_spans(spans(text), width, size, bold)]
+
+
+def _wrap_spans(parts: list[Span], width: float, size: float, bold: bool) -> list[tuple[str, str]]:
+    """(plain, marked) lines of styled text wrapped greedily to `width` points."""
+    words: list[list[Span]] = [[]]
+    for span in parts:
+        for k, piece in enumerate(re.split(r"\s+", span.text)):
+            if k:
+                words.append([])
+            if piece:
+                words[-1].append(Span(piece, span.bold, span.italic))
+    words = [w for w in words if w]
+
+    def measure(word: list[Span]) -> float:
+        return sum(text_width(p.text, size, bold or p.bold) for p in word)
+
+    def cut(word: list[Span], n: int) -> tuple[list[Span], list[Span]]:
+        head: list[Span] = []
+        for p in word:
+            take = p.text[:n]
+            if take:
+                head.append(Span(take, p.bold, p.italic))
+            n -= len(take)
+        tail_chars = [(ch, p.bold, p.italic) for p in word for ch in p.text][sum(len(p.text) for p in head):]
+        tail = [Span(ch, b, i) for ch, b, i in tail_chars]
+        return head, tail
+
+    def line(ws: list[list[Span]]) -> tuple[str, str]:
+        joined: list[Span] = []
+        for k, w in enumerate(ws):
+            if k:
+                joined.append(Span(" "))
+            joined.extend(w)
+        return "".join(p.text for p in joined), markup(_merged(joined))
+
+    space = text_width(" ", size, bold)
+    lines: list[tuple[str, str]] = []
+    current: list[list[Span]] = []
+    used = 0.0
+    for word in words:
+        w = measure(word)
+        if current and used + space + w <= width:
+            current.append(word)
+            used += space + w
+            continue
+        if current:
+            lines.append(line(current))
+            current, used = [], 0.0
+        length = sum(len(p.text) for p in word)
+        while w > width and length > 1:
+            n = length - 1
+            while n > 1 and measure(cut(word, n)[0]) > width:
+                n -= 1
+            head, word = cut(word, n)
+            lines.append(line([head]))
+            length -= n
+            w = measure(word)
+        current, used = [word], w
+    if current:
+        lines.append(line(current))
+    return lines
+
+
+def _merged(parts: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for p in parts:
+        if out and out[-1][1:] == p[1:]:
+            out[-1] = Span(out[-1].text + p.text, p.bold, p.italic)
+        else:
+            out.append(p)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Lane:
     """One column: the role acting in it and its place on the page."""
@@ -184,6 +266,7 @@ class Node:
     w: float
     h: float
     lines: tuple[str, ...] = ()
+    """The text's wrapped lines, each with its inline markers (`text.spans` reads them)."""
     label: str = ""  # the connector's letter
 
     @property
@@ -280,23 +363,23 @@ def _shape(kind: str, text: str, width: float) -> tuple[float, float, list[str]]
     if kind == StepKind.DECISION:
         # a rectangle (tw, th) fits in the diamond when tw/w + th/h <= 1: try a few text widths
         best: tuple[float, list[str]] | None = None
-        longest = max((text_width(word) for word in text.split()), default=0.0)
+        longest = max((text_width(word) for word in plain(text).split()), default=0.0)
         for ratio in (0.5, 0.58, 0.66, 0.74, 0.82):
             if width * ratio - 4 < longest and ratio < 0.82:  # never cut a word when a wider line helps
                 continue
-            lines = wrap(text, width * ratio - 4) or [""]
-            tw = max(text_width(line) for line in lines) + 4
+            lines = wrap_marked(text, width * ratio - 4) or [""]
+            tw = max(text_width(plain(line)) for line in lines) + 4
             h = max(36.0, (len(lines) * lh + 4) / (1 - tw / width))
             if best is None or h < best[0] - 0.01:
                 best = (h, lines)
         assert best is not None
         return width, round(best[0], 1), best[1]
     if kind in (StepKind.START, StepKind.END):
-        lines = wrap(text, width - 16) or [""]
+        lines = wrap_marked(text, width - 16) or [""]
     elif kind == StepKind.IO:
-        lines = wrap(text, width - _IO_SKEW - 8) or [""]
+        lines = wrap_marked(text, width - _IO_SKEW - 8) or [""]
     else:
-        lines = wrap(text, width - 8) or [""]
+        lines = wrap_marked(text, width - 8) or [""]
     h = max(26.0, len(lines) * lh + 8)
     return width, round(h, 1), lines
 
@@ -948,7 +1031,7 @@ Box = tuple[float, float, float, float]  # x, y, w, h
 
 def label_box(at: Point, anchor: str, text: str, size: float = LABEL_SIZE) -> Box:
     """The box an exit label drawn at baseline point `at` covers (italic and descenders included)."""
-    w = text_width(text, size) * 1.05
+    w = sum(text_width(p.text, size, p.bold) for p in spans(text)) * 1.05
     x = at[0] - w if anchor == "end" else at[0]
     return (x, at[1] - 0.8 * size, w, 1.05 * size)
 

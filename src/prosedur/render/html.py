@@ -2,7 +2,8 @@
 
 Built from the DocumentView like every other output. Jinja2 autoescaping is on, so source text
 can never become markup; the only pieces passed as `Markup` are ones built here (our CSS, the
-flowchart SVG whose text the SVG renderer escapes, the escaped narrative, the QR code).
+flowchart SVG whose text the SVG renderer escapes, the escaped narrative, the QR code) and the
+`inline` filter's <em>/<strong> around escaped spans of free text (`render/inline.py`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from markupsafe import Markup
 
 from ..model import Library, Procedure
 from ..record import ControlRecord
+from ..text import plain
 from .document import DocumentView, PersonView, document_view
 from .fetch import TEMPLATES, file_url, path_allowed
+from .inline import inline_html
 from .labels import labels
 from .narrative import narrative_from_view, narrative_html
 from .svg import render_flowchart
@@ -43,6 +46,8 @@ def template_env() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["inline"] = inline_html  # free text with *miring* / **tebal**, each span escaped
+    env.filters["plain"] = plain  # the same text without markers (<title>, attributes, metadata)
     return env
 
 

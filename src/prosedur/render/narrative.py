@@ -5,6 +5,8 @@ and with a capitalised verb (it is also the SOP table's Kegiatan cell); in a sen
 follows the actor, so its first letter is lowered unless the word is an acronym. Decisions become
 "Jika Ya, lanjut ke langkah 7; jika Tidak, kembali ke langkah 5"; three or more exits become
 sub-items a., b., c. Built from the DocumentView so numbers and names match every other output.
+Texts keep their inline emphasis (`*upgrade*`): HTML gets <em>/<strong>, Markdown its own markers,
+plain text none (`text.plain`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from dataclasses import dataclass, field
 from html import escape
 
 from ..model import Library, Procedure, StepKind
+from ..text import plain, spans
 from .document import DocumentView, ExitView, StepView, document_view
+from .inline import inline_html
 from .labels import label
 
 __all__ = [
@@ -51,30 +55,39 @@ class NarrativeItem:
     step_id: str = ""
 
     def sentence(self) -> str:
-        """The whole item as plain text, without number or markup."""
-        parts = [f"{self.actor} {self.text}".strip() if self.actor else _capitalise(self.text)]
+        """The whole item as plain text, without number or markup (inline emphasis dropped)."""
+        parts = [f"{self.actor} {self.text}".strip() if self.actor else capitalise(self.text)]
         parts += [f"{name}: {_sentence_end(value)}" for name, value in self.details]
         if self.follow:
             parts.append(self.follow)
-        return " ".join(p for p in parts if p)
+        return plain(" ".join(p for p in parts if p))
 
 
 _ACRONYM = re.compile(r"^[^\s]*[A-Z][^\s]*[A-Z0-9]")
 
 
 def lower_verb(text: str) -> str:
-    """Lower the first letter of `text` unless its first word is an acronym (PUSDATIN, SMS, IKI)."""
+    """Lower the first letter of `text` unless its first word is an acronym (PUSDATIN, SMS, IKI);
+    emphasis markers before it are kept (`*Upgrade* server` → `*upgrade* server`)."""
     text = text.strip()
+    lead = _lead(text)
+    first = text[lead:].split(None, 1)[0] if text[lead:].strip() else ""
+    if not first or _ACRONYM.match(first.strip("*")) or not first[0].isupper():
+        return text
+    return text[:lead] + text[lead].lower() + text[lead + 1:]
+
+
+def _lead(text: str) -> int:
+    """Where the first letter of `text` is: after any leading emphasis markers."""
+    return len(text) - len(text.lstrip("*")) if text.startswith("*") else 0
+
+
+def capitalise(text: str) -> str:
+    """The first letter upper case (after any leading emphasis markers)."""
     if not text:
         return text
-    first = text.split(None, 1)[0]
-    if _ACRONYM.match(first) or not first[0].isupper():
-        return text
-    return text[0].lower() + text[1:]
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+    lead = _lead(text)
+    return text[:lead] + text[lead:lead + 1].upper() + text[lead + 1:]
 
 
 def _sentence_end(text: str) -> str:
@@ -114,7 +127,7 @@ def _item(step: StepView, view: DocumentView) -> NarrativeItem:
     elif step.next_number is not None and step.next_number != step.number + 1:
         backwards = step.next_number <= step.number
         key = "back_to" if backwards else "go_to"
-        item.follow = _capitalise(f"{label(key, lang)} {step.next_number}.")
+        item.follow = capitalise(f"{label(key, lang)} {step.next_number}.")
     return item
 
 
@@ -135,20 +148,21 @@ def _items(source: Procedure | list[NarrativeItem], library: Library | None, lan
 def narrative_html(
     source: Procedure | list[NarrativeItem], library: Library | None = None, lang: str = "id"
 ) -> str:
-    """An escaped `<ol class="narrative">`; every piece of source text goes through `html.escape`."""
+    """An escaped `<ol class="narrative">`: names go through `html.escape`, source text through
+    `inline_html` (each span escaped, its emphasis as <em>/<strong>)."""
     out = ['<ol class="narrative">']
     for item in _items(source, library, lang):
-        head = (f"<strong>{escape(item.actor)}</strong> {escape(item.text)}" if item.actor
-                else escape(_capitalise(item.text)))
+        head = (f"<strong>{escape(item.actor)}</strong> {inline_html(item.text)}" if item.actor
+                else inline_html(capitalise(item.text)))
         details = "".join(
-            f' <span class="detail"><em>{escape(name)}:</em> {escape(_sentence_end(value))}</span>'
+            f' <span class="detail"><em>{escape(name)}:</em> {inline_html(_sentence_end(value))}</span>'
             for name, value in item.details
         )
-        follow = f' <span class="follow">{escape(item.follow)}</span>' if item.follow else ""
+        follow = f' <span class="follow">{inline_html(item.follow)}</span>' if item.follow else ""
         subs = ""
         if item.sub_items:
             subs = '<ol class="branches" type="a">' + "".join(
-                f"<li>{escape(sub.text)}</li>" for sub in item.sub_items
+                f"<li>{inline_html(sub.text)}</li>" for sub in item.sub_items
             ) + "</ol>"
         out.append(f'<li value="{item.number}" id="n-{escape(item.step_id)}">{head}{details}{follow}{subs}</li>')
     out.append("</ol>")
@@ -162,18 +176,32 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _md_inline(text: str) -> str:
+    """Source text as Markdown: each span's punctuation escaped, its emphasis as `*` / `**`."""
+    out = []
+    for span in spans(text):
+        piece = _md(span.text)
+        core = piece.strip()
+        if core and (span.bold or span.italic):
+            mark = ("**" if span.bold else "") + ("*" if span.italic else "")
+            piece = piece[: len(piece) - len(piece.lstrip())] + mark + core + mark[::-1] + piece[len(piece.rstrip()):]
+        out.append(piece)
+    return "".join(out)
+
+
 def narrative_markdown(
     source: Procedure | list[NarrativeItem], library: Library | None = None, lang: str = "id"
 ) -> str:
     """Markdown with the actor in bold, Markdown punctuation in source text backslash-escaped."""
     lines: list[str] = []
     for item in _items(source, library, lang):
-        head = f"**{_md(item.actor)}** {_md(item.text)}" if item.actor else _md(_capitalise(item.text))
-        rest = [f"*{_md(name)}:* {_md(_sentence_end(value))}" for name, value in item.details]
+        head = (f"**{_md(item.actor)}** {_md_inline(item.text)}" if item.actor
+                else _md_inline(capitalise(item.text)))
+        rest = [f"*{_md(name)}:* {_md_inline(_sentence_end(value))}" for name, value in item.details]
         if item.follow:
-            rest.append(_md(item.follow))
+            rest.append(_md_inline(item.follow))
         lines.append(" ".join([f"{item.number}. {head}", *rest]))
-        lines += [f"    {sub.letter}. {_md(sub.text)}" for sub in item.sub_items]
+        lines += [f"    {sub.letter}. {_md_inline(sub.text)}" for sub in item.sub_items]
     return "\n".join(lines) + "\n"
 
 
@@ -184,5 +212,5 @@ def narrative_text(
     lines: list[str] = []
     for item in _items(source, library, lang):
         lines.append(f"{item.number}. {item.sentence()}")
-        lines += [f"   {sub.letter}. {sub.text}" for sub in item.sub_items]
+        lines += [f"   {sub.letter}. {plain(sub.text)}" for sub in item.sub_items]
     return "\n".join(lines) + "\n"

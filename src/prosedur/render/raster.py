@@ -204,11 +204,32 @@ def _make_text_runs(original: Any) -> Any:
 
     from .svg import baseline_shift
 
+    def face(node: Any) -> tuple[str, Any, Any]:
+        family = (node.get("font-family") or "sans-serif").split(",")[0].strip("\"' ")
+        slant = getattr(cairo, f'font_slant_{node.get("font-style")}'.upper(), cairo.FONT_SLANT_NORMAL)
+        weight_name = node.get("font-weight")
+        if weight_name and weight_name.isdigit() and int(weight_name) >= 550:
+            weight_name = "bold"
+        weight = getattr(cairo, f"font_weight_{weight_name}".upper(), cairo.FONT_WEIGHT_NORMAL)
+        return family, slant, weight
+
+    def styled_runs(node: Any) -> list[tuple[str, Any]] | None:
+        """The text of `node` and of its <tspan> children (inline emphasis) as (text, node) runs, or
+        None when a child does anything but change the font (positions, nesting, links)."""
+        runs = [(node.text or "", node)]
+        for child in node.children:
+            if (child.tag != "tspan" or child.children or any(name in child for name in (*_PER_LETTER, "x", "y"))
+                    or child.get_href()):
+                return None
+            runs.append((child.text or "", child))
+        return runs if any(text for text, _ in runs) else None
+
     def text_runs(surface: Any, node: Any, draw_as_text: bool = False) -> Any:
         xs = normalize(node.get("x", "")).split()
         ys = normalize(node.get("y", "")).split()
+        runs = styled_runs(node) if node.tag == "text" else None
         if (
-            not node.text
+            runs is None
             or len(xs) != 1
             or len(ys) != 1
             or any(name in node for name in _PER_LETTER)
@@ -217,16 +238,20 @@ def _make_text_runs(original: Any) -> Any:
         ):
             return original(surface, node, draw_as_text)
         context = surface.context
-        family = (node.get("font-family") or "sans-serif").split(",")[0].strip("\"' ")
-        slant = getattr(cairo, f'font_slant_{node.get("font-style")}'.upper(), cairo.FONT_SLANT_NORMAL)
-        weight_name = node.get("font-weight")
-        if weight_name and weight_name.isdigit() and int(weight_name) >= 550:
-            weight_name = "bold"
-        weight = getattr(cairo, f"font_weight_{weight_name}".upper(), cairo.FONT_WEIGHT_NORMAL)
-        context.select_font_face(family, slant, weight)
         context.set_font_size(surface.font_size)
+        # a chunk of styled runs is anchored as a whole (cairosvg anchors each <tspan> on its own)
+        measured = []
+        for text, owner in runs:
+            context.select_font_face(*face(owner))
+            measured.append(context.text_extents(text)[:5] if text else (0.0, 0.0, 0.0, 0.0, 0.0))
+        context.select_font_face(*face(node))
         ascent, descent, _, max_x_advance, max_y_advance = context.font_extents()
-        x_bearing, y_bearing, width, height, x_advance = context.text_extents(node.text)[:5]
+        x_bearing = measured[0][0] if runs[0][0] else next((m[0] for m in measured if m[4]), 0.0)
+        x_advance = sum(m[4] for m in measured)
+        last = measured[-1]
+        width = x_advance - last[4] + last[0] + last[2] - x_bearing
+        height = max(m[3] for m in measured)
+        y_bearing = min(m[1] for m in measured)
 
         x_align = y_align = 0.0
         anchor = node.get("text-anchor")
@@ -254,12 +279,20 @@ def _make_text_runs(original: Any) -> Any:
             surface.cursor_d_position[1] = 0
         dx, dy = surface.cursor_d_position
         context.save()
-        context.move_to(x + dx + x_align, y + dy + y_align)
-        if draw_as_text:
-            context.show_text(node.text)
-        else:
-            context.text_path(node.text)
+        pen = x + dx + x_align
+        for (text, owner), metrics in zip(runs, measured, strict=True):
+            if not text:
+                continue
+            context.select_font_face(*face(owner))
+            context.move_to(pen, y + dy + y_align)
+            if draw_as_text:
+                context.show_text(text)
+            else:
+                context.text_path(text)
+            pen += metrics[4]
         context.restore()
+        for child in node.children:  # drawn above, with the chunk
+            child.text = ""
         surface.cursor_position = (x + x_advance, y)
         left, top = x + x_align + dx, y + y_align + dy
         node["text_bounding_box"] = extend_bounding_box(

@@ -24,9 +24,11 @@ from markupsafe import Markup
 from ..flow.layout import Geometry, Layout, Node, Page, label_box, layout
 from ..model import Library, Procedure, StepKind
 from ..record import ControlRecord
+from ..text import plain
 from .document import DocumentView, StepView, document_view
 from .html import logo_source, qr_svg, stylesheet, template_env
 from .labels import label, labels
+from .svg import rich
 
 if TYPE_CHECKING:
     from .chromium import ChromiumPrinter
@@ -54,9 +56,11 @@ CELL_RULE = 0.6 / PT  # the flowchart table's cell border (0.6pt in sop.css), in
 
 
 def wrapped_lines(text: str, width_mm: float) -> int:
-    """How many lines `text` takes in a column `width_mm` wide (greedy word wrap, long words cut)."""
+    """How many lines `text` takes in a column `width_mm` wide (greedy word wrap, long words cut);
+    inline emphasis markers take no room."""
     if not text:
         return 0
+    text = plain(text)
     per_line = max(4, int((width_mm - 2 * PAD) / CHAR_MM))
     total = 0
     for paragraph in text.split("\n"):
@@ -264,10 +268,11 @@ class _Svg:
             self.add(f'<polygon class="arrowhead" points="{pts}" fill="#111"/>')
 
     def text(self, x: float, y: float, value: str, cls: str, anchor: str = "start") -> None:
-        """Text in millimetre units (2.5 = 7 pt); the value is XML-escaped."""
+        """Text in millimetre units (2.5 = 7 pt); the value is XML-escaped, its inline emphasis as
+        <tspan>s (`svg.rich`)."""
         self.add(
             f'<text class="{cls}" x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" font-size="{_f(LABEL_MM)}" '
-            f'font-family="DejaVu Sans, Liberation Sans, sans-serif">{xml_escape(value)}</text>'
+            f'font-family="DejaVu Sans, Liberation Sans, sans-serif">{rich(value)}</text>'
         )
 
 
@@ -337,12 +342,13 @@ def page_svg(layout: SopLayout, page: SopPage, lang: str) -> str:
             x, y, w, h = label_box(edge.label_at, edge.label_anchor, edge.label, LABEL_MM * PT)
             svg.add(f'<rect class="label-ground" x="{_f(_mm(x))}" y="{_f(_mm(y))}" width="{_f(_mm(w))}" '
                     f'height="{_f(_mm(h))}" fill="#fff"/>')
-    texts = {row.step.id: f"{row.step.number}. {row.step.text}" for row in page.rows}
+    texts = {row.step.id: f"{row.step.number}. {plain(row.step.text)}" for row in page.rows}
     refs = {ref.node: ref for ref in page.flow.offpage}
     names = {n.id: (texts.get(n.id) or n.label) for n in page.flow.nodes}
     for edge in page.flow.edges:
         tip = f"{names.get(edge.source, '')} → {names.get(edge.target, '')}"
-        svg.line([(_mm(x), _mm(y)) for x, y in edge.points], title=tip + (f" ({edge.label})" if edge.label else ""))
+        svg.line([(_mm(x), _mm(y)) for x, y in edge.points],
+                 title=tip + (f" ({plain(edge.label)})" if edge.label else ""))
     for node in page.flow.nodes:
         if node.kind == "offpage":
             ref = refs[node.id]

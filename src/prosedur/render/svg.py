@@ -15,7 +15,7 @@ from importlib.resources import files
 
 from ..flow.layout import FONT_SIZE, LINE_HEIGHT, Layout, Node, Page, lane_width, layout
 from ..model import Library, Procedure, Step, StepKind
-from ..text import substitute
+from ..text import plain, spans, substitute
 
 __all__ = ["render_flowchart", "render_flowchart_single", "role_titles"]
 
@@ -68,6 +68,19 @@ def esc(text: object) -> str:
     """Escape for XML text and double-quoted attributes; drop characters XML 1.0 forbids."""
     s = _BAD_XML.sub("", str(text))
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def rich(text: object) -> str:
+    """XML text content with inline emphasis: each span escaped, styled spans as `<tspan>` (bold,
+    italic). Text without markers is just `esc(text)`, so a plain label stays one run."""
+    parts = spans(str(text))
+    if all(not (p.bold or p.italic) for p in parts):
+        return esc(plain(str(text)))
+    out = []
+    for p in parts:
+        attrs = (' font-weight="bold"' if p.bold else "") + (' font-style="italic"' if p.italic else "")
+        out.append(f"<tspan{attrs}>{esc(p.text)}</tspan>" if attrs else esc(p.text))
+    return "".join(out)
 
 
 def _num(value: float) -> str:
@@ -160,7 +173,7 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
               printed_pages: Sequence[int] | None = None) -> str:
     total = len(result.pages)
     prefix = f"fc-{_slug(proc.number)}-{page.number}"
-    title = f"{proc.number} {proc.title if lang != 'en' or not proc.title_en else proc.title_en}"
+    title = f"{proc.number} {plain(proc.title if lang != 'en' or not proc.title_en else proc.title_en)}"
     title += f" \u2014 {_t('chart', lang)}"
     if total > 1:
         title += f" ({_t('page', lang, n=page.number, m=total)})"
@@ -194,12 +207,12 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
         out.append(
             f'<path class="{cls}" d="{d}" marker-end="url(#{prefix}-arrow)">'
             f"<title>{esc(_node_name(by_id[edge.source], lang))} \u2192 {esc(name)}"
-            f"{' (' + esc(edge.label) + ')' if edge.label else ''}</title></path>"
+            f"{' (' + esc(plain(edge.label)) + ')' if edge.label else ''}</title></path>"
         )
         if edge.label and edge.label_at:
             x, y = edge.label_at
             anchor = ' text-anchor="end"' if edge.label_anchor == "end" else ""
-            out.append(f'<text class="exit" x="{_num(x)}" y="{_num(y)}"{anchor}>{esc(edge.label)}</text>')
+            out.append(f'<text class="exit" x="{_num(x)}" y="{_num(y)}"{anchor}>{rich(edge.label)}</text>')
     out.append("</g>")
     out.append('<g class="nodes">')
     steps = {s.id: s for s in proc.steps}
@@ -303,7 +316,7 @@ def _node(
         return "\n".join(parts)
     step = steps.get(node.id)
     actor = ", ".join(titles.get(a, a) for a in step.actors) if step is not None else ""
-    text = substitute(step.do, proc) if step is not None else ""
+    text = plain(substitute(step.do, proc)) if step is not None else ""
     desc = _t("actor", lang, name=actor) if actor else ""
     desc += (" " if desc else "") + (
         _t("next", lang, targets=", ".join(targets)) if targets else _t("none", lang)
@@ -315,7 +328,7 @@ def _node(
     parts.append(_outline(node))
     top = node.cy - len(node.lines) * lh / 2 + FONT_SIZE * 0.8
     for k, line in enumerate(node.lines):
-        parts.append(f'<text class="label" x="{_num(node.cx)}" y="{_num(top + k * lh)}">{esc(line)}</text>')
+        parts.append(f'<text class="label" x="{_num(node.cx)}" y="{_num(top + k * lh)}">{rich(line)}</text>')
     parts.append(f'<text class="num" x="{_num(node.x + 1)}" y="{_num(node.y - 2)}">{node.number}</text>')
     parts.append("</g>")
     return "\n".join(parts)
