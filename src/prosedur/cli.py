@@ -28,6 +28,7 @@ from .load import load_library, load_procedure, procedure_files
 from .model import LIBRARY_FILE, Library, LibraryInfo, Numbering, Procedure
 from .scaffold import next_number, parse_step, scaffold_procedure
 from .scaffold import slug as _slug
+from .text import plain
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -295,7 +296,7 @@ def show_command(path: Path) -> None:
             roles = ", ".join(library.role_name(r.id, proc, lang) for r in proc.roles)
             rows = [
                 (_msg("Nomor", "Number"), proc.number),
-                (_msg("Judul", "Title"), proc.title_en if lang == "en" and proc.title_en else proc.title),
+                (_msg("Judul", "Title"), plain(proc.title_en if lang == "en" and proc.title_en else proc.title)),
                 (_msg("Revisi", "Revision"), str(proc.revision)),
                 ("Status", _status(str(proc.status), lang)),
                 (_msg("Peran", "Roles"), roles or "-"),
@@ -315,7 +316,7 @@ def show_command(path: Path) -> None:
     table = [header]
     for proc in library.procedures:
         n = by_file.get(display_path(proc.source or ""), counts([]))
-        title = proc.title_en if lang == "en" and proc.title_en else proc.title
+        title = plain(proc.title_en if lang == "en" and proc.title_en else proc.title)
         table.append((proc.number, title[:48], str(proc.revision), _status(str(proc.status), lang),
                       str(len(proc.steps)), str(n[Severity.ERROR]), str(n[Severity.WARNING])))
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]

@@ -34,6 +34,20 @@ from prosedur.text import substitute as substitute  # re-exported for short step
 from .common.errors import ActionRefused
 
 
+def inline_html(text: Any) -> SafeString:
+    """Free text with inline emphasis as HTML: each span escaped by the core, <em>/<strong> around it."""
+    from prosedur.render.inline import inline_html as _inline
+
+    return mark_safe(str(_inline(text)))  # noqa: S308 - built from escaped spans by the core
+
+
+def plain_text(text: Any) -> str:
+    """Free text without its inline emphasis markers."""
+    from prosedur.text import plain
+
+    return plain(None if text is None else str(text))
+
+
 # -- source ---------------------------------------------------------------------------------------
 def parse_source(text: str, name: str = "<sumber>") -> Procedure:
     """YAML source -> Procedure; raises `prosedur.errors.SourceError` listing every problem."""

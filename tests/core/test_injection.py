@@ -28,7 +28,17 @@ PAYLOADS = [
     "x{} *{background:url(file:///etc/passwd)}",
     "<svg onload=alert(1)><foreignObject></foreignObject></svg>",
     "<!-- komentar --> {{ 7*7 }} {% raw %}",
+    # inline emphasis around hostile text: the markers become <em>/<strong>/<tspan>/w:i, the text inside stays text
+    "*<script>alert(1)</script>*",
+    '**"><img src=x onerror=alert(1)>**',
+    "***' onmouseover='alert(1)' x='***",
+    "*&amp; & <i>miring</i>* \\* **<b>tebal</b>**",
+    "*]]><![CDATA[<b>x</b>]]>*",
+    "**</w:t></w:r><w:r><w:t>x**",
 ]
+EMPHASISED = [p for p in PAYLOADS if p.startswith("*")]
+# What inline emphasis may add to a page (and nothing else): the tags only, never an attribute.
+EMPHASIS_TAGS = {"em", "strong", "tspan"}
 # Keys that hold identifiers, references or enums, not free text.
 SKIP = {"id", "to", "actor", "next", "kind", "status", "classification", "language", "owner", "unit",
         "records", "related", "number", "file"}
@@ -91,10 +101,11 @@ def test_html_gains_no_elements_or_attributes(payload: str, email: Procedure, sa
                        (render_sop_html(proc, lib), baseline[1])):
         scan = _scan(html)
         assert scan.bad == []
-        assert scan.tags <= base.tags | {"div", "svg", "path"}
+        assert scan.tags <= base.tags | {"div", "svg", "path"} | EMPHASIS_TAGS
         assert scan.attrs - base.attrs <= {("div", "class"), ("svg", "xmlns"), ("svg", "class"), ("svg", "viewbox"),
                                            ("svg", "height"), ("svg", "width"), ("path", "d"), ("path", "fill"),
-                                           ("path", "stroke"), ("path", "class"), ("path", "transform")}
+                                           ("path", "stroke"), ("path", "class"), ("path", "transform"),
+                                           ("tspan", "font-style"), ("tspan", "font-weight")}
         assert "<script" not in html.lower().replace("&lt;script", "")
         # the only <style> elements are ours (the page's and each flowchart SVG's)
         assert scan.styles == base.styles
@@ -124,3 +135,54 @@ def test_pdf_shows_payloads_as_literal_text(email: Procedure, sample_library: Li
     assert "<script>alert(1)</script>" in flat
     assert "<img src=file:///etc/passwd>" in flat
     assert "root:x:0:0" not in text
+
+
+@pytest.mark.parametrize("payload", EMPHASISED)
+def test_emphasis_around_payloads_is_emphasis_of_literal_text(payload: str, email: Procedure,
+                                                              sample_library: Library) -> None:
+    """HTML: the payload's visible text is there, escaped, inside <em>/<strong>; no element of its own."""
+    from prosedur.render.inline import inline_html
+    from prosedur.text import plain
+
+    html = str(inline_html(payload))
+    scan = _scan(html)
+    assert scan.tags <= {"em", "strong"} and scan.attrs == set() and scan.bad == []
+    text = re.sub(r"</?(em|strong)>", "", html)
+    from html import unescape
+
+    assert unescape(text) == plain(payload)
+
+
+@pytest.mark.parametrize("payload", EMPHASISED)
+def test_docx_stays_well_formed_with_emphasis(payload: str, email: Procedure, sample_library: Library) -> None:
+    import io
+    import zipfile
+
+    from prosedur.render.docx import render_docx
+    from prosedur.text import plain
+
+    proc, lib = poisoned(email, sample_library, payload)
+    data = render_docx(proc, lib, raster=lambda svg, dpi: _PNG)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = z.read("word/document.xml")
+    root = ET.fromstring(body)  # well-formed: nothing the source wrote became WordprocessingML
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    texts = "".join(t.text or "" for t in root.iter(f"{w}t"))
+    assert plain(payload).split()[0] in texts
+    assert not any(el.tag == f"{w}t" and len(el) for el in root.iter())
+    italic_runs = [r for r in root.iter(f"{w}r") if r.find(f"{w}rPr/{w}i") is not None]
+    assert italic_runs, "the italic span became an italic run"
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+# a tiny PNG: the DOCX tests here are about text, not the flowchart image
+_PNG = _png()

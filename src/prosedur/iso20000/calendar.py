@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..model import Library, Procedure
+from ..text import plain
 from .registers import add_months, in_force, natural_key, next_review
 
 __all__ = ["DUE_SOON_DAYS", "ReviewItem", "ReviewState", "due_date", "review_schedule"]
@@ -53,7 +54,7 @@ class ReviewItem:
     last_reviewed: dt.date | None  # the latest "reviewed, no change" record of this revision
 
     def display_title(self, lang: str = "id") -> str:
-        return (self.title_en or self.title) if lang == "en" else self.title
+        return plain((self.title_en or self.title) if lang == "en" else self.title)
 
     def state_label(self, lang: str = "id") -> str:
         pair = STATE_LABELS[self.state]

@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..model import Library, Procedure, Status
+from ..text import plain
 from .catalogue import Catalogue, Clause, Requirement, RequirementKind, catalogue, normalise
 
 __all__ = [
@@ -102,7 +103,7 @@ class ProcedureRef:
         return cls(proc.number, proc.title, proc.title_en, proc.revision, proc.status)
 
     def display_title(self, lang: str = "id") -> str:
-        return (self.title_en or self.title) if lang == "en" else self.title
+        return plain((self.title_en or self.title) if lang == "en" else self.title)
 
     def label(self, lang: str = "id") -> str:
         return f"{self.number} {self.display_title(lang)}"

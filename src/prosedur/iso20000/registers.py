@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
 
 from ..model import Library, Procedure, ReferenceKind, Status
+from ..text import plain
 from ..workflow import ENDED
 from ..workflow import STATUS_LABELS as _WORKFLOW_STATUS_LABELS
 
@@ -143,7 +144,8 @@ def _rank(proc: Procedure) -> tuple[int, int]:
 
 
 def _pick(id_text: str, en_text: str | None, lang: str) -> str:
-    return (en_text or id_text) if lang == "en" else id_text
+    """The text in `lang`, without inline emphasis markers (registers are plain cells: CSV, XLSX)."""
+    return plain((en_text or id_text) if lang == "en" else id_text)
 
 
 def _unit_name(library: Library, unit_id: str | None, lang: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import Problem, display_path
 from ..flow import graph
 from ..model import Library, Procedure, StepKind
+from ..text import plain
 from .messages import render
 
 
@@ -54,7 +55,8 @@ class Finding:
     path: str = ""
 
     def message(self, lang: str = "id") -> str:
-        return render(self.msg_id, self.params, lang)
+        # quoted source text is shown without its inline emphasis markers (a message is plain text)
+        return render(self.msg_id, {k: plain(v) if isinstance(v, str) else v for k, v in self.params.items()}, lang)
 
     def as_dict(self, lang: str = "id") -> dict[str, Any]:
         return {

@@ -42,8 +42,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from ..load import ParsedCache, load_library
 from ..model import LIBRARY_FILE, Library, Procedure
 from ..render.document import document_view
+from ..render.inline import inline_html
 from ..render.labels import labels
 from ..render.raster import RasterCache
+from ..text import plain
 
 ALL_FORMATS = ("html", "pdf", "docx", "sop")
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
@@ -127,12 +129,15 @@ class BuildReport:
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("prosedur.site", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["inline"] = inline_html  # free text with *miring* / **tebal**, each span escaped
+    env.filters["plain"] = plain
+    return env
 
 
 def _lang_root(out: Path, lang: str) -> Path:
@@ -552,9 +557,10 @@ def index_entry(library: Library, proc: Procedure, lang: str) -> dict[str, Any]:
     row["status"] = {"value": view.status.value}
     search = {
         "n": proc.number,
-        "t": view.title,
+        "t": plain(view.title),
         "s": slug(proc.number),
-        "x": " ".join([view.purpose, *view.scope_includes, *(s.text for s in view.steps), *view.clauses]).lower(),
+        "x": plain(" ".join([view.purpose, *view.scope_includes, *(s.text for s in view.steps),
+                             *view.clauses])).lower(),
     }
     return {"row": row, "search": search}
 

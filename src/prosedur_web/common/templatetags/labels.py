@@ -29,3 +29,20 @@ def decision_label(decision: str) -> str:
 @register.filter
 def action_label(action: str) -> str:
     return audit_action_label(action)
+
+
+@register.filter
+def inline(text: Any) -> Any:
+    """Free text of a procedure with its `*miring*` / `**tebal**` as <em>/<strong>: the core escapes
+    every span (`prosedur.render.inline`), only those tags are markup."""
+    from prosedur_web import services as core
+
+    return core.inline_html(text)
+
+
+@register.filter
+def plain(text: Any) -> str:
+    """The same text without its emphasis markers (attributes, titles)."""
+    from prosedur_web import services as core
+
+    return core.plain_text(text)
