@@ -218,8 +218,11 @@ class Scope(_Model):
 
     includes: TextList = Field(default_factory=list, description="Yang dicakup")
     excludes: TextList = Field(default_factory=list, description="Yang tidak dicakup")
+    includes_en: TextList = Field(default_factory=list, description="Yang dicakup, dalam bahasa Inggris (urutan sama)")
+    excludes_en: TextList = Field(default_factory=list,
+                                  description="Yang tidak dicakup, dalam bahasa Inggris (urutan sama)")
 
-    _v = field_validator("includes", "excludes", mode="before")(_as_list)
+    _v = field_validator("includes", "excludes", "includes_en", "excludes_en", mode="before")(_as_list)
 
 
 class Definition(_Model):
@@ -282,6 +285,7 @@ class Exit(_Model):
     branches unlabelled; profile iso10013 warns about that (P113), permenpan does not."""
 
     label: str | None = Field(None, description="Label cabang (boleh kosong)")
+    label_en: str | None = Field(None, description="Label cabang dalam bahasa Inggris")
     to: str = Field(min_length=1, description="Id langkah tujuan")
 
 
@@ -315,6 +319,7 @@ class Part(_Model):
     kind: StepKind = Field(StepKind.PROCESS, description="Simbol: start, end, process, decision, io")
     actor: str | list[str] | None = Field(None, description=ACTOR_DESCRIPTION)
     do: str = Field("", description="Yang dikerjakan pelaksana ini (kata kerja tanpa subjek); boleh kosong")
+    do_en: str | None = Field(None, description="Teks `do` dalam bahasa Inggris")
 
     _v_actor = field_validator("actor", mode="before")(_actor_value)
 
@@ -330,6 +335,7 @@ class Step(_Model):
     kind: StepKind = Field(StepKind.PROCESS, description="Simbol: start, end, process, decision, io, connector")
     actor: str | list[str] | None = Field(None, description=ACTOR_DESCRIPTION)
     do: str = Field("", description="Kegiatan: kata kerja aktif tanpa subjek")
+    do_en: str | None = Field(None, description="Kegiatan dalam bahasa Inggris (dokumen --lang en)")
     parts: list[Part] = Field(
         default_factory=list,
         description="Beberapa pelaksana dalam satu kegiatan: simbol-simbol dalam baris yang sama, masing-masing "
@@ -341,24 +347,31 @@ class Step(_Model):
     where: str | None = Field(None, description="Di mana")
     how: str | None = Field(None, description="Bagaimana")
     requirements: TextList = Field(default_factory=list, description="Kelengkapan / persyaratan (Mutu Baku)")
+    requirements_en: TextList = Field(default_factory=list,
+                                      description="Kelengkapan dalam bahasa Inggris (urutan sama dengan requirements)")
     time: str | None = Field(None, description="Waktu (Mutu Baku), mis. 1 hari kerja")
+    time_en: str | None = Field(None, description="Waktu dalam bahasa Inggris, mis. 1 working day")
     output: str | None = Field(None, description="Output (Mutu Baku)")
+    output_en: str | None = Field(None, description="Output dalam bahasa Inggris")
     records: TextList = Field(default_factory=list, description="Id rekaman/formulir yang dihasilkan")
     resources: TextList = Field(default_factory=list, description="Sumber daya")
     controls: TextList = Field(default_factory=list, description="Pengendalian")
     notes: str | None = Field(None, description="Keterangan")
+    notes_en: str | None = Field(None, description="Keterangan dalam bahasa Inggris")
     next: str | None = Field(None, description="Id langkah berikutnya (bawaan: langkah di bawahnya)")
     next_label: str | None = Field(None, description="Label pada panah ke langkah berikutnya, mis. Selesai")
+    next_label_en: str | None = Field(None, description="Label panah dalam bahasa Inggris")
     exits: list[Exit] = Field(default_factory=list, description="Cabang keputusan")
 
-    _v = field_validator("requirements", "records", "resources", "controls", mode="before")(_as_list)
+    _v = field_validator("requirements", "requirements_en", "records", "resources", "controls",
+                         mode="before")(_as_list)
     _v_actor = field_validator("actor", mode="before")(_actor_value)
 
     def symbols(self) -> list[Part]:
         """The symbols of this row in order: its parts, or the step itself as one symbol."""
         if self.parts:
             return list(self.parts)
-        return [Part.model_construct(kind=self.kind, actor=self.actor, do=self.do)]
+        return [Part.model_construct(kind=self.kind, actor=self.actor, do=self.do, do_en=self.do_en)]
 
     @property
     def actors(self) -> list[str]:
@@ -377,7 +390,7 @@ class Step(_Model):
         """The symbol the row leaves from: its last part's (that part carries `next`/`exits`)."""
         return self.parts[-1].kind if self.parts else self.kind
 
-    @field_validator("time", "output", "notes", mode="before")
+    @field_validator("time", "output", "notes", "time_en", "output_en", "notes_en", mode="before")
     @classmethod
     def _join_lists(cls, value: Any) -> Any:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -450,6 +463,7 @@ class Procedure(_Model):
     history: list[Change] = Field(default_factory=list, description="Riwayat perubahan")
 
     purpose: str = Field("", description="Tujuan")
+    purpose_en: str | None = Field(None, description="Tujuan dalam bahasa Inggris (dokumen --lang en)")
     scope: Scope = Field(default_factory=Scope, description="Ruang lingkup")
     definitions: list[Definition] = Field(default_factory=list, description="Definisi")
     references: list[Reference] = Field(default_factory=list, description="Acuan")
@@ -575,6 +589,11 @@ class LibraryInfo(_Model):
     unit: str | None = Field(None, description="Nama unit penyelenggara, mis. Pusat Data dan Informasi")
     logo: str | None = Field(None, description="Berkas logo relatif terhadap folder pustaka (SVG/PNG)")
     language: str = Field("id", pattern=r"^(id|en)$", description="Bahasa bawaan")
+    languages: list[Annotated[str, Field(pattern=r"^(id|en)$")]] = Field(
+        default_factory=lambda: ["id"],
+        description="Bahasa terbitan pustaka, mis. [id, en]: dengan en, lint menghitung teks yang belum "
+        "punya terjemahan bahasa Inggris (P409)",
+    )
     numbering: Numbering = Field(default_factory=Numbering)
     review_interval_months: int = Field(12, ge=1, le=60, description="Interval tinjauan (bulan)")
     units: dict[Ident, Unit] = Field(default_factory=dict, description="Unit kerja")

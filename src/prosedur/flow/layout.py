@@ -42,6 +42,8 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Procedure, StepKind
 from ..text import Span, markup, plain, spans, substitute
+from ..translation import english
+from . import graph
 from .graph import successors
 
 __all__ = [
@@ -622,8 +624,10 @@ def layout(
     lane_titles: dict[str, str] | None = None,
     max_height: float | None = None,
     geometry: Geometry | None = None,
+    lang: str = "id",
 ) -> Layout:
-    """Lay out the flow of `proc` on pages of at most `rows_per_page` step rows.
+    """Lay out the flow of `proc` on pages of at most `rows_per_page` step rows (step texts in `lang`:
+    a step's `do_en` in English when written).
 
     `lanes` fixes the lane order (default `lane_order(proc)`; roles missing from it are appended in
     order of first action);
@@ -669,7 +673,7 @@ def layout(
         else:
             # a diamond wastes its corners: let it use nearly the whole lane (it is alone in its row)
             width = lane_w - 4 if step.kind == StepKind.DECISION else shape_w
-            shapes[step.id] = _shape(step.kind, substitute(step.do, proc), width)
+            shapes[step.id] = _shape(step.kind, substitute(english(step.do, step.do_en, lang), proc), width)
         ordered.append((number, step.id, step.kind.value))
 
     # titles
@@ -699,6 +703,17 @@ def layout(
     page_of = {sid: p for p, chunk in enumerate(chunks) for _n, sid, _k in chunk}
     row_height = {sid: geometry.row_heights[i] for i, (_n, sid, _k) in enumerate(ordered)} if geometry else {}
     succ = successors(proc)
+    english_labels: dict[tuple[str, str | None], str] = {(step.id, ex.to): ex.label_en for step in proc.steps for ex in step.exits if ex.label_en}
+    english_labels.update({(step.id, None): step.next_label_en for step in proc.steps if step.next_label_en})
+
+    step_by_id = {step.id: step for step in proc.steps}
+
+    def edge_label(e: graph.Edge) -> str | None:
+        """The arrow's label in `lang` (its `label_en` / `next_label_en` in English, when written)."""
+        if lang != "en" or not e.label:
+            return e.label
+        is_exit = any(ex.to == e.target for ex in (step_by_id[e.source].exits if e.source in step_by_id else []))
+        return english_labels.get((e.source, e.target if is_exit else None)) or e.label
     all_edges = [e for _n, sid, _k in ordered for e in succ.get(sid, [])]
 
     # off-page connectors: one letter per target step reached from another page
@@ -762,7 +777,7 @@ def layout(
                 continue
             for e in succ.get(node.id, []):
                 dest = by_id.get(e.target) or by_id[f"out:{letters[e.target]}"]
-                wanted.append((node, dest, e.label))
+                wanted.append((node, dest, edge_label(e)))
 
         routed: list[tuple[Node, Node, str | None, list[Point], bool]] = []
         channel: list[tuple[int, Node, Node, str | None, list[Point], float, float, int]] = []

@@ -230,6 +230,12 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
         "step '{step}' does not state its {what}, while other steps fill this Mutu Baku column",
     ),
     # source style
+    "english_missing": (
+        "{count} dari {total} teks belum punya terjemahan bahasa Inggris (kunci *_en); dokumen bahasa Inggris "
+        "mencetaknya dalam bahasa Indonesia: {sections}",
+        "{count} of {total} texts have no English version (*_en keys); the English document prints them in "
+        "Indonesian: {sections}",
+    ),
     "flow_list_split": (
         "'{item}' tampak lanjutan kalimat butir sebelumnya ('{previous}'): daftar berkurung [a, b] memisah pada "
         "setiap koma; tulis daftar bergaya blok (- butir per baris) atau beri tanda kutip pada butir yang memuat koma",

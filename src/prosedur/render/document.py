@@ -17,6 +17,7 @@ from ..integrity import signed_at_text
 from ..model import Library, Procedure, Status, StepKind
 from ..record import ControlRecord, Origin, Party, record_from_source, source_records_approval
 from ..text import substitute
+from ..translation import english, english_item, indonesian_sections
 from .labels import label
 
 
@@ -167,6 +168,16 @@ class DocumentView:
     """Tanggal Revisi of the SOP sheet: this revision's date, '-' for revision 0."""
     esigned: bool = False
     """Signed electronically in the lifecycle: every page says so and carries the QR and hash."""
+    indonesian: list[str] = field(default_factory=list)
+    """English document: the sections (names in English) whose text has no English version and is
+    printed in Indonesian (`translation.indonesian_sections`); empty in Indonesian."""
+
+    @property
+    def indonesian_note(self) -> str:
+        """"Printed in Indonesian (no English text yet): Purpose, Procedure Narrative." or ""."""
+        if not self.indonesian:
+            return ""
+        return f"{label('in_indonesian', self.lang)}: {', '.join(self.indonesian)}."
 
     @property
     def prepared_reviewed_approved(self) -> list[PersonView]:
@@ -206,6 +217,13 @@ def document_view(
     def sub(text: str | None) -> str:
         return substitute(text, proc)
 
+    def sub_en(text: str | None, text_en: str | None) -> str:
+        """The field in the document's language (its `_en` sibling in English, when written)."""
+        return substitute(english(text, text_en, lang), proc)
+
+    def sub_items(items: list[str], items_en: list[str]) -> list[str]:
+        return [substitute(english_item(items, items_en, i, lang), proc) for i in range(len(items))]
+
     def role_name(role_id: str | None) -> str:
         if not role_id:
             return ""
@@ -224,9 +242,10 @@ def document_view(
     steps: list[StepView] = []
     for i, step in enumerate(proc.steps):
         out: list[Edge] = succ.get(step.id, [])
+        labels_en = {ex.to: ex.label_en for ex in step.exits}
         exits = [
             ExitView(
-                label=sub(edge.label),
+                label=sub_en(edge.label, labels_en.get(edge.target)),
                 target_id=edge.target,
                 target_number=numbers.get(edge.target),
                 backwards=numbers.get(edge.target, 0) <= i + 1,
@@ -237,7 +256,7 @@ def document_view(
         plain = [] if step.exits else out
         next_id = plain[0].target if plain else None
         parts = [
-            PartView(part.kind, part.actors, [role_name(a) for a in part.actors], sub(part.do))
+            PartView(part.kind, part.actors, [role_name(a) for a in part.actors], sub_en(part.do, part.do_en))
             for part in step.symbols()
         ]
         steps.append(
@@ -248,19 +267,19 @@ def document_view(
                 actor_id=step.actors[0] if step.actors else None,
                 actor=_actors_text(parts, lang),
                 parts=parts,
-                next_label=sub(step.next_label),
-                text=sub(step.do),
+                next_label=sub_en(step.next_label, step.next_label_en),
+                text=sub_en(step.do, step.do_en),
                 why=sub(step.why),
                 when=sub(step.when),
                 where=sub(step.where),
                 how=sub(step.how),
-                requirements=[sub(r) for r in step.requirements],
-                time=sub(step.time),
-                output=sub(step.output),
+                requirements=sub_items(step.requirements, step.requirements_en),
+                time=sub_en(step.time, step.time_en),
+                output=sub_en(step.output, step.output_en),
                 records=[(rid, _record_name(proc, rid)) for rid in step.records],
                 resources=[sub(r) for r in step.resources],
                 controls=[sub(c) for c in step.controls],
-                notes=sub(step.notes),
+                notes=sub_en(step.notes, step.notes_en),
                 exits=exits,
                 next_number=numbers.get(next_id) if next_id else None,
                 next_id=next_id,
@@ -361,9 +380,9 @@ def document_view(
         owner=unit_name(proc.owner),
         watermark=watermark,
         controlled=controlled,
-        purpose=sub(proc.purpose),
-        scope_includes=[sub(s) for s in proc.scope.includes],
-        scope_excludes=[sub(s) for s in proc.scope.excludes],
+        purpose=sub_en(proc.purpose, proc.purpose_en),
+        scope_includes=sub_items(proc.scope.includes, proc.scope.includes_en),
+        scope_excludes=sub_items(proc.scope.excludes, proc.scope.excludes_en),
         definitions=[(d.term, sub(d.meaning)) for d in proc.definitions],
         references=[
             (label(f"ref_{r.kind.value}", lang), r.id or "", r.title, r.clause or "") for r in proc.references
@@ -401,6 +420,7 @@ def document_view(
         verify_url=verify_url,
         revision_date_long=revision_date_long,
         esigned=lifecycle_signed,
+        indonesian=[label(key, lang) for key in indonesian_sections(proc)] if lang == "en" else [],
     )
 
 

@@ -685,6 +685,10 @@ class _Body:
         sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(sub, f"{v.number} · {self.L('revision')} {v.revision} · {self.L('status')}: {v.status_label}"
              f" · {self.L('effective')}: {v.effective}", size=9)
+        if v.indonesian_note:  # an English document says which of its sections are in Indonesian
+            note = self.doc.add_paragraph()
+            note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _run(note, v.indonesian_note, italic=True, size=9)
         self.purpose()
         self.scope()
         self.definitions()

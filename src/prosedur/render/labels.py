@@ -28,6 +28,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_results": ("Tidak ada prosedur yang cocok.", "No matching procedure."),
     # ISO/TR 10013 sections, in order
     "purpose": ("Tujuan", "Purpose"),
+    "in_indonesian": ("Tertulis dalam bahasa Indonesia", "Printed in Indonesian (no English text yet)"),
     "scope": ("Ruang Lingkup", "Scope"),
     "scope_includes": ("Mencakup", "Includes"),
     "scope_excludes": ("Tidak mencakup", "Excludes"),

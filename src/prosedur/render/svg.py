@@ -16,6 +16,7 @@ from importlib.resources import files
 from ..flow.layout import FONT_SIZE, LINE_HEIGHT, Layout, Node, Page, lane_width, layout
 from ..model import Library, Procedure, Step, StepKind
 from ..text import plain, spans, substitute
+from ..translation import english
 
 __all__ = ["render_flowchart", "render_flowchart_single", "role_titles"]
 
@@ -139,7 +140,7 @@ def render_flowchart(
     titles = role_titles(proc, library, lang)
     result = layout(
         proc, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=titles,
-        max_height=_max_height(proc, swimlanes),
+        max_height=_max_height(proc, swimlanes), lang=lang,
     )
     return [_page_svg(proc, result, page, titles, lang, printed_pages) for page in result.pages]
 
@@ -161,7 +162,8 @@ def render_flowchart_single(
 ) -> str:
     """The whole flow as one SVG without page breaks, for the web page."""
     titles = role_titles(proc, library, lang)
-    result = layout(proc, rows_per_page=max(1, len(proc.steps)), swimlanes=swimlanes, lane_titles=titles)
+    result = layout(proc, rows_per_page=max(1, len(proc.steps)), swimlanes=swimlanes, lane_titles=titles,
+                    lang=lang)
     return _page_svg(proc, result, result.pages[0], titles, lang)
 
 
@@ -316,7 +318,7 @@ def _node(
         return "\n".join(parts)
     step = steps.get(node.id)
     actor = ", ".join(titles.get(a, a) for a in step.actors) if step is not None else ""
-    text = plain(substitute(step.do, proc)) if step is not None else ""
+    text = plain(substitute(english(step.do, step.do_en, lang), proc)) if step is not None else ""
     desc = _t("actor", lang, name=actor) if actor else ""
     desc += (" " if desc else "") + (
         _t("next", lang, targets=", ".join(targets)) if targets else _t("none", lang)

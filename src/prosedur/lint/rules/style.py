@@ -388,3 +388,31 @@ def check_flow_list_split(ctx: ProcContext) -> Iterator[Finding]:
         return
     for path, item, previous in split_flow_items(text):
         yield ctx.finding("P403", path, "flow_list_split", item=item, previous=previous)
+
+
+@rule(
+    "P409",
+    "english-text",
+    Severity.INFO,
+    explain_id="Pustaka yang terbit juga dalam bahasa Inggris (`languages: [id, en]` di pustaka.yaml): teks bebas "
+    "yang belum punya terjemahan (`do_en`, `purpose_en`, `scope.includes_en`, `output_en`, … lihat "
+    "docs/sources.md) dihitung, dengan bagian dokumen yang akan tercetak dalam bahasa Indonesia. Dokumen "
+    "bahasa Inggris tetap menyebut bagian itu di bawah kepala dokumen.",
+    explain_en="Libraries that also publish in English (`languages: [id, en]` in pustaka.yaml): free-text fields "
+    "without an English text (`do_en`, `purpose_en`, `scope.includes_en`, `output_en`, … see docs/sources.md) "
+    "are counted, with the document sections that will print in Indonesian. The English document says so "
+    "under its header either way.",
+)
+def check_english_text(ctx: ProcContext) -> Iterator[Finding]:
+    if "en" not in ctx.lib.info.languages:
+        return
+    from ...render.labels import label
+    from ...translation import english_gaps, indonesian_sections, text_count
+
+    gaps = english_gaps(ctx.proc)
+    if not gaps:
+        return
+    # the message is rendered later in the reader's language: name each section in both
+    sections = ", ".join(f"{label(key, 'id')}/{label(key, 'en')}" for key in indonesian_sections(ctx.proc))
+    yield ctx.finding("P409", gaps[0].path, "english_missing", count=len(gaps), total=text_count(ctx.proc),
+                      sections=sections)
