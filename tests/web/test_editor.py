@@ -438,6 +438,33 @@ def test_step_details(author: Client, draft: Revision) -> None:
     assert page_form(author, draft)["step-0-when"] == "Saat pegawai baru bergabung"
 
 
+def test_english_text_beside_the_indonesian_round_trips(author: Client, draft: Revision) -> None:
+    original_do = load_procedure_text(draft.yaml_source).steps[2].do
+    form = page_form(author, draft)
+    assert form["purpose_en"] == "" and form["step-2-do_en"] == "" and form["scope_includes_en"] == ""
+    form.update({"purpose_en": "To keep *email* service reliable", "step-2-do_en": "Create the email account",
+                 "scope_includes_en": "Requesting accounts\nActivating accounts"})
+    assert save(author, draft, form).status_code == 200
+    proc = saved_proc(draft)
+    assert proc.purpose_en == "To keep *email* service reliable"
+    assert proc.steps[2].do_en == "Create the email account"
+    assert proc.scope.includes_en == ["Requesting accounts", "Activating accounts"]
+    assert proc.steps[2].do == original_do  # the Indonesian is kept beside it
+    again = page_form(author, draft)
+    assert again["purpose_en"] == "To keep *email* service reliable"
+    assert again["step-2-do_en"] == "Create the email account"
+    assert again["scope_includes_en"] == "Requesting accounts\nActivating accounts"
+    # posting the page unchanged keeps the English text; a blank English field is dropped from the source
+    assert save(author, draft, again).status_code == 200
+    assert saved_proc(draft).model_dump() == proc.model_dump()
+    again = page_form(author, draft)
+    again["step-2-do_en"] = ""
+    assert save(author, draft, again).status_code == 200
+    assert saved_proc(draft).steps[2].do_en is None
+    draft.refresh_from_db()
+    assert "do_en" not in draft.yaml_source
+
+
 # -- problems in words ----------------------------------------------------------------------------
 def test_paths_are_described_in_words_in_both_languages() -> None:
     data = {"revision": 1, "history": [{"revision": 0}, {"revision": 1}], "parameters": {"a.b": {}, "c": {}}}

@@ -6,7 +6,8 @@ revisions' change-history rows, a step's `next` or `notes`, ...) is kept, the re
 with the core serializer, and the text goes through the same `revision_save_source` as the source
 editor, so parsing, permission and the optimistic-locking `version` are checked in one place.
 
-What the author writes here: title, purpose, scope, definitions, references, legal basis, clauses,
+What the author writes here: title, purpose, scope (title, purpose, scope and each step's activity
+also in English, beside the Indonesian: `title_en`, `purpose_en`, `scope_includes_en`, `step-3-do_en`), definitions, references, legal basis, clauses,
 provisions, inputs/outputs, resources, parameters, roles, steps (with why/when/where/how), records
 (forms are records with `form: true`), measurements, attachments, and this revision's row of the
 change history (what changed, why). Not the approval block, `issued`, `effective` or `review_due`:
@@ -45,6 +46,8 @@ from .services import revision_save_source
 TEXT_LISTS = {  # form field -> path in the procedure data
     "scope_includes": ("scope", "includes"),
     "scope_excludes": ("scope", "excludes"),
+    "scope_includes_en": ("scope", "includes_en"),  # English beside the Indonesian, same order
+    "scope_excludes_en": ("scope", "excludes_en"),
     "legal_basis": ("legal_basis",),
     "clauses": ("clauses",),
     "related": ("related",),
@@ -58,9 +61,10 @@ TEXT_LISTS = {  # form field -> path in the procedure data
     "res_equipment": ("resources", "equipment"),
     "res_materials": ("resources", "materials"),
 }
-SCALARS = ("title", "title_en", "purpose")
+SCALARS = ("title", "title_en", "purpose", "purpose_en")
+OPTIONAL_SCALARS = ("purpose_en",)  # blank: left out of the source
 STEP_REQUIRED = ("id", "do")  # written as "" when blank, so the message is "must not be empty"
-STEP_TEXT = ("id", "kind", "actor", "do", "time", "output", "why", "when", "where", "how")
+STEP_TEXT = ("id", "kind", "actor", "do", "do_en", "time", "output", "why", "when", "where", "how")
 STEP_DETAILS = ("why", "when", "where", "how")  # shown folded under the step
 STEP_LISTS = ("requirements", "records")
 RECORD_FIELDS = ("id", "name", "owner", "storage", "retention", "disposition")
@@ -135,7 +139,7 @@ def apply_form(base: dict[str, Any], post: Mapping[str, Any],
     data = dict(base)
     for key in SCALARS:
         if key in post:
-            data[key] = _get(post, key)
+            data[key] = _get(post, key) or (None if key in OPTIONAL_SCALARS else "")
     for key, path in TEXT_LISTS.items():
         if key not in post:
             continue
