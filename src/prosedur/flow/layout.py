@@ -257,7 +257,13 @@ class Lane:
 
 @dataclass(slots=True)
 class Node:
-    """A shape: a step (`number` 1..N in source order) or an off-page connector (`number` 0)."""
+    """A shape: a step's symbol (`number` 1..N in source order) or an off-page connector (`number` 0).
+
+    A row of several symbols (`parts`) gives one node per part, all with the step's number and `step`
+    and on one row: the first keeps the step id (edges and connectors into the step arrive there), the
+    k-th (k >= 2) is `id#k`; the last is where the step's edges leave. A joint task (`actor: [a, b]`)
+    is one node whose `span` covers the adjacent lanes from `lane` on.
+    """
 
     id: str
     number: int
@@ -270,6 +276,13 @@ class Node:
     lines: tuple[str, ...] = ()
     """The text's wrapped lines, each with its inline markers (`text.spans` reads them)."""
     label: str = ""  # the connector's letter
+    step: str = ""  # the step this symbol belongs to ("" for an off-page connector)
+    part: int = 0  # 1-based part of a row of parts; 0 for a row of one symbol
+    span: int = 1  # lanes covered: more than one for a joint task
+
+    @property
+    def lanes(self) -> range:
+        return range(self.lane, self.lane + self.span)
 
     @property
     def cx(self) -> float:
@@ -404,10 +417,17 @@ class _Router:
 
     def __init__(self, nodes: list[Node], lane_count: int, lane_w: float) -> None:
         self.nodes = nodes
-        self.row = {n.id: i for i, n in enumerate(nodes)}
-        self.by_lane: dict[int, list[int]] = {}
+        # the symbols of one row of parts share a row index; every other node is a row of its own
+        self.row: dict[str, int] = {}
+        row = -1
         for i, n in enumerate(nodes):
-            self.by_lane.setdefault(n.lane, []).append(i)
+            if not (n.part > 1 and i and nodes[i - 1].step == n.step):
+                row += 1
+            self.row[n.id] = row
+        self.by_lane: dict[int, list[int]] = {}
+        for n in nodes:
+            for lane in n.lanes:
+                self.by_lane.setdefault(lane, []).append(self.row[n.id])
         self.lane_count = lane_count
         self.lane_w = lane_w
         self.vsegs: dict[float, list[_Seg]] = {}
@@ -498,40 +518,76 @@ class _Router:
     def lane_cx(self, lane: int) -> float:
         return lane * self.lane_w + self.lane_w / 2
 
+    def _x_in(self, node: Node, lane: int) -> float:
+        """Where a vertical line meets `node` coming from or going to `lane`: the node's centre, or for a
+        joint task (a box over several lanes) the centre of the lane of its own nearest to `lane`, so
+        the line runs down a lane's middle and never along a column line."""
+        if node.span == 1 or node.kind == StepKind.DECISION:
+            return node.cx
+        return self.lane_cx(self._nearest(node, lane))
+
+    @staticmethod
+    def _nearest(node: Node, lane: int) -> int:
+        return min(max(lane, node.lane), node.lane + node.span - 1)
+
     def route_forward(self, s: Node, t: Node) -> list[Point] | None:
         """Straight, across-then-down or down-then-across; None when each would touch something."""
         rs, rt = self.row[s.id], self.row[t.id]
-        if s.lane == t.lane:
-            if self.lane_free(s.lane, rs, rt) and (s.id, "bottom") not in self.ports:
-                pts = [(s.cx, s.border_y(1)), (t.cx, t.border_y(-1))]
-                if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
-                    self._take_port(s.id, "bottom")
-                    self._commit(pts, t.id)
-                    return pts
+        shared = [lane for lane in s.lanes if lane in t.lanes]
+        if shared:
+            for lane in shared:
+                if self.lane_free(lane, rs, rt) and (s.id, "bottom") not in self.ports:
+                    x = self._x_in(s, lane) if s.span > 1 else self._x_in(t, lane)
+                    pts = [(x, s.border_y(1)), (x, t.border_y(-1))]
+                    if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
+                        self._take_port(s.id, "bottom")
+                        self._commit(pts, t.id)
+                        return pts
             return None
         side = 1 if t.lane > s.lane else -1
         name = "right" if side > 0 else "left"
-        if self.lane_free(t.lane, rs, rt):
+        t_lane = self._nearest(t, s.lane)
+        if self.lane_free(t_lane, rs, rt):
             dy = self._port_offset(s.id, name)
             if abs(dy) * 2 < s.h - 4:
                 y = s.cy + dy
-                pts = [(s.border_x(side, dy), y), (t.cx, y), (t.cx, t.border_y(-1))]
+                tx = self._x_in(t, s.lane)
+                pts = [(s.border_x(side, dy), y), (tx, y), (tx, t.border_y(-1))]
                 if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, name)
                     self._commit(pts, t.id)
                     return pts
         tname = "left" if side > 0 else "right"
-        if self.lane_free(s.lane, rs, rt) and (s.id, "bottom") not in self.ports:
+        s_lane = self._nearest(s, t.lane)
+        if self.lane_free(s_lane, rs, rt) and (s.id, "bottom") not in self.ports:
             dy = self._port_offset(t.id, tname)
             if abs(dy) * 2 < t.h - 4:
                 y = t.cy + dy
-                pts = [(s.cx, s.border_y(1)), (s.cx, y), (t.border_x(-side, dy), y)]
+                sx = self._x_in(s, t.lane)
+                pts = [(sx, s.border_y(1)), (sx, y), (t.border_x(-side, dy), y)]
                 if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, "bottom")
                     self._take_port(t.id, tname)
                     self._commit(pts, t.id)
                     return pts
         return None
+
+    def route_part(self, s: Node, t: Node, gap: float) -> list[Point]:
+        """The arrow from one part of a row to the next: straight across at the row's centre line, or,
+        when another symbol of the row stands between them, under the row (`gap` below the lower one)."""
+        side = 1 if t.lane > s.lane else -1
+        name, tname = ("right", "left") if side > 0 else ("left", "right")
+        pts = [(s.border_x(side, 0.0), s.cy), (t.border_x(-side, 0.0), t.cy)]
+        if s.cy == t.cy and self._clear(pts, s.id, t.id):
+            self._take_port(s.id, name)
+            self._take_port(t.id, tname)
+        else:
+            y = max(s.y + s.h, t.y + t.h) + gap
+            pts = [(s.cx, s.border_y(1)), (s.cx, y), (t.cx, y), (t.cx, t.border_y(1))]
+            self._take_port(s.id, "bottom")
+            self._take_port(t.id, "bottom")
+        self._commit(pts, t.id)
+        return pts
 
     def route_channel(self, s: Node, t: Node, side: int) -> tuple[list[Point], float, float]:
         """Side ports and the vertical extent; the track's x is chosen later, per page."""
@@ -597,6 +653,47 @@ def _letters(n: int) -> str:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Symbol:
+    """One symbol of a row before placement: node id, kind, lane (the first of `span`), shape, part."""
+
+    id: str
+    kind: str
+    lane: int
+    span: int
+    shape: tuple[float, float, list[str]]
+    part: int
+
+
+def _rows(nodes: list[Node]) -> list[list[Node]]:
+    """Nodes grouped into rows: the parts of one step together, every other node alone."""
+    rows: list[list[Node]] = []
+    for node in nodes:
+        if node.part > 1 and rows and rows[-1][-1].step == node.step:
+            rows[-1].append(node)
+        else:
+            rows.append([node])
+    return rows
+
+
+def _centre(row: list[Node], lane_w: float) -> None:
+    """x of a row's symbols: centred in the lanes they span. Two symbols of one row in one lane (the
+    same actor twice, which a PermenPAN-RB table cannot print) share the lane side by side."""
+    for node in row:
+        node.x = node.lane * lane_w + (node.span * lane_w - node.w) / 2
+    crowded: dict[int, list[Node]] = {}
+    for node in row:
+        if node.span == 1:
+            crowded.setdefault(node.lane, []).append(node)
+    for lane, members in crowded.items():
+        if len(members) < 2:
+            continue
+        slot = lane_w / len(members)
+        for k, node in enumerate(members):
+            node.w = min(node.w, slot - 4)
+            node.x = lane * lane_w + k * slot + (slot - node.w) / 2
+
+
 def lane_width(n_lanes: int, swimlanes: bool = True) -> float:
     """Width of one lane: the lanes share about 500 pt (the A4 text width at scale 1)."""
     return max(84.0, min(160.0, 500.0 / max(1, n_lanes))) if swimlanes else 220.0
@@ -653,28 +750,41 @@ def layout(
     lane_w = geometry.lane_width if geometry else lane_width(n_lanes, swimlanes)
     shape_w = lane_w - 2 * LANE_PAD
 
-    # lanes of the steps
-    step_lane: dict[str, int] = {}
-    current = 0
-    for step in steps:
-        first = step.actors[0] if step.actors else None
-        if swimlanes and first in lane_index:
-            current = lane_index[first or ""]
-        step_lane[step.id] = current
-
-    # shapes of the steps (each step id once: duplicates are a lint error, not ours to draw twice)
-    shapes: dict[str, tuple[float, float, list[str]]] = {}
+    # the symbols of each row: lane, span and shape (each step id once: duplicates are a lint error,
+    # not ours to draw twice); a symbol without an actor stays in the lane of the symbol before it
+    symbols: dict[str, list[_Symbol]] = {}
     ordered: list[tuple[int, str, str]] = []
+    current = 0
     for number, step in enumerate(steps, start=1):
-        if step.id in shapes:
+        if step.id in symbols:
             continue
-        if geometry:
-            shapes[step.id] = (*geometry.size(step.kind), [])
-        else:
-            # a diamond wastes its corners: let it use nearly the whole lane (it is alone in its row)
-            width = lane_w - 4 if step.kind == StepKind.DECISION else shape_w
-            shapes[step.id] = _shape(step.kind, substitute(english(step.do, step.do_en, lang), proc), width)
+        row: list[_Symbol] = []
+        parts = step.symbols()
+        for k, part in enumerate(parts, start=1):
+            lane, span = current, 1
+            known = sorted({lane_index[a] for a in part.actors if a in lane_index}) if swimlanes else []
+            if known:
+                lane = lane_index.get(part.actors[0], known[0])
+                if len(known) > 1 and known[-1] - known[0] + 1 == len(known):  # adjacent lanes (P114)
+                    lane, span = known[0], len(known)
+                current = lane
+            nid = step.id if k == 1 else f"{step.id}#{k}"
+            if geometry:
+                w, h = geometry.size(part.kind)
+                if span > 1:
+                    w += (span - 1) * lane_w
+                shape = (w, h, [])
+            else:
+                # a diamond alone in its row may use nearly the whole lane (it wastes its corners)
+                alone = part.kind == StepKind.DECISION and len(parts) == 1
+                width = span * lane_w - (4 if alone else 2 * LANE_PAD)
+                shape = _shape(part.kind, substitute(english(part.do, part.do_en, lang), proc), width)
+            row.append(_Symbol(nid, part.kind.value, lane, span, shape, k if len(parts) > 1 else 0))
+        symbols[step.id] = row
         ordered.append((number, step.id, step.kind.value))
+    entry = {sid: row[0] for sid, row in symbols.items()}
+    leave = {sid: row[-1] for sid, row in symbols.items()}
+    row_h = {sid: max(sym.shape[1] for sym in row) for sid, row in symbols.items()}
 
     # titles
     titles: list[tuple[str, ...]] = []
@@ -693,7 +803,7 @@ def layout(
         connector_row = CONNECTOR_H + ROW_GAP  # room for one off-page connector (usually enough)
         used = header + ROW_GAP
         for index, item in enumerate(ordered):
-            h = shapes[item[1]][1] + ROW_GAP
+            h = row_h[item[1]] + ROW_GAP
             foot = connector_row if index + 1 < len(ordered) else 0.0
             if chunks[-1] and (len(chunks[-1]) >= rows_per_page or (max_height and used + h + foot > max_height)):
                 chunks.append([])
@@ -738,19 +848,22 @@ def layout(
         for target in incoming:
             source_pages = sorted({page_of[e.source] for e in all_edges if e.target == target and page_of[e.source] != p})
             nid = f"in:{letters[target]}"
-            ins.append(Node(nid, 0, "offpage", step_lane[target], 0, 0, cw, ch, (), letters[target]))
+            ins.append(Node(nid, 0, "offpage", entry[target].lane, 0, 0, cw, ch, (), letters[target]))
             offpage.append(OffPage(letters[target], nid, target, "in", source_pages[0] + 1))
-        for number, sid, kind in chunk:
-            w, h, lines = shapes[sid]
-            steps_here.append(Node(sid, number, kind, step_lane[sid], 0, 0, w, h, tuple(lines)))
-        outgoing: dict[str, str] = {}
+        for number, sid, _kind in chunk:
+            for sym in symbols[sid]:
+                w, h, lines = sym.shape
+                steps_here.append(Node(sym.id, number, sym.kind, sym.lane, 0, 0, w, h, tuple(lines),
+                                       step=sid, part=sym.part, span=sym.span))
+        outgoing: dict[str, str] = {}  # target step -> the node its edge leaves from
         for _n, sid, _k in chunk:
             for e in succ.get(sid, []):
                 if page_of[e.target] != p and e.target not in outgoing:
-                    outgoing[e.target] = sid
+                    outgoing[e.target] = leave[sid].id
+        by_node = {sym.id: sym for row in symbols.values() for sym in row}
         for target in sorted(outgoing, key=lambda sid: letters[sid]):
             nid = f"out:{letters[target]}"
-            outs.append(Node(nid, 0, "offpage", step_lane[outgoing[target]], 0, 0, cw, ch, (), letters[target]))
+            outs.append(Node(nid, 0, "offpage", by_node[outgoing[target]].lane, 0, 0, cw, ch, (), letters[target]))
             offpage.append(OffPage(letters[target], nid, target, "out", page_of[target] + 1))
 
         if geometry:
@@ -758,36 +871,48 @@ def layout(
                                         {n.id: offpage_target(offpage, n.id) for n in ins},
                                         {n.id: outgoing[offpage_target(offpage, n.id)] for n in outs})
         else:
-            # rows: one shape each, centred in its lane
+            # rows: one shape each (a row of parts: its symbols side by side), centred in their lanes
             nodes = [*ins, *steps_here, *outs]
             y = header + ROW_GAP * 0.75
-            for node in nodes:
-                node.x = node.lane * lane_w + (lane_w - node.w) / 2
-                node.y = y
-                y += node.h + ROW_GAP
+            for row_nodes in _rows(nodes):
+                tallest = max(n.h for n in row_nodes)
+                for node in row_nodes:
+                    node.y = y + (tallest - node.h) / 2
+                _centre(row_nodes, lane_w)
+                y += tallest + ROW_GAP
             height = y - ROW_GAP * 0.25
 
         router = _Router(nodes, n_lanes, lane_w)
         by_id = {n.id: n for n in nodes}
         wanted: list[tuple[Node, Node, str | None]] = []
-        for node in nodes:
+        inside: set[int] = set()  # the arrows between the parts of a row
+        for k, node in enumerate(nodes):
             if node.kind == "offpage":
                 if node.id.startswith("in:"):
                     wanted.append((node, by_id[offpage_target(offpage, node.id)], None))
                 continue
-            for e in succ.get(node.id, []):
-                dest = by_id.get(e.target) or by_id[f"out:{letters[e.target]}"]
+            if node.part and k + 1 < len(nodes) and nodes[k + 1].step == node.step and nodes[k + 1].part:
+                inside.add(len(wanted))
+                wanted.append((node, nodes[k + 1], None))  # part to part, in the order written
+                continue
+            for e in succ.get(node.step, []):
+                dest = by_id.get(entry[e.target].id) or by_id[f"out:{letters[e.target]}"]
                 wanted.append((node, dest, edge_label(e)))
 
         routed: list[tuple[Node, Node, str | None, list[Point], bool]] = []
         channel: list[tuple[int, Node, Node, str | None, list[Point], float, float, int]] = []
-        # forward edges first, shortest first: short hops get the straight lines
+        results: dict[int, tuple[list[Point], bool]] = {}
+        # the arrows inside a row of parts first: they are the row's own, straight across
+        gap = (geometry.track_gap if geometry else ROW_GAP * 0.3)
+        for i in sorted(inside):
+            results[i] = (router.route_part(wanted[i][0], wanted[i][1], gap), False)
+        # forward edges next, shortest first: short hops get the straight lines
         forward = [
-            (i, w) for i, w in enumerate(wanted) if router.row[w[1].id] > router.row[w[0].id]
+            (i, w) for i, w in enumerate(wanted) if router.row[w[1].id] > router.row[w[0].id] and i not in inside
         ]
         forward.sort(key=lambda iw: (router.row[iw[1][1].id] - router.row[iw[1][0].id], iw[0]))
-        results: dict[int, tuple[list[Point], bool]] = {}
-        pending: list[int] = [i for i, w in enumerate(wanted) if router.row[w[1].id] <= router.row[w[0].id]]
+        pending: list[int] = [i for i, w in enumerate(wanted)
+                              if router.row[w[1].id] <= router.row[w[0].id] and i not in inside]
         for i, (s, t, _label) in forward:
             pts = router.route_forward(s, t)
             if pts is None:
@@ -931,11 +1056,12 @@ def _place_grid(
     above: dict[str, set[int]] = {}
     for node in ins:
         target = by_id[in_target[node.id]]
-        above[node.id] = {n.lane for n in steps_here[: steps_here.index(target)]}
+        above[node.id] = {lane for n in steps_here[: steps_here.index(target)] for lane in n.lanes}
     below: dict[str, set[int]] = {}
     for node in outs:
         source = by_id[out_source[node.id]]
-        below[node.id] = {n.lane for n in steps_here[steps_here.index(source) + 1 :]}
+        below[node.id] = {lane for n in steps_here[steps_here.index(source) + 1 :] for lane in n.lanes
+                          if n.step != source.step}
     top_rows = _band_lanes(ins, {k: by_id[v] for k, v in in_target.items()}, above, n_lanes)
     foot_rows = _band_lanes(outs, {k: by_id[v] for k, v in out_source.items()}, below, n_lanes)
     nodes: list[Node] = []
@@ -945,18 +1071,19 @@ def _place_grid(
             node.y = y + (geometry.band - node.h) / 2
             nodes.append(node)
         y += geometry.band
-    for node in steps_here:
-        h = row_height[node.id]
-        node.y = y + (h - node.h) / 2
-        nodes.append(node)
+    for row_nodes in _rows(steps_here):
+        h = row_height[row_nodes[0].step]
+        for node in row_nodes:
+            node.y = y + (h - node.h) / 2
+            nodes.append(node)
         y += h
     for row in foot_rows:
         for node in row:
             node.y = y + (geometry.band - node.h) / 2
             nodes.append(node)
         y += geometry.band
-    for node in nodes:
-        node.x = node.lane * lane_w + (lane_w - node.w) / 2
+    for row_nodes in _rows(nodes):
+        _centre(row_nodes, lane_w)
     return nodes, y
 
 
@@ -1135,7 +1262,7 @@ def _place_labels(
     # the small step number the SVG prints above each shape's top-left corner (render/svg.py)
     numbers: list[Box] = [
         (n.x, n.y - NUMBER_HEIGHT, 2.0 + NUMBER_DIGIT * len(str(n.number)), NUMBER_HEIGHT)
-        for n in nodes if numbered and n.number
+        for n in nodes if numbered and n.number and n.part <= 1
     ]
     boxes: list[Box] = []
     for k, (source, text, pts) in enumerate(edges):
@@ -1201,7 +1328,8 @@ def segment_hits_box(p1: Point, p2: Point, box: tuple[float, float, float, float
 
 def _measure(page: Page, metrics: Metrics) -> None:
     """Count crossings, bends, shape hits and lane violations of one page into `metrics`."""
-    tops = [n.y for n in page.nodes]  # rows are stacked: sorted by y
+    by_top = sorted(page.nodes, key=lambda n: n.y)  # rows are stacked (a row's parts may differ in height)
+    tops = [n.y for n in by_top]
     tallest = max((n.h for n in page.nodes), default=0.0)
     verticals: list[tuple[float, float, float, int]] = []
     horizontals: list[tuple[float, float, float, int]] = []
@@ -1214,7 +1342,7 @@ def _measure(page: Page, metrics: Metrics) -> None:
                 horizontals.append((y1, min(x1, x2), max(x1, x2), k))
             lo_y, hi_y = min(y1, y2), max(y1, y2)
             first = max(0, bisect.bisect_left(tops, lo_y - tallest))
-            for node in page.nodes[first : bisect.bisect_right(tops, hi_y)]:
+            for node in by_top[first : bisect.bisect_right(tops, hi_y)]:
                 if node.id in (e.source, e.target) and node.kind != StepKind.DECISION:
                     continue
                 box = (node.x, node.y, node.w, node.h)
@@ -1237,8 +1365,8 @@ def _measure(page: Page, metrics: Metrics) -> None:
         if lanes[i].x < lanes[i - 1].x + lanes[i - 1].width - 0.01:
             metrics.lane_order_violations += 1
     for node in page.nodes:
-        lane = lanes[node.lane]
-        if not (lane.x <= node.x and node.x + node.w <= lane.x + lane.width):
+        first, last = lanes[node.lane], lanes[node.lane + node.span - 1]
+        if not (first.x <= node.x and node.x + node.w <= last.x + last.width):
             metrics.lane_order_violations += 1
 
 

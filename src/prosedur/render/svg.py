@@ -33,6 +33,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "desc_plain": ("Diagram alir: {steps} langkah.", "Flowchart: {steps} steps."),
     "step": ("Langkah {n}", "Step {n}"),
+    "part": ("Langkah {n} ({k} dari {m})", "Step {n} ({k} of {m})"),
     "actor": ("Pelaksana: {name}.", "Actor: {name}."),
     "next": ("Berikutnya: {targets}.", "Next: {targets}."),
     "none": ("Tidak ada langkah berikutnya.", "No next step."),
@@ -200,15 +201,20 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
     if result.swimlanes:
         out.append(_lanes(page))
     by_id = {node.id: node for node in page.nodes}
+    steps = {s.id: s for s in proc.steps}
+
+    def name_of(node: Node) -> str:
+        step = steps.get(node.step)
+        return _node_name(node, lang, len(step.parts) if step is not None else 0)
+
     out.append('<g class="edges">')
     for edge in page.edges:
         d = "M" + " L".join(f"{_num(x)},{_num(y)}" for x, y in edge.points)
         cls = "edge back" if edge.back else "edge"
-        target = by_id[edge.target]
-        name = _node_name(target, lang)
+        name = name_of(by_id[edge.target])
         out.append(
             f'<path class="{cls}" d="{d}" marker-end="url(#{prefix}-arrow)">'
-            f"<title>{esc(_node_name(by_id[edge.source], lang))} \u2192 {esc(name)}"
+            f"<title>{esc(name_of(by_id[edge.source]))} \u2192 {esc(name)}"
             f"{' (' + esc(plain(edge.label)) + ')' if edge.label else ''}</title></path>"
         )
         if edge.label and edge.label_at:
@@ -217,20 +223,22 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
             out.append(f'<text class="exit" x="{_num(x)}" y="{_num(y)}"{anchor}>{rich(edge.label)}</text>')
     out.append("</g>")
     out.append('<g class="nodes">')
-    steps = {s.id: s for s in proc.steps}
     next_of: dict[str, list[str]] = {}
     for edge in page.edges:
-        next_of.setdefault(edge.source, []).append(_node_name(by_id[edge.target], lang))
+        next_of.setdefault(edge.source, []).append(name_of(by_id[edge.target]))
     for node in page.nodes:
-        out.append(_node(node, prefix, steps, titles, next_of.get(node.id, []), page, proc, lang, printed_pages))
+        out.append(_node(node, prefix, steps, titles, next_of.get(node.id, []), page, proc, lang, printed_pages,
+                         name_of(node)))
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _node_name(node: Node, lang: str) -> str:
+def _node_name(node: Node, lang: str, parts: int = 0) -> str:
     if node.kind == "offpage":
         return node.label
+    if node.part and parts > 1:
+        return _t("part", lang, n=node.number, k=node.part, m=parts)
     return _t("step", lang, n=node.number)
 
 
@@ -287,6 +295,7 @@ def _node(
     proc: Procedure,
     lang: str,
     printed_pages: Sequence[int] | None = None,
+    name: str = "",
 ) -> str:
     lh = FONT_SIZE * LINE_HEIGHT
     parts: list[str] = []
@@ -316,26 +325,32 @@ def _node(
                          f"{esc(_t('page_short', lang, n=other))}</text>")
         parts.append("</g>")
         return "\n".join(parts)
-    step = steps.get(node.id)
-    actor = ", ".join(titles.get(a, a) for a in step.actors) if step is not None else ""
-    text = plain(substitute(english(step.do, step.do_en, lang), proc)) if step is not None else ""
+    step = steps.get(node.step or node.id)
+    symbols = step.symbols() if step is not None else []
+    part = symbols[max(0, node.part - 1)] if symbols else None
+    actor = ", ".join(titles.get(a, a) for a in part.actors) if part is not None else ""
+    text = plain(substitute(english(part.do, part.do_en, lang), proc)) if part is not None else ""
     desc = _t("actor", lang, name=actor) if actor else ""
     desc += (" " if desc else "") + (
         _t("next", lang, targets=", ".join(targets)) if targets else _t("none", lang)
     )
     parts.append(f'<g class="node {esc(node.kind)}" id="{esc(_node_dom_id(prefix, node))}">')
     kind_name = _t(f"kind_{node.kind}", lang)
-    parts.append(f"<title>{esc(_t('step', lang, n=node.number))} ({esc(kind_name)}): {esc(text)}</title>")
+    parts.append(f"<title>{esc(name or _t('step', lang, n=node.number))} ({esc(kind_name)}): {esc(text)}</title>")
     parts.append(f"<desc>{esc(desc)}</desc>")
     parts.append(_outline(node))
     top = node.cy - len(node.lines) * lh / 2 + FONT_SIZE * 0.8
     for k, line in enumerate(node.lines):
         parts.append(f'<text class="label" x="{_num(node.cx)}" y="{_num(top + k * lh)}">{rich(line)}</text>')
-    parts.append(f'<text class="num" x="{_num(node.x + 1)}" y="{_num(node.y - 2)}">{node.number}</text>')
+    if node.part <= 1:  # the row's number once, above its first symbol
+        parts.append(f'<text class="num" x="{_num(node.x + 1)}" y="{_num(node.y - 2)}">{node.number}</text>')
     parts.append("</g>")
     return "\n".join(parts)
 
 
 def _node_dom_id(prefix: str, node: Node) -> str:
-    """Unique within an HTML page that shows several charts: chart prefix plus step id."""
-    return f"{prefix}-{re.sub(r'[^A-Za-z0-9_.-]', '-', node.id)}"
+    """Unique within an HTML page that shows several charts: chart prefix plus step id; the k-th part of
+    a row of parts (k >= 2) adds ":k" (a colon no step id holds, and valid in XML and HTML ids)."""
+    name = node.step if node.part > 1 else node.id
+    dom = f"{prefix}-{re.sub(r'[^A-Za-z0-9_.-]', '-', name)}"
+    return f"{dom}:{node.part}" if node.part > 1 else dom
