@@ -748,7 +748,6 @@ def layout(
     lane_index = {role: i for i, role in enumerate(order)}
     n_lanes = len(order)
     lane_w = geometry.lane_width if geometry else lane_width(n_lanes, swimlanes)
-    shape_w = lane_w - 2 * LANE_PAD
 
     # the symbols of each row: lane, span and shape (each step id once: duplicates are a lint error,
     # not ours to draw twice); a symbol without an actor stays in the lane of the symbol before it

@@ -38,7 +38,7 @@ from ..text import plain, spans
 from .document import DocumentView, StepView, document_view
 from .fetch import MAX_ASSET_BYTES, path_allowed
 from .labels import label
-from .narrative import NarrativeItem, capitalise, narrative_from_view
+from .narrative import NarrativeItem, narrative_from_view
 from .raster import DEFAULT_DPI, image_file_to_raster, png_size, svg_to_png
 from .svg import render_flowchart
 
@@ -828,11 +828,14 @@ class _Body:
     def step(self, item: NarrativeItem, step: StepView | None) -> None:
         paragraph = _styled(self.doc, "Step")
         _run(paragraph, f"{item.number}.\t")
-        if item.actor:
-            _run(paragraph, item.actor, bold=True)
-            _rich(paragraph, f" {item.text}")
-        else:
-            _rich(paragraph, capitalise(item.text))
+        for seg in item.head():  # the narrative's own segments: every actor bold, as in HTML and PDF
+            if seg.lead:
+                _run(paragraph, seg.lead)
+            for k, actor in enumerate(seg.actors):
+                if k:
+                    _run(paragraph, seg.joint)
+                _run(paragraph, actor, bold=True)
+            _rich(paragraph, f" {seg.text}" if seg.actors else seg.text)
         if item.follow:
             _rich(paragraph, f" {item.follow}")
         for sub in item.sub_items:

@@ -122,6 +122,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # narrative words
     "if": ("Jika", "If"),
     "otherwise": ("jika tidak", "otherwise"),
+    "or": ("atau", "or"),
     "go_to": ("lanjut ke langkah", "continue with step"),
     "back_to": ("kembali ke langkah", "return to step"),
     "end": ("Selesai", "End"),

@@ -7,6 +7,11 @@ follows the actor, so its first letter is lowered unless the word is an acronym.
 sub-items a., b., c. Built from the DocumentView so numbers and names match every other output.
 Texts keep their inline emphasis (`*upgrade*`): HTML gets <em>/<strong>, Markdown its own markers,
 plain text none (`text.plain`).
+
+A row of several actors reads in the order written: "**Pegawai** mengajukan tiket layanan, lalu
+**Admin** mencatat tiket" (each part's own text, else the row's Kegiatan); a joint task names every
+actor, each in bold: "**Kepala Bidang IKI** bersama **Kepala Bidang SI** merencanakan ...". Every format
+(HTML, Markdown, text, DOCX) prints the same `segments`.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from .labels import label
 
 __all__ = [
     "NarrativeItem",
+    "NarrativeSegment",
     "NarrativeSubItem",
     "narrative",
     "narrative_from_view",
@@ -43,8 +49,27 @@ class NarrativeSubItem:
 
 
 @dataclass
+class NarrativeSegment:
+    """Who does what in one symbol of a row: `actors` (each printed bold, joined by `joint`), then `text`.
+    `lead` comes before it (", lalu " from the second part on)."""
+
+    actors: list[str]
+    text: str
+    lead: str = ""
+    joint: str = " bersama "
+
+    def plain(self) -> str:
+        return f"{self.lead}{self.joint.join(self.actors)} {self.text}".rstrip() if self.actors else (
+            f"{self.lead}{self.text}")
+
+
+@dataclass
 class NarrativeItem:
-    """One numbered step: `actor` is printed bold, then `text`; `follow` says where the flow goes."""
+    """One numbered step: `actor` is printed bold, then `text`; `follow` says where the flow goes.
+
+    `segments` is what every format prints: one per symbol of the row (one for a plain step), the
+    actors bold; `actor` (every actor by name) and `text` (the whole sentence after the first actor
+    group) are the same content flattened."""
 
     number: int
     actor: str
@@ -53,10 +78,17 @@ class NarrativeItem:
     details: list[tuple[str, str]] = field(default_factory=list)
     sub_items: list[NarrativeSubItem] = field(default_factory=list)
     step_id: str = ""
+    segments: list[NarrativeSegment] = field(default_factory=list)
+
+    def head(self) -> list[NarrativeSegment]:
+        """The segments, or one made of `actor` and `text` for an item built by hand."""
+        if self.segments:
+            return self.segments
+        return [NarrativeSegment([self.actor] if self.actor else [], self.text if self.actor else capitalise(self.text))]
 
     def sentence(self) -> str:
         """The whole item as plain text, without number or markup (inline emphasis dropped)."""
-        parts = [f"{self.actor} {self.text}".strip() if self.actor else capitalise(self.text)]
+        parts = [plain("".join(seg.plain() for seg in self.head()).strip())]
         parts += [f"{name}: {_sentence_end(value)}" for name, value in self.details]
         if self.follow:
             parts.append(self.follow)
@@ -97,6 +129,27 @@ def _sentence_end(text: str) -> str:
     return text
 
 
+def _segments(step: StepView, lang: str) -> list[NarrativeSegment]:
+    """One segment per symbol that has an actor; a part without text of its own does the row's
+    Kegiatan. A row whose parts carry no text at all reads as one segment: its actors, its Kegiatan."""
+    joint = " together with " if lang == "en" else " bersama "
+    then = ", then " if lang == "en" else ", lalu "
+    row_text = step.text.strip()
+    parts = [p for p in step.parts if p.actors]
+    if len(parts) > 1 and not any(p.text.strip() for p in parts):
+        names = list(dict.fromkeys(n for p in parts for n in p.actors))
+        return [NarrativeSegment(names, lower_verb(row_text), joint=", ")]
+    if len(parts) <= 1:
+        names = parts[0].actors if parts else []
+        text = (parts[0].text.strip() if parts else "") or row_text
+        return [NarrativeSegment(names, lower_verb(text) if names else capitalise(text), joint=joint)]
+    out: list[NarrativeSegment] = []
+    for k, part in enumerate(parts):
+        text = part.text.strip() or row_text
+        out.append(NarrativeSegment(part.actors, lower_verb(text), then if k else "", joint))
+    return out
+
+
 def _route(ex: ExitView, lang: str) -> str:
     """'lanjut ke langkah 7' or 'kembali ke langkah 5' (a loop goes back)."""
     if ex.target_number is None:
@@ -107,23 +160,34 @@ def _route(ex: ExitView, lang: str) -> str:
 
 def _item(step: StepView, view: DocumentView) -> NarrativeItem:
     lang = view.lang
-    text = step.text.strip()
-    if step.actor:
-        text = lower_verb(text)
-    item = NarrativeItem(number=step.number, actor=step.actor, text=_sentence_end(text), step_id=step.id)
+    segments = _segments(step, lang)
+    segments[-1].text = _sentence_end(segments[-1].text)
+    first, rest = segments[0], segments[1:]
+    text = first.text + "".join(seg.plain() for seg in rest)
+    item = NarrativeItem(number=step.number, actor=first.joint.join(first.actors), text=text, step_id=step.id,
+                         segments=segments)
     for key in ("why", "when", "where", "how"):
         value = getattr(step, key)
         if value:
             item.details.append((label(key, lang), value))
     if_word = label("if", lang)
+    # labelled exits first; one unlabelled exit beside them is "jika tidak" / "otherwise", several are
+    # alternatives ("lanjut ke langkah 5 atau kembali ke langkah 2": signed SOPs often leave them unlabelled)
+    labelled = [ex for ex in step.exits if ex.label]
+    bare = [ex for ex in step.exits if not ex.label]
     if len(step.exits) >= 3:
-        for i, ex in enumerate(step.exits):
+        for i, ex in enumerate(labelled + bare):
             letter = LETTERS[i % len(LETTERS)]
-            item.sub_items.append(NarrativeSubItem(letter, f"{if_word} {ex.label}, {_route(ex, lang)}."))
+            text = f"{if_word} {ex.label}, {_route(ex, lang)}." if ex.label else capitalise(f"{_route(ex, lang)}.")
+            item.sub_items.append(NarrativeSubItem(letter, text))
     elif step.exits:
         clauses = [f"{if_word if i == 0 else if_word.lower()} {ex.label}, {_route(ex, lang)}"
-                   for i, ex in enumerate(step.exits)]
-        item.follow = "; ".join(clauses) + "."
+                   for i, ex in enumerate(labelled)]
+        if len(bare) == 1 and labelled:
+            clauses.append(f"{label('otherwise', lang)}, {_route(bare[0], lang)}")
+        elif bare:
+            clauses.append(f" {label('or', lang)} ".join(_route(ex, lang) for ex in bare))
+        item.follow = capitalise("; ".join(clauses) + ".")
     elif step.next_number is not None and step.next_number != step.number + 1:
         backwards = step.next_number <= step.number
         key = "back_to" if backwards else "go_to"
@@ -152,8 +216,11 @@ def narrative_html(
     `inline_html` (each span escaped, its emphasis as <em>/<strong>)."""
     out = ['<ol class="narrative">']
     for item in _items(source, library, lang):
-        head = (f"<strong>{escape(item.actor)}</strong> {inline_html(item.text)}" if item.actor
-                else inline_html(capitalise(item.text)))
+        head = "".join(
+            escape(seg.lead) + (escape(seg.joint).join(f"<strong>{escape(a)}</strong>" for a in seg.actors) + " "
+                                if seg.actors else "") + inline_html(seg.text)
+            for seg in item.head()
+        )
         details = "".join(
             f' <span class="detail"><em>{escape(name)}:</em> {inline_html(_sentence_end(value))}</span>'
             for name, value in item.details
@@ -195,8 +262,11 @@ def narrative_markdown(
     """Markdown with the actor in bold, Markdown punctuation in source text backslash-escaped."""
     lines: list[str] = []
     for item in _items(source, library, lang):
-        head = (f"**{_md(item.actor)}** {_md_inline(item.text)}" if item.actor
-                else _md_inline(capitalise(item.text)))
+        head = "".join(
+            _md(seg.lead) + (_md(seg.joint).join(f"**{_md(a)}**" for a in seg.actors) + " " if seg.actors else "")
+            + _md_inline(seg.text)
+            for seg in item.head()
+        )
         rest = [f"*{_md(name)}:* {_md_inline(_sentence_end(value))}" for name, value in item.details]
         if item.follow:
             rest.append(_md_inline(item.follow))

@@ -342,7 +342,13 @@ def page_svg(layout: SopLayout, page: SopPage, lang: str) -> str:
             x, y, w, h = label_box(edge.label_at, edge.label_anchor, edge.label, LABEL_MM * PT)
             svg.add(f'<rect class="label-ground" x="{_f(_mm(x))}" y="{_f(_mm(y))}" width="{_f(_mm(w))}" '
                     f'height="{_f(_mm(h))}" fill="#fff"/>')
-    texts = {row.step.id: f"{row.step.number}. {plain(row.step.text)}" for row in page.rows}
+    rows = {row.step.id: row.step for row in page.rows}
+    texts = {sid: f"{step.number}. {plain(step.text)}" for sid, step in rows.items()}
+    for node in page.flow.nodes:  # a part's symbol: the row's text, then its actor and its own text
+        if node.part and node.step in rows:
+            own = rows[node.step].parts[node.part - 1]
+            texts[node.id] = (f"{rows[node.step].number}. {plain(rows[node.step].text)} ({', '.join(own.actors)}"
+                              f"{': ' + plain(own.text) if own.text else ''})")
     refs = {ref.node: ref for ref in page.flow.offpage}
     names = {n.id: (texts.get(n.id) or n.label) for n in page.flow.nodes}
     for edge in page.flow.edges:
