@@ -286,18 +286,22 @@ def document_view(
             )
         )
 
-    # one order for the responsibility section, the flowchart lanes and the SOP's Pelaksana columns
-    rank = {role_id: i for i, role_id in enumerate(role_order(proc))}
+    # one order for the responsibility section, the flowchart lanes and the SOP's Pelaksana columns;
+    # every role that acts is listed, also one the procedure's `roles` does not name (alone, jointly
+    # or in a part of a row: a PermenPAN-RB SOP often names its actors only in the table)
+    local = {r.id: r for r in proc.roles}
     roles = []
-    for role in sorted(proc.roles, key=lambda r: rank[r.id]):
-        unit_id = role.unit or (library.info.roles[role.id].unit if library and role.id in library.info.roles else None)
+    for role_id in role_order(proc):
+        role = local.get(role_id)
+        library_role = library.info.roles.get(role_id) if library else None
+        unit_id = (role.unit if role else None) or (library_role.unit if library_role else None)
         roles.append(
             RoleView(
-                id=role.id,
-                name=role_name(role.id) or role.name or role.id,
+                id=role_id,
+                name=role_name(role_id) or (role.name if role else None) or role_id,
                 unit=unit_name(unit_id),
-                responsibilities=[sub(r) for r in role.responsibilities],
-                authorities=[sub(a) for a in role.authorities],
+                responsibilities=[sub(r) for r in role.responsibilities] if role else [],
+                authorities=[sub(a) for a in role.authorities] if role else [],
             )
         )
 
