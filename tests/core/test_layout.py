@@ -56,6 +56,8 @@ def _on_border(node: Node, pt: tuple[float, float]) -> bool:
 def check_geometry(proc: Procedure, result: Layout) -> None:
     """Every promise of the layout, asserted from the coordinates alone."""
     seen_steps: list[str] = []
+    step_of: dict[str, str] = {}  # node id -> its step (the parts of a row are several nodes)
+    part_of: dict[str, int] = {}
     outs: dict[str, set[int]] = {}
     ins: dict[str, set[int]] = {}
     for page in result.pages:
@@ -66,9 +68,9 @@ def check_geometry(proc: Procedure, result: Layout) -> None:
             assert b.x == pytest.approx(a.x + a.width)
             assert b.width == pytest.approx(a.width)
         assert [lane.role for lane in page.lanes] == (result.lanes or [""])
-        for node in nodes:
-            lane = page.lanes[node.lane]
-            assert lane.x <= node.x and node.x + node.w <= lane.x + lane.width, node.id
+        for node in nodes:  # inside its lane (a joint task: inside the lanes it spans)
+            first, last = page.lanes[node.lane], page.lanes[node.lane + node.span - 1]
+            assert first.x <= node.x and node.x + node.w <= last.x + last.width, node.id
             assert node.y >= 0 and node.y + node.h <= page.height
         # no two shapes overlap
         for i, a in enumerate(nodes):
@@ -99,8 +101,10 @@ def check_geometry(proc: Procedure, result: Layout) -> None:
                           and target.y + EPS < mid[1] < target.y + target.h - EPS)
             assert not inside, edge
         for node in nodes:
-            if node.kind != "offpage":
-                seen_steps.append(node.id)
+            if node.kind != "offpage" and node.part <= 1:
+                seen_steps.append(node.step)
+            step_of[node.id] = node.step
+            part_of[node.id] = node.part
         for ref in page.offpage:
             side = outs if ref.direction == "out" else ins
             side.setdefault(ref.label, set()).add(page.number)
@@ -117,11 +121,12 @@ def check_geometry(proc: Procedure, result: Layout) -> None:
     letter_of = {o.label: o.step for page in result.pages for o in page.offpage}
     resolved = set()
     for s, t in drawn:
-        if t.startswith("out:"):
-            t = letter_of[t[4:]]
         if s.startswith("in:"):
             continue
-        resolved.add((s, t))
+        if step_of[s] == step_of.get(t) and part_of[s] and part_of[t] == part_of[s] + 1:  # inside one row
+            continue
+        t = letter_of[t[4:]] if t.startswith("out:") else step_of[t]
+        resolved.add((step_of[s], t))
     expected = {(e.source, e.target) for edges in successors(proc).values() for e in edges}
     assert expected == resolved
     m = result.metrics

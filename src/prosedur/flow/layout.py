@@ -425,7 +425,9 @@ class _Router:
                 row += 1
             self.row[n.id] = row
         self.by_lane: dict[int, list[int]] = {}
+        self.members: dict[int, list[Node]] = {}
         for n in nodes:
+            self.members.setdefault(self.row[n.id], []).append(n)
             for lane in n.lanes:
                 self.by_lane.setdefault(lane, []).append(self.row[n.id])
         self.lane_count = lane_count
@@ -536,8 +538,10 @@ class _Router:
         shared = [lane for lane in s.lanes if lane in t.lanes]
         if shared:
             for lane in shared:
+                x = self._x_in(s, lane)
+                if x != self._x_in(t, lane):  # e.g. into the top of a diamond spanning two lanes
+                    continue
                 if self.lane_free(lane, rs, rt) and (s.id, "bottom") not in self.ports:
-                    x = self._x_in(s, lane) if s.span > 1 else self._x_in(t, lane)
                     pts = [(x, s.border_y(1)), (x, t.border_y(-1))]
                     if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                         self._take_port(s.id, "bottom")
@@ -582,25 +586,87 @@ class _Router:
             self._take_port(s.id, name)
             self._take_port(t.id, tname)
         else:
-            y = max(s.y + s.h, t.y + t.h) + gap
+            y = min(max(n.y + n.h for n in self.members[self.row[s.id]]) + gap, self._between(s, below=True))
             pts = [(s.cx, s.border_y(1)), (s.cx, y), (t.cx, y), (t.cx, t.border_y(1))]
             self._take_port(s.id, "bottom")
             self._take_port(t.id, "bottom")
         self._commit(pts, t.id)
         return pts
 
-    def route_channel(self, s: Node, t: Node, side: int) -> tuple[list[Point], float, float]:
-        """Side ports and the vertical extent; the track's x is chosen later, per page."""
+    def route_channel(self, s: Node, t: Node, side: int, bound: int) -> tuple[list[Point], float, float]:
+        """Side ports and the vertical extent; the track's x (points 2 and 3) is chosen later, per page.
+
+        The track runs beyond lane `bound` on `side`. A symbol with another symbol of its row between
+        it and the track (a row of parts) is left from below and entered from above instead, through
+        the gap between the rows."""
         name = "right" if side > 0 else "left"
-        ds = self._channel_port(s, name)
-        dt = self._channel_port(t, name)
-        if s.id == t.id and ds == dt:  # a self-loop needs two different ports
+        start: list[Point]
+        end: list[Point]
+        if self._blocked(s, side, bound):
+            x = self._stub_x(s, "bottom")
+            y = self._between(s, below=True)
+            start = [(x, s.border_y(1)), (x, y)]
+        else:
+            ds = self._channel_port(s, name)
+            start = [(s.border_x(side, ds), s.cy + ds)] * 2
+        if self._blocked(t, side, bound):
+            x = self._stub_x(t, "top")
+            y = self._between(t, below=False)
+            end = [(x, y), (x, t.border_y(-1))]
+        else:
             dt = self._channel_port(t, name)
-        ys, yt = s.cy + ds, t.cy + dt
-        pts = [(s.border_x(side, ds), ys), (0.0, ys), (0.0, yt), (t.border_x(side, dt), yt)]
+            if s.id == t.id and start[0] == (t.border_x(side, dt), t.cy + dt):  # a self-loop: two ports
+                dt = self._channel_port(t, name)
+            end = [(t.border_x(side, dt), t.cy + dt)] * 2
+        ys, yt = start[1][1], end[0][1]
+        pts = [start[0], start[1], (0.0, ys), (0.0, yt), end[0], end[1]]
         return pts, min(ys, yt), max(ys, yt)
 
-    def route_band_channel(self, s: Node, t: Node, band: float) -> tuple[list[Point], float, float]:
+    def _blocked(self, node: Node, side: int, bound: int) -> bool:
+        """Does another symbol of `node`'s row stand between it and a track beyond lane `bound`?"""
+        if node.kind == "offpage":
+            return False
+        for other in self.members[self.row[node.id]]:
+            if other is node:
+                continue
+            if side < 0 and other.cx < node.cx and other.lane + other.span - 1 >= bound:
+                return True
+            if side > 0 and other.cx > node.cx and other.lane <= bound:
+                return True
+        return False
+
+    def _stub_x(self, node: Node, port: str) -> float:
+        """x of the next line leaving a symbol's bottom (or entering its top) off its centre line."""
+        k = self.ports.get((node.id, port), 0)
+        self._take_port(node.id, port)
+        if node.kind == StepKind.DECISION or not k:
+            return node.cx
+        step = (k + 1) // 2
+        return node.cx + (step if k % 2 else -step) * PORT_GAP
+
+    def _between(self, node: Node, below: bool) -> float:
+        """y halfway between `node`'s row and the row below (or above) it."""
+        row = self.row[node.id]
+        members = self.members[row]
+        if below:
+            edge = max(n.y + n.h for n in members)
+            nxt = [n.y for r, ms in self.members.items() if r > row for n in ms]
+            return (edge + min(nxt)) / 2 if nxt else edge + TRACK_GAP
+        edge = min(n.y for n in members)
+        prev = [n.y + n.h for r, ms in self.members.items() if r < row for n in ms]
+        return (edge + max(prev)) / 2 if prev else edge - TRACK_GAP
+
+    def free_gutter(self, s: Node, t: Node) -> int:
+        """The gutter (left of lane g) for a channel between s and t in a caller's grid: left of the
+        leftmost of the two, moved further left past any joint task that covers it between them."""
+        gutter = min(s.lane, t.lane)
+        top, bottom = min(s.y, t.y), max(s.y + s.h, t.y + t.h)
+        while gutter > 0 and any(n.span > 1 and n.lane < gutter < n.lane + n.span and n.y < bottom and
+                                 n.y + n.h > top for n in self.nodes):
+            gutter -= 1
+        return gutter
+
+    def route_band_channel(self, s: Node, t: Node, band: float, gutter: int) -> tuple[list[Point], float, float]:
         """A channel from or to a connector in a band: it leaves the connector below (or enters it
         from above) and runs along the band's edge, under or over the band's other connectors.
         The track's x (points 2 and 3) is chosen later."""
@@ -609,6 +675,9 @@ class _Router:
         if s.kind == "offpage":
             y = s.y + s.h + (band - s.h) / 4
             start = [(s.cx, s.y + s.h), (s.cx, y)]
+        elif self._blocked(s, -1, gutter):  # a part with its row's symbols to its left
+            x = self._stub_x(s, "bottom")
+            start = [(x, s.border_y(1)), (x, self._between(s, below=True))]
         else:
             ds = self._channel_port(s, "left")
             y = s.cy + ds
@@ -616,6 +685,10 @@ class _Router:
         if t.kind == "offpage":
             y2 = t.y - (band - t.h) / 4
             end = [(t.cx, y2), (t.cx, t.y)]
+        elif self._blocked(t, -1, gutter):
+            x = self._stub_x(t, "top")
+            y2 = self._between(t, below=False)
+            end = [(x, y2), (x, t.border_y(-1))]
         else:
             dt = self._channel_port(t, "left")
             y2 = t.cy + dt
@@ -926,11 +999,12 @@ def layout(
                 side = -1 if router.row[t.id] <= router.row[s.id] else 1
             else:  # the nearer side of the lane area
                 side = -1 if s.lane + t.lane <= n_lanes - 1 else 1
+            gutter = router.free_gutter(s, t) if geometry else 0
             if geometry and "offpage" in (s.kind, t.kind):
-                pts, lo, hi = router.route_band_channel(s, t, geometry.band)
+                pts, lo, hi = router.route_band_channel(s, t, geometry.band, gutter)
             else:
-                pts, lo, hi = router.route_channel(s, t, side)
-            key = min(s.lane, t.lane) if geometry else side
+                pts, lo, hi = router.route_channel(s, t, side, gutter if side < 0 else n_lanes - 1)
+            key = gutter if geometry else side
             channel.append((i, s, t, label, pts, lo, hi, key))
         left_tracks = right_tracks = 0
         if geometry:
@@ -940,7 +1014,7 @@ def layout(
                 xs = _gutter_tracks(gutter, 1 + max(assigned.values()), lane_w, geometry)
                 for i, _s, _t, _label, pts, _lo, _hi, _g in members:
                     x = xs[assigned[i]]
-                    at = 2 if len(pts) == 6 else 1  # band channels start with a stub
+                    at = 2  # every channel: two points of its start, the track, two points of its end
                     pts[at] = (x, pts[at][1])
                     pts[at + 1] = (x, pts[at + 1][1])
                     results[i] = (_simplify(pts), True)
@@ -953,8 +1027,8 @@ def layout(
             for i, _s, _t, _label, pts, _lo, _hi, side in channel:
                 k = tracks[side][i]
                 x = -(k + 1) * TRACK_GAP if side < 0 else n_lanes * lane_w + (k + 1) * TRACK_GAP
-                pts[1] = (x, pts[1][1])
                 pts[2] = (x, pts[2][1])
+                pts[3] = (x, pts[3][1])
                 results[i] = (_simplify(pts), True)
 
         for i, (s, t, label) in enumerate(wanted):
