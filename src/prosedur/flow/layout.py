@@ -11,12 +11,17 @@ does not have. A swimlane chart of an SOP is a grid anyway, so we lay out a grid
   order as the Pelaksana columns of the SOP table; a caller may pass its own order.
 * Rows are the steps in source order, one step per row, as PermenPAN-RB SOP tables do. The step
   numbers (1..N) then read top to bottom in the chart, the narrative and the SOP table alike; an
-  edge to an earlier row is a loop-back.
-* Because a row holds exactly one shape, a horizontal line at a row's height can only meet that
-  row's own shape; vertical lines in a lane's centre are checked against the shapes of that lane.
+  edge to an earlier row is a loop-back. A row of several actors (`parts`) puts one symbol per part
+  in its actor's lane on the row's band, linked part to part straight across; the row is entered by
+  its first symbol and left by its last. A joint task (`actor: [a, b]`) is one symbol spanning the
+  adjacent lanes of its actors; lines meet it down the middle of one of its lanes.
+* A horizontal line at a row's height can only meet that row's own symbols (checked); vertical lines
+  in a lane's centre are checked against the shapes of that lane (a joint task counts in each lane).
   Each edge takes the first route that touches no shape and no other edge: straight down; across
   then down; down then across; otherwise around the side in a channel of its own beside the lanes
-  (loop-backs always go there; shorter loops get the inner tracks so nested loops do not cross).
+  (loop-backs always go there; shorter loops get the inner tracks so nested loops do not cross). A
+  symbol with another symbol of its row between it and its channel leaves below (enters above)
+  through the gap between the rows.
 * Pages break between rows; an edge that leaves a page ends in a lettered off-page connector at
   the foot of its page and resumes from a connector with the same letter at the top of the target's
   page.
@@ -24,8 +29,8 @@ does not have. A swimlane chart of an SOP is a grid anyway, so we lay out a grid
 * A caller with a grid of its own (the PermenPAN-RB SOP table: fixed Pelaksana column widths, row
   heights set by the text in the other columns, its own page cuts) passes a `Geometry`. Shapes are
   then centred in its cells, off-page connectors sit in bands at the top and foot of a page, and
-  side channels run in the gutters between the shapes of neighbouring columns (inside the lanes),
-  so the caller only draws.
+  side channels run in the gutters between the shapes of neighbouring columns (inside the lanes;
+  never in a gutter a joint task covers), so the caller only draws.
 * Exit labels are placed last: each next to its own exit segment, on the side away from the other
   exits of its shape, at the first candidate spot whose box touches no shape, no other label and
   no line.
@@ -845,7 +850,7 @@ def layout(
                 w, h = geometry.size(part.kind)
                 if span > 1:
                     w += (span - 1) * lane_w
-                shape = (w, h, [])
+                shape: tuple[float, float, list[str]] = (w, h, [])
             else:
                 # a diamond alone in its row may use nearly the whole lane (it wastes its corners)
                 alone = part.kind == StepKind.DECISION and len(parts) == 1
@@ -1438,8 +1443,8 @@ def _measure(page: Page, metrics: Metrics) -> None:
         if lanes[i].x < lanes[i - 1].x + lanes[i - 1].width - 0.01:
             metrics.lane_order_violations += 1
     for node in page.nodes:
-        first, last = lanes[node.lane], lanes[node.lane + node.span - 1]
-        if not (first.x <= node.x and node.x + node.w <= last.x + last.width):
+        left, right = lanes[node.lane], lanes[node.lane + node.span - 1]
+        if not (left.x <= node.x and node.x + node.w <= right.x + right.width):
             metrics.lane_order_violations += 1
 
 
