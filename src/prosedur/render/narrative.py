@@ -218,7 +218,7 @@ def narrative_html(
     for item in _items(source, library, lang):
         head = "".join(
             escape(seg.lead) + (escape(seg.joint).join(f"<strong>{escape(a)}</strong>" for a in seg.actors) + " "
-                                if seg.actors else "") + inline_html(seg.text)
+                                if seg.actors else "") + str(inline_html(seg.text))
             for seg in item.head()
         )
         details = "".join(
