@@ -16,10 +16,11 @@ import datetime as dt
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
@@ -28,7 +29,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import WithJsonSchema
 from pydantic_core import ErrorDetails, InitErrorDetails
+
+from .paper import PaperName
 
 __all__ = [
     "Approval",
@@ -46,12 +50,14 @@ __all__ = [
     "Person",
     "Procedure",
     "ProcedureRole",
+    "QualityColumn",
     "Record",
     "Reference",
     "ReferenceKind",
     "Resources",
     "Role",
     "Scope",
+    "SopSettings",
     "Status",
     "Step",
     "StepKind",
@@ -349,6 +355,11 @@ class Step(_Model):
     requirements: TextList = Field(default_factory=list, description="Kelengkapan / persyaratan (Mutu Baku)")
     requirements_en: TextList = Field(default_factory=list,
                                       description="Kelengkapan dalam bahasa Inggris (urutan sama dengan requirements)")
+    input: TextList = Field(
+        default_factory=list,
+        description="Input (Mutu Baku), bila SOP instansi memakai kolom Input terpisah dari Kelengkapan; dicetak "
+        "bila pustaka memilih kolom ini (sop.quality_columns)",
+    )
     time: str | None = Field(None, description="Waktu (Mutu Baku), mis. 1 hari kerja")
     time_en: str | None = Field(None, description="Waktu dalam bahasa Inggris, mis. 1 working day")
     output: str | None = Field(None, description="Output (Mutu Baku)")
@@ -363,7 +374,7 @@ class Step(_Model):
     next_label_en: str | None = Field(None, description="Label panah dalam bahasa Inggris")
     exits: list[Exit] = Field(default_factory=list, description="Cabang keputusan")
 
-    _v = field_validator("requirements", "requirements_en", "records", "resources", "controls",
+    _v = field_validator("requirements", "requirements_en", "input", "records", "resources", "controls",
                          mode="before")(_as_list)
     _v_actor = field_validator("actor", mode="before")(_actor_value)
 
@@ -425,7 +436,11 @@ class Measurement(_Model):
 class Record(_Model):
     """Rekaman: what the activity leaves behind, and how it is kept (ISO/TR 10013 4.5.2.6)."""
 
-    id: str = Field(min_length=1, description="Nomor formulir/rekaman, mis. F.SMLTI 19-01")
+    id: str | None = Field(
+        None, min_length=1,
+        description="Nomor formulir/rekaman, mis. F.SMLTI 19-01; boleh tidak ada (dicetak namanya saja). "
+        "Langkah merujuk rekaman dengan nomor ini",
+    )
     name: str = Field(min_length=1, description="Nama rekaman")
     form: bool = Field(False, description="Apakah berupa formulir bernomor")
     owner: str | None = Field(None, description="Id peran pemilik")
@@ -581,12 +596,90 @@ class Numbering(_Model):
         return re.compile(f"^{regex}$")
 
 
+QualityField = Literal["requirements", "input", "time", "output"]
+QUALITY_FIELDS: tuple[str, ...] = ("requirements", "input", "time", "output")
+
+
+class QualityColumn(_Model):
+    """One Mutu Baku column of the SOP table: the step field it prints and its heading."""
+
+    field: QualityField = Field(description="Kolom langkah yang dicetak: requirements, input, time, output")
+    heading: str | None = Field(
+        None, min_length=1,
+        description="Judul kolom, mis. Persyaratan/Kelengkapan (bawaan: Kelengkapan, Input, Waktu, Output)",
+    )
+    heading_en: str | None = Field(None, min_length=1, description="Judul kolom dalam bahasa Inggris")
+
+
+def _quality_columns(value: Any) -> Any:
+    """The short form `[requirements, time, output]`: a bare field name is a column with its default heading."""
+    if isinstance(value, list):
+        return [{"field": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _default_columns() -> list[QualityColumn]:
+    return [QualityColumn(field="requirements"), QualityColumn(field="time"), QualityColumn(field="output")]
+
+
+class SopSettings(_Model):
+    """How this agency prints its PermenPAN-RB SOP: Mutu Baku columns, Keterangan, the number, empty cells."""
+
+    quality_columns: list[QualityColumn] = Field(
+        default_factory=_default_columns, min_length=1, max_length=4,
+        description="Kolom Mutu Baku berurutan: daftar field (requirements, input, time, output), masing-masing "
+        "boleh dengan heading/heading_en, mis. [{field: requirements, heading: Persyaratan/Kelengkapan}, time, "
+        "output]. Bawaan: Kelengkapan, Waktu, Output",
+    )
+    notes_column: bool = Field(True, description="Cetak kolom Keterangan (steps[].notes dan rekaman langkah)")
+    notes_heading: str | None = Field(None, min_length=1, description="Judul kolom Keterangan, mis. Ket.")
+    notes_heading_en: str | None = Field(None, min_length=1, description="Judul kolom Keterangan (Inggris)")
+    revision_suffix: bool = Field(
+        True, description="Tambahkan \"(Revisi n)\" di belakang Nomor SOP bila revisi > 0; false: nomor apa adanya",
+    )
+    empty_cell: Literal["-", ""] = Field(
+        "-", description="Isi sel identitas SOP yang kosong: \"-\" atau \"\" (kosong)",
+    )
+
+    _v = field_validator("quality_columns", mode="before")(_quality_columns)
+
+    @field_validator("quality_columns")
+    @classmethod
+    def _columns_once(cls, value: list[QualityColumn]) -> list[QualityColumn]:
+        fields = [c.field for c in value]
+        for f in fields:
+            if fields.count(f) > 1:
+                raise ValueError(f"kolom Mutu Baku '{f}' tertulis dua kali / column '{f}' is listed twice")
+        return value
+
+    @property
+    def quality_fields(self) -> list[str]:
+        return [c.field for c in self.quality_columns]
+
+
+def _text_lines(value: Any) -> Any:
+    """A name printed on several lines: a list of lines, or text with line breaks; stored as text with
+    one line per line break (printers that want one line join them)."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "\n".join(v.strip() for v in value if v.strip())
+    return value
+
+
+_LINES_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+MultiLine = Annotated[str, BeforeValidator(_text_lines), WithJsonSchema(_LINES_SCHEMA)]
+
+
 class LibraryInfo(_Model):
     """The library file (`pustaka.yaml`): organisation, numbering, shared roles and units."""
 
-    organisation: str = Field(min_length=1, description="Nama organisasi / instansi")
-    organisation_en: str | None = None
-    unit: str | None = Field(None, description="Nama unit penyelenggara, mis. Pusat Data dan Informasi")
+    organisation: MultiLine = Field(
+        min_length=1,
+        description="Nama organisasi / instansi; beberapa baris: daftar baris atau teks berbaris, mis. "
+        "[Badan Pusat Statistik, Provinsi Bengkulu]",
+    )
+    organisation_en: MultiLine | None = None
+    unit: MultiLine | None = Field(
+        None, description="Nama unit penyelenggara, mis. Pusat Data dan Informasi (boleh beberapa baris)")
     logo: str | None = Field(None, description="Berkas logo relatif terhadap folder pustaka (SVG/PNG)")
     language: str = Field("id", pattern=r"^(id|en)$", description="Bahasa bawaan")
     languages: list[Annotated[str, Field(pattern=r"^(id|en)$")]] = Field(
@@ -603,6 +696,16 @@ class LibraryInfo(_Model):
         "iso10013", pattern=r"^(iso10013|permenpan)$",
         description="Profil pemeriksaan (lint): iso10013 (prosedur ISO/TR 10013 lengkap) atau permenpan "
         "(SOP AP PermenPAN-RB 35/2012: identitas dan tabel kegiatan; bagian khusus ISO opsional)",
+    )
+    paper: PaperName = Field(
+        "A4",
+        description="Ukuran kertas PDF dan DOCX: A4 (bawaan), F4 (Folio 215 x 330 mm), Letter, Legal. SOP mendatar, "
+        "dokumen tegak",
+    )
+    sop: SopSettings = Field(
+        default_factory=SopSettings,
+        description="Tampilan SOP PermenPAN-RB instansi: kolom Mutu Baku, kolom Keterangan, akhiran revisi pada "
+        "Nomor SOP, isi sel kosong",
     )
 
 

@@ -12,7 +12,8 @@ running elements (`position: running()`), which Chromium does not implement. `sp
 the two elements out of the page and hands them to Chromium as its header/footer templates (with our
 stylesheet, page x of y as Chromium's `pageNumber`/`totalPages`); everything else (watermark as a
 fixed element, the flowchart SVG, the SOP's pre-paginated tables) prints as WeasyPrint prints it.
-The page size and margins are the ones in the template's `@page` rule (`PageSetup`, tested equal).
+The page size and margins are the library's paper's page box (`prosedur.paper`), the very one the
+template's generated `@page` rule declares for WeasyPrint (`PageSetup`, tested equal).
 
 Safety: JavaScript is off, the context is offline and every request is aborted and counted
 (`refused`), so the page can load nothing but the data: URLs we put in it; a page opened with
@@ -35,22 +36,39 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ChromiumPrinter", "DOCUMENT_PAGE", "PageSetup", "SOP_PAGE", "chromium_executable", "split_running"]
+from ..paper import PAPERS, PageBox, document_page, sop_page
+
+__all__ = ["ChromiumPrinter", "DOCUMENT_PAGE", "PageSetup", "SOP_PAGE", "chromium_executable", "page_setup",
+           "split_running"]
 
 
 @dataclass(frozen=True)
 class PageSetup:
-    """The template's @page: A4, orientation, margins (top, right, bottom, left) and how far the
-    header sits above the body / the footer below it."""
+    """A page box as Chromium takes it: size as oriented, margins (top, right, bottom, left) and how
+    far the header sits above the body / the footer below it, as CSS lengths."""
 
     landscape: bool
     margin: tuple[str, str, str, str]
     header_gap: str
     footer_gap: str
+    width: str = "210mm"
+    height: str = "297mm"
 
 
-DOCUMENT_PAGE = PageSetup(landscape=False, margin=("40mm", "15mm", "22mm", "15mm"), header_gap="4mm", footer_gap="2mm")
-SOP_PAGE = PageSetup(landscape=True, margin=("13mm", "10mm", "12mm", "10mm"), header_gap="2mm", footer_gap="0mm")
+def _css(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") + "mm"
+
+
+def page_setup(box: PageBox) -> PageSetup:
+    """The page box of `prosedur.paper` (SOP or document, on the library's paper) for Chromium."""
+    return PageSetup(
+        landscape=box.landscape, margin=(_css(box.margin[0]), _css(box.margin[1]), _css(box.margin[2]), _css(box.margin[3])),
+        header_gap=_css(box.header_gap), footer_gap=_css(box.footer_gap), width=_css(box.width), height=_css(box.height),
+    )
+
+
+DOCUMENT_PAGE = page_setup(document_page(PAPERS["A4"]))
+SOP_PAGE = page_setup(sop_page(PAPERS["A4"]))
 
 _HEADER = re.compile(r'<header class="(?:doc-header|sop-running)"[^>]*>.*?</header>\s*', re.S)
 _FOOTER = re.compile(r'<footer class="doc-footer"[^>]*>.*?</footer>\s*', re.S)
@@ -269,8 +287,8 @@ def _print(page: Any, html: str, setup: PageSetup, stamp: str) -> bytes:
     top, right, bottom, left = setup.margin
     page.set_content(body, wait_until="load")
     pdf: bytes = page.pdf(
-        format="A4",
-        landscape=setup.landscape,
+        width=setup.width,
+        height=setup.height,
         print_background=True,
         display_header_footer=True,
         header_template=_band(header, css, setup, top=True),

@@ -14,7 +14,8 @@ from ..flow.layout import lane_order, role_order
 from ..i18n import long_date as long_date  # re-exported for the renderers
 from ..i18n import short_date as short_date
 from ..integrity import signed_at_text
-from ..model import Library, Procedure, Status, StepKind
+from ..model import Library, Procedure, SopSettings, Status, StepKind
+from ..paper import Paper, paper
 from ..record import ControlRecord, Origin, Party, record_from_source, source_records_approval
 from ..text import substitute
 from ..translation import english, english_item, indonesian_sections
@@ -66,6 +67,15 @@ class StepView:
     parts: list[PartView] = field(default_factory=list)
     """The row's symbols in order (one for a plain step)."""
     next_label: str = ""
+    input: list[str] = field(default_factory=list)
+    """Mutu Baku Input (printed where the library chooses that column)."""
+
+    def quality(self, name: str) -> list[str]:
+        """A Mutu Baku field's text as lines: requirements / input one per item, time / output one."""
+        value = getattr(self, name)
+        if isinstance(value, list):
+            return list(value)
+        return [value] if value else []
 
     @property
     def is_decision(self) -> bool:
@@ -178,6 +188,14 @@ class DocumentView:
         if not self.indonesian:
             return ""
         return f"{label('in_indonesian', self.lang)}: {', '.join(self.indonesian)}."
+    organisation_lines: list[str] = field(default_factory=list)
+    """The organisation's name as the library breaks it into lines (identity block, document header);
+    `organisation` is the same name on one line."""
+    unit_lines: list[str] = field(default_factory=list)
+    paper: Paper = field(default_factory=lambda: paper("A4"))
+    """The library's paper: every renderer takes its page boxes from it (`prosedur.paper`)."""
+    sop: SopSettings = field(default_factory=SopSettings)
+    """How the library prints its SOP: Mutu Baku columns, Keterangan, revision suffix, empty cells."""
 
     @property
     def prepared_reviewed_approved(self) -> list[PersonView]:
@@ -276,6 +294,7 @@ def document_view(
                 requirements=sub_items(step.requirements, step.requirements_en),
                 time=sub_en(step.time, step.time_en),
                 output=sub_en(step.output, step.output_en),
+                input=[sub(r) for r in step.input],
                 records=[(rid, _record_name(proc, rid)) for rid in step.records],
                 resources=[sub(r) for r in step.resources],
                 controls=[sub(c) for c in step.controls],
@@ -365,10 +384,17 @@ def document_view(
 
     info = library.info if library else None
     logo = str(library.root / info.logo) if library and info and info.logo else None
+    organisation = ((info.organisation_en or info.organisation) if lang == "en" else info.organisation) if info else ""
+    organisation_lines = _lines(organisation)
+    unit_lines = _lines(info.unit if info else None)
     return DocumentView(
         lang=lang,
-        organisation=((info.organisation_en or info.organisation) if lang == "en" else info.organisation) if info else "",
-        unit=info.unit or "" if info else "",
+        organisation=" ".join(organisation_lines),
+        organisation_lines=organisation_lines,
+        unit=" ".join(unit_lines),
+        unit_lines=unit_lines,
+        paper=paper(info.paper if info else None),
+        sop=info.sop if info else SopSettings(),
         logo=logo,
         number=proc.number,
         title=(proc.title_en or proc.title) if lang == "en" else proc.title,
@@ -411,7 +437,7 @@ def document_view(
             for m in proc.measurements
         ],
         records=[
-            (r.id, r.name, role_name(r.owner), r.storage or "", r.retention or "", r.disposition or "")
+            (r.id or "", r.name, role_name(r.owner), r.storage or "", r.retention or "", r.disposition or "")
             for r in proc.records
         ],
         attachments=[(a.title, a.description or "") for a in proc.attachments],
@@ -426,6 +452,11 @@ def document_view(
         esigned=lifecycle_signed,
         indonesian=[label(key, lang) for key in indonesian_sections(proc)] if lang == "en" else [],
     )
+
+
+def _lines(text: str | None) -> list[str]:
+    """A name as the library breaks it into lines (`organisation: [a, b]` or text with line breaks)."""
+    return [line.strip() for line in (text or "").split("\n") if line.strip()]
 
 
 def _local_role_name(proc: Procedure, role_id: str) -> str:

@@ -115,6 +115,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "actors": ("Pelaksana", "Performer"),
     "quality_standard": ("Mutu Baku", "Quality standard"),
     "requirements": ("Kelengkapan", "Requirements"),
+    "input": ("Input", "Input"),
     "time": ("Waktu", "Time"),
     "output": ("Output", "Output"),
     "notes": ("Keterangan", "Notes"),

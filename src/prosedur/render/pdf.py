@@ -182,7 +182,7 @@ def render_pdf(
     record: ControlRecord | None = None,
     printer: ChromiumPrinter | None = None,
 ) -> bytes:
-    """The ISO/TR 10013 document as an A4 PDF with the control header and page x of y on every page.
+    """The ISO/TR 10013 document as a portrait PDF on the library's paper with the control header and page x of y on every page.
 
     WeasyPrint unless a `printer` (render/chromium.py, for whole-library builds) is given.
     """
@@ -236,13 +236,14 @@ def submit_pdf(
     record: ControlRecord | None = None,
 ) -> Future[bytes]:
     """The document queued on a Chromium printer; the caller goes on while it prints."""
-    from .chromium import DOCUMENT_PAGE
+    from ..paper import document_page
+    from .chromium import page_setup
 
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
                          record=record, verify_url=verify_url)
     # for_pdf=False: the logo as a data URL, the only kind of resource Chromium may load
     html = document_html(view, proc, library, for_pdf=False)
-    return printer.submit(html, DOCUMENT_PAGE, stamp=_stamp(view.record.issued if view.record else proc.issued))
+    return printer.submit(html, page_setup(document_page(view.paper)), stamp=_stamp(view.record.issued if view.record else proc.issued))
 
 
 # -- SVG text in one run ----------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""The PermenPAN-RB 35/2012 SOP: identity sheet and flowchart table, landscape A4, HTML and PDF.
+"""The PermenPAN-RB 35/2012 SOP: identity sheet and flowchart table, landscape, HTML and PDF.
+
+The paper (A4, F4, Letter, Legal), the Mutu Baku columns (which, in what order, under which heading) and
+the Keterangan column are the library's choice (`pustaka.yaml`: `paper`, `sop`); the table's width and
+its rows' height budget come from the paper's page box (`prosedur.paper`), and the lanes share what the
+fixed columns leave.
 
 The table is laid out here, not left to the browser: every row gets a fixed height from a
 deterministic estimate of its wrapped text, rows are cut into pages by height, and each page is its
@@ -22,7 +27,8 @@ from xml.sax.saxutils import escape as xml_escape
 from markupsafe import Markup
 
 from ..flow.layout import Geometry, Layout, Node, Page, label_box, layout
-from ..model import Library, Procedure, StepKind
+from ..model import Library, Procedure, SopSettings, StepKind
+from ..paper import PAPERS, Paper, sop_page
 from ..record import ControlRecord
 from ..text import plain
 from .document import DocumentView, StepView, document_view
@@ -35,11 +41,25 @@ if TYPE_CHECKING:
 
 __all__ = ["SopLayout", "SopPage", "SopRow", "render_sop_html", "render_sop_pdf", "sop_layout", "submit_sop_pdf"]
 
-# Geometry in millimetres. Landscape A4 is 297 x 210; margins 10 mm each side.
-PAGE_WIDTH = 277.0
-PAGE_BODY = 183.0  # printable height: 210 mm minus the page margins (running header and footer live there)
+# Geometry in millimetres, from the paper's landscape page box (prosedur.paper.sop_page).
+HEADER_ROOM = 2.0  # the running header's gap above the body, kept free of rows
+
+
+def page_width(sheet: Paper) -> float:
+    """The table's width: the landscape page between its side margins."""
+    return sop_page(sheet).body_width
+
+
+def page_body(sheet: Paper) -> float:
+    """The rows' height budget per page: the landscape page between its margins, less the header's gap."""
+    return sop_page(sheet).body_height - HEADER_ROOM
+
+
+PAGE_WIDTH = page_width(PAPERS["A4"])  # 277 mm
+PAGE_BODY = page_body(PAPERS["A4"])  # 183 mm
 BAND = 11.0  # height of a connector band (top or bottom of a page's Pelaksana cell)
 COL_NO, COL_ACTIVITY, COL_REQ, COL_TIME, COL_OUTPUT, COL_NOTES = 8.0, 52.0, 36.0, 17.0, 30.0, 28.0
+QUALITY_WIDTH = {"requirements": COL_REQ, "input": COL_REQ, "time": COL_TIME, "output": COL_OUTPUT}
 PAD = 1.2  # cell padding
 CHAR_MM = 1.62  # conservative average advance of an 8 pt sans character
 LINE_MM = 3.55  # 8 pt at line-height 1.25
@@ -86,6 +106,30 @@ class SopRow:
     height: float
     requirements: list[str]
     notes: list[str]
+    quality: list[list[str]] = field(default_factory=list)
+    """The lines of each Mutu Baku column the library prints, in its order."""
+
+
+@dataclass(frozen=True)
+class QualityCell:
+    """One Mutu Baku column as printed: the step field, its heading in the view's language, its width."""
+
+    field: str
+    heading: str
+    width: float
+
+
+def quality_columns(settings: SopSettings, lang: str) -> list[QualityCell]:
+    """The library's Mutu Baku columns in order, headed in `lang` (the library's heading, else ours)."""
+    out = []
+    for column in settings.quality_columns:
+        heading = (column.heading_en if lang == "en" else column.heading) or label(column.field, lang)
+        out.append(QualityCell(column.field, heading, QUALITY_WIDTH[column.field]))
+    return out
+
+
+def notes_heading(settings: SopSettings, lang: str) -> str:
+    return (settings.notes_heading_en if lang == "en" else settings.notes_heading) or label("notes", lang)
 
 
 @dataclass
@@ -123,6 +167,13 @@ class SopLayout:
     connectors: list[Connector]
     flow: Layout | None = None
     head: float = 0.0  # the header rows' height the page cuts reserved (mm)
+    columns: list[QualityCell] = field(default_factory=list)
+    notes: str | None = "Keterangan"
+    """The Keterangan column's heading, or None when the library leaves the column out."""
+    width: float = PAGE_WIDTH
+    """The table's width on the library's paper (mm)."""
+    body: float = PAGE_BODY
+    """The rows' height budget per page on the library's paper (mm)."""
 
 
 def _requirements(step: StepView) -> list[str]:
@@ -136,14 +187,15 @@ def _notes(step: StepView, lang: str) -> list[str]:
     return out
 
 
-def _cut_pages(rows: list[SopRow], head: float, extra: dict[int, float]) -> list[list[SopRow]]:
+def _cut_pages(rows: list[SopRow], head: float, extra: dict[int, float],
+               body: float = PAGE_BODY) -> list[list[SopRow]]:
     """Rows per page by height; a page after the first may open with a connector band, a page that
     is cut ends with one; `extra` reserves more (crowded bands) for a page index."""
     pages: list[list[SopRow]] = []
     current: list[SopRow] = []
     used = 0.0
     for index, row in enumerate(rows):
-        budget = PAGE_BODY - head - (BAND if pages else 0.0) - extra.get(len(pages), 0.0)
+        budget = body - head - (BAND if pages else 0.0) - extra.get(len(pages), 0.0)
         rest = sum(r.height for r in rows[index:])
         if current and used + rest > budget:
             budget -= BAND
@@ -160,8 +212,11 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
     """Row heights and page cuts of the flowchart table of `view`; symbols, connectors, labels and
     off-page pairs from the layout engine, inside the table's own grid."""
     actors = view.actors or [("", "")]
-    lane_total = PAGE_WIDTH - (COL_NO + COL_ACTIVITY + COL_REQ + COL_TIME + COL_OUTPUT + COL_NOTES)
-    lane_width = lane_total / len(actors)
+    columns = quality_columns(view.sop, view.lang)
+    notes_head = notes_heading(view.sop, view.lang) if view.sop.notes_column else None
+    width, body = page_width(view.paper), page_body(view.paper)
+    fixed = COL_NO + COL_ACTIVITY + sum(c.width for c in columns) + (COL_NOTES if notes_head else 0.0)
+    lane_width = (width - fixed) / len(actors)
     rows: list[SopRow] = []
     seen: set[str] = set()
     for step in view.steps:
@@ -169,24 +224,23 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
             continue
         seen.add(step.id)
         reqs = _requirements(step)
-        notes = _notes(step, view.lang)
+        notes = _notes(step, view.lang) if notes_head else []
+        quality = [step.quality(c.field) for c in columns]
         lines = max(
             wrapped_lines(step.text, COL_ACTIVITY),
-            sum(wrapped_lines(r, COL_REQ) for r in reqs),
-            wrapped_lines(step.time, COL_TIME),
-            wrapped_lines(step.output, COL_OUTPUT),
+            *(sum(wrapped_lines(x, c.width) for x in cell) for c, cell in zip(columns, quality, strict=True)),
             sum(wrapped_lines(n, COL_NOTES) for n in notes),
         )
         minimum = MIN_DECISION_ROW if step.is_decision else MIN_ROW
         height = max(minimum, math.ceil((lines * LINE_MM + 2 * PAD + 1.0) * 2) / 2)
-        rows.append(SopRow(step, 0, height, reqs, notes))
+        rows.append(SopRow(step, 0, height, reqs, notes, quality))
 
     head_lines = max(wrapped_lines(name, lane_width) for _, name in actors)
     head = 6.0 + max(2, head_lines) * 3.3 + 2.0
     shape_w = max(6.0, min(lane_width - 7.0, 22.0))
     extra: dict[int, float] = {}
     for _attempt in range(4):  # crowded connector bands may need a second band: cut again
-        cuts = _cut_pages(rows, head, extra)
+        cuts = _cut_pages(rows, head, extra, body)
         geometry = Geometry(
             lane_width=lane_width * PT,
             row_heights=tuple(r.height * PT for r in rows),
@@ -212,7 +266,7 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
             break
         extra = {k: max(v, extra.get(k, 0.0)) for k, v in over.items()}
     connectors = [c for page in pages for c in page.outgoing]
-    return SopLayout(actors, lane_width, pages, connectors, flow, head)
+    return SopLayout(actors, lane_width, pages, connectors, flow, head, columns, notes_head, width, body)
 
 
 def _pages(cuts: list[list[SopRow]], flow: Layout) -> list[SopPage]:
@@ -407,14 +461,17 @@ def _offpage_title(other_page: int, lang: str, *, incoming: bool) -> str:
 
 
 
-def _layout_rules(layout: SopLayout) -> Markup:
+def _layout_rules(layout: SopLayout, paper: Paper) -> Markup:
     """Column widths and row heights are layout results, emitted as a few generated class rules
     (numbers only, no source text) so the stylesheet file keeps everything else."""
-    widths = {
-        "no": COL_NO, "activity": COL_ACTIVITY, "lane": layout.lane_width, "req": COL_REQ,
-        "time": COL_TIME, "output": COL_OUTPUT, "notes": COL_NOTES,
-    }
+    widths = {"no": COL_NO, "activity": COL_ACTIVITY, "lane": layout.lane_width, "notes": COL_NOTES}
+    widths.update({f"q{i}": column.width for i, column in enumerate(layout.columns)})
     rules = [f".sop-flow col.w-{name} {{ width: {_f(mm)}mm; }}" for name, mm in widths.items()]
+    # the paper: page size for both PDF engines, and the table's width between the margins
+    box = sop_page(paper)
+    rules.append(f"@media print {{ {box.page_rule()} .doc-footer {{ width: {_f(layout.width)}mm; }} }}")
+    rules.append(f"@media screen {{ body {{ max-width: {_f(layout.width)}mm; }} }} "
+                 f"table.sop-flow, .sop-running {{ width: {_f(layout.width)}mm; }}")
     # a row's pitch is its cell's height plus one rule (half above, half below in the collapsed
     # model): the cell gets the row's height less the rule, so the rows add up to the SVG's grid
     heights = sorted({row.height for page in layout.pages for row in page.rows} | {BAND})
@@ -441,21 +498,34 @@ def sop_html(
             "span": len(page.rows) + (1 if page.incoming else 0) + (1 if page.outgoing else 0),
             "band_class": f"h{int(BAND * 2)}",
         })
-    records = [f"{rid} {name}" for rid, name, *_ in view.records]
+    records = [f"{rid} {name}".strip() for rid, name, *_ in view.records]
+    empty = view.sop.empty_cell
+
+    def cell(text: str) -> str:
+        """An identity cell's value; a computed blank ("-" from a missing date) as the library prints blanks."""
+        return text if text and text != "-" else empty
+
     context: dict[str, Any] = {
         "v": view,
         "L": labels(lang),
         "css": stylesheet("sop.css"),
-        "height_rules": _layout_rules(layout),
+        "height_rules": _layout_rules(layout, view.paper),
         "layout": layout,
         "pages": pages,
-        "revised": view.revision_date_long,
+        "revised": cell(view.revision_date_long),
+        "issued": cell(view.issued_long),
+        "effective": cell(view.effective_long),
+        "empty": empty,
+        "number": (f"{view.number} ({label('revision', lang)} {view.revision})"
+                   if view.revision and view.sop.revision_suffix else view.number),
         "records": records,
         "related": [f"{num} {title}".strip() for num, title in view.related],
         "logo_src": logo_source(view, library, for_pdf=for_pdf),
         "qr_svg": qr_svg(view.verify_url),
         "verify_url": view.verify_url,
         "total_pages": 1 + len(layout.pages),
+        # the empty cells right of the Pelaksana cell in a connector band row
+        "tail_cells": Markup("<td></td>" * (len(layout.columns) + (1 if layout.notes else 0))),
     }
     return template_env().get_template("sop.html").render(**context)
 
@@ -487,7 +557,7 @@ def render_sop_pdf(
     record: ControlRecord | None = None,
     printer: ChromiumPrinter | None = None,
 ) -> bytes:
-    """The PermenPAN-RB SOP as a landscape A4 PDF (WeasyPrint, or Chromium when a `printer` is given)."""
+    """The PermenPAN-RB SOP as a landscape PDF on the library's paper (WeasyPrint, or Chromium when a `printer` is given)."""
     from .pdf import _stamp, html_to_pdf
 
     if printer is not None:
@@ -514,10 +584,10 @@ def submit_sop_pdf(
     record: ControlRecord | None = None,
 ) -> Future[bytes]:
     """The SOP queued on a Chromium printer; the caller goes on while it prints."""
-    from .chromium import SOP_PAGE
+    from .chromium import page_setup
     from .pdf import _stamp
 
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
                          record=record, verify_url=verify_url)
     html = sop_html(view, proc, library, for_pdf=False)
-    return printer.submit(html, SOP_PAGE, stamp=_stamp(view.record.issued if view.record else proc.issued))
+    return printer.submit(html, page_setup(sop_page(view.paper)), stamp=_stamp(view.record.issued if view.record else proc.issued))
