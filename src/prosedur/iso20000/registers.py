@@ -280,7 +280,7 @@ def record_register(library: Library, include_pending: bool = False) -> Register
         for rec in proc.records:
             rows.append(
                 RecordRow(
-                    id=rec.id,
+                    id=rec.id or "",
                     name=rec.name,
                     form=rec.form,
                     procedure=proc.number,
@@ -328,7 +328,7 @@ def forms_register(library: Library, include_pending: bool = False) -> Register[
     defined: dict[str, list[str]] = {}
     for proc in procs:
         for rec in proc.records:
-            if rec.form:
+            if rec.form and rec.id is not None:
                 names.setdefault(rec.id, rec.name)
                 defined.setdefault(rec.id, []).append(proc.number)
         for ref in proc.references:
@@ -336,7 +336,7 @@ def forms_register(library: Library, include_pending: bool = False) -> Register[
                 names.setdefault(ref.id, ref.title)
     cited: dict[str, list[str]] = {form_id: [] for form_id in names}
     for proc in procs:
-        mentioned = {rec.id for rec in proc.records if rec.form}
+        mentioned = {rec.id for rec in proc.records if rec.form and rec.id is not None}
         mentioned.update(ref.id for ref in proc.references if ref.kind is ReferenceKind.FORM and ref.id)
         mentioned.update(r for step in proc.steps for r in step.records if r in names)
         for form_id in mentioned:

@@ -177,7 +177,7 @@ class LibraryContext:
 
     @cached_property
     def form_ids(self) -> set[str]:
-        return {r.id for p in self.library.procedures for r in p.records}
+        return {r.id for p in self.library.procedures for r in p.records if r.id is not None}
 
     @cached_property
     def procedure_regex(self) -> Any:
@@ -233,7 +233,7 @@ class ProcContext:
 
     @cached_property
     def record_ids(self) -> set[str]:
-        return {r.id for r in self.proc.records}
+        return {r.id for r in self.proc.records if r.id is not None}
 
     @cached_property
     def successors(self) -> dict[str, list[graph.Edge]]:

@@ -185,6 +185,12 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
         "nomor {what} '{number}' tidak mengikuti pola pustaka '{pattern}'",
         "{what} number '{number}' does not follow the library pattern '{pattern}'",
     ),
+    "form_unnumbered": (
+        "formulir '{name}' (form: true) belum bernomor: tulis id sesuai pola pustaka '{pattern}', atau hapus "
+        "form: true bila rekaman ini bukan formulir bernomor",
+        "the form '{name}' (form: true) has no number: write its id following the library pattern '{pattern}', "
+        "or drop form: true if this record is not a numbered form",
+    ),
     "what_procedure": ("prosedur", "procedure"),
     "what_form": ("formulir", "form"),
     "unit_unknown": (
@@ -211,6 +217,13 @@ LINT_MESSAGES: dict[str, tuple[str, str]] = {
     "what_time": ("waktu", "time"),
     "what_output": ("output", "output"),
     "what_requirements": ("kelengkapan", "requirements"),
+    "what_input": ("input", "input"),
+    "sop_column_not_printed": (
+        "langkah '{step}' mengisi {field}, tetapi SOP pustaka ini tidak mencetak kolom itu (sop.{setting} di "
+        "pustaka.yaml): tambahkan kolomnya atau pindahkan isinya, agar tidak hilang dari SOP",
+        "step '{step}' fills {field}, but this library's SOP does not print that column (sop.{setting} in "
+        "pustaka.yaml): add the column or move the text, so that it is not lost from the SOP",
+    ),
     # the PermenPAN-RB SOP AP (profile permenpan)
     "sop_cell_missing": (
         "kolom SOP '{cell}' belum diisi ({section})",

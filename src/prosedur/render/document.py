@@ -69,6 +69,8 @@ class StepView:
     next_label: str = ""
     input: list[str] = field(default_factory=list)
     """Mutu Baku Input (printed where the library chooses that column)."""
+    quality_cells: list[str] = field(default_factory=list)
+    """The Mutu Baku cells the library prints, in its column order, as one line each (web, narrative)."""
 
     def quality(self, name: str) -> list[str]:
         """A Mutu Baku field's text as lines: requirements / input one per item, time / output one."""
@@ -196,6 +198,14 @@ class DocumentView:
     """The library's paper: every renderer takes its page boxes from it (`prosedur.paper`)."""
     sop: SopSettings = field(default_factory=SopSettings)
     """How the library prints its SOP: Mutu Baku columns, Keterangan, revision suffix, empty cells."""
+    quality_columns: list[tuple[str, str]] = field(default_factory=list)
+    """The library's Mutu Baku columns in order: (step field, heading in this language)."""
+    notes_heading: str = ""
+    """The Keterangan column's heading ("" when the library leaves the column out)."""
+
+    @property
+    def quality_heads(self) -> list[str]:
+        return [heading for _, heading in self.quality_columns]
 
     @property
     def prepared_reviewed_approved(self) -> list[PersonView]:
@@ -386,6 +396,10 @@ def document_view(
     logo = str(library.root / info.logo) if library and info and info.logo else None
     organisation = ((info.organisation_en or info.organisation) if lang == "en" else info.organisation) if info else ""
     organisation_lines = _lines(organisation)
+    settings = info.sop if info else SopSettings()
+    columns = quality_columns(settings, lang)
+    for step_view in steps:
+        step_view.quality_cells = ["; ".join(step_view.quality(name)) for name, _ in columns]
     unit_lines = _lines(info.unit if info else None)
     return DocumentView(
         lang=lang,
@@ -394,7 +408,10 @@ def document_view(
         unit=" ".join(unit_lines),
         unit_lines=unit_lines,
         paper=paper(info.paper if info else None),
-        sop=info.sop if info else SopSettings(),
+        sop=settings,
+        quality_columns=columns,
+        notes_heading=((settings.notes_heading_en if lang == "en" else settings.notes_heading) or label("notes", lang))
+        if settings.notes_column else "",
         logo=logo,
         number=proc.number,
         title=(proc.title_en or proc.title) if lang == "en" else proc.title,
@@ -452,6 +469,13 @@ def document_view(
         esigned=lifecycle_signed,
         indonesian=[label(key, lang) for key in indonesian_sections(proc)] if lang == "en" else [],
     )
+
+
+def quality_columns(settings: SopSettings, lang: str) -> list[tuple[str, str]]:
+    """The library's Mutu Baku columns in order with their headings in `lang`: the library's heading
+    (`heading_en` in English), else ours (Kelengkapan, Input, Waktu, Output)."""
+    return [(c.field, (c.heading_en if lang == "en" else c.heading) or label(c.field, lang))
+            for c in settings.quality_columns]
 
 
 def _lines(text: str | None) -> list[str]:

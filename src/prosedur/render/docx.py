@@ -33,6 +33,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
 from ..model import Library, Procedure
+from ..paper import Paper
 from ..record import ControlRecord
 from ..text import plain, spans
 from .document import DocumentView, StepView, document_view
@@ -46,12 +47,24 @@ __all__ = ["clean", "render_docx"]
 
 FONT = "Arial"  # Word's everywhere; LibreOffice substitutes the metric-compatible Liberation Sans
 BODY_PT = 10
-PAGE_W, PAGE_H = Mm(210), Mm(297)
+# The page size is the library's paper, portrait (prosedur.paper); Word's margins are the DOCX's own.
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = Mm(20), Mm(15), Mm(15)
 HEADER_DISTANCE, FOOTER_DISTANCE = Mm(10), Mm(8)
-TEXT_W = PAGE_W - 2 * MARGIN_SIDE
-# Room left for a flowchart page under the header table (about 38 mm) and a heading line.
-IMAGE_MAX_H = PAGE_H - MARGIN_BOTTOM - FOOTER_DISTANCE - Mm(75)
+HEADER_COLUMNS_MM = (30.0, 78.0, 24.0, 38.0)  # the control header's columns on A4, widened with the text
+
+
+def page_size(sheet: Paper) -> tuple[int, int]:
+    """Page width and height (EMU), portrait."""
+    return Mm(sheet.width), Mm(sheet.height)
+
+
+def text_width(sheet: Paper) -> int:
+    return int(Mm(sheet.width) - 2 * MARGIN_SIDE)
+
+
+def image_max_height(sheet: Paper) -> int:
+    """Room left for a flowchart page under the header table (about 38 mm) and a heading line."""
+    return int(Mm(sheet.height) - MARGIN_BOTTOM - FOOTER_DISTANCE - Mm(75))
 HEAD_FILL = "D9E2F3"
 MARK_RED = RGBColor(0xC0, 0x00, 0x00)
 
@@ -101,7 +114,7 @@ def render_docx(
     `raster` turns a flowchart page (SVG) into PNG; a build passes its on-disk cache (raster.RasterCache)."""
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
                          record=record, verify_url=verify_url)
-    doc = Document(io.BytesIO(_blank(lang)))
+    doc = Document(io.BytesIO(_blank(lang, view.paper)))
     _properties(doc, view)
     _header(doc, view, raster, library)
     _footer(doc, view)
@@ -111,13 +124,13 @@ def render_docx(
     return out.getvalue()
 
 
-@lru_cache(maxsize=2)
-def _blank(lang: str) -> bytes:
-    """An empty document with our styles and page set up, made once per language and process:
+@lru_cache(maxsize=8)
+def _blank(lang: str, sheet: Paper) -> bytes:
+    """An empty document with our styles and page set up, made once per language, paper and process:
     setting the styles up is about a tenth of a DOCX's time, reopening the result is cheaper."""
     doc = Document()
     _setup_styles(doc, lang)
-    _setup_page(doc)
+    _setup_page(doc, sheet)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -252,10 +265,10 @@ def _custom_styles(doc: Any) -> None:
             fmt.left_indent = Mm(spec["left"])
 
 
-def _setup_page(doc: Any) -> None:
+def _setup_page(doc: Any, sheet: Paper) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = PAGE_W, PAGE_H
+    section.page_width, section.page_height = page_size(sheet)
     section.left_margin = section.right_margin = MARGIN_SIDE
     section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
     section.header_distance, section.footer_distance = HEADER_DISTANCE, FOOTER_DISTANCE
@@ -452,7 +465,8 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
     lang = view.lang
     header = doc.sections[0].header
     header.is_linked_to_previous = False
-    widths = [Mm(30), Mm(78), Mm(24), Mm(38)]
+    grow = text_width(view.paper) / Mm(sum(HEADER_COLUMNS_MM))
+    widths = [Mm(w * grow) for w in HEADER_COLUMNS_MM]
     table = header.add_table(rows=4, cols=4, width=sum(widths, Mm(0)))
     _table_style(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -479,11 +493,13 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
 
     org_cell = table.cell(0, 1).merge(table.cell(1, 1))
     org_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    par = _cell_text(org_cell, view.organisation.upper(), bold=True, size=9.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-    if view.unit:
+    # one printed line per line of the library's name (`_run` turns line breaks into w:br)
+    par = _cell_text(org_cell, "\n".join(view.organisation_lines).upper(), bold=True, size=9.5,
+                     align=WD_ALIGN_PARAGRAPH.CENTER)
+    if view.unit_lines:
         par = _styled(org_cell, "TableText")
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(par, view.unit, size=8.5)
+        _run(par, "\n".join(view.unit_lines), size=8.5)
 
     title_cell = table.cell(2, 1).merge(table.cell(3, 1))
     title_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -800,7 +816,7 @@ class _Body:
             width_px, height_px = png_size(png)
             width = int(width_px / DEFAULT_DPI * 25.4 * 36000)  # EMU at the rendered dpi
             height = int(height_px / DEFAULT_DPI * 25.4 * 36000)
-            scale = min(1.0, TEXT_W / width, IMAGE_MAX_H / height)
+            scale = min(1.0, text_width(self.view.paper) / width, image_max_height(self.view.paper) / height)
             paragraph = self.doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = paragraph.add_run()
@@ -844,6 +860,7 @@ class _Body:
         if step is not None:
             details += [
                 (self.L("requirements"), "; ".join(step.requirements)),
+                (self.L("input"), "; ".join(step.input)),
                 (self.L("output"), step.output),
                 (self.L("time"), step.time),
                 (self.L("records"), "; ".join(f"{rid} {name}".strip() for rid, name in step.records)),

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..model import Library, Procedure
+from ..paper import PAPERS, Paper, document_page
 from ..record import ControlRecord
 from ..text import plain
 from .document import DocumentView, PersonView, document_view
@@ -31,8 +32,25 @@ from .svg import render_flowchart
 
 __all__ = ["render_html", "document_html", "template_env"]
 
-FLOW_MAX_WIDTH_MM = 180.0
-FLOW_MAX_HEIGHT_MM = 226.0
+FLOW_TITLE_ROOM_MM = 9.0  # the flowchart sheet's heading line above the chart
+
+
+def flow_box(sheet: Paper) -> tuple[float, float]:
+    """Width and height a flowchart page may take in the document on `sheet`: the portrait body,
+    less the heading line above the chart."""
+    box = document_page(sheet)
+    return box.body_width, box.body_height - FLOW_TITLE_ROOM_MM
+
+
+FLOW_MAX_WIDTH_MM, FLOW_MAX_HEIGHT_MM = flow_box(PAPERS["A4"])  # 180 x 226 mm
+
+
+def page_rules(sheet: Paper) -> Markup:
+    """The document's @page size and margins and its running header/footer width, for `sheet`
+    (numbers only, generated after the stylesheet)."""
+    box = document_page(sheet)
+    width = f"{box.body_width:.1f}".rstrip("0").rstrip(".")
+    return Markup(f"@media print {{ {box.page_rule()} .doc-header, .doc-footer {{ width: {width}mm; }} }}")
 _FLOW_MISSING = ("[Belum ada langkah kegiatan]", "[No activity steps yet]")
 
 
@@ -100,15 +118,19 @@ def fit_svg(svg: str, max_w_mm: float, max_h_mm: float) -> str:
 
 
 def flowchart_pages(
-    proc: Procedure, library: Library | None, lang: str, *, max_h_mm: float = FLOW_MAX_HEIGHT_MM,
+    proc: Procedure, library: Library | None, lang: str, *, sheet: Paper | None = None,
     printed_pages: Sequence[int] | None = None,
 ) -> list[Markup]:
-    """One SVG per page chunk of the swimlane flowchart ([] for a procedure without steps);
-    `printed_pages` as for `render_flowchart` (the PDF's pages of the chart, once known)."""
+    """One SVG per page chunk of the swimlane flowchart ([] for a procedure without steps), each fitted
+    to the document's body on `sheet` (the library's paper by default); `printed_pages` as for
+    `render_flowchart` (the PDF's pages of the chart, once known)."""
     if not proc.steps:
         return []
+    if sheet is None:
+        sheet = PAPERS[library.info.paper] if library else PAPERS["A4"]
+    max_w, max_h = flow_box(sheet)
     pages = render_flowchart(proc, library, lang=lang, swimlanes=True, printed_pages=printed_pages)
-    return [Markup(_strip_xml_decl(fit_svg(page, FLOW_MAX_WIDTH_MM, max_h_mm))) for page in pages]
+    return [Markup(_strip_xml_decl(fit_svg(page, max_w, max_h))) for page in pages]
 
 
 def _strip_xml_decl(svg: str) -> str:
@@ -134,7 +156,8 @@ def document_html(
         "v": view,
         "L": labels(lang),
         "css": stylesheet("document.css"),
-        "flow_svgs": flowchart_pages(proc, library, lang, printed_pages=printed_pages),
+        "page_rules": page_rules(view.paper),
+        "flow_svgs": flowchart_pages(proc, library, lang, sheet=view.paper, printed_pages=printed_pages),
         "flow_missing": _FLOW_MISSING[1 if lang == "en" else 0],
         "narrative": Markup(narrative_html(narrative_from_view(view))),
         "logo_src": logo_source(view, library, for_pdf=for_pdf),

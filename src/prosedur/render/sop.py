@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape as xml_escape
 from markupsafe import Markup
 
 from ..flow.layout import Geometry, Layout, Node, Page, label_box, layout
-from ..model import Library, Procedure, SopSettings, StepKind
+from ..model import Library, Procedure, StepKind
 from ..paper import PAPERS, Paper, sop_page
 from ..record import ControlRecord
 from ..text import plain
@@ -119,17 +119,9 @@ class QualityCell:
     width: float
 
 
-def quality_columns(settings: SopSettings, lang: str) -> list[QualityCell]:
-    """The library's Mutu Baku columns in order, headed in `lang` (the library's heading, else ours)."""
-    out = []
-    for column in settings.quality_columns:
-        heading = (column.heading_en if lang == "en" else column.heading) or label(column.field, lang)
-        out.append(QualityCell(column.field, heading, QUALITY_WIDTH[column.field]))
-    return out
-
-
-def notes_heading(settings: SopSettings, lang: str) -> str:
-    return (settings.notes_heading_en if lang == "en" else settings.notes_heading) or label("notes", lang)
+def quality_cells(view: DocumentView) -> list[QualityCell]:
+    """The library's Mutu Baku columns in order (headings from the view), each with its width."""
+    return [QualityCell(name, heading, QUALITY_WIDTH[name]) for name, heading in view.quality_columns]
 
 
 @dataclass
@@ -212,8 +204,8 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
     """Row heights and page cuts of the flowchart table of `view`; symbols, connectors, labels and
     off-page pairs from the layout engine, inside the table's own grid."""
     actors = view.actors or [("", "")]
-    columns = quality_columns(view.sop, view.lang)
-    notes_head = notes_heading(view.sop, view.lang) if view.sop.notes_column else None
+    columns = quality_cells(view)
+    notes_head = view.notes_heading or None
     width, body = page_width(view.paper), page_body(view.paper)
     fixed = COL_NO + COL_ACTIVITY + sum(c.width for c in columns) + (COL_NOTES if notes_head else 0.0)
     lane_width = (width - fixed) / len(actors)

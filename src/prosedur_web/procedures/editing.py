@@ -74,7 +74,7 @@ REFERENCE_FIELDS = ("kind", "id", "title", "clause")
 ATTACHMENT_FIELDS = ("title", "file", "description")
 HISTORY_FIELDS = ("change", "reason")
 REQUIRED = {  # row fields the model needs as text: a blank one is "" (not None)
-    "record": {"id", "name"}, "meas": {"name"}, "param": {"value"}, "ref": {"title"}, "att": {"title"},
+    "record": {"name"}, "meas": {"name"}, "param": {"value"}, "ref": {"title"}, "att": {"title"},
 }
 MAX_EXITS = 4
 MAX_ROWS = 500  # a form cannot make the server build more rows than this

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...model import Status, StepKind
+from ...model import QUALITY_FIELDS, Status, StepKind
 from ..core import Finding, ProcContext, Severity, rule
 
 _SIGNED = (Status.APPROVED, Status.EFFECTIVE)
@@ -122,7 +122,8 @@ def check_record_keeping(ctx: ProcContext) -> Iterator[Finding]:
     for i, record in enumerate(ctx.proc.records):
         for key in ("storage", "retention"):
             if not getattr(record, key):
-                yield ctx.finding("P207", ("records", i), "record_keeping", record=record.id, what=key)
+                yield ctx.finding("P207", ("records", i), "record_keeping", record=record.id or record.name,
+                                  what=key)
 
 
 @rule(
@@ -261,23 +262,46 @@ def check_sop_approved_by(ctx: ProcContext) -> Iterator[Finding]:
 
 @rule(
     "P216", "mutu-baku-columns", Severity.WARNING, profiles={"iso10013": None},
-    explain_id="Kolom Mutu Baku yang dipakai prosedur (Kelengkapan, Waktu, Output) diisi pada setiap kegiatan: "
-    "bila satu langkah menulis waktu (time), kelengkapan (requirements) atau output, langkah lain (selain "
-    "penghubung) juga menulisnya. Kolom yang tidak dipakai sama sekali tidak dilaporkan. Hanya profil permenpan.",
-    explain_en="The Mutu Baku columns the procedure uses (Kelengkapan, Waktu, Output) are filled in on every "
-    "activity: when one step states its time, requirements or output, the other steps (connectors aside) do "
-    "too. A column no step uses is not reported. Profile permenpan only.",
+    explain_id="Kolom Mutu Baku yang dicetak SOP pustaka (sop.quality_columns; bawaan Kelengkapan, Waktu, Output) "
+    "diisi pada setiap kegiatan: bila satu langkah menulis kolom itu (requirements, input, time, output), langkah "
+    "lain (selain penghubung) juga menulisnya. Kolom yang tidak dipakai sama sekali tidak dilaporkan. Hanya "
+    "profil permenpan.",
+    explain_en="The Mutu Baku columns the library's SOP prints (sop.quality_columns; by default Kelengkapan, "
+    "Waktu, Output) are filled in on every activity: when one step fills such a column (requirements, input, "
+    "time, output), the other steps (connectors aside) do too. A column no step uses is not reported. Profile "
+    "permenpan only.",
 )
 def check_mutu_baku_columns(ctx: ProcContext) -> Iterator[Finding]:
     steps = [(i, s) for i, s in enumerate(ctx.proc.steps) if s.kind != StepKind.CONNECTOR]
-    columns = {
-        "requirements": [bool(s.requirements) for _, s in steps],
-        "time": [bool(s.time) for _, s in steps],
-        "output": [bool(s.output) for _, s in steps],
-    }
+    columns = {key: [bool(getattr(s, key)) for _, s in steps] for key in ctx.lib.info.sop.quality_fields}
     for key, filled in columns.items():
         if not any(filled):
             continue
         for (i, step), ok in zip(steps, filled, strict=True):
             if not ok:
                 yield ctx.finding("P216", ("steps", i), "mutu_baku_column", step=step.id, what=f"what_{key}")
+
+
+@rule(
+    "P217", "sop-column-not-printed", Severity.WARNING,
+    explain_id="Yang ditulis di langkah tercetak di SOP: langkah yang mengisi kolom Mutu Baku yang tidak dipilih "
+    "pustaka (sop.quality_columns: requirements, input, time, output) atau keterangan (notes) padahal pustaka "
+    "tidak mencetak kolom Keterangan (sop.notes_column: false) dilaporkan, supaya tidak ada isi yang hilang "
+    "diam-diam dari SOP.",
+    explain_en="What a step says is printed on the SOP: a step that fills a Mutu Baku field the library does not "
+    "print (sop.quality_columns: requirements, input, time, output), or notes while the library prints no "
+    "Keterangan column (sop.notes_column: false), is reported, so that nothing written is silently lost from the "
+    "SOP.",
+)
+def check_sop_column_printed(ctx: ProcContext) -> Iterator[Finding]:
+    sop = ctx.lib.info.sop
+    printed = set(sop.quality_fields)
+    hidden = [key for key in QUALITY_FIELDS if key not in printed]
+    for i, step in enumerate(ctx.proc.steps):
+        for key in hidden:
+            if getattr(step, key):
+                yield ctx.finding("P217", ("steps", i, key), "sop_column_not_printed", step=step.id, field=key,
+                                  setting="quality_columns")
+        if not sop.notes_column and step.notes:
+            yield ctx.finding("P217", ("steps", i, "notes"), "sop_column_not_printed", step=step.id, field="notes",
+                              setting="notes_column")

@@ -103,7 +103,8 @@ def check_form_reference_matches(lib: LibraryContext) -> Iterator[Finding]:
     defined: dict[str, tuple[str, str]] = {}
     for proc in _live(lib):
         for rec in proc.records:
-            defined.setdefault(rec.id, (rec.name, proc.number))
+            if rec.id is not None:
+                defined.setdefault(rec.id, (rec.name, proc.number))
     for proc in _live(lib):
         for i, ref in enumerate(proc.references):
             if ref.kind is not ReferenceKind.FORM or not ref.id or ref.id not in defined:
@@ -157,11 +158,11 @@ def check_role_name_consistent(lib: LibraryContext) -> Iterator[Finding]:
     "was withdrawn with its procedure and is no longer maintained.",
 )
 def check_form_not_withdrawn(lib: LibraryContext) -> Iterator[Finding]:
-    live_forms = {rec.id for proc in _live(lib) for rec in proc.records}
+    live_forms = {rec.id for proc in _live(lib) for rec in proc.records if rec.id is not None}
     obsolete_by: dict[str, list[str]] = {}
     for proc in lib.library.procedures:
         if proc.status is Status.OBSOLETE:
-            for rec in proc.records:
+            for rec in (r for r in proc.records if r.id is not None):
                 obsolete_by.setdefault(rec.id, []).append(f"{proc.number} Rev. {proc.revision}")
     for proc in _live(lib):
         for i, ref in enumerate(proc.references):

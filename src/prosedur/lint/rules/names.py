@@ -225,7 +225,7 @@ def check_form_number_consistent(lib: LibraryContext) -> Iterator[Finding]:
     for proc in lib.library.procedures:
         file = proc_file(proc)
         for i, record in enumerate(proc.records):
-            if not record.form:
+            if not record.form or record.id is None:
                 continue
             if record.id not in seen:
                 seen[record.id] = (record.name, file)
@@ -244,6 +244,8 @@ def check_form_number_consistent(lib: LibraryContext) -> Iterator[Finding]:
 def check_unique_record_id(ctx: ProcContext) -> Iterator[Finding]:
     seen: set[str] = set()
     for i, record in enumerate(ctx.proc.records):
+        if record.id is None:  # a record printed by its name only: nothing refers to it by number
+            continue
         if record.id in seen:
             yield ctx.finding("P312", ("records", i, "id"), "duplicate_record", record=record.id)
         seen.add(record.id)
@@ -263,7 +265,9 @@ def check_number_pattern(ctx: ProcContext) -> Iterator[Finding]:
                           pattern=numbering.procedure)
     form_regex = ctx.lib.form_regex
     for i, record in enumerate(ctx.proc.records):
-        if record.form and not form_regex.match(record.id):
+        if record.form and record.id is None:
+            yield ctx.finding("P313", ("records", i), "form_unnumbered", name=record.name, pattern=numbering.form)
+        elif record.form and record.id is not None and not form_regex.match(record.id):
             yield ctx.finding("P313", ("records", i, "id"), "number_pattern", what="what_form", number=record.id,
                               pattern=numbering.form)
 
