@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from prosedur.model import Library, Procedure, Status
+from prosedur.paper import PAPERS, document_page, sop_page
 from prosedur.render import chromium
-from prosedur.render.chromium import DOCUMENT_PAGE, SOP_PAGE, ChromiumPrinter, split_running
+from prosedur.render.chromium import DOCUMENT_PAGE, SOP_PAGE, ChromiumPrinter, page_setup, split_running
 from prosedur.render.document import document_view
 from prosedur.render.fetch import TEMPLATES
+from prosedur.render.html import render_html
 from prosedur.render.pdf import render_pdf
 from prosedur.render.sop import render_sop_html, render_sop_pdf, sop_layout
 
@@ -31,14 +33,24 @@ def printer() -> Iterator[ChromiumPrinter]:
         yield p
 
 
-def test_page_setup_is_the_templates_at_page_rule() -> None:
-    """The margins Chromium is given are the ones the stylesheets declare for WeasyPrint."""
+def test_page_setup_is_the_templates_at_page_rule(sample_library: Library) -> None:
+    """The size and margins Chromium is given are the ones the generated @page rule declares for
+    WeasyPrint, on every paper; the margin boxes' gaps are the stylesheets'."""
+    email = sample_library.procedure("P.SMLTI 19")
+    assert email is not None
+    for sheet in PAPERS.values():
+        info = sample_library.info.model_copy(update={"paper": sheet.name})
+        library = sample_library.model_copy(update={"info": info})
+        for html, setup in ((render_html(email, library), page_setup(document_page(sheet))),
+                            (render_sop_html(email, library), page_setup(sop_page(sheet)))):
+            rule = re.search(r"@page \{ size: (\S+) (\S+); margin: ([^;]+); \}", html)
+            assert rule, sheet
+            assert (rule.group(1), rule.group(2)) == (setup.width, setup.height)
+            assert (float(setup.width[:-2]) > float(setup.height[:-2])) == setup.landscape
+            assert tuple(rule.group(3).split()) == setup.margin
     for css, setup in (("document.css", DOCUMENT_PAGE), ("sop.css", SOP_PAGE)):
         text = (TEMPLATES / css).read_text(encoding="utf-8")
-        rule = re.search(r"@page\s*\{\s*size:\s*A4 (\w+);\s*margin:\s*([^;]+);", text)
-        assert rule, css
-        assert (rule.group(1) == "landscape") == setup.landscape
-        assert tuple(rule.group(2).split()) == setup.margin
+        assert not re.search(r"(?<![-\w])size:", text)  # the paper is the library's: one home, prosedur.paper
         top = re.search(r"@top-center \{[^}]*padding-bottom: (\w+)", text)
         bottom = re.search(r"@bottom-center \{[^}]*?(?:padding-top: (\w+))?;? \}", text)
         assert top and top.group(1) == setup.header_gap
