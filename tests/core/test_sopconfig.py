@@ -25,8 +25,8 @@ from prosedur.model import Library, LibraryInfo, Procedure, Record
 from prosedur.paper import PAPERS, document_page, sop_page
 from prosedur.render import chromium
 from prosedur.render.chromium import ChromiumPrinter
-from prosedur.render.docx import render_docx
 from prosedur.render.document import document_view
+from prosedur.render.docx import render_docx
 from prosedur.render.html import render_html
 from prosedur.render.pdf import render_pdf
 from prosedur.render.sop import COL_ACTIVITY, COL_NO, COL_NOTES, render_sop_html, render_sop_pdf, sop_layout
@@ -73,7 +73,7 @@ def test_library_chooses_columns_order_and_headings(sample_library: Library, ema
     assert ">Keterangan</th>" not in html and "Rekaman:" not in html
     # each row: No, Kegiatan, then Output and Waktu in that order (the Pelaksana cell spans the rows)
     step = email.steps[1]
-    row = html.split(f'id="s-2"', 1)[1].split("</tr>", 1)[0]
+    row = html.split('id="s-2"', 1)[1].split("</tr>", 1)[0]
     cells = re.findall(r'<td><div class="clip">(.*?)</div></td>', row)
     assert cells[1:] == [step.output, step.time]
     # the table fills the page's width: the lanes take what the fixed columns leave

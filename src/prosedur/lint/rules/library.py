@@ -162,8 +162,8 @@ def check_form_not_withdrawn(lib: LibraryContext) -> Iterator[Finding]:
     obsolete_by: dict[str, list[str]] = {}
     for proc in lib.library.procedures:
         if proc.status is Status.OBSOLETE:
-            for rec in (r for r in proc.records if r.id is not None):
-                obsolete_by.setdefault(rec.id, []).append(f"{proc.number} Rev. {proc.revision}")
+            for form_id in (r.id for r in proc.records if r.id is not None):
+                obsolete_by.setdefault(form_id, []).append(f"{proc.number} Rev. {proc.revision}")
     for proc in _live(lib):
         for i, ref in enumerate(proc.references):
             if ref.kind is ReferenceKind.FORM and ref.id and ref.id not in live_forms and ref.id in obsolete_by:
