@@ -345,7 +345,8 @@ def _split(table: str) -> dict[str, str]:
 # model (or a sub-field, `resources.people`) is the hint, before the spelling match.
 SYNONYMS: dict[str, dict[str, str]] = {
     "Step": _split(
-        "requirements: input inputs masukan persyaratan syarat kelengkapan prasyarat prerequisites requirement;"
+        "requirements: persyaratan syarat kelengkapan prasyarat prerequisites requirement;"
+        "input: inputs masukan bahan;"
         "notes: keterangan catatan note remarks remark;"
         "actor: pelaksana aktor pelaku peran role who by oleh performer;"
         "time: waktu durasi duration lama jangka_waktu;"

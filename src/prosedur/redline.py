@@ -203,6 +203,7 @@ FIELD_LABELS: dict[tuple[str, str], tuple[str, str]] = {
     ("Step", "where"): ("Di mana", "Where"),
     ("Step", "how"): ("Bagaimana", "How"),
     ("Step", "requirements"): ("Kelengkapan", "Requirements"),
+    ("Step", "input"): ("Input", "Input"),
     ("Step", "time"): ("Waktu", "Time"),
     ("Step", "output"): ("Output", "Output"),
     ("Step", "records"): ("Rekaman", "Records"),

@@ -421,7 +421,7 @@ steps:
 @pytest.mark.parametrize(
     ("written", "field"),
     [
-        ("input", "requirements"), ("masukan", "requirements"), ("persyaratan", "requirements"),
+        ("masukan", "input"), ("inputs", "input"), ("persyaratan", "requirements"),
         ("kelengkapan", "requirements"), ("keterangan", "notes"), ("pelaksana", "actor"), ("waktu", "time"),
         ("keluaran", "output"), ("kegiatan", "do"), ("Kegiatan", "do"), ("aktivitas", "do"),
     ],
