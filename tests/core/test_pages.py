@@ -265,3 +265,38 @@ def test_no_page_ends_with_a_heading(sample_library: Library, tmp_path: Path,
             html = document_html(view, proc, sample_library, for_pdf=True)
             pdf = render_pdf(proc, sample_library, lang=lang, printer=printer)
             check_no_page_ends_with_a_heading(pdf, html, proc.number, tmp_path)
+
+
+def _name_column(pdf: bytes, words_wanted: set[str]) -> list[str]:
+    """The section-name words (upper case, as printed) in the name column left of the rule, in page order,
+    below the control header and above the footer."""
+    import io
+
+    import pdfplumber
+
+    mm = 72 / 25.4
+    out: list[str] = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            words = [w for w in page.extract_words() if 40 * mm < w["top"] < page.height - 20 * mm]
+            if not words:
+                continue
+            left = min(w["x0"] for w in words)
+            out += [w["text"] for w in words if w["x1"] <= left + 40 * mm and w["text"] in words_wanted]
+    return out
+
+
+@pytest.mark.parametrize("paper", ["A4", "F4", "Letter"])
+def test_each_section_name_is_printed_once(sample_library: Library, engines: list[ChromiumPrinter | None],
+                                           paper: str) -> None:
+    """A two-line section name at a page break was printed again (its second line) on the next page."""
+    library = sample_library.model_copy(update={"info": sample_library.info.model_copy(update={"paper": paper})})
+    for proc in library.procedures[:6]:
+        view = document_view(proc, library, lang="id")
+        html = document_html(view, proc, library, for_pdf=True)
+        names = [unescape(re.sub(r"<[^>]+>", " ", h)) for h in
+                 re.findall(r'<section class="sec[^"]*"[^>]*><h2[^>]*>(.*?)</h2>', html, re.S)]
+        expected = [w.upper() for name in names for w in name.split() if w.isalpha()]
+        for printer in engines:
+            got = _name_column(render_pdf(proc, library, lang="id", printer=printer), set(expected))
+            assert got == expected, (proc.number, paper, printer is not None, got, expected)
