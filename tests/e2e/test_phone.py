@@ -17,7 +17,7 @@ PAGES = {
     "pembaca": ["/", "/sosialisasi/perlu-dibaca/", "/pemberitahuan/", "/verifikasi/"],
     "pengendali": ["/", "/sistem-manajemen/cakupan/", "/sistem-manajemen/tinjauan-berkala/",
                    "/sistem-manajemen/sosialisasi/", "/sosialisasi/kemajuan/", "/pustaka/"],
-    "admin": ["/audit/"],
+    "admin": ["/audit/", "/akun/orang/", "/akun/orang/baru/", "/akun/orang/impor/", "/akun/unit/"],
 }
 
 
@@ -46,6 +46,8 @@ def test_no_page_is_wider_than_a_phone(app: App, browser: Any) -> None:
             page.goto(app.url + path)
             if _overflow(page) > 0:
                 wide.append(f"{username} {path}: {_overflow(page)} px too wide")
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{username}{path.replace('/', '-')}.png"), full_page=True)
         # a procedure and its revision page (the document with its tables and flowchart)
         page.goto(app.url + "/")
         page.locator("table.list a").first.click()

@@ -77,6 +77,15 @@ MATRIX: dict[str, Case] = {
     "distribution:notifications_mark_read": Case("post", none, EVERYONE, EVERYONE),
     "audit:auditentry_list": Case("get", none, OVERSEERS, OVERSEERS),
     "accounts:login": Case("get", none, EVERYONE, EVERYONE, public=True),
+    # people pages: the document controller and the admin
+    "accounts:people_list": Case("get", none, OVERSEERS, OVERSEERS),
+    "accounts:person_create": Case("get", none, OVERSEERS, OVERSEERS),
+    "accounts:person_edit": Case("get", lambda objs, side: {"pk": objs["own"]["procedure"].owner_unit.members.first().pk},
+                                 OVERSEERS, OVERSEERS),
+    # aimed at the admin: the controller may not deactivate an admin, the admin not themself (refused in words)
+    "accounts:person_set_active": Case("post", lambda objs, side: {"pk": _admin_pk()}, OVERSEERS, OVERSEERS),
+    "accounts:people_import": Case("get", none, OVERSEERS, OVERSEERS),
+    "accounts:unit_tree": Case("get", none, OVERSEERS, OVERSEERS),
     "accounts:logout": Case("post", none, EVERYONE, EVERYONE, public=True),
     "set_language": Case("post", none, EVERYONE, EVERYONE, public=True),
     "sms:coverage": Case("get", none, EVERYONE, EVERYONE),
@@ -96,6 +105,12 @@ MATRIX: dict[str, Case] = {
     "procedures:library_export": Case("get", none, OVERSEERS, OVERSEERS),
     "procedures:library_import": Case("post", none, OVERSEERS, OVERSEERS),
 }
+
+
+def _admin_pk() -> int:
+    from prosedur_web.accounts.models import User
+
+    return int(User.objects.filter(groups__name="admin").order_by("pk").values_list("pk", flat=True)[0])
 
 
 def url_names() -> set[str]:
