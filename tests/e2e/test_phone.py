@@ -8,6 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from .conftest import ROOT, App
 
 SHOTS = ROOT / "artifacts" / "e2e-phone"
@@ -75,4 +80,40 @@ def test_the_reader_can_acknowledge_on_a_phone(app: App, browser: Any) -> None:
     page.screenshot(path=str(SHOTS / "phone-pending.png"), full_page=True)
     page.goto(app.url + "/")
     page.screenshot(path=str(SHOTS / "phone-list.png"), full_page=True)
+    page.context.close()
+
+
+def _in_review(app: App) -> int:
+    """A revision in review, made in the app's database by a script (the server reads it from there)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "prosedur_web.settings_test",
+           "PROSEDUR_DATABASE_URL": f"sqlite:///{app.db}", "PROSEDUR_VAR_DIR": str(app.db.parent),
+           "PROSEDUR_DEMO_PASSWORD": app.password, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("seed_review.py"))], env=env, cwd=ROOT,
+                         check=True, timeout=120, capture_output=True, text=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def _reachable(page: Any, locator: Any) -> None:
+    box = locator.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, box
+
+
+def test_reviewing_and_signing_on_a_phone(app: App, browser: Any) -> None:
+    pk = _in_review(app)
+    page = _phone(app, browser, "pemeriksa")
+    page.goto(f"{app.url}/revisi/{pk}/")
+    assert _overflow(page) <= 0, f"review page {_overflow(page)} px too wide"
+    _reachable(page, page.get_by_role("button", name="Kirim keputusan").or_(page.locator("form.decide button")).first)
+    page.get_by_label("Setuju").check()
+    page.locator("form.decide button").first.click()
+    page.wait_for_load_state()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "phone-review.png"), full_page=True)
+    page.context.close()
+    page = _phone(app, browser, "pengesah")
+    page.goto(f"{app.url}/revisi/{pk}/sahkan/")
+    assert _overflow(page) <= 0, f"signing page {_overflow(page)} px too wide"
+    _reachable(page, page.locator("form button[type=submit]").last)
+    _reachable(page, page.locator("input[type=password]").first)
+    page.screenshot(path=str(SHOTS / "phone-sign.png"), full_page=True)
     page.context.close()
