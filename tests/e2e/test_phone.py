@@ -5,13 +5,12 @@ scroll width against the viewport, and the bounding box of the buttons a user mu
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from .conftest import ROOT, App
 
