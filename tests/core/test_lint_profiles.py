@@ -1,10 +1,11 @@
 """Lint profiles (`profile:` in pustaka.yaml, `prosedur lint --profile`), the flow-list split rule (P403)
 and the lint note of `prosedur build`.
 
-The `permenpan` fixture (tests/core/permenpan_cases/sop-053) is a signed PermenPAN-RB 35/2012 SOP AP,
-SOP-053/17000/2025 of BPS Provinsi Bengkulu, written in Prosedur's format from what that SOP prints
-and nothing more: it must lint clean under `permenpan`, and `iso10013` must report the ISO/TR 10013
-sections it lacks.
+The `permenpan` fixture is the second sample library, examples/permenpan: two signed PermenPAN-RB
+35/2012 SOPs AP of BPS Provinsi Bengkulu (SOP-053/17000/2025, SOP-055/17000/2025), written in Prosedur's
+format from what they print and nothing more: it must lint clean under `permenpan`, and `iso10013` must
+report the ISO/TR 10013 sections they lack. tests/core/test_permenpan_samples.py compares them cell by
+cell with the originals.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from prosedur.lint.core import PROFILES
 from prosedur.lint.rules.style import split_flow_items
 from prosedur.load import load_library
 
-SOP053 = Path(__file__).parent / "permenpan_cases" / "sop-053"
+SOP053 = Path(__file__).resolve().parents[2] / "examples" / "permenpan"  # the library holding SOP-053
 SOP053_FILE = SOP053 / "prosedur" / "sop-053-permintaan-setting-jaringan.yaml"
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 SOP053_PDF = REFERENCE / "bps-bengkulu-sop-053-permintaan-setting-jaringan.pdf"
@@ -130,6 +131,19 @@ def test_mutu_baku_column_used_on_one_step_is_asked_of_all(tmp_path: Path) -> No
     assert "waktu" in finding.message() and "time" in finding.message("en")
 
 
+def test_a_mutu_baku_cell_written_empty_is_empty_on_purpose(tmp_path: Path) -> None:
+    """SOP-055 row 5 has no Output in the signed original: `output: ""` says so, and P216 is quiet; the
+    same step without the key is reported."""
+    root = _copy(tmp_path)
+    assert not [f for f in _lint(root) if f.code == "P216"]
+    path = root / "prosedur" / "sop-055-administrasi-jaringan-dan-komputer.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert '    output: ""  # empty in the original\n' in text
+    path.write_text(text.replace('    output: ""  # empty in the original\n', ""), encoding="utf-8")
+    (finding,) = [f for f in _lint(root) if f.code == "P216"]
+    assert finding.params["step"] == "melapor" and finding.severity == Severity.WARNING
+
+
 def test_permenpan_accepts_library_roles_as_pelaksana(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     assert not [f for f in _lint(root) if f.code == "P301"]
@@ -146,7 +160,8 @@ def test_unknown_profile_in_the_library_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         load_library(root)
     (problem,) = caught.value.problems
-    assert problem.path == "profile" and problem.line == 8
+    line = next(i for i, x in enumerate(info.read_text(encoding="utf-8").splitlines(), 1) if x.startswith("profile:"))
+    assert problem.path == "profile" and problem.line == line
 
 
 def test_cli_profile_overrides_the_library() -> None:
@@ -178,7 +193,8 @@ def test_fixture_follows_the_signed_sop() -> None:
     pdf = " ".join(subprocess.run(["pdftotext", str(SOP053_PDF), "-"], capture_output=True, text=True,
                                   check=True).stdout.split())
     library, _ = load_library(SOP053)
-    (proc,) = library.procedures
+    proc = library.procedure("SOP-053/17000/2025")
+    assert proc is not None
     assert proc.number in pdf and proc.title in pdf
     assert proc.approval.approved is not None and proc.approval.approved.name in pdf
     for text in [*proc.resources.people, *proc.resources.equipment, *(s.do for s in proc.steps)]:

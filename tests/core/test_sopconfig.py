@@ -2,8 +2,8 @@
 
 Mutu Baku columns (which, in what order, under which heading), the Keterangan column, the "(Revisi n)"
 suffix, empty identity cells, organisation names on several lines, records without a number, and the
-paper: A4, F4 (215 x 330 mm), Letter, Legal, in both PDF engines and the DOCX. The SOP-053 fixture
-(tests/core/permenpan_cases/sop-053, Letter) is checked against the signed original where it is present.
+paper: A4, F4 (215 x 330 mm), Letter, Legal, in both PDF engines and the DOCX. SOP-053 of the second
+sample library (examples/permenpan, Letter) is checked against the signed original where it is present.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def _heads(html: str) -> list[str]:
 def _sop053() -> tuple[Library, Procedure]:
     library, problems = load_library(SOP053)
     assert not problems
-    return library, library.procedures[0]
+    proc = library.procedure("SOP-053/17000/2025")
+    assert proc is not None
+    return library, proc
 
 
 # -- Mutu Baku columns -----------------------------------------------------------------------------

@@ -90,6 +90,7 @@ HEADER_FONT_SIZE = 8.0  # lane titles (bold)
 LINE_HEIGHT = 1.22  # times the font size
 ROW_GAP = 18.0  # vertical space between rows: room for arrows and exit labels
 LANE_PAD = 7.0  # horizontal space between a shape and its lane's border
+PART_GAP = 16.0  # two symbols sharing a lane: room for the arrow between them, 8 pt to each border
 TRACK_GAP = 7.0  # distance between neighbouring channel tracks
 NUMBER_HEIGHT = 8.0  # the step number svg.py prints above a shape (baseline at node.y - 2)
 NUMBER_DIGIT = 4.5
@@ -584,7 +585,8 @@ class _Router:
     def route_part(self, s: Node, t: Node, gap: float) -> list[Point]:
         """The arrow from one part of a row to the next: straight across at the row's centre line, or,
         when another symbol of the row stands between them, under the row (`gap` below the lower one)."""
-        side = 1 if t.lane > s.lane else -1
+        # two parts of one actor share a lane side by side (`_centre`): which way is then told by x
+        side = 1 if (t.lane, t.x) > (s.lane, s.x) else -1
         name, tname = ("right", "left") if side > 0 else ("left", "right")
         pts = [(s.border_x(side, 0.0), s.cy), (t.border_x(-side, 0.0), t.cy)]
         if s.cy == t.cy and self._clear(pts, s.id, t.id):
@@ -756,7 +758,8 @@ def _rows(nodes: list[Node]) -> list[list[Node]]:
 
 def _centre(row: list[Node], lane_w: float) -> None:
     """x of a row's symbols: centred in the lanes they span. Two symbols of one row in one lane (the
-    same actor twice, which a PermenPAN-RB table cannot print) share the lane side by side."""
+    same actor twice, e.g. a process and then the end) share the lane side by side, with room between
+    them for the arrow that links them and clear of the lane's borders."""
     for node in row:
         node.x = node.lane * lane_w + (node.span * lane_w - node.w) / 2
     crowded: dict[int, list[Node]] = {}
@@ -768,7 +771,7 @@ def _centre(row: list[Node], lane_w: float) -> None:
             continue
         slot = lane_w / len(members)
         for k, node in enumerate(members):
-            node.w = min(node.w, slot - 4)
+            node.w = min(node.w, slot - PART_GAP)
             node.x = lane * lane_w + k * slot + (slot - node.w) / 2
 
 

@@ -264,16 +264,20 @@ def check_sop_approved_by(ctx: ProcContext) -> Iterator[Finding]:
     "P216", "mutu-baku-columns", Severity.WARNING, profiles={"iso10013": None},
     explain_id="Kolom Mutu Baku yang dicetak SOP pustaka (sop.quality_columns; bawaan Kelengkapan, Waktu, Output) "
     "diisi pada setiap kegiatan: bila satu langkah menulis kolom itu (requirements, input, time, output), langkah "
-    "lain (selain penghubung) juga menulisnya. Kolom yang tidak dipakai sama sekali tidak dilaporkan. Hanya "
-    "profil permenpan.",
+    "lain (selain penghubung) juga menulisnya. Kolom yang tidak dipakai sama sekali tidak dilaporkan. Sel yang "
+    "memang kosong, seperti pada SOP asli yang ditandatangani, ditulis kosong (`output: \"\"`, "
+    "`requirements: []`) dan tidak dilaporkan. Hanya profil permenpan.",
     explain_en="The Mutu Baku columns the library's SOP prints (sop.quality_columns; by default Kelengkapan, "
     "Waktu, Output) are filled in on every activity: when one step fills such a column (requirements, input, "
-    "time, output), the other steps (connectors aside) do too. A column no step uses is not reported. Profile "
-    "permenpan only.",
+    "time, output), the other steps (connectors aside) do too. A column no step uses is not reported. A cell "
+    "left empty on purpose, as in the signed original, is written empty (`output: \"\"`, `requirements: []`) "
+    "and not reported. Profile permenpan only.",
 )
 def check_mutu_baku_columns(ctx: ProcContext) -> Iterator[Finding]:
     steps = [(i, s) for i, s in enumerate(ctx.proc.steps) if s.kind != StepKind.CONNECTOR]
-    columns = {key: [bool(getattr(s, key)) for _, s in steps] for key in ctx.lib.info.sop.quality_fields}
+    # a field written empty (`output: ""`) says the cell is empty on purpose: only a missing one is reported
+    columns = {key: [bool(getattr(s, key)) or key in s.model_fields_set for _, s in steps]
+               for key in ctx.lib.info.sop.quality_fields}
     for key, filled in columns.items():
         if not any(filled):
             continue
