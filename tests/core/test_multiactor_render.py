@@ -225,9 +225,9 @@ def test_narrative_names_every_actor(ticket: Procedure) -> None:
 def test_narrative_falls_back_to_the_row_text() -> None:
     text = TICKET.replace("{actor: admin, do: Mencatat tiket}", "{actor: admin}")
     assert narrative_text(load_procedure_text(text)).splitlines()[0] == (
-        "1. Pegawai mengajukan tiket layanan, lalu Admin pengajuan tiket, lalu Teknisi menerima tiket.")
+        "1. Pegawai mengajukan tiket layanan, lalu pengajuan tiket oleh Admin, lalu Teknisi menerima tiket.")
     bare = text.replace(", do: Mengajukan tiket layanan}", "}").replace(", do: Menerima tiket}", "}")
-    assert narrative_text(load_procedure_text(bare)).splitlines()[0] == "1. Pegawai, Admin, Teknisi pengajuan tiket."
+    assert narrative_text(load_procedure_text(bare)).splitlines()[0] == "1. Pengajuan tiket oleh Pegawai, Admin, Teknisi."
     item = narrative(load_procedure_text(bare))[0]
     assert [seg.actors for seg in item.segments] == [["Pegawai", "Admin", "Teknisi"]]
 

@@ -847,11 +847,13 @@ class _Body:
         for seg in item.head():  # the narrative's own segments: every actor bold, as in HTML and PDF
             if seg.lead:
                 _run(paragraph, seg.lead)
+            if seg.before and seg.actors:
+                _rich(paragraph, seg.before)
             for k, actor in enumerate(seg.actors):
                 if k:
                     _run(paragraph, seg.joint)
                 _run(paragraph, actor, bold=True)
-            _rich(paragraph, f" {seg.text}" if seg.actors else seg.text)
+            _rich(paragraph, f"{seg.gap}{seg.text}" if seg.actors else seg.text)
         if item.follow:
             _rich(paragraph, f" {item.follow}")
         for sub in item.sub_items:

@@ -8,6 +8,12 @@ sub-items a., b., c. Built from the DocumentView so numbers and names match ever
 Texts keep their inline emphasis (`*upgrade*`): HTML gets <em>/<strong>, Markdown its own markers,
 plain text none (`text.plain`).
 
+A noun-phrase activity, normal in signed SOPs ("Pemeriksaan kerusakan", "Evaluasi laporan"), reads
+"Pemeriksaan kerusakan oleh **Teknisi**." rather than "Teknisi pemeriksaan kerusakan"; a text that names
+its actor first ("PJK TI memeriksa laporan") prints that name bold in place; a clause with another
+subject ("Petugas admin jaringan melakukan …") follows the actor after a colon. Which is which is
+`wording.activity_form` (shared with lint P401). Only Indonesian text: English comes from `*_en` fields.
+
 A row of several actors reads in the order written: "**Pegawai** mengajukan tiket layanan, lalu
 **Admin** mencatat tiket" (each part's own text, else the row's Kegiatan); a joint task names every
 actor, each in bold: "**Kepala Bidang IKI** bersama **Kepala Bidang SI** merencanakan ...". Every format
@@ -22,6 +28,7 @@ from html import escape
 
 from ..model import Library, Procedure, StepKind
 from ..text import plain, spans
+from ..wording import activity_form
 from .document import DocumentView, ExitView, StepView, document_view
 from .inline import inline_html
 from .labels import label
@@ -50,17 +57,24 @@ class NarrativeSubItem:
 
 @dataclass
 class NarrativeSegment:
-    """Who does what in one symbol of a row: `actors` (each printed bold, joined by `joint`), then `text`.
-    `lead` comes before it (", lalu " from the second part on)."""
+    """Who does what in one symbol of a row: `before` (a noun-phrase activity and "oleh"), `actors` (each
+    printed bold, joined by `joint`), then `text`. `lead` comes first (", lalu " from the second part on)."""
 
     actors: list[str]
     text: str
     lead: str = ""
     joint: str = " bersama "
+    before: str = ""
+
+    @property
+    def gap(self) -> str:
+        """The space between the actors and `text`: none before punctuation (": …", ".")."""
+        return "" if not self.actors or not self.text or self.text[0] in ".,:;" else " "
 
     def plain(self) -> str:
-        return f"{self.lead}{self.joint.join(self.actors)} {self.text}".rstrip() if self.actors else (
-            f"{self.lead}{self.text}")
+        if not self.actors:
+            return f"{self.lead}{self.text}"
+        return f"{self.lead}{self.before}{self.joint.join(self.actors)}{self.gap}{self.text}".rstrip()
 
 
 @dataclass
@@ -129,6 +143,32 @@ def _sentence_end(text: str) -> str:
     return text
 
 
+def _phrase(seg: NarrativeSegment, text: str, lang: str, first: bool) -> NarrativeSegment:
+    """`seg` with `text` phrased by its form (Indonesian only): a noun phrase before "oleh" and the actors,
+    the actor's own name at the start of the text printed as the bold name, a clause with its own subject
+    after a colon, a verb phrase after the actors."""
+    text = text.strip()
+    if not seg.actors:
+        seg.text = capitalise(text)
+        return seg
+    if lang == "id":
+        form = activity_form(text)
+        if form == "noun":
+            seg.before = f"{capitalise(text) if first else lower_verb(text)} oleh "
+            seg.text = ""
+            return seg
+        if len(seg.actors) == 1:
+            name = seg.actors[0]
+            if text.casefold().startswith(name.casefold() + " ") and text[len(name) + 1:].strip():
+                seg.text = text[len(name) + 1:].strip()
+                return seg
+            if form == "clause":
+                seg.text = f": {text}"
+                return seg
+    seg.text = lower_verb(text)
+    return seg
+
+
 def _segments(step: StepView, lang: str) -> list[NarrativeSegment]:
     """One segment per symbol that has an actor; a part without text of its own does the row's
     Kegiatan. A row whose parts carry no text at all reads as one segment: its actors, its Kegiatan."""
@@ -138,15 +178,15 @@ def _segments(step: StepView, lang: str) -> list[NarrativeSegment]:
     parts = [p for p in step.parts if p.actors]
     if len(parts) > 1 and not any(p.text.strip() for p in parts):
         names = list(dict.fromkeys(n for p in parts for n in p.actors))
-        return [NarrativeSegment(names, lower_verb(row_text), joint=", ")]
+        return [_phrase(NarrativeSegment(names, "", joint=", "), row_text, lang, True)]
     if len(parts) <= 1:
         names = parts[0].actors if parts else []
         text = (parts[0].text.strip() if parts else "") or row_text
-        return [NarrativeSegment(names, lower_verb(text) if names else capitalise(text), joint=joint)]
+        return [_phrase(NarrativeSegment(names, "", joint=joint), text, lang, True)]
     out: list[NarrativeSegment] = []
     for k, part in enumerate(parts):
         text = part.text.strip() or row_text
-        out.append(NarrativeSegment(part.actors, lower_verb(text), then if k else "", joint))
+        out.append(_phrase(NarrativeSegment(part.actors, "", then if k else "", joint), text, lang, k == 0))
     return out
 
 
@@ -161,7 +201,8 @@ def _route(ex: ExitView, lang: str) -> str:
 def _item(step: StepView, view: DocumentView) -> NarrativeItem:
     lang = view.lang
     segments = _segments(step, lang)
-    segments[-1].text = _sentence_end(segments[-1].text)
+    last = segments[-1]
+    last.text = _sentence_end(last.text) if last.text or not last.actors else "."
     first, rest = segments[0], segments[1:]
     text = first.text + "".join(seg.plain() for seg in rest)
     item = NarrativeItem(number=step.number, actor=first.joint.join(first.actors), text=text, step_id=step.id,
@@ -217,8 +258,9 @@ def narrative_html(
     out = ['<ol class="narrative">']
     for item in _items(source, library, lang):
         head = "".join(
-            escape(seg.lead) + (escape(seg.joint).join(f"<strong>{escape(a)}</strong>" for a in seg.actors) + " "
-                                if seg.actors else "") + str(inline_html(seg.text))
+            escape(seg.lead) + (str(inline_html(seg.before)) + escape(seg.joint).join(
+                f"<strong>{escape(a)}</strong>" for a in seg.actors) + seg.gap if seg.actors else "")
+            + str(inline_html(seg.text))
             for seg in item.head()
         )
         details = "".join(
@@ -263,7 +305,8 @@ def narrative_markdown(
     lines: list[str] = []
     for item in _items(source, library, lang):
         head = "".join(
-            _md(seg.lead) + (_md(seg.joint).join(f"**{_md(a)}**" for a in seg.actors) + " " if seg.actors else "")
+            _md(seg.lead) + (_md_inline(seg.before) + _md(seg.joint).join(f"**{_md(a)}**" for a in seg.actors)
+                             + seg.gap if seg.actors else "")
             + _md_inline(seg.text)
             for seg in item.head()
         )

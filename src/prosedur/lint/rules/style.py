@@ -8,7 +8,9 @@ The action heuristic (P401) looks only at the first word of `do`, lower-cased:
 3. an active verb passes: prefixes me-/mem-/men-/meng-/meny-/ber-/memper-, or an imperative ending in
    -kan, or one of a short allow-list of roots used as imperatives in SOPs ("Cek", "Isi", "Unggah",
    "Periksa", "Terima", ...);
-4. anything else is reported as "not a recognised verb".
+4. a noun phrase ("Pengajuan tiket", "Evaluasi laporan": `wording.is_noun_phrase`) passes: signed SOPs
+   name activities so, and the narrative phrases them ("Pengajuan tiket oleh **Pegawai**.");
+5. anything else is reported as "not a recognised verb".
 Words that look like a prefix but are nouns ("berkas", "meja", "menu", "mesin") are treated as nouns.
 English-language procedures are skipped.
 """
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...model import StepKind
+from ...wording import is_noun_phrase
 from ..core import Finding, ProcContext, Severity, rule
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F-]+")
@@ -247,6 +250,8 @@ def check_action_starts_with_verb(ctx: ProcContext) -> Iterator[Finding]:
     for i, step in enumerate(ctx.proc.steps):
         if step.kind == StepKind.CONNECTOR or not step.do:
             continue
+        if is_noun_phrase(step.do):  # "Pengajuan tiket", "Evaluasi laporan": normal in SOPs; the narrative
+            continue                 # phrases it ("Pengajuan tiket oleh **Pegawai**.")
         verdict = classify_action(step.do, subjects)
         if verdict is not None:
             problem, word = verdict
