@@ -1,0 +1,48 @@
+"""The importer's messages, Indonesian first and English second (as the linter's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["MESSAGES", "render"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not_pdf": ("berkas ini bukan PDF (isinya tidak diawali %PDF)", "this file is not a PDF (it does not start with %PDF)"),
+    "unsupported": ("jenis berkas tidak didukung: {suffix} (hanya PDF)", "unsupported file type: {suffix} (PDF only)"),
+    "truncated": ("PDF rusak atau terpotong, tidak dapat dibaca: {error}", "the PDF is damaged or truncated: {error}"),
+    "encrypted": ("PDF terenkripsi (dilindungi kata sandi); buka kuncinya dahulu",
+                  "the PDF is encrypted (password protected); unlock it first"),
+    "no_text": ("PDF tidak berisi teks (hasil pindai?): tidak ada yang dapat dibaca tanpa OCR",
+                "the PDF holds no text (a scan?): nothing can be read without OCR"),
+    "not_sop": ("PDF ini bukan SOP PermenPAN-RB: tidak ada 'Nomor SOP' maupun tabel kegiatan",
+                "this PDF is not a PermenPAN-RB SOP: no 'Nomor SOP' and no activity table"),
+    "too_many_pages": ("PDF terlalu panjang: {pages} halaman (batas {limit})",
+                       "the PDF is too long: {pages} pages (limit {limit})"),
+    "too_large": ("berkas terlalu besar: {size} MB (batas {limit} MB)", "the file is too large: {size} MB (limit {limit} MB)"),
+    "identity_missing": ("lembar identitas: '{field}' tidak terbaca", "identity sheet: '{field}' could not be read"),
+    "date_unread": ("lembar identitas: tanggal '{field}' tidak terbaca: \"{text}\"",
+                    "identity sheet: the date '{field}' could not be read: \"{text}\""),
+    "revision_date": ("Tanggal Revisi {date} dicatat sebagai riwayat revisi 1 (nomor revisi tidak tertulis di SOP)",
+                      "Tanggal Revisi {date} is kept as history revision 1 (the SOP prints no revision number)"),
+    "table_missing": ("tabel kegiatan tidak ditemukan (tidak ada judul Kegiatan/Aktivitas dan Pelaksana)",
+                      "no activity table found (no Kegiatan/Aktivitas and Pelaksana heading)"),
+    "table_image": ("tabel kegiatan hanya berupa gambar: perlu OCR, tidak dibaca",
+                    "the activity table is only a picture: needs OCR, not read"),
+    "no_symbol": ("tidak ada simbol di kolom pelaksana mana pun: pelaksana tidak terbaca",
+                  "no symbol in any actor column: the actor could not be read"),
+    "shape_unknown": ("gambar di lajur '{lane}' tidak dikenali sebagai simbol", "the drawing in lane '{lane}' is not a known symbol"),
+    "decision_no_target": ("panah dari keputusan tidak punya tujuan yang terbaca",
+                           "the arrow from the decision has no readable target"),
+    "decision_one_exit": ("keputusan hanya punya satu jalan keluar yang terbaca (ke baris {to})",
+                          "the decision has only one readable way out (to row {to})"),
+    "mutu_heading": ("kolom Mutu Baku '{heading}' disimpan di '{field}'", "Mutu Baku column '{heading}' is kept in '{field}'"),
+    "number_unread": ("nomor baris tidak terbaca; diberi nomor {n}", "the row number could not be read; numbered {n}"),
+    "text_missing": ("teks Kegiatan kosong", "the Kegiatan text is empty"),
+    "continued": ("baris berlanjut dari halaman sebelumnya, digabung dengan baris {n}",
+                  "row continued from the previous page, joined with row {n}"),
+}
+
+
+def render(msg_id: str, params: dict[str, Any], lang: str = "id") -> str:
+    id_text, en_text = MESSAGES[msg_id]
+    return (en_text if lang == "en" else id_text).format(**params)

@@ -1,0 +1,756 @@
+"""Read a signed PermenPAN-RB 35/2012 SOP PDF into a `ReadSheet`: identity sheet, activity table, paper.
+
+The reading follows the drawing, not the text flow: columns are the vertical rules that run through the
+table, rows the horizontal rules that cross it, actors the lane columns in which symbols stand, symbol kinds
+the shapes of the vector drawing (`geometry.classify`), decision exits the paths that leave a diamond.
+Whatever cannot be read becomes an `Issue` with its page and row; nothing is filled in by guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .geometry import Box, Chars, Segment, Shape, classify, coverage, merge_rules, page_segments, page_shapes
+from .sheet import Issue, ReadRow, ReadSheet, ReadSymbol
+
+__all__ = ["ImportError_", "MAX_BYTES", "MAX_PAGES", "read_pdf"]
+
+MAX_PAGES = 40
+MAX_BYTES = 30 * 1024 * 1024
+
+
+class ImportError_(Exception):  # noqa: N801 - not the builtin
+    """A file that cannot be imported at all: nothing is written for it."""
+
+    def __init__(self, msg_id: str, **params: Any):
+        super().__init__(msg_id)
+        self.msg_id = msg_id
+        self.params = params
+
+    def message(self, lang: str = "id") -> str:
+        from .messages import render
+
+        return render(self.msg_id, self.params, lang)
+
+
+Frag = tuple[Box, str]
+
+# -- text fragments --------------------------------------------------------------------------------------
+
+
+def fragments(chars: Chars, region: tuple[float, float, float, float] | None = None) -> list[Frag]:
+    """Text lines split where a wide gap separates them (two cells on one baseline are two fragments)."""
+    cs = chars.within(*region) if region else chars.chars
+    out: list[Frag] = []
+    for box, _text in Chars.lines(cs):
+        line = [c for c in cs if box.top - 0.1 <= c["top"] and c["bottom"] <= box.bottom + 0.1
+                and box.x0 - 0.1 <= c["x0"] <= box.x1]
+        line.sort(key=lambda c: c["x0"])
+        group: list[dict[str, Any]] = []
+        for c in line:
+            if group and c["x0"] - max(g["x1"] for g in group) > 1.6 * max(c["size"], 4.0):
+                out.extend(Chars.lines(group))
+                group = []
+            group.append(c)
+        if group:
+            out.extend(Chars.lines(group))
+    return out
+
+
+def _join(lines: Iterable[str]) -> str:
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if text.endswith("-") and not text.endswith(" -") and line[:1].islower():
+            text = text + line
+        elif text.endswith("/"):
+            text = text + line if line.startswith(("http", "www")) else text + " " + line
+        else:
+            text = f"{text} {line}" if text else line
+    return " ".join(text.split())
+
+
+# -- identity sheet ----------------------------------------------------------------------------------------
+
+LABELS: dict[str, str] = {
+    "number": r"nomor\s*sop",
+    "issued": r"tanggal\s*pembuatan",
+    "revised": r"tanggal\s*revisi",
+    "effective": r"tanggal\s*efektif",
+    "approved": r"disahkan\s*oleh",
+    "title": r"nama\s*sop",
+    "legal_basis": r"dasar\s*hukum",
+    "qualifications": r"kualifikasi\s*pelaksana",
+    "related": r"keterkaitan",
+    "equipment": r"peralatan\s*/?\s*perlengkapan",
+    "warnings": r"peringatan",
+    "records": r"pencatatan\s*(dan|&)\s*pendataan",
+}
+LIST_FIELDS = ("legal_basis", "qualifications", "related", "equipment", "warnings", "records")
+_ITEM_NO = re.compile(r"^(\d{1,2}|[a-z])[.)]\s*")
+_BULLET = re.compile(r"^[-•·▪●◦]\s*")
+
+
+def _label_of(text: str) -> tuple[str, str] | None:
+    for name, pattern in LABELS.items():
+        m = re.match(rf"^\s*{pattern}\s*:?\s*", text, re.IGNORECASE)
+        if m:
+            return name, text[m.end():].lstrip(": ").strip()
+    return None
+
+
+def _list_items(frags: list[Frag], right: float) -> list[str]:
+    """Items of a list cell: numbered or bulleted lines start items; a number printed apart beside a
+    multi-line item owns the lines nearest to it; unnumbered wrapped lines are one item."""
+    frags = sorted(frags, key=lambda f: (round(f[0].bottom), f[0].x0))
+    if not frags:
+        return []
+    split: list[Frag] = []
+    for box, text in frags:  # "1. Undang-Undang …": the number apart from its text
+        m = re.match(r"^(\d{1,2}[.)])\s+(\S.*)$", text)
+        if m:
+            split.append((Box(box.x0, box.top, box.x0 + 5, box.bottom), m.group(1)))
+            split.append((Box(box.x0 + 8, box.top, box.x1, box.bottom), m.group(2)))
+        else:
+            split.append((box, text))
+    if any(re.fullmatch(r"\d{1,2}[.)]?", t) for _, t in split) and sum(
+            1 for _, t in split if re.fullmatch(r"\d{1,2}[.)]?", t)) > 1:
+        frags = split
+    numbers = [f for f in frags if re.fullmatch(r"(\d{1,2}|[a-z])[.)]?", f[1])]
+    texts = [f for f in frags if f not in numbers]
+    if numbers and texts and min(n[0].x1 for n in numbers) <= min(t[0].x0 for t in texts) + 1:
+        owned: dict[int, list[Frag]] = {i: [] for i in range(len(numbers))}
+        for t in texts:
+            best = min(range(len(numbers)), key=lambda i: (abs(numbers[i][0].cy - t[0].cy), i))
+            owned[best].append(t)
+        return [_join(t[1] for t in sorted(owned[i], key=lambda f: f[0].top)) for i in range(len(numbers))
+                if owned[i]]
+    # merge fragments on one baseline (the number and its text when printed close)
+    lines: list[Frag] = []
+    for f in frags:
+        if lines and abs(lines[-1][0].bottom - f[0].bottom) < 2:
+            b = lines[-1][0]
+            lines[-1] = (Box(b.x0, min(b.top, f[0].top), max(b.x1, f[0].x1), max(b.bottom, f[0].bottom)),
+                         f"{lines[-1][1]} {f[1]}")
+        else:
+            lines.append(f)
+    items: list[list[str]] = []
+    numbered = any(_ITEM_NO.match(t) or _BULLET.match(t) for _, t in lines)
+    prev_short = True
+    for box, text in lines:
+        starts = bool(_ITEM_NO.match(text) or _BULLET.match(text)) if numbered else prev_short
+        if starts or not items:
+            items.append([_BULLET.sub("", _ITEM_NO.sub("", text))])
+        else:
+            items[-1].append(text)
+        prev_short = box.x1 < right - 0.25 * (right - lines[0][0].x0) or text.rstrip().endswith((";", "."))
+    return [t for t in (_join(i) for i in items) if t and t not in {"-", "–"}]
+
+
+def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
+    """Fill the identity fields from the page holding 'Nomor SOP'; returns the bottom of the identity block."""
+    frags = fragments(chars)
+    found: dict[str, tuple[Frag, str]] = {}
+    for f in frags:
+        lab = _label_of(f[1])
+        if lab and lab[0] not in found:
+            found[lab[0]] = (f, lab[1])
+    if "number" not in found:
+        return 0.0
+    label_x = found["number"][0][0].x0 - 2
+    width = float(page.width)
+    hrules = [(y, s) for y, s in merge_rules(page_segments(page), True)]
+
+    def right_of(name: str, bottom: float | None = None) -> str:
+        (box, _), rest = found[name]
+        top = box.top - 2
+        end = bottom if bottom is not None else box.bottom + 1
+        parts = [rest] if rest else []
+        for b, t in frags:
+            if b.x0 > box.x1 and b.top >= top - 1 and b.bottom <= end + 1 and (b, t) != found[name][0]:
+                parts.append(t)
+        return _join(p.lstrip(":").strip() for p in parts)
+
+    def line_below(name: str) -> float:
+        box = found[name][0][0]
+        ys = [y for y, spans in hrules if y > box.bottom + 1 and coverage(spans, box.x0, box.x0 + 60) > 0.5]
+        return min(ys) if ys else box.bottom + 30
+
+    for name in ("number", "issued", "revised", "effective"):
+        if name in found:
+            setattr(sheet, name, right_of(name))
+        else:
+            sheet.issues.append(Issue("identity_missing", pno, None, {"field": _FIELD_NAMES[name]}))
+    if "title" in found:
+        sheet.title = right_of("title", line_below("title"))
+    else:
+        sheet.issues.append(Issue("identity_missing", pno, None, {"field": "Nama SOP"}))
+    # Disahkan oleh: from its label to Nama SOP, right of the labels
+    if "approved" in found:
+        box = found["approved"][0][0]
+        end = found["title"][0][0].top - 1 if "title" in found else box.bottom + 80
+        block = [(b, t) for b, t in frags if b.x0 >= label_x - 1 and box.top - 2 <= b.top and b.bottom <= end
+                 and (b, t) != found["approved"][0]]
+        texts = [t.lstrip(":").strip() for b, t in sorted(block, key=lambda f: (f[0].top, f[0].x0))]
+        if found["approved"][1]:
+            texts.insert(0, found["approved"][1])
+        texts = [t for t in texts if t]
+        nip_i = next((i for i, t in enumerate(texts) if re.match(r"^NIP\.?", t, re.IGNORECASE)), None)
+        if nip_i is not None:
+            sheet.approver_nip = re.sub(r"^NIP\.?\s*:?\s*", "", texts[nip_i], flags=re.IGNORECASE).strip()
+            before = texts[:nip_i]
+        else:
+            before = texts
+        if before:
+            sheet.approver_name = before[-1] if len(before) > 1 else ""
+            sheet.approver_position = _join(before[:-1]) if len(before) > 1 else before[0]
+        if not sheet.approver_name:
+            sheet.issues.append(Issue("identity_missing", pno, None, {"field": "Disahkan oleh (nama)"}))
+    else:
+        sheet.issues.append(Issue("identity_missing", pno, None, {"field": "Disahkan oleh"}))
+    # organisation and unit: the block left of the labels, above the lists
+    top_of_lists = min([found[n][0][0].top for n in LIST_FIELDS if n in found] or [page.height / 2])
+    head = sorted([f for f in frags if f[0].x1 <= label_x and f[0].bottom <= top_of_lists - 1],
+                  key=lambda f: f[0].top)
+    if head:
+        groups: list[list[Frag]] = [[head[0]]]
+        for f in head[1:]:
+            prev = groups[-1][-1][0]
+            if f[0].top - prev.bottom > 0.9 * prev.h:
+                groups.append([f])
+            else:
+                groups[-1].append(f)
+        sheet.organisation = [t for _, t in groups[0]]
+        sheet.unit = [t for g in groups[1:] for _, t in g]
+    else:
+        sheet.issues.append(Issue("identity_missing", pno, None, {"field": "instansi / unit"}))
+    # the lists, item by item: each under its heading, in its column, down to the next heading or rule
+    split = found["qualifications"][0][0].x0 - 2 if "qualifications" in found else width / 2
+    bottom_block = 0.0
+    for name in LIST_FIELDS:
+        if name not in found:
+            sheet.issues.append(Issue("identity_missing", pno, None, {"field": _FIELD_NAMES[name]}))
+            continue
+        (box, _), rest = found[name]
+        left = 0.0 if box.x0 < split else split
+        right = split if box.x0 < split else width
+        below = [found[n][0][0].top for n in LIST_FIELDS if n in found and n != name
+                 and found[n][0][0].top > box.top + 1 and (found[n][0][0].x0 < split) == (box.x0 < split)]
+        end = min(below) - 1 if below else _block_end(hrules, box, left, right, page)
+        cell = [f for f in frags if f[0].x0 >= left - 1 and f[0].x1 <= right + 1 and f[0].top > box.bottom - 1
+                and f[0].bottom <= end + 0.5 and f != found[name][0]]
+        items = _list_items(cell, right)
+        if rest and rest not in {"-", ":"}:
+            items.insert(0, rest)
+        setattr(sheet, name, items)
+        bottom_block = max([bottom_block, box.bottom] + [f[0].bottom for f in cell])
+    return bottom_block
+
+
+def _block_end(hrules: list[tuple[float, list[tuple[float, float]]]], box: Box, left: float, right: float,
+               page: Any) -> float:
+    """The last list cell ends at the next rule crossing its column below the text (or the page end)."""
+    ys = [y for y, spans in hrules if y > box.bottom + 4 and coverage(spans, left + 5, right - 5) > 0.6]
+    return min(ys) if ys else float(page.height) - 60
+
+
+_FIELD_NAMES = {
+    "number": "Nomor SOP", "issued": "Tanggal Pembuatan", "revised": "Tanggal Revisi", "effective": "Tanggal Efektif",
+    "legal_basis": "Dasar Hukum", "qualifications": "Kualifikasi Pelaksana", "related": "Keterkaitan",
+    "equipment": "Peralatan/Perlengkapan", "warnings": "Peringatan", "records": "Pencatatan dan Pendataan",
+}
+
+# -- activity table --------------------------------------------------------------------------------------
+
+_HEAD_TEXT = re.compile(r"^(kegiatan|aktivitas|aktifitas|uraian|aktivitas\s*/\s*kegiatan)\b", re.IGNORECASE)
+_MUTU_WORD = re.compile(r"^(persyaratan|kelengkapan|input|waktu|output|biaya|syarat|bahan|durasi)", re.IGNORECASE)
+_KET_WORD = re.compile(r"^ket(erangan|\.)?\b", re.IGNORECASE)
+_NO_WORD = re.compile(r"^no\.?$", re.IGNORECASE)
+_COLNUM = re.compile(r"^\(?\d{1,2}\)$")
+
+
+@dataclass
+class Columns:
+    bounds: list[float]
+    no: int | None
+    text: int
+    lanes: list[int]
+    mutu: list[int]
+    ket: int | None
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _PageRow:
+    band: tuple[float, float]
+    cells: list[str]
+    symbols: list[tuple[Shape, list[int]]]
+
+
+def _col_text(chars: Chars, cols: list[float], i: int, top: float, bottom: float) -> list[Frag]:
+    return Chars.lines(chars.within(cols[i] + 0.5, top + 0.3, cols[i + 1] - 0.5, bottom - 0.3))
+
+
+def _find_columns(chars: Chars, frags: list[Frag], vr: list[tuple[float, list[tuple[float, float]]]],
+                  hr: list[tuple[float, list[tuple[float, float]]]], page_h: float) -> tuple[Columns, float] | None:
+    heads = [f for f in frags if _HEAD_TEXT.match(f[1])]
+    pel = [f for f in frags if re.match(r"^pelaksana", f[1], re.IGNORECASE)]
+    others = [f for f in frags if _KET_WORD.match(f[1]) or re.match(r"^mutu\s*baku", f[1], re.IGNORECASE)]
+    best = None
+    for h in heads:
+        if any(abs(p[0].cy - h[0].cy) < 40 for p in pel + others):
+            best = h
+            break
+    if best is None:
+        return None
+    hbox = best[0]
+    tops = [y for y, spans in hr if y < hbox.top and coverage(spans, hbox.x0, hbox.x1) > 0.8]
+    table_top = max(tops) if tops else hbox.top - 15
+    below = [y for y, spans in hr if y > table_top and coverage(spans, hbox.x0, hbox.x1) > 0.8]
+    table_bottom = max(below) if below else page_h
+    xs = [x for x, spans in vr if coverage(spans, table_top, table_bottom) > 0.6]
+    xs = sorted(set(round(x, 1) for x in xs))
+    bounds: list[float] = []
+    for x in xs:
+        if not bounds or x - bounds[-1] > 4:
+            bounds.append(x)
+    if len(bounds) < 4:
+        return None
+    full = [y for y, spans in hr if y > hbox.bottom - 1 and coverage(spans, bounds[0], bounds[-1]) > 0.95]
+    head_bottom = min(full) if full else hbox.bottom + 3
+    return _name_columns(chars, bounds, table_top, hbox, head_bottom), table_top
+
+
+def _name_columns(chars: Chars, bounds: list[float], table_top: float, hbox: Box, head_bottom: float) -> Columns:
+    """Column headings from the header rows: a heading inside one column names it; a heading across
+    several columns is a group (Pelaksana, Mutu Baku) and says which columns are lanes and which Mutu Baku."""
+    n = len(bounds) - 1
+    parts: list[list[Frag]] = [[] for _ in range(n)]
+    mutu_span: tuple[float, float] | None = None
+    lane_span: tuple[float, float] | None = None
+    for box, text in fragments(chars, (bounds[0], table_top, bounds[-1], head_bottom)):
+        inside = [i for i in range(n) if box.x0 >= bounds[i] - 1.5 and box.x1 <= bounds[i + 1] + 1.5]
+        if inside:
+            parts[inside[0]].append((box, text))
+        elif re.match(r"^mutu", text, re.IGNORECASE):
+            mutu_span = (box.x0, box.x1)
+        elif re.match(r"^pelaksana", text, re.IGNORECASE):
+            lane_span = (box.x0, box.x1)
+    names = [_join(t for _, t in sorted(p, key=lambda f: (f[0].top, f[0].x0))) for p in parts]
+    text_col = next(i for i in range(n) if bounds[i] <= hbox.cx <= bounds[i + 1])
+    no_col = text_col - 1 if text_col > 0 and _NO_WORD.match(names[text_col - 1].split(" ")[0] or "") else None
+    lanes, mutu, ket = [], [], None
+    for i in range(text_col + 1, n):
+        name = re.sub(r"^(pelaksana|mutu\s*baku)\s*", "", names[i], flags=re.IGNORECASE).strip()
+        names[i] = name
+        centre = (bounds[i] + bounds[i + 1]) / 2
+        in_mutu = mutu_span is not None and bounds[i] - 2 <= mutu_span[1] and mutu_span[0] <= bounds[i + 1] + 2
+        in_lanes = lane_span is not None and bounds[i] - 2 <= lane_span[1] and lane_span[0] <= bounds[i + 1] + 2
+        if _KET_WORD.match(name) and not (mutu and i == n - 1 and False):
+            ket = i
+        elif (_MUTU_WORD.match(name) or mutu or in_mutu) and not in_lanes:
+            mutu.append(i)
+        else:
+            lanes.append(i)
+        del centre
+    return Columns(bounds, no_col, text_col, lanes, mutu, ket, names)
+
+
+def _is_cell(box: Box, bounds: list[float], rows: list[float]) -> bool:
+    def at(v: float, vals: list[float]) -> bool:
+        return any(abs(v - x) < 2.5 for x in vals)
+    return at(box.x0, bounds) and at(box.x1, bounds) and at(box.top, rows) and at(box.bottom, rows)
+
+
+_PRIORITY = {"decision": 5, "connector": 4, "terminator": 3, "io": 2, "process": 1}
+
+
+def _symbols(shapes: list[Shape], cols: Columns, rows: list[float]) -> list[Shape]:
+    lane_x0 = cols.bounds[cols.lanes[0]] if cols.lanes else 0
+    lane_x1 = cols.bounds[cols.lanes[-1] + 1] if cols.lanes else 0
+    kept: list[Shape] = []
+    for s in sorted(shapes, key=lambda s: -(s.box.w * s.box.h)):
+        if not (lane_x0 - 2 <= s.box.cx <= lane_x1 + 2) or _is_cell(s.box, cols.bounds, rows):
+            continue
+        if s.box.w > (lane_x1 - lane_x0) * 0.9:
+            continue
+        s.kind = classify(s)
+        if not s.kind:
+            continue
+        twin = next((k for k in kept if k.box.iou(s.box) > 0.55), None)
+        if twin is None:
+            kept.append(s)
+        elif _PRIORITY[s.kind] > _PRIORITY[twin.kind]:
+            twin.kind = s.kind
+            twin.points = s.points
+    return kept
+
+
+def _lanes_of(box: Box, cols: Columns) -> list[int]:
+    out = []
+    for k, i in enumerate(cols.lanes):
+        a, b = cols.bounds[i], cols.bounds[i + 1]
+        ov = box.overlap_x(a, b)
+        if ov >= 0.3 * (b - a) or ov >= 0.6 * box.w:
+            out.append(k)
+    if not out:
+        k = min(range(len(cols.lanes)), key=lambda k: abs((cols.bounds[cols.lanes[k]] + cols.bounds[cols.lanes[k] + 1]) / 2 - box.cx))
+        out = [k]
+    return out
+
+
+# -- arrows -------------------------------------------------------------------------------------------------
+
+
+def _dist_point_seg(px: float, py: float, s: Segment) -> float:
+    dx, dy = s.x1 - s.x0, s.y1 - s.y0
+    if dx == dy == 0:
+        return float(((px - s.x0) ** 2 + (py - s.y0) ** 2) ** 0.5)
+    t = max(0.0, min(1.0, ((px - s.x0) * dx + (py - s.y0) * dy) / (dx * dx + dy * dy)))
+    qx, qy = s.x0 + t * dx, s.y0 + t * dy
+    return float(((px - qx) ** 2 + (py - qy) ** 2) ** 0.5)
+
+
+@dataclass
+class _Link:
+    seg: Segment | None
+    box: Box  # bounding box (for blobs: the image or arrowhead)
+
+
+def _link_items(page: Any, symbols: list[Shape], cols: Columns, rows: list[float]) -> list[_Link]:
+    """Arrow pieces on the page: straight strokes that are neither table rules nor symbol outlines,
+    and small images / arrowheads (some SOPs paste arrows as pictures)."""
+    x0, x1 = cols.bounds[0], cols.bounds[-1]
+    top, bottom = rows[0], rows[-1]
+    items: list[_Link] = []
+    sym_boxes = [s.box for s in symbols]
+
+    def on_rule(s: Segment) -> bool:
+        if s.horizontal:
+            return any(abs(s.y0 - y) < 1.6 for y in rows)
+        if s.vertical:
+            return any(abs(s.x0 - x) < 1.6 for x in cols.bounds)
+        return False
+
+    def outline(s: Segment) -> bool:
+        return any(b.near(s.x0, s.y0, 1.2) and b.near(s.x1, s.y1, 1.2) for b in sym_boxes)
+
+    for s in page_segments(page):
+        if s.length < 1.5 or on_rule(s) or outline(s):
+            continue
+        if not (x0 - 30 <= min(s.x0, s.x1) and max(s.x0, s.x1) <= x1 + 30 and top - 30 <= min(s.y0, s.y1)
+                and max(s.y0, s.y1) <= bottom + 30):
+            continue
+        b = Box(min(s.x0, s.x1), min(s.y0, s.y1), max(s.x0, s.x1), max(s.y0, s.y1))
+        items.append(_Link(s, b))
+    for im in page.images:
+        b = Box(im["x0"], im["top"], im["x1"], im["bottom"])
+        if b.w < 150 and b.h < 200 and x0 <= b.cx <= x1 and top - 20 <= b.cy <= bottom + 20:
+            items.append(_Link(None, b))
+    return items
+
+
+def _touch(a: _Link, b: _Link, tol: float = 2.6) -> bool:
+    if a.seg is not None and b.seg is not None:
+        return any(_dist_point_seg(px, py, b.seg) <= tol for px, py in ((a.seg.x0, a.seg.y0), (a.seg.x1, a.seg.y1))) \
+            or any(_dist_point_seg(px, py, a.seg) <= tol for px, py in ((b.seg.x0, b.seg.y0), (b.seg.x1, b.seg.y1)))
+    if a.seg is None and b.seg is None:
+        return a.box.near(b.box.x0, b.box.top, tol) or (
+            a.box.x0 - tol <= b.box.x1 and b.box.x0 <= a.box.x1 + tol and a.box.top - tol <= b.box.bottom
+            and b.box.top <= a.box.bottom + tol)
+    seg, blob = (a, b) if a.seg is not None else (b, a)
+    assert seg.seg is not None
+    return any(blob.box.near(px, py, tol) for px, py in ((seg.seg.x0, seg.seg.y0), (seg.seg.x1, seg.seg.y1)))
+
+
+def _contacts(link: _Link, sym: Box, tol: float = 4.0) -> tuple[float, float] | None:
+    if link.seg is not None:
+        for px, py in ((link.seg.x0, link.seg.y0), (link.seg.x1, link.seg.y1)):
+            if sym.near(px, py, tol):
+                return px, py
+        return None
+    b = link.box
+    ix0, ix1 = max(b.x0, sym.x0 - tol), min(b.x1, sym.x1 + tol)
+    iy0, iy1 = max(b.top, sym.top - tol), min(b.bottom, sym.bottom + tol)
+    if ix0 <= ix1 and iy0 <= iy1:
+        return (ix0 + ix1) / 2, (iy0 + iy1) / 2
+    return None
+
+
+def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Frag]) -> list[tuple[str | None, Shape]]:
+    """(label, target) for each path leaving the diamond anywhere but its top corner."""
+    d = dec.box
+    out: list[tuple[str | None, Shape]] = []
+    starts = []
+    for i, ln in enumerate(links):
+        c = _contacts(ln, d)
+        if c is not None and c[1] > d.top + 0.3 * d.h:
+            starts.append(i)
+    used: set[int] = set()
+    for st in starts:
+        if st in used:
+            continue
+        seen = {st}
+        todo = [st]
+        targets: list[Shape] = []
+        while todo:
+            i = todo.pop()
+            for s in symbols:
+                if s is not dec and s not in targets and _contacts(links[i], s.box) is not None:
+                    targets.append(s)
+            if any(_contacts(links[i], s.box) is not None for s in symbols if s is not dec):
+                continue  # a path ends at the symbol it reaches
+            for j, other in enumerate(links):
+                if j not in seen and _touch(links[i], other):
+                    if _contacts(other, d) is not None and j not in starts:
+                        continue
+                    seen.add(j)
+                    todo.append(j)
+        used |= seen & set(starts)
+        path = [links[i] for i in seen]
+        label = None
+        if labels:
+            scored = []
+            for box, text in labels:
+                dist = min(max(0.0, p.box.x0 - box.x1, box.x0 - p.box.x1) + max(0.0, p.box.top - box.bottom,
+                           box.top - p.box.bottom) for p in path)
+                scored.append((dist, text))
+            dist, text = min(scored)
+            if dist < 14:
+                label = text
+        for t in targets:
+            out.append((label, t))
+    # one way out per target
+    unique: list[tuple[str | None, Shape]] = []
+    for label, t in out:
+        if all(t is not u for _, u in unique):
+            unique.append((label, t))
+    return unique
+
+
+# -- the reader ---------------------------------------------------------------------------------------------
+
+
+def check_file(path: Path, max_pages: int = MAX_PAGES) -> Any:
+    """Open `path` as a PDF or raise `ImportError_` with the reason in words."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ImportError_("too_large", size=round(size / 1e6, 1), limit=MAX_BYTES // 1_000_000)
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise ImportError_("not_pdf")
+    try:
+        pdf = pdfplumber.open(path)
+    except PDFPasswordIncorrect as exc:
+        raise ImportError_("encrypted") from exc
+    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on damaged files
+        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            raise ImportError_("encrypted") from exc
+        raise ImportError_("truncated", error=type(exc).__name__) from exc
+    try:
+        if getattr(pdf.doc, "encryption", None):
+            raise ImportError_("encrypted")
+        n = len(pdf.pages)
+    except ImportError_:
+        pdf.close()
+        raise
+    except Exception as exc:
+        pdf.close()
+        raise ImportError_("truncated", error=type(exc).__name__) from exc
+    if n > max_pages:
+        pdf.close()
+        raise ImportError_("too_many_pages", pages=n, limit=max_pages)
+    return pdf
+
+
+PAPERS = {"A4": (595.3, 841.9), "Letter": (612.0, 792.0), "Legal": (612.0, 1008.0), "F4": (609.4, 935.4)}
+
+
+def _paper(w: float, h: float) -> tuple[str, str]:
+    short, long_ = sorted((w, h))
+    name = min(PAPERS, key=lambda k: abs(PAPERS[k][0] - short) + abs(PAPERS[k][1] - long_))
+    a, b = PAPERS[name]
+    if abs(a - short) + abs(b - long_) > 12:
+        name = f"{round(short / 72 * 25.4)} × {round(long_ / 72 * 25.4)} mm"
+    return name, "landscape" if w > h else "portrait"
+
+
+def read_pdf(path: Path, max_pages: int = MAX_PAGES) -> ReadSheet:
+    pdf = check_file(path, max_pages)
+    try:
+        return _read(pdf, path)
+    except ImportError_:
+        raise
+    except Exception as exc:  # a damaged object deep in a page
+        raise ImportError_("truncated", error=f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        pdf.close()
+
+
+def _read(pdf: Any, path: Path) -> ReadSheet:
+    sheet = ReadSheet(file=path.name, pages=len(pdf.pages))
+    first = pdf.pages[0]
+    sheet.paper, sheet.orientation = _paper(float(first.width), float(first.height))
+    total_chars = 0
+    identity_done = False
+    cols: Columns | None = None
+    rows_out: list[ReadRow] = []
+    sym_rows: list[tuple[int, Shape, ReadSymbol]] = []  # (row index, shape, symbol) for exits
+    pending_exits: list[tuple[int, int, Shape, ReadSymbol, list[tuple[str | None, Shape]]]] = []
+    picture_pages = []
+    for pno, page in enumerate(pdf.pages, start=1):
+        chars = Chars(page.chars)
+        total_chars += len(chars.chars)
+        start_y = 0.0
+        if not identity_done:
+            start_y = read_identity(sheet, page, chars, pno)
+            identity_done = bool(sheet.number or sheet.title)
+            if identity_done:
+                sheet.issues = [i for i in sheet.issues if i.msg_id != "identity_missing" or i.page == pno]
+        frags = [f for f in fragments(chars) if f[0].top >= start_y]
+        segs = page_segments(page)
+        vr = merge_rules(segs, False)
+        hr = merge_rules(segs, True)
+        found = _find_columns(chars, frags, vr, hr, float(page.height))
+        table_top: float
+        if found is not None:
+            cols, table_top = found
+            sheet.lanes = sheet.lanes or [cols.names[i] for i in cols.lanes]
+            sheet.mutu_headings = sheet.mutu_headings or [cols.names[i] for i in cols.mutu]
+        elif cols is not None:
+            # continuation without a repeated header: the same columns, if the rules are there
+            xs = [x for x, spans in vr if sum(b - a for a, b in spans) > 60]
+            if sum(1 for b in cols.bounds if any(abs(b - x) < 3 for x in xs)) < len(cols.bounds) - 1:
+                if len(page.images) and len(chars.chars) < 400:
+                    picture_pages.append(pno)
+                continue
+            ys = [y for y, spans in hr if coverage(spans, cols.bounds[0], cols.bounds[-1]) > 0.6]
+            table_top = min(ys) if ys else 0.0
+        else:
+            if identity_done and page.images and len(chars.chars) < 400 and pno > 1:
+                picture_pages.append(pno)
+            continue
+        assert cols is not None
+        if not cols.lanes:
+            continue
+        left, right = cols.bounds[0], cols.bounds[-1]
+        rules = sorted(y for y, spans in hr if y >= table_top - 1 and coverage(spans, left, right) > 0.6)
+        bands = [(a, b) for a, b in zip(rules, rules[1:], strict=False) if b - a > 4]
+        shapes = page_shapes(page)
+        symbols = _symbols(shapes, cols, rules)
+        page_rows: list[tuple[int, list[Shape]]] = []
+        for a, b in bands:
+            cells = [_join(t for _, t in _col_text(chars, cols.bounds, i, a, b)) for i in range(len(cols.bounds) - 1)]
+            texts = [c for c in cells if c]
+            if not texts:
+                continue
+            if _HEAD_TEXT.match(cells[cols.text]) or all(_COLNUM.match(t) for t in texts) or (
+                    any(re.match(r"^(pelaksana|mutu baku)$", t, re.IGNORECASE) for t in texts)):
+                continue
+            if cols.lanes and any(cells[i] == cols.names[i] and cells[i] for i in cols.lanes + cols.mutu):
+                continue
+            number = cells[cols.no] if cols.no is not None else ""
+            number = number.rstrip(".")
+            syms = [s for s in symbols if a - 2 <= s.box.cy <= b + 2]
+            if not number and rows_out and not syms and page_rows == [] and cells[cols.text]:
+                prev = rows_out[-1]
+                prev.text = _join([prev.text, cells[cols.text]])
+                sheet.issues.append(Issue("continued", pno, len(rows_out), {"n": prev.number}))
+                continue
+            row = ReadRow(number=number or str(len(rows_out) + 1), text=cells[cols.text], page=pno)
+            if not re.fullmatch(r"\d{1,3}", number):
+                if cols.no is not None:
+                    sheet.issues.append(Issue("number_unread", pno, len(rows_out) + 1, {"n": row.number}))
+                row.number = str(len(rows_out) + 1)
+            row.mutu = [cells[i] for i in cols.mutu]
+            row.notes = cells[cols.ket] if cols.ket is not None else ""
+            if not row.text:
+                sheet.issues.append(Issue("text_missing", pno, len(rows_out) + 1))
+            rows_out.append(row)
+            page_rows.append((len(rows_out) - 1, syms))
+        # symbols, parts and exits of this page's rows
+        lane_x0, lane_x1 = cols.bounds[cols.lanes[0]], cols.bounds[cols.lanes[-1] + 1]
+        labels = [f for f in frags if lane_x0 < f[0].cx < lane_x1 and rules and rules[0] < f[0].cy < rules[-1]
+                  and not any(s.box.near(f[0].cx, f[0].cy, 1) for s in symbols)
+                  and not any(f[1] == cols.names[i] for i in cols.lanes)]
+        links = _link_items(page, symbols, cols, rules)
+        for ri, syms in page_rows:
+            row = rows_out[ri]
+            for s in sorted(syms, key=lambda s: s.box.cx):
+                sym = ReadSymbol(s.kind, _lanes_of(s.box, cols), pno,
+                                 (round(s.box.x0, 1), round(s.box.top, 1), round(s.box.x1, 1), round(s.box.bottom, 1)))
+                row.symbols.append(sym)
+                sym_rows.append((ri, s, sym))
+                if s.kind == "decision":
+                    pending_exits.append((ri, pno, s, sym, _exits(s, symbols, links, labels)))
+            if not row.symbols:
+                sheet.issues.append(Issue("no_symbol", pno, ri + 1))
+    if total_chars == 0:
+        raise ImportError_("no_text")
+    if not identity_done and not rows_out:
+        raise ImportError_("not_sop")
+    if not rows_out:
+        sheet.issues.append(Issue("table_image" if picture_pages else "table_missing",
+                                  picture_pages[0] if picture_pages else 0, None))
+    _order_parts(rows_out)
+    by_shape = {id(s): ri for ri, s, _ in sym_rows}
+    for ri, pno, _s, sym, exits in pending_exits:
+        for label, target in exits:
+            tri = by_shape.get(id(target))
+            if tri is None:
+                continue
+            if target.kind == "connector":  # an off-page connector: the flow goes on with the next row
+                tri = ri + 1 if ri + 1 < len(rows_out) else None
+                if tri is None:
+                    continue
+            if tri == ri:
+                continue
+            sym.exits.append((label, tri))
+        if not sym.exits:
+            sheet.issues.append(Issue("decision_no_target", pno, ri + 1))
+        elif len(sym.exits) == 1:
+            sheet.issues.append(Issue("decision_one_exit", pno, ri + 1, {"to": sym.exits[0][1] + 1}))
+    _terminators(rows_out)
+    sheet.rows = rows_out
+    return sheet
+
+
+def _order_parts(rows: list[ReadRow]) -> None:
+    """Symbols of a row in flow order: from the side nearest the previous row's last symbol; a decision
+    or end last, a start first."""
+    prev_x: float | None = None
+    for row in rows:
+        syms = [s for s in row.symbols if s.kind != "connector"] or row.symbols
+        if len(syms) > 1 and prev_x is not None:
+            lx = abs((syms[0].box[0] + syms[0].box[2]) / 2 - prev_x)
+            rx = abs((syms[-1].box[0] + syms[-1].box[2]) / 2 - prev_x)
+            if rx < lx:
+                syms.reverse()
+        syms.sort(key=lambda s: 1 if s.kind == "decision" else 0)
+        row.symbols = syms + [s for s in row.symbols if s not in syms]
+        real = [s for s in row.symbols if s.kind != "connector"]
+        if real:
+            prev_x = (real[-1].box[0] + real[-1].box[2]) / 2
+
+
+def _terminators(rows: list[ReadRow]) -> None:
+    """A terminator that opens the flow is its start; every other terminator ends it."""
+    first = True
+    for row in rows:
+        for sym in row.symbols:
+            if sym.kind == "connector":
+                continue
+            if sym.kind == "terminator":
+                sym.kind = "start" if first else "end"
+            first = False
