@@ -590,6 +590,47 @@ def build_command(library: Path, out: Path, jobs: int | None, formats: str, lang
         sys.exit(1)
 
 
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--into", "into", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help=_("Folder pustaka tujuan (pustaka.yaml dibuat bila belum ada, profil permenpan).",
+                     "Target library folder (pustaka.yaml is created when absent, profile permenpan)."))
+@click.option("--report-json", "report_json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("Tulis juga laporan JSON ke berkas ini.", "Also write a JSON report to this file."))
+@click.option("--jobs", type=int, default=2, show_default=True, help=_("Proses paralel.", "Parallel processes."))
+@click.option("--force", is_flag=True, help=_("Timpa sumber yang sudah ada.", "Overwrite existing sources."))
+@click.option("--max-pages", type=int, default=40, show_default=True,
+              help=_("Tolak PDF yang lebih panjang.", "Refuse longer PDFs."))
+@lang_option
+def import_command(paths: tuple[Path, ...], into: Path, report_json_path: Path | None, jobs: int, force: bool,
+                   max_pages: int) -> None:
+    """Impor SOP PermenPAN-RB bertanda tangan (PDF) menjadi sumber / import signed SOP PDFs into sources.
+
+    Satu sumber YAML per SOP, dan laporan per berkas: apa yang terbaca dan setiap butir yang tidak terbaca
+    (dengan halaman dan baris); butir itu juga ditandai `unread` di sumber (lint P120).
+    """
+    from .importer.run import import_files, report_json, report_text
+
+    lang = current_lang()
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label=_msg("Mengimpor", "Importing"), file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    results = import_files(list(paths), into, jobs=jobs, force=force, max_pages=max_pages, progress=progress)
+    if bar is not None:
+        bar.__exit__(None, None, None)
+    click.echo(report_text(results, lang))
+    if report_json_path is not None:
+        report_json_path.write_text(report_json(results, lang), encoding="utf-8")
+    if any(r.error for r in results) and not any(r.written for r in results):
+        sys.exit(1)
+
+
 def _register_extensions() -> None:
     """Commands that live beside their capability (ISO/IEC 20000-1 coverage and registers)."""
     from .iso20000.commands import coverage_command, registers_command

@@ -373,9 +373,14 @@ class Step(_Model):
     next_label: str | None = Field(None, description="Label pada panah ke langkah berikutnya, mis. Selesai")
     next_label_en: str | None = Field(None, description="Label panah dalam bahasa Inggris")
     exits: list[Exit] = Field(default_factory=list, description="Cabang keputusan")
+    unread: TextList = Field(
+        default_factory=list,
+        description="Bagian baris SOP asli yang tidak terbaca saat impor (prosedur import); periksa dengan SOP "
+        "asli, perbaiki langkahnya, lalu hapus catatan ini (lint P120)",
+    )
 
     _v = field_validator("requirements", "requirements_en", "input", "records", "resources", "controls",
-                         mode="before")(_as_list)
+                         "unread", mode="before")(_as_list)
     _v_actor = field_validator("actor", mode="before")(_actor_value)
 
     def symbols(self) -> list[Part]:
@@ -497,9 +502,14 @@ class Procedure(_Model):
     measurements: list[Measurement] = Field(default_factory=list, description="Pengukuran")
     records: list[Record] = Field(default_factory=list, description="Rekaman")
     attachments: list[Attachment] = Field(default_factory=list, description="Lampiran")
+    unread: TextList = Field(
+        default_factory=list,
+        description="Bagian SOP asli yang tidak terbaca saat impor (prosedur import); periksa, lengkapi, lalu "
+        "hapus catatan ini (lint P120)",
+    )
 
     _v = field_validator(
-        "legal_basis", "clauses", "related", "warnings", "inputs", "outputs", "controls", "provisions",
+        "legal_basis", "clauses", "related", "warnings", "inputs", "outputs", "controls", "provisions", "unread",
         mode="before",
     )(_as_list)
 

@@ -526,11 +526,11 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
                 label = text
         for t in targets:
             out.append((label, t))
-    # one way out per target
+    # one way out per target, a label on one exit only
     unique: list[tuple[str | None, Shape]] = []
     for label, t in out:
         if all(t is not u for _, u in unique):
-            unique.append((label, t))
+            unique.append((None if label and any(label == lab for lab, _ in unique) else label, t))
     return unique
 
 

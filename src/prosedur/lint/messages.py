@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 LINT_MESSAGES: dict[str, tuple[str, str]] = {
+    # import
+    "import_unread": ("{where}: tidak terbaca saat impor, periksa dengan SOP asli: {text}",
+                      "{where}: not read on import, check against the original SOP: {text}"),
     # completeness
     "section_missing": ("bagian “{section}” belum diisi", "section “{section}” is missing or empty"),
     "scope_no_excludes": (

@@ -244,3 +244,20 @@ def check_exit_labelled(ctx: ProcContext) -> Iterator[Finding]:
         for j, ex in enumerate(step.exits):
             if not ex.label:
                 yield ctx.finding("P113", ("steps", i, "exits", j), "exit_unlabelled", step=step.id, target=ex.to)
+
+
+@rule(
+    "P120", "import-unread", Severity.ERROR,
+    explain_id="Sumber hasil `prosedur import` menandai di 'unread' apa yang tidak terbaca dari SOP asli "
+    "(pelaksana, tujuan panah keputusan, tabel berupa gambar). Periksa SOP asli, lengkapi sumbernya, lalu "
+    "hapus catatan 'unread'.",
+    explain_en="A source written by `prosedur import` marks in 'unread' what could not be read from the original "
+    "SOP (an actor, the target of a decision's arrow, a table that is only a picture). Check the original, "
+    "complete the source, then remove the 'unread' note.",
+)
+def check_import_unread(ctx: ProcContext) -> Iterator[Finding]:
+    for k, text in enumerate(ctx.proc.unread):
+        yield ctx.finding("P120", ("unread", k), "import_unread", where="prosedur", text=text)
+    for i, step in enumerate(ctx.proc.steps):
+        for k, text in enumerate(step.unread):
+            yield ctx.finding("P120", ("steps", i, "unread", k), "import_unread", where=step.id, text=text)

@@ -1,0 +1,172 @@
+"""Import a batch: read PDFs in a process pool, write one source per SOP into a library, and a report.
+
+Nothing is written for a file that cannot be read (`ImportError_`), and a written source is loaded back
+through the loader before it is kept, so every imported file round-trips.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..load import load_procedure_text
+from ..model import LIBRARY_FILE, LibraryInfo
+from ..serialize import serialize_procedure
+from .pdf import MAX_PAGES, ImportError_, read_pdf
+from .sheet import ReadSheet
+from .source import slug, to_procedure
+
+__all__ = ["FileResult", "import_files", "pdf_files", "report_json", "report_text"]
+
+
+@dataclass
+class FileResult:
+    file: str
+    sheet: ReadSheet | None = None
+    error: str | None = None
+    error_en: str | None = None
+    written: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def pdf_files(paths: Iterable[Path]) -> list[Path]:
+    """Files given, and the PDFs inside folders given (sorted)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() == ".pdf"))
+        else:
+            out.append(p)
+    return out
+
+
+def _read_one(args: tuple[str, int]) -> tuple[str, ReadSheet | None, tuple[str, str] | None]:
+    path, max_pages = args
+    try:
+        return path, read_pdf(Path(path), max_pages), None
+    except ImportError_ as exc:
+        return path, None, (exc.message("id"), exc.message("en"))
+    except OSError as exc:
+        return path, None, (f"berkas tidak dapat dibuka: {exc.strerror}", f"cannot open the file: {exc.strerror}")
+
+
+def read_all(files: list[Path], jobs: int = 2, max_pages: int = MAX_PAGES,
+             progress: Callable[[int, int], None] | None = None) -> list[tuple[str, ReadSheet | None, tuple[str, str] | None]]:
+    args = [(str(f), max_pages) for f in files]
+    results: list[tuple[str, ReadSheet | None, tuple[str, str] | None]] = []
+    if jobs <= 1 or len(files) <= 1:
+        for a in args:
+            results.append(_read_one(a))
+            if progress:
+                progress(len(results), len(files))
+        return results
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ctx.Pool(jobs) as pool:
+        for r in pool.imap(_read_one, args):
+            results.append(r)
+            if progress:
+                progress(len(results), len(files))
+    return results
+
+
+def _library(into: Path, sheets: list[ReadSheet]) -> tuple[LibraryInfo, dict[str, str]]:
+    """The target library's info (written when absent) and unit name → unit id."""
+    info_file = into / LIBRARY_FILE
+    if info_file.exists():
+        data = yaml.safe_load(info_file.read_text(encoding="utf-8")) or {}
+        info = LibraryInfo.model_validate(data)
+    else:
+        first = next((s for s in sheets if s.organisation), None)
+        org = " ".join(first.organisation) if first else "Instansi"
+        unit = " ".join(first.unit) if first and first.unit else None
+        patterns = [re.sub(r"\d+", "{n}", s.number) for s in sheets if s.number]
+        pattern = max(set(patterns), key=patterns.count) if patterns else "{n}"
+        data = {"organisation": org, "profile": "permenpan", "numbering": {"procedure": pattern, "form": "{n}"}}
+        if unit:
+            data["unit"] = unit.title() if unit.isupper() else unit
+        units: dict[str, Any] = {}
+        for s in sheets:
+            name = " ".join(s.unit)
+            if name:
+                units.setdefault(slug(name, "unit"), {"name": name})
+        if units:
+            data["units"] = units
+        info = LibraryInfo.model_validate(data)
+        into.mkdir(parents=True, exist_ok=True)
+        info_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    by_name = {u.name.lower(): uid for uid, u in info.units.items()}
+    return info, by_name
+
+
+def import_files(paths: Iterable[Path], into: Path, *, jobs: int = 2, force: bool = False,
+                 max_pages: int = MAX_PAGES, progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
+    files = pdf_files(paths)
+    results: list[FileResult] = []
+    read = read_all(files, jobs, max_pages, progress)
+    sheets = [s for _, s, _ in read if s is not None]
+    info, units = _library(into, sheets) if sheets else (None, {})
+    folder = into / (info.procedures_dir if info else "prosedur")
+    for path, sheet, err in read:
+        res = FileResult(Path(path).name, sheet)
+        results.append(res)
+        if err is not None or sheet is None:
+            res.error, res.error_en = err or ("?", "?")
+            continue
+        owner = units.get(" ".join(sheet.unit).lower()) if sheet.unit else None
+        proc = to_procedure(sheet, owner)
+        text = serialize_procedure(proc)
+        load_procedure_text(text, path)  # round trip through the loader: raises if the source would not load
+        target = folder / f"{slug(proc.number, 'sop')}.yaml"
+        if target.exists() and not force:
+            res.notes.append(f"{target} sudah ada, tidak ditimpa (pakai --force)")
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        res.written = str(target)
+    return results
+
+
+def report_text(results: list[FileResult], lang: str = "id") -> str:
+    en = lang == "en"
+    lines: list[str] = []
+    for r in results:
+        if r.error:
+            lines.append(f"{r.file}: {'NOT IMPORTED' if en else 'TIDAK DIIMPOR'}: {r.error_en if en else r.error}")
+            continue
+        s = r.sheet
+        assert s is not None
+        nsym = sum(len(row.symbols) for row in s.rows)
+        head = (f"{r.file}: {s.number or '?'} — {s.pages} {'pages' if en else 'hlm.'}, {s.paper} {s.orientation}; "
+                + (f"{len(s.rows)} activities, {nsym} symbols, {len(s.lanes)} actors" if en else
+                   f"{len(s.rows)} kegiatan, {nsym} simbol, {len(s.lanes)} pelaksana")
+                + (f"; Mutu Baku: {' | '.join(s.mutu_headings)}" if s.mutu_headings else ""))
+        lines.append(head)
+        if r.written:
+            lines.append(f"  → {r.written}")
+        lines.extend(f"  {n}" for n in r.notes)
+        lines.extend(f"  - {i.text(lang)}" for i in s.issues)
+    ok = sum(1 for r in results if r.written)
+    bad = sum(1 for r in results if r.error)
+    issues = sum(len(r.sheet.issues) for r in results if r.sheet)
+    lines.append(f"{ok} imported, {bad} refused, {issues} items not read or noted" if en else
+                 f"{ok} diimpor, {bad} ditolak, {issues} butir tidak terbaca atau dicatat")
+    return "\n".join(lines)
+
+
+def report_json(results: list[FileResult], lang: str = "id") -> str:
+    out = []
+    for r in results:
+        entry: dict[str, Any] = {"file": r.file, "written": r.written, "error": r.error_en if lang == "en" else r.error,
+                                 "notes": r.notes}
+        if r.sheet is not None:
+            entry["read"] = r.sheet.as_dict(lang)
+        out.append(entry)
+    return json.dumps(out, ensure_ascii=False, indent=2)
