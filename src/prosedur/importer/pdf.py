@@ -69,6 +69,8 @@ def _join(lines: Iterable[str]) -> str:
             continue
         if text.endswith("-") and not text.endswith(" -") and line[:1].islower():
             text = text + line
+        elif line.startswith("/") and not text.endswith(" "):
+            text = text + line
         elif text.endswith("/"):
             text = text + line if line.startswith(("http", "www")) else text + " " + line
         else:
@@ -490,7 +492,11 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
     starts = []
     for i, ln in enumerate(links):
         c = _contacts(ln, d)
-        if c is not None and c[1] > d.top + 0.3 * d.h:
+        if c is None:
+            continue
+        # a stroke leaves where it touches (not the top corner); a pasted arrow image leaves when it
+        # reaches below the diamond's middle
+        if (ln.seg is not None and c[1] > d.top + 0.3 * d.h) or (ln.seg is None and ln.box.bottom > d.cy):
             starts.append(i)
     used: set[int] = set()
     for st in starts:
@@ -555,7 +561,8 @@ def check_file(path: Path, max_pages: int = MAX_PAGES) -> Any:
     except PDFPasswordIncorrect as exc:
         raise ImportError_("encrypted") from exc
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(inner, PDFPasswordIncorrect) or "encrypt" in type(inner).__name__.lower():
             raise ImportError_("encrypted") from exc
         raise ImportError_("truncated", error=type(exc).__name__) from exc
     try:

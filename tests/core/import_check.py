@@ -1,0 +1,94 @@
+"""Scoring an import against a hand-checked expected file (shared by tests/core/test_import.py and
+bench/bench_import.py): how many identity items, activities, (activity, actor) pairs, symbol kinds,
+decision exits and Mutu Baku cells were read exactly."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+EXPECTED = Path(__file__).parent / "import_expected"
+REFERENCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"
+MEASURES = ("identity", "activities", "pairs", "kinds", "exits", "mutu")
+
+
+def norm(text: str) -> str:
+    return " ".join(str(text).replace("\u00a0", " ").split()).strip(" ;.,").lower()
+
+
+def reference_pdf(name: str) -> Path | None:
+    for p in (REFERENCE / name, REFERENCE / "corpus" / name):
+        if p.exists():
+            return p
+    return None
+
+
+def expected_files() -> list[Path]:
+    return sorted(EXPECTED.glob("*.json"))
+
+
+def score(sheet: Any, exp: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """(recognised exactly, expected) per measure."""
+    got: dict[str, tuple[int, int]] = {}
+    ident_ok = ident_n = 0
+    for key in ("number", "title", "issued", "revised", "effective", "approver_position", "approver_name",
+                "approver_nip"):
+        if key in exp:
+            ident_n += 1
+            ident_ok += norm(getattr(sheet, key)) == norm(exp[key])
+    for key in ("organisation", "unit", "legal_basis", "qualifications", "related", "equipment", "warnings",
+                "records"):
+        want = [norm(x) for x in exp.get(key, [])]
+        have = Counter(norm(x) for x in getattr(sheet, key))
+        ident_n += len(want)
+        for w in want:
+            if have[w] > 0:
+                have[w] -= 1
+                ident_ok += 1
+        ident_n += sum(have.values())  # an item read that is not in the original counts against
+    got["identity"] = (ident_ok, ident_n)
+    rows = {r.number: r for r in sheet.rows}
+    lanes = sheet.lanes
+    acts = pairs = pairs_n = kinds = kinds_n = exits = exits_n = mutu = mutu_n = 0
+    for row in exp["rows"]:
+        r = rows.get(str(row["no"]))
+        acts += r is not None and norm(r.text) == norm(row["text"])
+        want_pairs = {(n, lane) for n, s in enumerate(row["symbols"]) for lane in s["lanes"]}
+        want_pairs = {lane for _, lane in want_pairs}
+        have_pairs = {norm(lanes[k]) for s in (r.symbols if r else []) for k in s.lanes if k < len(lanes)}
+        pairs_n += len(want_pairs)
+        pairs += len({norm(x) for x in want_pairs} & have_pairs)
+        want_kinds = Counter(s["kind"] for s in row["symbols"])
+        have_kinds = Counter(s.kind for s in (r.symbols if r else []))
+        kinds_n += sum(want_kinds.values())
+        kinds += sum((want_kinds & have_kinds).values())
+        if "exits" in row:
+            have = {t + 1 for s in (r.symbols if r else []) for _, t in s.exits}
+            exits_n += len(row["exits"])
+            exits += len(set(row["exits"]) & have)
+        for k, cell in enumerate(row.get("mutu", [])):
+            mutu_n += 1
+            mutu += bool(r) and k < len(r.mutu) and norm(r.mutu[k]) == norm(cell)
+    got["activities"] = (acts, len(exp["rows"]))
+    got["pairs"] = (pairs, pairs_n)
+    got["kinds"] = (kinds, kinds_n)
+    got["exits"] = (exits, exits_n)
+    got["mutu"] = (mutu, mutu_n)
+    return got
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def rate(pairs: list[tuple[int, int]]) -> float:
+    n = sum(b for _, b in pairs)
+    return sum(a for a, _ in pairs) / n if n else 1.0
+
+
+__all__ = ["EXPECTED", "MEASURES", "expected_files", "load", "norm", "rate", "reference_pdf", "score"]
+_ = re

@@ -1,0 +1,172 @@
+"""`prosedur import`: the reader against hand-checked expected files, the rates over the reference SOPs,
+refusals of bad input, and sources that load and lint."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from prosedur.cli import cli
+from prosedur.importer.pdf import ImportError_, read_pdf
+from prosedur.importer.run import import_files
+from prosedur.load import load_library
+from prosedur.lint import lint
+
+from .import_check import MEASURES, REFERENCE, expected_files, load, rate, reference_pdf, score
+
+needs_reference = pytest.mark.skipif(
+    not REFERENCE.is_dir(), reason=f"the reference SOPs are not here ({REFERENCE}): import rates not measured")
+
+TARGETS = {"activities": 1.0, "pairs": 0.97, "mutu": 0.97, "identity": 0.97, "exits": 0.90}
+
+
+def _pdf(pages: list[bytes]) -> bytes:
+    """A minimal valid PDF whose pages have the given content streams (text in Helvetica)."""
+    objs: list[bytes] = []
+    n = len(pages)
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n))
+    objs.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objs.append(f"<< /Type /Pages /Kids [{kids}] /Count {n} >>".encode())
+    font = 3 + 2 * n
+    for i, content in enumerate(pages):
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
+                    f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode())
+        objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for k, body in enumerate(objs, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % k + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()
+
+
+def _refused(path: Path, msg_id: str, tmp_path: Path) -> None:
+    start = time.monotonic()
+    with pytest.raises(ImportError_) as info:
+        read_pdf(path)
+    assert info.value.msg_id == msg_id
+    assert info.value.message("id") and info.value.message("en") != info.value.message("id")
+    lib = tmp_path / "lib"
+    results = import_files([path], lib, jobs=1)
+    assert results[0].error and not results[0].written
+    assert not lib.exists(), "nothing is written for a refused file"
+    assert time.monotonic() - start < 5
+
+
+def test_not_a_pdf(tmp_path: Path) -> None:
+    p = tmp_path / "x.pdf"
+    p.write_text("Nomor SOP: bukan PDF\n")
+    _refused(p, "not_pdf", tmp_path)
+
+
+def test_pdf_without_text_is_a_scan(tmp_path: Path) -> None:
+    p = tmp_path / "scan.pdf"
+    p.write_bytes(_pdf([b"0 0 0 rg 100 100 200 200 re f"]))
+    _refused(p, "no_text", tmp_path)
+
+
+def test_pdf_that_is_not_an_sop(tmp_path: Path) -> None:
+    p = tmp_path / "letter.pdf"
+    p.write_bytes(_pdf([b"BT /F1 12 Tf 72 700 Td (Surat undangan rapat) Tj ET"]))
+    _refused(p, "not_sop", tmp_path)
+
+
+def test_too_many_pages(tmp_path: Path) -> None:
+    p = tmp_path / "long.pdf"
+    p.write_bytes(_pdf([b"BT /F1 12 Tf 72 700 Td (Halaman) Tj ET"] * 200))
+    _refused(p, "too_many_pages", tmp_path)
+
+
+def test_encrypted(tmp_path: Path) -> None:
+    pytest.importorskip("pyhanko")
+    from pyhanko.pdf_utils.crypt import StandardSecurityHandler
+    from pyhanko.pdf_utils.writer import PdfFileWriter, copy_into_new_writer
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    src = tmp_path / "plain.pdf"
+    src.write_bytes(_pdf([b"BT /F1 12 Tf 72 700 Td (Nomor SOP) Tj ET"]))
+    with src.open("rb") as fh:
+        w: PdfFileWriter = copy_into_new_writer(PdfFileReader(fh))
+        w.security_handler = StandardSecurityHandler.build_from_pw("rahasia", "rahasia")
+        w._encrypt = w.add_object(w.security_handler.as_pdf_object())
+        out = tmp_path / "locked.pdf"
+        with out.open("wb") as o:
+            w.write(o)
+    _refused(out, "encrypted", tmp_path)
+
+
+@needs_reference
+def test_truncated(tmp_path: Path) -> None:
+    src = reference_pdf("bps-bengkulu-sop-053-permintaan-setting-jaringan.pdf")
+    assert src is not None
+    p = tmp_path / "cut.pdf"
+    p.write_bytes(src.read_bytes()[:20000])
+    _refused(p, "truncated", tmp_path)
+
+
+@needs_reference
+@pytest.mark.parametrize("expected", expected_files(), ids=lambda p: p.stem)
+def test_read_matches_hand_checked_file(expected: Path) -> None:
+    exp = load(expected)
+    pdf = reference_pdf(exp["file"])
+    assert pdf is not None, exp["file"]
+    sheet = read_pdf(pdf)
+    assert (sheet.paper, sheet.orientation) == (exp["paper"], exp["orientation"])
+    assert sheet.lanes == exp["lanes"]
+    assert sheet.mutu_headings == exp["mutu_headings"]
+    got = score(sheet, exp)
+    assert got["activities"][0] == got["activities"][1], got
+    assert got["pairs"][0] == got["pairs"][1], got
+
+
+@needs_reference
+def test_rates_over_expected_files() -> None:
+    """The issue's targets, over every hand-checked file (the bench prints the same rates for all 40)."""
+    totals: dict[str, list[tuple[int, int]]] = {m: [] for m in MEASURES}
+    for expected in expected_files():
+        exp = load(expected)
+        pdf = reference_pdf(exp["file"])
+        assert pdf is not None
+        got = score(read_pdf(pdf), exp)
+        for m in MEASURES:
+            totals[m].append(got[m])
+    rates = {m: rate(v) for m, v in totals.items()}
+    misses = {m: round(rates[m], 3) for m, t in TARGETS.items() if rates[m] < t}
+    assert not misses, f"below target: {misses} (all: {rates})"
+
+
+@needs_reference
+def test_import_cli_writes_sources_that_load_and_lint(tmp_path: Path) -> None:
+    files = [reference_pdf(n) for n in ("bps-bengkulu-sop-053-permintaan-setting-jaringan.pdf",
+                                        "bps-bengkulu-sop-055-administrasi-jaringan.pdf")]
+    lib = tmp_path / "lib"
+    report = tmp_path / "r.json"
+    res = CliRunner().invoke(cli, ["import", *map(str, files), "--into", str(lib), "--report-json", str(report),
+                                   "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert "2 diimpor" in res.output and "hlm. 2" in res.output
+    data = json.loads(report.read_text())
+    assert [d["read"]["number"] for d in data] == ["SOP-053/17000/2025", "SOP-055/17000/2025"]
+    library, problems = load_library(lib)
+    assert not problems and len(library.procedures) == 2
+    assert library.info.profile == "permenpan"
+    findings = lint(library, problems)
+    p053 = library.procedure("SOP-053/17000/2025")
+    assert p053 is not None and [s.actors for s in p053.steps][0] == ["pegawai", "admin_pjk_tip"]
+    errors = [f for f in findings if f.severity == "error" and f.file.endswith("sop_053_17000_2025.yaml")]
+    assert not errors, [f.message() for f in errors]
+    # a second run does not overwrite what someone may have corrected
+    again = CliRunner().invoke(cli, ["import", str(files[0]), "--into", str(lib), "--jobs", "1", "--lang", "en"])
+    assert "not overwritten" in again.output or "tidak ditimpa" in again.output
