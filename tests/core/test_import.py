@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from prosedur.cli import cli
 from prosedur.importer.pdf import ImportError_, read_pdf
 from prosedur.importer.run import import_files
-from prosedur.load import load_library
 from prosedur.lint import lint
+from prosedur.load import load_library
 
 from .import_check import MEASURES, REFERENCE, expected_files, load, rate, reference_pdf, score
 
@@ -92,8 +92,8 @@ def test_too_many_pages(tmp_path: Path) -> None:
 def test_encrypted(tmp_path: Path) -> None:
     pytest.importorskip("pyhanko")
     from pyhanko.pdf_utils.crypt import StandardSecurityHandler
-    from pyhanko.pdf_utils.writer import PdfFileWriter, copy_into_new_writer
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import PdfFileWriter, copy_into_new_writer
 
     src = tmp_path / "plain.pdf"
     src.write_bytes(_pdf([b"BT /F1 12 Tf 72 700 Td (Nomor SOP) Tj ET"]))
@@ -156,7 +156,7 @@ def test_import_cli_writes_sources_that_load_and_lint(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["import", *map(str, files), "--into", str(lib), "--report-json", str(report),
                                    "--jobs", "1"])
     assert res.exit_code == 0, res.output
-    assert "2 diimpor" in res.output and "hlm. 2" in res.output
+    assert "2 diimpor" in res.output and "2 hlm., Letter landscape" in res.output
     data = json.loads(report.read_text())
     assert [d["read"]["number"] for d in data] == ["SOP-053/17000/2025", "SOP-055/17000/2025"]
     library, problems = load_library(lib)

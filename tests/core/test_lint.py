@@ -171,6 +171,7 @@ CASES: list[tuple[str, Mutation, int]] = [
     ("P401", _set("buat", do="Akun email dibuat oleh staf"), 1),
     ("P401", _set("buat", do="Dibuat akun email"), 1),
     ("P402", _set("buat", time=None, output=None), 2),
+    ("P120", _set("buat", unread=["pelaksana tidak terbaca", "panah tanpa tujuan"]), 2),
 ]
 
 

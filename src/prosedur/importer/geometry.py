@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Box", "Chars", "Segment", "Shape", "merge_rules", "page_chars", "page_segments", "page_shapes"]
+__all__ = ["Box", "Chars", "Segment", "Shape", "classify", "coverage", "merge_rules", "page_segments", "page_shapes"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,9 +67,7 @@ def _join(lines: Iterable[str]) -> str:
         line = line.strip()
         if not line:
             continue
-        if text.endswith("-") and not text.endswith(" -") and line[:1].islower():
-            text = text + line
-        elif line.startswith("/") and not text.endswith(" "):
+        if text.endswith("-") and not text.endswith(" -") and line[:1].islower() or line.startswith("/") and not text.endswith(" "):
             text = text + line
         elif text.endswith("/"):
             text = text + line if line.startswith(("http", "www")) else text + " " + line
@@ -347,20 +345,20 @@ def _name_columns(chars: Chars, bounds: list[float], table_top: float, hbox: Box
     names = [_join(t for _, t in sorted(p, key=lambda f: (f[0].top, f[0].x0))) for p in parts]
     text_col = next(i for i in range(n) if bounds[i] <= hbox.cx <= bounds[i + 1])
     no_col = text_col - 1 if text_col > 0 and _NO_WORD.match(names[text_col - 1].split(" ")[0] or "") else None
-    lanes, mutu, ket = [], [], None
+    lanes: list[int] = []
+    mutu: list[int] = []
+    ket: int | None = None
     for i in range(text_col + 1, n):
         name = re.sub(r"^(pelaksana|mutu\s*baku)\s*", "", names[i], flags=re.IGNORECASE).strip()
         names[i] = name
-        centre = (bounds[i] + bounds[i + 1]) / 2
         in_mutu = mutu_span is not None and bounds[i] - 2 <= mutu_span[1] and mutu_span[0] <= bounds[i + 1] + 2
         in_lanes = lane_span is not None and bounds[i] - 2 <= lane_span[1] and lane_span[0] <= bounds[i + 1] + 2
-        if _KET_WORD.match(name) and not (mutu and i == n - 1 and False):
+        if _KET_WORD.match(name):
             ket = i
         elif (_MUTU_WORD.match(name) or mutu or in_mutu) and not in_lanes:
             mutu.append(i)
         else:
             lanes.append(i)
-        del centre
     return Columns(bounds, no_col, text_col, lanes, mutu, ket, names)
 
 
