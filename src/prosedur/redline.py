@@ -142,6 +142,7 @@ FIELD_LABELS: dict[tuple[str, str], tuple[str, str]] = {
     ("Procedure", "measurements"): ("Pengukuran", "Measurement"),
     ("Procedure", "records"): ("Rekaman", "Record"),
     ("Procedure", "attachments"): ("Lampiran", "Attachment"),
+    ("Procedure", "unread"): ("Belum terbaca saat impor", "Not read on import"),
     # approval block
     ("Approval", "prepared"): ("Disusun oleh", "Prepared by"),
     ("Approval", "reviewed"): ("Diperiksa oleh", "Reviewed by"),
@@ -210,6 +211,7 @@ FIELD_LABELS: dict[tuple[str, str], tuple[str, str]] = {
     ("Step", "resources"): ("Sumber daya", "Resources"),
     ("Step", "controls"): ("Pengendalian", "Controls"),
     ("Step", "notes"): ("Keterangan", "Notes"),
+    ("Step", "unread"): ("Belum terbaca saat impor", "Not read on import"),
     ("Step", "do_en"): ("Kegiatan (Inggris)", "Activity (English)"),
     ("Step", "requirements_en"): ("Kelengkapan (Inggris)", "Requirements (English)"),
     ("Step", "time_en"): ("Waktu (Inggris)", "Time (English)"),
