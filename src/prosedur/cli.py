@@ -524,7 +524,10 @@ def new_command(library_path: Path, title: str | None, purpose: str | None, numb
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help=_("Jumlah proses paralel (bawaan: jumlah inti).", "Parallel processes (default: CPU count)."))
 @click.option("--formats", default="html,pdf,docx,sop", show_default=True,
-              help=_("Format yang dibangun, dipisah koma.", "Formats to build, comma separated."))
+              help=_("Format yang dibangun, dipisah koma: html (dokumen), pdf (dokumen dan, bersama sop, lembar "
+                     "SOP dalam PDF), docx, sop (lembar SOP dalam HTML). Lembar SOP saja dalam PDF: sop,pdf.",
+                     "Formats to build, comma separated: html (the document), pdf (the document and, with sop, the "
+                     "SOP sheet as PDF), docx, sop (the SOP sheet as HTML). Only the SOP sheet as PDF: sop,pdf."))
 @click.option("--langs", default="id,en", show_default=True,
               help=_("Bahasa yang dibangun, dipisah koma.", "Languages to build, comma separated."))
 @click.option("--force", is_flag=True, help=_("Bangun ulang semuanya.", "Rebuild everything."))
