@@ -525,9 +525,9 @@ def new_command(library_path: Path, title: str | None, purpose: str | None, numb
               help=_("Jumlah proses paralel (bawaan: jumlah inti).", "Parallel processes (default: CPU count)."))
 @click.option("--formats", default="html,pdf,docx,sop", show_default=True,
               help=_("Format yang dibangun, dipisah koma: html (dokumen), pdf (dokumen dan, bersama sop, lembar "
-                     "SOP dalam PDF), docx, sop (lembar SOP dalam HTML). Lembar SOP saja dalam PDF: sop,pdf.",
+                     "SOP dalam PDF), docx, sop (lembar SOP dalam HTML).",
                      "Formats to build, comma separated: html (the document), pdf (the document and, with sop, the "
-                     "SOP sheet as PDF), docx, sop (the SOP sheet as HTML). Only the SOP sheet as PDF: sop,pdf."))
+                     "SOP sheet as PDF), docx, sop (the SOP sheet as HTML)."))
 @click.option("--langs", default="id,en", show_default=True,
               help=_("Bahasa yang dibangun, dipisah koma.", "Languages to build, comma separated."))
 @click.option("--force", is_flag=True, help=_("Bangun ulang semuanya.", "Rebuild everything."))
