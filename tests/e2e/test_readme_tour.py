@@ -244,7 +244,7 @@ class Tour:
 
         page = self.page
         findings, flowchart = page.locator("#preview ul.findings"), page.locator("#preview .flowchart svg")
-        activity = page.get_by_label("Kegiatan").nth(2)  # the third step: the account is made
+        activity = page.get_by_label("Kegiatan", exact=True).nth(2)  # the third step: the account is made
         old = activity.input_value()
         assert old.startswith("Membuat akun email") and old.split()[0] in flowchart.inner_html()
         # clear it: the checker reports a step without an activity, the flowchart drops the text
