@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "prosedur_web.distribution",
     "prosedur_web.sms",
     "prosedur_web.search",
+    "prosedur_web.work",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,9 @@ X_FRAME_OPTIONS = "DENY"
 PROSEDUR_LOGIN_MAX_FAILURES = int(os.environ.get("PROSEDUR_LOGIN_MAX_FAILURES", 5))
 PROSEDUR_LOGIN_WINDOW_SECONDS = int(os.environ.get("PROSEDUR_LOGIN_WINDOW_SECONDS", 15 * 60))
 PROSEDUR_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("PROSEDUR_LOGIN_MAX_DELAY_SECONDS", 15 * 60))
+
+# "Tugas saya" lists periodic reviews due within this many days (or overdue), as the review calendar's "soon".
+PROSEDUR_REVIEW_SOON_DAYS = int(os.environ.get("PROSEDUR_REVIEW_SOON_DAYS", 30))
 
 # The procedure library the demo imports and whose pustaka.yaml provides roles and units.
 PROSEDUR_LIBRARY = Path(os.environ.get("PROSEDUR_LIBRARY", REPO_DIR / "examples" / "smlti"))

@@ -6,6 +6,7 @@ urlpatterns = [
     path("tinjauan/", include("prosedur_web.reviews.urls")),
     path("sosialisasi/", include("prosedur_web.socialisation.urls")),
     path("audit/", include("prosedur_web.audit.urls")),
+    path("tugas/", include("prosedur_web.work.urls")),
     path("pemberitahuan/", include("prosedur_web.distribution.urls")),
     path("sistem-manajemen/", include("prosedur_web.sms.urls")),
     path("", include("prosedur_web.procedures.urls")),

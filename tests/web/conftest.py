@@ -120,3 +120,11 @@ def _signing(settings: Any, signing_files: tuple[Path, Path, str]) -> None:
     settings.PROSEDUR_SIGNING_P12 = str(p12)
     settings.PROSEDUR_SIGNING_PASSPHRASE = passphrase
     settings.PROSEDUR_SIGNING_TRUST = [str(ca)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Cached values (the distribution list under the library's fingerprint) never outlive a test."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -73,6 +73,7 @@ MATRIX: dict[str, Case] = {
     "socialisation:pending_list": Case("get", none, EVERYONE, EVERYONE),
     "socialisation:progress_list": Case("get", none, {"approver"} | OVERSEERS, {"approver"} | OVERSEERS),
     "socialisation:progress_detail": Case("get", by("procedure"), {"approver"} | OVERSEERS, OVERSEERS),
+    "work:my_work": Case("get", none, EVERYONE, EVERYONE),
     "distribution:notification_list": Case("get", none, EVERYONE, EVERYONE),
     "distribution:notifications_mark_read": Case("post", none, EVERYONE, EVERYONE),
     "audit:auditentry_list": Case("get", none, OVERSEERS, OVERSEERS),

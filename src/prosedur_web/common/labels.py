@@ -1148,6 +1148,29 @@ LABELS.update(
 )
 
 
+# -- "Tugas saya" (work/) and the notifications of every transition (distribution/notify.py) ---------------
+LABELS.update(
+    {
+        "work_title": ("Tugas saya", "My tasks"),
+        "work_nav_count": ("tugas menunggu", "tasks waiting"),
+        "work_nothing": ("Tidak ada tugas yang menunggu Anda.", "No task is waiting for you."),
+        "work_reviews": ("Tinjauan yang perlu Anda berikan", "Reviews to give"),
+        "work_signatures": ("Pengesahan yang menunggu tanda tangan Anda", "Approvals waiting for your signature"),
+        "work_returned": ("Revisi yang dikembalikan kepada Anda", "Revisions returned to you"),
+        "work_to_read": ("Prosedur yang perlu Anda baca", "Procedures you need to read"),
+        "work_reviews_due": ("Tinjauan berkala yang jatuh tempo", "Periodic reviews due"),
+        "work_reviews_due_explain": ("Jatuh tempo dalam {days} hari ke depan atau sudah lewat.",
+                                     "Due within the next {days} days or overdue."),
+        "work_since": ("Sejak", "Since"),
+        "work_do_review": ("Tinjau", "Review"),
+        "work_do_sign": ("Sahkan", "Approve"),
+        "work_do_revise": ("Perbaiki", "Revise"),
+        "work_do_read": ("Baca", "Read"),
+        "work_do_periodic": ("Kalender tinjauan", "Review calendar"),
+    }
+)
+
+
 def size_text(size: int) -> str:
     """A byte count as people read it: "3,0 MB", "64 KB" (decimal comma, binary units)."""
     if size >= 1024 * 1024:

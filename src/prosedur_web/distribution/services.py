@@ -76,7 +76,21 @@ def distribution_codes(revision: Revision) -> list[str]:
 
 
 def effective_distribution() -> dict[int, list[str]]:
-    """Revision id -> unit codes, for every effective revision, from one library (one parse each)."""
+    """Revision id -> unit codes, for every effective revision, from one library (one parse each).
+
+    Kept in the cache under the library's fingerprint (the library file and the revisions in force: what
+    the list depends on), so the header's task count does not assemble the library on every page."""
+    from django.core.cache import cache
+
+    key = "prosedur:effective_distribution:" + selectors.library_fingerprint()
+    found = cache.get(key)
+    if found is None:
+        found = _effective_distribution()
+        cache.set(key, found, 24 * 3600)
+    return found
+
+
+def _effective_distribution() -> dict[int, list[str]]:
     revs = list(Revision.objects.filter(status=RevisionStatus.EFFECTIVE).select_related("procedure__owner_unit"))
     procs = {rev.pk: p for rev in revs if (p := _parsed(rev)) is not None}
     library = core.library_for(core.library_info(selectors.library_source_text()), list(procs.values()))

@@ -111,15 +111,20 @@ def distributed_to(user: User, revision: Revision) -> bool:
     return bool(own & set(distribution.distribution_codes(revision)))
 
 
-def pending_for(user: User) -> list[Revision]:
-    """"Prosedur yang perlu Anda baca": effective revisions distributed to the user, not yet acknowledged."""
-    if user.unit_id is None:
-        return []
-    own = {u.code for u in user.unit.ancestors_and_self()} if user.unit else set()
-    # the user is in the audience when their unit is one of the units or lies below one
+def pending_ids(user: User) -> set[int]:
+    """Ids of the effective revisions distributed to the user and not yet acknowledged: the user's unit is
+    one of a revision's distribution units or lies below one. Two queries and the cached distribution list."""
+    if user.unit_id is None or user.unit is None:
+        return set()
+    own = {u.code for u in user.unit.ancestors_and_self()}
     wanted = [rev_id for rev_id, codes in distribution.effective_distribution().items() if own & set(codes)]
     done = set(Acknowledgement.objects.filter(user=user, revision_id__in=wanted).values_list("revision_id", flat=True))
-    return list(Revision.objects.filter(pk__in=set(wanted) - done).select_related("procedure")
+    return set(wanted) - done
+
+
+def pending_for(user: User) -> list[Revision]:
+    """"Prosedur yang perlu Anda baca": effective revisions distributed to the user, not yet acknowledged."""
+    return list(Revision.objects.filter(pk__in=pending_ids(user)).select_related("procedure")
                 .order_by("procedure__sort_key", "procedure__number"))
 
 
