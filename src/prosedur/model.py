@@ -679,6 +679,19 @@ _LINES_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type
 MultiLine = Annotated[str, BeforeValidator(_text_lines), WithJsonSchema(_LINES_SCHEMA)]
 
 
+class Reminders(_Model):
+    """When the web app reminds people by e-mail and in the app (`manage.py send_reminders`, run daily)."""
+
+    acknowledge_days: int = Field(
+        7, ge=1, le=365,
+        description="Hari setelah distribusi sampai pembaca yang belum menyatakan telah membaca diingatkan "
+        "(lalu setiap sekian hari)")
+    review_days: int = Field(
+        5, ge=1, le=365,
+        description="Hari setelah permintaan tinjauan sampai peninjau yang belum memutuskan diingatkan (lalu "
+        "setiap sekian hari)")
+
+
 class LibraryInfo(_Model):
     """The library file (`pustaka.yaml`): organisation, numbering, shared roles and units."""
 
@@ -716,6 +729,10 @@ class LibraryInfo(_Model):
         default_factory=SopSettings,
         description="Tampilan SOP PermenPAN-RB instansi: kolom Mutu Baku, kolom Keterangan, akhiran revisi pada "
         "Nomor SOP, isi sel kosong",
+    )
+    reminders: Reminders = Field(
+        default_factory=Reminders,
+        description="Pengingat aplikasi web: acknowledge_days (pembaca), review_days (peninjau), dalam hari",
     )
 
 

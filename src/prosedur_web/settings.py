@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "prosedur_web.common",
     "prosedur_web.accounts",
     "prosedur_web.audit",
@@ -268,3 +270,14 @@ EMAIL_USE_TLS = env_bool("PROSEDUR_EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("PROSEDUR_EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("PROSEDUR_EMAIL_TIMEOUT", 20))
 DEFAULT_FROM_EMAIL = os.environ.get("PROSEDUR_EMAIL_FROM", "prosedur@localhost")
+
+# Background tasks (Django's Tasks API through the django-tasks backport): notifications' e-mails are
+# delivered by `manage.py db_worker` from the database queue (docs/deploy.md); another backend is one setting
+# away (PROSEDUR_TASKS_BACKEND, e.g. django_tasks.backends.immediate.ImmediateBackend: in the request).
+TASKS = {"default": {"BACKEND": os.environ.get("PROSEDUR_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+                     "QUEUES": ["default"]}}
+# A failed delivery is tried again after RETRY_SECONDS, then twice as long each time, MAX_ATTEMPTS in all;
+# then the notification is recorded as failed (Notification.email_failed). Mail is enqueued BATCH at a time.
+PROSEDUR_EMAIL_MAX_ATTEMPTS = int(os.environ.get("PROSEDUR_EMAIL_MAX_ATTEMPTS", 5))
+PROSEDUR_EMAIL_RETRY_SECONDS = float(os.environ.get("PROSEDUR_EMAIL_RETRY_SECONDS", 60))
+PROSEDUR_EMAIL_BATCH = int(os.environ.get("PROSEDUR_EMAIL_BATCH", 500))

@@ -21,3 +21,6 @@ if "PROSEDUR_DATABASE_URL" not in os.environ:
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# tasks run at once in the test's thread (after commit, as in production); retries without waiting
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PROSEDUR_EMAIL_RETRY_SECONDS = 0.0

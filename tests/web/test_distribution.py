@@ -48,6 +48,8 @@ def test_units_are_owner_and_acting_roles_from_the_core(world: World) -> None:
 def test_taking_effect_notifies_and_emails_units_and_sub_units(
         world: World, django_capture_on_commit_callbacks: Any) -> None:
     staff = person("staf", "iki", "staf@example.go.id")  # a sub-unit of the owner unit
+    staff.language = "en"
+    staff.save()
     applicant = person("pemohon", "unit_kerja", "pemohon@example.go.id")
     outsider = person("luar", "lain", "luar@example.go.id")
     silent = person("tanpa_surel", "tu")  # sub-unit of pusdatin, no e-mail address
@@ -66,7 +68,10 @@ def test_taking_effect_notifies_and_emails_units_and_sub_units(
     assert recipients == sorted(["staf@example.go.id", "pemohon@example.go.id", "pembaca@example.go.id"])
     message = next(m for m in mail.outbox if m.to == [applicant.email])
     assert "P.SMLTI 19" in message.subject and f"Rev. {rev.number}" in message.subject
-    assert "telah membaca dan memahami" in message.body and "read and understood" in message.body
+    # in the recipient's language: Indonesian unless they chose English
+    assert "telah membaca dan memahami" in message.body and "read and understood" not in message.body
+    english = next(m for m in mail.outbox if m.to == [staff.email])
+    assert "read and understood" in english.body and "is effective" in english.subject
     assert Notification.objects.get(revision=rev, user=staff).emailed
     assert not Notification.objects.get(revision=rev, user=silent).emailed  # no address: in-app only
     assert not Notification.objects.filter(user=outsider).exists()

@@ -36,6 +36,8 @@ class User(AbstractUser):
     nip = models.CharField("NIP", max_length=32, blank=True)
     position = models.CharField(max_length=200, blank=True)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    # the language of the e-mails and notifications this person receives (the screens follow the switch)
+    language = models.CharField(max_length=2, choices=[("id", "Bahasa Indonesia"), ("en", "English")], default="id")
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -1167,6 +1167,40 @@ LABELS.update(
         "work_do_revise": ("Perbaiki", "Revise"),
         "work_do_read": ("Baca", "Read"),
         "work_do_periodic": ("Kalender tinjauan", "Review calendar"),
+        "notify_subject": ("[Prosedur] {number} Rev. {rev}: {what}", "[Prosedur] {number} Rev. {rev}: {what}"),
+        "notify_footer": ("Pesan ini dikirim otomatis oleh Prosedur; daftar tugas Anda ada di menu Tugas saya.",
+                          "This message was sent by Prosedur; your task list is under My tasks."),
+        "notify_review_requested": ("{number} {title} (Rev. {rev}) menunggu tinjauan Anda.",
+                                    "{number} {title} (Rev. {rev}) is waiting for your review."),
+        "notify_short_review_requested": ("menunggu tinjauan Anda", "waiting for your review"),
+        "notify_review_agreed": ("{actor} menyetujui {number} {title} (Rev. {rev}).",
+                                 "{actor} agreed to {number} {title} (Rev. {rev})."),
+        "notify_short_review_agreed": ("peninjau setuju", "a reviewer agreed"),
+        "notify_changes_requested": ("{actor} meminta perbaikan {number} {title} (Rev. {rev}): {note}",
+                                     "{actor} asked for changes to {number} {title} (Rev. {rev}): {note}"),
+        "notify_short_changes_requested": ("perlu perbaikan", "changes requested"),
+        "notify_signature_waiting": ("Semua peninjau menyetujui {number} {title} (Rev. {rev}); pengesahan Anda "
+                                     "ditunggu.", "Every reviewer agreed to {number} {title} (Rev. {rev}); it waits "
+                                     "for your approval."),
+        "notify_short_signature_waiting": ("menunggu pengesahan", "waiting for approval"),
+        "notify_sent_back": ("{actor} mengembalikan {number} {title} (Rev. {rev}) kepada Anda: {note}",
+                             "{actor} sent {number} {title} (Rev. {rev}) back to you: {note}"),
+        "notify_short_sent_back": ("dikembalikan", "sent back"),
+        "notify_approved": ("{number} {title} (Rev. {rev}) disahkan oleh {actor}; berlaku {date}.",
+                            "{number} {title} (Rev. {rev}) was approved by {actor}; effective {date}."),
+        "notify_short_approved": ("disahkan", "approved"),
+        "notify_effective": ("{number} {title} (Rev. {rev}) yang Anda susun kini berlaku ({date}).",
+                             "{number} {title} (Rev. {rev}), which you wrote, is now in force ({date})."),
+        "notify_short_effective": ("berlaku", "in force"),
+        "notify_ack_reminder": ("Pengingat: {number} {title} (Rev. {rev}) berlaku sejak {date} dan belum Anda "
+                                "nyatakan telah dibaca dan dipahami.", "Reminder: {number} {title} (Rev. {rev}) has "
+                                "been in force since {date} and you have not stated that you read and understood it."),
+        "notify_short_ack_reminder": ("pengingat membaca", "reminder to read"),
+        "notify_review_reminder": ("Pengingat: {number} {title} (Rev. {rev}) masih menunggu tinjauan Anda.",
+                                   "Reminder: {number} {title} (Rev. {rev}) is still waiting for your review."),
+        "notify_short_review_reminder": ("pengingat tinjauan", "review reminder"),
+        "notify_email_failed": ("surel gagal terkirim", "e-mail could not be delivered"),
+        "user_language": ("Bahasa surel", "E-mail language"),
     }
 )
 
@@ -1225,6 +1259,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "revision_cancel": ("Pengesahan dibatalkan sebelum berlaku", "Approval cancelled before taking effect"),
     "revision_withdraw_procedure": ("Prosedur dicabut", "Procedure withdrawn"),
     "revision_withdrawn_notified": ("Pencabutan diberitahukan kepada pembaca", "Readers told of the withdrawal"),
+    "reminders_sent": ("Pengingat dikirim kepada pembaca dan peninjau", "Reminders sent to readers and reviewers"),
 }
 
 

@@ -8,14 +8,13 @@ progress (computed now, so people who joined a unit later are counted too).
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,8 +28,6 @@ from prosedur_web.procedures import selectors
 from prosedur_web.procedures.models import Revision, RevisionStatus
 
 from .models import Notification
-
-log = logging.getLogger(__name__)
 
 
 # -- audience ----------------------------------------------------------------------------------------
@@ -114,66 +111,100 @@ def _subject(rev: Revision, lang: str) -> str:
     return label("dist_subject", lang, number=rev.procedure.number, rev=rev.number)
 
 
+def _date(day: object) -> str:
+    return day.strftime("%d-%m-%Y") if hasattr(day, "strftime") else "—"
+
+
 def notification_text(n: Notification, lang: str) -> str:
+    """What the notification says, in `lang`, from its kind, revision, actor and note."""
     rev = n.revision
     title = rev.procedure.title_en if lang == "en" and rev.procedure.title_en else rev.procedure.title
+    facts = {"number": rev.procedure.number, "title": title, "rev": rev.number,
+             "actor": (n.actor.full_name or n.actor.username) if n.actor_id and n.actor else "—",
+             "note": n.note or "—", "date": _date(rev.effective_date),
+             "since": _date(timezone.localtime(n.created_at)) if n.created_at else "—"}
     if n.kind == Notification.Kind.WITHDRAWN:
-        on = rev.procedure.withdrawn_on
-        return label("dist_withdrawn_text", lang, number=rev.procedure.number, title=title, rev=rev.number,
-                     date=on.strftime("%d-%m-%Y") if on else "—", reason=rev.procedure.withdrawn_reason)
-    date = rev.effective_date.strftime("%d-%m-%Y") if rev.effective_date else "—"
-    return label("dist_text", lang, number=rev.procedure.number, title=title, rev=rev.number, date=date)
+        facts.update(date=_date(rev.procedure.withdrawn_on), reason=rev.procedure.withdrawn_reason)
+        return label("dist_withdrawn_text", lang, **facts)
+    if n.kind == Notification.Kind.DISTRIBUTED:
+        return label("dist_text", lang, **facts)
+    return label(f"notify_{n.kind}", lang, **facts)
 
 
-def _email(n: Notification) -> EmailMessage:
-    """Bilingual plain-text message: Indonesian first, then English (no user language is stored)."""
-    path = reverse("procedures:procedure_detail", kwargs={"pk": n.revision.procedure_id})
-    link = (getattr(settings, "PROSEDUR_SITE_URL", "") or "").rstrip("/") + path
-    withdrawn = n.kind == Notification.Kind.WITHDRAWN
-    ask = "dist_withdrawn_ask" if withdrawn else "dist_ask"
-    body = "\n\n".join([
-        label("dist_greeting", "id", name=n.user.full_name or n.user.username),
-        notification_text(n, "id"), label(ask, "id"), link, "—",
-        notification_text(n, "en"), label(ask, "en"), link,
-    ])
-    subject = (lambda lang: label("dist_withdrawn_subject", lang, number=n.revision.procedure.number)) if withdrawn \
-        else (lambda lang: _subject(n.revision, lang))
-    return EmailMessage(subject=f"{subject('id')} / {subject('en')}", body=body, to=[n.user.email])
+def notification_link(n: Notification) -> str:
+    """Where the work the notification asks for is done (a path on this site)."""
+    kind = Notification.Kind
+    if n.kind == kind.SIGNATURE_WAITING:
+        return reverse("procedures:revision_approve", kwargs={"pk": n.revision_id})
+    if n.kind in (kind.REVIEW_REQUESTED, kind.REVIEW_REMINDER, kind.REVIEW_AGREED, kind.CHANGES_REQUESTED,
+                  kind.SENT_BACK, kind.APPROVED):
+        return reverse("procedures:revision_detail", kwargs={"pk": n.revision_id})
+    return reverse("procedures:procedure_detail", kwargs={"pk": n.revision.procedure_id})
 
 
-def _send(ids: list[int]) -> None:
-    """After commit: e-mail each notified user who has an address; a mail server failure is logged,
-    not raised (the in-app notification already stands)."""
-    pending = list(Notification.objects.filter(pk__in=ids, emailed=False).exclude(user__email="")
-                   .select_related("user", "revision__procedure"))
-    if not pending:
-        return
-    try:
-        sent = get_connection(fail_silently=False).send_messages([_email(n) for n in pending])
-    except Exception:  # noqa: BLE001 - SMTP trouble must not undo the distribution
-        log.exception("distribution e-mail failed for %d users", len(pending))
-        return
-    if sent:
-        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed=True)
+_ASK = {Notification.Kind.DISTRIBUTED: "dist_ask", Notification.Kind.ACK_REMINDER: "dist_ask",
+        Notification.Kind.WITHDRAWN: "dist_withdrawn_ask"}
+
+
+def notification_email(n: Notification) -> EmailMessage:
+    """The plain-text message in the recipient's language (User.language), with the link to the work."""
+    lang = n.user.language if n.user.language in ("id", "en") else "id"
+    link = (getattr(settings, "PROSEDUR_SITE_URL", "") or "").rstrip("/") + notification_link(n)
+    if n.kind == Notification.Kind.DISTRIBUTED:
+        subject = _subject(n.revision, lang)
+    elif n.kind == Notification.Kind.WITHDRAWN:
+        subject = label("dist_withdrawn_subject", lang, number=n.revision.procedure.number)
+    else:
+        subject = label("notify_subject", lang, number=n.revision.procedure.number, rev=n.revision.number,
+                        what=label(f"notify_short_{n.kind}", lang))
+    parts = [label("dist_greeting", lang, name=n.user.full_name or n.user.username), notification_text(n, lang)]
+    if n.kind in _ASK:
+        parts.append(label(_ASK[n.kind], lang))
+    parts += [link, label("notify_footer", lang)]
+    return EmailMessage(subject=subject, body="\n\n".join(parts), to=[n.user.email])
+
+
+def notify(users: list[User], revision: Revision, kind: str, *, key: str = "", actor: object = None,
+           note: str = "") -> list[int]:
+    """One notification per user for this event (idempotent per user, revision, kind and key), its e-mail
+    enqueued after commit. Returns the ids of the notifications made now."""
+    from . import delivery
+
+    if not users:
+        return []
+    existing = set(Notification.objects.filter(revision=revision, kind=kind, key=key, user__in=users)
+                   .values_list("user_id", flat=True))
+    acting = actor if getattr(actor, "pk", None) else None
+    before = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
+    Notification.objects.bulk_create([
+        Notification(user=u, revision=revision, unit=u.unit, kind=kind, key=key, actor=acting, note=note[:2000])
+        for u in users if u.pk not in existing], ignore_conflicts=True)
+    ids = list(Notification.objects.filter(revision=revision, kind=kind, key=key, pk__gt=before)
+               .values_list("pk", flat=True))
+    delivery.enqueue(ids)
+    return ids
 
 
 @transaction.atomic
 def revision_distribute(*, revision: Revision, actor: object = None, ip: str = "") -> Distributed:
-    """Notify everyone who must follow this (now effective) revision; idempotent per user and revision."""
+    """Notify everyone who must follow this (now effective) revision; idempotent per user and revision.
+    Rows are written in bulk and their e-mail enqueued in batches, so the request does not wait for mail."""
+    from . import delivery
+
     rev = Revision.objects.select_related("procedure__owner_unit").get(pk=revision.pk)
     codes = distribution_codes(rev)
-    users = audience(rev, codes)
-    existing = set(Notification.objects.filter(revision=rev, kind=Notification.Kind.DISTRIBUTED)
-                   .values_list("user_id", flat=True))
-    new = Notification.objects.bulk_create([
-        Notification(user=u, revision=rev, unit=u.unit, kind=Notification.Kind.DISTRIBUTED)
-        for u in users if u.pk not in existing
-    ])
-    ids = list(Notification.objects.filter(revision=rev, user__in=[n.user for n in new])
+    users = list(users_in(units_below(codes)).only("pk", "username", "unit_id"))
+    kind = Notification.Kind.DISTRIBUTED
+    existing = set(Notification.objects.filter(revision=rev, kind=kind, key="").values_list("user_id", flat=True))
+    before = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
+    new = [Notification(user_id=u.pk, revision=rev, unit_id=u.unit_id, kind=kind) for u in users
+           if u.pk not in existing]
+    Notification.objects.bulk_create(new, batch_size=2000)
+    ids = list(Notification.objects.filter(revision=rev, kind=kind, key="", pk__gt=before)
                .values_list("pk", flat=True))
     audit_append(actor=actor, action="revision_distribute", target=rev, ip=ip,
                  data={"units": codes, "users": sorted(u.username for u in users)})
-    transaction.on_commit(lambda: _send(ids))
+    delivery.enqueue(ids)
     return Distributed(codes, len(new))
 
 
@@ -182,20 +213,15 @@ def revision_withdrawn_notify(*, revision: Revision, actor: object = None, ip: s
     """Tell everyone the revision had been distributed to that the procedure is withdrawn (dicabut)."""
     users = list(User.objects.filter(notifications__revision=revision,
                                      notifications__kind=Notification.Kind.DISTRIBUTED, is_active=True).distinct())
-    Notification.objects.bulk_create([Notification(user=u, revision=revision, unit=u.unit,
-                                                   kind=Notification.Kind.WITHDRAWN) for u in users],
-                                     ignore_conflicts=True)
-    ids = list(Notification.objects.filter(revision=revision, kind=Notification.Kind.WITHDRAWN)
-               .values_list("pk", flat=True))
+    notify(users, revision, Notification.Kind.WITHDRAWN, actor=actor)
     audit_append(actor=actor, action="revision_withdrawn_notified", target=revision, ip=ip,
                  data={"users": sorted(u.username for u in users)})
-    transaction.on_commit(lambda: _send(ids))
     return len(users)
 
 
 # -- notifications -----------------------------------------------------------------------------------
 def notification_list(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related("revision__procedure")
+    return Notification.objects.filter(user=user).select_related("revision__procedure", "actor")
 
 
 def unread_count(*, user: User) -> int:

@@ -15,7 +15,7 @@ from . import services
 def notification_list(request: HttpRequest) -> HttpResponse:
     require(roles.can_view_notifications(request.user))
     lang = lang_of(request)
-    items = [(n, services.notification_text(n, lang))
+    items = [(n, services.notification_text(n, lang), services.notification_link(n))
              for n in services.notification_list(user=request.user)[:200]]  # type: ignore[arg-type]
     return render(request, "distribution/notification_list.html", {"items": items})
 

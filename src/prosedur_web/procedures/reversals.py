@@ -36,7 +36,7 @@ def _act(rev: Revision, user: User, action: str, reason: str, ip: str, **facts: 
     reason = reason.strip()[:REASON_MAX]
     changes = core.lifecycle_plan(_states(rev.procedure), rev.number, action, actor=user.username,
                                   comment=reason, **facts)
-    _apply(rev.procedure, changes, actor=user, ip=ip)
+    _apply(rev.procedure, changes, actor=user, ip=ip, note=reason)
     audit_append(actor=user, action=f"revision_{action}", target=rev, ip=ip,
                  data={"reason": reason, **{k: str(v) for k, v in facts.items() if k != "contributors"}})
     rev.refresh_from_db()

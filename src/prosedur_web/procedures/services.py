@@ -41,8 +41,11 @@ def _states(procedure: Procedure) -> dict[int, str]:
     return dict(procedure.revisions.values_list("number", "status"))
 
 
-def _apply(procedure: Procedure, changes: list[core.Change], *, actor: Any, ip: str) -> None:
-    """Store the status changes the lifecycle plan returned, obsoleting before promoting."""
+def _apply(procedure: Procedure, changes: list[core.Change], *, actor: Any, ip: str, note: str = "") -> None:
+    """Store the status changes the lifecycle plan returned, obsoleting before promoting; the people
+    concerned are told of each (`distribution.notify`, with `note`: the reason or the reviewer's note)."""
+    from prosedur_web.distribution import notify
+
     ordered = sorted(changes, key=lambda c: c.new != "obsolete")
     superseded: Revision | None = None
     for change in ordered:
@@ -51,6 +54,7 @@ def _apply(procedure: Procedure, changes: list[core.Change], *, actor: Any, ip: 
         rev.save(update_fields=["status", "updated_at"])
         audit_append(actor=actor, action=f"revision_{change.new}", target=rev, ip=ip,
                      data={"from": change.old, "to": change.new, "by_action": change.action})
+        notify.status_changed(rev, old=change.old, new=change.new, action=change.action, actor=actor, note=note)
         if change.new == "obsolete":
             superseded = rev
         if change.new == "effective":

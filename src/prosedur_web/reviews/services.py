@@ -53,7 +53,11 @@ def review_decide(*, revision: Revision, reviewer: User, decision: str, note: st
     audit_append(actor=reviewer, action=f"review_{decision}", target=rev, ip=ip,
                  data={"round": rev.review_round, "note": note})
     if decision == Decision.CHANGES:
-        _apply(rev.procedure, changes, actor=reviewer, ip=ip)
+        _apply(rev.procedure, changes, actor=reviewer, ip=ip, note=note)
+    else:
+        from prosedur_web.distribution import notify
+
+        notify.review_decided(rev, reviewer=reviewer, agreed=True)
     return assignment
 
 
