@@ -65,6 +65,21 @@ def can_view_procedure(user: Any, procedure: Procedure) -> bool:
     return bool(roles_of(user))
 
 
+def is_assigned_reviewer(user: Any, revision: Revision) -> bool:
+    """Asked to review this revision in its current round: a reviewer of a unit whose roles act in the
+    procedure (reviews.selectors.reviewer_candidates) who need not be in the owner unit's chain. The
+    user's assignments are read once per request."""
+    if not getattr(user, "is_authenticated", False) or not has_role(user, Role.REVIEWER):
+        return False
+    assigned: set[tuple[int, int]] | None = getattr(user, "_prosedur_assigned", None)
+    if assigned is None:
+        from prosedur_web.reviews.models import ReviewAssignment
+
+        assigned = set(ReviewAssignment.objects.filter(reviewer=user).values_list("revision_id", "round"))
+        user._prosedur_assigned = assigned
+    return (revision.pk, revision.review_round) in assigned
+
+
 def can_view_revision(user: Any, revision: Revision) -> bool:
     if not roles_of(user):
         return False
@@ -72,7 +87,9 @@ def can_view_revision(user: Any, revision: Revision) -> bool:
         return True
     if is_overseer(user):
         return True
-    return has_role(user, Role.AUTHOR, Role.REVIEWER, Role.APPROVER) and in_own_unit(user, revision.procedure)
+    if has_role(user, Role.AUTHOR, Role.REVIEWER, Role.APPROVER) and in_own_unit(user, revision.procedure):
+        return True
+    return revision.status in ("draft", "in_review") and is_assigned_reviewer(user, revision)
 
 
 def can_edit_revision(user: Any, revision: Revision) -> bool:
@@ -84,7 +101,9 @@ def can_start_revision(user: Any, procedure: Procedure) -> bool:
 
 
 def can_review(user: Any, revision: Revision) -> bool:
-    return has_role(user, Role.REVIEWER) and in_own_unit(user, revision.procedure)
+    """The owner unit's chain, or a reviewer of another involved unit the author asked in this round."""
+    return has_role(user, Role.REVIEWER) and (in_own_unit(user, revision.procedure)
+                                              or is_assigned_reviewer(user, revision))
 
 
 def can_comment(user: Any, revision: Revision) -> bool:

@@ -1201,6 +1201,8 @@ LABELS.update(
         "notify_short_review_reminder": ("pengingat tinjauan", "review reminder"),
         "notify_email_failed": ("surel gagal terkirim", "e-mail could not be delivered"),
         "user_language": ("Bahasa surel", "E-mail language"),
+        "err_reviewer_not_involved": ("{names} bukan peninjau dari unit yang terlibat dalam prosedur ini.",
+                                      "{names} is not a reviewer of a unit involved in this procedure."),
     }
 )
 

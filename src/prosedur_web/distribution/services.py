@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -193,19 +193,41 @@ def revision_distribute(*, revision: Revision, actor: object = None, ip: str = "
 
     rev = Revision.objects.select_related("procedure__owner_unit").get(pk=revision.pk)
     codes = distribution_codes(rev)
-    users = list(users_in(units_below(codes)).only("pk", "username", "unit_id"))
+    audience_qs = users_in(units_below(codes)).order_by()
     kind = Notification.Kind.DISTRIBUTED
-    existing = set(Notification.objects.filter(revision=rev, kind=kind, key="").values_list("user_id", flat=True))
     before = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
-    new = [Notification(user_id=u.pk, revision=rev, unit_id=u.unit_id, kind=kind) for u in users
-           if u.pk not in existing]
-    Notification.objects.bulk_create(new, batch_size=2000)
+    made = _insert_for(audience_qs, revision=rev, kind=kind)
     ids = list(Notification.objects.filter(revision=rev, kind=kind, key="", pk__gt=before)
                .values_list("pk", flat=True))
+    users = sorted(audience_qs.values_list("username", flat=True).distinct())
     audit_append(actor=actor, action="revision_distribute", target=rev, ip=ip,
-                 data={"units": codes, "users": sorted(u.username for u in users)})
+                 data={"units": codes, "users": users})
     delivery.enqueue(ids)
-    return Distributed(codes, len(new))
+    return Distributed(codes, made)
+
+
+def _insert_for(users: QuerySet[User], *, revision: Revision, kind: str, key: str = "") -> int:
+    """INSERT … SELECT: one notification per user of the queryset who has none for this event, in one
+    statement on the database (20,000 rows in a fraction of a second, where building model instances for
+    bulk_create took seconds). Returns how many were made."""
+    table = Notification._meta.db_table
+    q = connection.ops.quote_name
+    field = Notification._meta.get_field
+    columns = ["user", "revision", "kind", "key", "note", "unit", "created_at", "emailed", "attempts",
+               "last_error", "email_failed"]
+    names = ", ".join(q(field(c).column) for c in columns)
+    sub_sql, sub_params = users.values("pk").distinct().query.sql_with_params()
+    user_table = q(User._meta.db_table)
+    sql = (f"INSERT INTO {q(table)} ({names}) "
+           f"SELECT u.{q('id')}, %s, %s, %s, %s, u.{q('unit_id')}, %s, %s, %s, %s, %s FROM {user_table} u "
+           f"WHERE u.{q('id')} IN ({sub_sql}) AND NOT EXISTS (SELECT 1 FROM {q(table)} n WHERE "
+           f"n.{q('user_id')} = u.{q('id')} AND n.{q('revision_id')} = %s AND n.{q('kind')} = %s "
+           f"AND n.{q('key')} = %s)")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [revision.pk, kind, key, "", now, False, 0, "", False, *sub_params, revision.pk, kind, key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
 
 
 @transaction.atomic

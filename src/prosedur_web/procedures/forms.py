@@ -6,7 +6,6 @@ from django import forms
 from django.utils import timezone
 
 from prosedur_web.accounts.models import User
-from prosedur_web.accounts.roles import Role
 from prosedur_web.common.labels import label, size_text
 from prosedur_web.services import SOURCE_MAX_BYTES
 
@@ -56,13 +55,13 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args: Any, revision: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        units = [u.pk for u in revision.procedure.owner_unit.ancestors_and_self()]
-        self.fields["reviewers"].queryset = (
-            User.objects.filter(groups__name=Role.REVIEWER, is_active=True, unit__in=units)
-            .exclude(pk=user.pk).distinct().order_by("full_name")
-        )
+        from prosedur_web.reviews.selectors import reviewer_candidates
+
+        # the parties involved: the owner unit's chain and every unit whose roles act in the procedure
+        self.fields["reviewers"].queryset = reviewer_candidates(revision, exclude=user)
         self.fields["reviewers"].label = label("reviewers")
-        self.fields["reviewers"].label_from_instance = lambda u: f"{u.full_name} — {u.position}"
+        self.fields["reviewers"].label_from_instance = lambda u: " — ".join(
+            p for p in (u.full_name or u.username, u.position, u.unit.name if u.unit else "") if p)
         self.fields["sequential"].choices = [("0", label("order_parallel")), ("1", label("order_sequential"))]
         self.fields["sequential"].label = label("review_order")
 

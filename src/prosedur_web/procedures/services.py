@@ -241,6 +241,12 @@ def revision_submit(*, revision: Revision, user: User, reviewers: list[User], se
     writers = records.contributors(rev) | {user.username}
     if any(r.username in writers for r in reviewers):
         raise ActionRefused.of("err_author_reviewer")
+    from prosedur_web.reviews.selectors import reviewer_candidates
+
+    allowed = set(reviewer_candidates(rev).values_list("pk", flat=True))
+    outside = [r for r in reviewers if r.pk not in allowed]
+    if outside:
+        raise ActionRefused.of("err_reviewer_not_involved", names=", ".join(r.full_name or r.username for r in outside))
     proc = core.parse_source(rev.yaml_source)
     changes = core.lifecycle_plan(_states(rev.procedure), rev.number, "submit",
                                   history=core.described_revisions(proc))
@@ -250,6 +256,7 @@ def revision_submit(*, revision: Revision, user: User, reviewers: list[User], se
     for i, reviewer in enumerate(reviewers, start=1):
         ReviewAssignment.objects.create(revision=rev, round=rev.review_round, reviewer=reviewer,
                                         order=i if sequential else 0)
+        reviewer.__dict__.pop("_prosedur_assigned", None)  # roles.is_assigned_reviewer reads them again
     _apply(rev.procedure, changes, actor=user, ip=ip)
     records.version_record(revision=rev, action=SourceVersion.Action.SUBMIT, user=user)
     audit_append(actor=user, action="revision_submit", target=rev, ip=ip,

@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+
 from prosedur.errors import SourceError
 from prosedur_web import services as core
 from prosedur_web.common.labels import label
 from prosedur_web.procedures.models import Revision
 from prosedur_web.reviews.models import Comment
+
+
+def involved_units(revision: Revision) -> list[Any]:
+    """The parties involved in a procedure: the owner unit and the units above it, and every unit whose
+    roles act in it (the core's distribution units, `distribution.services.distribution_codes`)."""
+    from prosedur_web.accounts.models import Unit
+    from prosedur_web.distribution.services import distribution_codes
+
+    owner = revision.procedure.owner_unit
+    chain = owner.ancestors_and_self()
+    acting = [u for u in Unit.objects.filter(code__in=distribution_codes(revision)) if u not in chain]
+    return [*chain, *sorted(acting, key=lambda u: u.name)]
+
+
+def reviewer_candidates(revision: Revision, *, exclude: Any = None) -> QuerySet[Any]:
+    """Active reviewers of the involved units: whom the author may ask (SubmitForm, revision_submit)."""
+    from prosedur_web.accounts.models import User
+    from prosedur_web.accounts.roles import Role
+
+    qs = User.objects.filter(groups__name=Role.REVIEWER.value, is_active=True,
+                             unit__in=involved_units(revision)).select_related("unit")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.distinct().order_by("full_name", "username")
+
 
 SECTIONS = ["purpose", "scope", "definitions", "references", "roles", "provisions", "steps", "records"]
 
