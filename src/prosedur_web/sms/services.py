@@ -79,7 +79,7 @@ def review_reminders(*, today: dt.date, soon_days: int = 30) -> list[Reminder]:
 
 
 def _lang_of(user: User) -> str:
-    return "id"  # users carry no language preference yet; Indonesian first
+    return user.language if user.language in ("id", "en") else "id"
 
 
 def send_review_reminders(*, today: dt.date, soon_days: int = 30, dry_run: bool = False) -> list[Reminder]:
