@@ -303,6 +303,8 @@ SELF_POSTING = {
     "procedures/revision_submit.html": ["procedures:revision_submit"],
     "procedures/revision_approve.html": ["procedures:revision_approve"],
     "procedures/_verify_upload.html": ["procedures:verify_upload", "procedures:revision_verify"],
+    "accounts/person_form.html": ["accounts:person_create", "accounts:person_edit"],
+    "accounts/people_import.html": ["accounts:people_import"],
 }
 # Known, reported, not in this change's files: an out-of-range reviewer id reaches SQLite through
 # ModelMultipleChoiceField's pk__in lookup (procedures/forms.py SubmitForm) and raises OverflowError; on

@@ -109,3 +109,18 @@ def test_csv_import_is_all_or_nothing_and_names_each_problem(world: World) -> No
 def test_the_unit_tree_counts_active_members(world: World) -> None:
     page = _as(world, "admin").get(reverse("accounts:unit_tree")).content.decode()
     assert world.own_unit.name in page and "anggota aktif" in page
+
+
+def test_the_language_of_a_persons_mail_is_set_on_their_page(world: World) -> None:
+    client = _as(world, "controller")
+    reader = world.users["reader"]
+    form = client.get(reverse("accounts:person_edit", args=[reader.pk])).content.decode()
+    assert 'name="language"' in form and '<option value="id" selected>' in form
+    response = client.post(reverse("accounts:person_edit", args=[reader.pk]), {
+        "full_name": reader.full_name, "nip": "", "position": reader.position, "unit": world.own_unit.code,
+        "email": "pembaca@contoh.go.id", "roles": ["pembaca"], "language": "en"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    reader.refresh_from_db()
+    assert reader.language == "en"
+    entry = AuditEntry.objects.filter(action="user_update").latest("seq")
+    assert entry.data["changed"]["language"] == ["id", "en"]

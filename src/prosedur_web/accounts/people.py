@@ -64,6 +64,7 @@ class Person:
     unit: str = ""
     email: str = ""
     roles: list[str] = field(default_factory=list)
+    language: str = ""  # of their e-mails and notifications: "id" or "en"; empty keeps it (CSV rows)
 
 
 def problems_of(person: Person, lang: str, units: dict[str, Unit], existing: User | None = None) -> list[tuple[str, str]]:
@@ -103,6 +104,9 @@ def _apply(user: User, person: Person, units: dict[str, Unit]) -> dict[str, Any]
         if getattr(user, name) != new:
             changed[name] = [getattr(user, name), new]
             setattr(user, name, new)
+    if person.language in ("id", "en") and user.language != person.language:
+        changed["language"] = [user.language, person.language]
+        user.language = person.language
     unit = units.get(person.unit) if person.unit else None
     if user.unit_id != (unit.pk if unit else None):
         changed["unit"] = [user.unit.code if user.unit else "", person.unit]

@@ -57,6 +57,7 @@ def _person(request: HttpRequest) -> people.Person:
         unit=posted_text(request, "unit", 64).strip(),
         email=posted_text(request, "email", 254).strip(),
         roles=[r for r in request.POST.getlist("roles") if r in Role._value2member_map_],
+        language=posted_text(request, "language", 2).strip(),
     )
 
 
@@ -82,7 +83,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     elif user is not None:
         values = people.Person(user.username, user.full_name, user.nip, user.position,
                                user.unit.code if user.unit else "", user.email,
-                               list(user.groups.values_list("name", flat=True)))
+                               list(user.groups.values_list("name", flat=True)), user.language)
     else:
         values = people.Person("", "")
     return render(request, "accounts/person_form.html",
