@@ -296,8 +296,6 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "prosedur_web" / "temp
 # pages whose form posts back to the page itself (no action): the template and the URL names that render it
 SELF_POSTING = {
     "accounts/user_login.html": ["accounts:login"],
-    "accounts/person_form.html": ["accounts:person_create"],
-    "accounts/people_import.html": ["accounts:people_import"],
     "audit/auditentry_list.html": ["audit:auditentry_list"],
     "procedures/revision_edit.html": ["procedures:revision_edit"],
     "procedures/revision_submit.html": ["procedures:revision_submit"],
