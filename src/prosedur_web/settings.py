@@ -139,6 +139,15 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "procedures:procedure_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Optional directory sign-in (docs/deploy.md "Directory sign-in"): LDAP / Active Directory when PROSEDUR_LDAP_URI
+# is set, OpenID Connect when PROSEDUR_OIDC_CLIENT_ID is; local accounts (ModelBackend) keep working after them.
+from prosedur_web.accounts import directory_settings as _directory  # noqa: E402
+
+_LDAP = _directory.ldap_settings(os.environ)
+_OIDC = _directory.oidc_settings(os.environ)
+globals().update(_LDAP | _OIDC)
+AUTHENTICATION_BACKENDS = _directory.backends(_LDAP["PROSEDUR_LDAP_ENABLED"], _OIDC["PROSEDUR_OIDC_ENABLED"])
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

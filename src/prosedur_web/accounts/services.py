@@ -187,12 +187,22 @@ def login_success_record(*, username: str, ip: str) -> None:
                                            defaults={"failures": 0, "last_success_at": now})
 
 
+def _directory_password_ok(user: User, password: str) -> bool:
+    """A directory account (no local password) signs with its directory password when LDAP is on."""
+    if user.has_usable_password() or not password or not getattr(settings, "PROSEDUR_LDAP_ENABLED", False):
+        return False
+    from .directory import ProsedurLDAPBackend
+
+    checked = ProsedurLDAPBackend().authenticate(None, username=user.username, password=password)
+    return checked is not None and checked.pk == user.pk
+
+
 def password_confirm(*, user: User, password: str, ip: str) -> bool:
     """Re-check a signed-in user's password (signing). Refused unchecked while throttled; a failure counts
     towards the same delays as a failed login (audited by the caller, `signature_failed`)."""
     if login_is_locked(username=user.username, ip=ip):
         return False
-    if user.check_password(password):
+    if user.check_password(password) or _directory_password_ok(user, password):
         login_success_record(username=user.username, ip=ip)
         return True
     login_failure_record(username=user.username, ip=ip, via="signature")

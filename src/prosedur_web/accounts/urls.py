@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import people_views, views
+from . import directory, people_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("masuk/", views.UserLoginView.as_view(), name="login"),
+    path("sso/", directory.oidc_start, name="oidc_start"),
+    path("sso/kembali/", directory.oidc_callback, name="oidc_callback"),
     path("keluar/", views.UserLogoutView.as_view(), name="logout"),
     path("orang/", people_views.people_list, name="people_list"),
     path("orang/baru/", people_views.person_edit, name="person_create"),

@@ -1140,6 +1140,11 @@ LABELS.update(
             "Request refused: form data must be sent as UTF-8.",
         ),
         "bad_request_value": ("Permintaan ditolak: isian tidak sah.", "Request refused: invalid form data."),
+        "sso_login": ("Masuk dengan SSO", "Sign in with SSO"),
+        "sso_failed": (
+            "Masuk dengan SSO gagal atau akun ini tidak boleh masuk. Coba lagi atau hubungi pengendali dokumen.",
+            "Signing in with SSO failed or this account may not sign in. Try again or ask the document controller.",
+        ),
         "err_not_distributed": (
             "Revisi ini tidak didistribusikan kepada Anda.",
             "This revision was not distributed to you.",
@@ -1260,6 +1265,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "revision_discard": ("Draf dibuang", "Draft discarded"),
     "revision_cancel": ("Pengesahan dibatalkan sebelum berlaku", "Approval cancelled before taking effect"),
     "revision_withdraw_procedure": ("Prosedur dicabut", "Procedure withdrawn"),
+    "directory_sync": ("Data dan peran diselaraskan dari direktori", "Profile and roles synchronised from the directory"),
     "revision_withdrawn_notified": ("Pencabutan diberitahukan kepada pembaca", "Readers told of the withdrawal"),
     "reminders_sent": ("Pengingat dikirim kepada pembaca dan peninjau", "Reminders sent to readers and reviewers"),
 }
