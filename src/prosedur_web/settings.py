@@ -147,7 +147,6 @@ _LDAP = _directory.ldap_settings(os.environ)
 _OIDC = _directory.oidc_settings(os.environ)
 globals().update(_LDAP | _OIDC)
 AUTHENTICATION_BACKENDS = _directory.backends(_LDAP["PROSEDUR_LDAP_ENABLED"], _OIDC["PROSEDUR_OIDC_ENABLED"])
-LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

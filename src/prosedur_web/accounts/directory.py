@@ -31,6 +31,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 
 from prosedur_web.audit.services import audit_append
 from prosedur_web.common.client import client_ip
@@ -176,7 +177,12 @@ class ProsedurOIDCBackend(_OIDCBase):  # type: ignore[misc,valid-type]
     checked, Prosedur's take-over rules, and the profile and mapped roles mirrored at each sign-in."""
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
-        payload: dict[str, Any] = super().verify_token(token, **kwargs)
+        import jwt
+
+        try:
+            payload: dict[str, Any] = super().verify_token(token, **kwargs)
+        except jwt.InvalidTokenError as exc:  # expired, not yet valid ...: the library lets these through as a 500
+            raise SuspiciousOperation(f"OIDC id_token: {exc}") from None
         issuer = settings.PROSEDUR_OIDC_ISSUER
         if issuer and payload.get("iss") != issuer:
             raise SuspiciousOperation("OIDC id_token: wrong issuer")
@@ -187,6 +193,14 @@ class ProsedurOIDCBackend(_OIDCBase):  # type: ignore[misc,valid-type]
         if not isinstance(payload.get("exp"), int | float) or payload["exp"] < time.time() - 60:
             raise SuspiciousOperation("OIDC id_token: expired or without expiry")
         return payload
+
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """The userinfo claims, which must be about the id token's subject (OIDC Core 5.3.2); the id token's
+        own claims fill what userinfo leaves out."""
+        info: dict[str, Any] = super().get_userinfo(access_token, id_token, payload)
+        if info.get("sub") != payload.get("sub"):
+            raise SuspiciousOperation("OIDC userinfo: another subject than the id_token's")
+        return payload | info
 
     def _username(self, claims: Mapping[str, Any]) -> str:
         return _claim(claims, settings.PROSEDUR_OIDC_CLAIMS.get("username", [])).strip()
@@ -226,6 +240,10 @@ class _OIDCStart(OIDCAuthenticationRequestView):  # type: ignore[misc,valid-type
 
 
 class _OIDCCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc,valid-type]
+    @property
+    def failure_url(self) -> str:
+        return str(resolve_url(settings.LOGIN_URL))
+
     def login_success(self) -> HttpResponse:
         response: HttpResponse = super().login_success()
         audit_append(actor=self.user, action="login", ip=client_ip(self.request), data={"via": "oidc"})
