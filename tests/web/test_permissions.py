@@ -79,6 +79,9 @@ MATRIX: dict[str, Case] = {
     "audit:auditentry_list": Case("get", none, OVERSEERS, OVERSEERS),
     "accounts:login": Case("get", none, EVERYONE, EVERYONE, public=True),
     # people pages: the document controller and the admin
+    # SSO (off here): back to the login form for everyone; on: tests/web/test_oidc.py
+    "accounts:oidc_start": Case("get", none, EVERYONE, EVERYONE, public=True),
+    "accounts:oidc_callback": Case("get", none, EVERYONE, EVERYONE, public=True),
     "accounts:people_list": Case("get", none, OVERSEERS, OVERSEERS),
     "accounts:person_create": Case("get", none, OVERSEERS, OVERSEERS),
     "accounts:person_edit": Case("get", lambda objs, side: {"pk": objs["own"]["procedure"].owner_unit.members.first().pk},

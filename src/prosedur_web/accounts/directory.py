@@ -30,8 +30,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import resolve_url
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
 
 from prosedur_web.audit.services import audit_append
 from prosedur_web.common.client import client_ip
@@ -124,7 +124,7 @@ except ImportError:  # the `directory` extra is not installed: LDAP cannot be co
     _LDAPBase = object
 
 
-class ProsedurLDAPBackend(_LDAPBase):  # type: ignore[misc,valid-type]
+class ProsedurLDAPBackend(_LDAPBase):  # type: ignore[misc]
     """django-auth-ldap with Prosedur's rules: refuses deactivated and local accounts, copies the profile
     and mirrors the mapped roles after each successful bind."""
 
@@ -139,7 +139,7 @@ class ProsedurLDAPBackend(_LDAPBase):  # type: ignore[misc,valid-type]
         return user, built
 
     def authenticate_ldap_user(self, ldap_user: Any, password: str) -> User | None:
-        user = super().authenticate_ldap_user(ldap_user, password)
+        user: User | None = super().authenticate_ldap_user(ldap_user, password)
         if user is None:
             return None
         attrs = ldap_user.attrs or {}
@@ -172,7 +172,7 @@ def _claim(claims: Mapping[str, Any], names: Iterable[str]) -> str:
     return ""
 
 
-class ProsedurOIDCBackend(_OIDCBase):  # type: ignore[misc,valid-type]
+class ProsedurOIDCBackend(_OIDCBase):  # type: ignore[misc]
     """mozilla-django-oidc matched by the username claim (never by e-mail), with issuer, audience and expiry
     checked, Prosedur's take-over rules, and the profile and mapped roles mirrored at each sign-in."""
 
@@ -230,16 +230,11 @@ class ProsedurOIDCBackend(_OIDCBase):  # type: ignore[misc,valid-type]
         return user
 
 
-def _enabled() -> None:
-    if not getattr(settings, "PROSEDUR_OIDC_ENABLED", False):
-        raise Http404
-
-
-class _OIDCStart(OIDCAuthenticationRequestView):  # type: ignore[misc,valid-type]
+class _OIDCStart(OIDCAuthenticationRequestView):  # type: ignore[misc]
     pass
 
 
-class _OIDCCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc,valid-type]
+class _OIDCCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc]
     @property
     def failure_url(self) -> str:
         return str(resolve_url(settings.LOGIN_URL))
@@ -261,7 +256,8 @@ class _OIDCCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc,valid-
 
 def oidc_start(request: HttpRequest) -> HttpResponse:
     """"Masuk dengan SSO": to the provider's authorize endpoint with a fresh state and nonce (and PKCE)."""
-    _enabled()
+    if not getattr(settings, "PROSEDUR_OIDC_ENABLED", False):  # SSO not configured (any more): the login form
+        return redirect(settings.LOGIN_URL)
     response: HttpResponse = _OIDCStart.as_view()(request)
     return response
 
@@ -269,7 +265,8 @@ def oidc_start(request: HttpRequest) -> HttpResponse:
 def oidc_callback(request: HttpRequest) -> HttpResponse:
     """The provider sends the browser back here with a code and the state; a state this session did not
     start is refused (400)."""
-    _enabled()
+    if not getattr(settings, "PROSEDUR_OIDC_ENABLED", False):
+        return redirect(settings.LOGIN_URL)
     response: HttpResponse = _OIDCCallback.as_view()(request)
     return response
 
