@@ -95,12 +95,13 @@ def test_csv_import_is_all_or_nothing_and_names_each_problem(world: World) -> No
     assert "Baris 3, kolom nip" in page and "Baris 4, kolom username" in page and "Baris 5, kolom unit" in page
     assert "Baris 5, kolom roles" in page  # a controller may not grant admin
     assert not User.objects.filter(username__in=["sari", "rudi", "tono"]).exists()
-    good = (f"username,full_name,nip,position,unit,email,roles\n"
-            f"sari,Sari Dewi,198507072010012005,Auditor,{unit},sari@contoh.go.id,pemeriksa;pembaca\n"
+    good = (f"username,full_name,nip,position,unit,email,roles,language\n"
+            f"sari,Sari Dewi,198507072010012005,Auditor,{unit},sari@contoh.go.id,pemeriksa;pembaca,en\n"
             f"{world.users['reader'].username},Nama Baru,,,{unit},,pembaca\n")
     status, page = _csv(client, good)
     assert status == 200 and "1 baru, 1 diperbarui" in page
     assert User.objects.get(username="sari").groups.count() == 2
+    assert User.objects.get(username="sari").language == "en"
     assert User.objects.get(pk=world.users["reader"].pk).full_name == "Nama Baru"
     status, page = _csv(client, good)
     assert "0 baru, 0 diperbarui, 2 tetap" in page

@@ -5,7 +5,8 @@ trail, so leaving the organisation is *deactivation* (no sign-in, no tasks, no d
 the role groups (`roles.Role`); only an admin grants or takes away the admin and controller roles, so a
 controller cannot make themself or anyone else an admin. Every change is audited with what changed.
 
-Bulk import reads a CSV (one row per person: username, full_name, nip, position, unit, email, roles) and
+Bulk import reads a CSV (one row per person: username, full_name, nip, position, unit, email, roles,
+language) and
 is all or nothing: every row is checked first and every problem is reported with its row number and
 column, in the reader's language; only a file without problems changes anything.
 """
@@ -34,7 +35,7 @@ from .roles import Role
 
 NIP = re.compile(r"^\d{18}$")  # Nomor Induk Pegawai: 18 digits (birth date, appointment, sex, serial)
 USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
-CSV_COLUMNS = ("username", "full_name", "nip", "position", "unit", "email", "roles")
+CSV_COLUMNS = ("username", "full_name", "nip", "position", "unit", "email", "roles", "language")
 CSV_MAX_ROWS = 50_000
 GUARDED = frozenset({Role.ADMIN, Role.CONTROLLER})
 """Roles only an admin may grant or take away."""
@@ -83,6 +84,8 @@ def problems_of(person: Person, lang: str, units: dict[str, Unit], existing: Use
             validate_email(person.email)
         except ValidationError:
             out.append(("email", label("ppl_err_email", lang)))
+    if person.language and person.language not in ("id", "en"):
+        out.append(("language", label("ppl_err_language", lang)))
     known = {r.value for r in Role}
     for name in person.roles:
         if name not in known:
@@ -184,7 +187,7 @@ def _row_person(row: dict[str, str]) -> Person:
 
     return Person(username=get("username"), full_name=get("full_name"), nip=re.sub(r"\s", "", get("nip")),
                   position=get("position"), unit=get("unit"), email=get("email"),
-                  roles=[r for r in re.split(r"[;,\s]+", get("roles")) if r])
+                  roles=[r for r in re.split(r"[;,\s]+", get("roles")) if r], language=get("language").lower())
 
 
 def people_import_csv(*, actor: User, data: bytes, ip: str = "", lang: str = "id") -> CsvResult:

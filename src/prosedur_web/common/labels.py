@@ -141,6 +141,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ppl_err_nip": ("NIP terdiri atas 18 angka", "a NIP has 18 digits"),
     "ppl_err_unit": ("unit '{unit}' tidak ada", "unit '{unit}' does not exist"),
     "ppl_err_email": ("alamat surel tidak valid", "not a valid e-mail address"),
+    "ppl_err_language": ("bahasa ditulis id atau en", "the language is written id or en"),
     "ppl_err_role": ("peran '{role}' tidak dikenal (dikenal: {known})", "unknown role '{role}' (known: {known})"),
     "ppl_err_taken": ("nama pengguna ini sudah dipakai", "this user name is taken"),
     "ppl_err_twice": ("nama pengguna ini muncul dua kali dalam berkas", "this user name appears twice in the file"),
