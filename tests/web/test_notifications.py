@@ -131,10 +131,15 @@ def test_a_server_that_is_down_is_recorded_too(world: World, settings: Any,
 
 
 def test_database_queue_defers_the_retry_and_the_worker_delivers(
-        world: World, smtp: Sink, settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+        world: World, smtp: Sink, settings: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any) -> None:
     """The production backend: the request only enqueues; `db_worker` run here in-process delivers; a
     failure is retried later (run_after), not in the worker's loop."""
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
+
+    # between tasks the worker drops connections that are not in autocommit: inside the test's transaction
+    # (PostgreSQL) that would be the test's own connection; a worker process has no such transaction
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     settings.PROSEDUR_EMAIL_RETRY_SECONDS = 30  # (django-tasks reloads its backends when TASKS changes)

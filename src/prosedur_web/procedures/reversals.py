@@ -29,7 +29,8 @@ REASON_MAX = 2000
 
 
 def _locked(revision: Revision) -> Revision:
-    return Revision.objects.select_for_update().select_related("procedure__owner_unit", "author").get(pk=revision.pk)
+    return Revision.objects.select_for_update(of=("self",)).select_related("procedure__owner_unit", "author").get(
+        pk=revision.pk)  # of=self: PostgreSQL refuses FOR UPDATE on the nullable author join
 
 
 def _act(rev: Revision, user: User, action: str, reason: str, ip: str, **facts: Any) -> Revision:
