@@ -13,7 +13,9 @@ from click.testing import CliRunner
 
 from prosedur.cli import cli
 from prosedur.importer.pdf import ImportError_, read_pdf
-from prosedur.importer.run import import_files
+from prosedur.importer.run import _library, import_files
+from prosedur.importer.sheet import ReadRow, ReadSheet, ReadSymbol
+from prosedur.importer.source import to_procedure_data
 from prosedur.lint import lint
 from prosedur.load import load_library
 
@@ -162,11 +164,58 @@ def test_import_cli_writes_sources_that_load_and_lint(tmp_path: Path) -> None:
     library, problems = load_library(lib)
     assert not problems and len(library.procedures) == 2
     assert library.info.profile == "permenpan"
+    # the library takes what the originals print (as examples/permenpan/pustaka.yaml does by hand)
+    assert library.info.paper == "Letter"
+    assert library.info.organisation == "BADAN PUSAT STATISTIK\nPROVINSI BENGKULU"
+    assert [(c.field, c.heading) for c in library.info.sop.quality_columns] == [
+        ("requirements", None), ("time", None), ("output", None)]
+    assert library.info.sop.revision_suffix is False and library.info.sop.notes_column is True
     findings = lint(library, problems)
     p053 = library.procedure("SOP-053/17000/2025")
     assert p053 is not None and [s.actors for s in p053.steps][0] == ["pegawai", "admin_pjk_tip"]
+    assert [r.id for r in p053.records] == [None], "no made-up record number"
+    assert p053.revision == 1 and [(h.revision, str(h.date), h.change) for h in p053.history] == [
+        (1, "2025-05-26", "")], "Tanggal Revisi kept without an invented change"
     errors = [f for f in findings if f.severity == "error" and f.file.endswith("sop_053_17000_2025.yaml")]
     assert not errors, [f.message() for f in errors]
     # a second run does not overwrite what someone may have corrected
     again = CliRunner().invoke(cli, ["import", str(files[0]), "--into", str(lib), "--jobs", "1", "--lang", "en"])
     assert "not overwritten" in again.output or "tidak ditimpa" in again.output
+
+
+def _sheet(name: str, headings: list[str], paper: str = "A4", notes: str | None = "Keterangan") -> ReadSheet:
+    return ReadSheet(file=name, paper=paper, orientation="landscape", organisation=["INSTANSI"],
+                     number=f"SOP-{name}/2025", title=name, mutu_headings=headings, notes_heading=notes)
+
+
+def test_library_takes_columns_headings_and_paper_when_files_agree(tmp_path: Path) -> None:
+    sheets = [_sheet("1", ["Persyaratan/ Kelengkapan", "Input", "Waktu", "Output"], "Legal", "Ket."),
+              _sheet("2", ["Persyaratan/  Kelengkapan", "Input", "Waktu", "Output"], "Legal", "Ket.")]
+    info, _ = _library(tmp_path, sheets)
+    assert [(c.field, c.heading) for c in info.sop.quality_columns] == [
+        ("requirements", "Persyaratan/ Kelengkapan"), ("input", None), ("time", None), ("output", None)]
+    assert info.paper == "Legal" and info.sop.notes_heading == "Ket." and info.sop.revision_suffix is False
+    assert not any(s.issues for s in sheets)
+
+
+def test_library_reports_files_that_disagree(tmp_path: Path) -> None:
+    sheets = [_sheet("1", ["Kelengkapan", "Waktu", "Output"]), _sheet("2", ["Kelengkapan", "Waktu", "Output"]),
+              _sheet("3", ["Waktu", "Output"], "Letter", None)]
+    info, _ = _library(tmp_path, sheets)
+    assert info.sop.quality_fields == ["requirements", "time", "output"]  # the default: nothing chosen
+    assert "quality_columns" not in (tmp_path / "pustaka.yaml").read_text() and "paper" not in (
+        tmp_path / "pustaka.yaml").read_text()
+    assert not sheets[0].issues and not sheets[1].issues
+    assert sorted(i.msg_id for i in sheets[2].issues) == ["library_columns", "library_paper"]
+    assert "Waktu | Output" in sheets[2].issues[0].text() + sheets[2].issues[1].text()
+
+
+def test_input_column_goes_to_step_input() -> None:
+    sheet = _sheet("1", ["Kelengkapan", "Input", "Waktu", "Output", "Catatan"])
+    sheet.lanes = ["Pegawai"]
+    sheet.rows = [ReadRow("1", "Mengisi formulir", 1, [ReadSymbol("start", [0], 1, (0, 0, 1, 1))],
+                          ["KTP", "Formulir", "5 menit", "Formulir terisi", "dicek"])]
+    step = to_procedure_data(sheet, None)["steps"][0]
+    assert (step["requirements"], step["input"], step["time"], step["output"]) == (
+        ["KTP"], ["Formulir"], "5 menit", "Formulir terisi")
+    assert step["notes"] == "Catatan: dicek"

@@ -38,6 +38,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mutu_heading": ("kolom Mutu Baku '{heading}' disimpan di '{field}'", "Mutu Baku column '{heading}' is kept in '{field}'"),
     "number_unread": ("nomor baris tidak terbaca; diberi nomor {n}", "the row number could not be read; numbered {n}"),
     "text_missing": ("teks Kegiatan kosong", "the Kegiatan text is empty"),
+    "library_columns": ("kolom Mutu Baku SOP ini ({have}) berbeda dengan berkas lain ({other}): sop.quality_columns "
+                        "pustaka tidak diisi; pilih salah satu",
+                        "this SOP's Mutu Baku columns ({have}) differ from other files' ({other}): the library's "
+                        "sop.quality_columns is left unset; choose one"),
+    "library_columns_existing": ("kolom Mutu Baku SOP ini ({have}) berbeda dengan sop.quality_columns pustaka ({other})",
+                                 "this SOP's Mutu Baku columns ({have}) differ from the library's sop.quality_columns "
+                                 "({other})"),
+    "library_paper": ("kertas SOP ini ({have}) berbeda dengan berkas lain ({other}): paper pustaka tidak diisi",
+                      "this SOP's paper ({have}) differs from other files' ({other}): the library's paper is left unset"),
     "continued": ("baris berlanjut dari halaman sebelumnya, digabung dengan baris {n}",
                   "row continued from the previous page, joined with row {n}"),
 }

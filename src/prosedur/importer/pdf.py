@@ -633,6 +633,8 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
             cols, table_top = found
             sheet.lanes = sheet.lanes or [cols.names[i] for i in cols.lanes]
             sheet.mutu_headings = sheet.mutu_headings or [cols.names[i] for i in cols.mutu]
+            if cols.ket is not None and sheet.notes_heading is None:
+                sheet.notes_heading = cols.names[cols.ket] or "Keterangan"
         elif cols is not None:
             # continuation without a repeated header: the same columns, if the rules are there
             xs = [x for x, spans in vr if sum(b - a for a, b in spans) > 60]

@@ -19,10 +19,11 @@ import yaml
 
 from ..load import load_procedure_text
 from ..model import LIBRARY_FILE, LibraryInfo
+from ..paper import PAPERS
 from ..serialize import serialize_procedure
 from .pdf import MAX_PAGES, ImportError_, read_pdf
-from .sheet import ReadSheet
-from .source import slug, to_procedure
+from .sheet import Issue, ReadSheet
+from .source import mutu_field, slug, to_procedure
 
 __all__ = ["FileResult", "import_files", "pdf_files", "report_json", "report_text"]
 
@@ -77,21 +78,77 @@ def read_all(files: list[Path], jobs: int = 2, max_pages: int = MAX_PAGES,
     return results
 
 
+_DEFAULT_HEADINGS = {"requirements": "kelengkapan", "input": "input", "time": "waktu", "output": "output"}
+
+
+def _columns(sheet: ReadSheet) -> list[Any] | None:
+    """The sheet's Mutu Baku columns as `sop.quality_columns` (short form where the heading is the default);
+    None when a heading has no step field of its own (it goes to notes) or two share one field."""
+    fields = [mutu_field(h) for h in sheet.mutu_headings]
+    if not fields or "notes" in fields or len(set(fields)) != len(fields):
+        return None
+    return [f if " ".join(h.lower().split()) == _DEFAULT_HEADINGS[f] else {"field": f, "heading": " ".join(h.split())}
+            for f, h in zip(fields, sheet.mutu_headings, strict=True)]
+
+
+def _agree(sheets: list[ReadSheet], value: Callable[[ReadSheet], Any], msg_id: str,
+           show: Callable[[ReadSheet], str]) -> Any:
+    """The value every sheet has, or None, with an issue on each sheet that differs from the most common."""
+    values = [value(s) for s in sheets]
+    keys = [repr(v) for v in values]
+    if len(set(keys)) <= 1:
+        return values[0] if values else None
+    common = max(set(keys), key=keys.count)
+    other = show(sheets[keys.index(common)])
+    for s, k in zip(sheets, keys, strict=True):
+        if k != common:
+            s.issues.append(Issue(msg_id, 0, None, {"have": show(s), "other": other}))
+    return None
+
+
 def _library(into: Path, sheets: list[ReadSheet]) -> tuple[LibraryInfo, dict[str, str]]:
-    """The target library's info (written when absent) and unit name → unit id."""
+    """The target library's info (written when absent) and unit name → unit id.
+
+    A new library takes what the imported SOPs print: the organisation lines, the Mutu Baku columns under
+    their headings, the Keterangan heading, the paper, no "(Revisi n)" suffix the originals do not print.
+    A setting the files disagree on is left at its default and the differences are reported per file."""
     info_file = into / LIBRARY_FILE
     if info_file.exists():
         data = yaml.safe_load(info_file.read_text(encoding="utf-8")) or {}
         info = LibraryInfo.model_validate(data)
+        want = [c.field for c in info.sop.quality_columns]
+        for s in sheets:
+            have = [mutu_field(h) for h in s.mutu_headings]
+            if have and have != want:
+                s.issues.append(Issue("library_columns_existing", 0, None,
+                                      {"have": " | ".join(s.mutu_headings), "other": ", ".join(want)}))
     else:
         first = next((s for s in sheets if s.organisation), None)
-        org = " ".join(first.organisation) if first else "Instansi"
+        org: Any = list(first.organisation) if first else "Instansi"
         unit = " ".join(first.unit) if first and first.unit else None
         patterns = [re.sub(r"\d+", "{n}", s.number) for s in sheets if s.number]
         pattern = max(set(patterns), key=patterns.count) if patterns else "{n}"
         data = {"organisation": org, "profile": "permenpan", "numbering": {"procedure": pattern, "form": "{n}"}}
         if unit:
             data["unit"] = unit.title() if unit.isupper() else unit
+        papers = [s for s in sheets if s.paper in PAPERS]
+        paper = _agree(papers, lambda s: s.paper, "library_paper", lambda s: s.paper)
+        if paper:
+            data["paper"] = paper
+        sop: dict[str, Any] = {}
+        tabled = [s for s in sheets if s.mutu_headings]
+        columns = _agree(tabled, _columns, "library_columns", lambda s: " | ".join(s.mutu_headings))
+        if columns:
+            sop["quality_columns"] = columns
+        if tabled and all(s.notes_heading is None for s in tabled):
+            sop["notes_column"] = False
+        heads = {" ".join(s.notes_heading.split()) for s in tabled if s.notes_heading}
+        if len(heads) == 1 and (head := heads.pop()).lower() != "keterangan":
+            sop["notes_heading"] = head
+        if sheets and not any(re.search(r"revisi", s.number, re.IGNORECASE) for s in sheets):
+            sop["revision_suffix"] = False  # the originals print the number as it is, revised or not
+        if sop:
+            data["sop"] = sop
         units: dict[str, Any] = {}
         for s in sheets:
             name = " ".join(s.unit)

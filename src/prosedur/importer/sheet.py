@@ -83,6 +83,7 @@ class ReadSheet:
     records: list[str] = field(default_factory=list)
     lanes: list[str] = field(default_factory=list)
     mutu_headings: list[str] = field(default_factory=list)
+    notes_heading: str | None = None  # the Keterangan column's heading as printed; None: no such column
     rows: list[ReadRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 

@@ -1,9 +1,11 @@
 """A `ReadSheet` becomes a Prosedur source (model `Procedure`, written by `serialize.py`).
 
-Mutu Baku columns go to the step fields by their heading (Kelengkapan/Persyaratan/Input → requirements,
-Waktu → time, Output → output, any other heading → notes as "Heading: text"); the original headings are
-reported. Whatever the reader could not read is written into `unread` on the step (or the procedure), which
-lint reports as P120 until someone has checked it against the original.
+Mutu Baku columns go to the step fields by their heading (Kelengkapan/Persyaratan → requirements, Input →
+input, Waktu → time, Output → output, any other heading → notes as "Heading: text"); the headings as
+printed go to the library's `sop.quality_columns` (run.py). Nothing is made up: records keep no number
+when the SOP prints none, a Tanggal Revisi becomes revision 1 with that date and no invented change text
+(as examples/permenpan writes it). Whatever the reader could not read is written into `unread` on the step
+(or the procedure), which lint reports as P120 until someone has checked it against the original.
 """
 
 from __future__ import annotations
@@ -52,7 +54,9 @@ def slug(text: str, fallback: str = "x") -> str:
 
 def mutu_field(heading: str) -> str:
     h = heading.lower()
-    if re.match(r"^(persyaratan|kelengkapan|input|syarat|bahan)", h):
+    if re.match(r"^(input|masukan)", h):
+        return "input"
+    if re.match(r"^(persyaratan|kelengkapan|syarat|bahan)", h):
         return "requirements"
     if re.match(r"^(waktu|durasi)", h):
         return "time"
@@ -86,7 +90,7 @@ def to_procedure_data(sheet: ReadSheet, owner: str | None) -> dict[str, Any]:
         data["effective"] = dates["effective"].isoformat()
     if dates["revised"]:
         data["revision"] = 1
-        data["history"] = [{"revision": 1, "date": dates["revised"].isoformat(), "change": "Revisi"}]
+        data["history"] = [{"revision": 1, "date": dates["revised"].isoformat()}]
         sheet.issues.append(Issue("revision_date", 1, None, {"date": sheet.revised}))
     signed = bool(sheet.approver_name and sheet.approver_position)
     data["status"] = "effective" if signed and dates["effective"] else "draft"
@@ -110,7 +114,7 @@ def to_procedure_data(sheet: ReadSheet, owner: str | None) -> dict[str, Any]:
     data["warnings"] = list(sheet.warnings)
     fields = [mutu_field(h) for h in sheet.mutu_headings]
     for h, f in zip(sheet.mutu_headings, fields, strict=True):
-        if f == "notes" or (f == "requirements" and not re.match(r"^(persyaratan|kelengkapan)", h.lower())):
+        if f == "notes":
             sheet.issues.append(Issue("mutu_heading", 0, None, {"heading": h, "field": f}))
     steps: list[dict[str, Any]] = []
     ids = [f"k{int(r.number):02d}" if r.number.isdigit() else f"k{i + 1:02d}" for i, r in enumerate(sheet.rows)]
@@ -142,8 +146,8 @@ def to_procedure_data(sheet: ReadSheet, owner: str | None) -> dict[str, Any]:
         for h, f, cell in zip(sheet.mutu_headings, fields, row.mutu, strict=False):
             if not cell or cell in {"-", "–"}:
                 continue
-            if f == "requirements":
-                step.setdefault("requirements", []).append(cell)
+            if f in ("requirements", "input") and f not in step:
+                step[f] = [cell]
             elif f in ("time", "output") and f not in step:
                 step[f] = cell
             else:
@@ -159,7 +163,7 @@ def to_procedure_data(sheet: ReadSheet, owner: str | None) -> dict[str, Any]:
         unread.append(next((i.message() for i in sheet.issues if i.msg_id in ("table_image", "table_missing")),
                            render("table_missing", {})))
     if sheet.records:
-        data["records"] = [{"id": f"R{k + 1}", "name": name} for k, name in enumerate(sheet.records)]
+        data["records"] = [{"name": name} for name in sheet.records]
     if unread:
         data["unread"] = unread
     return data
