@@ -35,6 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "the arrow from the decision has no readable target"),
     "decision_one_exit": ("keputusan hanya punya satu jalan keluar yang terbaca (ke baris {to})",
                           "the decision has only one readable way out (to row {to})"),
+    "decision_inner": ("keputusan bukan simbol terakhir baris ini: jalan keluarnya ke baris {to} tidak dapat "
+                       "ditulis (exits berlaku untuk bagian terakhir); periksa alurnya",
+                       "the decision is not the row's last symbol: its way out to row {to} cannot be written "
+                       "(exits apply to the last part); check the flow"),
     "mutu_heading": ("kolom Mutu Baku '{heading}' disimpan di '{field}'", "Mutu Baku column '{heading}' is kept in '{field}'"),
     "number_unread": ("nomor baris tidak terbaca; diberi nomor {n}", "the row number could not be read; numbered {n}"),
     "text_missing": ("teks Kegiatan kosong", "the Kegiatan text is empty"),

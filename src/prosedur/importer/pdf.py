@@ -93,7 +93,7 @@ LABELS: dict[str, str] = {
     "records": r"pencatatan\s*(dan|&)\s*pendataan",
 }
 LIST_FIELDS = ("legal_basis", "qualifications", "related", "equipment", "warnings", "records")
-_ITEM_NO = re.compile(r"^(\d{1,2}|[a-z])[.)]\s*")
+_ITEM_NO = re.compile(r"^(\d{1,2}[.),]|[a-z][.)])\s*")  # "1," is a typo for "1." seen in real SOPs
 _BULLET = re.compile(r"^[-•·▪●◦]\s*")
 
 
@@ -113,16 +113,16 @@ def _list_items(frags: list[Frag], right: float) -> list[str]:
         return []
     split: list[Frag] = []
     for box, text in frags:  # "1. Undang-Undang …": the number apart from its text
-        m = re.match(r"^(\d{1,2}[.)])\s+(\S.*)$", text)
+        m = re.match(r"^(\d{1,2}[.),])\s+(\S.*)$", text)
         if m:
             split.append((Box(box.x0, box.top, box.x0 + 5, box.bottom), m.group(1)))
             split.append((Box(box.x0 + 8, box.top, box.x1, box.bottom), m.group(2)))
         else:
             split.append((box, text))
-    if any(re.fullmatch(r"\d{1,2}[.)]?", t) for _, t in split) and sum(
-            1 for _, t in split if re.fullmatch(r"\d{1,2}[.)]?", t)) > 1:
+    if any(re.fullmatch(r"\d{1,2}[.),]?", t) for _, t in split) and sum(
+            1 for _, t in split if re.fullmatch(r"\d{1,2}[.),]?", t)) > 1:
         frags = split
-    numbers = [f for f in frags if re.fullmatch(r"(\d{1,2}|[a-z])[.)]?", f[1])]
+    numbers = [f for f in frags if re.fullmatch(r"(\d{1,2}[.),]?|[a-z][.)]?)", f[1])]
     texts = [f for f in frags if f not in numbers]
     if numbers and texts and min(n[0].x1 for n in numbers) <= min(t[0].x0 for t in texts) + 1:
         owned: dict[int, list[Frag]] = {i: [] for i in range(len(numbers))}
@@ -222,7 +222,7 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
         groups: list[list[Frag]] = [[head[0]]]
         for f in head[1:]:
             prev = groups[-1][-1][0]
-            if f[0].top - prev.bottom > 0.9 * prev.h:
+            if f[0].top - prev.bottom > 0.9 * prev.h or abs(f[0].h - prev.h) > 0.15 * prev.h:  # gap or font size
                 groups.append([f])
             else:
                 groups[-1].append(f)
@@ -483,6 +483,22 @@ def _contacts(link: _Link, sym: Box, tol: float = 4.0) -> tuple[float, float] | 
     return None
 
 
+def _enters(link: _Link, sym: Box, tol: float = 4.0) -> bool:
+    """A path reaches a symbol where a stroke ends on it across the side it meets: a horizontal stroke
+    at the left or right side, a vertical one at the top or bottom (an elbow's corner running along a
+    box's edge on its way elsewhere does not end there)."""
+    c = _contacts(link, sym, tol)
+    if c is None:
+        return False
+    seg = link.seg
+    if seg is None or not (seg.horizontal or seg.vertical):
+        return True
+    x, y = c
+    if seg.horizontal:
+        return (abs(x - sym.x0) <= tol or abs(x - sym.x1) <= tol) and sym.top - 1 <= y <= sym.bottom + 1
+    return (abs(y - sym.top) <= tol or abs(y - sym.bottom) <= tol) and sym.x0 - 1 <= x <= sym.x1 + 1
+
+
 def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Frag]) -> list[tuple[str | None, Shape]]:
     """(label, target) for each path leaving the diamond anywhere but its top corner."""
     d = dec.box
@@ -506,9 +522,9 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
         while todo:
             i = todo.pop()
             for s in symbols:
-                if s is not dec and s not in targets and _contacts(links[i], s.box) is not None:
+                if s is not dec and s not in targets and _enters(links[i], s.box):
                     targets.append(s)
-            if any(_contacts(links[i], s.box) is not None for s in symbols if s is not dec):
+            if any(_enters(links[i], s.box) for s in symbols if s is not dec):
                 continue  # a path ends at the symbol it reaches
             for j, other in enumerate(links):
                 if j not in seen and _touch(links[i], other):
@@ -721,9 +737,9 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
                 tri = ri + 1 if ri + 1 < len(rows_out) else None
                 if tri is None:
                     continue
-            if tri == ri:
+            if tri == ri and target is _s:
                 continue
-            sym.exits.append((label, tri))
+            sym.exits.append((label, tri))  # the same row when it leads to a later part of that row
         if not sym.exits:
             sheet.issues.append(Issue("decision_no_target", pno, ri + 1))
         elif len(sym.exits) == 1:

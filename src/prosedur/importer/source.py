@@ -135,9 +135,13 @@ def to_procedure_data(sheet: ReadSheet, owner: str | None) -> dict[str, Any]:
             step["actor"] = actor(syms[0].lanes)
         else:
             step["parts"] = [{"kind": _KINDS.get(s.kind, "process"), "actor": actor(s.lanes)} for s in syms]
+        for s in syms[:-1]:
+            lost = sorted({t + 1 for _, t in s.exits if t != i})
+            if s.kind == "decision" and lost:
+                step_unread.append(render("decision_inner", {"to": ", ".join(map(str, lost))}))
         last = syms[-1] if syms else None
         if last is not None and last.kind == "decision":
-            exits = [{"label": label, "to": ids[t]} if label else {"to": ids[t]} for label, t in last.exits]
+            exits = [{"label": label, "to": ids[t]} if label else {"to": ids[t]} for label, t in last.exits if t != i]
             if exits:
                 step["exits"] = exits
             else:
