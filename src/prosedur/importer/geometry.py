@@ -255,6 +255,8 @@ def classify(shape: Shape) -> str:
         return "process"
     if not any(corners) and all(mids) and n <= 12:
         return "decision"
+    if not any(corners) and top and bottom and mids[1] and mids[3] and not left and not right and closed and n >= 6:
+        return "terminator"  # a rounded rectangle whose arcs were flattened: straight top and bottom, pointed ends
     if corners[0] and corners[1] and not corners[2] and not corners[3] and mids[2] and n <= 8 and left and right:
         return "connector"  # off-page connector: a pentagon pointing down
     if corners[1] and corners[3] and not corners[0] and not corners[2] and n <= 8:

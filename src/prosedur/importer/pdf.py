@@ -84,9 +84,9 @@ LABELS: dict[str, str] = {
     "revised": r"tanggal\s*revisi",
     "effective": r"tanggal\s*efektif",
     "approved": r"disahkan\s*oleh",
-    "title": r"nama\s*sop",
+    "title": r"(nama|judul)\s*sop",
     "legal_basis": r"dasar\s*hukum",
-    "qualifications": r"kualifikasi\s*pelaksana",
+    "qualifications": r"kualifikasi\s*pelaksana(an)?",
     "related": r"keterkaitan",
     "equipment": r"peralatan\s*/?\s*perlengkapan",
     "warnings": r"peringatan",
@@ -94,6 +94,7 @@ LABELS: dict[str, str] = {
 }
 LIST_FIELDS = ("legal_basis", "qualifications", "related", "equipment", "warnings", "records")
 _ITEM_NO = re.compile(r"^(\d{1,2}[.),]|[a-z][.)])\s*")  # "1," is a typo for "1." seen in real SOPs
+_UNIT_WORD = re.compile(r"^(tim|bagian|bidang|seksi|sub\s*bagian|subbag|biro|direktorat|unit|pusat)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^[-•·▪●◦]\s*")
 
 
@@ -113,7 +114,7 @@ def _list_items(frags: list[Frag], right: float) -> list[str]:
         return []
     split: list[Frag] = []
     for box, text in frags:  # "1. Undang-Undang …": the number apart from its text
-        m = re.match(r"^(\d{1,2}[.),])\s+(\S.*)$", text)
+        m = re.match(r"^(\d{1,2}[.),])(?:\s+|(?=[A-Za-z]))(\S.*)$", text)  # "5.Permenpan" too
         if m:
             split.append((Box(box.x0, box.top, box.x0 + 5, box.bottom), m.group(1)))
             split.append((Box(box.x0 + 8, box.top, box.x1, box.bottom), m.group(2)))
@@ -126,8 +127,14 @@ def _list_items(frags: list[Frag], right: float) -> list[str]:
     texts = [f for f in frags if f not in numbers]
     if numbers and texts and min(n[0].x1 for n in numbers) <= min(t[0].x0 for t in texts) + 1:
         owned: dict[int, list[Frag]] = {i: [] for i in range(len(numbers))}
+        # numbers on their item's first line own the lines down to the next number; numbers centred
+        # beside a wrapped item own the lines nearest to them
+        top_aligned = all(any(abs(n[0].cy - t[0].cy) < 2 for t in texts) for n in numbers)
         for t in texts:
-            best = min(range(len(numbers)), key=lambda i: (abs(numbers[i][0].cy - t[0].cy), i))
+            if top_aligned:
+                best = max([i for i in range(len(numbers)) if numbers[i][0].cy <= t[0].cy + 2] or [0])
+            else:
+                best = min(range(len(numbers)), key=lambda i: (abs(numbers[i][0].cy - t[0].cy), i))
             owned[best].append(t)
         return [_join(t[1] for t in sorted(owned[i], key=lambda f: f[0].top)) for i in range(len(numbers))
                 if owned[i]]
@@ -195,7 +202,9 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
     if "approved" in found:
         box = found["approved"][0][0]
         end = found["title"][0][0].top - 1 if "title" in found else box.bottom + 80
-        block = [(b, t) for b, t in frags if b.x0 >= label_x - 1 and box.top - 2 <= b.top and b.bottom <= end
+        # the block starts under the date above it: a label centred in a tall cell has text above it
+        start = min(box.top, found["effective"][0][0].bottom + 1) if "effective" in found else box.top
+        block = [(b, t) for b, t in frags if b.x0 >= label_x - 1 and start - 2 <= b.top and b.bottom <= end
                  and (b, t) != found["approved"][0]]
         texts = [t.lstrip(":").strip() for b, t in sorted(block, key=lambda f: (f[0].top, f[0].x0))]
         if found["approved"][1]:
@@ -226,8 +235,11 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
                 groups.append([f])
             else:
                 groups[-1].append(f)
-        sheet.organisation = [t for _, t in groups[0]]
-        sheet.unit = [t for g in groups[1:] for _, t in g]
+        org = [t for _, t in groups[0]]
+        # a unit printed like the organisation's lines, under them: it says what it is ("TIM BAGIAN UMUM")
+        cut = next((k for k, t in enumerate(org) if k and _UNIT_WORD.match(t)), len(org))
+        sheet.organisation = org[:cut]
+        sheet.unit = org[cut:] + [t for g in groups[1:] for _, t in g]
     else:
         sheet.issues.append(Issue("identity_missing", pno, None, {"field": "instansi / unit"}))
     # the lists, item by item: each under its heading, in its column, down to the next heading or rule
@@ -269,7 +281,7 @@ _FIELD_NAMES = {
 # -- activity table --------------------------------------------------------------------------------------
 
 _HEAD_TEXT = re.compile(r"^(kegiatan|aktivitas|aktifitas|uraian|aktivitas\s*/\s*kegiatan)\b", re.IGNORECASE)
-_MUTU_WORD = re.compile(r"^(persyaratan|kelengkapan|input|waktu|output|biaya|syarat|bahan|durasi)", re.IGNORECASE)
+_MUTU_WORD = re.compile(r"^(persyaratan|kelengkapan|input|waktu|output|biaya|syarat|bahan|durasi|sumber)", re.IGNORECASE)
 _KET_WORD = re.compile(r"^ket(erangan|\.)?\b", re.IGNORECASE)
 _NO_WORD = re.compile(r"^no\.?$", re.IGNORECASE)
 _COLNUM = re.compile(r"^\(?\d{1,2}\)$")
@@ -310,7 +322,10 @@ def _find_columns(chars: Chars, frags: list[Frag], vr: list[tuple[float, list[tu
     if best is None:
         return None
     hbox = best[0]
-    tops = [y for y, spans in hr if y < hbox.top and coverage(spans, hbox.x0, hbox.x1) > 0.8]
+    # the header starts above its group headings (Pelaksana, Mutu Baku) when they stand higher than the
+    # Kegiatan heading; a filled header cell's own edges behind the heading are not the table's top
+    anchor = min([hbox.top] + [f[0].top for f in pel + others if abs(f[0].cy - hbox.cy) < 40])
+    tops = [y for y, spans in hr if y < anchor and coverage(spans, hbox.x0, hbox.x1) > 0.8]
     table_top = max(tops) if tops else hbox.top - 15
     below = [y for y, spans in hr if y > table_top and coverage(spans, hbox.x0, hbox.x1) > 0.8]
     table_bottom = max(below) if below else page_h
@@ -499,6 +514,27 @@ def _enters(link: _Link, sym: Box, tol: float = 4.0) -> bool:
     return (abs(y - sym.top) <= tol or abs(y - sym.bottom) <= tol) and sym.x0 - 1 <= x <= sym.x1 + 1
 
 
+def _short_of(path: list[_Link], symbols: list[Shape], reach: float = 14.0) -> Shape | None:
+    """The symbol an arrow stops just short of: a straight stroke's end, carried on in its direction for
+    `reach` points, enters it (some SOPs draw the arrowhead a few points before the box)."""
+    best: tuple[float, Shape] | None = None
+    for ln in path:
+        seg = ln.seg
+        if seg is None or not (seg.horizontal or seg.vertical) or seg.length < 6:
+            continue
+        for (ax, ay), (bx, by) in (((seg.x0, seg.y0), (seg.x1, seg.y1)), ((seg.x1, seg.y1), (seg.x0, seg.y0))):
+            dx, dy = (bx - ax) / seg.length, (by - ay) / seg.length
+            for sym in symbols:
+                b = sym.box
+                for step in range(1, int(reach) + 1):
+                    x, y = bx + dx * step, by + dy * step
+                    if b.x0 <= x <= b.x1 and b.top <= y <= b.bottom:
+                        if best is None or step < best[0]:
+                            best = (step, sym)
+                        break
+    return best[1] if best else None
+
+
 def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Frag]) -> list[tuple[str | None, Shape]]:
     """(label, target) for each path leaving the diamond anywhere but its top corner."""
     d = dec.box
@@ -534,6 +570,10 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
                     todo.append(j)
         used |= seen & set(starts)
         path = [links[i] for i in seen]
+        if not targets:
+            near = _short_of(path, [s for s in symbols if s is not dec])
+            if near is not None:
+                targets.append(near)
         label = None
         if labels:
             scored = []
