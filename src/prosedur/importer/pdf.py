@@ -244,6 +244,13 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
         sheet.issues.append(Issue("identity_missing", pno, None, {"field": "instansi / unit"}))
     # the lists, item by item: each under its heading, in its column, down to the next heading or rule
     split = found["qualifications"][0][0].x0 - 2 if "qualifications" in found else width / 2
+    if "qualifications" in found and "legal_basis" in found:
+        # headings centred over their columns: the columns part at the rule between them
+        q, lb = found["qualifications"][0][0], found["legal_basis"][0][0]
+        xs = [x for x, spans in merge_rules(page_segments(page), False)
+              if lb.x1 < x <= q.x0 + 1 and any(a - 2 <= q.cy <= b + 2 for a, b in spans)]
+        if xs:
+            split = max(xs)
     bottom_block = 0.0
     for name in LIST_FIELDS:
         if name not in found:
