@@ -255,7 +255,10 @@ def classify(shape: Shape) -> str:
         return "process"
     if not any(corners) and all(mids) and n <= 12:
         return "decision"
-    if not any(corners) and top and bottom and mids[1] and mids[3] and not left and not right and closed and n >= 6:
+    flat_top = side(lambda p: abs(p[1] - b.top) <= tol, lambda p: p[0], 0.75 * b.w)
+    flat_bottom = side(lambda p: abs(p[1] - b.bottom) <= tol, lambda p: p[0], 0.75 * b.w)
+    if (not any(corners) and flat_top and flat_bottom and mids[1] and mids[3] and not left and not right and closed
+            and 6 <= n <= 12):
         return "terminator"  # a rounded rectangle whose arcs were flattened: straight top and bottom, pointed ends
     if corners[0] and corners[1] and not corners[2] and not corners[3] and mids[2] and n <= 8 and left and right:
         return "connector"  # off-page connector: a pentagon pointing down

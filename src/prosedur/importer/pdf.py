@@ -802,7 +802,9 @@ def _order_parts(rows: list[ReadRow]) -> None:
     prev_x: float | None = None
     for row in rows:
         syms = [s for s in row.symbols if s.kind != "connector"] or row.symbols
-        if len(syms) > 1 and prev_x is not None:
+        if len(syms) > 1 and prev_x is None and syms[-1].kind == "terminator" and syms[0].kind != "terminator":
+            syms.reverse()  # the first row opens at its terminator, drawn right to left
+        elif len(syms) > 1 and prev_x is not None:
             lx = abs((syms[0].box[0] + syms[0].box[2]) / 2 - prev_x)
             rx = abs((syms[-1].box[0] + syms[-1].box[2]) / 2 - prev_x)
             if rx < lx:
