@@ -131,13 +131,16 @@ def _list_items(frags: list[Frag], right: float) -> list[str]:
         # beside a wrapped item own the lines nearest to them
         top_aligned = all(any(abs(n[0].cy - t[0].cy) < 2 for t in texts) for n in numbers)
         for t in texts:
-            if top_aligned:
-                best = max([i for i in range(len(numbers)) if numbers[i][0].cy <= t[0].cy + 2] or [0])
+            if top_aligned:  # the nearest number above and left of it: its own column first (two-column lists)
+                cands = [i for i in range(len(numbers))
+                         if numbers[i][0].cy <= t[0].cy + 2 and numbers[i][0].x1 <= t[0].x0 + 1] or [0]
+                best = max(cands, key=lambda i: (round(numbers[i][0].x0 / 12), numbers[i][0].cy))
             else:
                 best = min(range(len(numbers)), key=lambda i: (abs(numbers[i][0].cy - t[0].cy), i))
             owned[best].append(t)
-        return [_join(t[1] for t in sorted(owned[i], key=lambda f: f[0].top)) for i in range(len(numbers))
-                if owned[i]]
+        order = sorted(range(len(numbers)), key=lambda i: (round(numbers[i][0].x0 / 12), numbers[i][0].cy)) \
+            if top_aligned else range(len(numbers))
+        return [_join(t[1] for t in sorted(owned[i], key=lambda f: f[0].top)) for i in order if owned[i]]
     # merge fragments on one baseline (the number and its text when printed close)
     lines: list[Frag] = []
     for f in frags:
@@ -166,6 +169,11 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
     found: dict[str, tuple[Frag, str]] = {}
     for f in frags:
         lab = _label_of(f[1])
+        if lab is None and re.fullmatch(r"tanggal", f[1].strip(), re.IGNORECASE):
+            # "Tanggal" / "Pembuatan" wrapped in a narrow label cell: one label, as tall as both lines
+            under = next((g for g in frags if abs(g[0].x0 - f[0].x0) < 2 and 0 <= g[0].top - f[0].bottom < f[0].h), None)
+            if under is not None and (lab := _label_of(f"{f[1]} {under[1]}")) is not None:
+                f = (Box(f[0].x0, f[0].top, max(f[0].x1, under[0].x1), under[0].bottom), f"{f[1]} {under[1]}")
         if lab and lab[0] not in found:
             found[lab[0]] = (f, lab[1])
     if "number" not in found:
@@ -356,6 +364,7 @@ def _name_columns(chars: Chars, bounds: list[float], table_top: float, hbox: Box
     parts: list[list[Frag]] = [[] for _ in range(n)]
     mutu_span: tuple[float, float] | None = None
     lane_span: tuple[float, float] | None = None
+    spanning: list[Box] = []
     for box, text in fragments(chars, (bounds[0], table_top, bounds[-1], head_bottom)):
         inside = [i for i in range(n) if box.x0 >= bounds[i] - 1.5 and box.x1 <= bounds[i + 1] + 1.5]
         if inside:
@@ -364,6 +373,18 @@ def _name_columns(chars: Chars, bounds: list[float], table_top: float, hbox: Box
             mutu_span = (box.x0, box.x1)
         elif re.match(r"^pelaksana", text, re.IGNORECASE):
             lane_span = (box.x0, box.x1)
+        else:
+            spanning.append(box)
+    # two headings on one baseline run together ("Jasa pengiriman Kelengkapan"): parted at the rules,
+    # leaving out characters a heading inside one column already holds
+    held = [b for p in parts for b, _ in p]
+    for box in spanning:
+        for i in range(n):
+            cs = [c for c in chars.within(max(bounds[i], box.x0 - 0.5), box.top - 0.5, min(bounds[i + 1], box.x1 + 0.5),
+                                          box.bottom + 0.5)
+                  if bounds[i] <= (c["x0"] + c["x1"]) / 2 <= bounds[i + 1]
+                  and not any(h.near((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, 0.5) for h in held)]
+            parts[i].extend(Chars.lines(cs))
     names = [_join(t for _, t in sorted(p, key=lambda f: (f[0].top, f[0].x0))) for p in parts]
     text_col = next(i for i in range(n) if bounds[i] <= hbox.cx <= bounds[i + 1])
     no_col = text_col - 1 if text_col > 0 and _NO_WORD.match(names[text_col - 1].split(" ")[0] or "") else None
