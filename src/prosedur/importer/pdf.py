@@ -259,6 +259,16 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
               if lb.x1 < x <= q.x0 + 1 and any(a - 2 <= q.cy <= b + 2 for a, b in spans)]
         if xs:
             split = max(xs)
+    # a line of the left column run together with the right column's line on the same baseline (a narrow
+    # gap at the rule): parted at the rule
+    list_frags: list[Frag] = []
+    for f in frags:
+        if f[0].x0 < split - 2 and f[0].x1 > split + 2:
+            cs = chars.within(f[0].x0 - 0.5, f[0].top - 0.5, f[0].x1 + 0.5, f[0].bottom + 0.5)
+            list_frags.extend(Chars.lines([c for c in cs if (c["x0"] + c["x1"]) / 2 < split]))
+            list_frags.extend(Chars.lines([c for c in cs if (c["x0"] + c["x1"]) / 2 >= split]))
+        else:
+            list_frags.append(f)
     bottom_block = 0.0
     for name in LIST_FIELDS:
         if name not in found:
@@ -270,7 +280,7 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
         below = [found[n][0][0].top for n in LIST_FIELDS if n in found and n != name
                  and found[n][0][0].top > box.top + 1 and (found[n][0][0].x0 < split) == (box.x0 < split)]
         end = min(below) - 1 if below else _block_end(hrules, box, left, right, page)
-        cell = [f for f in frags if f[0].x0 >= left - 1 and f[0].x1 <= right + 1 and f[0].top > box.bottom - 1
+        cell = [f for f in list_frags if f[0].x0 >= left - 1 and f[0].x1 <= right + 1 and f[0].top > box.bottom - 1
                 and f[0].bottom <= end + 0.5 and f != found[name][0]]
         items = _list_items(cell, right)
         if rest and rest not in {"-", ":"}:
