@@ -219,3 +219,27 @@ def test_input_column_goes_to_step_input() -> None:
     assert (step["requirements"], step["input"], step["time"], step["output"]) == (
         ["KTP"], ["Formulir"], "5 menit", "Formulir terisi")
     assert step["notes"] == "Catatan: dicek"
+
+
+@needs_reference
+@pytest.mark.parametrize("name", ["bps-bengkulu-sop-053-permintaan-setting-jaringan.pdf",
+                                  "bps-bengkulu-sop-014-monitoring-rencana-strategis.pdf"])
+def test_round_trip_import_build_import_gives_the_same_source(name: str, tmp_path: Path) -> None:
+    """import → our SOP PDF (render_sop_pdf) → import again: the same source, item for item."""
+    from prosedur.render.sop import render_sop_pdf
+    from prosedur.serialize import serialize_procedure
+
+    src = reference_pdf(name)
+    assert src is not None
+    first = tmp_path / "a"
+    assert import_files([src], first, jobs=1)[0].written
+    lib, problems = load_library(first)
+    assert not problems
+    built = tmp_path / "built.pdf"
+    built.write_bytes(render_sop_pdf(lib.procedures[0], lib))
+    second = tmp_path / "b"
+    res = import_files([built], second, jobs=1)
+    assert res[0].written, res[0].error
+    lib2, problems2 = load_library(second)
+    assert not problems2
+    assert serialize_procedure(lib2.procedures[0]) == serialize_procedure(lib.procedures[0])

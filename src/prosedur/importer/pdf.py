@@ -233,7 +233,9 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
         sheet.issues.append(Issue("identity_missing", pno, None, {"field": "Disahkan oleh"}))
     # organisation and unit: the block left of the labels, above the lists
     top_of_lists = min([found[n][0][0].top for n in LIST_FIELDS if n in found] or [page.height / 2])
-    head = sorted([f for f in frags if f[0].x1 <= label_x and f[0].bottom <= top_of_lists - 1],
+    # inside the identity frame: not a running page header printed above it
+    frame_top = found["number"][0][0].top - 4
+    head = sorted([f for f in frags if f[0].x1 <= label_x and f[0].bottom <= top_of_lists - 1 and f[0].top >= frame_top],
                   key=lambda f: f[0].top)
     if head:
         groups: list[list[Frag]] = [[head[0]]]
@@ -321,6 +323,7 @@ class Columns:
     mutu: list[int]
     ket: int | None
     names: list[str] = field(default_factory=list)
+    bottom: float = 0.0  # the frame's last rule on the page where the header was found
 
 
 @dataclass
@@ -353,7 +356,20 @@ def _find_columns(chars: Chars, frags: list[Frag], vr: list[tuple[float, list[tu
     tops = [y for y, spans in hr if y < anchor and coverage(spans, hbox.x0, hbox.x1) > 0.8]
     table_top = max(tops) if tops else hbox.top - 15
     below = [y for y, spans in hr if y > table_top and coverage(spans, hbox.x0, hbox.x1) > 0.8]
-    table_bottom = max(below) if below else page_h
+    # the frame ends where its left edge ends (a page footer's rule further down is not the table's)
+    def reach(spans: list[tuple[float, float]]) -> float:
+        """How far down a vertical rule runs without a break from the table's top (pieces drawn per row join)."""
+        end = None
+        for a, b in sorted(spans):
+            if end is None:
+                if a <= table_top + 3 and b >= table_top:
+                    end = b
+            elif a <= end + 3:
+                end = max(end, b)
+        return end if end is not None else -1.0
+
+    edge = max([reach(spans) for x, spans in vr if x < hbox.x0] or [-1.0])
+    table_bottom = edge if edge > table_top + 20 else max(below) if below else page_h
     xs = [x for x, spans in vr if coverage(spans, table_top, table_bottom) > 0.6]
     xs = sorted(set(round(x, 1) for x in xs))
     bounds: list[float] = []
@@ -364,7 +380,9 @@ def _find_columns(chars: Chars, frags: list[Frag], vr: list[tuple[float, list[tu
         return None
     full = [y for y, spans in hr if y > hbox.bottom - 1 and coverage(spans, bounds[0], bounds[-1]) > 0.95]
     head_bottom = min(full) if full else hbox.bottom + 3
-    return _name_columns(chars, bounds, table_top, hbox, head_bottom), table_top
+    cols = _name_columns(chars, bounds, table_top, hbox, head_bottom)
+    cols.bottom = table_bottom
+    return cols, table_top
 
 
 def _name_columns(chars: Chars, bounds: list[float], table_top: float, hbox: Box, head_bottom: float) -> Columns:
@@ -746,7 +764,8 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
         if not cols.lanes:
             continue
         left, right = cols.bounds[0], cols.bounds[-1]
-        rules = sorted(y for y, spans in hr if y >= table_top - 1 and coverage(spans, left, right) > 0.6)
+        frame_end = cols.bottom + 1 if found is not None else float(page.height)  # not a footer's rule below
+        rules = sorted(y for y, spans in hr if table_top - 1 <= y <= frame_end and coverage(spans, left, right) > 0.6)
         bands = [(a, b) for a, b in zip(rules, rules[1:], strict=False) if b - a > 4]
         shapes = page_shapes(page)
         symbols = _symbols(shapes, cols, rules)
@@ -818,6 +837,7 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
             if tri == ri and target is _s:
                 continue
             sym.exits.append((label, tri))  # the same row when it leads to a later part of that row
+        sym.exits.sort(key=lambda e: e[1])  # in row order, however the paths were found
         if not sym.exits:
             sheet.issues.append(Issue("decision_no_target", pno, ri + 1))
         elif len(sym.exits) == 1:

@@ -130,7 +130,7 @@ def _library(into: Path, sheets: list[ReadSheet]) -> tuple[LibraryInfo, dict[str
         pattern = max(set(patterns), key=patterns.count) if patterns else "{n}"
         data = {"organisation": org, "profile": "permenpan", "numbering": {"procedure": pattern, "form": "{n}"}}
         if unit:
-            data["unit"] = unit.title() if unit.isupper() else unit
+            data["unit"] = unit  # as printed, so the SOP prints it once (the owner unit has the same name)
         papers = [s for s in sheets if s.paper in PAPERS]
         paper = _agree(papers, lambda s: s.paper, "library_paper", lambda s: s.paper)
         if paper:
