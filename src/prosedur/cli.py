@@ -512,6 +512,25 @@ def new_command(library_path: Path, title: str | None, purpose: str | None, numb
 
 
 # -- build ---------------------------------------------------------------------------------------------
+class _Progress:
+    """A progress bar on stderr, opened at the first report (its total is known only then): the
+    `progress(done, total)` callback of build and import."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 @cli.command("build", help=_(
     "Bangun situs statis dan dokumen (HTML, PDF, DOCX, SOP) untuk pustaka LIBRARY ke folder --out; "
     "hanya prosedur yang berubah yang dibangun ulang.",
@@ -547,14 +566,7 @@ def build_command(library: Path, out: Path, jobs: int | None, formats: str, lang
     if unknown:
         raise CliError(f"format tidak dikenal: {', '.join(unknown)}", f"unknown format: {', '.join(unknown)}")
     lang_list = [code.strip() for code in langs.split(",") if code.strip() in LANGS]
-    bar: Any = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=max(total, 1), label=_msg("Membangun", "Building"), file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
+    progress = _Progress(_msg("Membangun", "Building"))
 
     root = find_library_root(library)
     try:
@@ -562,8 +574,7 @@ def build_command(library: Path, out: Path, jobs: int | None, formats: str, lang
                        progress=progress, pdf_engine=pdf_engine, strict=strict)
     except ValueError as exc:  # an engine asked for by name that is not there
         raise CliError(str(exc), str(exc)) from None
-    if bar is not None:
-        bar.__exit__(None, None, None)
+    progress.close()
     if report.lint_errors:
         total = sum(report.lint_errors.values())
         names = ", ".join(f"{name} ({count})" for name, count in sorted(report.lint_errors.items()))
@@ -615,18 +626,10 @@ def import_command(paths: tuple[Path, ...], into: Path, report_json_path: Path |
     from .importer.run import import_files, report_json, report_text
 
     lang = current_lang()
-    bar: Any = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=max(total, 1), label=_msg("Mengimpor", "Importing"), file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
+    progress = _Progress(_msg("Mengimpor", "Importing"))
 
     results = import_files(list(paths), into, jobs=jobs, force=force, max_pages=max_pages, progress=progress)
-    if bar is not None:
-        bar.__exit__(None, None, None)
+    progress.close()
     click.echo(report_text(results, lang))
     if report_json_path is not None:
         report_json_path.write_text(report_json(results, lang), encoding="utf-8")
