@@ -235,15 +235,89 @@ def submit_pdf(
     verify_url: str | None = None,
     record: ControlRecord | None = None,
 ) -> Future[bytes]:
-    """The document queued on a Chromium printer; the caller goes on while it prints."""
+    """The document queued on a Chromium printer; the caller goes on while it prints.
+
+    Off-page connectors name the printed page a chart continues on, known only once Chromium has
+    paginated: as with WeasyPrint the document is printed, the page of each chart sheet read back
+    (`chromium_sheet_pages`), and printed again with those pages when they differ from the guess
+    (the connector text sits in pictures of unchanged size, so nothing moves).
+    """
     from ..paper import document_page
     from .chromium import page_setup
 
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
                          record=record, verify_url=verify_url)
-    # for_pdf=False: the logo as a data URL, the only kind of resource Chromium may load
-    html = document_html(view, proc, library, for_pdf=False)
-    return printer.submit(html, page_setup(document_page(view.paper)), stamp=_stamp(view.record.issued if view.record else proc.issued))
+    setup = page_setup(document_page(view.paper))
+    stamp = _stamp(view.record.issued if view.record else proc.issued)
+
+    def html_for(pages: list[int] | None) -> str:
+        # for_pdf=False: the logo as a data URL, the only kind of resource Chromium may load
+        return document_html(view, proc, library, for_pdf=False, printed_pages=pages)
+
+    html = html_for(None)
+    sheets = len(_SHEET_IDS.findall(html))
+    if sheets <= 1:
+        return printer.submit(html, setup, stamp=stamp)
+    key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    guess = _sheet_cache.get(key)
+    result: Future[bytes] = Future()
+
+    def printed(future: Future[bytes], tried: list[int] | None, final: bool) -> None:
+        try:
+            pdf = future.result()
+            pages = chromium_sheet_pages(pdf, sheets)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's future
+            result.set_exception(exc)
+            return
+        if final or pages == tried or len(pages) != sheets:
+            result.set_result(pdf)
+            return
+        _remember(key, pages)
+        again = printer.submit(with_sheet_links(html_for(pages), sheets), setup, stamp=stamp)
+        again.add_done_callback(lambda f: printed(f, pages, True))
+
+    first = printer.submit(with_sheet_links(html_for(guess), sheets), setup, stamp=stamp)
+    first.add_done_callback(lambda f: printed(f, guess, False))
+    return result
+
+
+_SHEET_IDS = re.compile(r'id="flow-sheet-(\d+)"')
+
+
+def with_sheet_links(html: str, sheets: int) -> str:
+    """The document with an invisible, empty link to each chart sheet.
+
+    Chromium writes a named destination (page and position) only for an anchor that something links
+    to; these links draw nothing and make no link annotation, but give every `#flow-sheet-N` one.
+    """
+    links = "".join(f'<a href="#flow-sheet-{k}"></a>' for k in range(1, sheets + 1))
+    block = (f'<div class="sheet-links" aria-hidden="true" style="position:absolute;left:0;top:0;'
+             f'width:0;height:0;overflow:hidden">{links}</div>')
+    at = html.rfind("</body>")
+    return html[:at] + block + html[at:] if at >= 0 else html + block
+
+
+def chromium_sheet_pages(pdf: bytes, sheets: int) -> list[int]:
+    """The printed page (1-based) of each `#flow-sheet-N`, read from the PDF's named destinations."""
+    import io
+
+    import pdfplumber
+    from pdfminer.pdftypes import resolve1
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page_of = {page.page_obj.pageid: number for number, page in enumerate(doc.pages, start=1)}
+        dests = resolve1(doc.doc.catalog.get("Dests")) or {}
+        found: dict[int, int] = {}
+        for name, dest in dests.items():
+            match = _SHEET_ANCHOR.match(name if isinstance(name, str) else name.decode("latin-1"))
+            target = resolve1(dest)
+            if isinstance(target, dict):
+                target = resolve1(target.get("D"))
+            if match and target:
+                ref = getattr(target[0], "objid", None)
+                if ref in page_of:
+                    found[int(match.group(1))] = page_of[ref]
+    return [found[k] for k in sorted(found) if k <= sheets]
 
 
 # -- SVG text in one run ----------------------------------------------------------------------------
