@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils import translation
 
+from prosedur.workflow import STATUS_LABELS
+
 LABELS: dict[str, tuple[str, str]] = {
     "app_name": ("Prosedur", "Prosedur"),
     "app_tagline": ("Pengendalian dokumen prosedur SMLTI", "Document control for SMLTI procedures"),
@@ -55,11 +57,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "reset": ("Atur ulang", "Reset"),
     "no_results": ("Tidak ada dokumen yang cocok.", "No matching documents."),
     "count_documents": ("{n} dokumen", "{n} documents"),
-    "status_draft": ("Draf", "Draft"),
-    "status_in_review": ("Ditinjau", "In review"),
-    "status_approved": ("Disetujui", "Approved"),
-    "status_effective": ("Berlaku", "Effective"),
-    "status_obsolete": ("Kedaluwarsa", "Obsolete"),
     "no_effective": ("Belum ada revisi yang berlaku.", "No revision is effective yet."),
     "history": ("Riwayat revisi", "Revision history"),
     "change_history": ("Riwayat perubahan", "Change history"),
@@ -147,7 +144,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "ppl_err_twice": ("nama pengguna ini muncul dua kali dalam berkas", "this user name appears twice in the file"),
     "ppl_err_guarded_role": ("hanya admin yang dapat memberikan atau mencabut peran admin dan pengendali dokumen",
                              "only an admin can grant or take away the admin and document-controller roles"),
-    "status_cancelled": ("Dibatalkan", "Cancelled"),
     "dist_withdrawn_subject": ("{number} dicabut", "{number} withdrawn"),
     "dist_withdrawn_text": ("{number} {title} (Rev. {rev}) dicabut per {date} dan tidak berlaku lagi. Alasan: {reason}",
                             "{number} {title} (Rev. {rev}) is withdrawn as of {date} and no longer in force. Reason: {reason}"),
@@ -473,6 +469,10 @@ LABELS.update(
         "err_number_used": ("Nomor {number} sudah dipakai.", "Number {number} is already in use."),
     }
 )
+
+
+# a revision's status is named by the lifecycle itself (one home: prosedur.workflow.STATUS_LABELS)
+LABELS.update({f"status_{status.value}": pair for status, pair in STATUS_LABELS.items()})
 
 
 def label(key: str, lang: str | None = None, **params: Any) -> str:
