@@ -272,3 +272,57 @@ from prosedur.scaffold import ScaffoldError as ScaffoldError  # noqa: E402
 from prosedur.scaffold import StepDraft as StepDraft  # noqa: E402
 from prosedur.scaffold import next_free_number as next_free_number  # noqa: E402
 from prosedur.scaffold import scaffold_procedure as scaffold_procedure  # noqa: E402
+
+
+# -- importing signed SOP files (PDF; DOCX once the core reads it) ----------------------------------
+def sop_limits() -> tuple[int, int]:
+    """(largest file in bytes, most pages) the core's importer reads: the upload refuses the same."""
+    from prosedur.importer.pdf import MAX_BYTES, MAX_PAGES
+
+    return MAX_BYTES, MAX_PAGES
+
+
+def sop_reads_docx() -> bool:
+    """Whether the core's importer reads Word files yet (its DOCX reader is a module of the importer)."""
+    import importlib.util
+
+    return importlib.util.find_spec("prosedur.importer.docx") is not None
+
+
+def sop_read_all(paths: Sequence[Any], *, jobs: int = 2, max_pages: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> list[tuple[str, Any, tuple[str, str] | None]]:
+    """Read SOP files in a process pool (`importer.run.read_all`): (path, sheet or None, (id, en) error)."""
+    from prosedur.importer.run import read_all
+
+    return read_all(list(paths), jobs, sop_limits()[1] if max_pages is None else max_pages, progress)
+
+
+def sop_source_data(sheet: Any, owner: str | None) -> dict[str, Any]:
+    """What was read, as plain procedure data (`importer.source.to_procedure_data`)."""
+    from prosedur.importer.source import to_procedure_data
+
+    return to_procedure_data(sheet, owner)
+
+
+def sop_issue_lines(sheet: Any) -> list[dict[str, Any]]:
+    """The report's lines for one file: page, row and the text in both languages."""
+    return [{"page": i.page, "row": i.row, "id": i.text("id"), "en": i.text("en")} for i in sheet.issues]
+
+
+def sop_summary(sheet: Any) -> dict[str, Any]:
+    """The report's head line for one file (`importer.run.report_text` prints the same facts)."""
+    return {"number": sheet.number, "title": sheet.title, "pages": sheet.pages, "paper": sheet.paper,
+            "orientation": sheet.orientation, "activities": len(sheet.rows),
+            "symbols": sum(len(r.symbols) for r in sheet.rows), "actors": len(sheet.lanes),
+            "mutu": list(sheet.mutu_headings)}
+
+
+def procedure_from_data(data: Mapping[str, Any]) -> Procedure:
+    return Procedure.model_validate(dict(data))
+
+
+def sop_message(msg_id: str, **params: Any) -> tuple[str, str]:
+    """One of the importer's messages (`importer.messages`), Indonesian and English."""
+    from prosedur.importer.messages import render
+
+    return render(msg_id, params, "id"), render(msg_id, params, "en")

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "prosedur_web.sms",
     "prosedur_web.search",
     "prosedur_web.work",
+    "prosedur_web.sopimport",
 ]
 
 MIDDLEWARE = [

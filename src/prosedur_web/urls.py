@@ -9,5 +9,6 @@ urlpatterns = [
     path("tugas/", include("prosedur_web.work.urls")),
     path("pemberitahuan/", include("prosedur_web.distribution.urls")),
     path("sistem-manajemen/", include("prosedur_web.sms.urls")),
+    path("impor-sop/", include("prosedur_web.sopimport.urls")),
     path("", include("prosedur_web.procedures.urls")),
 ]

@@ -93,7 +93,19 @@ def can_view_revision(user: Any, revision: Revision) -> bool:
 
 
 def can_edit_revision(user: Any, revision: Revision) -> bool:
-    return revision.status == "draft" and has_role(user, Role.AUTHOR) and in_own_unit(user, revision.procedure)
+    """A draft, by its unit's authors; a draft made from an uploaded SOP file also by the document
+    controller (and admin) who imports, to check it against the original before review."""
+    if revision.status != "draft":
+        return False
+    if has_role(user, Role.AUTHOR) and in_own_unit(user, revision.procedure):
+        return True
+    return is_overseer(user) and is_imported_draft(revision)
+
+
+def is_imported_draft(revision: Revision) -> bool:
+    from prosedur_web.sopimport.models import ImportFile
+
+    return ImportFile.objects.filter(revision=revision).exists()
 
 
 def can_start_revision(user: Any, procedure: Procedure) -> bool:
@@ -201,3 +213,19 @@ def can_create_procedure(user: Any, unit: Any = None) -> bool:
 def can_transfer_library(user: Any) -> bool:
     """Export and import the whole library as a .zip: the document controller and admins."""
     return is_overseer(user)
+
+
+# -- signed SOP files brought in (sopimport) ---------------------------------------------------------------
+def can_import_sops(user: Any) -> bool:
+    """Upload signed PDF/Word SOPs to become drafts: the document controller and admins."""
+    return is_overseer(user)
+
+
+def can_view_import_batch(user: Any, batch: Any) -> bool:
+    """A batch's progress and report: the controller who uploaded it, and admins."""
+    return is_overseer(user) and (batch.user_id == user.pk or has_role(user, Role.ADMIN))
+
+
+def can_view_import_file(user: Any, file: Any) -> bool:
+    """The original of an imported draft and its page images: whoever may see that draft."""
+    return file.revision_id is not None and can_view_revision(user, file.revision)

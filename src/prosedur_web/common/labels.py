@@ -1269,8 +1269,79 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "directory_sync": ("Data dan peran diselaraskan dari direktori", "Profile and roles synchronised from the directory"),
     "revision_withdrawn_notified": ("Pencabutan diberitahukan kepada pembaca", "Readers told of the withdrawal"),
     "reminders_sent": ("Pengingat dikirim kepada pembaca dan peninjau", "Reminders sent to readers and reviewers"),
+    "sop_upload": ("Berkas SOP diunggah untuk diimpor", "SOP files uploaded for import"),
+    "sop_import": ("Draf dibuat dari berkas SOP yang diunggah", "Draft made from an uploaded SOP file"),
 }
 
+
+
+# -- signed SOP files brought in as drafts (sopimport) -------------------------------------------------
+LABELS.update(
+    {
+        "sop_import_title": ("Impor SOP (PDF/Word)", "Import SOPs (PDF/Word)"),
+        "sop_import_hint": ("SOP bertanda tangan dalam PDF atau Word menjadi draf untuk diperiksa.",
+                            "Signed SOPs as PDF or Word become drafts to check."),
+        "sop_import_explain": (
+            "Unggah satu atau banyak SOP bertanda tangan (PDF; Word bila sudah didukung; atau satu .zip berisi "
+            "berkas-berkas itu). Tiap berkas yang terbaca menjadi draf: prosedur baru bila nomornya belum ada, "
+            "atau revisi baru dari prosedur bernomor sama. Revisi yang berlaku atau sedang ditinjau tidak "
+            "pernah ditimpa. Draf dibuka di penyunting di samping gambar halaman aslinya.",
+            "Upload one or many signed SOPs (PDF; Word once supported; or one .zip holding such files). Each "
+            "file that can be read becomes a draft: a new procedure when its number is unknown, or a new "
+            "revision of the procedure with that number. A revision in force or under review is never "
+            "overwritten. The draft opens in the editor beside the page images of its original."),
+        "sop_import_limits": ("Batas: {max_file} dan {max_pages} halaman per berkas; {max_total} dan {max_files} "
+                              "berkas per unggahan.", "Limits: {max_file} and {max_pages} pages per file; "
+                              "{max_total} and {max_files} files per upload."),
+        "sop_files": ("Berkas SOP", "SOP files"),
+        "sop_import_button": ("Unggah dan impor", "Upload and import"),
+        "sop_upload_refused": ("Unggahan ditolak; tidak ada yang disimpan.", "Upload refused; nothing was saved."),
+        "sop_batches": ("Unggahan terakhir", "Recent uploads"),
+        "sop_batch_n": ("Impor SOP #{n}", "SOP import #{n}"),
+        "sop_files_short": ("berkas", "files"),
+        "sop_running": ("berjalan", "running"),
+        "sop_progress": ("{done} dari {total} berkas selesai", "{done} of {total} files done"),
+        "sop_progress_read": ("{read} terbaca", "{read} read"),
+        "sop_finished": ("selesai: {ok} baik, {warnings} dengan catatan, {failed} gagal",
+                         "finished: {ok} ok, {warnings} with notes, {failed} failed"),
+        "sop_file": ("Berkas", "File"),
+        "sop_result": ("Hasil", "Result"),
+        "sop_status_queued": ("menunggu", "waiting"),
+        "sop_status_ok": ("baik", "ok"),
+        "sop_status_warnings": ("baik, {n} catatan", "ok, {n} notes"),
+        "sop_status_failed": ("gagal", "failed"),
+        "sop_new_procedure": ("prosedur baru", "new procedure"),
+        "sop_new_revision": ("revisi baru", "new revision"),
+        "sop_report_lines": ("Laporan impor: {n} butir untuk diperiksa", "Import report: {n} items to check"),
+        "sop_report_clean": ("Laporan impor: semua terbaca.", "Import report: everything was read."),
+        "sop_original": ("Berkas asli", "The original"),
+        "sop_download_original": ("unduh berkas asli", "download the original"),
+        "sop_page_n": ("Halaman {n} berkas asli", "Page {n} of the original"),
+        "sop_no_page_image": ("Tidak ada gambar halaman untuk berkas ini.", "No page image for this file."),
+        "sop_err_no_file": ("Tidak ada berkas yang dipilih.", "No file was chosen."),
+        "sop_err_total": ("Berkas-berkas ini bersama lebih besar dari {limit}.",
+                          "These files together are larger than {limit}."),
+        "sop_err_count": ("{count} berkas dalam satu unggahan; batasnya {limit}.",
+                          "{count} files in one upload; the limit is {limit}."),
+        "sop_err_type": ("bukan PDF, Word (.docx) atau .zip berisi berkas itu (dikenali dari isinya, bukan namanya)",
+                         "not a PDF, a Word file (.docx) or a .zip of such files (judged by its content, not its "
+                         "name)"),
+        "sop_err_docx_later": ("berkas Word belum dapat dibaca; simpan sebagai PDF lalu unggah lagi",
+                               "Word files cannot be read yet; save it as PDF and upload again"),
+        "sop_err_zip_empty": ("arsip .zip ini tidak berisi berkas PDF atau Word",
+                              "this .zip holds no PDF or Word file"),
+        "sop_err_draft_exists": ("SOP {number} sudah punya revisi {revision} berstatus {status}: tidak ditimpa. "
+                                 "Selesaikan atau buang revisi itu dahulu, lalu impor lagi.",
+                                 "SOP {number} already has revision {revision}, {status}: not overwritten. Finish "
+                                 "or discard that revision first, then import again."),
+        "sop_err_source": ("hasil bacaan tidak menjadi sumber yang sah: {error}",
+                           "what was read does not make a valid source: {error}"),
+        "sop_err_internal": ("kesalahan saat menyimpan ({error}); tidak ada yang disimpan untuk berkas ini",
+                             "an error while storing ({error}); nothing was stored for this file"),
+        "sop_note_no_unit": ("unit '{unit}' tidak ada di pustaka: unit pemilik diisi {fallback}; periksa",
+                             "unit '{unit}' is not in the library: the owner unit is set to {fallback}; check it"),
+    }
+)
 
 def audit_action_label(action: str, lang: str | None = None) -> str:
     """An audit action in words; an action without words yet shows its code with underscores as spaces."""

@@ -109,7 +109,11 @@ def _exit_rows(step: Any) -> list[Any] | None:
 def revision_editor(request: HttpRequest, pk: int) -> HttpResponse:
     rev = _revision(pk)
     require(roles.can_edit_revision(request.user, rev))
-    return render(request, "procedures/editor_page.html", _form_context(rev, lang_of(request)))
+    from prosedur_web.sopimport.views import editor_origin
+
+    context = _form_context(rev, lang_of(request))
+    context["origin"] = editor_origin(rev, lang_of(request))  # an imported draft: its original beside it
+    return render(request, "procedures/editor_page.html", context)
 
 
 def _base_version(request: HttpRequest) -> int:
