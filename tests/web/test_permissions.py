@@ -108,7 +108,32 @@ MATRIX: dict[str, Case] = {
     "procedures:library_transfer": Case("get", none, OVERSEERS, OVERSEERS),
     "procedures:library_export": Case("get", none, OVERSEERS, OVERSEERS),
     "procedures:library_import": Case("post", none, OVERSEERS, OVERSEERS),
+    # signed SOP files brought in as drafts: the uploader (a controller) and admins see the batch; the
+    # original and its page images go with the draft, to whoever may see it (as revision_detail)
+    "sopimport:sop_upload": Case("get", none, OVERSEERS, OVERSEERS),
+    "sopimport:batch_detail": Case("get", lambda objs, side: {"pk": _import_file(objs, side).batch_id},
+                                   OVERSEERS, OVERSEERS),
+    "sopimport:batch_status": Case("get", lambda objs, side: {"pk": _import_file(objs, side).batch_id},
+                                   OVERSEERS, OVERSEERS),
+    "sopimport:file_original": Case("get", lambda objs, side: {"pk": _import_file(objs, side).pk},
+                                    {"author", "reviewer", "approver"} | OVERSEERS, OVERSEERS),
+    "sopimport:file_page": Case("get", lambda objs, side: {"pk": _import_file(objs, side).pk, "page": 1},
+                                {"author", "reviewer", "approver"} | OVERSEERS, OVERSEERS),
 }
+
+
+def _import_file(objs: dict[str, Any], side: str) -> Any:
+    """The side's draft as if made from an uploaded one-page PDF, in a batch the controller uploaded."""
+    if "import_file" not in objs[side]:
+        from prosedur_web.accounts.models import User
+        from prosedur_web.sopimport.models import ImportBatch, ImportFile
+        from tests.core.test_import import _pdf
+
+        batch = ImportBatch.objects.create(user=User.objects.get(username="controller"), total=1, state="done")
+        objs[side]["import_file"] = ImportFile.objects.create(
+            batch=batch, order=0, name="sop.pdf", kind="pdf", status="ok", pages=1, revision=objs[side]["draft"],
+            data=_pdf([b"BT /F1 12 Tf 72 700 Td (Nomor SOP) Tj ET"]))
+    return objs[side]["import_file"]
 
 
 def _admin_pk() -> int:

@@ -312,3 +312,17 @@ def test_draft_findings_say_where_in_words(client: Client, world: World) -> None
     findings = body.split('class="findings"', 1)[1].split("</section>", 1)[0]
     assert "tidak dicakup <span" in findings and "(Ruang lingkup, baris " in findings and "scope." not in findings
     assert "Prosedur terkait › butir 1" in findings and "related[" not in findings
+
+
+def test_list_pages_show_titles_without_their_emphasis_asterisks(client: Client, world: World) -> None:
+    """A title written with inline emphasis (`*email*`) is rendered, not printed with its asterisks."""
+    from prosedur_web.procedures.models import Procedure
+
+    Procedure.objects.filter(pk=world.own.pk).update(title="Pengelolaan *email* <b>dinas</b>")
+    client.force_login(world.users["controller"])
+    pages = [reverse("procedures:procedure_list"), reverse("procedures:procedure_detail", kwargs={"pk": world.own.pk}),
+             reverse("socialisation:progress_detail", kwargs={"pk": world.own.pk})]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "Pengelolaan <em>email</em> &lt;b&gt;dinas&lt;/b&gt;" in body, url
+        assert "*email*" not in body, url
