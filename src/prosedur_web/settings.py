@@ -290,3 +290,5 @@ TASKS = {"default": {"BACKEND": os.environ.get("PROSEDUR_TASKS_BACKEND", "django
 PROSEDUR_EMAIL_MAX_ATTEMPTS = int(os.environ.get("PROSEDUR_EMAIL_MAX_ATTEMPTS", 5))
 PROSEDUR_EMAIL_RETRY_SECONDS = float(os.environ.get("PROSEDUR_EMAIL_RETRY_SECONDS", 60))
 PROSEDUR_EMAIL_BATCH = int(os.environ.get("PROSEDUR_EMAIL_BATCH", 500))
+# Signed SOP files uploaded for import (sopimport) are read by the queue worker in this many processes.
+PROSEDUR_IMPORT_JOBS = int(os.environ.get("PROSEDUR_IMPORT_JOBS", 2))
