@@ -204,7 +204,7 @@ def test_bad_files_are_refused_each_with_its_message_and_nothing_stored(
     assert "terenkripsi" in body and "bukan SOP" in body
     client.post(reverse("set_language"), {"language": "en"})
     body = client.get(reverse("sopimport:batch_detail", kwargs={"pk": batch.pk})).content.decode()
-    assert "the PDF is encrypted" in body and "finished: " in body
+    assert "the PDF is encrypted" in body and "outcome: " in body
 
 
 def test_batch_too_large_or_empty_is_refused_whole(world: World, monkeypatch: pytest.MonkeyPatch,
@@ -276,7 +276,7 @@ def test_batch_page_shows_progress_then_the_final_state(world: World, django_cap
     assert "hx-trigger" not in body, "polling stops when the batch is done"
     f = batch.files.get(order=0)
     assert reverse("procedures:revision_editor", kwargs={"pk": f.revision.pk}) in body
-    assert re.search(r"selesai: [01] baik, [01] dengan catatan, 1 gagal", body)
+    assert re.search(r"hasil: [01] baik, [01] dengan catatan, 1 gagal", body)
     other = Client()
     other.force_login(world.users["author"])
     assert other.get(status_url).status_code == 403

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 MAX_FILES = 400  # one batch: an agency's whole set of SOPs fits, a form cannot queue thousands
 MAX_TOTAL = transfer.MAX_TOTAL  # the zip import's total: all files of a batch together
-PAGE_DPI = 80
+PAGE_DPI = 110  # small print of a Legal page still legible when the image is opened full size
 RENDER_TIMEOUT = 20  # seconds for one page image
 SUFFIX = {"pdf": ".pdf", "docx": ".docx"}
 
