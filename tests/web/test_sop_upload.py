@@ -304,3 +304,24 @@ def test_page_images_and_original_only_for_who_may_see_the_draft(world: World, d
     assert other.get(page).status_code == 403 and other.get(original).status_code == 403
     anonymous = Client()
     assert anonymous.get(page).status_code == 302
+
+
+@needs_reference
+def test_database_queue_the_request_only_enqueues_and_the_worker_imports(
+        world: World, settings: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The production backend: the upload answers at once with a queued batch; `db_worker` (in-process here)
+    reads the files and makes the drafts."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)  # as test_notifications: the test's connection
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    client = _controller(world)
+    batch = _batch(_upload(client, django_capture_on_commit_callbacks, (SOP_053.name, SOP_053.read_bytes())))
+    assert batch.state == "queued" and batch.files.get().status == "queued" and DBTaskResult.objects.count() == 1
+    assert not Procedure.objects.filter(number=NUMBER_053).exists()
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    batch.refresh_from_db()
+    assert batch.state == "done" and batch.files.get().revision.procedure.number == NUMBER_053
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
