@@ -106,9 +106,16 @@ def test_reference_sop_becomes_a_draft_beside_its_page_image(world: World, djang
     assert client.get(reverse("sopimport:file_page", kwargs={"pk": f.pk, "page": 3})).status_code == 404
     original = client.get(reverse("sopimport:file_original", kwargs={"pk": f.pk}))
     assert original.status_code == 200 and original.content == SOP_053.read_bytes()
-    # the controller's edit is saved like an author's
-    form = client.get(reverse("procedures:revision_editor", kwargs={"pk": rev.pk})).content.decode()
-    assert 'name="title"' in form
+    detail = client.get(reverse("procedures:revision_detail", kwargs={"pk": rev.pk})).content.decode()
+    assert 'id="import-evidence"' in detail and reverse("sopimport:file_original", kwargs={"pk": f.pk}) in detail
+    # the controller may fix the imported draft (an author's right on other drafts only)
+    fixed = rev.yaml_source.replace("title: Permintaan Setting Jaringan", "title: Permintaan Pengaturan Jaringan", 1)
+    assert fixed != rev.yaml_source
+    saved = client.post(reverse("procedures:revision_edit", kwargs={"pk": rev.pk}),
+                        {"yaml_source": fixed, "base_version": rev.version})
+    assert saved.status_code == 302
+    rev.refresh_from_db()
+    assert "Permintaan Pengaturan Jaringan" in rev.yaml_source and rev.version == 2
 
 
 @needs_reference

@@ -1317,6 +1317,7 @@ LABELS.update(
         "sop_report_clean": ("Laporan impor: semua terbaca.", "Import report: everything was read."),
         "sop_original": ("Berkas asli", "The original"),
         "sop_download_original": ("unduh berkas asli", "download the original"),
+        "sop_made_from": ("Revisi ini dibuat dari berkas SOP yang diunggah: {name} —", "This revision was made from an uploaded SOP file: {name} —"),
         "sop_page_n": ("Halaman {n} berkas asli", "Page {n} of the original"),
         "sop_no_page_image": ("Tidak ada gambar halaman untuk berkas ini.", "No page image for this file."),
         "sop_err_no_file": ("Tidak ada berkas yang dipilih.", "No file was chosen."),

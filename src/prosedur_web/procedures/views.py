@@ -128,6 +128,9 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_acknowledge": roles.can_acknowledge(request.user, rev),
         "acknowledged": rev.acknowledgements.filter(user=request.user).exists(),
     })
+    from prosedur_web.sopimport.services import origin_of
+
+    context["origin"] = origin_of(rev)  # made from an uploaded SOP file: the original stays its evidence
     from .reversal_views import revision_offers
 
     context["reversals"] = revision_offers(request.user, rev)

@@ -352,5 +352,5 @@ def page_png(f: ImportFile, number: int) -> bytes | None:
 
 def origin_of(revision: Revision) -> ImportFile | None:
     """The uploaded file a draft was made from (the latest, if it was imported more than once)."""
-    return ImportFile.objects.filter(revision=revision).order_by("-pk").first()
+    return ImportFile.objects.filter(revision=revision).defer("data").order_by("-pk").first()
 
