@@ -332,3 +332,55 @@ def test_database_queue_the_request_only_enqueues_and_the_worker_imports(
     batch.refresh_from_db()
     assert batch.state == "done" and batch.files.get().revision.procedure.number == NUMBER_053
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def _pdf_objects(objs: list[bytes]) -> bytes:
+    """A PDF of these objects (1 = the catalog), with a correct cross-reference table."""
+    import io
+
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for k, body in enumerate(objs, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % k + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()
+
+
+def test_nothing_in_a_pdf_is_run_or_fetched(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    """A PDF that opens with JavaScript, links, launches and pulls a remote file, all at a listener on
+    loopback: reading it and drawing its page image never connects."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.5)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/ambil".encode()
+    content = b"BT /F1 14 Tf 72 700 Td (Nomor SOP) Tj 0 -20 Td (Nama SOP Uji Skrip) Tj ET"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R /AA << /WC 7 0 R >> /Names << /JavaScript << /Names "
+        b"[(x) 6 0 R] >> >> /AcroForm << /Fields [] /XFA (" + url + b") >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Annots [8 0 R] "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /S /JavaScript /JS (app.launchURL\\('" + url + b"'\\); this.submitForm\\('" + url + b"'\\);) >>",
+        b"<< /S /Launch /F (" + url + b") /Next << /S /GoToR /F << /FS /URL /F (" + url + b") >> /D [0 /Fit] >> >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [72 690 300 720] /A << /S /URI /URI (" + url + b") >> >>",
+    ]
+    data = _pdf_objects(objs)
+    client = _controller(world)
+    batch = _batch(_upload(client, django_capture_on_commit_callbacks, ("skrip.pdf", data)))
+    f = batch.files.get()
+    assert f.revision is not None, f.message_en  # read as an (incomplete) SOP; its page image is drawn too
+    assert client.get(reverse("sopimport:file_page", kwargs={"pk": f.pk, "page": 1})).status_code == 200
+    with pytest.raises(TimeoutError):
+        listener.accept()
+    listener.close()
