@@ -5,6 +5,7 @@ progress, and page images served only to who may see the draft."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -275,7 +276,9 @@ def test_batch_page_shows_progress_then_the_final_state(world: World, django_cap
     body = client.get(reverse("sopimport:batch_detail", kwargs={"pk": batch.pk})).content.decode()
     assert f'hx-get="{status_url}" hx-trigger="every 1s"' in body
     assert "1 dari 2 berkas selesai" in body and 'data-state="queued"' in body  # the refused one is done at once
-    assert "menunggu" in body
+    assert "menunggu" in body and 'id="batch-waiting"' not in body
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=batch.created_at - dt.timedelta(minutes=2))
+    assert "manage.py db_worker" in client.get(status_url).content.decode(), "a batch nobody takes says why"
     assert len(callbacks) == 1
     callbacks[0]()  # the worker takes the task
     body = client.get(status_url).content.decode()

@@ -1305,6 +1305,9 @@ LABELS.update(
         "sop_finished": ("hasil: {ok} baik, {warnings} dengan catatan, {failed} gagal",
                          "outcome: {ok} ok, {warnings} with notes, {failed} failed"),
         "sop_page_zoom": ("buka gambar halaman dalam ukuran penuh", "open the page image at full size"),
+        "sop_waiting_worker": ("Impor ini masih menunggu giliran. Bila lama tidak bergerak, periksa bahwa pekerja antrean "
+                               "(manage.py db_worker) berjalan.", "This import is still waiting its turn. If it does "
+                               "not move for long, check that the queue worker (manage.py db_worker) is running."),
         "sop_file": ("Berkas", "File"),
         "sop_result": ("Hasil", "Result"),
         "sop_status_queued": ("menunggu", "waiting"),

@@ -3,11 +3,13 @@ the original file and its page images beside the draft's editor."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from prosedur_web.accounts import roles
 from prosedur_web.common.client import client_ip
@@ -19,6 +21,7 @@ from . import services
 from .models import ImportBatch, ImportFile
 
 FORM_OVERHEAD = 256 * 1024  # multipart boundaries and headers of many files
+WORKER_HINT_AFTER = dt.timedelta(seconds=30)  # a batch still queued then: no queue worker is running?
 
 
 def _upload_page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
@@ -59,8 +62,9 @@ def _batch_context(batch: ImportBatch, lang: str) -> dict[str, Any]:
     done = sum(1 for f in files if f.status != ImportFile.Status.QUEUED)
     counts = {s: sum(1 for f in files if f.status == s) for s in ImportFile.Status.values}
     rows = [(f, f.message(lang), f.issue_lines(lang)) for f in files]
+    waiting = batch.state == ImportBatch.State.QUEUED and timezone.now() - batch.created_at > WORKER_HINT_AFTER
     return {"batch": batch, "rows": rows, "done": done, "read": max(batch.read, done), "counts": counts,
-            "finished": batch.state == ImportBatch.State.DONE}
+            "finished": batch.state == ImportBatch.State.DONE, "waiting_for_worker": waiting}
 
 
 @login_required
