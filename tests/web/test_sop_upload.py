@@ -384,6 +384,11 @@ def test_nothing_in_a_pdf_is_run_or_fetched(world: World, django_capture_on_comm
     f = batch.files.get()
     assert f.revision is not None, f.message_en  # read as an (incomplete) SOP; its page image is drawn too
     assert client.get(reverse("sopimport:file_page", kwargs={"pk": f.pk, "page": 1})).status_code == 200
+    # it prints no number: the draft carries the core's stand-in, and the same file again is not clobbered
+    assert f.revision.procedure.number.startswith("IMPOR-")
+    g = _batch(_upload(client, django_capture_on_commit_callbacks, ("skrip.pdf", data))).files.get()
+    assert g.status == "failed" and "tidak ditimpa" in g.message_id and g.revision is None
+    assert ImportFile.objects.filter(revision=f.revision).count() == 1
     with pytest.raises(TimeoutError):
         listener.accept()
     listener.close()

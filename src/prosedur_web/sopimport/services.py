@@ -21,6 +21,7 @@ a timeout, so a hostile file cannot hang or crash the app; poppler runs no JavaS
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import subprocess
@@ -265,8 +266,11 @@ def store_file(f: ImportFile, sheet: Any, err: tuple[str, str] | None, *, user: 
         _fail(f, err or ("?", "?"))
         return f
     sheet.file = f.name
+    # the number the source will carry (the core's stand-in when the SOP prints none), read from a copy:
+    # making the data notes issues on the sheet, which must be noted once
+    number = core.sop_source_data(copy.deepcopy(sheet), None)["number"]
     with transaction.atomic():
-        existing = Procedure.objects.select_for_update().filter(number=sheet.number).first() if sheet.number else None
+        existing = Procedure.objects.select_for_update().filter(number=number).first()
         notes: list[tuple[str, str]] = []
         if existing is not None:
             busy = existing.revisions.filter(status__in=IN_PROGRESS).order_by("-number").first()
