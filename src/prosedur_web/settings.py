@@ -292,3 +292,5 @@ PROSEDUR_EMAIL_RETRY_SECONDS = float(os.environ.get("PROSEDUR_EMAIL_RETRY_SECOND
 PROSEDUR_EMAIL_BATCH = int(os.environ.get("PROSEDUR_EMAIL_BATCH", 500))
 # Signed SOP files uploaded for import (sopimport) are read by the queue worker in this many processes.
 PROSEDUR_IMPORT_JOBS = int(os.environ.get("PROSEDUR_IMPORT_JOBS", 2))
+# Files one request may carry (Django refuses more with a 400): an SOP upload batch takes up to this many.
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("PROSEDUR_IMPORT_MAX_FILES", 400))

@@ -242,6 +242,15 @@ def test_word_file_waits_for_the_core_reader(world: World, monkeypatch: pytest.M
     assert services._checked("sop.docx", buffer.getvalue()) == ("docx", None, [])
 
 
+def test_too_many_files_are_refused_whole(world: World, monkeypatch: pytest.MonkeyPatch,
+                                         django_capture_on_commit_callbacks: Any) -> None:
+    monkeypatch.setattr(services, "MAX_FILES", 3)
+    response = _upload(_controller(world), django_capture_on_commit_callbacks,
+                       *[(f"{i}.pdf", b"%PDF-1.4 x") for i in range(4)])
+    assert response.status_code == 400 and "4 berkas dalam satu unggahan; batasnya 3" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
 def test_type_is_judged_by_content_not_by_name(world: World) -> None:
     assert services.sniff(b"%PDF-1.7\n...") == "pdf"
     assert services.sniff(b"\x00\x01junk%PDF-1.4") == "pdf"  # as the core: a few bytes before the header

@@ -48,7 +48,7 @@ from .models import ImportBatch, ImportFile, ImportPage
 
 log = logging.getLogger(__name__)
 
-MAX_FILES = 400  # one batch: an agency's whole set of SOPs fits, a form cannot queue thousands
+MAX_FILES = int(settings.DATA_UPLOAD_MAX_NUMBER_FILES or 400)  # one batch (Django's own cap on a request's files)
 MAX_TOTAL = transfer.MAX_TOTAL  # the zip import's total: all files of a batch together
 PAGE_DPI = 110  # small print of a Legal page still legible when the image is opened full size
 RENDER_TIMEOUT = 20  # seconds for one page image
