@@ -16,7 +16,9 @@ readable file into a draft through `procedures.services.procedure_import`, in it
 A refused file keeps only its name and message; its bytes are dropped. A draft keeps its original as the
 evidence of where it came from (served only to who may see the draft), and the report's lines for it.
 Page images are rendered the first time they are looked at (`page_png`: `pdftoppm` in a subprocess with
-a timeout, so a hostile file cannot hang or crash the app; poppler runs no JavaScript and fetches nothing).
+a timeout and a memory cap, so a hostile file cannot hang or crash the app; poppler runs no JavaScript and
+fetches nothing). A Word original gets no page image: converting it (LibreOffice) could follow its external
+links, which nothing here may do; its original is offered for download instead.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -52,6 +55,7 @@ MAX_FILES = int(settings.DATA_UPLOAD_MAX_NUMBER_FILES or 400)  # one batch (Djan
 MAX_TOTAL = transfer.MAX_TOTAL  # the zip import's total: all files of a batch together
 PAGE_DPI = 110  # small print of a Legal page still legible when the image is opened full size
 RENDER_TIMEOUT = 20  # seconds for one page image
+RENDER_MEMORY = 1536 * 1024 * 1024  # address space of the renderer (bytes)
 SUFFIX = {"pdf": ".pdf", "docx": ".docx"}
 
 
@@ -342,10 +346,12 @@ def page_png(f: ImportFile, number: int) -> bytes | None:
         src = Path(tmp) / "original.pdf"
         src.write_bytes(bytes(f.data))
         out = Path(tmp) / "page"
+        command = ["pdftoppm", "-q", "-f", str(number), "-l", str(number), "-r", str(PAGE_DPI), "-png",
+                   "-singlefile", str(src), str(out)]
+        if shutil.which("prlimit"):  # a page that would take all memory stops at RENDER_MEMORY instead
+            command = ["prlimit", f"--as={RENDER_MEMORY}", *command]
         try:
-            subprocess.run(["pdftoppm", "-q", "-f", str(number), "-l", str(number), "-r", str(PAGE_DPI), "-png",
-                            "-singlefile", str(src), str(out)], check=True, timeout=RENDER_TIMEOUT,
-                           capture_output=True)
+            subprocess.run(command, check=True, timeout=RENDER_TIMEOUT, capture_output=True)
         except (OSError, subprocess.SubprocessError):
             log.warning("page %d of %s could not be rendered", number, f.name)
             return None
