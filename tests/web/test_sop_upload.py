@@ -256,6 +256,7 @@ def test_type_is_judged_by_content_not_by_name(world: World) -> None:
     assert services.sniff(b"\x00\x01junk%PDF-1.4") == "pdf"  # as the core: a few bytes before the header
     assert services.sniff(b"<html><script>") == ""
     assert services.sniff(b"PK\x03\x04rest") == "zip"
+    assert services.sniff(b"PK\x03\x04" + b"\x00" * 40 + b"sop.pdf%PDF-1.4") == "zip"  # a stored PDF inside
 
 
 @needs_reference

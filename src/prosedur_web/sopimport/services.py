@@ -95,10 +95,10 @@ def _both(key: str, **params: Any) -> tuple[str, str]:
 
 def sniff(data: bytes) -> str:
     """The file's type by its content: 'pdf', 'zip' (a Word file or an archive of files) or '' (neither)."""
+    if data[:4] == b"PK\x03\x04":  # first: a zip whose first entry is a stored PDF has %PDF- near its start
+        return "zip"
     if b"%PDF-" in data[:1024]:  # as the core's check: some writers put a few bytes before the header
         return "pdf"
-    if data[:4] == b"PK\x03\x04":
-        return "zip"
     return ""
 
 
