@@ -132,6 +132,7 @@ def test_known_number_gets_a_new_revision_and_a_draft_is_never_clobbered(
     assert f.revision.procedure_id == known.pk and f.revision.number == effective.number + 1
     assert f.revision.status == "draft"
     assert f"revision: {effective.number + 1}" in f.revision.yaml_source
+    assert not any("riwayat revisi 1" in line for line in f.issue_lines("id"))  # the number is the procedure's
     effective.refresh_from_db()
     assert effective.status == "effective" and effective.yaml_source == before, "the revision in force is untouched"
     draft_source = f.revision.yaml_source

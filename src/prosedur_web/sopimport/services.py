@@ -294,6 +294,8 @@ def store_file(f: ImportFile, sheet: Any, err: tuple[str, str] | None, *, user: 
             proc = core.procedure_from_data(data)
             if existing is not None:
                 proc = _next_revision(existing, proc)
+                # the revision number comes from the procedure here, not from a Tanggal Revisi
+                sheet.issues = [i for i in sheet.issues if i.msg_id != "revision_date"]
             text = core.serialize_procedure(proc)
             core.parse_source(text, f.name)  # round trip through the loader: the draft opens in the editor
             rev = procedure_import(yaml_source=text, actor=user)
