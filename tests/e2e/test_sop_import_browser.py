@@ -18,7 +18,7 @@ SHOTS = ROOT / "artifacts" / "e2e"
 SOP = ROOT.parent / "shared" / "reference" / "bps-bengkulu-sop-053-permintaan-setting-jaringan.pdf"
 
 
-def test_upload_batch_page_editor_with_page_image(app: App, browser: Any) -> None:
+def test_upload_batch_page_editor_with_page_image(app: App, browser: Any, tmp_path: Path) -> None:
     if not SOP.is_file():
         pytest.skip(f"reference SOP not here ({SOP})")
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -33,12 +33,15 @@ def test_upload_batch_page_editor_with_page_image(app: App, browser: Any) -> Non
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(re.compile(r"/$"))
     page.get_by_role("link", name="Impor SOP (PDF/Word)").first.click()
-    page.set_input_files("#sop-files", str(SOP))
+    bad = tmp_path / "bukan-sop.pdf"
+    bad.write_text("ini bukan PDF, hanya bernama .pdf")
+    page.set_input_files("#sop-files", [str(SOP), str(bad)])
     page.screenshot(path=str(SHOTS / "sop-import-1-upload.png"))
     page.get_by_role("button", name="Unggah dan impor").click()
     page.wait_for_url(re.compile(r"/impor-sop/batch/\d+/$"))
     page.wait_for_selector('#batch-status[data-state="done"]')
-    assert "1 dari 1 berkas selesai" in page.inner_text("#batch-count")
+    assert "2 dari 2 berkas selesai" in page.inner_text("#batch-count")
+    assert "bukan PDF" in page.inner_text("#file-1")
     page.screenshot(path=str(SHOTS / "sop-import-2-batch.png"), full_page=True)
     page.locator("#file-0 a").first.click()
     page.wait_for_url(re.compile(r"/revisi/\d+/penyunting/$"))
