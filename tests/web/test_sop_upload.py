@@ -120,6 +120,17 @@ def test_reference_sop_becomes_a_draft_beside_its_page_image(world: World, djang
 
 
 @needs_reference
+def test_unit_not_in_the_library_takes_the_unit_chosen_at_upload(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    client = _controller(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("sopimport:sop_upload"), {
+            "files": [SimpleUploadedFile(SOP_053.name, SOP_053.read_bytes())], "unit": world.other_unit.code})
+    f = _batch(response).files.get()
+    assert f.revision.procedure.owner_unit == world.other_unit
+    assert "owner unit is set to Unit Lain" in " ".join(f.issue_lines("en"))
+
+
+@needs_reference
 def test_known_number_gets_a_new_revision_and_a_draft_is_never_clobbered(
         world: World, django_capture_on_commit_callbacks: Any) -> None:
     known = lifecycle.procedure_import(yaml_source=email_source(NUMBER_053), adopt=True).procedure

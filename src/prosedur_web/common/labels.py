@@ -1294,6 +1294,9 @@ LABELS.update(
                               "berkas per unggahan.", "Limits: {max_file} and {max_pages} pages per file; "
                               "{max_total} and {max_files} files per upload."),
         "sop_files": ("Berkas SOP", "SOP files"),
+        "sop_fallback_unit": ("Unit pemilik bila unit yang tercetak di SOP tidak ada di pustaka",
+                              "Owner unit when the unit printed on the SOP is not in the library"),
+        "sop_fallback_unit_mine": ("unit saya", "my unit"),
         "sop_import_button": ("Unggah dan impor", "Upload and import"),
         "sop_upload_refused": ("Unggahan ditolak; tidak ada yang disimpan.", "Upload refused; nothing was saved."),
         "sop_batches": ("Unggahan terakhir", "Recent uploads"),

@@ -21,6 +21,8 @@ class ImportBatch(models.Model):
     read = models.PositiveIntegerField(default=0)
     """Files the reader has finished (the progress while the pool reads)."""
     lang = models.CharField(max_length=2, default="id")
+    fallback_unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    """Owner of a new procedure whose printed unit is not in the library (else the uploader's unit)."""
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

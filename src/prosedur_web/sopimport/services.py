@@ -147,7 +147,8 @@ def _checked(name: str, data: bytes) -> tuple[str, tuple[str, str] | None, list[
 
 
 @transaction.atomic
-def batch_create(*, user: Any, uploads: list[Upload], lang: str = "id", ip: str = "") -> ImportBatch:
+def batch_create(*, user: Any, uploads: list[Upload], lang: str = "id", ip: str = "",
+                 fallback_unit: Unit | None = None) -> ImportBatch:
     """Store the uploaded files as a queued batch and enqueue its task after commit.
 
     Refused as a whole (`BatchRefused`) when there is no file, too many, or more than `MAX_TOTAL` bytes;
@@ -173,7 +174,7 @@ def batch_create(*, user: Any, uploads: list[Upload], lang: str = "id", ip: str 
             lines.append((up, kind, refusal))
     if len(lines) > MAX_FILES:
         raise BatchRefused("sop_err_count", count=len(lines), limit=MAX_FILES)
-    batch = ImportBatch.objects.create(user=user, total=len(lines), lang=lang)
+    batch = ImportBatch.objects.create(user=user, total=len(lines), lang=lang, fallback_unit=fallback_unit)
     for order, (up, kind, refusal) in enumerate(lines):
         f = ImportFile(batch=batch, order=order, name=_name(up.name), kind=kind if kind != "zip" else "",
                        size=len(up.data), sha256=hashlib.sha256(up.data).hexdigest())
@@ -251,14 +252,15 @@ def _fail(f: ImportFile, message: tuple[str, str]) -> None:
     f.save()
 
 
-def _owner(sheet: Any, user: Any) -> tuple[str | None, tuple[str, str] | None]:
-    """The owner unit's code: the unit the SOP prints, by name; else the uploader's unit (noted)."""
+def _owner(sheet: Any, user: Any, chosen: Unit | None) -> tuple[str | None, tuple[str, str] | None]:
+    """The owner unit's code: the unit the SOP prints, by name; else the unit chosen at the upload, else the
+    uploader's unit (noted)."""
     name = " ".join(sheet.unit).strip()
     if name:
         unit = Unit.objects.filter(name__iexact=name).first() or Unit.objects.filter(code__iexact=name).first()
         if unit is not None:
             return unit.code, None
-    fallback = getattr(user, "unit", None)
+    fallback = chosen or getattr(user, "unit", None)
     if fallback is None:
         return None, _both("sop_note_no_unit", unit=name or "-", fallback="-")
     return fallback.code, _both("sop_note_no_unit", unit=name or "-", fallback=fallback.name)
@@ -285,7 +287,7 @@ def store_file(f: ImportFile, sheet: Any, err: tuple[str, str] | None, *, user: 
                 return f
             owner: str | None = existing.owner_unit.code
         else:
-            owner, note = _owner(sheet, user)
+            owner, note = _owner(sheet, user, f.batch.fallback_unit)
             if note:
                 notes.append(note)
         try:

@@ -26,7 +26,9 @@ WORKER_HINT_AFTER = dt.timedelta(seconds=30)  # a batch still queued then: no qu
 
 def _upload_page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
     batches = ImportBatch.objects.filter(user=request.user).order_by("-pk")[:10]
-    context = {"batches": batches, "max_file": size_text(services.max_file()), "max_pages": services.max_pages(),
+    from prosedur_web.accounts.models import Unit
+
+    context = {"batches": batches, "units": Unit.objects.order_by("name"), "max_file": size_text(services.max_file()), "max_pages": services.max_pages(),
                "max_total": size_text(services.MAX_TOTAL), "max_files": services.MAX_FILES, **extra}
     return render(request, "sopimport/upload.html", context, status=status)
 
@@ -44,8 +46,13 @@ def sop_upload(request: HttpRequest) -> HttpResponse:
             return _upload_page(request, status=400, errors=[services.BatchRefused(
                 "sop_err_total", limit=size_text(services.MAX_TOTAL)).message(lang)])
         uploads.append(services.Upload(f.name or "berkas", f.read(services.MAX_TOTAL + 1)))
+    from prosedur_web.accounts.models import Unit
+
+    chosen = request.POST.get("unit", "")
+    unit = Unit.objects.filter(code=chosen).first() if chosen else None
     try:
-        batch = services.batch_create(user=request.user, uploads=uploads, lang=lang, ip=client_ip(request))
+        batch = services.batch_create(user=request.user, uploads=uploads, lang=lang, ip=client_ip(request),
+                                      fallback_unit=unit)
     except services.BatchRefused as exc:
         return _upload_page(request, status=400, errors=[exc.message(lang)])
     return redirect("sopimport:batch_detail", pk=batch.pk)
