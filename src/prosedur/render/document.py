@@ -101,6 +101,67 @@ class RoleView:
 
 
 @dataclass
+class SectionView:
+    """One heading of the printed document: its place (`key`), its number ("6.3"; "" for none) and title.
+
+    The one home of the document's outline: the HTML/PDF template and the DOCX both print these numbers
+    and titles in this order, so the formats cannot drift apart."""
+
+    key: str
+    number: str
+    title: str
+    level: int
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+
+# The outline of the ISO/TR 10013 document: (key, label key, level). Level 1 is numbered 1, 2, ...;
+# level 2 under its level-1 section 1, 2, ... ("6.1"). Every heading is printed in every format, with
+# "Tidak ada" under an empty one, so the numbers never depend on what a procedure happens to fill in.
+OUTLINE: tuple[tuple[str, str, int], ...] = (
+    ("purpose", "purpose", 1),
+    ("scope", "scope", 1),
+    ("definitions", "definitions", 1),
+    ("references", "references", 1),
+    ("legal_basis", "legal_basis", 2),
+    ("responsibilities", "responsibilities", 1),
+    ("activities", "activities", 1),
+    ("provisions", "provisions", 2),
+    ("io", "", 2),
+    ("controls", "controls", 2),
+    ("resources", "resources", 2),
+    ("warnings", "warnings", 2),
+    ("flowchart", "flowchart", 2),
+    ("narrative", "narrative", 2),
+    ("measurements", "measurements", 1),
+    ("records", "records", 1),
+    ("attachments", "attachments", 1),
+    ("related", "related", 1),
+    ("clauses", "clauses", 1),
+    ("approval", "approval", 1),
+    ("history", "history", 1),
+)
+
+
+def outline(lang: str) -> list[SectionView]:
+    """The document's headings in order with their numbers, in `lang`."""
+    out: list[SectionView] = []
+    top = sub = 0
+    for key, label_key, level in OUTLINE:
+        if level == 1:
+            top, sub = top + 1, 0
+            number = str(top)
+        else:
+            sub += 1
+            number = f"{top}.{sub}"
+        title = label(label_key, lang) if label_key else f"{label('inputs', lang)} / {label('outputs', lang)}"
+        out.append(SectionView(key, number, title, level))
+    return out
+
+
+@dataclass
 class PersonView:
     """One column of the approval block, printed from the control record."""
 
@@ -165,7 +226,8 @@ class DocumentView:
     warnings: list[str]
     measurements: list[tuple[str, str, str, str, str]]
     records: list[tuple[str, str, str, str, str, str]]
-    attachments: list[tuple[str, str]]
+    attachments: list[tuple[str, str, str]]
+    """(title, description, file) of each appendix."""
     prepared: PersonView | None
     reviewed: list[PersonView]
     approved: PersonView | None
@@ -202,6 +264,30 @@ class DocumentView:
     """The library's Mutu Baku columns in order: (step field, heading in this language)."""
     notes_heading: str = ""
     """The Keterangan column's heading ("" when the library leaves the column out)."""
+    parameters: list[tuple[str, str]] = field(default_factory=list)
+    """The procedure's named values: (what it is, the value with its unit), printed under Definisi."""
+    sections: list[SectionView] = field(default_factory=list)
+    """The document's headings in print order with their numbers (`outline`)."""
+
+    @property
+    def heads(self) -> dict[str, SectionView]:
+        """The headings by key, for the templates: `v.heads.purpose.number`."""
+        return {s.key: s for s in self.sections}
+
+    @property
+    def info(self) -> list[tuple[str, str]]:
+        """The line under the header on page 1: owner unit, effective date, next review (every format)."""
+        lang = self.lang
+        items = [(label("owner", lang), self.owner), (label("effective", lang), self.effective),
+                 (label("review_due", lang), self.review_due)]
+        return [(k, v) for k, v in items if v and v != "-"]
+
+    @property
+    def footer_id(self) -> str:
+        """The footer's identity line: number, revision, status, classification (every format)."""
+        lang = self.lang
+        return (f"{self.number} · {label('revision', lang)} {self.revision} · {label('status', lang)}: "
+                f"{self.status_label} · {label('classification', lang)}: {self.classification}")
 
     @property
     def quality_heads(self) -> list[str]:
@@ -457,7 +543,9 @@ def document_view(
             (r.id or "", r.name, role_name(r.owner), r.storage or "", r.retention or "", r.disposition or "")
             for r in proc.records
         ],
-        attachments=[(a.title, a.description or "") for a in proc.attachments],
+        attachments=[(sub(a.title), sub(a.description), a.file or "") for a in proc.attachments],
+        parameters=[(sub(p.label) or pid, p.display()) for pid, p in proc.parameters.items()],
+        sections=outline(lang),
         prepared=person("prepared_by", record.prepared),
         reviewed=[v for v in (person("reviewed_by", p) for p in record.reviewed) if v],
         approved=approved_view,

@@ -39,7 +39,7 @@ from ..text import plain, spans
 from .document import DocumentView, StepView, document_view
 from .fetch import MAX_ASSET_BYTES, path_allowed
 from .labels import label
-from .narrative import NarrativeItem, narrative_from_view
+from .narrative import NarrativeItem, _sentence_end, narrative_from_view
 from .raster import DEFAULT_DPI, image_file_to_raster, png_size, svg_to_png
 from .svg import render_flowchart
 
@@ -50,7 +50,7 @@ BODY_PT = 10
 # The page size is the library's paper, portrait (prosedur.paper); Word's margins are the DOCX's own.
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = Mm(20), Mm(15), Mm(15)
 HEADER_DISTANCE, FOOTER_DISTANCE = Mm(10), Mm(8)
-HEADER_COLUMNS_MM = (30.0, 78.0, 24.0, 38.0)  # the control header's columns on A4, widened with the text
+HEADER_COLUMNS_MM = (44.0, 78.0, 20.0, 28.0)  # the control header's columns on A4, widened with the text
 
 
 def page_size(sheet: Paper) -> tuple[int, int]:
@@ -70,7 +70,6 @@ MARK_RED = RGBColor(0xC0, 0x00, 0x00)
 
 # Words only this renderer needs (kept here so labels.py stays the shared table).
 _LOCAL = {
-    "content_hash": ("Sidik isi", "Content hash"),
     "procedure_doc": ("PROSEDUR", "PROCEDURE"),
     "clause": ("klausul", "clause"),
 }
@@ -234,6 +233,7 @@ _STYLES: list[tuple[str, dict[str, Any]]] = [
     ("Numbered Item", {"after": 2, "hang": 7.5}),
     ("Step", {"before": 3, "after": 1, "hang": 9.0}),
     ("Step Detail", {"size": 9, "after": 0, "left": 9.0}),
+    ("Step Fact", {"size": 8.5, "after": 0, "left": 9.0, "line": 1.0}),
     ("List Caption", {"bold": True, "before": 3, "after": 2, "keep": True}),
     ("Spacer", {"size": 4, "after": 0, "line": 1.0}),
 ]
@@ -473,9 +473,12 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
     _cell_margins(table, top=20, side=70)
     _set_col_widths(table, widths)
 
+    # the layout of the HTML/PDF header (templates/document.html): logo, organisation and unit | PROSEDUR
+    # and the title | No. Dok., Revisi, Tgl. Terbit, Halaman x dari y
     logo_cell = table.cell(0, 0).merge(table.cell(3, 0))
     logo_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     logo_par = logo_cell.paragraphs[0]
+    logo_par._p.style = "TableText"
     logo_par.alignment = WD_ALIGN_PARAGRAPH.CENTER
     # bounded as the HTML/PDF logo (html.logo_source): an image file inside the library folder, else none
     found = path_allowed(Path(view.logo), [library.root]) if view.logo and library is not None else None
@@ -485,28 +488,25 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
     logo = image_file_to_raster(found, raster=raster) if found is not None else None
     if logo:
         try:
-            logo_par.add_run().add_picture(io.BytesIO(logo), height=Mm(17))
+            logo_par.add_run().add_picture(io.BytesIO(logo), height=Mm(13))
         except Exception:  # noqa: BLE001 - an image python-docx cannot read means no logo, not no document
             logo = None
-    if not logo:
-        _run(logo_par, view.unit or view.organisation, bold=True, size=7.5)
-
-    org_cell = table.cell(0, 1).merge(table.cell(1, 1))
-    org_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     # one printed line per line of the library's name (`_run` turns line breaks into w:br)
-    par = _cell_text(org_cell, "\n".join(view.organisation_lines).upper(), bold=True, size=9.5,
-                     align=WD_ALIGN_PARAGRAPH.CENTER)
+    par = _styled(logo_cell, "TableText") if logo else logo_par
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(par, "\n".join(view.organisation_lines).upper(), bold=True, size=8)
     if view.unit_lines:
-        par = _styled(org_cell, "TableText")
+        par = _styled(logo_cell, "TableText")
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(par, "\n".join(view.unit_lines), size=8.5)
+        _run(par, "\n".join(view.unit_lines), size=7)
 
-    title_cell = table.cell(2, 1).merge(table.cell(3, 1))
+    title_cell = table.cell(0, 1).merge(table.cell(3, 1))
     title_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     _cell_text(title_cell, _w("procedure_doc", lang), size=8, align=WD_ALIGN_PARAGRAPH.CENTER)
     par = _styled(title_cell, "TableText")
     par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _rich(par, view.title.upper(), bold=True, size=11)
+    size = 12.5 if len(view.title) <= 50 else 10.5 if len(view.title) <= 90 else 9 if len(view.title) <= 140 else 7.5
+    _rich(par, view.title.upper(), bold=True, size=size)
 
     rows = [
         (label("doc_no", lang), view.number),
@@ -515,14 +515,13 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
     ]
     for i, (key, value) in enumerate(rows):
         _cell_text(table.cell(i, 2), key, size=8.5)
-        _cell_text(table.cell(i, 3), value, bold=i == 0, size=8.5)
-    page_label = table.cell(3, 2).merge(table.cell(3, 3))
-    par = page_label.paragraphs[0]
+        _cell_text(table.cell(i, 3), value, bold=True, size=8.5)
+    _cell_text(table.cell(3, 2), label("page", lang), size=8.5)
+    par = table.cell(3, 3).paragraphs[0]
     par._p.style = "TableText"
-    _run(par, f"{label('page', lang)} ", size=8.5)
-    _field(par, "PAGE")
-    _run(par, f" {label('of', lang)} ", size=8.5)
-    _field(par, "NUMPAGES")
+    _field(par, "PAGE", bold=True)
+    _run(par, f" {label('of', lang)} ", bold=True)
+    _field(par, "NUMPAGES", bold=True)
     for run in par.runs:
         run.font.size = Pt(8.5)
 
@@ -588,7 +587,7 @@ def _footer(doc: Any, view: DocumentView) -> None:
     par.alignment = WD_ALIGN_PARAGRAPH.CENTER
     copy = label("controlled" if view.controlled else "uncontrolled", lang)
     _run(par, copy, bold=True, color=None if view.controlled else MARK_RED)
-    _run(par, f"  ·  {view.number} {label('revision', lang)} {view.revision}  ·  {view.classification}")
+    _run(par, f"  {view.footer_id}")
     if view.esigned or not view.controlled:
         note = footer.add_paragraph()
         note.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -596,7 +595,7 @@ def _footer(doc: Any, view: DocumentView) -> None:
     if view.content_hash:
         line = footer.add_paragraph()
         line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(line, f"{_w('content_hash', lang)}: {view.content_hash}", size=7)
+        _run(line, f"{label('content_hash', lang)}: {view.content_hash}", size=7)
     if view.verify_url:
         # the QR and the link on every page, as the PDF's footer carries them
         line = footer.add_paragraph()
@@ -640,10 +639,14 @@ class _Body:
     def L(self, key: str) -> str:  # noqa: N802 - reads like the templates' `L.key`
         return label(key, self.lang)
 
-    def heading(self, key_or_text: str, level: int = 1, *, text: bool = False) -> None:
-        """A Heading 1/2 paragraph; its number comes from the style's list numbering, not the text."""
-        title = key_or_text if text else self.L(key_or_text)
-        _run(_styled(self.doc, f"Heading{level}"), title)
+    def heading(self, key: str) -> Any:
+        """The outline's heading `key` (`document.outline`) as a Heading 1/2 paragraph. Its number is
+        Word's list numbering of the style, which counts the same headings in the same order as the
+        outline, so it prints the outline's number (the DOCX/PDF agreement test reads both)."""
+        section = self.view.heads[key]
+        paragraph = _styled(self.doc, f"Heading{section.level}")
+        _run(paragraph, section.title)
+        return paragraph
 
     def para(self, text: str, *, bold: bool = False, italic: bool = False) -> Any:
         """A paragraph of free text (inline emphasis as runs)."""
@@ -694,39 +697,73 @@ class _Body:
 
     # -- the document ------------------------------------------------------------------------
     def build(self) -> None:
+        """The document's sections in the outline's order (`view.sections`), as the HTML/PDF prints them:
+        the title lives in the control header, page 1 opens with the same info line."""
         v = self.view
-        title = _styled(self.doc, "Title")
-        _rich(title, v.title)
-        sub = self.doc.add_paragraph()
-        sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(sub, f"{v.number} · {self.L('revision')} {v.revision} · {self.L('status')}: {v.status_label}"
-             f" · {self.L('effective')}: {v.effective}", size=9)
+        if v.info:
+            info = self.doc.add_paragraph()
+            _run(info, " · ".join(f"{k}: {val}" for k, val in v.info), size=8.5)
         if v.indonesian_note:  # an English document says which of its sections are in Indonesian
             note = self.doc.add_paragraph()
-            note.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(note, v.indonesian_note, italic=True, size=9)
-        self.purpose()
-        self.scope()
-        self.definitions()
-        self.references()
-        self.responsibilities()
-        self.activities()
-        self.measurements()
-        self.records()
-        self.attachments()
-        self.related()
-        self.clauses()
-        self.approval()
-        self.history()
+            _run(note, v.indonesian_note, italic=True, size=8)
+        for section in v.sections:
+            getattr(self, f"section_{section.key}")()
 
-    def purpose(self) -> None:
+    def section_io(self) -> None:
+        v = self.view
+        self.heading("io")
+        if not (v.inputs or v.outputs):
+            self.none()
+        self.labelled_list(f"{self.L('inputs')}:", v.inputs)
+        self.labelled_list(f"{self.L('outputs')}:", v.outputs)
+
+    def section_activities(self) -> None:
+        self.heading("activities")
+
+    def section_provisions(self) -> None:
+        self.heading("provisions")
+        self.numbered(self.view.provisions) if self.view.provisions else self.none()
+
+    def section_controls(self) -> None:
+        self.heading("controls")
+        self.bullets(self.view.controls) if self.view.controls else self.none()
+
+    def section_resources(self) -> None:
+        v = self.view
+        self.heading("resources")
+        self.table(
+            [self.L("resources"), ""],
+            [[self.L(key), values or [self.L("none")]] for key, values in (
+                ("qualifications", v.qualifications), ("training", v.training), ("equipment", v.equipment),
+                ("materials", v.materials))],
+            [45, 125],
+        )
+
+    def section_warnings(self) -> None:
+        self.heading("warnings")
+        self.bullets(self.view.warnings) if self.view.warnings else self.none()
+
+    def section_flowchart(self) -> None:
+        # the flowchart starts on a page of its own, as in the PDF (document.css `.flow`)
+        self.heading("flowchart").paragraph_format.page_break_before = True
+        self.flowchart()
+
+    def section_narrative(self) -> None:
+        self.heading("narrative")
+        self.narrative()
+
+    def section_legal_basis(self) -> None:
+        self.heading("legal_basis")
+        self.numbered(self.view.legal_basis) if self.view.legal_basis else self.none()
+
+    def section_purpose(self) -> None:
         self.heading("purpose")
         if self.view.purpose:
             self.para(self.view.purpose)
         else:
             self.none()
 
-    def scope(self) -> None:
+    def section_scope(self) -> None:
         v = self.view
         self.heading("scope")
         if not (v.scope_includes or v.scope_excludes):
@@ -734,18 +771,22 @@ class _Body:
         self.labelled_list(f"{self.L('scope_includes')}:", v.scope_includes)
         self.labelled_list(f"{self.L('scope_excludes')}:", v.scope_excludes)
 
-    def definitions(self) -> None:
+    def section_definitions(self) -> None:
         self.heading("definitions")
-        if not self.view.definitions:
+        if not (self.view.definitions or self.view.parameters):
             self.none()
             return
-        self.table(
-            [self.L("term"), self.L("meaning")],
-            [[term, meaning] for term, meaning in self.view.definitions],
-            [45, 125],
-        )
+        if self.view.definitions:
+            self.table(
+                [self.L("term"), self.L("meaning")],
+                [[term, meaning] for term, meaning in self.view.definitions],
+                [45, 125],
+            )
+        if self.view.parameters:
+            _run(_styled(self.doc, "ListCaption"), self.L("parameters"))
+            self.table([self.L("parameters"), ""], [list(p) for p in self.view.parameters], [45, 125])
 
-    def references(self) -> None:
+    def section_references(self) -> None:
         v = self.view
         self.heading("references")
         if v.references:
@@ -758,11 +799,8 @@ class _Body:
             self.numbered(items)
         else:
             self.none()
-        if v.legal_basis:
-            self.heading("legal_basis", 2)
-            self.numbered(v.legal_basis)
 
-    def responsibilities(self) -> None:
+    def section_responsibilities(self) -> None:
         v = self.view
         self.heading("responsibilities")
         if not v.roles:
@@ -778,33 +816,6 @@ class _Body:
             cell.paragraphs[0].runs[0].bold = True  # the role; its unit follows in normal weight
             if role.unit:
                 _run(_styled(cell, "TableText"), role.unit, size=8.5)
-
-    def activities(self) -> None:
-        v = self.view
-        self.heading("activities")
-        if v.provisions:
-            self.heading("provisions", 2)
-            self.numbered(v.provisions)
-        if v.inputs or v.outputs:
-            self.heading(f"{self.L('inputs')} / {self.L('outputs')}", 2, text=True)
-            self.labelled_list(f"{self.L('inputs')}:", v.inputs)
-            self.labelled_list(f"{self.L('outputs')}:", v.outputs)
-        if v.controls:
-            self.heading("controls", 2)
-            self.bullets(v.controls)
-        if v.qualifications or v.training or v.equipment or v.materials:
-            self.heading("resources", 2)
-            self.labelled_list(f"{self.L('qualifications')}:", v.qualifications)
-            self.labelled_list(f"{self.L('training')}:", v.training)
-            self.labelled_list(f"{self.L('equipment')}:", v.equipment)
-            self.labelled_list(f"{self.L('materials')}:", v.materials)
-        if v.warnings:
-            self.heading("warnings", 2)
-            self.bullets(v.warnings)
-        self.heading("flowchart", 2)
-        self.flowchart()
-        self.heading("narrative", 2)
-        self.narrative()
 
     def flowchart(self) -> None:
         if not self.proc.steps:
@@ -854,27 +865,19 @@ class _Body:
                     _run(paragraph, seg.joint)
                 _run(paragraph, actor, bold=True)
             _rich(paragraph, f"{seg.gap}{seg.text}" if seg.actors else seg.text)
+        for key, value in item.details:  # inline, as the HTML's "<em>Mengapa:</em> ..."
+            _run(paragraph, f" {key}: ", italic=True)
+            _rich(paragraph, _sentence_end(value))
         if item.follow:
             _rich(paragraph, f" {item.follow}")
         for sub in item.sub_items:
             _rich(_styled(self.doc, "StepDetail"), f"{sub.letter}.\u00a0{sub.text}")
-        details = list(item.details)
-        if step is not None:
-            details += [
-                (self.L("requirements"), "; ".join(step.requirements)),
-                (self.L("input"), "; ".join(step.input)),
-                (self.L("output"), step.output),
-                (self.L("time"), step.time),
-                (self.L("records"), "; ".join(f"{rid} {name}".strip() for rid, name in step.records)),
-                (self.L("notes"), step.notes),
-            ]
-        for key, value in details:
-            if value:
-                line = _styled(self.doc, "StepDetail")
-                _run(line, f"{key}: ", italic=True)
-                _rich(line, value)
+        for key, value in item.facts:  # the step's own lines, the narrative's (same as HTML and PDF)
+            line = _styled(self.doc, "StepFact")
+            _run(line, f"{key}: ", italic=True)
+            _rich(line, value)
 
-    def measurements(self) -> None:
+    def section_measurements(self) -> None:
         v = self.view
         self.heading("measurements")
         if not v.measurements:
@@ -886,7 +889,7 @@ class _Body:
             [45, 50, 27, 21, 27],
         )
 
-    def records(self) -> None:
+    def section_records(self) -> None:
         v = self.view
         self.heading("records")
         if not v.records:
@@ -899,15 +902,17 @@ class _Body:
             [28, 34, 22, 34, 20, 32],
         )
 
-    def attachments(self) -> None:
+    def section_attachments(self) -> None:
         self.heading("attachments")
-        items = [f"{t} — {d}" if d else t for t, d in self.view.attachments]
-        if items:
-            self.numbered(items)
-        else:
+        if not self.view.attachments:
             self.none()
+            return
+        for i, (title, desc, file) in enumerate(self.view.attachments, 1):
+            _rich(_styled(self.doc, "NumberedItem"), f"{i}.\t{title} — {desc}" if desc else f"{i}.\t{title}")
+            if file:
+                _run(_styled(self.doc, "StepDetail"), f"{self.L('file')}: {file}", size=8.5)
 
-    def related(self) -> None:
+    def section_related(self) -> None:
         self.heading("related")
         items = [f"{num} {title}".strip() for num, title in self.view.related]
         if items:
@@ -915,14 +920,14 @@ class _Body:
         else:
             self.none()
 
-    def clauses(self) -> None:
+    def section_clauses(self) -> None:
         self.heading("clauses")
         if self.view.clauses:
             self.para(", ".join(self.view.clauses))
         else:
             self.none()
 
-    def approval(self) -> None:
+    def section_approval(self) -> None:
         v = self.view
         self.heading("approval")
         people = v.prepared_reviewed_approved
@@ -959,7 +964,7 @@ class _Body:
         _set_col_widths(table, [Mm(first)] + [Mm(rest)] * len(people))
         _styled(self.doc, "Spacer")
 
-    def history(self) -> None:
+    def section_history(self) -> None:
         v = self.view
         self.heading("history")
         if not v.history:

@@ -139,6 +139,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "uncontrolled": ("SALINAN TIDAK TERKENDALI", "UNCONTROLLED COPY"),
     "controlled": ("SALINAN TERKENDALI", "CONTROLLED COPY"),
     "none": ("Tidak ada", "None"),
+    "content_hash": ("Sidik isi SHA-256", "Content hash SHA-256"),
+    "file": ("Berkas", "File"),
+    "parameters": ("Nilai yang ditetapkan", "Set values"),
     # statuses
     "status_draft": ("Draf", "Draft"),
     "status_in_review": ("Ditinjau", "In review"),

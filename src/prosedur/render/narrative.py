@@ -93,6 +93,9 @@ class NarrativeItem:
     sub_items: list[NarrativeSubItem] = field(default_factory=list)
     step_id: str = ""
     segments: list[NarrativeSegment] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    """The step's own lines under the sentence, (label, text): Kelengkapan, Input, Output, Waktu, Rekaman,
+    Sumber Daya, Pengendalian, Keterangan, those the step fills in. HTML, PDF and DOCX print them alike."""
 
     def head(self) -> list[NarrativeSegment]:
         """The segments, or one made of `actor` and `text` for an item built by hand."""
@@ -211,6 +214,7 @@ def _item(step: StepView, view: DocumentView) -> NarrativeItem:
         value = getattr(step, key)
         if value:
             item.details.append((label(key, lang), value))
+    item.facts = step_facts(step, lang)
     if_word = label("if", lang)
     # labelled exits first; one unlabelled exit beside them is "jika tidak" / "otherwise", several are
     # alternatives ("lanjut ke langkah 5 atau kembali ke langkah 2": signed SOPs often leave them unlabelled)
@@ -229,11 +233,29 @@ def _item(step: StepView, view: DocumentView) -> NarrativeItem:
         elif bare:
             clauses.append(f" {label('or', lang)} ".join(_route(ex, lang) for ex in bare))
         item.follow = capitalise("; ".join(clauses) + ".")
-    elif step.next_number is not None and step.next_number != step.number + 1:
+    elif step.next_number is not None and (step.next_number != step.number + 1 or step.next_label):
         backwards = step.next_number <= step.number
         key = "back_to" if backwards else "go_to"
-        item.follow = capitalise(f"{label(key, lang)} {step.next_number}.")
+        route = f"{label(key, lang)} {step.next_number}"
+        item.follow = capitalise(f"{step.next_label}, {route}." if step.next_label else f"{route}.")
+    elif step.next_label:
+        item.follow = capitalise(_sentence_end(step.next_label))
     return item
+
+
+def step_facts(step: StepView, lang: str) -> list[tuple[str, str]]:
+    """What the source says about a step beyond its sentence, as (label, text) lines, empty ones left out."""
+    facts = [
+        (label("requirements", lang), "; ".join(step.requirements)),
+        (label("input", lang), "; ".join(step.input)),
+        (label("output", lang), step.output),
+        (label("time", lang), step.time),
+        (label("records", lang), "; ".join(f"{rid} {name}".strip() for rid, name in step.records)),
+        (label("resources", lang), "; ".join(step.resources)),
+        (label("controls", lang), "; ".join(step.controls)),
+        (label("notes", lang), step.notes),
+    ]
+    return [(name, value) for name, value in facts if value]
 
 
 def narrative_from_view(view: DocumentView) -> list[NarrativeItem]:
@@ -268,12 +290,17 @@ def narrative_html(
             for name, value in item.details
         )
         follow = f' <span class="follow">{inline_html(item.follow)}</span>' if item.follow else ""
+        facts = "".join(
+            f'<span class="fact"><em>{escape(name)}:</em> {inline_html(value)}</span>' for name, value in item.facts
+        )
+        if facts:
+            facts = f'<span class="facts">{facts}</span>'
         subs = ""
         if item.sub_items:
             subs = '<ol class="branches" type="a">' + "".join(
                 f"<li>{inline_html(sub.text)}</li>" for sub in item.sub_items
             ) + "</ol>"
-        out.append(f'<li value="{item.number}" id="n-{escape(item.step_id)}">{head}{details}{follow}{subs}</li>')
+        out.append(f'<li value="{item.number}" id="n-{escape(item.step_id)}">{head}{details}{follow}{subs}{facts}</li>')
     out.append("</ol>")
     return "\n".join(out)
 
