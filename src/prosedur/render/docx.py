@@ -46,7 +46,7 @@ from .svg import render_flowchart
 __all__ = ["clean", "render_docx"]
 
 FONT = "Arial"  # Word's everywhere; LibreOffice substitutes the metric-compatible Liberation Sans
-BODY_PT = 10
+BODY_PT = 9.5  # as document.css
 # The page size is the library's paper, portrait (prosedur.paper); Word's margins are the DOCX's own.
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = Mm(20), Mm(15), Mm(15)
 HEADER_DISTANCE, FOOTER_DISTANCE = Mm(10), Mm(8)
@@ -66,6 +66,8 @@ def image_max_height(sheet: Paper) -> int:
     """Room left for a flowchart page under the header table (about 38 mm) and a heading line."""
     return int(Mm(sheet.height) - MARGIN_BOTTOM - FOOTER_DISTANCE - Mm(75))
 HEAD_FILL = "D9E2F3"
+FRAME_NAME_MM = 40.0  # the section name's column, as document.css `.sec { padding-left: 40mm }`
+FULL_WIDTH = frozenset({"flowchart", "approval", "history"})
 MARK_RED = RGBColor(0xC0, 0x00, 0x00)
 
 # Words only this renderer needs (kept here so labels.py stays the shared table).
@@ -164,12 +166,14 @@ def _setup_styles(doc: Any, lang: str) -> None:
     lang_el = OxmlElement("w:lang")
     lang_el.set(qn("w:val"), "en-GB" if lang == "en" else "id-ID")
     rpr.append(lang_el)
-    for name, size, before in (("Heading 1", 12, 12), ("Heading 2", 10.5, 8), ("Title", 15, 0)):
+    # the HTML/PDF's headings: section names bold capitals, sub-headings bold, black, body size
+    for name, size, before in (("Heading 1", 9.5, 3), ("Heading 2", 9.5, 6), ("Title", 15, 0)):
         style = styles[name]
         style.font.size = Pt(size)
         style.font.bold = True
         style.font.italic = False
-        style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F) if name != "Title" else RGBColor(0, 0, 0)
+        style.font.all_caps = name == "Heading 1"
+        style.font.color.rgb = RGBColor(0x11, 0x11, 0x11) if name != "Title" else RGBColor(0, 0, 0)
         _set_font(style.element, FONT)
         style.paragraph_format.space_before = Pt(before)
         style.paragraph_format.space_after = Pt(4)
@@ -443,6 +447,32 @@ def _set_col_widths(table: Any, widths: Sequence[int]) -> None:
             tc.width = width
 
 
+def _frame_borders(table: Any) -> None:
+    """A section frame's rules: one above (between sections) and one between name and content."""
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        on = edge in ("top", "insideV")
+        el.set(qn("w:val"), "single" if on else "nil")
+        if on:
+            el.set(qn("w:sz"), "5")
+            el.set(qn("w:color"), "000000")
+        borders.append(el)
+    table._tbl.tblPr.append(borders)
+
+
+def _tidy_cell(cell: Any) -> None:
+    """Drop the empty paragraph python-docx starts a cell with once the cell holds more, and end the cell
+    with a paragraph (Word requires one after a nested table)."""
+    tc = cell._tc
+    blocks = [el for el in tc if el.tag in (qn("w:p"), qn("w:tbl"))]
+    first = blocks[0] if blocks else None
+    if len(blocks) > 1 and first is not None and first.tag == qn("w:p") and not first.xpath(".//w:t"):
+        tc.remove(first)
+    if tc[-1].tag != qn("w:p"):
+        tc.append(OxmlElement("w:p"))
+
+
 def _cell_margins(table: Any, top: int = 30, side: int = 80) -> None:
     """Cell padding in twips (the template's defaults are tight vertically)."""
     tblpr = table._tbl.tblPr
@@ -629,6 +659,12 @@ class _Body:
         raster: Callable[[str, int], bytes] = svg_to_png,
     ) -> None:
         self.doc = doc
+        self.box: Any = doc
+        """Where the body text goes: the document, or the content cell of the open section frame."""
+        self.name_cell: Any = None
+        """The open frame's name cell (the level-1 heading), or None outside a frame."""
+        self.frame_cells: tuple[Any, ...] = ()
+        self.width_mm = text_width(view.paper) / 36000
         self.raster = raster
         self.view = view
         self.proc = proc
@@ -644,13 +680,41 @@ class _Body:
         Word's list numbering of the style, which counts the same headings in the same order as the
         outline, so it prints the outline's number (the DOCX/PDF agreement test reads both)."""
         section = self.view.heads[key]
-        paragraph = _styled(self.doc, f"Heading{section.level}")
+        in_name = section.level == 1 and self.name_cell is not None
+        paragraph = _styled(self.name_cell if in_name else self.box, f"Heading{section.level}")
+        if in_name:  # beside its content already; LibreOffice would otherwise keep the whole table with the next
+            paragraph.paragraph_format.keep_with_next = False
         _run(paragraph, section.title)
         return paragraph
 
+    # -- section frames: the name left, the content right, as the HTML/PDF's `.sec` ----------
+    def open_frame(self) -> None:
+        """A one-row table: the section's name (left, 40 mm) and its content (right, a rule between),
+        the seed's layout the PDF prints (document.css `.sec`); the row may run over pages."""
+        self.close_frame()
+        text = text_width(self.view.paper)
+        name_w = int(Mm(FRAME_NAME_MM))
+        table = self.doc.add_table(rows=1, cols=2)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _frame_borders(table)
+        _cell_margins(table, top=40, side=70)
+        _set_col_widths(table, [name_w, text - name_w])
+        name, content = table.rows[0].cells
+        self.frame_cells = (name, content)
+        self.name_cell, self.box = name, content
+        self.width_mm = (text - name_w) / 36000 - 3
+
+    def close_frame(self) -> None:
+        if self.name_cell is None:
+            return
+        for cell in self.frame_cells:
+            _tidy_cell(cell)
+        self.name_cell, self.box = None, self.doc
+        self.width_mm = text_width(self.view.paper) / 36000
+
     def para(self, text: str, *, bold: bool = False, italic: bool = False) -> Any:
         """A paragraph of free text (inline emphasis as runs)."""
-        paragraph = self.doc.add_paragraph()
+        paragraph = self.box.add_paragraph()
         _rich(paragraph, text, bold=bold, italic=italic)
         return paragraph
 
@@ -659,22 +723,22 @@ class _Body:
 
     def bullets(self, items: Iterable[str]) -> None:
         for item in items:
-            _rich(_styled(self.doc, "ListBullet"), item)
+            _rich(_styled(self.box, "ListBullet"), item)
 
     def numbered(self, items: Iterable[str], *, start: int = 1) -> None:
         """Literal numbers with a hanging indent: Word's auto-numbering would run on across lists."""
         for i, item in enumerate(items, start):
-            _rich(_styled(self.doc, "NumberedItem"), f"{i}.\t{item}")
+            _rich(_styled(self.box, "NumberedItem"), f"{i}.\t{item}")
 
     def labelled_list(self, caption: str, items: Sequence[str]) -> None:
         if not items:
             return
-        _run(_styled(self.doc, "ListCaption"), caption)
+        _run(_styled(self.box, "ListCaption"), caption)
         self.bullets(items)
 
     def table(self, heads: Sequence[str], rows: Sequence[Sequence[str | list[str]]],
               widths_mm: Sequence[float]) -> Any:
-        table = self.doc.add_table(rows=1, cols=len(heads))
+        table = self.box.add_table(rows=1, cols=len(heads))
         _table_style(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _cell_margins(table)
@@ -691,8 +755,9 @@ class _Body:
                     _cell_lines(cell, value, bullet=len(value) > 1)
                 else:
                     _cell_text(cell, value, rich=True)
-        _set_col_widths(table, [Mm(w) for w in widths_mm])
-        _styled(self.doc, "Spacer")
+        grow = min(1.0, self.width_mm / sum(widths_mm))
+        _set_col_widths(table, [Mm(w * grow) for w in widths_mm])
+        _styled(self.box, "Spacer")
         return table
 
     # -- the document ------------------------------------------------------------------------
@@ -701,13 +766,18 @@ class _Body:
         the title lives in the control header, page 1 opens with the same info line."""
         v = self.view
         if v.info:
-            info = self.doc.add_paragraph()
+            info = self.box.add_paragraph()
             _run(info, " · ".join(f"{k}: {val}" for k, val in v.info), size=8.5)
         if v.indonesian_note:  # an English document says which of its sections are in Indonesian
-            note = self.doc.add_paragraph()
+            note = self.box.add_paragraph()
             _run(note, v.indonesian_note, italic=True, size=8)
         for section in v.sections:
+            if section.key in FULL_WIDTH:  # the flowchart, approval and history span the page
+                self.close_frame()
+            elif section.level == 1 or section.key == "narrative":  # the narrative continues section 6
+                self.open_frame()
             getattr(self, f"section_{section.key}")()
+        self.close_frame()
 
     def section_io(self) -> None:
         v = self.view
@@ -783,7 +853,7 @@ class _Body:
                 [45, 125],
             )
         if self.view.parameters:
-            _run(_styled(self.doc, "ListCaption"), self.L("parameters"))
+            _run(_styled(self.box, "ListCaption"), self.L("parameters"))
             self.table([self.L("parameters"), ""], [list(p) for p in self.view.parameters], [45, 125])
 
     def section_references(self) -> None:
@@ -828,7 +898,7 @@ class _Body:
             width = int(width_px / DEFAULT_DPI * 25.4 * 36000)  # EMU at the rendered dpi
             height = int(height_px / DEFAULT_DPI * 25.4 * 36000)
             scale = min(1.0, text_width(self.view.paper) / width, image_max_height(self.view.paper) / height)
-            paragraph = self.doc.add_paragraph()
+            paragraph = self.box.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = paragraph.add_run()
             if i > 0:
@@ -853,7 +923,7 @@ class _Body:
             self.step(item, steps.get(item.step_id))
 
     def step(self, item: NarrativeItem, step: StepView | None) -> None:
-        paragraph = _styled(self.doc, "Step")
+        paragraph = _styled(self.box, "Step")
         _run(paragraph, f"{item.number}.\t")
         for seg in item.head():  # the narrative's own segments: every actor bold, as in HTML and PDF
             if seg.lead:
@@ -871,9 +941,9 @@ class _Body:
         if item.follow:
             _rich(paragraph, f" {item.follow}")
         for sub in item.sub_items:
-            _rich(_styled(self.doc, "StepDetail"), f"{sub.letter}.\u00a0{sub.text}")
+            _rich(_styled(self.box, "StepDetail"), f"{sub.letter}.\u00a0{sub.text}")
         for key, value in item.facts:  # the step's own lines, the narrative's (same as HTML and PDF)
-            line = _styled(self.doc, "StepFact")
+            line = _styled(self.box, "StepFact")
             _run(line, f"{key}: ", italic=True)
             _rich(line, value)
 
@@ -908,9 +978,9 @@ class _Body:
             self.none()
             return
         for i, (title, desc, file) in enumerate(self.view.attachments, 1):
-            _rich(_styled(self.doc, "NumberedItem"), f"{i}.\t{title} — {desc}" if desc else f"{i}.\t{title}")
+            _rich(_styled(self.box, "NumberedItem"), f"{i}.\t{title} — {desc}" if desc else f"{i}.\t{title}")
             if file:
-                _run(_styled(self.doc, "StepDetail"), f"{self.L('file')}: {file}", size=8.5)
+                _run(_styled(self.box, "StepDetail"), f"{self.L('file')}: {file}", size=8.5)
 
     def section_related(self) -> None:
         self.heading("related")
@@ -962,7 +1032,7 @@ class _Body:
         first = 24
         rest = (170 - first) / len(people)
         _set_col_widths(table, [Mm(first)] + [Mm(rest)] * len(people))
-        _styled(self.doc, "Spacer")
+        _styled(self.box, "Spacer")
 
     def section_history(self) -> None:
         v = self.view
