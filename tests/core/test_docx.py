@@ -104,7 +104,7 @@ def test_headings_are_numbered_by_word_list_numbering(email_docx: bytes) -> None
         start = styles.index(f'w:styleId="{style_id}"')
         block = styles[start:styles.index("</w:style>", start)]
         assert f'<w:ilvl w:val="{level}"/>' in block and "<w:numId " in block
-    assert '<w:lvlText w:val="%1"/>' in numbering and '<w:lvlText w:val="%1.%2"/>' in numbering
+    assert '<w:lvlText w:val="%1."/>' in numbering and '<w:lvlText w:val="%1.%2"/>' in numbering
     # every abstractNum precedes every num (schema order)
     assert numbering.rindex("<w:abstractNum ") < numbering.index("<w:num ")
 
@@ -388,7 +388,7 @@ def test_every_page_says_halaman_k_dari_n(converted: dict[str, Path]) -> None:
     # LibreOffice applies the heading list numbering: "1 TUJUAN" ... "13 RIWAYAT PERUBAHAN", "6.1 ...";
     # a section's name (capitals, as the PDF's) opens its line, beside the section's first line
     for number, title in enumerate(ORDER_ID, start=1):
-        assert re.search(rf"^\s*{number}\s+{re.escape(title.split()[0].upper())}\b", text, re.M), title
+        assert re.search(rf"^\s*{number}\.\s+{re.escape(title.split()[0].upper())}\b", text, re.M), title
     assert re.search(r"\b6\.1\s+Ketentuan\b", text) and re.search(r"\b4\.1\s+Dasar Hukum\b", text)
 
 
