@@ -114,7 +114,9 @@ def test_page_is_a4_portrait_with_the_pdfs_body_size(email_docx: bytes) -> None:
     section = doc.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(0.5)
     assert abs(section.page_height - Mm(297)) < Mm(0.5)
-    assert section.left_margin >= Mm(15) and section.right_margin >= Mm(15)
+    # the PDF's page box (paper.document_page), so a page holds as much in both (within Word's twips)
+    assert abs(section.left_margin - Mm(15)) < Mm(0.1) and abs(section.right_margin - Mm(15)) < Mm(0.1)
+    assert abs(section.top_margin - Mm(40)) < Mm(0.1) and abs(section.bottom_margin - Mm(22)) < Mm(0.1)
     assert doc.styles["Normal"].font.size == Pt(9.5)  # document.css: html { font-size: 9.5pt }
     assert any(t.style is not None and t.style.name == "Table Grid" for t in doc.tables)
 

@@ -33,11 +33,12 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
 from ..model import Library, Procedure
-from ..paper import Paper
+from ..paper import PAPERS, Paper, document_page
 from ..record import ControlRecord
 from ..text import plain, spans
 from .document import DocumentView, StepView, document_view
 from .fetch import MAX_ASSET_BYTES, path_allowed
+from .html import flow_box
 from .labels import label
 from .narrative import NarrativeItem, _sentence_end, narrative_from_view
 from .raster import DEFAULT_DPI, image_file_to_raster, png_size, svg_to_png
@@ -48,8 +49,11 @@ __all__ = ["clean", "render_docx"]
 FONT = "Arial"  # Word's everywhere; LibreOffice substitutes the metric-compatible Liberation Sans
 BODY_PT = 9.5  # as document.css
 # The page size is the library's paper, portrait (prosedur.paper); Word's margins are the DOCX's own.
-MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = Mm(20), Mm(15), Mm(15)
-HEADER_DISTANCE, FOOTER_DISTANCE = Mm(10), Mm(8)
+# The PDF's page box (paper.document_page: 40 / 15 / 22 / 15 mm), so a page holds the same body in both;
+# the control header sits in the top margin, the footer in the bottom one, as in the PDF.
+_BOX = document_page(PAPERS["A4"])
+MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = Mm(_BOX.margin[3]), Mm(_BOX.margin[0]), Mm(_BOX.margin[2])
+HEADER_DISTANCE, FOOTER_DISTANCE = Mm(8), Mm(8)
 HEADER_COLUMNS_MM = (44.0, 78.0, 20.0, 28.0)  # the control header's columns on A4, widened with the text
 
 
@@ -63,8 +67,8 @@ def text_width(sheet: Paper) -> int:
 
 
 def image_max_height(sheet: Paper) -> int:
-    """Room left for a flowchart page under the header table (about 38 mm) and a heading line."""
-    return int(Mm(sheet.height) - MARGIN_BOTTOM - FOOTER_DISTANCE - Mm(75))
+    """Room for a flowchart page: the PDF's (html.flow_box: the body less the heading line)."""
+    return int(Mm(flow_box(sheet)[1]))
 HEAD_FILL = "D9E2F3"
 FRAME_NAME_MM = 40.0  # the section name's column, as document.css `.sec { padding-left: 40mm }`
 FULL_WIDTH = frozenset({"flowchart", "approval", "history"})
@@ -161,7 +165,7 @@ def _setup_styles(doc: Any, lang: str) -> None:
     _set_font(normal.element, FONT)
     normal.paragraph_format.space_after = Pt(3)
     normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.line_spacing = 1.1
+    normal.paragraph_format.line_spacing = 1.17  # x Liberation Sans' 1.15 em: document.css's 1.35
     rpr = normal.element.get_or_add_rPr()
     lang_el = OxmlElement("w:lang")
     lang_el.set(qn("w:val"), "en-GB" if lang == "en" else "id-ID")
@@ -239,6 +243,9 @@ _STYLES: list[tuple[str, dict[str, Any]]] = [
     ("Step Detail", {"size": 9, "after": 0, "left": 9.0}),
     ("Step Fact", {"size": 8.5, "after": 0, "left": 9.0, "line": 1.0}),
     ("List Caption", {"bold": True, "before": 3, "after": 2, "keep": True}),
+    ("Sub Caption", {"after": 1, "keep": True}),
+    ("Term", {"bold": True, "before": 2, "after": 0, "keep": True}),
+    ("Term Meaning", {"after": 2, "left": 5.0}),
     ("Spacer", {"size": 4, "after": 0, "line": 1.0}),
 ]
 
@@ -345,6 +352,14 @@ def _run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False,
     return r
 
 
+def _plain_run(paragraph: Any, text: str) -> None:
+    """A run explicitly not bold, inside a paragraph whose style is bold (a role's unit beside its name)."""
+    run = _run(paragraph, text)
+    rpr = OxmlElement("w:rPr")
+    rpr.append(OxmlElement("w:b", {qn("w:val"): "0"}))
+    run.insert(0, rpr)
+
+
 def _rich(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False,
           size: float | None = None, color: RGBColor | None = None) -> None:
     """Free text with inline emphasis: one `_run` per span, its bold/italic added to the run's own."""
@@ -447,18 +462,21 @@ def _set_col_widths(table: Any, widths: Sequence[int]) -> None:
             tc.width = width
 
 
-def _frame_borders(table: Any) -> None:
-    """A section frame's rules: one above (between sections) and one between name and content."""
+def _frame_borders(table: Any, *, top: bool) -> None:
+    """A section frame's rules, set on its cells (adjacent tables may be joined by the reader): one
+    above, between sections (`top`), and one between the name and the content."""
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        on = edge in ("top", "insideV")
-        el.set(qn("w:val"), "single" if on else "nil")
-        if on:
-            el.set(qn("w:sz"), "5")
-            el.set(qn("w:color"), "000000")
-        borders.append(el)
+        borders.append(OxmlElement(f"w:{edge}", {qn("w:val"): "nil"}))
     table._tbl.tblPr.append(borders)
+    for k, tc in enumerate(table._tbl.tr_lst[0].tc_lst):
+        cell_borders = OxmlElement("w:tcBorders")
+        for edge in ("top", "left", "bottom", "right"):
+            on = (edge == "top" and top) or (edge == "left" and k == 1)
+            attrs = {qn("w:val"): "single", qn("w:sz"): "5", qn("w:space"): "0", qn("w:color"): "000000"} if on \
+                else {qn("w:val"): "nil"}
+            cell_borders.append(OxmlElement(f"w:{edge}", attrs))
+        tc.get_or_add_tcPr().append(cell_borders)
 
 
 def _tidy_cell(cell: Any) -> None:
@@ -609,27 +627,32 @@ def _watermark(paragraph: Any, mark: str) -> None:
     paragraph._p.append(run)
 
 
+def _rule_above(paragraph: Any) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    border.append(OxmlElement("w:top", {qn("w:val"): "single", qn("w:sz"): "4", qn("w:space"): "2",
+                                        qn("w:color"): "777777"}))
+    ppr.append(border)
+
+
 def _footer(doc: Any, view: DocumentView) -> None:
     lang = view.lang
     footer = doc.sections[0].footer
     footer.is_linked_to_previous = False
     par = footer.paragraphs[0]
-    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _rule_above(par)  # as the PDF's footer: left, under a thin rule
     copy = label("controlled" if view.controlled else "uncontrolled", lang)
     _run(par, copy, bold=True, color=None if view.controlled else MARK_RED)
     _run(par, f"  {view.footer_id}")
     if view.esigned or not view.controlled:
         note = footer.add_paragraph()
-        note.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(note, label("esign_note" if view.esigned else "uncontrolled_note", lang), size=6.5)
     if view.content_hash:
         line = footer.add_paragraph()
-        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(line, f"{label('content_hash', lang)}: {view.content_hash}", size=7)
     if view.verify_url:
         # the QR and the link on every page, as the PDF's footer carries them
         line = footer.add_paragraph()
-        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
         line.add_run().add_picture(io.BytesIO(_qr_png(view.verify_url)), height=Mm(14))
         _run(line, f"  {view.verify_url}", size=6.5)
 
@@ -688,7 +711,7 @@ class _Body:
         return paragraph
 
     # -- section frames: the name left, the content right, as the HTML/PDF's `.sec` ----------
-    def open_frame(self) -> None:
+    def open_frame(self, *, continued: bool = False) -> None:
         """A one-row table: the section's name (left, 40 mm) and its content (right, a rule between),
         the seed's layout the PDF prints (document.css `.sec`); the row may run over pages."""
         self.close_frame()
@@ -696,8 +719,8 @@ class _Body:
         name_w = int(Mm(FRAME_NAME_MM))
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _frame_borders(table)
-        _cell_margins(table, top=40, side=70)
+        _frame_borders(table, top=not continued)
+        _cell_margins(table, top=140, side=100)  # document.css `.sec > .body { padding: 2.5mm ... }`
         _set_col_widths(table, [name_w, text - name_w])
         name, content = table.rows[0].cells
         self.frame_cells = (name, content)
@@ -775,7 +798,7 @@ class _Body:
             if section.key in FULL_WIDTH:  # the flowchart, approval and history span the page
                 self.close_frame()
             elif section.level == 1 or section.key == "narrative":  # the narrative continues section 6
-                self.open_frame()
+                self.open_frame(continued=section.key == "narrative")
             getattr(self, f"section_{section.key}")()
         self.close_frame()
 
@@ -836,56 +859,58 @@ class _Body:
     def section_scope(self) -> None:
         v = self.view
         self.heading("scope")
-        if not (v.scope_includes or v.scope_excludes):
-            self.none()
-        self.labelled_list(f"{self.L('scope_includes')}:", v.scope_includes)
-        self.labelled_list(f"{self.L('scope_excludes')}:", v.scope_excludes)
+        for key, items in (("scope_includes", v.scope_includes), ("scope_excludes", v.scope_excludes)):
+            _run(_styled(self.box, "ListCaption"), self.L(key))
+            self.bullets(items) if items else self.none()
+
+    def terms(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Terms and what they mean, as the HTML's <dl>: the term bold, its meaning indented below."""
+        for term, meaning in pairs:
+            _rich(_styled(self.box, "Term"), term, bold=True)
+            _rich(_styled(self.box, "TermMeaning"), meaning)
 
     def section_definitions(self) -> None:
+        v = self.view
         self.heading("definitions")
-        if not (self.view.definitions or self.view.parameters):
+        if not (v.definitions or v.parameters):
             self.none()
             return
-        if self.view.definitions:
-            self.table(
-                [self.L("term"), self.L("meaning")],
-                [[term, meaning] for term, meaning in self.view.definitions],
-                [45, 125],
-            )
-        if self.view.parameters:
-            _run(_styled(self.box, "ListCaption"), self.L("parameters"))
-            self.table([self.L("parameters"), ""], [list(p) for p in self.view.parameters], [45, 125])
+        self.terms(v.definitions)
+        if v.parameters:
+            _run(_styled(self.box, "SubCaption"), self.L("parameters"), italic=True)
+            self.terms(v.parameters)
 
     def section_references(self) -> None:
         v = self.view
         self.heading("references")
-        if v.references:
-            items = []
-            for kind, ident, title, clause in v.references:
-                text = f"{ident} {title}".strip() if ident else title
-                if clause:
-                    text += f", {_w('clause', self.lang)} {clause}"
-                items.append(f"{text} ({kind})")
-            self.numbered(items)
-        else:
+        if not v.references:
             self.none()
+        for kind, ident, title, clause in v.references:  # as the HTML: "• Standar  **SNI ...** title (8.6.2)"
+            paragraph = _styled(self.box, "ListBullet")
+            _run(paragraph, f"{kind}\t")
+            if ident:
+                _run(paragraph, f"{ident} ", bold=True)
+            _rich(paragraph, title)
+            if clause:
+                _run(paragraph, f" ({clause})")
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(24))
 
     def section_responsibilities(self) -> None:
+        """Each role as the HTML prints it: its name (and unit), then Tanggung jawab and Wewenang lists."""
         v = self.view
         self.heading("responsibilities")
         if not v.roles:
             self.none()
             return
-        none = self.L("none")
-        rows: list[Sequence[str | list[str]]] = []
         for role in v.roles:
-            rows.append([role.name, role.responsibilities or [none], role.authorities or [none]])
-        table = self.table([self.L("role"), self.L("responsibility"), self.L("authority")], rows, [45, 65, 60])
-        for tr, role in zip(table._tbl.tr_lst[1:], v.roles, strict=True):
-            cell = _Cell(tr.tc_lst[0], table)
-            cell.paragraphs[0].runs[0].bold = True  # the role; its unit follows in normal weight
+            name = _styled(self.box, "ListCaption")
+            _run(name, role.name)
             if role.unit:
-                _run(_styled(cell, "TableText"), role.unit, size=8.5)
+                _plain_run(name, f" ({role.unit})")
+            for key, items in (("responsibility", role.responsibilities), ("authority", role.authorities)):
+                if items:
+                    _run(_styled(self.box, "SubCaption"), self.L(key), italic=True)
+                    self.bullets(items)
 
     def flowchart(self) -> None:
         if not self.proc.steps:
