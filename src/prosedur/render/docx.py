@@ -69,7 +69,7 @@ def text_width(sheet: Paper) -> int:
 def image_max_height(sheet: Paper) -> int:
     """Room for a flowchart page: the PDF's (html.flow_box: the body less the heading line)."""
     return int(Mm(flow_box(sheet)[1]))
-HEAD_FILL = "D9E2F3"
+HEAD_FILL = "E6E6E6"  # document.css `table.grid thead th`
 FRAME_NAME_MM = 40.0  # the section name's column, as document.css `.sec { padding-left: 40mm }`
 FULL_WIDTH = frozenset({"flowchart", "approval", "history"})
 MARK_RED = RGBColor(0xC0, 0x00, 0x00)
@@ -462,6 +462,44 @@ def _set_col_widths(table: Any, widths: Sequence[int]) -> None:
             tc.width = width
 
 
+_CHAR_MM = 9 * 0.56 * 25.4 / 72  # a wide-ish average character of 9 pt Arial/Liberation Sans (bold heads)
+_CELL_PAD_MM = 3.2  # the cell margins (80 twips each side) and a little air
+
+
+def fit_widths(weights: Sequence[float], total: float, rows: Sequence[Sequence[str | list[str]]],
+               nowrap: Sequence[int] = ()) -> list[float]:
+    """Column widths (mm) summing to `total`, shared by `weights`, but never narrower than the column's
+    longest word (a `nowrap` column: its longest text), so Word and LibreOffice, which break a word that
+    does not fit anywhere and without a hyphen, never have to. The PDF's tables size themselves by
+    content (CSS auto layout); a DOCX table's grid is fixed here, so this is the same idea by hand."""
+    n = len(weights)
+    need = [0.0] * n
+    for row in rows:
+        for k, value in enumerate(row):
+            texts = value if isinstance(value, list) else [value]
+            for text in texts:
+                pieces = [plain(text)] if k in nowrap else plain(text).split()
+                longest = max((len(p) for p in pieces), default=0)
+                need[k] = max(need[k], longest * _CHAR_MM + _CELL_PAD_MM + (3.5 if isinstance(value, list) else 0))
+    share = [w * total / sum(weights) for w in weights]
+    if sum(need) >= total:  # cannot hold every word: as close as the room allows
+        return [x * total / sum(need) for x in need]
+    widths = list(share)
+    for _ in range(n):
+        short = [k for k in range(n) if widths[k] < need[k] - 0.01]
+        if not short:
+            break
+        for k in short:
+            widths[k] = need[k]
+        fixed = {k for k in range(n) if widths[k] <= need[k] + 0.01}
+        free = [k for k in range(n) if k not in fixed]
+        room = total - sum(widths[k] for k in fixed)
+        weight = sum(share[k] for k in free)
+        for k in free:
+            widths[k] = room * share[k] / weight
+    return widths
+
+
 def _frame_borders(table: Any, *, top: bool) -> None:
     """A section frame's rules, set on its cells (adjacent tables may be joined by the reader): one
     above, between sections (`top`), and one between the name and the content."""
@@ -480,15 +518,27 @@ def _frame_borders(table: Any, *, top: bool) -> None:
 
 
 def _tidy_cell(cell: Any) -> None:
-    """Drop the empty paragraph python-docx starts a cell with once the cell holds more, and end the cell
-    with a paragraph (Word requires one after a nested table)."""
+    """Drop the empty paragraph python-docx starts a cell with once the cell holds more, and the empty
+    ones at its end (a nested table leaves two), ending the cell with one hair-thin paragraph (Word requires
+    a paragraph last) so a frame never spills an empty stub onto the next page."""
     tc = cell._tc
+
+    def blank(el: Any) -> bool:
+        return el.tag == qn("w:p") and not el.xpath(".//w:t | .//w:drawing | .//w:fldChar")
+
     blocks = [el for el in tc if el.tag in (qn("w:p"), qn("w:tbl"))]
-    first = blocks[0] if blocks else None
-    if len(blocks) > 1 and first is not None and first.tag == qn("w:p") and not first.xpath(".//w:t"):
-        tc.remove(first)
-    if tc[-1].tag != qn("w:p"):
-        tc.append(OxmlElement("w:p"))
+    if len(blocks) > 1 and blank(blocks[0]):
+        tc.remove(blocks[0])
+        blocks = blocks[1:]
+    while len(blocks) > 1 and blank(blocks[-1]):
+        tc.remove(blocks.pop())
+    end = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    ppr.append(OxmlElement("w:pStyle", {qn("w:val"): "Spacer"}))
+    ppr.append(OxmlElement("w:spacing", {qn("w:before"): "0", qn("w:after"): "0", qn("w:line"): "20",
+                                         qn("w:lineRule"): "exact"}))
+    end.append(ppr)
+    tc.append(end)
 
 
 def _cell_margins(table: Any, top: int = 30, side: int = 80) -> None:
@@ -760,7 +810,7 @@ class _Body:
         self.bullets(items)
 
     def table(self, heads: Sequence[str], rows: Sequence[Sequence[str | list[str]]],
-              widths_mm: Sequence[float]) -> Any:
+              widths_mm: Sequence[float], *, nowrap: Sequence[int] = ()) -> Any:
         table = self.box.add_table(rows=1, cols=len(heads))
         _table_style(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -778,8 +828,8 @@ class _Body:
                     _cell_lines(cell, value, bullet=len(value) > 1)
                 else:
                     _cell_text(cell, value, rich=True)
-        grow = min(1.0, self.width_mm / sum(widths_mm))
-        _set_col_widths(table, [Mm(w * grow) for w in widths_mm])
+        widths = fit_widths(widths_mm, self.width_mm, [heads, *rows], nowrap=nowrap)
+        _set_col_widths(table, [Mm(w) for w in widths])
         _styled(self.box, "Spacer")
         return table
 
@@ -995,6 +1045,7 @@ class _Body:
              self.L("retention"), self.L("disposition")],
             [list(r) for r in v.records],
             [28, 34, 22, 34, 20, 32],
+            nowrap=[0],  # a form number stays on one line, as the HTML's `td.nowrap`
         )
 
     def section_attachments(self) -> None:
