@@ -219,7 +219,8 @@ def test_narrative_names_every_actor(ticket: Procedure) -> None:
     markdown = narrative_markdown(ticket).splitlines()
     assert markdown[0] == ("1. **Pegawai** mengajukan tiket layanan, lalu **Admin** mencatat tiket, lalu "
                            "**Teknisi** menerima tiket.")
-    assert markdown[2] == "3. **Kepala Bidang IKI** bersama **Kepala Bidang SI** merencanakan perbaikan."
+    assert markdown[2] == ("3. **Kepala Bidang IKI** bersama **Kepala Bidang SI** merencanakan perbaikan. "
+                           "Rencana disetujui, lanjut ke langkah 4.")
     html = narrative_html(ticket)
     assert ("<strong>Kepala Bidang IKI</strong> bersama <strong>Kepala Bidang SI</strong> merencanakan"
             in html)
