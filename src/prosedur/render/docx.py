@@ -888,7 +888,9 @@ class _Body:
 
     def section_flowchart(self) -> None:
         # the flowchart starts on a page of its own, as in the PDF (document.css `.flow`)
-        self.heading("flowchart").paragraph_format.page_break_before = True
+        head = self.heading("flowchart")
+        head.paragraph_format.page_break_before = True
+        head.paragraph_format.left_indent = Mm(FRAME_NAME_MM)  # over the content column, as `.flow-head`
         self.flowchart()
 
     def section_narrative(self) -> None:
