@@ -18,7 +18,6 @@ import typing
 import zipfile
 from collections import defaultdict
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 import pytest
