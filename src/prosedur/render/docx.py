@@ -205,9 +205,9 @@ _HEADING_NUMBERING = """
 <w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="{id}">
  <w:multiLevelType w:val="multilevel"/>
  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading1"/>
-  <w:lvlText w:val="%1."/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="567" w:hanging="567"/></w:pPr></w:lvl>
- <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading2"/>
-  <w:lvlText w:val="%1.%2"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="567" w:hanging="567"/></w:pPr></w:lvl>
+  <w:lvlText w:val="%1."/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="397" w:hanging="397"/></w:pPr></w:lvl>
+ <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading2"/><w:suff w:val="space"/>
+  <w:lvlText w:val="%1.%2"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>
 </w:abstractNum>
 """
 
@@ -677,6 +677,16 @@ def _watermark(paragraph: Any, mark: str) -> None:
     paragraph._p.append(run)
 
 
+def _note_box(paragraph: Any) -> None:
+    """The HTML's `.lang-note`: a pale yellow box with a dark yellow rule on its left."""
+    ppr = paragraph._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    border.append(OxmlElement("w:left", {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "4",
+                                         qn("w:color"): "8A6D00"}))
+    ppr.append(border)
+    ppr.append(OxmlElement("w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): "FDF6E3"}))
+
+
 def _rule_above(paragraph: Any) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     border = OxmlElement("w:pBdr")
@@ -809,16 +819,19 @@ class _Body:
         _run(_styled(self.box, "ListCaption"), caption)
         self.bullets(items)
 
-    def table(self, heads: Sequence[str], rows: Sequence[Sequence[str | list[str]]],
+    def table(self, heads: Sequence[str] | None, rows: Sequence[Sequence[str | list[str]]],
               widths_mm: Sequence[float], *, nowrap: Sequence[int] = ()) -> Any:
-        table = self.box.add_table(rows=1, cols=len(heads))
+        """A grid table; `heads`: its heading row (repeated on every page), None for a table of names and
+        values (the HTML's `table.kv`)."""
+        table = self.box.add_table(rows=1 if heads else 0, cols=len(widths_mm))
         _table_style(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _cell_margins(table)
-        for cell, head in zip(table.rows[0].cells, heads, strict=True):
-            _cell_text(cell, head, bold=True)
-            _shade(cell, HEAD_FILL)
-        _repeat_header(table.rows[0])
+        if heads:
+            for cell, head in zip(table.rows[0].cells, heads, strict=True):
+                _cell_text(cell, head, bold=True)
+                _shade(cell, HEAD_FILL)
+            _repeat_header(table.rows[0])
         for values in rows:
             row = table.add_row()
             _cant_split(row)
@@ -828,7 +841,7 @@ class _Body:
                     _cell_lines(cell, value, bullet=len(value) > 1)
                 else:
                     _cell_text(cell, value, rich=True)
-        widths = fit_widths(widths_mm, self.width_mm, [heads, *rows], nowrap=nowrap)
+        widths = fit_widths(widths_mm, self.width_mm, [*([heads] if heads else []), *rows], nowrap=nowrap)
         _set_col_widths(table, [Mm(w) for w in widths])
         _styled(self.box, "Spacer")
         return table
@@ -844,6 +857,7 @@ class _Body:
         if v.indonesian_note:  # an English document says which of its sections are in Indonesian
             note = self.box.add_paragraph()
             _run(note, v.indonesian_note, italic=True, size=8)
+            _note_box(note)
         for section in v.sections:
             if section.key in FULL_WIDTH:  # the flowchart, approval and history span the page
                 self.close_frame()
@@ -855,10 +869,9 @@ class _Body:
     def section_io(self) -> None:
         v = self.view
         self.heading("io")
-        if not (v.inputs or v.outputs):
-            self.none()
-        self.labelled_list(f"{self.L('inputs')}:", v.inputs)
-        self.labelled_list(f"{self.L('outputs')}:", v.outputs)
+        none = [self.L("none")]
+        # as the HTML's `table.io`: Masukan | Keluaran side by side
+        self.table([self.L("inputs"), self.L("outputs")], [[v.inputs or none, v.outputs or none]], [85, 85])
 
     def section_activities(self) -> None:
         self.heading("activities")
@@ -874,13 +887,15 @@ class _Body:
     def section_resources(self) -> None:
         v = self.view
         self.heading("resources")
-        self.table(
-            [self.L("resources"), ""],
+        table = self.table(
+            None,
             [[self.L(key), values or [self.L("none")]] for key, values in (
                 ("qualifications", v.qualifications), ("training", v.training), ("equipment", v.equipment),
                 ("materials", v.materials))],
             [45, 125],
         )
+        for tr in table._tbl.tr_lst:  # the HTML's `table.kv th`: the names on a pale ground
+            _shade(_Cell(tr.tc_lst[0], table), "F3F3F3")
 
     def section_warnings(self) -> None:
         self.heading("warnings")
