@@ -804,9 +804,9 @@ class _Body:
     def none(self) -> None:
         self.para(self.L("none"), italic=True)
 
-    def bullets(self, items: Iterable[str]) -> None:
+    def bullets(self, items: Iterable[str], *, bold: bool = False) -> None:
         for item in items:
-            _rich(_styled(self.box, "ListBullet"), item)
+            _rich(_styled(self.box, "ListBullet"), item, bold=bold)
 
     def numbered(self, items: Iterable[str], *, start: int = 1) -> None:
         """Literal numbers with a hanging indent: Word's auto-numbering would run on across lists."""
@@ -899,7 +899,8 @@ class _Body:
 
     def section_warnings(self) -> None:
         self.heading("warnings")
-        self.bullets(self.view.warnings) if self.view.warnings else self.none()
+        # bold, as the HTML's `.warnings li`
+        self.bullets(self.view.warnings, bold=True) if self.view.warnings else self.none()
 
     def section_flowchart(self) -> None:
         # the flowchart starts on a page of its own, as in the PDF (document.css `.flow`)
