@@ -113,9 +113,11 @@ def render_docx(
     raster: Callable[[str, int], bytes] = svg_to_png,
     record: ControlRecord | None = None,
     verify_url: str | None = None,
+    flowchart: str = "shapes",
 ) -> bytes:
     """The procedure as DOCX bytes in `lang`; `controlled=False` marks every page as an uncontrolled copy.
 
+    `flowchart="shapes"` draws the flowchart as Word shapes (`drawingml`), `"png"` as pictures: then
     `raster` turns a flowchart page (SVG) into PNG; a build passes its on-disk cache (raster.RasterCache)."""
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
                          record=record, verify_url=verify_url)
@@ -123,7 +125,7 @@ def render_docx(
     _properties(doc, view)
     _header(doc, view, raster, library)
     _footer(doc, view)
-    _Body(doc, view, proc, library, raster).build()
+    _Body(doc, view, proc, library, raster, shapes=flowchart != "png").build()
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -740,6 +742,8 @@ class _Body:
         proc: Procedure,
         library: Library | None,
         raster: Callable[[str, int], bytes] = svg_to_png,
+        *,
+        shapes: bool = True,
     ) -> None:
         self.doc = doc
         self.box: Any = doc
@@ -748,6 +752,7 @@ class _Body:
         """The open frame's name cell (the level-1 heading), or None outside a frame."""
         self.frame_cells: tuple[Any, ...] = ()
         self.width_mm = text_width(view.paper) / 36000
+        self.shapes = shapes
         self.raster = raster
         self.view = view
         self.proc = proc
@@ -983,6 +988,12 @@ class _Body:
     def flowchart(self) -> None:
         if not self.proc.steps:
             self.none()
+            return
+        if self.shapes:  # DrawingML shapes (the default; bench/bench_docx.py compares it with the PNGs)
+            from .drawingml import add_flowchart
+
+            add_flowchart(self.doc, self.proc, self.library, lang=self.lang, max_width=text_width(self.view.paper),
+                          max_height=image_max_height(self.view.paper), alt=f"{self.L('flowchart')} {self.view.number}")
             return
         pages = render_flowchart(self.proc, self.library, lang=self.lang, swimlanes=True, rows_per_page=13)
         for i, svg in enumerate(pages):

@@ -1,0 +1,396 @@
+"""Layout geometry as Word shapes (DrawingML): one `wpg:wgp` group of `wps:wsp` shapes per chart page.
+
+Why shapes and not a picture: a flowchart in a Word file is then crisp at any zoom, its text is text
+(searchable, editable, read by screen readers), and no raster step is needed (the PNG route costs a
+cairosvg render per page). Word 2010+ and LibreOffice read `wps`/`wpg` directly, so no VML fallback
+(`mc:AlternateContent`) is written: LibreOffice renders the groups as they are (checked by converting
+to PDF in the tests).
+
+Why hand-written XML: python-docx has no API for shapes. The XML is built with lxml elements (never
+by string formatting), every piece of user text goes through `docx.clean` and is set as element text
+or an attribute, so it is escaped on output and cannot inject markup.
+
+The group is written inline (`wp:inline`): it sits in a paragraph like a character and moves with
+its paragraph or table cell, in Word and LibreOffice alike; anchored shapes in table cells are laid
+out differently by the two programs. Coordinates are in points (the layout engine's unit) and
+written in EMU with the scale applied here, so text sizes can be scaled with the drawing (Word does
+not scale text in a scaled group).
+
+Off-page connectors can name the page a bookmark lands on with a PAGEREF field inside their text
+box: Word and LibreOffice work out the page when they lay the document out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+__all__ = ["Drawing", "Text", "EMU_PT", "bookmark", "flowchart_drawing", "ns"]
+
+EMU_PT = 12700
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+GROUP_URI = WPG
+LINE_PITCH = 1.22  # line pitch / font size, as flow.layout.LINE_HEIGHT wraps shape text
+
+Point = tuple[float, float]
+
+
+def ns(prefix: str, name: str) -> str:
+    """Clark name `{uri}name` for the prefixes used here."""
+    uri = {"wps": WPS, "wpg": WPG, "a": A, "wp": WP, "w": W}[prefix]
+    return f"{{{uri}}}{name}"
+
+
+def _clean(text: str) -> str:
+    from .docx import clean
+
+    return clean(text)
+
+
+def _sub(parent: etree._Element, tag: str, **attrs: str | int) -> etree._Element:
+    prefix, name = tag.split(":")
+    el = etree.SubElement(parent, ns(prefix, name))
+    for key, value in attrs.items():
+        el.set(key, str(value))
+    return el
+
+
+def _custom(pw: int, ph: int) -> etree._Element:
+    """An empty `a:custGeom` of one path pw × ph (EMU) whose text area is the whole box."""
+    geom = etree.Element(ns("a", "custGeom"))
+    for tag in ("avLst", "gdLst", "ahLst", "cxnLst"):
+        _sub(geom, f"a:{tag}")
+    _sub(geom, "a:rect", l="l", t="t", r="r", b="b")
+    _sub(_sub(geom, "a:pathLst"), "a:path", w=pw, h=ph)
+    return geom
+
+
+@dataclass
+class Text:
+    """Lines of text in a shape or text box: one paragraph per line, no re-wrapping; a line may be a
+    list of (text, field_code) runs, where a field code makes that run a live field (PAGEREF)."""
+
+    lines: Sequence[str | Sequence[tuple[str, str | None]]]
+    size: float = 8.0  # pt, before the drawing's scale
+    bold: bool = False
+    italic: bool = False
+    align: str = "center"  # w:jc value: left, center, right
+    anchor: str = "ctr"  # bodyPr anchor: t, ctr, b
+    color: str = "111111"
+
+
+@dataclass
+class Drawing:
+    """Shapes of one chart page in points; `xml()` gives the `w:drawing` of one inline group."""
+
+    width: float
+    height: float
+    scale: float = 1.0
+    name: str = "Flowchart"
+    description: str = ""
+    font: str = "Arial"
+    shapes: list[etree._Element] = field(default_factory=list)
+    _ids: int = 1
+
+    def emu(self, value: float) -> int:
+        return max(0, round(value * self.scale * EMU_PT))
+
+    # -- shapes ------------------------------------------------------------------------------------
+    def _shape(self, kind: str, x: float, y: float, w: float, h: float, *, fill: str | None, line: str | None,
+               line_w: float, geometry: etree._Element | None = None, preset: str = "rect",
+               text: Text | None = None, text_box: bool = False, arrow: bool = False) -> etree._Element:
+        self._ids += 1
+        sp = etree.Element(ns("wps", "wsp"), nsmap={"wps": WPS, "a": A, "w": W})
+        _sub(sp, "wps:cNvPr", id=self._ids, name=f"{kind} {self._ids}")
+        cnv = _sub(sp, "wps:cNvSpPr")
+        if text_box:
+            cnv.set("txBox", "1")
+        pr = _sub(sp, "wps:spPr")
+        xfrm = _sub(pr, "a:xfrm")
+        _sub(xfrm, "a:off", x=self.emu(x), y=self.emu(y))
+        _sub(xfrm, "a:ext", cx=max(1, self.emu(w)), cy=max(1, self.emu(h)))
+        if geometry is not None:
+            pr.append(geometry)
+        else:
+            _sub(_sub(pr, "a:prstGeom", prst=preset), "a:avLst")
+        if fill:
+            _sub(_sub(pr, "a:solidFill"), "a:srgbClr", val=fill)
+        else:
+            _sub(pr, "a:noFill")
+        ln = _sub(pr, "a:ln", w=max(1, round(line_w * self.scale * EMU_PT)))
+        if line:
+            _sub(_sub(ln, "a:solidFill"), "a:srgbClr", val=line)
+            _sub(ln, "a:miter", lim="800000")
+            if arrow:
+                _sub(ln, "a:tailEnd", type="triangle", w="med", len="med")
+        else:
+            _sub(ln, "a:noFill")
+        if text is not None:
+            self._text(sp, text)
+        body = _sub(sp, "wps:bodyPr", rot=0, vert="horz", wrap="none", lIns=0, tIns=0, rIns=0, bIns=0,
+                    anchor=text.anchor if text else "ctr", anchorCtr=0)
+        _sub(body, "a:noAutofit")
+        self.shapes.append(sp)
+        return sp
+
+    def _text(self, sp: etree._Element, text: Text) -> None:
+        box = _sub(_sub(sp, "wps:txbx"), "w:txbxContent")
+        size = str(max(2, round(text.size * self.scale * 2)))  # half-points
+        for line in text.lines:
+            p = _sub(box, "w:p")
+            ppr = _sub(p, "w:pPr")
+            pitch = round(text.size * self.scale * LINE_PITCH * 20)  # twentieths of a point, as the layout measured
+            _sub(ppr, "w:spacing", **{qn("w:before"): "0", qn("w:after"): "0", qn("w:line"): str(pitch),
+                                      qn("w:lineRule"): "exact"})
+            _sub(ppr, "w:jc", **{qn("w:val"): text.align})
+            runs = [(line, None)] if isinstance(line, str) else list(line)
+            for value, code in runs:
+                if code:
+                    self._field(p, code, value, text, size)
+                else:
+                    self._run(p, value, text, size)
+
+    def _rpr(self, r: etree._Element, text: Text, size: str) -> None:
+        rpr = _sub(r, "w:rPr")
+        _sub(rpr, "w:rFonts", **{qn("w:ascii"): self.font, qn("w:hAnsi"): self.font, qn("w:cs"): self.font})
+        if text.bold:
+            _sub(rpr, "w:b")
+        if text.italic:
+            _sub(rpr, "w:i")
+        _sub(rpr, "w:color", **{qn("w:val"): text.color})
+        _sub(rpr, "w:sz", **{qn("w:val"): size})
+        _sub(rpr, "w:szCs", **{qn("w:val"): size})
+
+    def _run(self, p: etree._Element, value: str, text: Text, size: str) -> None:
+        from ..text import spans
+
+        for span in spans(_clean(value)):
+            r = _sub(p, "w:r")
+            self._rpr(r, Text([], text.size, text.bold or span.bold, text.italic or span.italic, color=text.color),
+                      size)
+            t = _sub(r, "w:t")
+            t.text = span.text
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+    def _field(self, p: etree._Element, code: str, shown: str, text: Text, size: str) -> None:
+        """A complex field (fldChar begin / instrText / separate / cached value / end)."""
+        for part in ("begin", "instr", "separate", "value", "end"):
+            r = _sub(p, "w:r")
+            self._rpr(r, text, size)
+            if part == "instr":
+                t = _sub(r, "w:instrText")
+                t.text = f" {code} "
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            elif part == "value":
+                _sub(r, "w:t").text = _clean(shown)
+            else:
+                _sub(r, "w:fldChar", **{qn("w:fldCharType"): {"begin": "begin", "separate": "separate",
+                                                               "end": "end"}[part]})
+
+    def rect(self, x: float, y: float, w: float, h: float, *, fill: str | None = "FFFFFF", line: str | None = "111111",
+             line_w: float = 0.9, rounded: bool = False, text: Text | None = None, kind: str = "process") -> None:
+        if rounded:  # a terminator: a stadium drawn as a path, so its text area is the whole box
+            # (a preset roundRect insets its text area and LibreOffice clips the last line)
+            pw, ph = max(1, self.emu(w)), max(1, self.emu(h))
+            r = min(pw, ph) // 2
+            geom = _custom(pw, ph)
+            path = geom.find(f"{{{A}}}pathLst/{{{A}}}path")
+            _sub(_sub(path, "a:moveTo"), "a:pt", x=r, y=0)
+            _sub(_sub(path, "a:lnTo"), "a:pt", x=pw - r, y=0)
+            _sub(path, "a:arcTo", wR=r, hR=ph // 2, stAng=16200000, swAng=10800000)
+            _sub(_sub(path, "a:lnTo"), "a:pt", x=r, y=ph)
+            _sub(path, "a:arcTo", wR=r, hR=ph // 2, stAng=5400000, swAng=10800000)
+            _sub(path, "a:close")
+            self._shape(kind, x, y, w, h, fill=fill, line=line, line_w=line_w, geometry=geom, text=text)
+        else:
+            self._shape(kind, x, y, w, h, fill=fill, line=line, line_w=line_w, text=text)
+
+    def ellipse(self, x: float, y: float, w: float, h: float, *, fill: str | None = "FFFFFF",
+                line: str | None = "111111", line_w: float = 0.9, text: Text | None = None,
+                kind: str = "connector") -> None:
+        self._shape(kind, x, y, w, h, fill=fill, line=line, line_w=line_w, preset="ellipse", text=text)
+
+    def polygon(self, points: Sequence[Point], *, fill: str | None = "FFFFFF", line: str | None = "111111",
+                line_w: float = 0.9, text: Text | None = None, kind: str = "shape",
+                box: tuple[float, float, float, float] | None = None) -> None:
+        """A closed outline (diamond, parallelogram, pentagon); text, if any, centred on `box`."""
+        self._path(list(points), closed=True, fill=fill, line=line, line_w=line_w, text=text, kind=kind, box=box)
+
+    def polyline(self, points: Sequence[Point], *, line: str = "111111", line_w: float = 0.8, arrow: bool = True,
+                 kind: str = "connector line") -> None:
+        self._path(list(points), closed=False, fill=None, line=line, line_w=line_w, arrow=arrow, kind=kind)
+
+    def _path(self, points: list[Point], *, closed: bool, fill: str | None, line: str | None, line_w: float,
+              text: Text | None = None, arrow: bool = False, kind: str = "shape",
+              box: tuple[float, float, float, float] | None = None) -> None:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        x0, y0 = min(xs), min(ys)
+        w, h = max(xs) - x0, max(ys) - y0
+        if box is not None:  # the shape's frame is its box, so a text anchored in it centres there
+            x0, y0, w, h = box
+        pw, ph = max(1, self.emu(w)), max(1, self.emu(h))
+        geom = _custom(pw, ph)
+        path = geom.find(f"{{{A}}}pathLst/{{{A}}}path")
+        if not closed:
+            path.set("fill", "none")
+        for i, (px, py) in enumerate(points):
+            step = _sub(path, "a:moveTo" if i == 0 else "a:lnTo")
+            _sub(step, "a:pt", x=min(pw, self.emu(px - x0)), y=min(ph, self.emu(py - y0)))
+        if closed:
+            _sub(path, "a:close")
+        self._shape(kind, x0, y0, w, h, fill=fill, line=line, line_w=line_w, geometry=geom, text=text, arrow=arrow)
+
+    def text(self, x: float, y: float, w: float, h: float, text: Text, *, fill: str | None = None,
+             kind: str = "label") -> None:
+        """A borderless text box (exit labels, step numbers, lane titles, page references)."""
+        self._shape(kind, x, y, w, h, fill=fill, line=None, line_w=0, text=text, text_box=True)
+
+    # -- output ------------------------------------------------------------------------------------
+    def xml(self, doc_pr_id: int) -> etree._Element:
+        """`w:drawing` holding the group inline, sized width × height (scaled)."""
+        drawing = OxmlElement("w:drawing")
+        inline = etree.SubElement(drawing, ns("wp", "inline"), nsmap={"wp": WP})
+        for side in ("distT", "distB", "distL", "distR"):
+            inline.set(side, "0")
+        cx, cy = max(1, self.emu(self.width)), max(1, self.emu(self.height))
+        _sub(inline, "wp:extent", cx=cx, cy=cy)
+        _sub(inline, "wp:effectExtent", l=0, t=0, r=0, b=0)
+        doc_pr = _sub(inline, "wp:docPr", id=doc_pr_id, name=f"{_clean(self.name)} {doc_pr_id}")
+        if self.description:
+            doc_pr.set("descr", _clean(self.description))
+        _sub(inline, "wp:cNvGraphicFramePr")
+        graphic = etree.SubElement(inline, ns("a", "graphic"), nsmap={"a": A})
+        data = _sub(graphic, "a:graphicData", uri=GROUP_URI)
+        group = etree.SubElement(data, ns("wpg", "wgp"), nsmap={"wpg": WPG})
+        _sub(group, "wpg:cNvGrpSpPr")
+        xfrm = _sub(_sub(group, "wpg:grpSpPr"), "a:xfrm")
+        _sub(xfrm, "a:off", x=0, y=0)
+        _sub(xfrm, "a:ext", cx=cx, cy=cy)
+        _sub(xfrm, "a:chOff", x=0, y=0)
+        _sub(xfrm, "a:chExt", cx=cx, cy=cy)
+        for sp in self.shapes:
+            group.append(sp)
+        return drawing
+
+
+def bookmark(paragraph_el: etree._Element, name: str, bid: int) -> None:
+    """A bookmark around the start of a paragraph (a PAGEREF target)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bid))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bid))
+    ppr = paragraph_el.find(qn("w:pPr"))
+    at = 1 if ppr is not None else 0
+    paragraph_el.insert(at, start)
+    paragraph_el.insert(at + 1, end)
+
+
+# -- the document's swimlane flowchart ---------------------------------------------------------------
+LANE_HEAD, LANE_LINE, LANE_ALT = "E8EEF5", "4A5A6A", "F8FAFC"
+INK = "1A2633"
+FILLS = {"start": "EAF4EA", "end": "EAF4EA", "decision": "FDF6E3", "io": "EEF3FB"}
+
+
+def flowchart_drawing(page: object, *, scale: float, lang: str, page_ref: dict[str, str] | None = None,
+                      name: str = "Flowchart", description: str = "") -> Drawing:
+    """One page of `flow.layout` (a `Page`) as shapes, colours and sizes as `flowchart.css` draws them.
+
+    `page_ref` maps an off-page connector's node id to the bookmark of the page it continues on: its
+    text box then prints "lanjut ke hlm. {PAGEREF}" and Word/LibreOffice fill in the page."""
+    from ..flow.layout import FONT_SIZE
+    from ..model import StepKind
+
+    p = page  # flow.layout.Page
+    d = Drawing(p.width, p.height, scale=scale, name=name, description=description)  # type: ignore[attr-defined]
+    for i, lane in enumerate(p.lanes):  # type: ignore[attr-defined]
+        if i % 2:
+            d.rect(lane.x, p.header, lane.width, p.height - p.header, fill=LANE_ALT, line=None, line_w=0,  # type: ignore[attr-defined]
+                   kind="lane")
+        d.rect(lane.x, 0, lane.width, p.height, fill=None, line=LANE_LINE, line_w=0.6, kind="lane")  # type: ignore[attr-defined]
+        d.rect(lane.x, 0, lane.width, p.header, fill=LANE_HEAD, line=LANE_LINE, line_w=0.6, kind="lane head",  # type: ignore[attr-defined]
+               text=Text(list(lane.title), FONT_SIZE, bold=True, color=INK))
+    for edge in p.edges:  # type: ignore[attr-defined]
+        d.polyline(list(edge.points), line=INK, line_w=0.8)
+    for node in p.nodes:  # type: ignore[attr-defined]
+        x, y, w, h = node.x, node.y, node.w, node.h
+        text = Text(list(node.lines), FONT_SIZE)
+        if node.kind == "offpage":
+            pts = [(x, y), (x + w, y), (x + w, y + h * 0.6), (x + w / 2, y + h), (x, y + h * 0.6)]
+            d.polygon(pts, fill="FFFFFF", line=INK, line_w=0.8, kind="offpage",
+                      text=Text([node.label], FONT_SIZE, anchor="t"), box=(x, y + h * 0.1, w, h * 0.6))
+            ref = next(o for o in p.offpage if o.node == node.id)  # type: ignore[attr-defined]
+            lead = ("lanjut ke" if lang != "en" else "cont. on") if ref.direction == "out" else (
+                "dari" if lang != "en" else "from")
+            short = "hlm. " if lang != "en" else "p. "
+            mark = (page_ref or {}).get(node.id)
+            second: list[tuple[str, str | None]] = [(short, None)]
+            second.append((str(ref.other_page), f"PAGEREF {mark} \\h") if mark else (str(ref.other_page), None))
+            d.text(x + w + 2, node.cy - 6, 40, 13, Text([lead, second], 5.5, align="left", color=LANE_LINE),
+                   kind="page ref")
+            continue
+        if node.kind in (StepKind.START, StepKind.END):
+            d.rect(x, y, w, h, fill=FILLS["start"], line=INK, rounded=True, text=text, kind=str(node.kind))
+        elif node.kind == StepKind.DECISION:
+            d.polygon([(x + w / 2, y), (x + w, y + h / 2), (x + w / 2, y + h), (x, y + h / 2)],
+                      fill=FILLS["decision"], line=INK, text=text, kind="decision", box=(x, y, w, h))
+        elif node.kind == StepKind.IO:
+            s = 7.0
+            d.polygon([(x + s, y), (x + w, y), (x + w - s, y + h), (x, y + h)], fill=FILLS["io"], line=INK,
+                      text=text, kind="io", box=(x, y, w, h))
+        elif node.kind == StepKind.CONNECTOR:
+            d.ellipse(x, y, w, h, line=INK, text=text)
+        else:
+            d.rect(x, y, w, h, line=INK, text=text, kind="process")
+        if node.part <= 1:
+            d.text(x + 1, y - 9, 4.5 * len(str(node.number)) + 4, 8, Text([str(node.number)], 6.5, align="left",
+                   anchor="b", color=LANE_LINE), kind="step number")
+    for edge in p.edges:  # type: ignore[attr-defined]
+        if edge.label and edge.label_at:
+            from ..flow.layout import label_box
+
+            bx, by, bw, bh = label_box(edge.label_at, edge.label_anchor, edge.label, 7.0)
+            d.text(bx, by, bw + 2, bh, Text([edge.label], 7.0, italic=True, align="left", color=INK),
+                   kind="exit label")
+    return d
+
+
+def add_flowchart(doc: object, proc: object, library: object, *, lang: str, max_width: int, max_height: int,
+                  alt: str) -> int:
+    """The document's swimlane flowchart as one shape group per page, each in its own centred paragraph
+    (a page break before every page after the first), scaled to fit `max_width` × `max_height` (EMU).
+    Each page's paragraph carries a bookmark; off-page connectors print PAGEREF fields to it.
+    Returns the number of pages drawn."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from ..flow.layout import layout
+    from .svg import _max_height, role_titles
+
+    titles = role_titles(proc, library, lang)  # type: ignore[arg-type]
+    result = layout(proc, rows_per_page=13, swimlanes=True, lane_titles=titles,  # type: ignore[arg-type]
+                    max_height=_max_height(proc, True), lang=lang)  # type: ignore[arg-type]
+    marks = {page.number: f"_Prosedur_flow_{page.number}" for page in result.pages}
+    body = doc.element.body  # type: ignore[attr-defined]
+    first_id = 1000 + sum(1 for _ in body.iter(qn("wp:docPr")))
+    for i, page in enumerate(result.pages):
+        scale = min(1.0, max_width / (page.width * EMU_PT), max_height / (page.height * EMU_PT))
+        refs = {o.node: marks[o.other_page] for o in page.offpage if o.other_page in marks}
+        drawing = flowchart_drawing(page, scale=scale, lang=lang, page_ref=refs, name="Flowchart",
+                                    description=f"{alt} ({i + 1}/{len(result.pages)})")
+        paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = False
+        if i > 0:  # the break is the paragraph's own property, so the bookmark lands on the new page
+            paragraph.paragraph_format.page_break_before = True
+        run = paragraph.add_run()
+        run._r.append(drawing.xml(first_id + i))
+        bookmark(paragraph._p, marks[page.number], 9000 + page.number)
+    return len(result.pages)
