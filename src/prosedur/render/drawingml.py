@@ -111,8 +111,8 @@ class Drawing:
         sp = etree.Element(ns("wps", "wsp"), nsmap={"wps": WPS, "a": A, "w": W})
         _sub(sp, "wps:cNvPr", id=self._ids, name=f"{kind} {self._ids}")
         cnv = _sub(sp, "wps:cNvSpPr")
-        if text_box:
-            cnv.set("txBox", "1")
+        if text_box:  # a plain shape with text, not txBox="1": LibreOffice paints no fill behind a txBox
+            pass
         pr = _sub(sp, "wps:spPr")
         xfrm = _sub(pr, "a:xfrm")
         _sub(xfrm, "a:off", x=self.emu(x), y=self.emu(y))
@@ -254,15 +254,26 @@ class Drawing:
         self._shape(kind, x, y, w, h, fill=fill, line=None, line_w=0, text=text, text_box=True)
 
     # -- output ------------------------------------------------------------------------------------
-    def xml(self, doc_pr_id: int) -> etree._Element:
-        """`w:drawing` holding the group inline, sized width × height (scaled)."""
+    def xml(self, doc_pr_id: int, *, anchored: bool = False) -> etree._Element:
+        """`w:drawing` holding the group, sized width × height (scaled): inline, or `anchored` at the
+        top left of its paragraph's cell (no wrap: the cell keeps its own height)."""
         drawing = OxmlElement("w:drawing")
-        inline = etree.SubElement(drawing, ns("wp", "inline"), nsmap={"wp": WP})
+        inline = etree.SubElement(drawing, ns("wp", "anchor" if anchored else "inline"), nsmap={"wp": WP})
         for side in ("distT", "distB", "distL", "distR"):
             inline.set(side, "0")
         cx, cy = max(1, self.emu(self.width)), max(1, self.emu(self.height))
+        if anchored:
+            for key, value in (("simplePos", "0"), ("relativeHeight", str(251658240 + doc_pr_id)),
+                               ("behindDoc", "0"), ("locked", "0"), ("layoutInCell", "1"),
+                               ("allowOverlap", "1")):
+                inline.set(key, value)
+            _sub(inline, "wp:simplePos", x=0, y=0)
+            _sub(_sub(inline, "wp:positionH", relativeFrom="column"), "wp:posOffset").text = "0"
+            _sub(_sub(inline, "wp:positionV", relativeFrom="paragraph"), "wp:posOffset").text = "0"
         _sub(inline, "wp:extent", cx=cx, cy=cy)
         _sub(inline, "wp:effectExtent", l=0, t=0, r=0, b=0)
+        if anchored:
+            _sub(inline, "wp:wrapNone")
         doc_pr = _sub(inline, "wp:docPr", id=doc_pr_id, name=f"{_clean(self.name)} {doc_pr_id}")
         if self.description:
             doc_pr.set("descr", _clean(self.description))

@@ -429,16 +429,22 @@ def offpage_text(other_page: int, lang: str, *, incoming: bool) -> str:
     return f"cont. on p. {printed}" if lang == "en" else f"lanjut ke hlm. {printed}"
 
 
-def _page_ref(svg: _Svg, node: Node, text: str, lane_width: float, *, above: bool) -> None:
-    """The page text in the band's free strip: above an incoming connector (its line leaves from
-    the tip), below an outgoing one (its line arrives at the top); narrowed to stay in the lane."""
+def page_ref_at(node: Node, text: str, lane_width: float, *, above: bool) -> tuple[float, float, float]:
+    """(centre x, baseline y, font size) in mm of the page text in the band's free strip: above an
+    incoming connector (its line leaves from the tip), below an outgoing one (its line arrives at the
+    top); narrowed to stay in the lane. The PDF and the DOCX (`sop_docx`) both place it from here."""
     x, y, w, h = _mm(node.x), _mm(node.y), _mm(node.w), _mm(node.h)
     size = min(PAGE_REF_MM, (lane_width - 1.0) / (0.56 * len(text)))
     if above:
         size = min(size, (y - 0.4) / 0.95)
     baseline = y - 0.35 if above else y + h + size * 0.85
+    return x + w / 2, baseline, size
+
+
+def _page_ref(svg: _Svg, node: Node, text: str, lane_width: float, *, above: bool) -> None:
+    cx, baseline, size = page_ref_at(node, text, lane_width, above=above)
     svg.add(
-        f'<text class="page-ref" x="{_f(x + w / 2)}" y="{_f(baseline)}" text-anchor="middle" font-size="{_f(size)}" '
+        f'<text class="page-ref" x="{_f(cx)}" y="{_f(baseline)}" text-anchor="middle" font-size="{_f(size)}" '
         f'font-family="DejaVu Sans, Liberation Sans, sans-serif">{xml_escape(text)}</text>'
     )
 
@@ -473,6 +479,27 @@ def _layout_rules(layout: SopLayout, paper: Paper) -> Markup:
     return Markup("\n".join(rules))
 
 
+def identity_values(view: DocumentView) -> dict[str, Any]:
+    """The identity sheet's computed values (Nomor SOP with its revision, the three dates with the
+    library's blank, records and related SOPs as printed): the HTML/PDF and the DOCX read them here."""
+    empty = view.sop.empty_cell
+
+    def cell(text: str) -> str:
+        """An identity cell's value; a computed blank ("-" from a missing date) as the library prints blanks."""
+        return text if text and text != "-" else empty
+
+    return {
+        "revised": cell(view.revision_date_long),
+        "issued": cell(view.issued_long),
+        "effective": cell(view.effective_long),
+        "empty": empty,
+        "number": (f"{view.number} ({label('revision', view.lang)} {view.revision})"
+                   if view.revision and view.sop.revision_suffix else view.number),
+        "records": [f"{rid} {name}".strip() for rid, name, *_ in view.records],
+        "related": [f"{num} {title}".strip() for num, title in view.related],
+    }
+
+
 def sop_html(
     view: DocumentView,
     proc: Procedure,
@@ -490,13 +517,6 @@ def sop_html(
             "span": len(page.rows) + (1 if page.incoming else 0) + (1 if page.outgoing else 0),
             "band_class": f"h{int(BAND * 2)}",
         })
-    records = [f"{rid} {name}".strip() for rid, name, *_ in view.records]
-    empty = view.sop.empty_cell
-
-    def cell(text: str) -> str:
-        """An identity cell's value; a computed blank ("-" from a missing date) as the library prints blanks."""
-        return text if text and text != "-" else empty
-
     context: dict[str, Any] = {
         "v": view,
         "L": labels(lang),
@@ -504,14 +524,7 @@ def sop_html(
         "height_rules": _layout_rules(layout, view.paper),
         "layout": layout,
         "pages": pages,
-        "revised": cell(view.revision_date_long),
-        "issued": cell(view.issued_long),
-        "effective": cell(view.effective_long),
-        "empty": empty,
-        "number": (f"{view.number} ({label('revision', lang)} {view.revision})"
-                   if view.revision and view.sop.revision_suffix else view.number),
-        "records": records,
-        "related": [f"{num} {title}".strip() for num, title in view.related],
+        **identity_values(view),
         "logo_src": logo_source(view, library, for_pdf=for_pdf),
         "qr_svg": qr_svg(view.verify_url),
         "verify_url": view.verify_url,

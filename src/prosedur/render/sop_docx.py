@@ -1,0 +1,634 @@
+"""The PermenPAN-RB 35/2012 SOP as an editable Word file: identity sheet and flowchart table, landscape.
+
+Agencies file and amend SOPs in Word, so this is the same SOP as `sop.py`'s HTML/PDF, built from
+the same things: the values come from `document_view` and `sop.identity_values`, the table's grid
+(column widths, row heights, page cuts) and every symbol, line and label from `sop.sop_layout`,
+i.e. from the same `Geometry` run of the layout engine the PDF draws. Nothing is re-measured here.
+
+* The identity sheet is two real Word tables (logo and organisation, Nomor SOP, the three dates,
+  Disahkan oleh, Nama SOP; then Dasar Hukum … Pencatatan dan Pendataan), on its own page.
+* Each page of the flowchart table is its own Word table (as in the PDF) with its two header rows
+  (marked as repeating header rows, so a row a user adds that overflows still gets a header), in a
+  section of its own so every table starts at the top of a fresh page. The Pelaksana header has a
+  real column per actor; below it, as in the PDF, the actor columns of a page are one merged cell
+  holding one group of DrawingML shapes (`drawingml.Drawing`): grid lines, symbols, connectors,
+  exit labels and off-page connectors with "lanjut ke hlm. N".
+* Why one inline group in a merged cell and not shapes anchored in each cell: an inline drawing
+  moves with its cell in Word and LibreOffice alike, while anchored shapes in table cells are
+  positioned differently by the two ("layout in cell", "follow text flow"), and shapes split over
+  many cells would lose their connectors' geometry when Word re-flows a row.
+* Row heights are fixed with `w:trHeight hRule="exact"` at the layout's heights (which include
+  room for the estimated text, `sop.wrapped_lines`, a conservative estimate): the drawing's grid
+  lines then fall exactly on the table's row borders, in Word and LibreOffice. "atLeast" would let a
+  row grow past its drawn grid line when Word's text runs longer than the estimate; with "exact" an
+  overlong text is clipped in the cell, as the PDF clips it (`.clip`), and the shapes stay in their
+  cells. A user who edits a step's text in Word edits the source of truth nowhere — the YAML is the
+  source; the DOCX is for filing and amending by hand.
+
+User text passes `docx.clean` and is set as lxml text (escaped on output), as in `docx.py`.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from ..flow.layout import label_box
+from ..model import Library, Procedure, StepKind
+from ..paper import sop_page
+from ..record import ControlRecord
+from .document import DocumentView, document_view
+from .docx import clean
+from .drawingml import Drawing, Text
+from .fetch import MAX_ASSET_BYTES, path_allowed
+from .labels import label, labels
+from .raster import image_file_to_raster
+from .sop import (
+    BAND,
+    COL_ACTIVITY,
+    COL_NO,
+    COL_NOTES,
+    LABEL_MM,
+    PT,
+    SopLayout,
+    SopPage,
+    identity_values,
+    offpage_text,
+    page_ref_at,
+    sop_layout,
+)
+
+__all__ = ["render_sop_docx", "sop_drawing"]
+
+FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans the PDF uses
+BODY_PT = 8
+RULE = 5  # table borders: 0.6 pt, in eighths of a point (sop.css: 0.6pt solid)
+HEAD_FILL = "EEEEEE"
+HEAD_ROW1 = 6.0  # mm of the first header row (No, Kegiatan, Pelaksana, Mutu Baku, Keterangan)
+PAD_MM = 1.2  # cell padding, as sop.css `.clip`
+INK = "111111"
+MARK_RED = RGBColor(0xC0, 0x00, 0x00)
+
+
+def _twips(mm: float) -> int:
+    return round(mm / 25.4 * 1440)
+
+
+# -- the drawing in a page's Pelaksana cell ---------------------------------------------------------
+def sop_drawing(layout: SopLayout, page: SopPage, lang: str) -> Drawing:
+    """The Pelaksana cell of one page as shapes, from the engine's page (points), as `sop.page_svg`
+    draws it: grid, label grounds, connectors, symbols and off-page connectors, exit labels."""
+    assert page.flow is not None
+    width = layout.lane_width * len(layout.actors) * PT
+    height = page.lanes_height * PT
+    title = f"{label('flowchart', lang)} {page.number}"
+    d = Drawing(width, height, name="SOP", description=title, font=FONT)
+    grid = 0.25 * PT
+    for i in range(1, len(layout.actors)):
+        x = i * layout.lane_width * PT
+        d.polyline([(x, 0), (x, height)], line="000000", line_w=grid, arrow=False, kind="grid")
+    cuts = [page.top_band] if page.top_band else []
+    y = page.top_band
+    for row in page.rows[:-1]:
+        y += row.height
+        cuts.append(y)
+    if page.bottom_band:
+        cuts.append(page.lanes_height - page.bottom_band)
+    for y in cuts:
+        d.polyline([(0, y * PT), (width, y * PT)], line="000000", line_w=grid, arrow=False, kind="grid")
+    size = LABEL_MM * PT
+    # exit labels get a white ground over the grid, under the connectors (as sop.page_svg draws them)
+    for edge in page.flow.edges:
+        if edge.label and edge.label_at:
+            bx, by, bw, bh = label_box(edge.label_at, edge.label_anchor, edge.label, size)
+            d.rect(bx, by, bw, bh, fill="FFFFFF", line=None, line_w=0, kind="label ground")
+    for edge in page.flow.edges:
+        d.polyline(list(edge.points), line=INK, line_w=0.3 * PT, arrow=True)
+    refs = {ref.node: ref for ref in page.flow.offpage}
+    stroke = 0.35 * PT
+    for node in page.flow.nodes:
+        x, y, w, h = node.x, node.y, node.w, node.h
+        kind = str(node.kind)
+        if kind == "offpage":
+            ref = refs[node.id]
+            incoming = ref.direction == "in"
+            pts = [(x, y), (x + w, y), (x + w, y + h * 0.6), (x + w / 2, y + h), (x, y + h * 0.6)]
+            d.polygon(pts, line=INK, line_w=stroke, kind="offpage", box=(x, y, w, h * 0.84),
+                      text=Text([node.label], size, anchor="ctr"))
+            text = offpage_text(ref.other_page, lang, incoming=incoming)
+            cx, base, ref_size = page_ref_at(node, text, layout.lane_width, above=incoming)
+            box_w = layout.lane_width - 0.6
+            d.text((cx - box_w / 2) * PT, (base - ref_size * 1.0) * PT, box_w * PT, ref_size * 1.25 * PT,
+                   Text([text], ref_size * PT, anchor="t"), kind="page ref")
+        elif kind in (StepKind.START, StepKind.END):
+            d.rect(x, y, w, h, line=INK, line_w=stroke, rounded=True, kind=kind)
+        elif kind == StepKind.DECISION:
+            d.polygon([(x + w / 2, y), (x + w, y + h / 2), (x + w / 2, y + h), (x, y + h / 2)], line=INK,
+                      line_w=stroke, kind="decision", box=(x, y, w, h))
+        elif kind == StepKind.IO:
+            s = 7.0  # the engine's parallelogram skew (points), as sop._symbol draws it
+            d.polygon([(x + s, y), (x + w, y), (x + w - s, y + h), (x, y + h)], line=INK, line_w=stroke,
+                      kind="io", box=(x, y, w, h))
+        elif kind == StepKind.CONNECTOR:
+            side = min(w, h)
+            d.ellipse(x + (w - side) / 2, y + (h - side) / 2, side, side, line=INK, line_w=stroke)
+        else:
+            d.rect(x, y, w, h, line=INK, line_w=stroke, kind="process")
+    for edge in page.flow.edges:
+        if edge.label and edge.label_at:
+            bx, by, bw, bh = label_box(edge.label_at, edge.label_anchor, edge.label, size)
+            d.text(bx, by, bw, bh, Text([edge.label], size, align="right" if edge.label_anchor == "end" else "left",
+                                        anchor="ctr"), kind="exit label")
+    return d
+
+
+# -- Word plumbing ------------------------------------------------------------------------------------
+def _run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
+         color: RGBColor | None = None, caps: bool = False) -> Any:
+    value = clean(text)
+    lines = value.split("\n")
+    run = paragraph.add_run(lines[0])
+    for more in lines[1:]:
+        run.add_break()
+        run.add_text(more)
+    run.bold, run.italic = bold or None, italic or None
+    if size:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = color
+    if caps:
+        run.font.all_caps = True
+    return run
+
+
+def _para(cell: Any, text: str = "", *, first: bool = False, align: Any = None, **style: Any) -> Any:
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    if align is not None:
+        paragraph.alignment = align
+    if text:
+        _run(paragraph, text, **style)
+    return paragraph
+
+
+def _numbered(cell: Any, items: list[str], empty: str) -> None:
+    """A list as "1. …" paragraphs with a hanging indent (the HTML's <ol>), or the library's blank."""
+    if not items:
+        _para(cell, empty, first=True, color=RGBColor(0x55, 0x55, 0x55))
+        return
+    for i, item in enumerate(items, start=1):
+        paragraph = _para(cell, f"{i}.\t{item}", first=i == 1)
+        fmt = paragraph.paragraph_format
+        fmt.left_indent, fmt.first_line_indent = Mm(4.5), Mm(-4.5)
+        fmt.tab_stops.add_tab_stop(Mm(4.5))
+
+
+_TC_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+             "textDirection", "tcFitText", "vAlign", "hideMark")
+_TBL_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+              "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
+
+
+def _put(parent: Any, child: Any, order: tuple[str, ...]) -> None:
+    """Insert `child` where the schema's sequence wants it (Word refuses misordered properties)."""
+    name = child.tag.rsplit("}", 1)[1]
+    for old in parent.findall(qn(f"w:{name}")):
+        parent.remove(old)
+    later = order[order.index(name) + 1:]
+    for el in parent:
+        if el.tag.rsplit("}", 1)[1] in later:
+            el.addprevious(child)
+            return
+    parent.append(child)
+
+
+def _borders(table: Any) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(RULE))
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    _put(tbl_pr, borders, _TBL_ORDER)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    _put(tbl_pr, layout, _TBL_ORDER)
+
+
+def _margins(table: Any, top: float, side: float) -> None:
+    mar = OxmlElement("w:tblCellMar")
+    for edge, mm in (("top", top), ("left", side), ("bottom", 0.0), ("right", side)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(_twips(mm)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    _put(table._tbl.tblPr, mar, _TBL_ORDER)
+
+
+def _cell_margins_zero(cell: Any) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    top = OxmlElement("w:top")
+    top.set(qn("w:val"), "nil")
+    borders.append(top)
+    _put(tc_pr, borders, _TC_ORDER)
+    mar = OxmlElement("w:tcMar")
+    for edge in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    _put(tc_pr, mar, _TC_ORDER)
+
+
+def _widths(table: Any, widths_mm: list[float]) -> None:
+    grid = table._tbl.tblGrid
+    for col, mm in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        col.set(qn("w:w"), str(_twips(mm)))
+    for row in table.rows:
+        for cell, mm in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(mm)
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        _put(table._tbl.tblPr, tbl_w, _TBL_ORDER)
+    tbl_w.set(qn("w:w"), str(_twips(sum(widths_mm))))
+    tbl_w.set(qn("w:type"), "dxa")
+
+
+def _row_height(row: Any, mm: float, rule: str = "exact") -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    height = OxmlElement("w:trHeight")
+    height.set(qn("w:val"), str(_twips(mm)))
+    height.set(qn("w:hRule"), rule)
+    tr_pr.append(height)
+
+
+def _row_flag(row: Any, tag: str) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement(tag))
+
+
+def _shade(cell: Any, fill: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    _put(cell._tc.get_or_add_tcPr(), shd, _TC_ORDER)
+
+
+def _field(paragraph: Any, code: str, shown: str, size: float) -> None:
+    for kind in ("begin", "instr", "separate", "value", "end"):
+        run = paragraph.add_run()
+        run.font.size = Pt(size)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {code} "
+            run._r.append(instr)
+        elif kind == "value":
+            run.text = shown
+        else:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), {"begin": "begin", "separate": "separate", "end": "end"}[kind])
+            run._r.append(fld)
+
+
+def _tiny(paragraph_el: Any) -> None:
+    """A paragraph that takes (almost) no height: the one Word needs between two tables, which
+    also carries the section break."""
+    ppr = paragraph_el.get_or_add_pPr()
+    spacing = OxmlElement("w:spacing")
+    for key, value in (("w:before", "0"), ("w:after", "0"), ("w:line", "20"), ("w:lineRule", "exact")):
+        spacing.set(qn(key), value)
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), "2")
+    rpr.append(sz)
+    sect = ppr.find(qn("w:sectPr"))
+    if sect is not None:
+        sect.addprevious(spacing)
+        sect.addprevious(rpr)
+    else:
+        ppr.append(spacing)
+        ppr.append(rpr)
+
+
+# -- the document ---------------------------------------------------------------------------------------
+def render_sop_docx(
+    proc: Procedure,
+    library: Library | None,
+    *,
+    lang: str = "id",
+    controlled: bool = True,
+    content_hash: str | None = None,
+    verify_url: str | None = None,
+    record: ControlRecord | None = None,
+) -> bytes:
+    """The PermenPAN-RB SOP as DOCX bytes, landscape on the library's paper."""
+    view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                         record=record, verify_url=verify_url)
+    layout = sop_layout(view, proc)
+    values = identity_values(view)
+    doc = Document()
+    _styles(doc)
+    _page(doc.sections[0], view)
+    _running(doc, view)
+    _identity(doc, view, values, library)
+    for page in layout.pages:
+        doc.add_section(WD_SECTION.NEW_PAGE)  # the page's table starts on a fresh page
+        _tiny(doc.element.body.findall(qn("w:p"))[-1])  # the paragraph that ends the previous section
+        _flow_table(doc, view, layout, page)
+    body = doc.element.body
+    # python-docx put an empty paragraph first (the default template's); drop what is left empty
+    first = body[0]
+    if first.tag == qn("w:p") and not first.xpath(".//w:t") and first.find(qn("w:pPr")) is None:
+        body.remove(first)
+    _props(doc, view)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _styles(doc: Any) -> None:
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(BODY_PT)
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    fmt = style.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = 1.0
+
+
+def _page(section: Any, view: DocumentView) -> None:
+    box = sop_page(view.paper)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(box.width), Mm(box.height)
+    top, right, bottom, left = box.margin
+    section.top_margin, section.right_margin = Mm(top), Mm(right)
+    section.bottom_margin, section.left_margin = Mm(bottom), Mm(left)
+    section.header_distance, section.footer_distance = Mm(5), Mm(3)
+
+
+def _props(doc: Any, view: DocumentView) -> None:
+    from ..text import plain
+
+    core = doc.core_properties
+    core.title = clean(f"SOP {view.number} {plain(view.title)}")[:255]
+    core.author = clean(view.organisation)[:255]
+    core.language = view.lang
+    core.comments = "Prosedur"
+
+
+def _running(doc: Any, view: DocumentView) -> None:
+    """Running header (organisation · Nomor SOP · title, page x of y) and the footer of the PDF."""
+    from ..text import plain
+
+    lang = view.lang
+    L = labels(lang)
+    section = doc.sections[0]
+    par = section.header.paragraphs[0]
+    width = Mm(sop_page(view.paper).body_width)
+    for inherited in (Mm(82.55), Mm(165.1)):  # the Header style's centre and right tabs (3.25", 6.5")
+        par.paragraph_format.tab_stops.add_tab_stop(inherited, WD_TAB_ALIGNMENT.CLEAR)
+    par.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    _run(par, f"{view.organisation} · {L['sop_number']} {view.number} · {plain(view.title)}", size=7)
+    _run(par, f"\t{L['page']} ", size=7)
+    _field(par, "PAGE", "1", 7)
+    _run(par, f" {L['of']} ", size=7)
+    _field(par, "NUMPAGES", "1", 7)
+    foot = section.footer.paragraphs[0]
+    copy = L["controlled"] if view.controlled else L["uncontrolled"]
+    _run(foot, copy, bold=True, size=6.5, color=None if view.controlled else MARK_RED)
+    _run(foot, f"  {view.number} · {L['revision']} {view.revision} · {L['status']}: {view.status_label} · "
+               f"{L['classification']}: {view.classification}", size=6.5)
+    note = L["esign_note"] if view.esigned else (L["uncontrolled_note"] if not view.controlled else "")
+    if note:
+        _run(foot, f"  {note}", size=6.5)
+    tail = []
+    if view.content_hash:
+        tail.append(f"SHA-256: {view.content_hash}")
+    if view.verify_url:
+        tail.append(view.verify_url)
+    if tail:
+        line = section.footer.add_paragraph()
+        _run(line, "  ".join(tail), size=5.5)
+
+
+def _logo(view: DocumentView, library: Library | None) -> bytes | None:
+    """The library's logo as PNG, bounded as html.logo_source: an image inside the library folder."""
+    found = path_allowed(Path(view.logo), [library.root]) if view.logo and library is not None else None
+    if found is None or found.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg") \
+            or found.stat().st_size > MAX_ASSET_BYTES:
+        return None
+    return image_file_to_raster(found)
+
+
+def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Library | None) -> None:
+    """The identity sheet, cell for cell as templates/sop.html prints it."""
+    L = labels(view.lang)
+    empty = values["empty"]
+    width = sop_page(view.paper).body_width
+    if view.indonesian_note:
+        _run(doc.add_paragraph(), view.indonesian_note, italic=True)
+    top = doc.add_table(rows=6, cols=3)
+    top.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _borders(top)
+    _margins(top, 1.0, 1.5)
+    _widths(top, [width * 0.55, width * 0.15, width * 0.30])
+    org = top.cell(0, 0).merge(top.cell(5, 0))
+    org.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    logo = _logo(view, library)
+    par = _para(org, first=True, align=center)
+    if logo:
+        try:
+            par.add_run().add_picture(io.BytesIO(logo), height=Mm(22))
+        except Exception:  # noqa: BLE001 - an image python-docx cannot read means no logo, not no SOP
+            pass
+    for line in view.organisation_lines:
+        _para(org, line, align=center, bold=True, italic=True, size=12, caps=True)
+    for i, line in enumerate(view.unit_lines):
+        p = _para(org, line, align=center, bold=True, size=9, caps=True)
+        if i == 0:
+            p.paragraph_format.space_before = Mm(2)
+    if view.owner and view.owner != view.unit:
+        _para(org, view.owner, align=center)
+    rows = [(L["sop_number"], values["number"]), (L["created"], values["issued"]),
+            (L["revised"], values["revised"]), (L["effective_long"], values["effective"])]
+    for i, (key, value) in enumerate(rows):
+        _para(top.cell(i, 1), key, first=True)
+        _para(top.cell(i, 2), value, first=True, bold=i == 0)
+    _para(top.cell(4, 1), L["approved_by"], first=True)
+    cell = top.cell(4, 2)
+    a = view.approved
+    if a is not None and a.pending:
+        _para(cell, L["filled_at_signing"], first=True, align=center, italic=True)
+    elif a is not None:
+        _para(cell, a.position, first=True, align=center)
+        if a.signed:
+            _para(cell, a.signed_text, align=center, italic=True, size=7)
+        if view.verify_url:
+            from .docx import _qr_png
+
+            _para(cell, align=center).add_run().add_picture(io.BytesIO(_qr_png(view.verify_url)), height=Mm(15))
+        else:
+            _para(cell, "\n\n", align=center)
+        name = _para(cell, a.name, align=center, bold=True)
+        for run in name.runs:
+            run.underline = True
+        if a.nip:
+            _para(cell, f"{L['nip']}. {a.nip}", align=center)
+        if a.when:
+            _para(cell, a.when, align=center, size=7)
+    else:
+        _para(cell, empty, first=True, align=center)
+    from ..text import plain
+
+    _para(top.cell(5, 1), L["sop_name"], first=True, bold=True)
+    _para(top.cell(5, 2), plain(view.title), first=True, bold=True, size=9)
+
+    _tiny(doc.add_paragraph()._p)
+    grid = doc.add_table(rows=6, cols=2)
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _borders(grid)
+    _margins(grid, 1.0, 1.5)
+    _widths(grid, [width / 2, width / 2])
+    pairs = [
+        ((L["legal_basis"], list(view.legal_basis)), (L["qualifications"], [*view.qualifications, *view.training])),
+        ((L["related"], list(values["related"])), (L["equipment"], [*view.equipment, *view.materials])),
+        ((L["warnings"], list(view.warnings)), (L["data_logging"], list(values["records"]))),
+    ]
+    for k, pair in enumerate(pairs):
+        head, body = grid.rows[2 * k], grid.rows[2 * k + 1]
+        _row_height(body, 18.0, "atLeast")
+        for col, (title, items) in enumerate(pair):
+            _para(head.cells[col], f"{title}:", first=True, bold=True, caps=True)
+            _numbered(body.cells[col], [plain(x) for x in items], empty)
+
+
+def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) -> None:
+    """One page of the flowchart table: two header rows, the bands and step rows at their heights,
+    the actor columns of the body merged into one cell that holds the page's drawing."""
+    from ..text import plain
+
+    L = labels(view.lang)
+    n = len(layout.actors)
+    q = len(layout.columns)
+    widths = [COL_NO, COL_ACTIVITY, *([layout.lane_width] * n), *(c.width for c in layout.columns)]
+    if layout.notes:
+        widths.append(COL_NOTES)
+    body_rows = (1 if page.incoming else 0) + len(page.rows) + (1 if page.outgoing else 0)
+    table = doc.add_table(rows=2 + body_rows, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _borders(table)
+    _margins(table, 0.0, 0.0)
+    _widths(table, widths)
+    lane0, quality0 = 2, 2 + n
+    notes_col = quality0 + q
+    # header rows
+    head1, head2 = table.rows[0], table.rows[1]
+    _row_height(head1, HEAD_ROW1)
+    _row_height(head2, layout.head - HEAD_ROW1)
+    for row in (head1, head2):
+        _row_flag(row, "w:tblHeader")
+        _row_flag(row, "w:cantSplit")
+        for cell in row.cells:
+            _shade(cell, HEAD_FILL)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    merged = [table.cell(0, 0).merge(table.cell(1, 0)), table.cell(0, 1).merge(table.cell(1, 1))]
+    _para(merged[0], L["no"], first=True, align=center, bold=True)
+    _para(merged[1], L["activity"], first=True, align=center, bold=True)
+    actors = table.cell(0, lane0).merge(table.cell(0, lane0 + n - 1)) if n > 1 else table.cell(0, lane0)
+    _para(actors, L["actors"], first=True, align=center, bold=True)
+    for i, (_aid, name) in enumerate(layout.actors):
+        _para(table.cell(1, lane0 + i), name, first=True, align=center, size=7.5)
+    if q:
+        quality = table.cell(0, quality0).merge(table.cell(0, quality0 + q - 1)) if q > 1 else table.cell(0, quality0)
+        _para(quality, L["quality_standard"], first=True, align=center, bold=True)
+        for i, column in enumerate(layout.columns):
+            _para(table.cell(1, quality0 + i), column.heading, first=True, align=center, bold=True)
+    if layout.notes:
+        notes = table.cell(0, notes_col).merge(table.cell(1, notes_col))
+        _para(notes, layout.notes, first=True, align=center, bold=True)
+    # body rows: band, steps, band
+    heights = ([BAND] if page.incoming else []) + [r.height for r in page.rows] + ([BAND] if page.outgoing else [])
+    steps = ([None] if page.incoming else []) + list(page.rows) + ([None] if page.outgoing else [])
+    for k, (height, step_row) in enumerate(zip(heights, steps, strict=True)):
+        row = table.rows[2 + k]
+        _row_height(row, height)
+        _row_flag(row, "w:cantSplit")
+        if step_row is None:
+            continue
+        step = step_row.step
+        no = row.cells[0]
+        no.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _pad(no)
+        _para(no, str(step.number), first=True, align=center)
+        text = row.cells[1]
+        text.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _pad(text)
+        _para(text, plain(step.text), first=True)
+        for i, cell_lines in enumerate(step_row.quality):
+            cell = row.cells[quality0 + i]
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            _pad(cell)
+            if len(cell_lines) > 1:
+                for j, line in enumerate(cell_lines):
+                    p = _para(cell, f"•\t{plain(line)}", first=j == 0)
+                    p.paragraph_format.left_indent, p.paragraph_format.first_line_indent = Mm(3), Mm(-3)
+                    p.paragraph_format.tab_stops.add_tab_stop(Mm(3))
+            elif cell_lines:
+                _para(cell, plain(cell_lines[0]), first=True)
+        if layout.notes:
+            cell = row.cells[notes_col]
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            _pad(cell)
+            for j, note in enumerate(step_row.notes):
+                _para(cell, plain(note), first=j == 0)
+    # the actor columns of the body: one cell (gridSpan n, merged down all body rows) with the drawing
+    first = table.cell(2, lane0)
+    last = table.cell(2 + body_rows - 1, lane0 + n - 1)
+    lanes = first.merge(last) if (n > 1 or body_rows > 1) else first
+    lanes.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    _cell_margins_zero(lanes)
+    par = lanes.paragraphs[0]
+    drawing = sop_drawing(layout, page, view.lang)
+    mark = OxmlElement("w:rPr")  # a 1 pt paragraph mark: the line is the drawing, no font ascent added
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    par._p.get_or_add_pPr().append(mark)
+    par.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    par.paragraph_format.line_spacing = Pt(1)
+    run = par.add_run()
+    run.font.size = Pt(1)
+    run._r.append(drawing.xml(100 + page.number))
+    for extra in lanes.paragraphs[1:]:  # merging gathers the merged cells' empty paragraphs
+        extra._p.getparent().remove(extra._p)
+
+
+def _pad(cell: Any) -> None:
+    """The text cells' padding (sop.css `.clip`: 1.2 mm)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    mar = OxmlElement("w:tcMar")
+    for edge in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(_twips(PAD_MM if edge in ("left", "right") else 0.4)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    _put(tc_pr, mar, _TC_ORDER)
