@@ -544,9 +544,11 @@ class _Progress:
               help=_("Jumlah proses paralel (bawaan: jumlah inti).", "Parallel processes (default: CPU count)."))
 @click.option("--formats", default="html,pdf,docx,sop", show_default=True,
               help=_("Format yang dibangun, dipisah koma: html (dokumen), pdf (dokumen dan, bersama sop, lembar "
-                     "SOP dalam PDF), docx, sop (lembar SOP dalam HTML).",
+                     "SOP dalam PDF), docx (dokumen dan, bersama sop, lembar SOP dalam DOCX), sop (lembar SOP "
+                     "dalam HTML).",
                      "Formats to build, comma separated: html (the document), pdf (the document and, with sop, the "
-                     "SOP sheet as PDF), docx, sop (the SOP sheet as HTML)."))
+                     "SOP sheet as PDF), docx (the document and, with sop, the SOP sheet as DOCX), sop (the SOP "
+                     "sheet as HTML)."))
 @click.option("--langs", default="id,en", show_default=True,
               help=_("Bahasa yang dibangun, dipisah koma.", "Languages to build, comma separated."))
 @click.option("--force", is_flag=True, help=_("Bangun ulang semuanya.", "Rebuild everything."))

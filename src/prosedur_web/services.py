@@ -219,6 +219,7 @@ DOWNLOAD_FORMATS: dict[str, tuple[str, str]] = {
     "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "sop-pdf": ("pdf", "application/pdf"),
     "sop-html": ("html", "text/html; charset=utf-8"),
+    "sop-docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "svg": ("svg", "image/svg+xml"),
 }
 
@@ -249,6 +250,11 @@ def render_download(proc: Procedure, library: Library, *, fmt: str, lang: str, c
     if fmt == "sop-html":
         return render_sop_html(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
                                verify_url=verify_url, record=record).encode()
+    if fmt == "sop-docx":
+        from prosedur.render.sop_docx import render_sop_docx
+
+        return render_sop_docx(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                               verify_url=verify_url, record=record)
     if fmt == "svg":
         return render_flowchart_single(proc, library, lang=lang).encode()
     raise ValueError(f"unknown download format {fmt!r}")

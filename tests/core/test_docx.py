@@ -183,14 +183,24 @@ def test_parameters_are_substituted(email_docx: bytes) -> None:
     assert "20 MB" in text and "5 MB" in text and "{{" not in text
 
 
-def test_flowchart_is_embedded_as_images(email_docx: bytes) -> None:
-    doc = _open(email_docx)
-    pytest.importorskip("prosedur.render.svg")
+def test_flowchart_is_embedded_as_images_on_the_png_route(email: Procedure, sample_library: Library) -> None:
+    data = render_docx(email, sample_library, flowchart="png")
+    doc = _open(data)
     assert len(doc.inline_shapes) >= 1
-    with zipfile.ZipFile(io.BytesIO(email_docx)) as z:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
         media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
     width = max(png_size(m)[0] for m in media if m.startswith(b"\x89PNG"))
     assert width > 1000  # ~200 dpi, not a thumbnail
+
+
+def test_flowchart_is_drawn_as_word_shapes_by_default(email_docx: bytes) -> None:
+    """The default: every flowchart page a DrawingML group (no picture of it), its text real text."""
+    with zipfile.ZipFile(io.BytesIO(email_docx)) as z:
+        xml = z.read("word/document.xml").decode()
+    groups = xml.count("<wpg:wgp>")
+    assert groups >= 1 and xml.count("<wps:wsp>") > 20 * groups
+    assert "<pic:pic" not in xml  # no picture in the body (the logo lives in the header part)
+    assert "Mulai" in xml or "Menerima" in xml
 
 
 def test_approval_and_history_tables(email_docx: bytes, email: Procedure) -> None:

@@ -24,10 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
+
+from ..flow.layout import FONT_SIZE, Page, label_box, layout
+from ..model import Library, Procedure, StepKind
 
 __all__ = ["Drawing", "Text", "EMU_PT", "bookmark", "flowchart_drawing", "ns"]
 
@@ -106,13 +110,11 @@ class Drawing:
     # -- shapes ------------------------------------------------------------------------------------
     def _shape(self, kind: str, x: float, y: float, w: float, h: float, *, fill: str | None, line: str | None,
                line_w: float, geometry: etree._Element | None = None, preset: str = "rect",
-               text: Text | None = None, text_box: bool = False, arrow: bool = False) -> etree._Element:
+               text: Text | None = None, arrow: bool = False) -> etree._Element:
         self._ids += 1
         sp = etree.Element(ns("wps", "wsp"), nsmap={"wps": WPS, "a": A, "w": W})
         _sub(sp, "wps:cNvPr", id=self._ids, name=f"{kind} {self._ids}")
-        cnv = _sub(sp, "wps:cNvSpPr")
-        if text_box:  # a plain shape with text, not txBox="1": LibreOffice paints no fill behind a txBox
-            pass
+        _sub(sp, "wps:cNvSpPr")  # text boxes are plain shapes with text: LibreOffice paints no fill behind txBox="1"
         pr = _sub(sp, "wps:spPr")
         xfrm = _sub(pr, "a:xfrm")
         _sub(xfrm, "a:off", x=self.emu(x), y=self.emu(y))
@@ -251,12 +253,13 @@ class Drawing:
     def text(self, x: float, y: float, w: float, h: float, text: Text, *, fill: str | None = None,
              kind: str = "label") -> None:
         """A borderless text box (exit labels, step numbers, lane titles, page references)."""
-        self._shape(kind, x, y, w, h, fill=fill, line=None, line_w=0, text=text, text_box=True)
+        self._shape(kind, x, y, w, h, fill=fill, line=None, line_w=0, text=text)
 
     # -- output ------------------------------------------------------------------------------------
-    def xml(self, doc_pr_id: int, *, anchored: bool = False) -> etree._Element:
-        """`w:drawing` holding the group, sized width × height (scaled): inline, or `anchored` at the
-        top left of its paragraph's cell (no wrap: the cell keeps its own height)."""
+    def xml(self, doc_pr_id: int, *, anchored: bool = False, behind: bool = False,
+            frame: tuple[str, str, float, float] = ("column", "paragraph", 0.0, 0.0)) -> etree._Element:
+        """`w:drawing` holding the group, sized width × height (scaled): inline, or `anchored` with no
+        wrap at `frame` = (horizontal base, vertical base, x, y in points), behind the text if `behind`."""
         drawing = OxmlElement("w:drawing")
         inline = etree.SubElement(drawing, ns("wp", "anchor" if anchored else "inline"), nsmap={"wp": WP})
         for side in ("distT", "distB", "distL", "distR"):
@@ -264,12 +267,12 @@ class Drawing:
         cx, cy = max(1, self.emu(self.width)), max(1, self.emu(self.height))
         if anchored:
             for key, value in (("simplePos", "0"), ("relativeHeight", str(251658240 + doc_pr_id)),
-                               ("behindDoc", "0"), ("locked", "0"), ("layoutInCell", "1"),
+                               ("behindDoc", "1" if behind else "0"), ("locked", "0"), ("layoutInCell", "1"),
                                ("allowOverlap", "1")):
                 inline.set(key, value)
             _sub(inline, "wp:simplePos", x=0, y=0)
-            _sub(_sub(inline, "wp:positionH", relativeFrom="column"), "wp:posOffset").text = "0"
-            _sub(_sub(inline, "wp:positionV", relativeFrom="paragraph"), "wp:posOffset").text = "0"
+            _sub(_sub(inline, "wp:positionH", relativeFrom=frame[0]), "wp:posOffset").text = str(self.emu(frame[2]))
+            _sub(_sub(inline, "wp:positionV", relativeFrom=frame[1]), "wp:posOffset").text = str(self.emu(frame[3]))
         _sub(inline, "wp:extent", cx=cx, cy=cy)
         _sub(inline, "wp:effectExtent", l=0, t=0, r=0, b=0)
         if anchored:
@@ -311,34 +314,31 @@ INK = "1A2633"
 FILLS = {"start": "EAF4EA", "end": "EAF4EA", "decision": "FDF6E3", "io": "EEF3FB"}
 
 
-def flowchart_drawing(page: object, *, scale: float, lang: str, page_ref: dict[str, str] | None = None,
+def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str, str] | None = None,
                       name: str = "Flowchart", description: str = "") -> Drawing:
     """One page of `flow.layout` (a `Page`) as shapes, colours and sizes as `flowchart.css` draws them.
 
     `page_ref` maps an off-page connector's node id to the bookmark of the page it continues on: its
     text box then prints "lanjut ke hlm. {PAGEREF}" and Word/LibreOffice fill in the page."""
-    from ..flow.layout import FONT_SIZE
-    from ..model import StepKind
-
-    p = page  # flow.layout.Page
-    d = Drawing(p.width, p.height, scale=scale, name=name, description=description)  # type: ignore[attr-defined]
-    for i, lane in enumerate(p.lanes):  # type: ignore[attr-defined]
+    p = page
+    d = Drawing(p.width, p.height, scale=scale, name=name, description=description)
+    for i, lane in enumerate(p.lanes):
         if i % 2:
-            d.rect(lane.x, p.header, lane.width, p.height - p.header, fill=LANE_ALT, line=None, line_w=0,  # type: ignore[attr-defined]
+            d.rect(lane.x, p.header, lane.width, p.height - p.header, fill=LANE_ALT, line=None, line_w=0,
                    kind="lane")
-        d.rect(lane.x, 0, lane.width, p.height, fill=None, line=LANE_LINE, line_w=0.6, kind="lane")  # type: ignore[attr-defined]
-        d.rect(lane.x, 0, lane.width, p.header, fill=LANE_HEAD, line=LANE_LINE, line_w=0.6, kind="lane head",  # type: ignore[attr-defined]
+        d.rect(lane.x, 0, lane.width, p.height, fill=None, line=LANE_LINE, line_w=0.6, kind="lane")
+        d.rect(lane.x, 0, lane.width, p.header, fill=LANE_HEAD, line=LANE_LINE, line_w=0.6, kind="lane head",
                text=Text(list(lane.title), FONT_SIZE, bold=True, color=INK))
-    for edge in p.edges:  # type: ignore[attr-defined]
+    for edge in p.edges:
         d.polyline(list(edge.points), line=INK, line_w=0.8)
-    for node in p.nodes:  # type: ignore[attr-defined]
+    for node in p.nodes:
         x, y, w, h = node.x, node.y, node.w, node.h
         text = Text(list(node.lines), FONT_SIZE)
         if node.kind == "offpage":
             pts = [(x, y), (x + w, y), (x + w, y + h * 0.6), (x + w / 2, y + h), (x, y + h * 0.6)]
             d.polygon(pts, fill="FFFFFF", line=INK, line_w=0.8, kind="offpage",
                       text=Text([node.label], FONT_SIZE, anchor="t"), box=(x, y + h * 0.1, w, h * 0.6))
-            ref = next(o for o in p.offpage if o.node == node.id)  # type: ignore[attr-defined]
+            ref = next(o for o in p.offpage if o.node == node.id)
             lead = ("lanjut ke" if lang != "en" else "cont. on") if ref.direction == "out" else (
                 "dari" if lang != "en" else "from")
             short = "hlm. " if lang != "en" else "p. "
@@ -364,17 +364,15 @@ def flowchart_drawing(page: object, *, scale: float, lang: str, page_ref: dict[s
         if node.part <= 1:
             d.text(x + 1, y - 9, 4.5 * len(str(node.number)) + 4, 8, Text([str(node.number)], 6.5, align="left",
                    anchor="b", color=LANE_LINE), kind="step number")
-    for edge in p.edges:  # type: ignore[attr-defined]
+    for edge in p.edges:
         if edge.label and edge.label_at:
-            from ..flow.layout import label_box
-
             bx, by, bw, bh = label_box(edge.label_at, edge.label_anchor, edge.label, 7.0)
             d.text(bx, by, bw + 2, bh, Text([edge.label], 7.0, italic=True, align="left", color=INK),
                    kind="exit label")
     return d
 
 
-def add_flowchart(doc: object, proc: object, library: object, *, lang: str, max_width: int, max_height: int,
+def add_flowchart(doc: Any, proc: Procedure, library: Library | None, *, lang: str, max_width: int, max_height: int,
                   alt: str) -> int:
     """The document's swimlane flowchart as one shape group per page, each in its own centred paragraph
     (a page break before every page after the first), scaled to fit `max_width` × `max_height` (EMU).
@@ -382,21 +380,20 @@ def add_flowchart(doc: object, proc: object, library: object, *, lang: str, max_
     Returns the number of pages drawn."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from ..flow.layout import layout
     from .svg import _max_height, role_titles
 
-    titles = role_titles(proc, library, lang)  # type: ignore[arg-type]
-    result = layout(proc, rows_per_page=13, swimlanes=True, lane_titles=titles,  # type: ignore[arg-type]
-                    max_height=_max_height(proc, True), lang=lang)  # type: ignore[arg-type]
+    titles = role_titles(proc, library, lang)
+    result = layout(proc, rows_per_page=13, swimlanes=True, lane_titles=titles,
+                    max_height=_max_height(proc, True), lang=lang)
     marks = {page.number: f"_Prosedur_flow_{page.number}" for page in result.pages}
-    body = doc.element.body  # type: ignore[attr-defined]
+    body = doc.element.body
     first_id = 1000 + sum(1 for _ in body.iter(qn("wp:docPr")))
     for i, page in enumerate(result.pages):
         scale = min(1.0, max_width / (page.width * EMU_PT), max_height / (page.height * EMU_PT))
         refs = {o.node: marks[o.other_page] for o in page.offpage if o.other_page in marks}
         drawing = flowchart_drawing(page, scale=scale, lang=lang, page_ref=refs, name="Flowchart",
                                     description=f"{alt} ({i + 1}/{len(result.pages)})")
-        paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
+        paragraph = doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = False
         if i > 0:  # the break is the paragraph's own property, so the bookmark lands on the new page

@@ -30,6 +30,7 @@ User text passes `docx.clean` and is set as lxml text (escaped on output), as in
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ from ..flow.layout import label_box
 from ..model import Library, Procedure, StepKind
 from ..paper import sop_page
 from ..record import ControlRecord
+from ..text import plain, spans
 from .document import DocumentView, document_view
 from .docx import clean
 from .drawingml import Drawing, Text
@@ -153,21 +155,22 @@ def sop_drawing(layout: SopLayout, page: SopPage, lang: str) -> Drawing:
 
 # -- Word plumbing ------------------------------------------------------------------------------------
 def _run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
-         color: RGBColor | None = None, caps: bool = False) -> Any:
-    value = clean(text)
-    lines = value.split("\n")
-    run = paragraph.add_run(lines[0])
-    for more in lines[1:]:
-        run.add_break()
-        run.add_text(more)
-    run.bold, run.italic = bold or None, italic or None
-    if size:
-        run.font.size = Pt(size)
-    if color is not None:
-        run.font.color.rgb = color
-    if caps:
-        run.font.all_caps = True
-    return run
+         color: RGBColor | None = None, caps: bool = False) -> None:
+    """`text` as runs: inline emphasis (`*miring*`, `**tebal**`) as w:i / w:b runs (`text.spans`),
+    line breaks as w:br; the text is cleaned and set as character data, never parsed."""
+    for span in spans(clean(text)):
+        lines = span.text.split("\n")
+        run = paragraph.add_run(lines[0])
+        for more in lines[1:]:
+            run.add_break()
+            run.add_text(more)
+        run.bold, run.italic = (bold or span.bold) or None, (italic or span.italic) or None
+        if size:
+            run.font.size = Pt(size)
+        if color is not None:
+            run.font.color.rgb = color
+        if caps:
+            run.font.all_caps = True
 
 
 def _para(cell: Any, text: str = "", *, first: bool = False, align: Any = None, **style: Any) -> Any:
@@ -384,8 +387,6 @@ def _page(section: Any, view: DocumentView) -> None:
 
 
 def _props(doc: Any, view: DocumentView) -> None:
-    from ..text import plain
-
     core = doc.core_properties
     core.title = clean(f"SOP {view.number} {plain(view.title)}")[:255]
     core.author = clean(view.organisation)[:255]
@@ -395,8 +396,6 @@ def _props(doc: Any, view: DocumentView) -> None:
 
 def _running(doc: Any, view: DocumentView) -> None:
     """Running header (organisation · Nomor SOP · title, page x of y) and the footer of the PDF."""
-    from ..text import plain
-
     lang = view.lang
     L = labels(lang)
     section = doc.sections[0]
@@ -410,6 +409,12 @@ def _running(doc: Any, view: DocumentView) -> None:
     _field(par, "PAGE", "1", 7)
     _run(par, f" {L['of']} ", size=7)
     _field(par, "NUMPAGES", "1", 7)
+    if view.watermark:  # DRAF / KEDALUWARSA across every page, behind the text, as the PDF's watermark
+        box = sop_page(view.paper)
+        mark = Drawing(box.width * PT, 45 * PT, name="Watermark", description=view.watermark, font=FONT)
+        mark.text(0, 0, box.width * PT, 45 * PT, Text([view.watermark], 110, bold=True, color="F2C4C4"),
+                  kind="watermark")
+        par.add_run()._r.append(mark.xml(90, anchored=True, behind=True, frame=("page", "page", 0, 70 * PT)))
     foot = section.footer.paragraphs[0]
     copy = L["controlled"] if view.controlled else L["uncontrolled"]
     _run(foot, copy, bold=True, size=6.5, color=None if view.controlled else MARK_RED)
@@ -455,10 +460,8 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
     logo = _logo(view, library)
     par = _para(org, first=True, align=center)
     if logo:
-        try:
+        with contextlib.suppress(Exception):  # an image python-docx cannot read means no logo, not no SOP
             par.add_run().add_picture(io.BytesIO(logo), height=Mm(22))
-        except Exception:  # noqa: BLE001 - an image python-docx cannot read means no logo, not no SOP
-            pass
     for line in view.organisation_lines:
         _para(org, line, align=center, bold=True, italic=True, size=12, caps=True)
     for i, line in enumerate(view.unit_lines):
@@ -496,10 +499,8 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
             _para(cell, a.when, align=center, size=7)
     else:
         _para(cell, empty, first=True, align=center)
-    from ..text import plain
-
     _para(top.cell(5, 1), L["sop_name"], first=True, bold=True)
-    _para(top.cell(5, 2), plain(view.title), first=True, bold=True, size=9)
+    _para(top.cell(5, 2), view.title, first=True, bold=True, size=9)
 
     _tiny(doc.add_paragraph()._p)
     grid = doc.add_table(rows=6, cols=2)
@@ -517,14 +518,12 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
         _row_height(body, 18.0, "atLeast")
         for col, (title, items) in enumerate(pair):
             _para(head.cells[col], f"{title}:", first=True, bold=True, caps=True)
-            _numbered(body.cells[col], [plain(x) for x in items], empty)
+            _numbered(body.cells[col], list(items), empty)
 
 
 def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) -> None:
     """One page of the flowchart table: two header rows, the bands and step rows at their heights,
     the actor columns of the body merged into one cell that holds the page's drawing."""
-    from ..text import plain
-
     L = labels(view.lang)
     n = len(layout.actors)
     q = len(layout.columns)
@@ -582,24 +581,24 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
         text = row.cells[1]
         text.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _pad(text)
-        _para(text, plain(step.text), first=True)
+        _para(text, step.text, first=True)
         for i, cell_lines in enumerate(step_row.quality):
             cell = row.cells[quality0 + i]
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             _pad(cell)
             if len(cell_lines) > 1:
                 for j, line in enumerate(cell_lines):
-                    p = _para(cell, f"•\t{plain(line)}", first=j == 0)
+                    p = _para(cell, f"•\t{line}", first=j == 0)
                     p.paragraph_format.left_indent, p.paragraph_format.first_line_indent = Mm(3), Mm(-3)
                     p.paragraph_format.tab_stops.add_tab_stop(Mm(3))
             elif cell_lines:
-                _para(cell, plain(cell_lines[0]), first=True)
+                _para(cell, cell_lines[0], first=True)
         if layout.notes:
             cell = row.cells[notes_col]
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             _pad(cell)
             for j, note in enumerate(step_row.notes):
-                _para(cell, plain(note), first=j == 0)
+                _para(cell, note, first=j == 0)
     # the actor columns of the body: one cell (gridSpan n, merged down all body rows) with the drawing
     first = table.cell(2, lane0)
     last = table.cell(2 + body_rows - 1, lane0 + n - 1)

@@ -6,12 +6,12 @@ Layout of the output folder (Indonesian at the root, English under `en/`):
     p/<slug>/index.html           procedure page: control data, flowchart, narrative, downloads
     p/<slug>/dokumen.html         the ISO/TR 10013 document (print stylesheet)
     p/<slug>/<slug>.pdf|.docx     the same document as PDF and Word
-    p/<slug>/<slug>-sop.html|pdf  the PermenPAN-RB 35/2012 SOP
+    p/<slug>/<slug>-sop.html|pdf|docx  the PermenPAN-RB 35/2012 SOP (pdf/docx when those formats are built too)
     p/<slug>/diagram-alir.svg     the swimlane flowchart
     assets/                       stylesheet, search script, logo
     .prosedur-build.json          manifest: per procedure and language, the hash its outputs were built from
     .prosedur-parsed.json         the procedures as validated JSON by source digest: unchanged files skip YAML
-    .prosedur-png/                the DOCX flowchart pages by SVG digest: a text edit does not redraw them
+    .prosedur-png/                rasters by SVG digest (logos; the DOCX flowchart only on the PNG route)
 
 A procedure is rebuilt only when its fingerprint changes: its own source bytes, the library file and logo,
 the titles of the procedures it names (they are printed), and a digest of Prosedur's own code and templates
@@ -359,6 +359,11 @@ def _finish_procedure(
             if not printing:
                 (folder / f"{name}-sop.pdf").write_bytes(render_sop_pdf(proc, library, lang=lang))
             downloads.append((f"{name}-sop.pdf", "SOP (PDF)"))
+        if "docx" in formats:
+            from ..render.sop_docx import render_sop_docx
+
+            (folder / f"{name}-sop.docx").write_bytes(render_sop_docx(proc, library, lang=lang))
+            downloads.append((f"{name}-sop.docx", "SOP (DOCX)"))
     for path, get in printing:
         path.write_bytes(get())
     page = _env().get_template("procedure.html").render(

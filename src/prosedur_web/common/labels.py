@@ -306,6 +306,7 @@ LABELS.update(
         "download_docx": ("DOCX", "DOCX"),
         "download_sop-pdf": ("SOP (PDF)", "SOP (PDF)"),
         "download_sop-html": ("SOP (HTML)", "SOP (HTML)"),
+        "download_sop-docx": ("SOP (DOCX)", "SOP (DOCX)"),
         "download_svg": ("Diagram alir (SVG)", "Flowchart (SVG)"),
         "download_other_lang": ("Dalam bahasa Inggris", "In Indonesian"),
         "notifications": ("Pemberitahuan", "Notifications"),

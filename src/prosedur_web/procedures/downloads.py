@@ -1,4 +1,4 @@
-"""Downloads of a revision (PDF, DOCX, SOP PDF/HTML, flowchart SVG), rendered by the core and cached.
+"""Downloads of a revision (PDF, DOCX, SOP PDF/HTML/DOCX, flowchart SVG), rendered by the core and cached.
 
 Rendering a PDF takes seconds, so each rendering is kept in Django's storage (`default_storage`,
 `MEDIA_ROOT` = `var/files/` by default) under a name made of what determines its bytes: the content

@@ -1,0 +1,255 @@
+"""The SOP as DOCX: real Word tables whose cells say what the SOP HTML/PDF cells say, one DrawingML
+shape per symbol in the cell of its (row, lane), connectors, page references, escaping, and
+LibreOffice opening it page for page like the SOP PDF. The document DOCX's DrawingML flowchart:
+its off-page connectors name the page LibreOffice puts the continuation on."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import lxml.html
+import pytest
+from lxml import etree
+
+from prosedur.load import load_library
+from prosedur.model import Library, Procedure
+from prosedur.render.document import document_view
+from prosedur.render.docx import render_docx
+from prosedur.render.drawingml import EMU_PT
+from prosedur.render.sop import PT, offpage_text, render_sop_html, render_sop_pdf, sop_layout
+from prosedur.render.sop_docx import render_sop_docx
+
+ROOT = Path(__file__).resolve().parents[2]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+NUM = re.compile(r"^(\d+\.|•)\t")
+
+
+@pytest.fixture(scope="module")
+def permenpan() -> Library:
+    library, problems = load_library(ROOT / "examples" / "permenpan")
+    assert not problems
+    return library
+
+
+def _body(data: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return etree.fromstring(z.read("word/document.xml"))  # well-formed, or this raises
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _tc_text(tc: etree._Element) -> str:
+    """A Word cell's text as the HTML shows it: paragraphs joined, list numbers and bullets dropped;
+    text inside shapes (txbxContent) left out."""
+    lines = []
+    for p in tc.findall(f"{W}p"):
+        value = "".join((t.text or "") if t.tag == f"{W}t" else "\t" for t in p.iter(f"{W}t", f"{W}tab")
+                        if t.getparent().tag == f"{W}r"
+                        and not any(a.tag == f"{W}txbxContent" for a in t.iterancestors()))
+        lines.append(NUM.sub("", value))
+    return _norm(" ".join(lines))
+
+
+def _html_cell(el: lxml.html.HtmlElement) -> str:
+    for svg in el.xpath(".//*[local-name()='svg']"):
+        svg.getparent().remove(svg)
+    for block in el.iter("div", "li", "p", "br"):  # a line of its own: a paragraph in Word
+        block.tail = " " + (block.tail or "")
+        if block.text is not None or len(block):
+            block.text = " " + (block.text or "")
+    return _norm(el.text_content())
+
+
+def _tables(root: etree._Element) -> list[etree._Element]:
+    return root.findall(f"{W}body/{W}tbl")
+
+
+def _rows(tbl: etree._Element) -> list[list[str]]:
+    return [[_tc_text(tc) for tc in tr.findall(f"{W}tc")] for tr in tbl.findall(f"{W}tr")]
+
+
+def _procs(library: Library) -> list[Procedure]:
+    return list(library.procedures)
+
+
+def _check_cells(proc: Procedure, library: Library) -> None:
+    docx = _body(render_sop_docx(proc, library))
+    html = lxml.html.fromstring(render_sop_html(proc, library))
+    tables = _tables(docx)
+    layout = sop_layout(document_view(proc, library), proc)
+    assert len(tables) == 2 + len(layout.pages)
+    # identity sheet: every HTML cell's text is a Word cell's text, in the same order
+    for cls, tbl in (("id-top", tables[0]), ("id-grid", tables[1])):
+        expect = [_html_cell(c) for c in html.xpath(f"//table[@class='{cls}']//*[self::td or self::th]")]
+        got = [c for row in _rows(tbl) for c in row if c]
+        assert [e for e in expect if e] == got, (proc.number, cls)
+    # activity table: per page, each step row's No, Kegiatan, Mutu Baku and Keterangan cells
+    for page, tbl in zip(layout.pages, tables[2:], strict=True):
+        trs = tbl.findall(f"{W}tr")
+        assert all(tr.find(f"{W}trPr/{W}tblHeader") is not None for tr in trs[:2])  # repeated header rows
+        heads = [c for row in _rows(tbl)[:2] for c in row if c]
+        assert heads == [h for h in (_html_cell(c) for c in html.xpath(
+            f"//table[@data-page='{page.number}']/thead//th")) if h]
+        offset = 2 + (1 if page.incoming else 0)
+        for k, row in enumerate(page.rows):
+            tr = trs[offset + k]
+            height = int(tr.find(f"{W}trPr/{W}trHeight").get(f"{W}val"))
+            assert height == round(row.height / 25.4 * 1440)  # exact, the layout's row height
+            cells = [c for c in (_tc_text(tc) for tc in tr.findall(f"{W}tc"))]
+            html_row = html.xpath(f"//table[@data-page='{page.number}']//tr[@id='s-{row.step.number}']")[0]
+            expect = [_html_cell(td) for td in html_row.findall("td") if "lanes" not in (td.get("class") or "")]
+            assert [c for c in cells if c] == [e for e in expect if e], (proc.number, row.step.number)
+
+
+def test_cells_equal_the_sop_html_cells_smlti(sample_library: Library) -> None:
+    for proc in _procs(sample_library):
+        _check_cells(proc, sample_library)
+
+
+def test_cells_equal_the_sop_html_cells_permenpan(permenpan: Library) -> None:
+    procs = _procs(permenpan)
+    assert len(procs) == 2
+    for proc in procs:
+        _check_cells(proc, permenpan)
+
+
+def _shapes(group: etree._Element) -> list[tuple[str, float, float, float, float, str]]:
+    """(kind, x, y, w, h in mm, text) of every shape of a page's group."""
+    out = []
+    for sp in group.iter(f"{WPS}wsp"):
+        name = sp.find(f"{WPS}cNvPr").get("name").rsplit(" ", 1)[0]
+        off, ext = sp.find(f"{WPS}spPr/{A}xfrm/{A}off"), sp.find(f"{WPS}spPr/{A}xfrm/{A}ext")
+        x, y = (int(off.get(k)) / EMU_PT / PT for k in ("x", "y"))
+        w, h = (int(ext.get(k)) / EMU_PT / PT for k in ("cx", "cy"))
+        text = "".join(t.text or "" for t in sp.iter(f"{W}t"))
+        out.append((name, x, y, w, h, text))
+    return out
+
+
+@pytest.mark.parametrize("number", ["P.SMLTI 18", "P.SMLTI 19", "P.SMLTI 06", "P.SMLTI 29"])
+def test_one_shape_per_symbol_in_the_cell_of_its_row_and_lane(number: str, sample_library: Library) -> None:
+    proc = sample_library.procedure(number)
+    assert proc is not None
+    layout = sop_layout(document_view(proc, sample_library), proc)
+    root = _body(render_sop_docx(proc, sample_library))
+    groups = root.findall(".//{http://schemas.microsoft.com/office/word/2010/wordprocessingGroup}wgp")
+    assert len(groups) == len(layout.pages)
+    for page, group in zip(layout.pages, groups, strict=True):
+        assert page.flow is not None
+        shapes = _shapes(group)
+        kinds = [s[0] for s in shapes]
+        steps = [n for n in page.flow.nodes if n.kind != "offpage"]
+        assert sum(k in ("start", "end", "process", "decision", "io", "connector") for k in kinds) == len(steps)
+        assert kinds.count("offpage") == sum(n.kind == "offpage" for n in page.flow.nodes)
+        assert kinds.count("connector line") == len(page.flow.edges)
+        assert kinds.count("exit label") == sum(1 for e in page.flow.edges if e.label and e.label_at)
+        # each symbol's centre in its lane's column and its step's row band
+        tops, y = {}, page.top_band
+        for row in page.rows:
+            tops[row.step.id] = (y, y + row.height)
+            y += row.height
+        symbols = [s for s in shapes if s[0] in ("start", "end", "process", "decision", "io", "connector")]
+        for node, (kind, x, y, w, h, _text) in zip(steps, symbols, strict=True):
+            assert kind == str(node.kind)
+            cx, cy = x + w / 2, y + h / 2
+            lane = int(cx // layout.lane_width)
+            assert node.lane <= lane < node.lane + node.span, (number, node.id)
+            lo, hi = tops[node.step or node.id]
+            assert lo < y and y + h < hi, (number, node.id, lo, y, hi)
+        # off-page connectors: letter in the pentagon, "lanjut ke hlm. N" / "dari hlm. N" beside it
+        refs = {r.node: r for r in page.flow.offpage}
+        texts = [s[5] for s in shapes if s[0] == "page ref"]
+        for ref in refs.values():
+            assert offpage_text(ref.other_page, "id", incoming=ref.direction == "in") in texts
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the DOCX cannot be converted to check it")
+    return found
+
+
+def _convert(files: dict[str, bytes], work: Path) -> dict[str, Path]:
+    for name, data in files.items():
+        (work / f"{name}.docx").write_bytes(data)
+    subprocess.run([_soffice(), f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(work), *(str(work / f"{n}.docx") for n in files)],
+                   check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(work)})
+    return {name: work / f"{name}.pdf" for name in files}
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return [_norm(p) for p in text.split("\f")[:-1]]
+
+
+@pytest.fixture(scope="module")
+def converted(sample_library: Library, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    change = sample_library.procedure("P.SMLTI 18")
+    assert change is not None
+    work = tmp_path_factory.mktemp("sopdocx")
+    (work / "ref.pdf").write_bytes(render_sop_pdf(change, sample_library))
+    pdfs = _convert({"sop": render_sop_docx(change, sample_library), "doc": render_docx(change, sample_library)},
+                    work)
+    pdfs["ref"] = work / "ref.pdf"
+    return pdfs
+
+
+def test_libreoffice_prints_the_sop_page_for_page_like_the_pdf(converted: dict[str, Path]) -> None:
+    ours, ref = _page_texts(converted["sop"]), _page_texts(converted["ref"])
+    assert len(ours) == len(ref) >= 2
+    for k, (page, other) in enumerate(zip(ours, ref, strict=True), start=1):
+        assert f"Halaman {k} dari {len(ours)}" in page
+        for n in re.findall(r"lanjut ke hlm\. (\d+)", other):  # the PDF's page references, on the same page
+            assert f"lanjut ke hlm. {n}" in page
+    assert "Nomor SOP" in ours[0] and "Manajemen Perubahan" in ours[0]
+
+
+def test_docx_flowchart_page_references_name_the_page_libreoffice_prints(
+        converted: dict[str, Path], sample_library: Library) -> None:
+    """PAGEREF fields to a bookmark per sheet: every "lanjut ke hlm. N" / "dari hlm. N" names the page
+    LibreOffice printed the other sheet on."""
+    from prosedur.flow.layout import layout
+    from prosedur.render.svg import _max_height, role_titles
+
+    proc = sample_library.procedure("P.SMLTI 18")
+    assert proc is not None
+    chart = layout(proc, rows_per_page=13, swimlanes=True, lane_titles=role_titles(proc, sample_library),
+                   max_height=_max_height(proc, True))
+    pages = _page_texts(converted["doc"])
+    sheets = [k for k, text in enumerate(pages, start=1) if re.search(r"(lanjut ke|dari) hlm\. \d", text)]
+    assert len(sheets) == len(chart.pages) >= 3
+    assert sheets == list(range(sheets[0], sheets[0] + len(sheets)))  # one sheet per page, in order
+    for sheet, printed in zip(chart.pages, sheets, strict=True):
+        text = pages[printed - 1]
+        for ref in sheet.offpage:
+            lead = "lanjut ke" if ref.direction == "out" else "dari"
+            assert f"{lead} hlm. {sheets[ref.other_page - 1]}" in text, (printed, ref)
+
+
+PAYLOAD = "<b>&amp;]]><script>alert(1)</script>\x00\x07\x1b\ufffe'\"&lt; *miring*"
+
+
+def test_hostile_text_stays_text_in_the_sop_docx(email: Procedure, sample_library: Library) -> None:
+    from .test_injection import poisoned
+
+    proc, lib = poisoned(email, sample_library, PAYLOAD)
+    root = _body(render_sop_docx(proc, lib, content_hash=PAYLOAD, verify_url="https://v.example/<x>&\"y\""))
+    texts = "".join(t.text or "" for t in root.iter(f"{W}t"))
+    visible = "<b>&amp;]]><script>alert(1)</script>'\"&lt;"
+    assert texts.count(visible) >= 10
+    assert not any(len(t) for t in root.iter(f"{W}t"))  # no element inside a text node
+    assert not any(ch in texts for ch in "\x00\x07\x1b\ufffe")
+    assert root.findall(f".//{W}r/{W}rPr/{W}i")  # *miring* became an italic run
