@@ -1,8 +1,14 @@
-"""DOCX speed: our renderer against pandoc on equivalent Markdown, per procedure of the sample library.
+"""DOCX speed: our renderer against pandoc on equivalent Markdown, per procedure of the sample library;
+with `--routes`, the flowchart as DrawingML shapes (the default) against PNG pictures, side by side.
 
 Target: under 0.15 s per document, LibreOffice excluded. Printed, not asserted (the machine is shared).
 
-    /work/venv/bin/python bench/bench_docx.py [LIBRARY] [--runs N]
+    /work/venv/bin/python bench/bench_docx.py [LIBRARY] [--runs N] [--routes]
+
+`--routes` columns, CPU seconds per document: `png cold` = the PNG route with an empty raster cache
+(what a build pays when a flowchart changed), `png warm` = PNGs cached, `shapes` = DrawingML; then the
+file sizes. The look is compared by converting both with LibreOffice (tests/core/test_sop_docx.py and
+docs/documents.md).
 
 Columns: `cold` = first render in a fresh cache (includes rasterising the flowchart), `warm` = mean of
 N renders with the flowchart PNG cached (the web app's repeated downloads), `raster` = mean time to
@@ -82,12 +88,48 @@ def flowchart_svgs(proc: Procedure, library: Library) -> list[str]:
     return render_flowchart(proc, library, lang="id", swimlanes=True, rows_per_page=13)
 
 
+def _cpu(fn: object, runs: int) -> tuple[float, bytes]:
+    c0 = time.process_time()
+    data = b""
+    for _ in range(runs):
+        data = fn()  # type: ignore[operator]
+    return (time.process_time() - c0) / runs, data
+
+
+def compare_routes(library: Library, runs: int) -> None:
+    """The flowchart as DrawingML shapes against PNG pictures: CPU per document and size."""
+    render_docx(library.procedures[0], library, flowchart="png")
+    render_docx(library.procedures[0], library, flowchart="shapes")
+    print(f"{'procedure':<14}{'sheets':>7}{'png cold':>10}{'png warm':>10}{'shapes':>10}{'png KB':>9}{'shapes KB':>11}")
+    totals = [0.0, 0.0, 0.0, 0, 0]
+    for proc in library.procedures:
+        sheets = len(flowchart_svgs(proc, library))
+
+        def cold() -> bytes:
+            svg_to_png.cache_clear()
+            return render_docx(proc, library, flowchart="png")
+
+        png_cold, png = _cpu(cold, 1)
+        png_warm, _ = _cpu(lambda: render_docx(proc, library, flowchart="png"), runs)
+        shapes, drawn = _cpu(lambda: render_docx(proc, library, flowchart="shapes"), runs)
+        for i, value in enumerate((png_cold, png_warm, shapes, len(png), len(drawn))):
+            totals[i] += value
+        print(f"{proc.number:<14}{sheets:>7}{png_cold:>10.3f}{png_warm:>10.3f}{shapes:>10.3f}"
+              f"{len(png) / 1024:>9.0f}{len(drawn) / 1024:>11.0f}")
+    print(f"{'library':<14}{'':>7}{totals[0]:>10.2f}{totals[1]:>10.2f}{totals[2]:>10.2f}"
+          f"{totals[3] / 1024:>9.0f}{totals[4] / 1024:>11.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("library", nargs="?", default=str(ROOT / "examples" / "smlti"))
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--routes", action="store_true", help="DrawingML shapes against PNG pictures")
     args = parser.parse_args()
     library, problems = load_library(Path(args.library))
+    if args.routes:
+        compare_routes(library, args.runs)
+        return
     pandoc = shutil.which("pandoc")
     render_docx(library.procedures[0], library)  # imports, cairo's cffi set-up: once per process
 
@@ -101,11 +143,11 @@ def main() -> None:
             svgs = flowchart_svgs(proc, library)
             svg_to_png.cache_clear()
             w0, c0 = time.perf_counter(), time.process_time()
-            data = render_docx(proc, library)
+            data = render_docx(proc, library, flowchart="png")
             cold = (time.perf_counter() - w0, time.process_time() - c0)
             w0, c0 = time.perf_counter(), time.process_time()
             for _ in range(args.runs):
-                render_docx(proc, library)
+                render_docx(proc, library, flowchart="png")
             warm = ((time.perf_counter() - w0) / args.runs, (time.process_time() - c0) / args.runs)
             warm_all.append(warm[1])
             w0, c0 = time.perf_counter(), time.process_time()

@@ -197,24 +197,26 @@ def _page_texts(pdf: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def converted(sample_library: Library, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    change = sample_library.procedure("P.SMLTI 18")
-    assert change is not None
+    change, email = sample_library.procedure("P.SMLTI 18"), sample_library.procedure("P.SMLTI 19")
+    assert change is not None and email is not None
     work = tmp_path_factory.mktemp("sopdocx")
-    (work / "ref.pdf").write_bytes(render_sop_pdf(change, sample_library))
-    pdfs = _convert({"sop": render_sop_docx(change, sample_library), "doc": render_docx(change, sample_library)},
-                    work)
-    pdfs["ref"] = work / "ref.pdf"
-    return pdfs
+    for name, proc in (("ref18", change), ("ref19", email)):
+        (work / f"{name}.pdf").write_bytes(render_sop_pdf(proc, sample_library))
+    pdfs = _convert({"sop18": render_sop_docx(change, sample_library), "sop19": render_sop_docx(email, sample_library),
+                     "doc": render_docx(change, sample_library)}, work)
+    return {**pdfs, "ref18": work / "ref18.pdf", "ref19": work / "ref19.pdf"}
 
 
-def test_libreoffice_prints_the_sop_page_for_page_like_the_pdf(converted: dict[str, Path]) -> None:
-    ours, ref = _page_texts(converted["sop"]), _page_texts(converted["ref"])
+@pytest.mark.parametrize("number", ["18", "19"])
+def test_libreoffice_prints_the_sop_page_for_page_like_the_pdf(number: str, converted: dict[str, Path]) -> None:
+    ours, ref = _page_texts(converted[f"sop{number}"]), _page_texts(converted[f"ref{number}"])
     assert len(ours) == len(ref) >= 2
     for k, (page, other) in enumerate(zip(ours, ref, strict=True), start=1):
         assert f"Halaman {k} dari {len(ours)}" in page
+        assert ("Mutu Baku" in page) == (k > 1)  # the identity sheet alone, then one table per page
         for n in re.findall(r"lanjut ke hlm\. (\d+)", other):  # the PDF's page references, on the same page
             assert f"lanjut ke hlm. {n}" in page
-    assert "Nomor SOP" in ours[0] and "Manajemen Perubahan" in ours[0]
+    assert "Nomor SOP" in ours[0] and f"P.SMLTI {number}" in ours[0]
 
 
 def test_docx_flowchart_page_references_name_the_page_libreoffice_prints(

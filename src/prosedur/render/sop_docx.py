@@ -8,8 +8,9 @@ i.e. from the same `Geometry` run of the layout engine the PDF draws. Nothing is
 * The identity sheet is two real Word tables (logo and organisation, Nomor SOP, the three dates,
   Disahkan oleh, Nama SOP; then Dasar Hukum … Pencatatan dan Pendataan), on its own page.
 * Each page of the flowchart table is its own Word table (as in the PDF) with its two header rows
-  (marked as repeating header rows, so a row a user adds that overflows still gets a header), in a
-  section of its own so every table starts at the top of a fresh page. The Pelaksana header has a
+  (marked as repeating header rows, so a row a user adds that overflows still gets a header),
+  after a 1 pt paragraph with "page break before", so every table starts at the top of a fresh page
+  (a section break between two tables is lost by LibreOffice 7.4 when the last section starts with one). The Pelaksana header has a
   real column per actor; below it, as in the PDF, the actor columns of a page are one merged cell
   holding one group of DrawingML shapes (`drawingml.Drawing`): grid lines, symbols, connectors,
   exit labels and off-page connectors with "lanjut ke hlm. N".
@@ -22,8 +23,10 @@ i.e. from the same `Geometry` run of the layout engine the PDF draws. Nothing is
   lines then fall exactly on the table's row borders, in Word and LibreOffice. "atLeast" would let a
   row grow past its drawn grid line when Word's text runs longer than the estimate; with "exact" an
   overlong text is clipped in the cell, as the PDF clips it (`.clip`), and the shapes stay in their
-  cells. A user who edits a step's text in Word edits the source of truth nowhere — the YAML is the
-  source; the DOCX is for filing and amending by hand.
+  cells. (LibreOffice 7.4 starts a cell's content about 0.5 mm below its top border whatever the
+  margins, so there the drawing sits 0.5 mm low; measured, not corrected, as Word has no such gap.)
+  A user who edits a step's text in Word edits a copy: the YAML stays the source; the DOCX is for
+  filing and amending by hand.
 
 User text passes `docx.clean` and is set as lxml text (escaped on output), as in `docx.py`.
 """
@@ -32,11 +35,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -308,8 +312,7 @@ def _field(paragraph: Any, code: str, shown: str, size: float) -> None:
 
 
 def _tiny(paragraph_el: Any) -> None:
-    """A paragraph that takes (almost) no height: the one Word needs between two tables, which
-    also carries the section break."""
+    """A paragraph that takes (almost) no height: the one Word needs between two tables."""
     ppr = paragraph_el.get_or_add_pPr()
     spacing = OxmlElement("w:spacing")
     for key, value in (("w:before", "0"), ("w:after", "0"), ("w:line", "20"), ("w:lineRule", "exact")):
@@ -343,14 +346,16 @@ def render_sop_docx(
                          record=record, verify_url=verify_url)
     layout = sop_layout(view, proc)
     values = identity_values(view)
-    doc = Document()
-    _styles(doc)
+    doc = Document(io.BytesIO(_blank()))
     _page(doc.sections[0], view)
     _running(doc, view)
     _identity(doc, view, values, library)
     for page in layout.pages:
-        doc.add_section(WD_SECTION.NEW_PAGE)  # the page's table starts on a fresh page
-        _tiny(doc.element.body.findall(qn("w:p"))[-1])  # the paragraph that ends the previous section
+        # the page's table starts on a fresh page: a 1 pt paragraph with a page break before it (a
+        # section break between two tables is lost by LibreOffice 7.4 when the last section starts with one)
+        breaker = doc.add_paragraph()
+        breaker.paragraph_format.page_break_before = True
+        _tiny(breaker._p)
         _flow_table(doc, view, layout, page)
     body = doc.element.body
     # python-docx put an empty paragraph first (the default template's); drop what is left empty
@@ -358,6 +363,16 @@ def render_sop_docx(
     if first.tag == qn("w:p") and not first.xpath(".//w:t") and first.find(qn("w:pPr")) is None:
         body.remove(first)
     _props(doc, view)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _blank() -> bytes:
+    """An empty document with our styles, made once per process (reopening it is cheaper)."""
+    doc = Document()
+    _styles(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -521,9 +536,33 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
             _numbered(body.cells[col], list(items), empty)
 
 
+def _merge(tr: Any, start: int, count: int, *, down: str | None = None) -> None:
+    """Merge by hand (python-docx's `merge` rescans the table on every call, a third of the SOP's
+    time): the tc at `start` spans `count` grid columns, the next `count - 1` tcs go; `down` is
+    "restart" or "continue" for a vertical merge."""
+    tcs = tr.findall(qn("w:tc"))
+    first = tcs[start]
+    tc_pr = first.get_or_add_tcPr()
+    if count > 1:
+        width = sum(int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in tcs[start:start + count])
+        tc_pr.find(qn("w:tcW")).set(qn("w:w"), str(width))
+        span = OxmlElement("w:gridSpan")
+        span.set(qn("w:val"), str(count))
+        _put(tc_pr, span, _TC_ORDER)
+        for tc in tcs[start + 1:start + count]:
+            tr.remove(tc)
+    if down is not None:
+        merge = OxmlElement("w:vMerge")
+        if down == "restart":
+            merge.set(qn("w:val"), "restart")
+        _put(tc_pr, merge, _TC_ORDER)
+
+
 def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) -> None:
     """One page of the flowchart table: two header rows, the bands and step rows at their heights,
     the actor columns of the body merged into one cell that holds the page's drawing."""
+    from docx.table import _Cell
+
     L = labels(view.lang)
     n = len(layout.actors)
     q = len(layout.columns)
@@ -536,56 +575,50 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
     _borders(table)
     _margins(table, 0.0, 0.0)
     _widths(table, widths)
+    trs = table._tbl.findall(qn("w:tr"))
+    grid = [[_Cell(tc, table) for tc in tr.findall(qn("w:tc"))] for tr in trs]
     lane0, quality0 = 2, 2 + n
     notes_col = quality0 + q
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    middle = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     # header rows
     head1, head2 = table.rows[0], table.rows[1]
     _row_height(head1, HEAD_ROW1)
     _row_height(head2, layout.head - HEAD_ROW1)
-    for row in (head1, head2):
+    for r, row in enumerate((head1, head2)):
         _row_flag(row, "w:tblHeader")
         _row_flag(row, "w:cantSplit")
-        for cell in row.cells:
+        for cell in grid[r]:
             _shade(cell, HEAD_FILL)
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    merged = [table.cell(0, 0).merge(table.cell(1, 0)), table.cell(0, 1).merge(table.cell(1, 1))]
-    _para(merged[0], L["no"], first=True, align=center, bold=True)
-    _para(merged[1], L["activity"], first=True, align=center, bold=True)
-    actors = table.cell(0, lane0).merge(table.cell(0, lane0 + n - 1)) if n > 1 else table.cell(0, lane0)
-    _para(actors, L["actors"], first=True, align=center, bold=True)
+            cell.vertical_alignment = middle
+    _para(grid[0][0], L["no"], first=True, align=center, bold=True)
+    _para(grid[0][1], L["activity"], first=True, align=center, bold=True)
+    _para(grid[0][lane0], L["actors"], first=True, align=center, bold=True)
     for i, (_aid, name) in enumerate(layout.actors):
-        _para(table.cell(1, lane0 + i), name, first=True, align=center, size=7.5)
+        _para(grid[1][lane0 + i], name, first=True, align=center, size=7.5)
     if q:
-        quality = table.cell(0, quality0).merge(table.cell(0, quality0 + q - 1)) if q > 1 else table.cell(0, quality0)
-        _para(quality, L["quality_standard"], first=True, align=center, bold=True)
+        _para(grid[0][quality0], L["quality_standard"], first=True, align=center, bold=True)
         for i, column in enumerate(layout.columns):
-            _para(table.cell(1, quality0 + i), column.heading, first=True, align=center, bold=True)
+            _para(grid[1][quality0 + i], column.heading, first=True, align=center, bold=True)
     if layout.notes:
-        notes = table.cell(0, notes_col).merge(table.cell(1, notes_col))
-        _para(notes, layout.notes, first=True, align=center, bold=True)
+        _para(grid[0][notes_col], layout.notes, first=True, align=center, bold=True)
     # body rows: band, steps, band
     heights = ([BAND] if page.incoming else []) + [r.height for r in page.rows] + ([BAND] if page.outgoing else [])
     steps = ([None] if page.incoming else []) + list(page.rows) + ([None] if page.outgoing else [])
     for k, (height, step_row) in enumerate(zip(heights, steps, strict=True)):
-        row = table.rows[2 + k]
+        row, cells = table.rows[2 + k], grid[2 + k]
         _row_height(row, height)
         _row_flag(row, "w:cantSplit")
         if step_row is None:
             continue
         step = step_row.step
-        no = row.cells[0]
-        no.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _pad(no)
-        _para(no, str(step.number), first=True, align=center)
-        text = row.cells[1]
-        text.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _pad(text)
-        _para(text, step.text, first=True)
-        for i, cell_lines in enumerate(step_row.quality):
-            cell = row.cells[quality0 + i]
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        for cell in (cells[0], cells[1], *cells[quality0:]):
+            cell.vertical_alignment = middle
             _pad(cell)
+        _para(cells[0], str(step.number), first=True, align=center)
+        _para(cells[1], step.text, first=True)
+        for i, cell_lines in enumerate(step_row.quality):
+            cell = cells[quality0 + i]
             if len(cell_lines) > 1:
                 for j, line in enumerate(cell_lines):
                     p = _para(cell, f"•\t{line}", first=j == 0)
@@ -594,15 +627,10 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
             elif cell_lines:
                 _para(cell, cell_lines[0], first=True)
         if layout.notes:
-            cell = row.cells[notes_col]
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            _pad(cell)
             for j, note in enumerate(step_row.notes):
-                _para(cell, note, first=j == 0)
+                _para(cells[notes_col], note, first=j == 0)
     # the actor columns of the body: one cell (gridSpan n, merged down all body rows) with the drawing
-    first = table.cell(2, lane0)
-    last = table.cell(2 + body_rows - 1, lane0 + n - 1)
-    lanes = first.merge(last) if (n > 1 or body_rows > 1) else first
+    lanes = grid[2][lane0]
     lanes.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
     _cell_margins_zero(lanes)
     par = lanes.paragraphs[0]
@@ -617,8 +645,18 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
     run = par.add_run()
     run.font.size = Pt(1)
     run._r.append(drawing.xml(100 + page.number))
-    for extra in lanes.paragraphs[1:]:  # merging gathers the merged cells' empty paragraphs
-        extra._p.getparent().remove(extra._p)
+    # merges last, right to left so the column indexes of a row stay valid while its tcs go
+    if layout.notes:
+        _merge(trs[0], notes_col, 1, down="restart")
+        _merge(trs[1], notes_col, 1, down="continue")
+    if q:
+        _merge(trs[0], quality0, q)
+    _merge(trs[0], lane0, n)
+    for r in (0, 1):
+        _merge(trs[r], 1, 1, down="restart" if r == 0 else "continue")
+        _merge(trs[r], 0, 1, down="restart" if r == 0 else "continue")
+    for k in range(body_rows):
+        _merge(trs[2 + k], lane0, n, down=None if body_rows == 1 else "restart" if k == 0 else "continue")
 
 
 def _pad(cell: Any) -> None:
