@@ -105,13 +105,13 @@ def compare_routes(library: Library, runs: int) -> None:
     for proc in library.procedures:
         sheets = len(flowchart_svgs(proc, library))
 
-        def cold() -> bytes:
+        def cold(proc: Procedure = proc) -> bytes:
             svg_to_png.cache_clear()
             return render_docx(proc, library, flowchart="png")
 
         png_cold, png = _cpu(cold, 1)
-        png_warm, _ = _cpu(lambda: render_docx(proc, library, flowchart="png"), runs)
-        shapes, drawn = _cpu(lambda: render_docx(proc, library, flowchart="shapes"), runs)
+        png_warm, _ = _cpu(lambda proc=proc: render_docx(proc, library, flowchart="png"), runs)
+        shapes, drawn = _cpu(lambda proc=proc: render_docx(proc, library, flowchart="shapes"), runs)
         for i, value in enumerate((png_cold, png_warm, shapes, len(png), len(drawn))):
             totals[i] += value
         print(f"{proc.number:<14}{sheets:>7}{png_cold:>10.3f}{png_warm:>10.3f}{shapes:>10.3f}"

@@ -1,4 +1,5 @@
-"""No source text becomes markup: payloads in every string field through HTML, SOP HTML, SVG and PDF."""
+"""No source text becomes markup: payloads in every string field through HTML, SOP HTML, SVG, PDF, DOCX
+and the SOP DOCX (its DrawingML shapes included)."""
 
 from __future__ import annotations
 
@@ -172,6 +173,32 @@ def test_docx_stays_well_formed_with_emphasis(payload: str, email: Procedure, sa
     assert not any(el.tag == f"{w}t" and len(el) for el in root.iter())
     italic_runs = [r for r in root.iter(f"{w}r") if r.find(f"{w}rPr/{w}i") is not None]
     assert italic_runs, "the italic span became an italic run"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_sop_docx_and_drawingml_stay_well_formed(payload: str, email: Procedure, sample_library: Library) -> None:
+    """Every payload (and XML-forbidden characters) through the SOP DOCX and the document DOCX's shapes:
+    the XML parses, text nodes hold only text, nothing becomes an element or a field."""
+    import io
+    import zipfile
+
+    from prosedur.render.docx import render_docx
+    from prosedur.render.sop_docx import render_sop_docx
+    from prosedur.text import plain
+
+    hostile = f"{payload} \x00\x07\x1b\ufffe & < > \""
+    proc, lib = poisoned(email, sample_library, hostile)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for data in (render_sop_docx(proc, lib, content_hash=hostile, verify_url=f"https://v.example/{payload}"),
+                 render_docx(proc, lib, raster=lambda svg, dpi: _PNG)):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            parts = [ET.fromstring(z.read(n)) for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")]
+        texts = "".join(t.text or "" for root in parts for t in root.iter(f"{w}t"))
+        assert plain(payload).split()[0] in texts and '& < > "' in texts
+        assert not any(ch in texts for ch in "\x00\x07\x1b\ufffe")
+        assert not any(len(t) for root in parts for t in root.iter(f"{w}t"))
+        codes = {(i.text or "").split()[0] for root in parts for i in root.iter(f"{w}instrText")}
+        assert codes <= {"PAGE", "NUMPAGES", "PAGEREF"}  # our fields only
 
 
 def _png() -> bytes:

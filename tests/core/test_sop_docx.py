@@ -161,8 +161,7 @@ def test_one_shape_per_symbol_in_the_cell_of_its_row_and_lane(number: str, sampl
         symbols = [s for s in shapes if s[0] in ("start", "end", "process", "decision", "io", "connector")]
         for node, (kind, x, y, w, h, _text) in zip(steps, symbols, strict=True):
             assert kind == str(node.kind)
-            cx, cy = x + w / 2, y + h / 2
-            lane = int(cx // layout.lane_width)
+            lane = int((x + w / 2) // layout.lane_width)
             assert node.lane <= lane < node.lane + node.span, (number, node.id)
             lo, hi = tops[node.step or node.id]
             assert lo < y and y + h < hi, (number, node.id, lo, y, hi)

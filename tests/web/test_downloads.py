@@ -120,6 +120,33 @@ def test_draft_copied_from_effective_source_is_marked_draft(
     assert renders[0]["status"] == "draft" and renders[0]["controlled"] is False
 
 
+def test_sop_docx_is_offered_and_carries_the_record(world: World, client: Client,
+                                                    renders: list[dict[str, Any]]) -> None:
+    """The SOP in Word where the SOP PDF is offered: same permission check, hash and verify link in the
+    footer, a draft marked DRAF; the link is on the procedure's page."""
+    rev = world.effective(world.own)
+    client.force_login(world.users["reader"])
+    response = get(client, rev, "sop-docx")
+    assert response.status_code == 200 and response["Content-Type"].endswith("wordprocessingml.document")
+    assert response["Content-Disposition"].startswith("attachment;") and "sop-" in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as docx:
+        parts = {n: docx.read(n).decode() for n in docx.namelist() if n.endswith(".xml")}
+    footer = "".join(v for n, v in parts.items() if n.startswith("word/footer"))
+    assert rev.content_hash in footer and f"/verifikasi/{rev.content_hash}/" in footer
+    assert "<wpg:wgp>" in parts["word/document.xml"]  # the flowchart as Word shapes
+    assert renders[0]["fmt"] == "sop-docx" and renders[0]["controlled"] is True
+    page = client.get(reverse("procedures:procedure_detail", kwargs={"pk": rev.procedure.pk}))
+    assert reverse("procedures:revision_download", kwargs={"pk": rev.pk, "fmt": "sop-docx"}) in page.content.decode()
+    draft = world.own.revisions.create(number=1, status="draft", author=world.users["author"],
+                                       yaml_source=add_history(rev.yaml_source, 1).replace(
+                                           "revision: 0", "revision: 1", 1), content_hash="e" * 64)
+    assert get(client, draft, "sop-docx").status_code == 403
+    client.force_login(world.users["author"])
+    with zipfile.ZipFile(io.BytesIO(get(client, draft, "sop-docx").content)) as docx:
+        header = "".join(docx.read(n).decode() for n in docx.namelist() if n.startswith("word/header"))
+    assert "DRAF" in header
+
+
 def test_svg_and_sop_html_are_served_with_a_closed_policy(world: World, client: Client) -> None:
     rev = world.effective(world.own)
     client.force_login(world.users["reader"])

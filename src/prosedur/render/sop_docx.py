@@ -424,12 +424,10 @@ def _running(doc: Any, view: DocumentView) -> None:
     _field(par, "PAGE", "1", 7)
     _run(par, f" {L['of']} ", size=7)
     _field(par, "NUMPAGES", "1", 7)
-    if view.watermark:  # DRAF / KEDALUWARSA across every page, behind the text, as the PDF's watermark
-        box = sop_page(view.paper)
-        mark = Drawing(box.width * PT, 45 * PT, name="Watermark", description=view.watermark, font=FONT)
-        mark.text(0, 0, box.width * PT, 45 * PT, Text([view.watermark], 110, bold=True, color="F2C4C4"),
-                  kind="watermark")
-        par.add_run()._r.append(mark.xml(90, anchored=True, behind=True, frame=("page", "page", 0, 70 * PT)))
+    if view.watermark:  # DRAF / KEDALUWARSA behind every page: Word's own watermark, as the document DOCX's
+        from .docx import _watermark
+
+        _watermark(par, view.watermark)
     foot = section.footer.paragraphs[0]
     copy = L["controlled"] if view.controlled else L["uncontrolled"]
     _run(foot, copy, bold=True, size=6.5, color=None if view.controlled else MARK_RED)
