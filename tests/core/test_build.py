@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -174,9 +175,11 @@ def test_chromium_engine_in_parallel_workers_then_weasyprint_rebuilds(library_co
 
 
 @pytest.mark.slow
-def test_a_text_edit_reuses_the_flowchart_pngs_a_flow_edit_redraws_and_prunes(
+def test_docx_builds_draw_no_flowchart_rasters(
     library_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The DOCX flowchart is Word shapes (render/drawingml.py): a build rasterises only the logo, once,
+    and an edit of a step's wording draws nothing (bench/bench_docx.py --routes has the numbers)."""
     from prosedur.render import raster
     from prosedur.site.build import RASTERS
 
@@ -184,27 +187,25 @@ def test_a_text_edit_reuses_the_flowchart_pngs_a_flow_edit_redraws_and_prunes(
     files = sorted((library_copy / "prosedur").glob("*.yaml"))
     for file in files[2:]:
         file.unlink()
-    report = build(library_copy, out, jobs=1, formats=["docx"], langs=["id"])
-    assert not report.failed and len(report.built) == 2
-    pngs = set((out / RASTERS).glob("*.png"))
-    assert pngs
     drawn: list[str] = []
     real = raster.svg_to_png
     monkeypatch.setattr(raster, "svg_to_png", lambda svg, dpi=150: drawn.append(svg) or real(svg, dpi))
+    report = build(library_copy, out, jobs=1, formats=["docx", "sop"], langs=["id"])
+    assert not report.failed and len(report.built) == 2
+    assert len(set((out / RASTERS).glob("*.png"))) == 1  # the library's SVG logo
+    assert all("<svg" in svg and 'class="flowchart"' not in svg for svg in drawn)
+    docx = next((out / "p").rglob("*[0-9].docx"))
+    with zipfile.ZipFile(docx) as z:
+        assert "<wpg:wgp>" in z.read("word/document.xml").decode()
+    sop = next((out / "p").rglob("*-sop.docx"))  # sop + docx: the SOP in Word too, linked from its page
+    assert f'href="{sop.name}"' in (sop.parent / "index.html").read_text(encoding="utf-8")
+    drawn.clear()
     target = files[0]
     text = target.read_text(encoding="utf-8")
-    target.write_text(text.replace("purpose: >-\n", "purpose: >-\n  Disunting.\n", 1), encoding="utf-8")
-    again = build(library_copy, out, jobs=1, formats=["docx"], langs=["id"])
-    assert len(again.built) == 1 and drawn == []  # the DOCX was remade from the PNGs on disk
-    assert set((out / RASTERS).glob("*.png")) == pngs
-    # a step's wording is in the chart: its pages are drawn again and the old ones leave the folder
     step_text = next(line for line in text.splitlines() if line.strip().startswith("do:"))
-    target.write_text(target.read_text(encoding="utf-8").replace(step_text, step_text + " (ubah)", 1),
-                      encoding="utf-8")
-    third = build(library_copy, out, jobs=1, formats=["docx"], langs=["id"])
-    assert len(third.built) == 1 and drawn
-    now = set((out / RASTERS).glob("*.png"))
-    assert now != pngs and len(now) == len(pngs)  # as many pages as before, not old ones kept beside them
+    target.write_text(text.replace(step_text, step_text + " (ubah)", 1), encoding="utf-8")
+    again = build(library_copy, out, jobs=1, formats=["docx", "sop"], langs=["id"])
+    assert len(again.built) == 1 and drawn == []
 
 
 def test_raster_cache_redraws_a_damaged_file(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ from .docx import clean
 from .drawingml import Drawing, Text
 from .fetch import MAX_ASSET_BYTES, path_allowed
 from .labels import label, labels
-from .raster import image_file_to_raster
+from .raster import image_file_to_raster, svg_to_png
 from .sop import (
     BAND,
     COL_ACTIVITY,
@@ -340,8 +341,10 @@ def render_sop_docx(
     content_hash: str | None = None,
     verify_url: str | None = None,
     record: ControlRecord | None = None,
+    raster: Callable[[str, int], bytes] = svg_to_png,
 ) -> bytes:
-    """The PermenPAN-RB SOP as DOCX bytes, landscape on the library's paper."""
+    """The PermenPAN-RB SOP as DOCX bytes, landscape on the library's paper; `raster` turns an SVG
+    logo into PNG (a build passes its on-disk cache, raster.RasterCache)."""
     view = document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
                          record=record, verify_url=verify_url)
     layout = sop_layout(view, proc)
@@ -349,7 +352,7 @@ def render_sop_docx(
     doc = Document(io.BytesIO(_blank()))
     _page(doc.sections[0], view)
     _running(doc, view)
-    _identity(doc, view, values, library)
+    _identity(doc, view, values, library, raster)
     for page in layout.pages:
         # the page's table starts on a fresh page: a 1 pt paragraph with a page break before it (a
         # section break between two tables is lost by LibreOffice 7.4 when the last section starts with one)
@@ -446,16 +449,17 @@ def _running(doc: Any, view: DocumentView) -> None:
         _run(line, "  ".join(tail), size=5.5)
 
 
-def _logo(view: DocumentView, library: Library | None) -> bytes | None:
+def _logo(view: DocumentView, library: Library | None, raster: Callable[[str, int], bytes]) -> bytes | None:
     """The library's logo as PNG, bounded as html.logo_source: an image inside the library folder."""
     found = path_allowed(Path(view.logo), [library.root]) if view.logo and library is not None else None
     if found is None or found.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg") \
             or found.stat().st_size > MAX_ASSET_BYTES:
         return None
-    return image_file_to_raster(found)
+    return image_file_to_raster(found, raster=raster)
 
 
-def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Library | None) -> None:
+def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Library | None,
+              raster: Callable[[str, int], bytes]) -> None:
     """The identity sheet, cell for cell as templates/sop.html prints it."""
     L = labels(view.lang)
     empty = values["empty"]
@@ -470,7 +474,7 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
     org = top.cell(0, 0).merge(top.cell(5, 0))
     org.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     center = WD_ALIGN_PARAGRAPH.CENTER
-    logo = _logo(view, library)
+    logo = _logo(view, library, raster)
     par = _para(org, first=True, align=center)
     if logo:
         with contextlib.suppress(Exception):  # an image python-docx cannot read means no logo, not no SOP

@@ -362,7 +362,7 @@ def _finish_procedure(
         if "docx" in formats:
             from ..render.sop_docx import render_sop_docx
 
-            (folder / f"{name}-sop.docx").write_bytes(render_sop_docx(proc, library, lang=lang))
+            (folder / f"{name}-sop.docx").write_bytes(render_sop_docx(proc, library, lang=lang, raster=raster))
             downloads.append((f"{name}-sop.docx", "SOP (DOCX)"))
     for path, get in printing:
         path.write_bytes(get())
