@@ -55,7 +55,7 @@ from ..record import ControlRecord
 from ..text import plain, spans
 from .document import DocumentView, document_view
 from .docx import clean
-from .drawingml import Drawing, Text
+from .drawingml import Drawing, Text, bookmark
 from .fetch import MAX_ASSET_BYTES, path_allowed
 from .labels import label, labels
 from .raster import image_file_to_raster, svg_to_png
@@ -88,6 +88,11 @@ MARK_RED = RGBColor(0xC0, 0x00, 0x00)
 
 def _twips(mm: float) -> int:
     return round(mm / 25.4 * 1440)
+
+
+def page_mark(number: int) -> str:
+    """The bookmark at the top of the flowchart table's page `number` (1-based, as the layout's)."""
+    return f"_Prosedur_sop_{number}"
 
 
 # -- the drawing in a page's Pelaksana cell ---------------------------------------------------------
@@ -134,8 +139,14 @@ def sop_drawing(layout: SopLayout, page: SopPage, lang: str) -> Drawing:
             text = offpage_text(ref.other_page, lang, incoming=incoming)
             cx, base, ref_size = page_ref_at(node, text, layout.lane_width, above=incoming)
             box_w = layout.lane_width - 0.6
+            # the page number is a PAGEREF to the bookmark at the other table, its shown value the
+            # PDF's (identity sheet = page 1): Word updates it if pages move; LibreOffice 7.4 shows the
+            # shown value in shapes inside table cells (right as written, as the tests check)
+            number = str(ref.other_page + 1)
+            assert text.endswith(number)
+            line = [(text[: -len(number)], None), (number, f"PAGEREF {page_mark(ref.other_page)} \\h")]
             d.text((cx - box_w / 2) * PT, (base - ref_size * 1.0) * PT, box_w * PT, ref_size * 1.25 * PT,
-                   Text([text], ref_size * PT, anchor="t"), kind="page ref")
+                   Text([line], ref_size * PT, anchor="t"), kind="page ref")
         elif kind in (StepKind.START, StepKind.END):
             d.rect(x, y, w, h, line=INK, line_w=stroke, rounded=True, kind=kind)
         elif kind == StepKind.DECISION:
@@ -360,6 +371,9 @@ def render_sop_docx(
         breaker.paragraph_format.page_break_before = True
         _tiny(breaker._p)
         _flow_table(doc, view, layout, page)
+        # the bookmark the page references name, in the page's first cell
+        first = doc.element.body.findall(qn("w:tbl"))[-1].find(f"{qn('w:tr')}/{qn('w:tc')}/{qn('w:p')}")
+        bookmark(first, page_mark(page.number), 500 + page.number)
     body = doc.element.body
     # python-docx put an empty paragraph first (the default template's); drop what is left empty
     first = body[0]
