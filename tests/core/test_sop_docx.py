@@ -254,3 +254,14 @@ def test_hostile_text_stays_text_in_the_sop_docx(email: Procedure, sample_librar
     assert not any(len(t) for t in root.iter(f"{W}t"))  # no element inside a text node
     assert not any(ch in texts for ch in "\x00\x07\x1b\ufffe")
     assert root.findall(f".//{W}r/{W}rPr/{W}i")  # *miring* became an italic run
+
+
+def test_drawing_ids_are_unique_in_each_file(sample_library: Library) -> None:
+    """Word repairs (or refuses) a file whose drawings share ids: every docPr and shape id once."""
+    proc = sample_library.procedure("P.SMLTI 18")
+    assert proc is not None
+    for data in (render_docx(proc, sample_library), render_sop_docx(proc, sample_library)):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/") and n.endswith(".xml"))
+        ids = re.findall(r'<(?:wp:docPr|wps:cNvPr) id="(\d+)"', xml)
+        assert len(ids) > 50 and len(ids) == len(set(ids))

@@ -102,7 +102,8 @@ class Drawing:
     description: str = ""
     font: str = "Arial"
     shapes: list[etree._Element] = field(default_factory=list)
-    _ids: int = 1
+    ids: int = 1
+    """The last shape id used: shape ids count up from here (give each drawing of a file its own range)."""
 
     def emu(self, value: float) -> int:
         return max(0, round(value * self.scale * EMU_PT))
@@ -111,9 +112,9 @@ class Drawing:
     def _shape(self, kind: str, x: float, y: float, w: float, h: float, *, fill: str | None, line: str | None,
                line_w: float, geometry: etree._Element | None = None, preset: str = "rect",
                text: Text | None = None, arrow: bool = False) -> etree._Element:
-        self._ids += 1
+        self.ids += 1
         sp = etree.Element(ns("wps", "wsp"), nsmap={"wps": WPS, "a": A, "w": W})
-        _sub(sp, "wps:cNvPr", id=self._ids, name=f"{kind} {self._ids}")
+        _sub(sp, "wps:cNvPr", id=self.ids, name=f"{kind} {self.ids}")
         _sub(sp, "wps:cNvSpPr")  # text boxes are plain shapes with text: LibreOffice paints no fill behind txBox="1"
         pr = _sub(sp, "wps:spPr")
         xfrm = _sub(pr, "a:xfrm")
@@ -315,13 +316,13 @@ FILLS = {"start": "EAF4EA", "end": "EAF4EA", "decision": "FDF6E3", "io": "EEF3FB
 
 
 def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str, str] | None = None,
-                      name: str = "Flowchart", description: str = "") -> Drawing:
+                      name: str = "Flowchart", description: str = "", first_id: int = 1) -> Drawing:
     """One page of `flow.layout` (a `Page`) as shapes, colours and sizes as `flowchart.css` draws them.
 
     `page_ref` maps an off-page connector's node id to the bookmark of the page it continues on: its
     text box then prints "lanjut ke hlm. {PAGEREF}" and Word/LibreOffice fill in the page."""
     p = page
-    d = Drawing(p.width, p.height, scale=scale, name=name, description=description)
+    d = Drawing(p.width, p.height, scale=scale, name=name, description=description, ids=first_id)
     for i, lane in enumerate(p.lanes):
         if i % 2:
             d.rect(lane.x, p.header, lane.width, p.height - p.header, fill=LANE_ALT, line=None, line_w=0,
@@ -392,7 +393,8 @@ def add_flowchart(doc: Any, proc: Procedure, library: Library | None, *, lang: s
         scale = min(1.0, max_width / (page.width * EMU_PT), max_height / (page.height * EMU_PT))
         refs = {o.node: marks[o.other_page] for o in page.offpage if o.other_page in marks}
         drawing = flowchart_drawing(page, scale=scale, lang=lang, page_ref=refs, name="Flowchart",
-                                    description=f"{alt} ({i + 1}/{len(result.pages)})")
+                                    description=f"{alt} ({i + 1}/{len(result.pages)})",
+                                    first_id=(first_id + i) * 1000)
         paragraph = doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = False

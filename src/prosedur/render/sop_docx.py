@@ -103,7 +103,7 @@ def sop_drawing(layout: SopLayout, page: SopPage, lang: str) -> Drawing:
     width = layout.lane_width * len(layout.actors) * PT
     height = page.lanes_height * PT
     title = f"{label('flowchart', lang)} {page.number}"
-    d = Drawing(width, height, name="SOP", description=title, font=FONT)
+    d = Drawing(width, height, name="SOP", description=title, font=FONT, ids=(100 + page.number) * 1000)
     grid = 0.25 * PT
     for i in range(1, len(layout.actors)):
         x = i * layout.lane_width * PT
