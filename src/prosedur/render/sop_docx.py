@@ -246,8 +246,9 @@ def _borders(table: Any) -> None:
 
 
 def _margins(table: Any, top: float, side: float) -> None:
+    """Cell padding of the whole table: `top` above and below the text, `side` left and right (mm)."""
     mar = OxmlElement("w:tblCellMar")
-    for edge, mm in (("top", top), ("left", side), ("bottom", 0.0), ("right", side)):
+    for edge, mm in (("top", top), ("left", side), ("bottom", top), ("right", side)):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:w"), str(_twips(mm)))
         el.set(qn("w:type"), "dxa")
@@ -505,7 +506,7 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
             (L["revised"], values["revised"]), (L["effective_long"], values["effective"])]
     for i, (key, value) in enumerate(rows):
         _para(top.cell(i, 1), key, first=True)
-        _para(top.cell(i, 2), value, first=True, bold=i == 0)
+        _para(top.cell(i, 2), value, first=True)
     _para(top.cell(4, 1), L["approved_by"], first=True)
     cell = top.cell(4, 2)
     a = view.approved
@@ -520,7 +521,9 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
 
             _para(cell, align=center).add_run().add_picture(io.BytesIO(_qr_png(view.verify_url)), height=Mm(15))
         else:
-            _para(cell, "\n\n", align=center)
+            space = _para(cell, align=center)  # room for the wet signature (sop.css .appr-sign: 16 mm)
+            space.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            space.paragraph_format.line_spacing = Mm(16)
         name = _para(cell, a.name, align=center, bold=True)
         for run in name.runs:
             run.underline = True
@@ -546,7 +549,7 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
     ]
     for k, pair in enumerate(pairs):
         head, body = grid.rows[2 * k], grid.rows[2 * k + 1]
-        _row_height(body, 18.0, "atLeast")
+        _row_height(body, 20.0, "atLeast")  # sop.css: 18 mm and the cell's padding
         for col, (title, items) in enumerate(pair):
             _para(head.cells[col], f"{title}:", first=True, bold=True, caps=True)
             _numbered(body.cells[col], list(items), empty)
