@@ -992,7 +992,7 @@ class _Body:
         if self.shapes:  # DrawingML shapes (the default; bench/bench_docx.py compares it with the PNGs)
             from .drawingml import add_flowchart
 
-            add_flowchart(self.doc, self.proc, self.library, lang=self.lang, max_width=text_width(self.view.paper),
+            add_flowchart(self.box, self.proc, self.library, lang=self.lang, max_width=text_width(self.view.paper),
                           max_height=image_max_height(self.view.paper), alt=f"{self.L('flowchart')} {self.view.number}")
             return
         pages = render_flowchart(self.proc, self.library, lang=self.lang, swimlanes=True, rows_per_page=13)

@@ -373,10 +373,11 @@ def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str
     return d
 
 
-def add_flowchart(doc: Any, proc: Procedure, library: Library | None, *, lang: str, max_width: int, max_height: int,
-                  alt: str) -> int:
+def add_flowchart(box: Any, proc: Procedure, library: Library | None, *, lang: str, max_width: int,
+                  max_height: int, alt: str) -> int:
     """The document's swimlane flowchart as one shape group per page, each in its own centred paragraph
-    (a page break before every page after the first), scaled to fit `max_width` × `max_height` (EMU).
+    of `box` (the document, or a cell), a page break before every page after the first, scaled to fit
+    `max_width` × `max_height` (EMU).
     Each page's paragraph carries a bookmark; off-page connectors print PAGEREF fields to it.
     Returns the number of pages drawn."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -387,15 +388,16 @@ def add_flowchart(doc: Any, proc: Procedure, library: Library | None, *, lang: s
     result = layout(proc, rows_per_page=13, swimlanes=True, lane_titles=titles,
                     max_height=_max_height(proc, True), lang=lang)
     marks = {page.number: f"_Prosedur_flow_{page.number}" for page in result.pages}
-    body = doc.element.body
-    first_id = 1000 + sum(1 for _ in body.iter(qn("wp:docPr")))
+    first_id = 0
     for i, page in enumerate(result.pages):
+        paragraph = box.add_paragraph()
+        if not first_id:  # drawing ids after the ones the document already holds
+            first_id = 1000 + sum(1 for _ in paragraph._p.getroottree().getroot().iter(qn("wp:docPr")))
         scale = min(1.0, max_width / (page.width * EMU_PT), max_height / (page.height * EMU_PT))
         refs = {o.node: marks[o.other_page] for o in page.offpage if o.other_page in marks}
         drawing = flowchart_drawing(page, scale=scale, lang=lang, page_ref=refs, name="Flowchart",
                                     description=f"{alt} ({i + 1}/{len(result.pages)})",
                                     first_id=(first_id + i) * 1000)
-        paragraph = doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = False
         if i > 0:  # the break is the paragraph's own property, so the bookmark lands on the new page
