@@ -161,7 +161,7 @@ def test_organisation_lines_in_the_document_header_and_docx() -> None:
     assert '<div class="line">Badan Pusat Statistik</div><div class="line">Provinsi Bengkulu</div>' in header
     assert 'content="Badan Pusat Statistik Provinsi Bengkulu"' in html  # one line where one line is meant
     doc = Document(io.BytesIO(render_docx(proc, library)))
-    cell = doc.sections[0].header.tables[0].cell(0, 1)
+    cell = doc.sections[0].header.tables[0].cell(0, 0)  # logo and organisation, as the PDF's header
     runs = cell._tc.xml
     assert "BADAN PUSAT STATISTIK" in runs and "PROVINSI BENGKULU" in runs
     assert re.search(r"BADAN PUSAT STATISTIK</w:t>.*?<w:br/>.*?PROVINSI BENGKULU", runs, re.S)
