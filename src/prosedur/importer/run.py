@@ -21,11 +21,14 @@ from ..load import load_procedure_text
 from ..model import LIBRARY_FILE, LibraryInfo
 from ..paper import PAPERS
 from ..serialize import serialize_procedure
+from .docx import read_docx
 from .pdf import MAX_PAGES, ImportError_, read_pdf
 from .sheet import Issue, ReadSheet
 from .source import mutu_field, slug, to_procedure
 
-__all__ = ["FileResult", "import_files", "pdf_files", "report_json", "report_text"]
+__all__ = ["FileResult", "import_files", "pdf_files", "read_file", "report_json", "report_text", "source_files"]
+
+SUFFIXES = (".pdf", ".docx", ".docm")  # what a folder is searched for; a file given is judged by its content
 
 
 @dataclass
@@ -38,21 +41,39 @@ class FileResult:
     notes: list[str] = field(default_factory=list)
 
 
-def pdf_files(paths: Iterable[Path]) -> list[Path]:
-    """Files given, and the PDFs inside folders given (sorted)."""
+def source_files(paths: Iterable[Path]) -> list[Path]:
+    """Files given, and the PDF and Word files inside folders given (sorted; a .docm is listed to be refused)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() == ".pdf"))
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUFFIXES))
         else:
             out.append(p)
     return out
 
 
+pdf_files = source_files  # the earlier name
+
+
+def read_file(path: Path, max_pages: int = MAX_PAGES) -> ReadSheet:
+    """Read a PDF or a Word SOP, told apart by content (the first bytes), never by the file's name."""
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" in head:
+        return read_pdf(path, max_pages)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return read_docx(path, max_pages)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise ImportError_("docx_legacy")
+    if path.suffix.lower() in (".docx", ".docm"):
+        raise ImportError_("docx_damaged", error="not a ZIP package")
+    raise ImportError_("not_pdf" if path.suffix.lower() == ".pdf" else "not_sop_file")
+
+
 def _read_one(args: tuple[str, int]) -> tuple[str, ReadSheet | None, tuple[str, str] | None]:
     path, max_pages = args
     try:
-        return path, read_pdf(Path(path), max_pages), None
+        return path, read_file(Path(path), max_pages), None
     except ImportError_ as exc:
         return path, None, (exc.message("id"), exc.message("en"))
     except OSError as exc:
@@ -165,7 +186,7 @@ def _library(into: Path, sheets: list[ReadSheet]) -> tuple[LibraryInfo, dict[str
 
 def import_files(paths: Iterable[Path], into: Path, *, jobs: int = 2, force: bool = False,
                  max_pages: int = MAX_PAGES, progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
-    files = pdf_files(paths)
+    files = source_files(paths)
     results: list[FileResult] = []
     read = read_all(files, jobs, max_pages, progress)
     sheets = [s for _, s, _ in read if s is not None]

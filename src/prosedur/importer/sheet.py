@@ -55,6 +55,7 @@ class ReadRow:
     mutu: list[str] = field(default_factory=list)  # one cell per Mutu Baku heading
     notes: str = ""
     next_label: str | None = None
+    unread: list[str] = field(default_factory=list)  # what the row's step must flag (`unread`), rendered
 
 
 @dataclass(slots=True)

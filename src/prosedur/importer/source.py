@@ -121,7 +121,7 @@ def to_procedure_data(sheet: ReadSheet, owner: str | None) -> dict[str, Any]:
     ids = [sid if ids.count(sid) == 1 else f"{sid}_{i + 1}" for i, sid in enumerate(ids)]
     for i, row in enumerate(sheet.rows):
         step: dict[str, Any] = {"id": ids[i], "do": row.text}
-        step_unread: list[str] = []
+        step_unread: list[str] = list(dict.fromkeys(row.unread))
         syms = [s for s in row.symbols if s.kind != "connector"]
 
         def actor(lanes: list[int]) -> Any:
