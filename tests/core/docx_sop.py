@@ -166,41 +166,60 @@ def _vml_shape(kind: str, x: int, y: int, w: int, h: int) -> str:
             f'<v:shape type="#_x0000_t{spt}" style="{style}" strokeweight=".5pt"/>')
 
 
-def _vml_line(a: tuple[int, int], b: tuple[int, int]) -> str:
+def _vml_line(a: tuple[int, int], b: tuple[int, int], arrow: bool = True) -> str:
+    stroke = '<v:stroke endarrow="block"/>' if arrow else ""
     return (f'<v:line from="{a[0] / 20}pt,{a[1] / 20}pt" to="{b[0] / 20}pt,{b[1] / 20}pt" '
-            f'style="position:absolute;z-index:2" strokeweight=".5pt"><v:stroke endarrow="block"/></v:line>')
+            f'style="position:absolute;z-index:2" strokeweight=".5pt">{stroke}</v:line>')
 
 
 def _vml_label(text: str, x: int, y: int) -> str:
-    style = f"position:absolute;margin-left:{x / 20}pt;margin-top:{y / 20}pt;width:30pt;height:12pt;z-index:3"
+    style = f"position:absolute;margin-left:{x / 20}pt;margin-top:{y / 20}pt;width:24pt;height:10pt;z-index:3"
     return (f'<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"/>'
             f'<v:shape type="#_x0000_t202" style="{style}" filled="f" stroked="f"><v:textbox><w:txbxContent>'
             f"<w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape>")
 
 
-def _exit_lines(exp: dict[str, Any], boxes: list[list[tuple[str, int, int, int, int]]]) -> list[list[tuple[tuple[int, int], tuple[int, int], str]]]:
-    """Per row: (from, to, label) of each arrow leaving the row's decision, and from each symbol to the next."""
-    out: list[list[tuple[tuple[int, int], tuple[int, int], str]]] = [[] for _ in boxes]
+Line = tuple[list[tuple[int, int]], str]  # a polyline (drawn as one straight segment each, arrow at its end), label
+
+
+def _exit_lines(exp: dict[str, Any], boxes: list[list[tuple[str, int, int, int, int]]]) -> list[list[Line]]:
+    """Per row: the arrows leaving the row's decision (straight down to the next row's symbol below it, else out
+    of its right side, down or up beside the lanes and into the target's right side, drawn piecemeal), and one
+    from each other symbol to the next."""
+    out: list[list[Line]] = [[] for _ in boxes]
     flat = [(r, b) for r, row in enumerate(boxes) for b in row]
     for r, row in enumerate(exp["rows"]):
         for k, b in enumerate(boxes[r]):
             kind, x0, y0, x1, y1 = b
+            cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
             if kind == "decision":
+                side = 0
                 for j, to in enumerate(row.get("exits", [])):
                     if to - 1 >= len(boxes) or not boxes[to - 1]:
                         continue
                     t = boxes[to - 1][0]
                     if to - 1 == r:
                         t = boxes[r][k + 1] if k + 1 < len(boxes[r]) else t
-                    start = (x1, (y0 + y1) // 2) if j % 2 == 0 else ((x0 + x1) // 2, y1)
-                    end = (t[1], (t[2] + t[4]) // 2) if t[1] > start[0] else ((t[1] + t[3]) // 2, t[2] if t[2] > start[1] else t[4])
-                    out[r].append((start, end, "Ya" if j % 2 == 0 else "Tidak"))
+                    label = "Ya" if j % 2 == 0 else "Tidak"
+                    tcx, tcy = (t[1] + t[3]) // 2, (t[2] + t[4]) // 2
+                    if to == r + 2 and abs(tcx - cx) < 40 and not any(len(p) == 2 for p, _ in out[r]):
+                        out[r].append(([(cx, y1), (cx, t[2])], label))
+                    else:
+                        side += 1
+                        far = max(x1, t[3]) + 160 * side
+                        out[r].append(([(x1, cy), (far, cy), (far, tcy), (t[3], tcy)], label))
             elif kind != "end":
                 i = flat.index((r, b))
                 if i + 1 < len(flat):
                     t = flat[i + 1][1]
-                    out[r].append((((x0 + x1) // 2, y1), ((t[1] + t[3]) // 2, t[2]), ""))
+                    out[r].append(([(cx, y1), ((t[1] + t[3]) // 2, t[2])], ""))
     return out
+
+
+def _label_at(points: list[tuple[int, int]]) -> tuple[int, int]:
+    """Where a label stands: beside the arrow's start, above a side exit, right of a downward one."""
+    (ax, ay), (bx, by) = points[0], points[1]
+    return (ax + 40, ay - 240) if by == ay else (ax + 40, ay + 40)
 
 
 def activity_table(exp: dict[str, Any], width: int, style: str) -> str:
@@ -233,24 +252,27 @@ def activity_table(exp: dict[str, Any], width: int, style: str) -> str:
                 pid += 1
                 fb = _vml_shape(kind, x0 - ox, y0 - oy, x1 - x0, y1 - y0)
                 keg_runs += _anchor(x0 - ox, y0 - oy, x1 - x0, y1 - y0, _wsp(PRST[kind], x1 - x0, y1 - y0), pid, fb)
-            for a, b, label in arrows[r]:
-                pid += 1
-                x, y = min(a[0], b[0]), min(a[1], b[1])
-                w, h = max(abs(b[0] - a[0]), 1), max(abs(b[1] - a[1]), 1)
-                geo = "straightConnector1" if a[0] == b[0] or a[1] == b[1] else "bentConnector3"
-                keg_runs += _anchor(x - ox, y - oy, w, h, _wsp(geo, w, h, b[0] < a[0], b[1] < a[1], True,
-                                                             connector=True), pid, None)
+            for points, label in arrows[r]:
+                for n, (a, b) in enumerate(zip(points, points[1:])):
+                    pid += 1
+                    x, y = min(a[0], b[0]), min(a[1], b[1])
+                    w, h = max(abs(b[0] - a[0]), 1), max(abs(b[1] - a[1]), 1)
+                    geo = "straightConnector1" if a[0] == b[0] or a[1] == b[1] else "bentConnector3"
+                    keg_runs += _anchor(x - ox, y - oy, w, h, _wsp(geo, w, h, b[0] < a[0], b[1] < a[1],
+                                                                 n == len(points) - 2, connector=True), pid, None)
                 if label:
                     pid += 1
-                    keg_runs += _anchor(a[0] - ox + 60, a[1] - oy - 260, 600, 240, _wsp("rect", 600, 240, text=label),
-                                        pid, None)
+                    lx, ly = _label_at(points)
+                    keg_runs += _anchor(lx - ox, ly - oy, 480, 200, _wsp("rect", 480, 200, text=label), pid, None)
         else:  # vml, anchored in the first lane cell
             ox, oy = g.lane_x(0)[0] + 108, top
             pict = "".join(_vml_shape(kind, x0 - ox, y0 - oy, x1 - x0, y1 - y0) for kind, x0, y0, x1, y1 in boxes[r])
-            for a, b, label in arrows[r]:
-                pict += _vml_line((a[0] - ox, a[1] - oy), (b[0] - ox, b[1] - oy))
+            for points, label in arrows[r]:
+                for n, (a, b) in enumerate(zip(points, points[1:])):
+                    pict += _vml_line((a[0] - ox, a[1] - oy), (b[0] - ox, b[1] - oy), n == len(points) - 2)
                 if label:
-                    pict += _vml_label(label, a[0] - ox + 60, a[1] - oy - 260)
+                    lx, ly = _label_at(points)
+                    pict += _vml_label(label, lx - ox, ly - oy)
             lane_cells[0].append(f"<w:r><w:pict>{pict}</w:pict></w:r>")
         keg = f'<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">{escape(row["text"])}</w:t></w:r>{keg_runs}</w:p>'
         lanes = []
