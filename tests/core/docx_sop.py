@@ -218,7 +218,7 @@ def _exit_lines(exp: dict[str, Any], boxes: list[list[tuple[str, int, int, int, 
 
 def _label_at(points: list[tuple[int, int]]) -> tuple[int, int]:
     """Where a label stands: beside the arrow's start, above a side exit, right of a downward one."""
-    (ax, ay), (bx, by) = points[0], points[1]
+    (ax, ay), (_bx, by) = points[0], points[1]
     return (ax + 40, ay - 240) if by == ay else (ax + 40, ay + 40)
 
 
@@ -253,7 +253,7 @@ def activity_table(exp: dict[str, Any], width: int, style: str) -> str:
                 fb = _vml_shape(kind, x0 - ox, y0 - oy, x1 - x0, y1 - y0)
                 keg_runs += _anchor(x0 - ox, y0 - oy, x1 - x0, y1 - y0, _wsp(PRST[kind], x1 - x0, y1 - y0), pid, fb)
             for points, label in arrows[r]:
-                for n, (a, b) in enumerate(zip(points, points[1:])):
+                for n, (a, b) in enumerate(zip(points, points[1:], strict=False)):
                     pid += 1
                     x, y = min(a[0], b[0]), min(a[1], b[1])
                     w, h = max(abs(b[0] - a[0]), 1), max(abs(b[1] - a[1]), 1)
@@ -268,7 +268,7 @@ def activity_table(exp: dict[str, Any], width: int, style: str) -> str:
             ox, oy = g.lane_x(0)[0] + 108, top
             pict = "".join(_vml_shape(kind, x0 - ox, y0 - oy, x1 - x0, y1 - y0) for kind, x0, y0, x1, y1 in boxes[r])
             for points, label in arrows[r]:
-                for n, (a, b) in enumerate(zip(points, points[1:])):
+                for n, (a, b) in enumerate(zip(points, points[1:], strict=False)):
                     pict += _vml_line((a[0] - ox, a[1] - oy), (b[0] - ox, b[1] - oy), n == len(points) - 2)
                 if label:
                     lx, ly = _label_at(points)

@@ -47,8 +47,23 @@ from typing import Any
 
 from lxml import etree
 
-from .pdf import (_HEAD_TEXT, _ITEM_NO, _KET_WORD, _MUTU_WORD, _NO_WORD, _UNIT_WORD, LABELS, LIST_FIELDS, MAX_BYTES,
-                  ImportError_, _FIELD_NAMES, _join, _order_parts, _paper, _terminators)
+from .pdf import (
+    _FIELD_NAMES,
+    _HEAD_TEXT,
+    _ITEM_NO,
+    _KET_WORD,
+    _MUTU_WORD,
+    _NO_WORD,
+    _UNIT_WORD,
+    LABELS,
+    LIST_FIELDS,
+    MAX_BYTES,
+    ImportError_,
+    _join,
+    _order_parts,
+    _paper,
+    _terminators,
+)
 from .sheet import Issue, ReadRow, ReadSheet, ReadSymbol
 
 __all__ = ["MAX_ENTRIES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "read_docx"]
@@ -70,7 +85,8 @@ NS = {
     "o": "urn:schemas-microsoft-com:office:office",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
 }
-W = "{%s}" % NS["w"]
+W = "{{{}}}".format(NS["w"])
+O_SPT = f"{{{NS['o']}}}spt"
 _MACRO_TYPES = ("macroEnabled", "vbaProject")
 _EMU_PT = 12700.0
 
@@ -148,6 +164,8 @@ def _parse(data: bytes) -> Any:
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower() or "huge" in str(exc).lower():
+            raise ImportError_("docx_bomb", why="XML nested too deep") from exc
         raise ImportError_("docx_damaged", error=str(exc)[:120]) from exc
 
 
@@ -630,7 +648,7 @@ def _vml_shape(el: Any, bx: float, by: float, sx: float, sy: float, ox: float, o
     tag = etree.QName(el).localname
     if tag == "shapetype":
         sid = el.get("id") or ""
-        spt = el.get("{%s}spt" % NS["o"])
+        spt = el.get(O_SPT)
         if spt:
             types[sid] = _int(spt)
         return
@@ -681,7 +699,7 @@ def _vml_shape(el: Any, bx: float, by: float, sx: float, sy: float, ox: float, o
     if tag == "shape":
         ref = (el.get("type") or "").lstrip("#")
         spt = types.get(ref) or (_int(m.group(1)) if (m := re.search(r"_x0000_t(\d+)$", ref)) else None)
-        if el.get("{%s}connectortype" % NS["o"]) and spt is None:
+        if el.get(f"{{{NS['o']}}}connectortype") and spt is None:
             spt = 32
     text = _join(t for q in el.iterfind(".//w:txbxContent/w:p", NS) for t in _lines(q))
     box = (x, y, x + w, y + h)
@@ -789,7 +807,7 @@ def _header(t: Table) -> _Cols | None:
             continue
         sub = t.rows[hi + 1] if hi + 1 < len(t.rows) else []
 
-        def under(c: Cell) -> list[Cell]:
+        def under(c: Cell, sub: list[Cell] = sub) -> list[Cell]:
             return [s for s in sub if c.col <= s.col < c.col + c.span and not s.cont]
 
         lanes = under(pel) if pel.span > 1 or under(pel) else []
@@ -806,7 +824,9 @@ def _header(t: Table) -> _Cols | None:
         while first < len(t.rows) and (all(re.fullmatch(r"\(?\d{1,2}\)", c.text) for c in t.rows[first] if c.text)
                                        and any(c.text for c in t.rows[first])):
             first += 1  # a "(1) … (8)" column-number row
-        span = lambda c: (c.col, c.col + c.span)  # noqa: E731
+        def span(c: Cell) -> tuple[int, int]:
+            return c.col, c.col + c.span
+
         return _Cols(span(no) if no else None, span(keg), [span(c) for c in lane_cells], [span(c) for c in mutu_cells],
                      span(ket) if ket else None, [c.text for c in lane_cells], [c.text for c in mutu_cells],
                      ket.text if ket else None, first, hi)
@@ -902,9 +922,9 @@ def _read(root: Any, path: Path, external: int, max_pages: int) -> ReadSheet:
     lay = _Layout(t, page_left, _default_font(root))
     drawn: list[Drawn] = []
     types: dict[str, int] = {}
-    for sp in root.iter("{%s}shapetype" % NS["v"]):
-        if sp.get("id") and sp.get("{%s}spt" % NS["o"]):
-            types[sp.get("id")] = _int(sp.get("{%s}spt" % NS["o"]))
+    for sp in root.iter(f"{{{NS['v']}}}shapetype"):
+        if sp.get("id") and sp.get(O_SPT):
+            types[sp.get("id")] = _int(sp.get(O_SPT))
     rows_out: list[ReadRow] = []
     row_of: dict[int, int] = {}  # table row → rows_out index
     markers: list[tuple[int, Drawn]] = []
@@ -922,9 +942,9 @@ def _read(root: Any, path: Path, external: int, max_pages: int) -> ReadSheet:
         number = _text_in(row, cols.no).rstrip(".")
         text = _text_in(row, cols.text)
         lane_texts = [_text_in(row, lc) for lc in cols.lanes]
-        if not number and not text and not any(lane_texts) and not any(_text_in(row, m) for m in cols.mutu):
-            if not any(d.anchor_row == r for d in drawn):
-                continue
+        if not number and not text and not any(lane_texts) and not any(_text_in(row, m) for m in cols.mutu) and not any(
+                d.anchor_row == r for d in drawn):
+            continue
         if text and (_HEAD_TEXT.fullmatch(text) or text == cols.lane_names[0]):
             continue
         rr = ReadRow(number=number or str(len(rows_out) + 1), text=text, page=page)
@@ -982,20 +1002,21 @@ def _read(root: Any, path: Path, external: int, max_pages: int) -> ReadSheet:
             continue
         if d in symbols:
             for label, target in _exits(d, drawn_syms, lines, labels):
-                tri = by_shape[id(target)]
+                tri: int | None = by_shape[id(target)]
                 if target.kind == "connector":
                     tri = ri + 1 if ri + 1 < len(rows_out) else None
                     if tri is None:
                         continue
-                sym.exits.append((label, tri))
+                if tri is not None:
+                    sym.exits.append((label, tri))
         else:  # a marker: the exits only as written ("Ya: ke 6; Tidak: ke 4")
             rr = rows_out[ri]
             for m in _EXIT_TEXT.finditer(" ; ".join([rr.notes, *(_text_in(t.rows[r], lc) for r, i in row_of.items()
                                                               if i == ri for lc in cols.lanes)])):
                 n = int(m.group(2))
-                tri = next((k for k, x in enumerate(rows_out) if x.number == str(n)), None)
-                if tri is not None and tri != ri:
-                    sym.exits.append((m.group(1).strip() or None, tri))
+                to = next((k for k, x in enumerate(rows_out) if x.number == str(n)), None)
+                if to is not None and to != ri:
+                    sym.exits.append((m.group(1).strip() or None, to))
         sym.exits.sort(key=lambda e: e[1])
         if not sym.exits:
             sheet.issues.append(Issue("decision_no_target", page, ri + 1))
