@@ -616,11 +616,11 @@ def build_command(library: Path, out: Path, jobs: int | None, formats: str, lang
 @click.option("--jobs", type=int, default=2, show_default=True, help=_("Proses paralel.", "Parallel processes."))
 @click.option("--force", is_flag=True, help=_("Timpa sumber yang sudah ada.", "Overwrite existing sources."))
 @click.option("--max-pages", type=int, default=40, show_default=True,
-              help=_("Tolak PDF yang lebih panjang.", "Refuse longer PDFs."))
+              help=_("Tolak berkas yang lebih panjang.", "Refuse longer files."))
 @lang_option
 def import_command(paths: tuple[Path, ...], into: Path, report_json_path: Path | None, jobs: int, force: bool,
                    max_pages: int) -> None:
-    """Impor SOP PermenPAN-RB bertanda tangan (PDF) menjadi sumber / import signed SOP PDFs into sources.
+    """Impor SOP PermenPAN-RB (PDF atau DOCX) menjadi sumber / import signed SOP PDFs or Word files into sources.
 
     Satu sumber YAML per SOP, dan laporan per berkas: apa yang terbaca dan setiap butir yang tidak terbaca
     (dengan halaman dan baris); butir itu juga ditandai `unread` di sumber (lint P120).

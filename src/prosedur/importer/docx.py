@@ -1015,7 +1015,7 @@ def _read(root: Any, path: Path, external: int, max_pages: int) -> ReadSheet:
                                                               if i == ri for lc in cols.lanes)])):
                 n = int(m.group(2))
                 to = next((k for k, x in enumerate(rows_out) if x.number == str(n)), None)
-                if to is not None and to != ri:
+                if to is not None and (to != ri or len(rr.symbols) > 1):  # its own row: another part of it
                     sym.exits.append((m.group(1).strip() or None, to))
         sym.exits.sort(key=lambda e: e[1])
         if not sym.exits:
