@@ -48,6 +48,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "no activity table found (no Kegiatan/Aktivitas and Pelaksana heading)"),
     "table_image": ("tabel kegiatan hanya berupa gambar: perlu OCR, tidak dibaca",
                     "the activity table is only a picture: needs OCR, not read"),
+    "table_ocr": ("tabel kegiatan dibaca dengan OCR dari gambar ({rows} baris): teks dan simbolnya perlu dicek "
+                  "dengan aslinya; keputusan, dokumen dan panah tidak dibaca dari gambar",
+                  "the activity table was read by OCR from a picture ({rows} rows): check its text and symbols "
+                  "against the original; decisions, documents and arrows are not read from a picture"),
+    "ocr_missing": ("tabel kegiatan hanya berupa gambar dan Tesseract (tesseract-ocr-ind) tidak terpasang: tidak dibaca",
+                    "the activity table is only a picture and Tesseract (tesseract-ocr-ind) is not installed: not read"),
+    "ocr_failed": ("OCR tabel kegiatan gagal ({error}): tidak dibaca", "OCR of the activity table failed ({error}): not read"),
+    "ocr_more_pictures": ("{n} gambar tabel lain di SOP ini tidak dibaca (hanya yang terbesar)",
+                          "{n} more table pictures in this SOP were not read (only the largest)"),
     "no_symbol": ("tidak ada simbol di kolom pelaksana mana pun: pelaksana tidak terbaca",
                   "no symbol in any actor column: the actor could not be read"),
     "shape_unknown": ("gambar di lajur '{lane}' tidak dikenali sebagai simbol", "the drawing in lane '{lane}' is not a known symbol"),

@@ -9,12 +9,14 @@ Whatever cannot be read becomes an `Issue` with its page and row; nothing is fil
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .geometry import Box, Chars, Segment, Shape, classify, coverage, merge_rules, page_segments, page_shapes
+from .messages import render
 from .sheet import Issue, ReadRow, ReadSheet, ReadSymbol
 
 __all__ = ["ImportError_", "MAX_BYTES", "MAX_PAGES", "read_pdf"]
@@ -821,8 +823,12 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
     if not identity_done and not rows_out:
         raise ImportError_("not_sop")
     if not rows_out:
-        sheet.issues.append(Issue("table_image" if picture_pages else "table_missing",
-                                  picture_pages[0] if picture_pages else 0, None))
+        pictures = _pictures(pdf)
+        if pictures and _ocr(sheet, path, pictures):
+            rows_out = sheet.rows
+        else:
+            sheet.issues.append(Issue("table_image" if picture_pages or pictures else "table_missing",
+                                      (picture_pages or [p for p, _ in pictures] or [0])[0], None))
     _order_parts(rows_out)
     by_shape = {id(s): ri for ri, s, _ in sym_rows}
     for ri, pno, _s, sym, exits in pending_exits:
@@ -847,10 +853,43 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
     return sheet
 
 
+def _pictures(pdf: Any) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """Images big enough to be a table (not a logo or a signature), largest first: (page, box)."""
+    out = []
+    for pno, page in enumerate(pdf.pages, start=1):
+        for im in page.images:
+            w, h = float(im["x1"]) - float(im["x0"]), float(im["bottom"]) - float(im["top"])
+            if w > 0.45 * float(page.width) and h > 80:
+                out.append((w * h, pno, (float(im["x0"]), float(im["top"]), float(im["x1"]), float(im["bottom"]))))
+    return [(p, b) for _, p, b in sorted(out, key=lambda t: -t[0])]
+
+
+def _ocr(sheet: ReadSheet, path: Path, pictures: list[tuple[int, tuple[float, float, float, float]]]) -> bool:
+    """The activity table read from its picture (importer/ocr.py), when Tesseract is installed."""
+    from . import ocr
+
+    if not ocr.available():
+        sheet.issues.append(Issue("ocr_missing", pictures[0][0], None))
+        return False
+    pno, box = pictures[0]
+    try:
+        ok = ocr.read_picture_table(sheet, path, pno, box)
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        sheet.issues.append(Issue("ocr_failed", pno, None, {"error": type(exc).__name__}))
+        return False
+    if ok:
+        sheet.issues.append(Issue("table_ocr", pno, None, {"rows": len(sheet.rows)}))
+        sheet.unread.append(render("table_ocr", {"rows": len(sheet.rows)}))
+        if len(pictures) > 1:
+            sheet.issues.append(Issue("ocr_more_pictures", pno, None, {"n": len(pictures) - 1}))
+    return ok
+
+
 def _order_parts(rows: list[ReadRow]) -> None:
     """Symbols of a row in flow order: from the side nearest the previous row's last symbol; a decision
     or end last, a start first."""
     prev_x: float | None = None
+    first = True  # the first row opens the flow; a terminator in a later row ends it, after its other parts
     for row in rows:
         syms = [s for s in row.symbols if s.kind != "connector"] or row.symbols
         if len(syms) > 1 and prev_x is None and syms[-1].kind == "terminator" and syms[0].kind != "terminator":
@@ -860,7 +899,9 @@ def _order_parts(rows: list[ReadRow]) -> None:
             rx = abs((syms[-1].box[0] + syms[-1].box[2]) / 2 - prev_x)
             if rx < lx:
                 syms.reverse()
-        syms.sort(key=lambda s: 1 if s.kind == "decision" else 0)
+        ends_last = not first and not any(s.kind == "decision" for s in syms)
+        syms.sort(key=lambda s: 1 if s.kind == "decision" or (ends_last and s.kind == "terminator") else 0)
+        first = False
         row.symbols = syms + [s for s in row.symbols if s not in syms]
         real = [s for s in row.symbols if s.kind != "connector"]
         if real:

@@ -87,6 +87,7 @@ class ReadSheet:
     notes_heading: str | None = None  # the Keterangan column's heading as printed; None: no such column
     rows: list[ReadRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # what the procedure must flag (`unread`), rendered
 
     def as_dict(self, lang: str = "id") -> dict[str, Any]:
         data = asdict(self)

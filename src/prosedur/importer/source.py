@@ -166,6 +166,7 @@ def to_procedure_data(sheet: ReadSheet, owner: str | None) -> dict[str, Any]:
     if not sheet.rows:
         unread.append(next((i.message() for i in sheet.issues if i.msg_id in ("table_image", "table_missing")),
                            render("table_missing", {})))
+    unread.extend(sheet.unread)
     if sheet.records:
         data["records"] = [{"name": name} for name in sheet.records]
     if unread:
