@@ -1,0 +1,61 @@
+"""Activity tables that are only a picture: read by OCR (importer/ocr.py), flagged for a check, never guessed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prosedur.importer import ocr
+from prosedur.importer.run import import_files
+from prosedur.lint import lint
+from prosedur.load import load_library
+
+from .import_check import EXPECTED, load, reference_pdf, score
+
+needs_tesseract = pytest.mark.skipif(not ocr.available(), reason="tesseract (tesseract-ocr-ind) is not installed")
+
+
+def _bits(tmp_path: Path, draw) -> ocr._Bits:  # type: ignore[no-untyped-def]
+    from PIL import Image, ImageDraw
+
+    im = Image.new("L", (600, 300), 255)
+    draw(ImageDraw.Draw(im))
+    im.save(tmp_path / "cell.png")
+    return ocr._Bits(tmp_path / "cell.png")
+
+
+def test_symbols_from_outlines(tmp_path: Path) -> None:
+    """A rectangle is a process, a rounded box a terminator, an arrow line alone nothing."""
+    bits = _bits(tmp_path, lambda d: (d.rectangle((40, 40, 200, 110), outline=0, width=4),
+                                      d.rounded_rectangle((300, 40, 500, 110), radius=35, outline=0, width=4),
+                                      d.line((40, 200, 560, 200), fill=0, width=4)))
+    found = ocr._boxes(bits, 0, 0, 600, 300, [])
+    assert sorted(k for k, _ in found) == ["process", "terminator"]
+    process = next(b for k, b in found if k == "process")
+    assert abs(process[0] - 40) <= 4 and abs(process[2] - 200) <= 4
+
+
+def test_a_diamond_is_not_guessed(tmp_path: Path) -> None:
+    bits = _bits(tmp_path, lambda d: d.polygon([(300, 40), (400, 120), (300, 200), (200, 120)], outline=0, width=4))
+    assert ocr._boxes(bits, 0, 0, 600, 300, []) == []
+
+
+@needs_tesseract
+def test_picture_table_read_by_ocr_and_flagged(tmp_path: Path) -> None:
+    exp = load(EXPECTED / "sop-204.json")
+    pdf = reference_pdf(exp["file"])
+    if pdf is None:
+        pytest.skip("the reference SOPs are not here")
+    lib = tmp_path / "lib"
+    res = import_files([pdf], lib, jobs=1)[0]
+    assert res.written and res.sheet is not None
+    got = score(res.sheet, exp)
+    assert all(got[m][0] == got[m][1] for m in ("identity", "activities", "pairs", "kinds", "mutu")), got
+    assert any(i.msg_id == "table_ocr" and i.page == 2 for i in res.sheet.issues)
+    library, problems = load_library(lib)
+    proc = library.procedures[0]
+    assert any("OCR" in u for u in proc.unread), "the procedure says its table came from OCR"
+    assert any(f.code == "P120" for f in lint(library, problems))
+    assert [p.kind for p in proc.steps[0].parts] == ["start", "process", "process", "process", "process"]
+    assert proc.steps[2].parts[-1].kind == "end"
