@@ -1,6 +1,7 @@
 """Scoring an import against a hand-checked expected file (shared by tests/core/test_import.py and
-bench/bench_import.py): how many identity items, activities, (activity, actor) pairs, symbol kinds,
-decision exits and Mutu Baku cells were read exactly."""
+bench/bench_import.py): how many identity items, activities, (activity, actor) pairs, symbol kinds (a
+symbol read that is not in the original counts against), rows whose symbols are in flow order in their
+lanes, decision exits and Mutu Baku cells were read exactly."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 EXPECTED = Path(__file__).parent / "import_expected"
 REFERENCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"
-MEASURES = ("identity", "activities", "pairs", "kinds", "exits", "mutu")
+MEASURES = ("identity", "activities", "pairs", "kinds", "order", "exits", "mutu")
 
 
 def norm(text: str) -> str:
@@ -56,7 +57,7 @@ def score(sheet: Any, exp: dict[str, Any]) -> dict[str, tuple[int, int]]:
     got["identity"] = (ident_ok, ident_n)
     rows = {r.number: r for r in sheet.rows}
     lanes = sheet.lanes
-    acts = pairs = pairs_n = kinds = kinds_n = exits = exits_n = mutu = mutu_n = 0
+    acts = pairs = pairs_n = kinds = kinds_n = exits = exits_n = mutu = mutu_n = order = 0
     for row in exp["rows"]:
         r = rows.get(str(row["no"]))
         acts += r is not None and norm(r.text) == norm(row["text"])
@@ -67,8 +68,11 @@ def score(sheet: Any, exp: dict[str, Any]) -> dict[str, tuple[int, int]]:
         pairs += len({norm(x) for x in want_pairs} & have_pairs)
         want_kinds = Counter(s["kind"] for s in row["symbols"])
         have_kinds = Counter(s.kind for s in (r.symbols if r else []))
-        kinds_n += sum(want_kinds.values())
+        kinds_n += sum(want_kinds.values()) + sum((have_kinds - want_kinds).values())  # a symbol too many counts against
         kinds += sum((want_kinds & have_kinds).values())
+        # the row's symbols in flow order, each in its lanes
+        have_seq = [(s.kind, [norm(lanes[k]) for k in s.lanes if k < len(lanes)]) for s in (r.symbols if r else [])]
+        order += have_seq == [(s["kind"], [norm(x) for x in s["lanes"]]) for s in row["symbols"]]
         if "exits" in row:
             have = {t + 1 for s in (r.symbols if r else []) for _, t in s.exits}
             exits_n += len(row["exits"])
@@ -79,6 +83,7 @@ def score(sheet: Any, exp: dict[str, Any]) -> dict[str, tuple[int, int]]:
     got["activities"] = (acts, len(exp["rows"]))
     got["pairs"] = (pairs, pairs_n)
     got["kinds"] = (kinds, kinds_n)
+    got["order"] = (order, len(exp["rows"]))
     got["exits"] = (exits, exits_n)
     got["mutu"] = (mutu, mutu_n)
     return got

@@ -223,7 +223,9 @@ def test_input_column_goes_to_step_input() -> None:
 
 @needs_reference
 @pytest.mark.parametrize("name", ["bps-bengkulu-sop-053-permintaan-setting-jaringan.pdf",
-                                  "bps-bengkulu-sop-014-monitoring-rencana-strategis.pdf"])
+                                  "bps-bengkulu-sop-014-monitoring-rencana-strategis.pdf",
+                                  "bps-bengkulu-sop-055-administrasi-jaringan.pdf",
+                                  "bps-bengkulu-sop-026-pengiriman-dokumen.pdf"])
 def test_round_trip_import_build_import_gives_the_same_source(name: str, tmp_path: Path) -> None:
     """import → our SOP PDF (render_sop_pdf) → import again: the same source, item for item."""
     from prosedur.render.sop import render_sop_pdf

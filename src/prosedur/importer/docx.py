@@ -1007,7 +1007,7 @@ def _read(root: Any, path: Path, external: int, max_pages: int) -> ReadSheet:
                     tri = ri + 1 if ri + 1 < len(rows_out) else None
                     if tri is None:
                         continue
-                if tri is not None:
+                if tri is not None and not any(t == tri for _, t in sym.exits):
                     sym.exits.append((label, tri))
         else:  # a marker: the exits only as written ("Ya: ke 6; Tidak: ke 4")
             rr = rows_out[ri]

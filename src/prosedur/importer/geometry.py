@@ -250,9 +250,20 @@ def classify(shape: Shape) -> str:
     left = side(lambda p: abs(p[0] - b.x0) <= tol, lambda p: p[1], b.h)
     right = side(lambda p: abs(p[0] - b.x1) <= tol, lambda p: p[1], b.h)
     closed = math.hypot(pts[0][0] - pts[-1][0], pts[0][1] - pts[-1][1]) <= 2 * tol
+    area = abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1], strict=True))) / 2
+    if closed and area < 0.2 * b.w * b.h:
+        return ""  # a line drawn as its outline (out and back, a hairline band): it encloses nothing
     n = len({(round(x), round(y)) for x, y in pts})
     if all(corners) and top and bottom and left and right:
         return "process"
+    def flat(y: float) -> float:  # the length of the straight run of points on the line y
+        xs = [px for px, py in pts if abs(py - y) <= 0.6]
+        return max(xs) - min(xs) if xs else 0.0
+
+    if (not any(corners) and mids[1] and mids[3] and closed and min(flat(b.top), flat(b.bottom)) > max(1.5, 0.08 * b.w)
+            and 6 <= n <= 12):
+        # a capsule in a narrow lane: a short straight top and bottom between two arcs; a diamond has a vertex
+        return "terminator"
     if not any(corners) and all(mids) and n <= 12:
         return "decision"
     flat_top = side(lambda p: abs(p[1] - b.top) <= tol, lambda p: p[0], 0.75 * b.w)

@@ -842,6 +842,8 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
                     continue
             if tri == ri and target is _s:
                 continue
+            if any(t == tri for _, t in sym.exits):
+                continue  # two paths to the same row (one may be the way in, drawn to its other part): one exit
             sym.exits.append((label, tri))  # the same row when it leads to a later part of that row
         sym.exits.sort(key=lambda e: e[1])  # in row order, however the paths were found
         if not sym.exits:
