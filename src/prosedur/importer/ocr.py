@@ -154,6 +154,13 @@ def _join(words: list[Word]) -> str:
     return text
 
 
+def _side(bits: _Bits, x: int, ya: int, yb: int) -> float:
+    """How much of a straight vertical side stands at x between two edges (0..1)."""
+    if x >= bits.w:
+        return 0.0
+    return max(c[ya + 3:yb - 3].count(0) for c in bits.cols[max(0, x - 3):x + 4]) / max(1, yb - ya - 6)
+
+
 def _boxes(bits: _Bits, x0: int, y0: int, x1: int, y1: int, words: list[Word]) -> list[tuple[str, tuple[int, int, int, int]]]:
     """Symbols in one lane cell: rectangles (process) and rounded boxes (terminator)."""
     edges: list[tuple[int, int, int]] = []  # (y, xa, xb)
@@ -177,12 +184,7 @@ def _boxes(bits: _Bits, x0: int, y0: int, x1: int, y1: int, words: list[Word]) -
             mid = (ya + yb) // 2
             h = yb - ya
 
-            def side(x: int) -> float:
-                col = bits.cols[x]
-                return max(col[ya + 3:yb - 3].count(0) for col in bits.cols[max(0, x - 3):x + 4]) / max(1, h - 6) \
-                    if x < bits.w else 0.0
-
-            left, right = side(xa), side(xb - 1)
+            left, right = _side(bits, xa, ya, yb), _side(bits, xb - 1, ya, yb)
             box = (xa, ya, xb, yb)
             words_in = [w for w in words if xa - h <= w.cx <= xb + h and ya <= w.cy <= yb]
             if any(_TERM_WORD.match(w.text) for w in words_in):
