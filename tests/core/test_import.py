@@ -245,3 +245,29 @@ def test_round_trip_import_build_import_gives_the_same_source(name: str, tmp_pat
     lib2, problems2 = load_library(second)
     assert not problems2
     assert serialize_procedure(lib2.procedures[0]) == serialize_procedure(lib.procedures[0])
+
+
+def test_library_takes_blank_empty_cells_when_every_original_leaves_them_blank(tmp_path: Path) -> None:
+    blank = [_sheet("1", ["Kelengkapan"]), _sheet("2", ["Kelengkapan"])]
+    for s in blank:
+        s.empty_marks = [""]
+    info, _ = _library(tmp_path / "a", blank)
+    assert info.sop.empty_cell == ""
+    mixed = [_sheet("1", ["Kelengkapan"]), _sheet("2", ["Kelengkapan"])]
+    mixed[0].empty_marks, mixed[1].empty_marks = [""], ["-"]
+    info, _ = _library(tmp_path / "b", mixed)
+    assert info.sop.empty_cell == "-"
+
+
+def test_empty_identity_cell_is_noted_as_printed(tmp_path: Path) -> None:
+    """A Word SOP whose Tanggal Revisi cell is blank: read as blank, and the library says so."""
+    from .docx_sop import write_sop_docx
+    from .import_check import EXPECTED
+
+    exp = load(EXPECTED / "sop-053.json")
+    exp["revised"] = ""
+    path = write_sop_docx(exp, "markers", tmp_path / "a.docx")
+    res = import_files([path], tmp_path / "lib", jobs=1)[0]
+    assert res.sheet is not None and res.sheet.empty_marks == [""]
+    library, _ = load_library(tmp_path / "lib")
+    assert library.info.sop.empty_cell == ""

@@ -349,6 +349,8 @@ def _read_identity(sheet: ReadSheet, tables: list[Table], skip: set[tuple[int, i
     for name in ("number", "issued", "revised", "effective", "title"):
         if name in found:
             setattr(sheet, name, _join(right_of(name)))
+            if name != "title" and getattr(sheet, name) in ("", "-", "–"):
+                sheet.empty_marks.append("" if not getattr(sheet, name) else "-")
         else:
             sheet.issues.append(Issue("identity_missing", 1, None, {"field": _FIELD_NAMES.get(name, "Nama SOP")}))
     if "approved" in found:

@@ -202,6 +202,8 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
     for name in ("number", "issued", "revised", "effective"):
         if name in found:
             setattr(sheet, name, right_of(name))
+            if getattr(sheet, name) in ("", "-", "–"):
+                sheet.empty_marks.append("" if not getattr(sheet, name) else "-")
         else:
             sheet.issues.append(Issue("identity_missing", pno, None, {"field": _FIELD_NAMES[name]}))
     if "title" in found:

@@ -131,7 +131,8 @@ def _library(into: Path, sheets: list[ReadSheet]) -> tuple[LibraryInfo, dict[str
     """The target library's info (written when absent) and unit name → unit id.
 
     A new library takes what the imported SOPs print: the organisation lines, the Mutu Baku columns under
-    their headings, the Keterangan heading, the paper, no "(Revisi n)" suffix the originals do not print.
+    their headings, the Keterangan heading, the paper, no "(Revisi n)" suffix the originals do not print,
+    empty identity cells left blank (`sop.empty_cell: ""`) when every empty one is blank rather than "-".
     A setting the files disagree on is left at its default and the differences are reported per file."""
     info_file = into / LIBRARY_FILE
     if info_file.exists():
@@ -166,6 +167,9 @@ def _library(into: Path, sheets: list[ReadSheet]) -> tuple[LibraryInfo, dict[str
         heads = {" ".join(s.notes_heading.split()) for s in tabled if s.notes_heading}
         if len(heads) == 1 and (head := heads.pop()).lower() != "keterangan":
             sop["notes_heading"] = head
+        marks = [m for s in sheets for m in s.empty_marks]
+        if marks and all(m == "" for m in marks):
+            sop["empty_cell"] = ""  # the originals leave an empty identity cell blank, not "-"
         if sheets and not any(re.search(r"revisi", s.number, re.IGNORECASE) for s in sheets):
             sop["revision_suffix"] = False  # the originals print the number as it is, revised or not
         if sop:

@@ -88,6 +88,7 @@ class ReadSheet:
     rows: list[ReadRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)  # what the procedure must flag (`unread`), rendered
+    empty_marks: list[str] = field(default_factory=list)  # how empty identity cells are printed: "-" or ""
 
     def as_dict(self, lang: str = "id") -> dict[str, Any]:
         data = asdict(self)
