@@ -212,7 +212,8 @@ def _exit_lines(exp: dict[str, Any], boxes: list[list[tuple[str, int, int, int, 
                 i = flat.index((r, b))
                 if i + 1 < len(flat):
                     t = flat[i + 1][1]
-                    out[r].append(([(cx, y1), ((t[1] + t[3]) // 2, t[2])], ""))
+                    last = k == len(boxes[r]) - 1  # the arrow to the next row may carry a label (next_label)
+                    out[r].append(([(cx, y1), ((t[1] + t[3]) // 2, t[2])], row.get("next_label", "") if last else ""))
     return out
 
 

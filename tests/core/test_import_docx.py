@@ -238,3 +238,15 @@ def test_libreoffice_round_trip(tmp_path: Path) -> None:
 
 
 _ = io
+
+
+@pytest.mark.parametrize("style", ["drawingml", "vml"])
+def test_label_on_the_arrow_to_the_next_row_is_next_label(style: str, tmp_path: Path) -> None:
+    exp = _exp("sop-053")
+    exp["rows"][2]["next_label"] = "Lanjut"
+    lib = tmp_path / "lib"
+    res = import_files([write_sop_docx(exp, style, tmp_path / "a.docx")], lib, jobs=1)[0]
+    assert res.sheet is not None
+    assert [r.next_label for r in res.sheet.rows] == [None, None, "Lanjut", None, None, None]
+    library, _ = load_library(lib)
+    assert [s.next_label for s in library.procedures[0].steps][:4] == [None, None, "Lanjut", None]

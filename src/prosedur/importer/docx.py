@@ -1024,6 +1024,15 @@ def _read(root: Any, path: Path, external: int, max_pages: int) -> ReadSheet:
             sheet.issues.append(Issue("decision_no_target", page, ri + 1))
         elif len(sym.exits) == 1:
             sheet.issues.append(Issue("decision_one_exit", page, ri + 1, {"to": sym.exits[0][1] + 1}))
+    # a label on the arrow from a row's last symbol to the next row (not a decision's): its next_label
+    for ri, rr in enumerate(rows_out):
+        last = next((d for r2, d, s in placed if r2 == ri and s is rr.symbols[-1]), None) if rr.symbols else None
+        if last is None or last.kind == "decision" or last not in symbols or ri + 1 >= len(rows_out):
+            continue
+        nxt = [d for r2, d, _ in placed if r2 == ri + 1 and d in symbols]
+        out = [(lb, tgt) for lb, tgt in _exits(last, drawn_syms, lines, labels) if tgt in nxt]
+        if out and out[0][0]:
+            rr.next_label = out[0][0]
     _terminators(rows_out)
     sheet.rows = rows_out
     return sheet

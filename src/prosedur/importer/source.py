@@ -146,6 +146,8 @@ def to_procedure_data(sheet: ReadSheet, owner: str | None) -> dict[str, Any]:
                 step["exits"] = exits
             else:
                 step_unread.append(render("decision_no_target", {}))
+        if row.next_label and (last is None or last.kind != "decision"):
+            step["next_label"] = row.next_label
         extra: list[str] = []
         for h, f, cell in zip(sheet.mutu_headings, fields, row.mutu, strict=False):
             if not cell or cell in {"-", "–"}:
