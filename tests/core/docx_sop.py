@@ -1,7 +1,9 @@
 """Word SOP fixtures built in test code: a hand-checked expected file (tests/core/import_expected) written as
 an agency's Word SOP in one of the symbol styles seen in real files — DrawingML shapes anchored in the
 Kegiatan cell and placed over the lanes by offsets (each inside `mc:AlternateContent` with a VML fallback,
-as Word writes them), legacy VML anchored in the first lane cell, or text markers in the lane cells.
+as Word writes them), the whole flowchart as one DrawingML group (`wpg:wgp`, its own child coordinate
+space) anchored in the first row, legacy VML anchored in the first lane cell, or text markers in the lane
+cells.
 
 python-docx makes the package (styles, settings, section); the tables and shapes are WordprocessingML
 written here, because python-docx has no API for floating shapes.
@@ -25,7 +27,7 @@ NSDECL = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main
           'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
 PAPER = {"Letter": (12240, 15840), "A4": (11906, 16838), "Legal": (12240, 20160)}
 EMU = 635  # per twip
-STYLES = ("drawingml", "vml", "markers")
+STYLES = ("drawingml", "group", "vml", "markers")
 PRST = {"start": "flowChartTerminator", "end": "flowChartTerminator", "process": "flowChartProcess",
         "decision": "flowChartDecision", "io": "flowChartDocument", "connector": "flowChartOffpageConnector"}
 SPT = {"start": 116, "end": 116, "process": 109, "decision": 110, "io": 114, "connector": 177}
@@ -141,7 +143,8 @@ def _anchor(x: int, y: int, w: int, h: int, graphic: str, pid: int, fallback: st
 
 
 def _wsp(prst: str, w: int, h: int, flip_h: bool = False, flip_v: bool = False, arrow: bool = False,
-         text: str | None = None, connector: bool = False) -> str:
+         text: str | None = None, connector: bool = False, at: tuple[int, int] = (0, 0), unit: int = EMU) -> str:
+    """A DrawingML shape `w` × `h` twips; `at` and `unit` place it in a group's child space."""
     flips = (' flipH="1"' if flip_h else "") + (' flipV="1"' if flip_v else "")
     ln = '<a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/></a:solidFill>' + (
         '<a:tailEnd type="triangle"/>' if arrow else "") + "</a:ln>"
@@ -151,7 +154,8 @@ def _wsp(prst: str, w: int, h: int, flip_h: bool = False, flip_v: bool = False, 
     body = (f'<wps:txbx><w:txbxContent><w:p><w:r><w:rPr><w:sz w:val="14"/></w:rPr><w:t>{escape(text)}</w:t></w:r>'
             f"</w:p></w:txbxContent></wps:txbx>") if text else ""
     nv = "<wps:cNvCnPr/>" if connector else "<wps:cNvSpPr/>"
-    return (f"<wps:wsp>{nv}<wps:spPr><a:xfrm{flips}><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{w * EMU}\" cy=\"{h * EMU}\"/>"
+    return (f"<wps:wsp>{nv}<wps:spPr><a:xfrm{flips}><a:off x=\"{at[0] * unit}\" y=\"{at[1] * unit}\"/>"
+            f"<a:ext cx=\"{w * unit}\" cy=\"{h * unit}\"/>"
             f'</a:xfrm><a:prstGeom prst="{prst}"><a:avLst/></a:prstGeom>{fill}{ln}</wps:spPr>{body}<wps:bodyPr/></wps:wsp>')
 
 
@@ -223,6 +227,41 @@ def _label_at(points: list[tuple[int, int]]) -> tuple[int, int]:
     return (ax + 40, ay - 240) if by == ay else (ax + 40, ay + 40)
 
 
+def _group_anchor(boxes: list[list[tuple[str, int, int, int, int]]], arrows: list[list[Line]], ox: int, oy: int) -> str:
+    """Every symbol, arrow and label as one group anchored at (ox, oy); children in a child space twice the
+    group's size (as Word keeps a group's original coordinates after it is resized)."""
+    items: list[tuple[str, int, int, int, int, bool, bool, bool]] = []  # xml kind, x0, y0, x1, y1, flips, arrow
+    for row_boxes in boxes:
+        for kind, x0, y0, x1, y1 in row_boxes:
+            items.append((PRST[kind], x0, y0, x1, y1, False, False, False))
+    labels: list[tuple[str, int, int]] = []
+    for row_arrows in arrows:
+        for points, label in row_arrows:
+            for n, (a, b) in enumerate(zip(points, points[1:], strict=False)):
+                items.append(("straightConnector1", min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0], min(a[0], b[0]) + 1),
+                              max(a[1], b[1], min(a[1], b[1]) + 1), b[0] < a[0], b[1] < a[1], n == len(points) - 2))
+            if label:
+                labels.append((label, *_label_at(points)))
+    gx0 = min(i[1] for i in items) - 20
+    gy0 = min(i[2] for i in items) - 20
+    gx1 = max(max(i[3] for i in items), max(lx + 480 for _, lx, _ in labels) if labels else 0) + 20
+    gy1 = max(max(i[4] for i in items), max(ly + 200 for _, _, ly in labels) if labels else 0) + 20
+    k = 2 * EMU  # child units per twip
+
+    kids = ""
+    for prst, x0, y0, x1, y1, fh, fv, arrow in items:
+        kids += _wsp(prst, x1 - x0, y1 - y0, fh, fv, arrow, connector=prst == "straightConnector1",
+                     at=(x0 - gx0, y0 - gy0), unit=k)
+    for label, lx, ly in labels:
+        kids += _wsp("rect", 480, 200, text=label, at=(lx - gx0, ly - gy0), unit=k)
+    w, h = gx1 - gx0, gy1 - gy0
+    group = (f'<wpg:wgp xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"><wpg:cNvGrpSpPr/>'
+             f'<wpg:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{w * EMU}" cy="{h * EMU}"/>'
+             f'<a:chOff x="0" y="0"/><a:chExt cx="{w * k}" cy="{h * k}"/></a:xfrm></wpg:grpSpPr>{kids}</wpg:wgp>')
+    return _anchor(gx0 - ox, gy0 - oy, w, h, group, 99, None).replace(
+        "wordprocessingShape\">", "wordprocessingGroup\">", 1)
+
+
 def activity_table(exp: dict[str, Any], width: int, style: str) -> str:
     g = _Grid(exp, width, 1500)
     heads = [_tr([_tc(500, [_p("No")], vmerge="restart"), _tc(2600, [_p("Kegiatan")], vmerge="restart"),
@@ -275,6 +314,8 @@ def activity_table(exp: dict[str, Any], width: int, style: str) -> str:
                     lx, ly = _label_at(points)
                     pict += _vml_label(label, lx - ox, ly - oy)
             lane_cells[0].append(f"<w:r><w:pict>{pict}</w:pict></w:r>")
+        if style == "group" and r == 0:
+            keg_runs = _group_anchor(boxes, arrows, g.edges[1] + 108, top)
         keg = f'<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">{escape(row["text"])}</w:t></w:r>{keg_runs}</w:p>'
         lanes = []
         for k in range(g.nl):
