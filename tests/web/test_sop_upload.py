@@ -414,3 +414,20 @@ def test_nothing_in_a_pdf_is_run_or_fetched(world: World, django_capture_on_comm
     with pytest.raises(TimeoutError):
         listener.accept()
     listener.close()
+
+
+def test_word_sop_becomes_a_draft(world: World, django_capture_on_commit_callbacks: Any, tmp_path: Path) -> None:
+    """A Word SOP goes through the same upload as a PDF (the core reader tells them apart by content)."""
+    from tests.core.docx_sop import write_sop_docx
+    from tests.core.import_check import EXPECTED, load
+
+    docx = write_sop_docx(load(EXPECTED / "sop-053.json"), "drawingml", tmp_path / "sop-053.docx")
+    client = _controller(world)
+    batch = _batch(_upload(client, django_capture_on_commit_callbacks, (docx.name, docx.read_bytes())))
+    batch.refresh_from_db()
+    f = batch.files.get()
+    assert batch.state == "done" and f.status in ("ok", "warnings"), (f.status, f.message_id)
+    rev = f.revision
+    assert rev is not None and rev.status == "draft" and rev.procedure.number == NUMBER_053
+    assert "k05" in rev.yaml_source and "exits" in rev.yaml_source
+    assert bytes(f.data) == docx.read_bytes(), "the original is kept as the draft's evidence"
