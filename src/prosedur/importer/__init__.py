@@ -1,4 +1,5 @@
-"""Import signed PermenPAN-RB SOPs (PDF) into Prosedur sources: `read_pdf` reads, `to_source` writes.
+"""Import signed PermenPAN-RB SOPs (PDF or Word) into Prosedur sources: `run.read_file` reads one (by
+content: `pdf.read_pdf`, `docx.read_docx`, `ocr` for a table that is only a picture), `source` writes it.
 
-Core code (no web framework): the CLI (`prosedur import`) and, later, the web upload call the same functions.
+Core code (no web framework): the CLI (`prosedur import`) and the web upload call the same functions.
 """

@@ -1,4 +1,4 @@
-"""Import a batch: read PDFs in a process pool, write one source per SOP into a library, and a report.
+"""Import a batch: read PDF and Word SOPs in a process pool, write one source per SOP into a library, and a report.
 
 Nothing is written for a file that cannot be read (`ImportError_`), and a written source is loaded back
 through the loader before it is kept, so every imported file round-trips.
