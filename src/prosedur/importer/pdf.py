@@ -730,6 +730,7 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
     sym_rows: list[tuple[int, Shape, ReadSymbol]] = []  # (row index, shape, symbol) for exits
     pending_exits: list[tuple[int, int, Shape, ReadSymbol, list[tuple[str | None, Shape]]]] = []
     picture_pages = []
+    flows: list[tuple[ReadSymbol, ReadSymbol]] = []  # an arrow drawn from one part of a row to another
     for pno, page in enumerate(pdf.pages, start=1):
         chars = Chars(page.chars)
         total_chars += len(chars.chars)
@@ -820,6 +821,7 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
                     pending_exits.append((ri, pno, s, sym, _exits(s, symbols, links, labels)))
             if not row.symbols:
                 sheet.issues.append(Issue("no_symbol", pno, ri + 1))
+            flows.extend((a, b) for a, b in _row_arrows(page, [(s, y) for r2, s, y in sym_rows if r2 == ri], links))
     if total_chars == 0:
         raise ImportError_("no_text")
     if not identity_done and not rows_out:
@@ -832,6 +834,7 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
             sheet.issues.append(Issue("table_image" if picture_pages or pictures else "table_missing",
                                       (picture_pages or [p for p, _ in pictures] or [0])[0], None))
     _order_parts(rows_out)
+    _follow_arrows(rows_out, flows)
     by_shape = {id(s): ri for ri, s, _ in sym_rows}
     for ri, pno, _s, sym, exits in pending_exits:
         for label, target in exits:
@@ -855,6 +858,43 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
     _terminators(rows_out)
     sheet.rows = rows_out
     return sheet
+
+
+def _row_arrows(page: Any, syms: list[tuple[Shape, ReadSymbol]], links: list[_Link]) -> list[tuple[ReadSymbol, ReadSymbol]]:
+    """(a, b) where a stroke leaves symbol a and ends in an arrowhead (a small filled drawing) at symbol b,
+    both in one row: the row's flow goes from a to b."""
+    if len(syms) < 2:
+        return []
+    heads = [Box(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.curves
+             if c["width"] < 8 and c["height"] < 8 and c.get("fill")]
+    out = []
+    for ln in links:
+        seg = ln.seg
+        if seg is None or not heads:
+            continue
+        for (ax, ay), (bx, by) in (((seg.x0, seg.y0), (seg.x1, seg.y1)), ((seg.x1, seg.y1), (seg.x0, seg.y0))):
+            a = next((y for s, y in syms if s.box.near(ax, ay, 5)), None)  # some arrows start a little off the box
+            b = next((y for s, y in syms if s.box.near(bx, by, 6)), None)
+            if a is None or b is None or a is b:
+                continue
+            if any(h.near(bx, by, 3) for h in heads) and not any(h.near(ax, ay, 3) for h in heads):
+                out.append((a, b))
+    return out
+
+
+def _follow_arrows(rows: list[ReadRow], flows: list[tuple[ReadSymbol, ReadSymbol]]) -> None:
+    """Where an arrow joins two parts of a row, the part it leaves comes first (over `_order_parts`'s guess)."""
+    for row in rows:
+        pairs = [(a, b) for a, b in flows if a in row.symbols and b in row.symbols]
+        for _ in range(len(pairs)):
+            moved = False
+            for a, b in pairs:
+                i, j = row.symbols.index(a), row.symbols.index(b)
+                if i > j:
+                    row.symbols.insert(j, row.symbols.pop(i))
+                    moved = True
+            if not moved:
+                break
 
 
 def _pictures(pdf: Any) -> list[tuple[int, tuple[float, float, float, float]]]:
