@@ -75,16 +75,25 @@ def _raster(pdf: Path, page: int, box: tuple[float, float, float, float], out: P
     return out.with_suffix(".png")
 
 
-def _number(png: Path, box: tuple[int, int, int, int]) -> str:
-    """The No cell alone, as one line of digits (the sparse page pass often misses a lone "1.")."""
-    from PIL import Image
+def _number(png: Path, box: tuple[int, int, int, int]) -> list[str]:
+    """The No cell alone read as one line of digits, twice: the whole cell, and cropped to its ink with a
+    white margin (the sparse page pass often misses a lone "1."; each of these misses some the other reads)."""
+    from PIL import Image, ImageOps
 
-    cell = png.with_name(f"no-{box[1]}.png")
+    out = []
     with Image.open(png) as im:
-        im.crop(box).save(cell)
-    res = subprocess.run(["tesseract", str(cell), "-", "-l", "ind", "--psm", "7", "-c",
-                          "tessedit_char_whitelist=0123456789."], check=True, timeout=TIMEOUT, capture_output=True)
-    return res.stdout.decode("ascii", "replace").strip()
+        c = im.convert("L").crop(box)
+        ink = ImageOps.invert(c.point(lambda v: 0 if v < 150 else 255)).getbbox()
+        if ink is None:
+            return []
+        crops = [c, ImageOps.expand(c.crop(ink), border=20, fill=255)]
+    for k, crop in enumerate(crops):
+        cell = png.with_name(f"no-{box[1]}-{k}.png")
+        crop.save(cell)
+        res = subprocess.run(["tesseract", str(cell), "-", "-l", "ind", "--psm", "7", "-c",
+                              "tessedit_char_whitelist=0123456789."], check=True, timeout=TIMEOUT, capture_output=True)
+        out.append(res.stdout.decode("ascii", "replace").strip())
+    return out
 
 
 def _words(png: Path) -> list[Word]:
@@ -252,9 +261,18 @@ def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of
     keg = [w for w in words if _KEG.match(w.text)]
     below = min((w.y1 for w in keg), default=0)  # data rows start under the Kegiatan heading
     bands = [(a, b) for a, b in bands if a >= below - 4]
-    numbers = [_join(cell_words(*cols[0], a, b)) for a, b in bands]
-    numbers = [n if re.fullmatch(r"\d{1,3}\.?", n) or _join(cell_words(cols[0][1], cols[-1][1], a, b)) == ""
-               else number_of((cols[0][0] + 3, a + 3, cols[0][1] - 3, b - 3)) for n, (a, b) in zip(numbers, bands, strict=True)]
+    # each band's number: read in the page pass, else in the No cell alone; where the readings differ the
+    # one that follows the row before is taken (never made up: a row with no reading is numbered and reported)
+    numbers: list[str] = []
+    for a, b in bands:
+        page_read = _join(cell_words(*cols[0], a, b))
+        if re.fullmatch(r"[1-9]\d{0,2}\.?", page_read) or not _join(cell_words(cols[0][1], cols[-1][1], a, b)):
+            numbers.append(page_read)
+            continue
+        reads = [r.rstrip(".") for r in number_of((cols[0][0] + 3, a + 3, cols[0][1] - 3, b - 3))]
+        reads = [r for r in reads if re.fullmatch(r"[1-9]\d{0,2}", r)]
+        prev = next((int(n.rstrip(".")) for n in reversed(numbers) if re.fullmatch(r"\d{1,3}\.?", n)), 0)
+        numbers.append(str(prev + 1) if str(prev + 1) in reads else (reads[0] if reads else ""))
     first = next((k for k, n in enumerate(numbers) if re.fullmatch(r"[1-9]\d{0,2}\.?", n)), None)
     if first is None:
         return False

@@ -184,13 +184,14 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
     width = float(page.width)
     hrules = [(y, s) for y, s in merge_rules(page_segments(page), True)]
 
-    def right_of(name: str, bottom: float | None = None) -> str:
+    def right_of(name: str, bottom: float | None = None, start: float | None = None) -> str:
         (box, _), rest = found[name]
-        top = box.top - 2
+        top = box.top - 2 if start is None else start
         end = bottom if bottom is not None else box.bottom + 1
         parts = [rest] if rest else []
         for b, t in frags:
-            if b.x0 > box.x1 and b.top >= top - 1 and b.bottom <= end + 1 and (b, t) != found[name][0]:
+            if b.x0 > box.x1 and b.top >= top - 1 and b.bottom <= end + 1 and (b, t) != found[name][0] and (
+                    start is None or b.bottom > box.top + 1):  # a line ending where the label starts is the row above
                 parts.append(t)
         return _join(p.lstrip(":").strip() for p in parts)
 
@@ -206,8 +207,15 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
                 sheet.empty_marks.append("" if not getattr(sheet, name) else "-")
         else:
             sheet.issues.append(Issue("identity_missing", pno, None, {"field": _FIELD_NAMES[name]}))
+    def line_above(name: str) -> float | None:
+        """The rule over a label's cell: a label centred in a tall cell has its value's first line above it."""
+        box = found[name][0][0]
+        ys = [y for y, spans in hrules if y < box.top - 1 and coverage(spans, box.x0, box.x0 + 60) > 0.5]
+        # at most about a line above it (not the signer's NIP printed over a cell without a rule)
+        return max(max(ys) + 1, box.top - 1.2 * box.h) if ys and box.top - max(ys) < 3 * box.h else None
+
     if "title" in found:
-        sheet.title = right_of("title", line_below("title"))
+        sheet.title = right_of("title", line_below("title"), line_above("title"))
     else:
         sheet.issues.append(Issue("identity_missing", pno, None, {"field": "Nama SOP"}))
     # Disahkan oleh: from its label to Nama SOP, right of the labels
@@ -901,10 +909,19 @@ def _pictures(pdf: Any) -> list[tuple[int, tuple[float, float, float, float]]]:
     """Images big enough to be a table (not a logo or a signature), largest first: (page, box)."""
     out = []
     for pno, page in enumerate(pdf.pages, start=1):
-        for im in page.images:
-            w, h = float(im["x1"]) - float(im["x0"]), float(im["bottom"]) - float(im["top"])
+        boxes = sorted((float(im["x0"]), float(im["top"]), float(im["x1"]), float(im["bottom"])) for im in page.images)
+        boxes.sort(key=lambda b: b[1])
+        merged: list[tuple[float, float, float, float]] = []
+        for b in boxes:  # a table pasted as strips, one under the other: one picture
+            m = merged[-1] if merged else None
+            if m and abs(m[0] - b[0]) < 2 and abs(m[2] - b[2]) < 2 and abs(b[1] - m[3]) < 3:
+                merged[-1] = (m[0], m[1], m[2], b[3])
+            else:
+                merged.append(b)
+        for b in merged:
+            w, h = b[2] - b[0], b[3] - b[1]
             if w > 0.45 * float(page.width) and h > 80:
-                out.append((w * h, pno, (float(im["x0"]), float(im["top"]), float(im["x1"]), float(im["bottom"]))))
+                out.append((w * h, pno, b))
     return [(p, b) for _, p, b in sorted(out, key=lambda t: -t[0])]
 
 
