@@ -36,6 +36,7 @@ def main() -> None:
           f"{len(sheets)} read, {sum(1 for r in results if r.error)} refused, "
           f"{sum(len(s.issues) for s in sheets.values())} items not read or noted")
     totals: dict[str, list[tuple[int, int]]] = {m: [] for m in MEASURES}
+    pictures: dict[str, list[tuple[int, int]]] = {m: [] for m in MEASURES}
     for expected in expected_files():
         exp = load(expected)
         sheet = sheets.get(exp["file"])
@@ -43,10 +44,14 @@ def main() -> None:
             continue
         got = score(sheet, exp)
         for m in MEASURES:
-            totals[m].append(got[m])
-        print(f"  {expected.stem}: " + ", ".join(f"{m} {a}/{b}" for m, (a, b) in got.items()))
+            (pictures if exp.get("ocr") else totals)[m].append(got[m])
+        print(f"  {expected.stem}{' (OCR)' if exp.get('ocr') else ''}: "
+              + ", ".join(f"{m} {a}/{b}" for m, (a, b) in got.items()))
     n = len(totals["identity"])
     print(f"rates over {n} hand-checked files: " + ", ".join(f"{m} {rate(v):.1%}" for m, v in totals.items()))
+    if pictures["identity"]:
+        print(f"rates over {len(pictures['identity'])} hand-checked picture tables (OCR): "
+              + ", ".join(f"{m} {rate(v):.1%}" for m, v in pictures.items()))
     word()
 
 

@@ -42,6 +42,28 @@ def test_a_diamond_is_not_guessed(tmp_path: Path) -> None:
 
 
 @needs_tesseract
+def test_ocr_rates_on_the_hand_checked_pictures() -> None:
+    """Text and Mutu Baku as printed in both pictures; every rectangle and rounded box found; the
+    diamonds of SOP-210 (and so their exits) not read — and reported, not guessed."""
+    from prosedur.importer.pdf import read_pdf
+
+    got = {}
+    for name in ("sop-204", "sop-210"):
+        exp = load(EXPECTED / f"{name}.json")
+        pdf = reference_pdf(exp["file"])
+        if pdf is None:
+            pytest.skip("the reference SOPs are not here")
+        sheet = read_pdf(pdf)
+        got[name] = score(sheet, exp)
+        if name == "sop-210":
+            assert [i.row for i in sheet.issues if i.msg_id == "no_symbol"] == [3]
+    assert got["sop-204"]["kinds"] == (12, 12) and got["sop-204"]["mutu"] == (9, 9)
+    assert got["sop-210"]["activities"] == (5, 5) and got["sop-210"]["kinds"] == (7, 9)
+    assert got["sop-210"]["exits"] == (0, 4)
+    assert got["sop-210"]["mutu"][0] >= 13, got  # of 15: OCR reads "pPT" for "PPT" twice
+
+
+@needs_tesseract
 def test_picture_table_read_by_ocr_and_flagged(tmp_path: Path) -> None:
     exp = load(EXPECTED / "sop-204.json")
     pdf = reference_pdf(exp["file"])
