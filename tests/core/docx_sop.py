@@ -100,12 +100,13 @@ class _Grid:
             self.edges.append(self.edges[-1] + w)
         self.row_h = row_h
         self.head_h = 420
+        self.head_rows = 2
 
     def lane_x(self, k: int) -> tuple[int, int]:
         return self.edges[2 + k], self.edges[3 + k]
 
     def row_top(self, r: int) -> int:  # r: 0-based data row
-        return 2 * self.head_h + r * self.row_h
+        return self.head_rows * self.head_h + r * self.row_h
 
 
 def _boxes(exp: dict[str, Any], g: _Grid) -> list[list[tuple[str, int, int, int, int]]]:
@@ -262,15 +263,23 @@ def _group_anchor(boxes: list[list[tuple[str, int, int, int, int]]], arrows: lis
         "wordprocessingShape\">", "wordprocessingGroup\">", 1)
 
 
-def activity_table(exp: dict[str, Any], width: int, style: str) -> str:
+def activity_table(exp: dict[str, Any], width: int, style: str, layout: str = "plain") -> str:
+    """layout "plain": Keterangan beside Mutu Baku; "ket-in-mutu": "Ket." inside the Mutu Baku group, and a
+    "(1) … (n)" column-number row under the headings (both seen in real SOPs)."""
     g = _Grid(exp, width, 1500)
+    inner = layout == "ket-in-mutu"
+    ket = [_tc(1100, [_p("Keterangan")], vmerge="restart")] if not inner else []
     heads = [_tr([_tc(500, [_p("No")], vmerge="restart"), _tc(2600, [_p("Kegiatan")], vmerge="restart"),
                   _tc(sum(g.widths[2:2 + g.nl]), [_p("Pelaksana")], span=g.nl),
-                  _tc(sum(g.widths[2 + g.nl:-1]), [_p("Mutu Baku")], span=g.nm),
-                  _tc(1100, [_p("Keterangan")], vmerge="restart")], g.head_h),
+                  _tc(sum(g.widths[2 + g.nl:-1]) + (1100 if inner else 0), [_p("Mutu Baku")], span=g.nm + inner)]
+                 + ket, g.head_h),
              _tr([_tc(500, [], vmerge="cont"), _tc(2600, [], vmerge="cont")]
                  + [_tc(g.widths[2 + k], [_p(n)]) for k, n in enumerate(exp["lanes"])]
-                 + [_tc(1700, [_p(n)]) for n in exp["mutu_headings"]] + [_tc(1100, [], vmerge="cont")], g.head_h)]
+                 + [_tc(1700, [_p(n)]) for n in exp["mutu_headings"]]
+                 + [_tc(1100, [_p("Ket.")] if inner else [], vmerge=None if inner else "cont")], g.head_h)]
+    if inner:
+        heads.append(_tr([_tc(w, [_p(f"({k + 1})")]) for k, w in enumerate(g.widths)], g.head_h))
+        g.head_rows = 3
     boxes = _boxes(exp, g)
     arrows = _exit_lines(exp, boxes)
     pid = 100
@@ -332,8 +341,9 @@ def activity_table(exp: dict[str, Any], width: int, style: str) -> str:
     return _tbl(g.widths, heads + rows)
 
 
-def write_sop_docx(exp: dict[str, Any], style: str, path: Path) -> Path:
-    """`exp` (an expected file's data) as a Word SOP at `path`, symbols in `style` (one of STYLES)."""
+def write_sop_docx(exp: dict[str, Any], style: str, path: Path, layout: str = "plain") -> Path:
+    """`exp` (an expected file's data) as a Word SOP at `path`, symbols in `style` (one of STYLES), the
+    activity table's headings in `layout` (see `activity_table`)."""
     doc = Document()
     sec = doc.sections[0]
     short, long_ = PAPER[exp.get("paper", "A4")]
@@ -349,7 +359,7 @@ def write_sop_docx(exp: dict[str, Any], style: str, path: Path) -> Path:
     sect = body[-1]
     sect.addprevious(parse_xml(identity_table(exp, width)))
     sect.addprevious(parse_xml(f'<w:p {NSDECL}><w:r><w:br w:type="page"/></w:r></w:p>'))
-    sect.addprevious(parse_xml(activity_table(exp, width, style)))
+    sect.addprevious(parse_xml(activity_table(exp, width, style, layout)))
     sect.addprevious(parse_xml(f"<w:p {NSDECL}/>"))
     doc.save(str(path))
     return path

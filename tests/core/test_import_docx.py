@@ -250,3 +250,11 @@ def test_label_on_the_arrow_to_the_next_row_is_next_label(style: str, tmp_path: 
     assert [r.next_label for r in res.sheet.rows] == [None, None, "Lanjut", None, None, None]
     library, _ = load_library(lib)
     assert [s.next_label for s in library.procedures[0].steps][:4] == [None, None, "Lanjut", None]
+
+
+@pytest.mark.parametrize("style", ["drawingml", "markers"])
+def test_ket_inside_mutu_baku_and_a_column_number_row(style: str, tmp_path: Path) -> None:
+    exp = _exp("sop-014")
+    sheet = read_file(write_sop_docx(exp, style, tmp_path / "a.docx", layout="ket-in-mutu"))
+    assert sheet.notes_heading == "Ket."
+    _exact(sheet, exp)
