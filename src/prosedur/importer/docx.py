@@ -59,6 +59,7 @@ from .pdf import (
     LIST_FIELDS,
     MAX_BYTES,
     ImportError_,
+    _follow_arrows,
     _join,
     _order_parts,
     _paper,
@@ -997,6 +998,12 @@ def _read(root: Any, path: Path, external: int, max_pages: int) -> ReadSheet:
         if not rr.symbols:
             sheet.issues.append(Issue("no_symbol", page, ri + 1))
     _order_parts(rows_out)
+    # an arrow from one part of a row to another puts them in that order (over `_order_parts`'s guess)
+    by_drawn = {id(d): (ri, y) for ri, d, y in placed}
+    flows = [(y, by_drawn[id(t)][1]) for ri, d, y in placed if d in symbols
+             for _, t in _exits(d, [x for x in symbols if id(x) in by_drawn], lines, [])
+             if by_drawn[id(t)][0] == ri]
+    _follow_arrows(rows_out, flows)
     by_shape = {id(d): ri for ri, d, _ in placed}
     drawn_syms = [d for _, d, _ in placed if d in symbols]
     for ri, d, sym in placed:
