@@ -157,6 +157,23 @@ def test_docx_bomb_many_entries(tmp_path: Path) -> None:
     _refused(_zip(tmp_path / "many.docx", parts), "docx_bomb", tmp_path)
 
 
+def test_docx_bomb_entry_count_claimed_in_the_end_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package claiming 60 000 entries is refused from its end record, before zipfile lists them."""
+    path = _zip(tmp_path / "claim.docx", {**MINIMAL, "word/document.xml": DOC % b""})
+    data = bytearray(path.read_bytes())
+    at = data.rfind(b"PK\x05\x06")
+    data[at + 8:at + 12] = (60_000).to_bytes(2, "little") * 2
+    path.write_bytes(bytes(data))
+
+    def listed(*_a: object, **_k: object) -> None:
+        raise AssertionError("zipfile was asked to read the package")
+
+    monkeypatch.setattr(zipfile, "ZipFile", listed)
+    with pytest.raises(ImportError_) as info:
+        read_file(path)
+    assert info.value.msg_id == "docx_bomb" and "60000" in info.value.message("en")
+
+
 def test_docx_bomb_deep_nesting(tmp_path: Path) -> None:
     deep = DOC % (b"<w:sdt>" * 40_000 + b"</w:sdt>" * 40_000)  # small (not caught by size): by the parser's depth limit
     assert len(deep) < 1_000_000

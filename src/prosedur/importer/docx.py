@@ -121,6 +121,7 @@ def _open(path: Path) -> tuple[bytes, int]:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise ImportError_("too_large", size=round(size / 1e6, 1), limit=MAX_BYTES // 1_000_000)
+    _entry_count(path)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
@@ -146,6 +147,22 @@ def _open(path: Path) -> tuple[bytes, int]:
             if n.endswith(".rels"):
                 external += len(re.findall(rb'TargetMode\s*=\s*"External"', _part(zf, n, 5_000_000)))
         return _part(zf, "word/document.xml", MAX_PART_BYTES), external
+
+
+def _entry_count(path: Path) -> None:
+    """Refuse a package whose end record claims more entries than a Word file has, before `zipfile` reads
+    (and builds an object for) every one of them."""
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - 65_557))  # the end record and the longest comment
+        tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 12:
+        return  # no end record: zipfile says what is wrong
+    entries = int.from_bytes(tail[at + 10:at + 12], "little")
+    if entries == 0xFFFF:  # zip64: the count is elsewhere, and no Word file needs zip64
+        raise ImportError_("docx_bomb", why="zip64 package")
+    if entries > MAX_ENTRIES:
+        raise ImportError_("docx_bomb", why=f"{entries} entries (limit {MAX_ENTRIES})")
 
 
 def _part(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
