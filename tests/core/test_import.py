@@ -279,3 +279,25 @@ def test_empty_identity_cell_is_noted_as_printed(tmp_path: Path) -> None:
     assert res.sheet is not None and res.sheet.empty_marks == [""]
     library, _ = load_library(tmp_path / "lib")
     assert library.info.sop.empty_cell == ""
+
+
+@needs_reference
+def test_next_label_printed_on_the_arrow_to_the_next_row_is_read(tmp_path: Path) -> None:
+    """A step's next_label, printed by render_sop_pdf on the arrow to the next row, is read back as such."""
+    from prosedur.render.sop import render_sop_pdf
+
+    src = reference_pdf("bps-bengkulu-sop-053-permintaan-setting-jaringan.pdf")
+    assert src is not None
+    first = tmp_path / "a"
+    import_files([src], first, jobs=1)
+    source = next((first / "prosedur").glob("*.yaml"))
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("  - id: k02\n", "    next_label: Disetujui\n  - id: k02\n", 1), encoding="utf-8")
+    lib, problems = load_library(first)
+    assert not problems and lib.procedures[0].steps[0].next_label == "Disetujui"
+    built = tmp_path / "built.pdf"
+    built.write_bytes(render_sop_pdf(lib.procedures[0], lib))
+    res = import_files([built], tmp_path / "b", jobs=1)[0]
+    assert res.sheet is not None and [r.next_label for r in res.sheet.rows][:3] == ["Disetujui", None, None]
+    again, _ = load_library(tmp_path / "b")
+    assert again.procedures[0].steps[0].next_label == "Disetujui"

@@ -739,6 +739,7 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
     pending_exits: list[tuple[int, int, Shape, ReadSymbol, list[tuple[str | None, Shape]]]] = []
     picture_pages = []
     flows: list[tuple[ReadSymbol, ReadSymbol]] = []  # an arrow drawn from one part of a row to another
+    pending_next: list[tuple[int, Shape, list[tuple[str | None, Shape]]]] = []  # labelled arrows from a non-diamond
     for pno, page in enumerate(pdf.pages, start=1):
         chars = Chars(page.chars)
         total_chars += len(chars.chars)
@@ -830,6 +831,15 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
             if not row.symbols:
                 sheet.issues.append(Issue("no_symbol", pno, ri + 1))
             flows.extend((a, b) for a, b in _row_arrows(page, [(s, y) for r2, s, y in sym_rows if r2 == ri], links))
+        # labels on arrows that leave a symbol other than a diamond (a step's next_label), among the labels
+        # no diamond's exit took
+        taken = {lb for _, p2, _, _, ex in pending_exits if p2 == pno for lb, _ in ex if lb}
+        free = [f for f in labels if f[1] not in taken]
+        if free:
+            for ri, syms in page_rows:
+                for shape in syms:
+                    if shape.kind != "decision":
+                        pending_next.append((ri, shape, _exits(shape, symbols, links, free)))
     if total_chars == 0:
         raise ImportError_("no_text")
     if not identity_done and not rows_out:
@@ -863,6 +873,14 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
             sheet.issues.append(Issue("decision_no_target", pno, ri + 1))
         elif len(sym.exits) == 1:
             sheet.issues.append(Issue("decision_one_exit", pno, ri + 1, {"to": sym.exits[0][1] + 1}))
+    sym_of = {id(s): y for _, s, y in sym_rows}
+    for ri, shape, paths in pending_next:
+        row = rows_out[ri]
+        if not row.symbols or row.symbols[-1] is not sym_of.get(id(shape)) or ri + 1 >= len(rows_out):
+            continue  # only the arrow leaving the row's last part goes to the next row
+        label = next((lb for lb, t in paths if lb and by_shape.get(id(t)) == ri + 1), None)
+        if label:
+            row.next_label = label
     _terminators(rows_out)
     sheet.rows = rows_out
     return sheet
