@@ -223,9 +223,10 @@ def _exit_lines(exp: dict[str, Any], boxes: list[list[tuple[str, int, int, int, 
 
 
 def _label_at(points: list[tuple[int, int]]) -> tuple[int, int]:
-    """Where a label stands: beside the arrow's start, above a side exit, right of a downward one."""
+    """Where a label stands: beside the arrow's start, above a side exit, left of a downward one (clear of
+    the side exits' routes, which run down on the right)."""
     (ax, ay), (_bx, by) = points[0], points[1]
-    return (ax + 40, ay - 240) if by == ay else (ax + 40, ay + 40)
+    return (ax + 40, ay - 240) if by == ay else (ax - 520, ay + 40)
 
 
 def _group_anchor(boxes: list[list[tuple[str, int, int, int, int]]], arrows: list[list[Line]], ox: int, oy: int) -> str:

@@ -22,7 +22,7 @@ from prosedur.lint import lint
 from prosedur.load import load_library
 
 from .docx_sop import STYLES, write_sop_docx
-from .import_check import EXPECTED, load, score
+from .import_check import EXPECTED, REFERENCE, load, score
 
 CASES = ["sop-053", "sop-055", "sop-014"]
 
@@ -275,3 +275,30 @@ def test_ket_inside_mutu_baku_and_a_column_number_row(style: str, tmp_path: Path
     sheet = read_file(write_sop_docx(exp, style, tmp_path / "a.docx", layout="ket-in-mutu"))
     assert sheet.notes_heading == "Ket."
     _exact(sheet, exp)
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="the reference SOPs are not here")
+@pytest.mark.parametrize("name", ["bps-bengkulu-sop-053-permintaan-setting-jaringan.pdf",
+                                  "bps-bengkulu-sop-014-monitoring-rencana-strategis.pdf",
+                                  "bps-bengkulu-sop-055-administrasi-jaringan.pdf",
+                                  "bps-bengkulu-sop-026-pengiriman-dokumen.pdf"])
+def test_round_trip_source_to_our_sop_docx_and_back(name: str, tmp_path: Path) -> None:
+    """import (PDF) → our SOP DOCX (render/sop_docx.py: one inline DrawingML group of freeform shapes
+    per page) → import that DOCX: the same source, item for item."""
+    from prosedur.render.sop_docx import render_sop_docx
+    from prosedur.serialize import serialize_procedure
+
+    from .import_check import reference_pdf
+
+    src = reference_pdf(name)
+    assert src is not None
+    assert import_files([src], tmp_path / "a", jobs=1)[0].written
+    lib, problems = load_library(tmp_path / "a")
+    assert not problems
+    docx = tmp_path / "sop.docx"
+    docx.write_bytes(render_sop_docx(lib.procedures[0], lib))
+    res = import_files([docx], tmp_path / "b", jobs=1)[0]
+    assert res.written, res.error
+    lib2, problems2 = load_library(tmp_path / "b")
+    assert not problems2
+    assert serialize_procedure(lib2.procedures[0]) == serialize_procedure(lib.procedures[0])

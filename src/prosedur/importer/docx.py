@@ -550,19 +550,68 @@ def _arrow(ln: Any, which: str) -> bool:
     return end is not None and (end.get("type") or "none") != "none"
 
 
-def _wsp(sp: Any, x: float, y: float, w: float, h: float, row: int, flips: tuple[bool, bool, float]) -> Drawn | None:
+def _wsp(sp: Any, x: float, y: float, w: float, h: float, row: int, flips: tuple[bool, bool, float]) -> list[Drawn]:
     kind, conn = _prst_kind(sp)
     text = _txbx_text(sp)
     box = (min(x, x + w), min(y, y + h), max(x, x + w), max(y, y + h))
+    ln = sp.find("wps:spPr/a:ln", NS)
     if conn:
-        ln = sp.find("wps:spPr/a:ln", NS)
-        return Drawn(None, box, _ends(x, y, w, h, *flips), (_arrow(ln, "headEnd"), _arrow(ln, "tailEnd")),
-                     anchor_row=row)
+        return [Drawn(None, box, _ends(x, y, w, h, *flips), (_arrow(ln, "headEnd"), _arrow(ln, "tailEnd")),
+                      anchor_row=row)]
+    if sp.find("wps:spPr/a:custGeom", NS) is not None and not text:
+        return _custom(sp, x, y, w, h, row, ln)
     if text and (kind is None or (kind == "process" and _no_frame(sp))) and len(text) <= 24:
-        return Drawn(None, box, text=text, anchor_row=row)
-    if kind is None:
-        return None
-    return Drawn(kind, box, text=text, anchor_row=row)
+        return [Drawn(None, box, text=text, anchor_row=row)]
+    if kind is None or (ln is not None and ln.find("a:noFill", NS) is not None):
+        return []  # no outline drawn: a white ground under a label, not a symbol
+    return [Drawn(kind, box, text=text, anchor_row=row)]
+
+
+def _custom(sp: Any, x: float, y: float, w: float, h: float, row: int, ln: Any) -> list[Drawn]:
+    """A freeform shape (`a:custGeom`): an open path is a connector drawn piecemeal (one line per segment,
+    its arrowheads on the first and last), a closed one a symbol classified from its outline as in a PDF
+    (`geometry.classify`; arcs and curves sampled)."""
+    from .geometry import Box, Shape, classify
+
+    out: list[Drawn] = []
+    for path in sp.iterfind("wps:spPr/a:custGeom/a:pathLst/a:path", NS):
+        pw, ph = _int(path.get("w"), 0), _int(path.get("h"), 0)
+        sx = w / pw if pw else 0.0
+        sy = h / ph if ph else 0.0
+        pts: list[tuple[float, float]] = []
+        closed = False
+        for seg in path:
+            tag = etree.QName(seg).localname
+            coords = [(x + _int(p.get("x")) * sx, y + _int(p.get("y")) * sy) for p in seg.iterfind("a:pt", NS)]
+            if tag in ("moveTo", "lnTo", "cubicBezTo", "quadBezTo"):
+                pts.extend(coords)
+            elif tag == "arcTo" and pts:
+                wr, hr = _int(seg.get("wR")) * sx, _int(seg.get("hR")) * sy
+                st, sw = _int(seg.get("stAng")) / 60000, _int(seg.get("swAng")) / 60000
+                cx = pts[-1][0] - wr * math.cos(math.radians(st))
+                cy = pts[-1][1] - hr * math.sin(math.radians(st))
+                for k in range(1, 7):
+                    ang = math.radians(st + sw * k / 6)
+                    pts.append((cx + wr * math.cos(ang), cy + hr * math.sin(ang)))
+            elif tag == "close":
+                closed = True
+        if len(pts) < 2:
+            continue
+        if not closed and path.get("fill") == "none":
+            segs = list(zip(pts, pts[1:], strict=False))
+            for k, (a, b) in enumerate(segs):
+                head = k == 0 and _arrow(ln, "headEnd")
+                tail = k == len(segs) - 1 and _arrow(ln, "tailEnd")
+                out.append(Drawn(None, (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])), (a, b),
+                                 (bool(head), bool(tail)), anchor_row=row))
+            continue
+        if closed and pts[0] != pts[-1]:
+            pts.append(pts[0])
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        kind = classify(Shape(Box(min(xs), min(ys), max(xs), max(ys)), pts, "curve"))
+        if kind:
+            out.append(Drawn(kind, (min(xs), min(ys), max(xs), max(ys)), anchor_row=row))
+    return out
 
 
 def _xfrm(el: Any) -> tuple[float, float, float, float, bool, bool, float] | None:
@@ -598,8 +647,8 @@ def _group(g: Any, x: float, y: float, w: float, h: float, row: int, out: list[D
         X, Y, Wd, Ht = x + (cx - ox) * sx, y + (cy - oy) * sy, cw * sx, ch * sy
         if tag == "grpSp":
             _group(child, X, Y, Wd, Ht, row, out)
-        elif (d := _wsp(child, X, Y, Wd, Ht, row, (fh, fv, rot))) is not None:
-            out.append(d)
+        else:
+            out.extend(_wsp(child, X, Y, Wd, Ht, row, (fh, fv, rot)))
 
 
 def _drawing(dr: Any, cell: Cell, p: Any, lay: _Layout, out: list[Drawn]) -> None:
@@ -627,8 +676,7 @@ def _drawing(dr: Any, cell: Cell, p: Any, lay: _Layout, out: list[Drawn]) -> Non
             if tag == "wsp":
                 xf = _xfrm(el.find("wps:spPr", NS)) if el.find("wps:spPr", NS) is not None else None
                 flips = (xf[4], xf[5], xf[6]) if xf else (False, False, 0.0)
-                if (d := _wsp(el, x, y, w, h, cell.row, flips)) is not None:
-                    out.append(d)
+                out.extend(_wsp(el, x, y, w, h, cell.row, flips))
             elif tag in ("wgp", "wpc"):
                 _group(el, x, y, w, h, cell.row, out)
 
@@ -760,6 +808,15 @@ def _seg_dist(p: tuple[float, float], a: tuple[float, float], b: tuple[float, fl
     return math.hypot(p[0] - (a[0] + k * dx), p[1] - (a[1] + k * dy))
 
 
+def _box_dist(box: tuple[float, float, float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance from a segment to a box (0 where it crosses it), over points along the segment."""
+    best = math.inf
+    for k in range(11):
+        px, py = a[0] + (b[0] - a[0]) * k / 10, a[1] + (b[1] - a[1]) * k / 10
+        best = min(best, math.hypot(max(box[0] - px, 0.0, px - box[2]), max(box[1] - py, 0.0, py - box[3])))
+    return best
+
+
 def _exits(dec: Drawn, symbols: list[Drawn], lines: list[Drawn], labels: list[Drawn], tol: float = 4.0) -> list[tuple[str | None, Drawn]]:
     """Symbols reached by connectors leaving `dec`, with the label nearest each connector's first segment."""
     found: list[tuple[list[Drawn], Drawn]] = []
@@ -790,12 +847,13 @@ def _exits(dec: Drawn, symbols: list[Drawn], lines: list[Drawn], labels: list[Dr
                 used.add(id(target))
                 found.append((path, target))
     # labels: each to the exit whose path passes nearest it, nearest pairs first, one label per exit
-    pairs = sorted((min(_seg_dist((lb.cx, lb.cy), *ln.ends) for ln in path if ln.ends), e, li)
+    # (measured from the label's box: a long label's centre stands far from the line it sits beside)
+    pairs = sorted((min(_box_dist(lb.box, *ln.ends) for ln in path if ln.ends), e, li)
                    for e, (path, _) in enumerate(found) for li, lb in enumerate(labels))
     names: dict[int, str] = {}
     taken: set[int] = set()
     for dist, e, li in pairs:
-        if dist < 24 and e not in names and li not in taken:
+        if dist < 14 and e not in names and li not in taken:
             names[e] = labels[li].text
             taken.add(li)
     return [(names.get(e), target) for e, (_, target) in enumerate(found)]

@@ -280,8 +280,8 @@ def classify(shape: Shape) -> str:
     if not closed and not (top and bottom and left and right):
         return ""
     if not any(corners) and n > 8:
-        if b.w <= 28 and b.h <= 28 and abs(b.w - b.h) < 4:
-            return "connector"
+        if b.w <= 28 and b.h <= 28 and abs(b.w - b.h) < 4 and min(flat(b.top), flat(b.bottom)) <= max(1.5, 0.08 * b.w):
+            return "connector"  # a small circle (a capsule as small has a straight top and bottom)
         return "terminator"
     if top and bottom and left and right:
         return "process"
