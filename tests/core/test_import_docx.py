@@ -302,3 +302,18 @@ def test_round_trip_source_to_our_sop_docx_and_back(name: str, tmp_path: Path) -
     lib2, problems2 = load_library(tmp_path / "b")
     assert not problems2
     assert serialize_procedure(lib2.procedures[0]) == serialize_procedure(lib.procedures[0])
+
+
+def test_cell_margin_of_the_table_moves_shapes_anchored_in_its_cells(tmp_path: Path) -> None:
+    """A shape positioned relative to its column starts at the cell's text edge: the table's cell margin."""
+    exp = _exp("sop-053")
+    path = write_sop_docx(exp, "drawingml", tmp_path / "a.docx")
+    assert [s.lanes for s in read_file(path).rows[0].symbols] == [[0], [1]]
+    data = zipfile.ZipFile(path).read("word/document.xml").decode()
+    tables = data.split("<w:tblPr>")
+    tables[2] = '<w:tblCellMar><w:left w:w="1500" w:type="dxa"/></w:tblCellMar>' + tables[2]  # the activity table
+    wide = tmp_path / "b.docx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(wide, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, "<w:tblPr>".join(tables).encode() if item.filename == "word/document.xml" else src.read(item))
+    assert [s.lanes for s in read_file(wide).rows[0].symbols] == [[1], [2]]

@@ -651,11 +651,23 @@ def _group(g: Any, x: float, y: float, w: float, h: float, row: int, out: list[D
             out.extend(_wsp(child, X, Y, Wd, Ht, row, (fh, fv, rot)))
 
 
+def _margin(cell: Cell, t: Table, side: str) -> float:
+    """A cell's text margin (pt): its own `w:tcMar`, else the table's `w:tblCellMar`, else Word's 0.19 cm."""
+    alt = {"left": "start", "right": "end"}[side]
+    for holder in (cell.el.find("w:tcPr/w:tcMar", NS), t.el.find("w:tblPr/w:tblCellMar", NS)):
+        if holder is not None:
+            m = holder.find(f"w:{side}", NS)
+            m = m if m is not None else holder.find(f"w:{alt}", NS)
+            if m is not None:
+                return _int(m.get(W + "w")) / 20
+    return 5.4
+
+
 def _drawing(dr: Any, cell: Cell, p: Any, lay: _Layout, out: list[Drawn]) -> None:
     """One w:drawing (inline or anchored) in a table cell."""
     t = lay.t
-    c_left = t.grid[cell.col] + 5.4
-    c_right = t.grid[min(cell.col + cell.span, len(t.grid) - 1)] - 5.4
+    c_left = t.grid[cell.col] + _margin(cell, t, "left")
+    c_right = t.grid[min(cell.col + cell.span, len(t.grid) - 1)] - _margin(cell, t, "right")
     top = lay.para_top(cell, p)
     for holder in dr:
         ext = holder.find("wp:extent", NS)
@@ -703,7 +715,7 @@ def _pos(el: Any, start: float, end: float, size: float, lay: _Layout, horizonta
 
 def _vml(pict: Any, cell: Cell, p: Any, lay: _Layout, out: list[Drawn], types: dict[str, int]) -> None:
     t = lay.t
-    x0 = t.grid[cell.col] + 5.4
+    x0 = t.grid[cell.col] + _margin(cell, t, "left")
     y0 = lay.para_top(cell, p)
     for el in pict:
         _vml_shape(el, x0, y0, 1.0, 1.0, 0.0, 0.0, cell.row, lay, out, types)
