@@ -15,7 +15,7 @@ from prosedur_web.accounts import roles
 from prosedur_web.common.client import client_ip
 from prosedur_web.common.labels import size_text
 from prosedur_web.common.limits import body_limit
-from prosedur_web.common.views import lang_of, require
+from prosedur_web.common.views import lang_of, posted_text, require
 
 from . import services
 from .models import ImportBatch, ImportFile
@@ -48,7 +48,7 @@ def sop_upload(request: HttpRequest) -> HttpResponse:
         uploads.append(services.Upload(f.name or "berkas", f.read(services.MAX_TOTAL + 1)))
     from prosedur_web.accounts.models import Unit
 
-    chosen = request.POST.get("unit", "")
+    chosen = posted_text(request, "unit", 64)  # NUL and bad bytes out: PostgreSQL refuses them in a query
     unit = Unit.objects.filter(code=chosen).first() if chosen else None
     try:
         batch = services.batch_create(user=request.user, uploads=uploads, lang=lang, ip=client_ip(request),
