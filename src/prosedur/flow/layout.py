@@ -56,6 +56,8 @@ __all__ = [
     "Geometry",
     "Lane",
     "box_meets_node",
+    "crossing_points",
+    "hop_path",
     "label_box",
     "Layout",
     "Metrics",
@@ -890,6 +892,13 @@ def layout(
                 used = header + ROW_GAP + connector_row
             chunks[-1].append(item)
             used += h
+
+        def fits(chunk: list[tuple[int, str, str]], first: bool, last: bool) -> bool:
+            total = header + ROW_GAP + (0.0 if first else connector_row) + (0.0 if last else connector_row)
+            total += sum(row_h[sid] + ROW_GAP for _n, sid, _k in chunk)
+            return len(chunk) <= rows_per_page and (not max_height or total <= max_height)
+
+        _balance(chunks, fits)
     page_of = {sid: p for p, chunk in enumerate(chunks) for _n, sid, _k in chunk}
     row_height = {sid: geometry.row_heights[i] for i, (_n, sid, _k) in enumerate(ordered)} if geometry else {}
     succ = successors(proc)
@@ -1085,6 +1094,26 @@ def _dyadic(g: Geometry) -> Geometry:
         connector_height=_q(g.connector_height),
         track_gap=_q(g.track_gap),
     )
+
+
+def _balance(chunks: list[list], fits, least: int = 3) -> None:
+    """Even out the sheets of a cut: a sheet with fewer than `least` rows (say the end oval alone on
+    the last sheet) takes rows from the sheet before it while that one keeps `least` and the rows
+    still fit (`fits(chunk, first, last)`). A chart of `least` rows or fewer is left as it is."""
+    if sum(len(c) for c in chunks) <= least:
+        return
+    last = len(chunks) - 1
+    for i in range(last, 0, -1):
+        while len(chunks[i]) < least and len(chunks[i - 1]) > least:
+            moved = [chunks[i - 1][-1], *chunks[i]]
+            if not fits(moved, False, i == last):
+                break
+            chunks[i] = moved
+            chunks[i - 1].pop()
+    # a sheet still too small (its neighbour could not give) joins the one before when both fit on one
+    for i in range(last, 0, -1):
+        if len(chunks[i]) < least and fits([*chunks[i - 1], *chunks[i]], i == 1, i == len(chunks) - 1):
+            chunks[i - 1].extend(chunks.pop(i))
 
 
 def _cut(ordered: list[tuple[int, str, str]], page_rows: tuple[int, ...]) -> list[list[tuple[int, str, str]]]:
@@ -1449,6 +1478,52 @@ def _measure(page: Page, metrics: Metrics) -> None:
         left, right = lanes[node.lane], lanes[node.lane + node.span - 1]
         if not (left.x <= node.x and node.x + node.w <= right.x + right.width):
             metrics.lane_order_violations += 1
+
+
+def crossing_points(page: Page) -> dict[int, list[Point]]:
+    """Where the edges of a page cross: per edge, the points on its horizontal segments where a
+    vertical segment of another edge passes through (interior points of both). The drawing puts a
+    hop there, so a reader sees the lines cross rather than join."""
+    out: dict[int, list[Point]] = {}
+    verticals: list[tuple[float, float, float, int]] = []
+    horizontals: list[tuple[float, float, float, int]] = []
+    for k, e in enumerate(page.edges):
+        for (x1, y1), (x2, y2) in zip(e.points, e.points[1:], strict=False):
+            if x1 == x2 and y1 != y2:
+                verticals.append((x1, min(y1, y2), max(y1, y2), k))
+            elif y1 == y2 and x1 != x2:
+                horizontals.append((y1, min(x1, x2), max(x1, x2), k))
+    verticals.sort()
+    xs = [v[0] for v in verticals]
+    for y, x1, x2, k in horizontals:
+        for j in range(bisect.bisect_right(xs, x1 + 0.05), bisect.bisect_left(xs, x2 - 0.05)):
+            vx, vy1, vy2, vk = verticals[j]
+            if vk != k and vy1 + 0.05 < y < vy2 - 0.05:
+                out.setdefault(k, []).append((vx, y))
+    return out
+
+
+def hop_path(points: tuple[Point, ...] | list[Point], hops: list[Point], radius: float, fmt=str) -> str:
+    """SVG path data of an orthogonal line with a small semicircle (a hop) over each point of `hops`
+    that lies on one of its horizontal segments. A hop shrinks to fit beside a bend or a neighbour."""
+    d = [f"M{fmt(points[0][0])},{fmt(points[0][1])}"]
+    for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+        here = sorted({hx for hx, hy in hops if hy == y1 == y2 and min(x1, x2) < hx < max(x1, x2)},
+                      reverse=x2 < x1)
+        sign = 1 if x2 > x1 else -1
+        prev = x1
+        for k, hx in enumerate(here):
+            nxt = here[k + 1] if k + 1 < len(here) else x2
+            r = min(radius, abs(hx - prev) * 0.45, abs(nxt - hx) * 0.45)
+            if r <= 0.05:
+                continue
+            a, b = hx - sign * r, hx + sign * r
+            # the arc bulges upwards whichever way the line runs
+            sweep = 1 if sign > 0 else 0
+            d.append(f"L{fmt(a)},{fmt(y1)} A{fmt(r)},{fmt(r)} 0 0 {sweep} {fmt(b)},{fmt(y1)}")
+            prev = b
+        d.append(f"L{fmt(x2)},{fmt(y2)}")
+    return " ".join(d)
 
 
 def _in_diamond(node: Node, x: float, y: float) -> bool:

@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
 
-from ..flow.layout import Geometry, Layout, Node, Page, label_box, layout
+from ..flow.layout import _balance, Geometry, Layout, Node, Page, crossing_points, hop_path, label_box, layout
 from ..model import Library, Procedure, StepKind
 from ..paper import PAPERS, Paper, sop_page
 from ..record import ControlRecord
@@ -71,6 +71,7 @@ PENTAGON_W, PENTAGON_H = 6.0, 7.0
 LABEL_MM = 2.5  # exit and connector letters: 2.5 mm = 7 pt
 TRACK_MM = 1.25  # distance between loop-back tracks in a gutter
 ARROW = 1.4
+HOP_MM = 0.9  # radius of the semicircle where one connector jumps over another
 PT = 72 / 25.4  # the layout engine works in points
 CELL_RULE = 0.6 / PT  # the flowchart table's cell border (0.6pt in sop.css), in mm
 
@@ -197,6 +198,13 @@ def _cut_pages(rows: list[SopRow], head: float, extra: dict[int, float],
         current.append(row)
         used += row.height
     pages.append(current)
+
+    def fits(chunk: list[SopRow], first: bool, last: bool) -> bool:
+        index = next(i for i, page in enumerate(pages) if chunk[-1] in page)
+        budget = body - head - (0.0 if first else BAND) - (0.0 if last else BAND) - extra.get(index, 0.0)
+        return sum(r.height for r in chunk) <= budget
+
+    _balance(pages, fits)
     return pages
 
 
@@ -300,8 +308,10 @@ class _Svg:
     def add(self, text: str) -> None:
         self.parts.append(text)
 
-    def line(self, points: list[tuple[float, float]], arrow: bool = True, title: str = "") -> None:
-        d = " ".join(f"{'M' if i == 0 else 'L'}{_f(x)},{_f(y)}" for i, (x, y) in enumerate(points))
+    def line(self, points: list[tuple[float, float]], arrow: bool = True, title: str = "",
+             hops: list[tuple[float, float]] | None = None) -> None:
+        """A connector in mm; a hop (small semicircle) over each point of `hops` where it crosses another."""
+        d = hop_path(points, hops or [], HOP_MM, _f)
         tip = f"<title>{xml_escape(title)}</title>" if title else ""
         self.add(f'<path class="edge" d="{d}" fill="none" stroke="#111" stroke-width="0.3">{tip}</path>')
         if arrow and len(points) >= 2:
@@ -397,10 +407,12 @@ def page_svg(layout: SopLayout, page: SopPage, lang: str) -> str:
                               f"{': ' + plain(own.text) if own.text else ''})")
     refs = {ref.node: ref for ref in page.flow.offpage}
     names = {n.id: (texts.get(n.id) or n.label) for n in page.flow.nodes}
-    for edge in page.flow.edges:
+    hops = crossing_points(page.flow)
+    for k, edge in enumerate(page.flow.edges):
         tip = f"{names.get(edge.source, '')} → {names.get(edge.target, '')}"
         svg.line([(_mm(x), _mm(y)) for x, y in edge.points],
-                 title=tip + (f" ({plain(edge.label)})" if edge.label else ""))
+                 title=tip + (f" ({plain(edge.label)})" if edge.label else ""),
+                 hops=[(_mm(x), _mm(y)) for x, y in hops.get(k, [])])
     for node in page.flow.nodes:
         if node.kind == "offpage":
             ref = refs[node.id]

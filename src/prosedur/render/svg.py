@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib.resources import files
 
-from ..flow.layout import FONT_SIZE, LINE_HEIGHT, Layout, Node, Page, lane_width, layout
+from ..flow.layout import FONT_SIZE, LINE_HEIGHT, Layout, Node, Page, crossing_points, hop_path, lane_width, layout
 from ..model import Library, Procedure, Step, StepKind
 from ..text import plain, spans, substitute
 from ..translation import english
@@ -23,6 +23,7 @@ __all__ = ["render_flowchart", "render_flowchart_single", "role_titles"]
 A4_TEXT_WIDTH_MM = 180.0
 A4_TEXT_HEIGHT_MM = 240.0  # A4 less margins and a running header
 PT_TO_MM = 25.4 / 72
+HOP_RADIUS = 3.0  # pt: the semicircle where one line jumps over another
 
 _TEXT: dict[str, tuple[str, str]] = {
     "chart": ("Diagram alir", "Flowchart"),
@@ -208,8 +209,9 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
         return _node_name(node, lang, len(step.parts) if step is not None else 0)
 
     out.append('<g class="edges">')
-    for edge in page.edges:
-        d = "M" + " L".join(f"{_num(x)},{_num(y)}" for x, y in edge.points)
+    hops = crossing_points(page)
+    for k, edge in enumerate(page.edges):
+        d = hop_path(edge.points, hops.get(k, []), HOP_RADIUS, _num)
         cls = "edge back" if edge.back else "edge"
         name = name_of(by_id[edge.target])
         out.append(

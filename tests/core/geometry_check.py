@@ -1,0 +1,181 @@
+"""A draughtsman's checks of one flowchart page, from its coordinates alone (reusable by tests).
+
+`problems(page, ...)` lists every defect a person who draws SOPs would send back: a label over a
+line, a shape, a lane (or table row) border or another label; two edges sharing a stretch of line;
+a decision exit that shares its vertex with another exit or with an incoming line, or whose label is
+not beside its own first segment; lanes out of order. `crossings(page)` gives the points where two
+edges cross (each must be drawn with a hop; `hops_drawn` checks a rendered SVG path for them).
+Kept independent of the layout's own bookkeeping so it can catch the layout's mistakes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from prosedur.flow.layout import Page, label_box
+
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]
+EPS = 0.05
+
+
+def _segments(points: Sequence[Point]) -> list[tuple[Point, Point]]:
+    return [(a, b) for a, b in zip(points, points[1:], strict=False) if a != b]
+
+
+def _box_meets_segment(box: Box, a: Point, b: Point, pad: float = 0.0) -> bool:
+    x, y, w, h = box[0] - pad, box[1] - pad, box[2] + 2 * pad, box[3] + 2 * pad
+    if abs(a[0] - b[0]) < EPS:
+        lo, hi = sorted((a[1], b[1]))
+        return x < a[0] < x + w and lo < y + h and hi > y
+    lo, hi = sorted((a[0], b[0]))
+    return y < a[1] < y + h and lo < x + w and hi > x
+
+
+def _boxes_meet(a: Box, b: Box) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _meets_shape(box: Box, node) -> bool:  # noqa: ANN001 - a layout Node
+    if not _boxes_meet(box, (node.x, node.y, node.w, node.h)):
+        return False
+    if node.kind != "decision":
+        return True
+    px = min(max(node.cx, box[0]), box[0] + box[2])
+    py = min(max(node.cy, box[1]), box[1] + box[3])
+    return abs(px - node.cx) / (node.w / 2) + abs(py - node.cy) / (node.h / 2) < 1
+
+
+def shared_segments(page: Page) -> list[tuple[int, int]]:
+    """Pairs of edges that run along one line for a positive length (collinear overlap)."""
+    out: list[tuple[int, int]] = []
+    segs = [(k, a, b) for k, e in enumerate(page.edges) for a, b in _segments(e.points)]
+    vert: dict[float, list[tuple[float, float, int]]] = {}
+    hor: dict[float, list[tuple[float, float, int]]] = {}
+    for k, a, b in segs:
+        if abs(a[0] - b[0]) < EPS:
+            vert.setdefault(round(a[0], 2), []).append((min(a[1], b[1]), max(a[1], b[1]), k))
+        else:
+            hor.setdefault(round(a[1], 2), []).append((min(a[0], b[0]), max(a[0], b[0]), k))
+    for lines in (vert, hor):
+        for items in lines.values():
+            for i, (lo1, hi1, k1) in enumerate(items):
+                for lo2, hi2, k2 in items[i + 1:]:
+                    if k1 != k2 and min(hi1, hi2) - max(lo1, lo2) > EPS:
+                        out.append((k1, k2))
+    return out
+
+
+def crossings(page: Page) -> list[tuple[int, int, Point]]:
+    """(horizontal edge, vertical edge, point) where two edges cross at interior points of both."""
+    out: list[tuple[int, int, Point]] = []
+    hs = [(k, a, b) for k, e in enumerate(page.edges) for a, b in _segments(e.points) if abs(a[1] - b[1]) < EPS]
+    vs = [(k, a, b) for k, e in enumerate(page.edges) for a, b in _segments(e.points) if abs(a[0] - b[0]) < EPS]
+    for kh, a, b in hs:
+        y, x1, x2 = a[1], min(a[0], b[0]), max(a[0], b[0])
+        for kv, c, d in vs:
+            if kv == kh:
+                continue
+            x, y1, y2 = c[0], min(c[1], d[1]), max(c[1], d[1])
+            if x1 + EPS < x < x2 - EPS and y1 + EPS < y < y2 - EPS:
+                out.append((kh, kv, (x, y)))
+    return out
+
+
+def problems(
+    page: Page,
+    label_size: float,
+    *,
+    row_lines: Iterable[float] = (),
+    numbered: bool = True,
+    bounds: tuple[float, float] | None = None,
+) -> list[str]:
+    """Every defect of `page` as a readable line (empty when the page is clean).
+
+    `row_lines` are the y of horizontal table rules (the SOP's row borders) that labels must keep off;
+    the lanes' inner borders always count. `numbered`: the document chart prints a step number above
+    each shape's top-left corner, which labels must also keep off."""
+    out: list[str] = []
+    nodes = {n.id: n for n in page.nodes}
+    borders_x = [lane.x for lane in page.lanes[1:]]
+    rows_y = list(row_lines)
+    if page.header:
+        rows_y.append(page.header)
+    # lane order: left to right without overlap
+    for a, b in zip(page.lanes, page.lanes[1:], strict=False):
+        if b.x < a.x + a.width - 0.01:
+            out.append(f"lane order: {a.role} / {b.role}")
+    labels: list[tuple[int, Box]] = []
+    for k, e in enumerate(page.edges):
+        if e.label and e.label_at:
+            labels.append((k, label_box(e.label_at, e.label_anchor, e.label, label_size)))
+    for i, (k, box) in enumerate(labels):
+        name = f"label {page.edges[k].label!r} ({page.edges[k].source}->{page.edges[k].target})"
+        for j, other in labels[i + 1:]:
+            if _boxes_meet(box, other):
+                out.append(f"{name} overlaps label {page.edges[j].label!r}")
+        for n in page.nodes:
+            if _meets_shape(box, n):
+                out.append(f"{name} overlaps shape {n.id}")
+        for j, e in enumerate(page.edges):
+            for a, b in _segments(e.points):
+                if _box_meets_segment(box, a, b):
+                    out.append(f"{name} overlaps line of edge {j} ({e.source}->{e.target})")
+                    break
+        for x in borders_x:
+            if box[0] < x < box[0] + box[2]:
+                out.append(f"{name} crosses lane border x={x:.1f}")
+        for y in rows_y:
+            if box[1] < y < box[1] + box[3]:
+                out.append(f"{name} crosses row border y={y:.1f}")
+        if bounds and (box[0] < bounds[0] - EPS or box[0] + box[2] > bounds[1] + EPS):
+            out.append(f"{name} leaves the drawing")
+        if numbered:
+            for n in page.nodes:
+                if n.number and n.part <= 1 and _boxes_meet(box, (n.x, n.y - 8.0, 2.0 + 4.5 * len(str(n.number)), 8.0)):
+                    out.append(f"{name} overlaps step number {n.number}")
+        # beside its own first segment: within reach of it
+        e = page.edges[k]
+        (x1, y1), (x2, y2) = e.points[0], e.points[1]
+        grown = (box[0] - 4 * label_size / 7, box[1] - 4 * label_size / 7, box[2] + 8 * label_size / 7,
+                 box[3] + 8 * label_size / 7)
+        if not _box_meets_segment(grown, (x1, y1), (x2, y2)) and not _boxes_meet(
+            grown, (min(x1, x2) - EPS, min(y1, y2) - EPS, abs(x2 - x1) + 2 * EPS, abs(y2 - y1) + 2 * EPS)
+        ):
+            out.append(f"{name} is not beside its first segment")
+    for k1, k2 in shared_segments(page):
+        e1, e2 = page.edges[k1], page.edges[k2]
+        out.append(f"edges {e1.source}->{e1.target} and {e2.source}->{e2.target} share a segment")
+    # decision vertices: each exit its own, none an entry
+    for n in page.nodes:
+        if n.kind != "decision":
+            continue
+        leaving = [e for e in page.edges if e.source == n.id]
+        starts = [e.points[0] for e in leaving]
+        for i, p in enumerate(starts):
+            for q in starts[i + 1:]:
+                if abs(p[0] - q[0]) < 0.5 and abs(p[1] - q[1]) < 0.5:
+                    out.append(f"two exits leave decision {n.id} at one point")
+            if len(leaving) > 1 and min(abs(p[0] - n.cx) + abs(p[1] - n.cy - n.h / 2),
+                                        abs(p[0] - n.x) + abs(p[1] - n.cy),
+                                        abs(p[0] - n.x - n.w) + abs(p[1] - n.cy)) > 0.5:
+                out.append(f"an exit of decision {n.id} leaves off a vertex at {p}")
+        for e in page.edges:
+            if e.target != n.id:
+                continue
+            end = e.points[-1]
+            if any(abs(end[0] - p[0]) < 0.5 and abs(end[1] - p[1]) < 0.5 for p in starts):
+                out.append(f"edge {e.source}->{n.id} enters decision {n.id} at an exit vertex")
+    for n in page.nodes:
+        if n.id not in nodes:
+            continue
+    return out
+
+
+_PATH = re.compile(r'<path class="edge[^"]*" d="([^"]+)"')
+
+
+def hop_arcs(svg: str) -> int:
+    """How many hop arcs (`A` commands) the edges of a rendered SVG carry."""
+    return sum(d.count("A") for d in _PATH.findall(svg))
