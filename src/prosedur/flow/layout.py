@@ -706,6 +706,43 @@ class _Router:
         return pts, min(start[1][1], y2), max(start[1][1], y2)
 
 
+def _untangle_ports(channel: list) -> list:
+    """Channels that meet one shape on one side: the inner track (the shorter channel, see
+    `_assign_tracks`) takes the port nearer its other end, so the outer line's horizontal stub never
+    crosses the inner line's vertical. The ports are swapped among the group, not moved."""
+    out = list(channel)
+    for end in (0, 1):  # 0: ports where channels leave their source, 1: where they enter the target
+        groups: dict[tuple[object, str], list[int]] = {}
+        for k, (_i, s, t, _label, pts, _lo, _hi, key) in enumerate(out):
+            a, b = (pts[0], pts[1]) if end == 0 else (pts[4], pts[5])
+            if a == b:  # a side port (a stub from below or above is left alone)
+                groups.setdefault((key, (s if end == 0 else t).id), []).append(k)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            ups = {out[k][1].y > out[k][2].y for k in members}
+            if len(ups) != 1:
+                continue
+            up = ups.pop()
+            inner_first = sorted(members, key=lambda k: (out[k][6] - out[k][5], out[k][0]))
+            ports = sorted(((out[k][4][0] if end == 0 else out[k][4][4]) for k in members), key=lambda p: p[1])
+            # entering: an upward loop's inner line takes the lowest port; leaving: the highest
+            if (end == 1) == up:
+                ports.reverse()
+            for k, port in zip(inner_first, ports, strict=True):
+                i, s, t, label, pts, _lo, _hi, key = out[k]
+                pts = list(pts)
+                if end == 0:
+                    pts[0] = pts[1] = port
+                    pts[2] = (pts[2][0], port[1])
+                else:
+                    pts[4] = pts[5] = port
+                    pts[3] = (pts[3][0], port[1])
+                ys, yt = pts[2][1], pts[3][1]
+                out[k] = (i, s, t, label, pts, min(ys, yt), max(ys, yt), key)
+    return out
+
+
 def _assign_tracks(intervals: list[tuple[float, float, int]]) -> dict[int, int]:
     """Track per interval: shortest first onto the innermost free track, so nested loops do not cross."""
     tracks: list[list[tuple[float, float]]] = []
@@ -1023,6 +1060,7 @@ def layout(
                 pts, lo, hi = router.route_channel(s, t, side, gutter if side < 0 else n_lanes - 1)
             key = gutter if geometry else side
             channel.append((i, s, t, label, pts, lo, hi, key))
+        channel = _untangle_ports(channel)
         left_tracks = right_tracks = 0
         if geometry:
             for gutter in sorted({c[7] for c in channel}):
