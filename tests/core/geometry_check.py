@@ -109,7 +109,7 @@ def problems(
     labels: list[tuple[int, Box]] = []
     for k, e in enumerate(page.edges):
         if e.label and e.label_at:
-            labels.append((k, label_box(e.label_at, e.label_anchor, e.label, label_size)))
+            labels.append((k, label_box(e.label_at, e.label_anchor, e.printed_label, label_size)))
     for i, (k, box) in enumerate(labels):
         name = f"label {page.edges[k].label!r} ({page.edges[k].source}->{page.edges[k].target})"
         for j, other in labels[i + 1:]:

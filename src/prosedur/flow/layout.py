@@ -333,6 +333,13 @@ class Edge:
     back: bool = False  # routed through a side channel
     label_at: Point | None = None
     label_anchor: str = "start"
+    label_lines: tuple[str, ...] = ()
+    """The label as printed when it is wrapped (a narrow column); empty: one line, `label`."""
+
+    @property
+    def printed_label(self) -> str:
+        """The label's text with a newline where it wraps (what `label_box` measures)."""
+        return "\n".join(self.label_lines) if self.label_lines else (self.label or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -993,7 +1000,7 @@ def layout(
             offpage.append(OffPage(letters[target], nid, target, "out", page_of[target] + 1))
 
         if geometry:
-            nodes, height = _place_grid(ins, steps_here, outs, geometry, n_lanes, row_height,
+            nodes, height, rules_y = _place_grid(ins, steps_here, outs, geometry, n_lanes, row_height,
                                         {n.id: offpage_target(offpage, n.id) for n in ins},
                                         {n.id: outgoing[offpage_target(offpage, n.id)] for n in outs})
         else:
@@ -1007,6 +1014,7 @@ def layout(
                 _centre(row_nodes, lane_w)
                 y += tallest + ROW_GAP
             height = y - ROW_GAP * 0.25
+            rules_y = (header,) if header else ()
 
         router = _Router(nodes, n_lanes, lane_w)
         by_id = {n.id: n for n in nodes}
@@ -1098,7 +1106,7 @@ def layout(
         label_size = geometry.label_size if geometry else LABEL_SIZE
         pages.append(
             _finish_page(p + 1, nodes, routed, offpage, order, titles, lane_w, header, height, left, right,
-                         label_size, bounded=geometry is not None)
+                         label_size, bounded=geometry is not None, rules_y=rules_y)
         )
 
     # the lanes of every page share one x: shift pages with narrower channels
@@ -1197,7 +1205,7 @@ def _place_grid(
     row_height: dict[str, float],
     in_target: dict[str, str],
     out_source: dict[str, str],
-) -> tuple[list[Node], float]:
+) -> tuple[list[Node], float, tuple[float, ...]]:
     """Nodes centred in the caller's cells: connector bands on top, step rows, connector bands below."""
     lane_w = geometry.lane_width
     by_id = {n.id: n for n in steps_here}
@@ -1214,25 +1222,29 @@ def _place_grid(
     foot_rows = _band_lanes(outs, {k: by_id[v] for k, v in out_source.items()}, below, n_lanes)
     nodes: list[Node] = []
     y = 0.0
+    rules: list[float] = []  # the table's row rules: above each band and row (the first is the top)
     for row in top_rows:
+        rules.append(y)
         for node in row:
             node.y = y + (geometry.band - node.h) / 2
             nodes.append(node)
         y += geometry.band
     for row_nodes in _rows(steps_here):
+        rules.append(y)
         h = row_height[row_nodes[0].step]
         for node in row_nodes:
             node.y = y + (h - node.h) / 2
             nodes.append(node)
         y += h
     for row in foot_rows:
+        rules.append(y)
         for node in row:
             node.y = y + (geometry.band - node.h) / 2
             nodes.append(node)
         y += geometry.band
     for row_nodes in _rows(nodes):
         _centre(row_nodes, lane_w)
-    return nodes, y
+    return nodes, y, tuple(rules[1:])
 
 
 def _gutter_tracks(gutter: int, count: int, lane_w: float, geometry: Geometry) -> list[float]:
@@ -1300,15 +1312,18 @@ def _finish_page(
     right: float,
     label_size: float = LABEL_SIZE,
     bounded: bool = False,
+    rules_y: tuple[float, ...] = (),
 ) -> Page:
     # labels stay on the canvas: the lanes only (a table's grid), or the lanes and their side margins
     bounds = (0.0, len(order) * lane_w) if bounded else (-left, len(order) * lane_w + right)
     spots = _place_labels(nodes, [(s, label, pts) for s, _t, label, pts, _b in routed], label_size, bounds,
-                          numbered=not bounded)
-    edges = [
-        Edge(s.id, t.id, label, tuple(pts), back, *spots.get(k, (None, "start")))
-        for k, (s, t, label, pts, back) in enumerate(routed)
-    ]
+                          numbered=not bounded, rules_x=tuple(i * lane_w for i in range(1, len(order))),
+                          rules_y=rules_y)
+    edges = []
+    for k, (s, t, label, pts, back) in enumerate(routed):
+        at, anchor, printed = spots.get(k, (None, "start", label or ""))
+        lines = tuple(printed.split("\n")) if "\n" in printed else ()
+        edges.append(Edge(s.id, t.id, label, tuple(pts), back, at, anchor, lines))
     lanes = [Lane(role, i * lane_w, lane_w, titles[i] if titles else ()) for i, role in enumerate(order)]
     page = Page(number, left + len(order) * lane_w + right, height, header, lanes, nodes, edges, offpage)
     _shift(page, left)
@@ -1321,9 +1336,23 @@ Box = tuple[float, float, float, float]  # x, y, w, h
 
 def label_box(at: Point, anchor: str, text: str, size: float = LABEL_SIZE) -> Box:
     """The box an exit label drawn at baseline point `at` covers (italic and descenders included)."""
-    w = sum(text_width(p.text, size, p.bold) for p in spans(text)) * 1.05
+    lines = text.split("\n")
+    w = max(sum(text_width(p.text, size, p.bold) for p in spans(line)) for line in lines) * 1.05
     x = at[0] - w if anchor == "end" else at[0]
-    return (x, at[1] - 0.8 * size, w, 1.05 * size)
+    return (x, at[1] - 0.8 * size, w, 1.05 * size + (len(lines) - 1) * LABEL_PITCH * size)
+
+
+LABEL_PITCH = 1.15  # line pitch of a wrapped exit label, times its size
+
+
+def _label_variants(text: str) -> list[str]:
+    """The label on one line, then broken at the space nearest its middle (a narrow column)."""
+    out = [text]
+    words = text.split(" ")
+    if len(words) > 1:
+        cuts = sorted(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))))
+        out.append(" ".join(words[: cuts[0]]) + "\n" + " ".join(words[cuts[0] :]))
+    return out
 
 
 def _boxes_meet(a: Box, b: Box) -> bool:
@@ -1352,10 +1381,14 @@ def _segment_meets_box(p1: Point, p2: Point, box: Box) -> bool:
 
 
 def _label_spots(
-    pts: list[Point] | tuple[Point, ...], others: list[Point], size: float, source: Node | None = None
+    pts: list[Point] | tuple[Point, ...], others: list[Point], size: float, source: Node | None = None,
+    rules_x: tuple[float, ...] = (), rules_y: tuple[float, ...] = (),
 ) -> list[tuple[Point, str]]:
     """Candidate baseline points for the label of an exit leaving at pts[0] towards pts[1], the side
-    away from the source's other exits (`others`: their second points) first, then further along."""
+    away from the source's other exits (`others`: their second points) first, then further along.
+    With the grid's rules (`rules_x` lane borders, `rules_y` row borders) also the spots that keep a
+    label inside one cell: tucked under a diamond's flank above the row rule, or at either end of
+    the part of a horizontal segment that lies in one lane."""
     (x1, y1), (x2, y2) = pts[0], pts[1]
     gap, k = 3 * size / LABEL_SIZE, size / LABEL_SIZE
     length = abs(x2 - x1) + abs(y2 - y1)
@@ -1371,6 +1404,12 @@ def _label_spots(
             dy = shift * max(0.0, length - size - 2)
             for x, anchor in sides:
                 out.append(((x, base + dy if down else base - dy), anchor))
+        if down:
+            rule = min((y for y in rules_y if y1 < y < y2), default=None)
+            if rule is not None:
+                for x, anchor in sides:  # in the shape's own cell, its box ending just above the rule
+                    out.append(((x, rule - 0.5 - 0.25 * size), anchor))
+                    out.append(((x, rule + 0.5 + 0.8 * size), anchor))  # just below it
     else:
         rightwards = x2 > x1
         anchor = "start" if rightwards else "end"
@@ -1383,6 +1422,15 @@ def _label_spots(
             x = x1 + gap + dx if rightwards else x1 - gap - dx
             for y in levels:
                 out.append(((x, y), anchor))
+        lo, hi = sorted((x1, x2))
+        cuts = [lo, *sorted(x for x in rules_x if lo < x < hi), hi]
+        pieces = list(zip(cuts, cuts[1:], strict=False))
+        if not rightwards:
+            pieces.reverse()
+        for a, b in pieces:  # each lane the segment crosses, nearest the exit first
+            for y in levels:
+                out.append(((a + gap, y), "start"))
+                out.append(((b - gap, y), "end"))
     if len(pts) >= 3 and pts[1][0] == pts[2][0] and source is not None:
         # no room beside the exit (a narrow first column): beside the channel, clear of the shape
         x, down = pts[1][0], pts[2][1] > pts[1][1]
@@ -1402,41 +1450,60 @@ def _place_labels(
     size: float,
     bounds: tuple[float, float],
     numbered: bool = False,
-) -> dict[int, tuple[Point, str]]:
-    """Label spot per labelled edge: on the canvas (`bounds`: its x range), then clear of shapes and
-    other labels, of the step numbers, and (if possible) of lines — in that order of importance."""
+    rules_x: tuple[float, ...] = (),
+    rules_y: tuple[float, ...] = (),
+) -> dict[int, tuple[Point, str, str]]:
+    """Label spot per labelled edge, as (baseline point, anchor, printed text): on the canvas
+    (`bounds`: its x range), clear of shapes and other labels, of lane and row rules (`rules_x`,
+    `rules_y`: a label across a table's grid line is cut by it), of lines, of the step numbers, and
+    beside the exit's first segment — in that order of importance. A label that fits nowhere on one
+    line is tried broken in two."""
     segments = [(a, b, k) for k, (_s, _l, pts) in enumerate(edges) for a, b in zip(pts, pts[1:], strict=False)]
-    placed: dict[int, tuple[Point, str]] = {}
+    placed: dict[int, tuple[Point, str, str]] = {}
     # the small step number the SVG prints above each shape's top-left corner (render/svg.py)
     numbers: list[Box] = [
         (n.x, n.y - NUMBER_HEIGHT, 2.0 + NUMBER_DIGIT * len(str(n.number)), NUMBER_HEIGHT)
         for n in nodes if numbered and n.number and n.part <= 1
     ]
     boxes: list[Box] = []
+    reach = 4 * size / LABEL_SIZE
     for k, (source, text, pts) in enumerate(edges):
         if not text or len(pts) < 2:
             continue
         others = [p[1] for j, (s, _l, p) in enumerate(edges) if s.id == source.id and j != k and len(p) > 1]
-        spots = _label_spots(pts, others, size, source)
+        spots = _label_spots(pts, others, size, source, rules_x, rules_y)
+        (fx1, fy1), (fx2, fy2) = pts[0], pts[1]
+        first = (min(fx1, fx2) - reach, min(fy1, fy2) - reach, abs(fx2 - fx1) + 2 * reach, abs(fy2 - fy1) + 2 * reach)
+        candidates: list[tuple[Point, str, str]] = []
+        for variant in _label_variants(text):
+            lift = variant.count("\n") * LABEL_PITCH * size
+            for at, anchor in spots:
+                candidates.append((at, anchor, variant))
+                if lift and at[1] <= fy1:  # a spot above the line: the extra lines go up, not down
+                    candidates.append(((at[0], at[1] - lift), anchor, variant))
         best: tuple[int, int] | None = None
-        for index, (at, anchor) in enumerate(spots):
-            box = label_box(at, anchor, text, size)
-            score = 8 if box[0] < bounds[0] or box[0] + box[2] > bounds[1] else 0  # clipped
+        for index, (at, anchor, variant) in enumerate(candidates):
+            box = label_box(at, anchor, variant, size)
+            score = 64 if box[0] < bounds[0] or box[0] + box[2] > bounds[1] else 0  # clipped
             if any(box_meets_node(box, n) for n in nodes) or any(_boxes_meet(box, b) for b in boxes):
-                score += 4
+                score += 32
+            if any(box[0] < x < box[0] + box[2] for x in rules_x) or any(box[1] < y < box[1] + box[3] for y in rules_y):
+                score += 16
+            hit = any(j != k and _segment_meets_box(a, b, box) for a, b, j in segments)
+            hit = hit or any(j == k and a != pts[0] and _segment_meets_box(a, b, box) for a, b, j in segments)
+            score += 8 if hit else 0
             if any(_boxes_meet(box, b) for b in numbers):
+                score += 4
+            if not _boxes_meet(box, first):
                 score += 2
-            soft = sum(1 for a, b, j in segments if j != k and _segment_meets_box(a, b, box))
-            soft += sum(1 for a, b, j in segments if j == k and a != pts[0] and _segment_meets_box(a, b, box))
-            score += 1 if soft else 0
             if best is None or score < best[0]:
                 best = (score, index)
             if score == 0:
                 break
         assert best is not None
-        at, anchor = spots[best[1]]
-        placed[k] = (at, anchor)
-        boxes.append(label_box(at, anchor, text, size))
+        at, anchor, variant = candidates[best[1]]
+        placed[k] = (at, anchor, variant)
+        boxes.append(label_box(at, anchor, variant, size))
     return placed
 
 
@@ -1455,6 +1522,7 @@ def _shift(page: Page, dx: float) -> None:
             e.back,
             (e.label_at[0] + dx, e.label_at[1]) if e.label_at else None,
             e.label_anchor,
+            e.label_lines,
         )
         for e in page.edges
     ]

@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
 
-from ..flow.layout import _balance, Geometry, Layout, Node, Page, crossing_points, hop_path, label_box, layout
+from ..flow.layout import LABEL_PITCH, _balance, Geometry, Layout, Node, Page, crossing_points, hop_path, label_box, layout
 from ..model import Library, Procedure, StepKind
 from ..paper import PAPERS, Paper, sop_page
 from ..record import ControlRecord
@@ -395,7 +395,7 @@ def page_svg(layout: SopLayout, page: SopPage, lang: str) -> str:
     # the engine keeps labels off connectors, and connectors are drawn after the grounds
     for edge in page.flow.edges:
         if edge.label and edge.label_at:
-            x, y, w, h = label_box(edge.label_at, edge.label_anchor, edge.label, LABEL_MM * PT)
+            x, y, w, h = label_box(edge.label_at, edge.label_anchor, edge.printed_label, LABEL_MM * PT)
             svg.add(f'<rect class="label-ground" x="{_f(_mm(x))}" y="{_f(_mm(y))}" width="{_f(_mm(w))}" '
                     f'height="{_f(_mm(h))}" fill="#fff"/>')
     rows = {row.step.id: row.step for row in page.rows}
@@ -425,7 +425,8 @@ def page_svg(layout: SopLayout, page: SopPage, lang: str) -> str:
     for edge in page.flow.edges:
         if edge.label and edge.label_at:
             x, y = edge.label_at
-            svg.text(_mm(x), _mm(y), edge.label, "exit-label", anchor=edge.label_anchor)
+            for k, line in enumerate(edge.label_lines or (edge.label,)):
+                svg.text(_mm(x), _mm(y) + k * LABEL_PITCH * LABEL_MM, line, "exit-label", anchor=edge.label_anchor)
     svg.add("</svg>")
     return "".join(svg.parts)
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib.resources import files
 
-from ..flow.layout import FONT_SIZE, LINE_HEIGHT, Layout, Node, Page, crossing_points, hop_path, lane_width, layout
+from ..flow.layout import FONT_SIZE, LABEL_PITCH, LABEL_SIZE, LINE_HEIGHT, Layout, Node, Page, crossing_points, hop_path, lane_width, layout
 from ..model import Library, Procedure, Step, StepKind
 from ..text import plain, spans, substitute
 from ..translation import english
@@ -222,7 +222,9 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
         if edge.label and edge.label_at:
             x, y = edge.label_at
             anchor = ' text-anchor="end"' if edge.label_anchor == "end" else ""
-            out.append(f'<text class="exit" x="{_num(x)}" y="{_num(y)}"{anchor}>{rich(edge.label)}</text>')
+            for k, line in enumerate(edge.label_lines or (edge.label,)):
+                out.append(f'<text class="exit" x="{_num(x)}" y="{_num(y + k * LABEL_PITCH * LABEL_SIZE)}"{anchor}>'
+                           f"{rich(line)}</text>")
     out.append("</g>")
     out.append('<g class="nodes">')
     next_of: dict[str, list[str]] = {}
