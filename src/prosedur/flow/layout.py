@@ -485,28 +485,27 @@ class _Router:
             if x1 == x2:
                 lo, hi = min(y1, y2), max(y1, y2)
                 for s in self.vsegs.get(x1, ()):
-                    if s.lo < hi and lo < s.hi and not (final and s.final and s.target == target):
+                    if s.lo < hi and lo < s.hi:
                         return False
-                for py, _e, t in self.points_x.get(x1, ()):
-                    if lo <= py <= hi and not (final and t == target):
+                for py, _e, _t in self.points_x.get(x1, ()):
+                    if lo <= py <= hi:
                         return False
             else:
                 lo, hi = min(x1, x2), max(x1, x2)
                 for s in self.hsegs.get(y1, ()):
-                    if s.lo < hi and lo < s.hi and not (final and s.final and s.target == target):
+                    if s.lo < hi and lo < s.hi:
                         return False
-                for px, _e, t in self.points_y.get(y1, ()):
-                    if lo <= px <= hi and not (final and t == target):
+                for px, _e, _t in self.points_y.get(y1, ()):
+                    if lo <= px <= hi:
                         return False
-        # our bends must not sit on other edges' segments (except a merge into the same target)
+        # our bends must not sit on other edges' segments: lines into one shape meet only at the shape
         for i in range(1, n):
             x, y = pts[i]
-            last = i == n - 1
             for s in self.vsegs.get(x, ()):
-                if s.lo <= y <= s.hi and not (last and s.final and s.target == target):
+                if s.lo <= y <= s.hi:
                     return False
             for s in self.hsegs.get(y, ()):
-                if s.lo <= x <= s.hi and not (last and s.final and s.target == target):
+                if s.lo <= x <= s.hi:
                     return False
         return True
 
@@ -560,25 +559,29 @@ class _Router:
                     pts = [(x, s.border_y(1)), (x, t.border_y(-1))]
                     if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                         self._take_port(s.id, "bottom")
+                        self._take_port(t.id, "top")
                         self._commit(pts, t.id)
                         return pts
             return None
         side = 1 if t.lane > s.lane else -1
         name = "right" if side > 0 else "left"
         t_lane = self._nearest(t, s.lane)
-        if self.lane_free(t_lane, rs, rt):
+        if self.lane_free(t_lane, rs, rt) and not self._vertex_taken(s, name):
             dy = self._port_offset(s.id, name)
             if abs(dy) * 2 < s.h - 4:
                 y = s.cy + dy
                 tx = self._x_in(t, s.lane)
+                if t.kind not in (StepKind.DECISION, "offpage") and t.w > 4 * PORT_GAP:
+                    tx -= side * PORT_GAP  # off the centre, which a line from straight above takes
                 pts = [(s.border_x(side, dy), y), (tx, y), (tx, t.border_y(-1))]
                 if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, name)
+                    self._take_port(t.id, "top")
                     self._commit(pts, t.id)
                     return pts
         tname = "left" if side > 0 else "right"
         s_lane = self._nearest(s, t.lane)
-        if self.lane_free(s_lane, rs, rt) and (s.id, "bottom") not in self.ports:
+        if self.lane_free(s_lane, rs, rt) and (s.id, "bottom") not in self.ports and t.kind != StepKind.DECISION:
             dy = self._port_offset(t.id, tname)
             if abs(dy) * 2 < t.h - 4:
                 y = t.cy + dy
@@ -618,14 +621,16 @@ class _Router:
         name = "right" if side > 0 else "left"
         start: list[Point]
         end: list[Point]
-        if self._blocked(s, side, bound):
+        if self._leave_below(s, side, bound):
             x = self._stub_x(s, "bottom")
             y = self._between(s, below=True)
             start = [(x, s.border_y(1)), (x, y)]
         else:
             ds = self._channel_port(s, name)
             start = [(s.border_x(side, ds), s.cy + ds)] * 2
-        if self._blocked(t, side, bound):
+        if t.kind == StepKind.DECISION and (t.id, "top") in self.ports and not self._blocked(t, side, bound):
+            end = [(t.cx, t.y)] * 2  # the top vertex already holds a line from above: come in level with it
+        elif self._enter_above(t, side, bound):
             x = self._stub_x(t, "top")
             y = self._between(t, below=False)
             end = [(x, y), (x, t.border_y(-1))]
@@ -637,6 +642,23 @@ class _Router:
         ys, yt = start[1][1], end[0][1]
         pts = [start[0], start[1], (0.0, ys), (0.0, yt), end[0], end[1]]
         return pts, min(ys, yt), max(ys, yt)
+
+    def _vertex_taken(self, node: Node, side: str) -> bool:
+        """A decision's vertex holds one line: is the one on `side` already used?"""
+        return node.kind == StepKind.DECISION and (node.id, side) in self.ports
+
+    def _leave_below(self, s: Node, side: int, bound: int) -> bool:
+        """Leave through the gap below the row: another symbol of the row is in the way, or the
+        decision's vertex towards the channel already holds an exit (and its bottom one is free)."""
+        if self._blocked(s, side, bound):
+            return True
+        name = "right" if side > 0 else "left"
+        return self._vertex_taken(s, name) and (s.id, "bottom") not in self.ports
+
+    def _enter_above(self, t: Node, side: int, bound: int) -> bool:
+        """Enter through the gap above the row: a symbol of the row is in the way, or `t` is a
+        decision (lines enter a decision at its top vertex; its side vertices are its exits')."""
+        return self._blocked(t, side, bound) or (t.kind == StepKind.DECISION and t.kind != "offpage")
 
     def _blocked(self, node: Node, side: int, bound: int) -> bool:
         """Does another symbol of `node`'s row stand between it and a track beyond lane `bound`?"""
@@ -651,14 +673,14 @@ class _Router:
                 return True
         return False
 
-    def _stub_x(self, node: Node, port: str) -> float:
+    def _stub_x(self, node: Node, port: str, gap: float = PORT_GAP) -> float:
         """x of the next line leaving a symbol's bottom (or entering its top) off its centre line."""
         k = self.ports.get((node.id, port), 0)
         self._take_port(node.id, port)
         if node.kind == StepKind.DECISION or not k:
             return node.cx
         step = (k + 1) // 2
-        return node.cx + (step if k % 2 else -step) * PORT_GAP
+        return node.cx + (step if k % 2 else -step) * gap
 
     def _between(self, node: Node, below: bool) -> float:
         """y halfway between `node`'s row and the row below (or above) it."""
@@ -691,7 +713,7 @@ class _Router:
         if s.kind == "offpage":
             y = s.y + s.h + (band - s.h) / 4
             start = [(s.cx, s.y + s.h), (s.cx, y)]
-        elif self._blocked(s, -1, gutter):  # a part with its row's symbols to its left
+        elif self._leave_below(s, -1, gutter):  # a part with its row's symbols to its left, or a used vertex
             x = self._stub_x(s, "bottom")
             start = [(x, s.border_y(1)), (x, self._between(s, below=True))]
         else:
@@ -700,8 +722,12 @@ class _Router:
             start = [(s.border_x(-1, ds), y), (s.border_x(-1, ds), y)]
         if t.kind == "offpage":
             y2 = t.y - (band - t.h) / 4
-            end = [(t.cx, y2), (t.cx, t.y)]
-        elif self._blocked(t, -1, gutter):
+            x = self._stub_x(t, "top", t.w / 5)
+            end = [(x, y2), (x, t.y)]
+        elif t.kind == StepKind.DECISION and (t.id, "top") in self.ports and not self._blocked(t, -1, gutter):
+            y2 = t.y
+            end = [(t.cx, t.y)] * 2
+        elif self._enter_above(t, -1, gutter):
             x = self._stub_x(t, "top")
             y2 = self._between(t, below=False)
             end = [(x, y2), (x, t.border_y(-1))]
