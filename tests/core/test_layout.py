@@ -172,7 +172,7 @@ def test_exit_labels_stay_on_the_page(sample_library: Library) -> None:
             for page in layout(proc, swimlanes=lanes).pages:
                 for edge in page.edges:
                     if edge.label and edge.label_at is not None:
-                        x, _y, w, _h = box = label_box(edge.label_at, edge.label_anchor, edge.label)
+                        x, _y, w, _h = box = label_box(edge.label_at, edge.label_anchor, edge.printed_label)
                         assert x >= 0 and x + w <= page.width, (proc.number, edge.label, box, page.width)
 
 
@@ -187,7 +187,7 @@ def test_a_label_prefers_the_channel_to_the_step_number(sample_library: Library)
     page = layout(proc).pages[0]
     edge = next(e for e in page.edges if e.label == "Tidak tercapai")
     assert edge.label_at is not None
-    box = label_box(edge.label_at, edge.label_anchor, edge.label)
+    box = label_box(edge.label_at, edge.label_anchor, edge.printed_label)
     assert not any(_overlaps_number(box, n) for n in page.nodes)
     assert box[0] >= 0
 

@@ -210,7 +210,7 @@ def _meets(a: tuple[float, float, float, float], b: tuple[float, float, float, f
 
 def check_sop_page(page: Page, width: float) -> None:
     """Exit labels clear of each other and of every symbol; every line inside the Pelaksana cell."""
-    boxes = [(e, label_box(e.label_at, e.label_anchor, e.label, LABEL_MM * PT))
+    boxes = [(e, label_box(e.label_at, e.label_anchor, e.printed_label, LABEL_MM * PT))
              for e in page.edges if e.label and e.label_at]
     for i, (edge, box) in enumerate(boxes):
         for node in page.nodes:

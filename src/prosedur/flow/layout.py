@@ -453,6 +453,7 @@ class _Router:
         self.points_y: dict[float, list[tuple[float, int, str]]] = {}
         self.ports: dict[tuple[str, str], int] = {}
         self.count = 0
+        self.merging: set[str] = set()  # shapes that more than one line enters
 
     # ports: the k-th line on one side of a shape sits at offsets 0, +g, -g, +2g ...
     def _port_offset(self, node: str, side: str, extra: int = 0) -> float:
@@ -571,8 +572,8 @@ class _Router:
             if abs(dy) * 2 < s.h - 4:
                 y = s.cy + dy
                 tx = self._x_in(t, s.lane)
-                if t.kind not in (StepKind.DECISION, "offpage") and t.w > 4 * PORT_GAP:
-                    tx -= side * PORT_GAP  # off the centre, which a line from straight above takes
+                if t.kind not in (StepKind.DECISION, "offpage") and t.w > 4 * PORT_GAP and t.id in self.merging:
+                    tx -= side * PORT_GAP  # off the centre: another line into t may come from straight above
                 pts = [(s.border_x(side, dy), y), (tx, y), (tx, t.border_y(-1))]
                 if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, name)
@@ -1059,6 +1060,10 @@ def layout(
                 dest = by_id.get(entry[e.target].id) or by_id[f"out:{letters[e.target]}"]
                 wanted.append((node, dest, edge_label(e)))
 
+        into: dict[str, int] = {}
+        for _s, t, _l in wanted:
+            into[t.id] = into.get(t.id, 0) + 1
+        router.merging = {nid for nid, count in into.items() if count > 1}
         routed: list[tuple[Node, Node, str | None, list[Point], bool]] = []
         channel: list[tuple[int, Node, Node, str | None, list[Point], float, float, int]] = []
         results: dict[int, tuple[list[Point], bool]] = {}
