@@ -32,6 +32,10 @@ _ROLES: dict[str, tuple[str, str, str]] = {
     "service_desk": ("Petugas Service Desk", "Service desk agent", "layanan"),
     "mr": ("Manajer Representatif", "Management representative", "pusat"),
 }
+# only drawn on when a chart is asked for many lanes (`lanes=10`): the default libraries stay as they were
+_MORE_ROLES: dict[str, tuple[str, str, str]] = {
+    "auditor": ("Auditor Internal", "Internal auditor", "pusat"),
+}
 
 _UNITS: dict[str, tuple[str, str, str | None]] = {
     "pusat": ("Pusat Data dan Informasi", "Data and Information Centre", None),
@@ -90,15 +94,20 @@ def _person(rng: random.Random, position: str, date: dt.date) -> dict[str, Any]:
     return {"name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}", "position": position, "nip": nip, "date": date}
 
 
-def procedure_data(index: int, k: int, rng: random.Random, count: int = 1) -> dict[str, Any]:
+def procedure_data(index: int, k: int, rng: random.Random, count: int = 1, lanes: int | None = None) -> dict[str, Any]:
     """The source mapping of synthetic procedure number `index` with `k` steps (k >= 4).
 
-    `count` is the size of the library, so `related` only names procedures that exist.
+    `count` is the size of the library, so `related` only names procedures that exist. `lanes`
+    (up to 10) fixes how many roles act — a wide chart for layout tests — and then every third
+    decision has a third exit (a forward skip), as wide charts in practice have.
     """
     k = max(4, k)
     number = f"P.SIN {index}"
     forms = [f"F.SIN {index}-{j:02d}" for j in range(1, rng.randint(2, 4) + 1)]
-    roles = rng.sample(sorted(_ROLES), rng.randint(3, 6))
+    if lanes is None:
+        roles = rng.sample(sorted(_ROLES), rng.randint(3, 6))
+    else:
+        roles = rng.sample(sorted({**_ROLES, **_MORE_ROLES}), max(1, min(lanes, len(_ROLES) + len(_MORE_ROLES))))
     params = {
         "batas_waktu": {"value": rng.randint(1, 10), "unit": "hari kerja", "label": "Batas waktu penyelesaian"},
         "target_layanan": {"value": rng.choice((90, 95, 98)), "unit": "%", "label": "Target capaian layanan"},
@@ -111,7 +120,8 @@ def procedure_data(index: int, k: int, rng: random.Random, count: int = 1) -> di
     steps: list[dict[str, Any]] = []
     decision_points: list[int] = []
     for i in range(k):
-        actor = roles[(i + rng.randint(0, 1)) % len(roles)]
+        # a fixed lane count: every role acts (the first steps go round them all)
+        actor = roles[i % len(roles)] if lanes is not None and i < 2 * len(roles) else roles[(i + rng.randint(0, 1)) % len(roles)]
         step: dict[str, Any] = {"id": f"s{i + 1}"}
         if i == 0:
             step.update(kind="start", do="Menyampaikan permohonan beserta dokumen pendukung")
@@ -125,10 +135,10 @@ def procedure_data(index: int, k: int, rng: random.Random, count: int = 1) -> di
                 no_target = f"s{back + 1}"
             else:
                 no_target = f"s{rng.randint(i + 3, k - 1) + 1}"
-            step.update(
-                kind="decision", do=f"{question} {topic}",
-                exits=[{"label": yes, "to": f"s{i + 2}"}, {"label": no, "to": no_target}],
-            )
+            exits = [{"label": yes, "to": f"s{i + 2}"}, {"label": no, "to": no_target}]
+            if lanes is not None and len(decision_points) % 3 == 2 and i + 4 < k - 1 and no_target != f"s{i + 5}":
+                exits.append({"label": "Ditunda", "to": f"s{i + 5}"})
+            step.update(kind="decision", do=f"{question} {topic}", exits=exits)
             decision_points.append(i)
         else:
             step.update(do=f"{rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {topic}")
@@ -188,7 +198,7 @@ def procedure_data(index: int, k: int, rng: random.Random, count: int = 1) -> di
         "roles": [
             {
                 "id": rid,
-                "responsibilities": [f"Melaksanakan kegiatan sebagai {_ROLES[rid][0]}"],
+                "responsibilities": [f"Melaksanakan kegiatan sebagai {({**_ROLES, **_MORE_ROLES})[rid][0]}"],
                 **({"authorities": ["Menyetujui atau menolak permohonan"]} if n == 0 else {}),
             }
             for n, rid in enumerate(roles)
@@ -258,6 +268,7 @@ def synthetic_library(root: Path, n: int, steps: tuple[int, int] = (10, 200), se
     return root
 
 
-def synthetic_procedure(k: int, seed: int = 0) -> Procedure:
-    """One procedure with `k` steps, in memory (no file): input for layout benchmarks."""
-    return Procedure.model_validate(procedure_data(1, k, random.Random(seed)))
+def synthetic_procedure(k: int, seed: int = 0, lanes: int | None = None) -> Procedure:
+    """One procedure with `k` steps, in memory (no file): input for layout benchmarks; `lanes`
+    fixes how many roles act (see `procedure_data`)."""
+    return Procedure.model_validate(procedure_data(1, k, random.Random(seed), lanes=lanes))

@@ -644,6 +644,12 @@ class _Router:
         pts = [start[0], start[1], (0.0, ys), (0.0, yt), end[0], end[1]]
         return pts, min(ys, yt), max(ys, yt)
 
+    def _band_level(self, node: Node) -> int:
+        """How many band channels already left (or entered) the band `node` stands in."""
+        key = ("band", str(round(node.y, 2)))
+        self.ports[key] = self.ports.get(key, -1) + 1
+        return self.ports[key]
+
     def _vertex_taken(self, node: Node, side: str) -> bool:
         """A decision's vertex holds one line: is the one on `side` already used?"""
         return node.kind == StepKind.DECISION and (node.id, side) in self.ports
@@ -711,8 +717,8 @@ class _Router:
         The track's x (points 2 and 3) is chosen later."""
         start: list[Point]
         end: list[Point]
-        if s.kind == "offpage":
-            y = s.y + s.h + (band - s.h) / 4
+        if s.kind == "offpage":  # connectors of one band leave at staggered depths: their stubs never overlap
+            y = s.y + s.h + (band - s.h) / 4 * (1 + 0.6 * (self._band_level(s) % 3))
             start = [(s.cx, s.y + s.h), (s.cx, y)]
         elif self._leave_below(s, -1, gutter):  # a part with its row's symbols to its left, or a used vertex
             x = self._stub_x(s, "bottom")
@@ -722,7 +728,7 @@ class _Router:
             y = s.cy + ds
             start = [(s.border_x(-1, ds), y), (s.border_x(-1, ds), y)]
         if t.kind == "offpage":
-            y2 = t.y - (band - t.h) / 4
+            y2 = t.y - (band - t.h) / 4 * (1 + 0.6 * (self._band_level(t) % 3))
             x = self._stub_x(t, "top", t.w / 5)
             end = [(x, y2), (x, t.y)]
         elif t.kind == StepKind.DECISION and (t.id, "top") in self.ports and not self._blocked(t, -1, gutter):
