@@ -1526,8 +1526,7 @@ def _place_labels(
                 score += 32
             if any(box[0] < x < box[0] + box[2] for x in rules_x) or any(box[1] < y < box[1] + box[3] for y in rules_y):
                 score += 16
-            hit = any(j != k and _segment_meets_box(a, b, box) for a, b, j in segments)
-            hit = hit or any(j == k and a != pts[0] and _segment_meets_box(a, b, box) for a, b, j in segments)
+            hit = any(_segment_meets_box(a, b, box) for a, b, _j in segments)  # its own line too
             score += 8 if hit else 0
             if any(_boxes_meet(box, b) for b in numbers):
                 score += 4
