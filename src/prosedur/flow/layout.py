@@ -686,6 +686,7 @@ class _Router:
         self._take_port(node.id, port)
         if node.kind == StepKind.DECISION or not k:
             return node.cx
+        k %= 1 + 2 * max(0, int((node.w / 2 - 2) // gap))  # stay on the shape's side (a full side shares)
         step = (k + 1) // 2
         return node.cx + (step if k % 2 else -step) * gap
 
@@ -699,49 +700,63 @@ class _Router:
             return (edge + min(nxt)) / 2 if nxt else edge + TRACK_GAP
         edge = min(n.y for n in members)
         prev = [n.y + n.h for r, ms in self.members.items() if r < row for n in ms]
-        return (edge + max(prev)) / 2 if prev else edge - TRACK_GAP
+        return (edge + max(prev)) / 2 if prev else edge - min(TRACK_GAP, edge / 2)  # never above the page
 
-    def free_gutter(self, s: Node, t: Node) -> int:
+    def free_gutter(self, s: Node, t: Node, right: bool = False) -> int:
         """The gutter (left of lane g) for a channel between s and t in a caller's grid: left of the
-        leftmost of the two, moved further left past any joint task that covers it between them."""
-        gutter = min(s.lane, t.lane)
+        leftmost of the two (`right`: right of the rightmost), moved further out past any joint task
+        that covers it between them."""
         top, bottom = min(s.y, t.y), max(s.y + s.h, t.y + t.h)
-        while gutter > 0 and any(n.span > 1 and n.lane < gutter < n.lane + n.span and n.y < bottom and
-                                 n.y + n.h > top for n in self.nodes):
+
+        def covered(g: int) -> bool:
+            return any(n.span > 1 and n.lane < g < n.lane + n.span and n.y < bottom and n.y + n.h > top
+                       for n in self.nodes)
+
+        if right:
+            gutter = max(s.lane + s.span, t.lane + t.span)
+            while gutter < self.lane_count and covered(gutter):
+                gutter += 1
+            return gutter
+        gutter = min(s.lane, t.lane)
+        while gutter > 0 and covered(gutter):
             gutter -= 1
         return gutter
 
-    def route_band_channel(self, s: Node, t: Node, band: float, gutter: int) -> tuple[list[Point], float, float]:
+    def route_band_channel(self, s: Node, t: Node, band: float, gutter: int,
+                           side: int = -1) -> tuple[list[Point], float, float]:
         """A channel from or to a connector in a band: it leaves the connector below (or enters it
         from above) and runs along the band's edge, under or over the band's other connectors.
-        The track's x (points 2 and 3) is chosen later."""
+        The track's x (points 2 and 3) is chosen later; it lies in the gutter left of lane `gutter`,
+        on the symbols' `side` (-1: left of them, +1: right of them)."""
+        name = "left" if side < 0 else "right"
+        bound = gutter if side < 0 else gutter - 1
         start: list[Point]
         end: list[Point]
         if s.kind == "offpage":  # connectors of one band leave at staggered depths: their stubs never overlap
             y = s.y + s.h + (band - s.h) / 4 * (1 + 0.6 * (self._band_level(s) % 3))
             start = [(s.cx, s.y + s.h), (s.cx, y)]
-        elif self._leave_below(s, -1, gutter):  # a part with its row's symbols to its left, or a used vertex
+        elif self._leave_below(s, side, bound):  # a part with its row's symbols to its left, or a used vertex
             x = self._stub_x(s, "bottom")
             start = [(x, s.border_y(1)), (x, self._between(s, below=True))]
         else:
-            ds = self._channel_port(s, "left")
+            ds = self._channel_port(s, name)
             y = s.cy + ds
-            start = [(s.border_x(-1, ds), y), (s.border_x(-1, ds), y)]
+            start = [(s.border_x(side, ds), y), (s.border_x(side, ds), y)]
         if t.kind == "offpage":
             y2 = t.y - (band - t.h) / 4 * (1 + 0.6 * (self._band_level(t) % 3))
             x = self._stub_x(t, "top", t.w / 5)
             end = [(x, y2), (x, t.y)]
-        elif t.kind == StepKind.DECISION and (t.id, "top") in self.ports and not self._blocked(t, -1, gutter):
+        elif t.kind == StepKind.DECISION and (t.id, "top") in self.ports and not self._blocked(t, side, bound):
             y2 = t.y
             end = [(t.cx, t.y)] * 2
-        elif self._enter_above(t, -1, gutter):
+        elif self._enter_above(t, side, bound):
             x = self._stub_x(t, "top")
             y2 = self._between(t, below=False)
             end = [(x, y2), (x, t.border_y(-1))]
         else:
-            dt = self._channel_port(t, "left")
+            dt = self._channel_port(t, name)
             y2 = t.cy + dt
-            end = [(t.border_x(-1, dt), y2), (t.border_x(-1, dt), y2)]
+            end = [(t.border_x(side, dt), y2), (t.border_x(side, dt), y2)]
         pts = [start[0], start[1], (0.0, start[1][1]), (0.0, y2), end[0], end[1]]
         return pts, min(start[1][1], y2), max(start[1][1], y2)
 
@@ -1099,8 +1114,18 @@ def layout(
             else:  # the nearer side of the lane area
                 side = -1 if s.lane + t.lane <= n_lanes - 1 else 1
             gutter = router.free_gutter(s, t) if geometry else 0
+            # a decision whose vertex towards the channel and whose bottom vertex already hold exits
+            # leaves from its other side vertex, into a channel on that side
+            names = ("left", "right") if side < 0 else ("right", "left")
+            if (s.kind == StepKind.DECISION and (s.id, "bottom") in router.ports and router._vertex_taken(s, names[0])
+                    and not router._vertex_taken(s, names[1])):
+                side = -side
+                if geometry:
+                    gutter = router.free_gutter(s, t, right=True)
             if geometry and "offpage" in (s.kind, t.kind):
-                pts, lo, hi = router.route_band_channel(s, t, geometry.band, gutter)
+                pts, lo, hi = router.route_band_channel(s, t, geometry.band, gutter, side)
+            elif geometry and side > 0:
+                pts, lo, hi = router.route_channel(s, t, side, gutter - 1)
             else:
                 pts, lo, hi = router.route_channel(s, t, side, gutter if side < 0 else n_lanes - 1)
             key = gutter if geometry else side
@@ -1111,7 +1136,7 @@ def layout(
             for gutter in sorted({c[7] for c in channel}):
                 members = [c for c in channel if c[7] == gutter]
                 assigned = _assign_tracks([(c[5], c[6], c[0]) for c in members])
-                xs = _gutter_tracks(gutter, 1 + max(assigned.values()), lane_w, geometry)
+                xs = _gutter_tracks(gutter, 1 + max(assigned.values()), lane_w, geometry, n_lanes)
                 for i, _s, _t, _label, pts, _lo, _hi, _g in members:
                     x = xs[assigned[i]]
                     at = 2  # every channel: two points of its start, the track, two points of its end
@@ -1284,7 +1309,7 @@ def _place_grid(
     return nodes, y, tuple(rules[1:])
 
 
-def _gutter_tracks(gutter: int, count: int, lane_w: float, geometry: Geometry) -> list[float]:
+def _gutter_tracks(gutter: int, count: int, lane_w: float, geometry: Geometry, n_lanes: int | None = None) -> list[float]:
     """x of `count` tracks in the gutter left of lane `gutter`, innermost (nearest its shapes) first.
 
     The gutter spans the right margin of the lane to its left and the left margin of its own lane;
@@ -1295,6 +1320,8 @@ def _gutter_tracks(gutter: int, count: int, lane_w: float, geometry: Geometry) -
     inset = min(1.5, margin / 3)
     # the inner track keeps some distance from the shapes: a line grazing a diamond's tip reads as touching it
     spans = [(line + inset, line + margin - max(inset, min(margin * 0.4, 2 * geometry.track_gap)))]
+    if n_lanes is not None and gutter >= n_lanes:  # right of the last lane: its own margin only
+        spans = []
     if gutter > 0:
         spans.append((line - margin + inset, line - inset))
     gap = geometry.track_gap
@@ -1309,7 +1336,7 @@ def _gutter_tracks(gutter: int, count: int, lane_w: float, geometry: Geometry) -
             break
         gap *= 0.8
     if not xs:
-        xs = [line + margin / 2]
+        xs = [line - margin / 2 if n_lanes is not None and gutter >= n_lanes else line + margin / 2]
     while len(xs) < count:  # more loops than room: share the outermost track (never leave the lanes)
         xs.append(xs[-1])
     return xs[:count]
