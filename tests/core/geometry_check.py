@@ -135,14 +135,20 @@ def problems(
             for n in page.nodes:
                 if n.number and n.part <= 1 and _boxes_meet(box, (n.x, n.y - 8.0, 2.0 + 4.5 * len(str(n.number)), 8.0)):
                     out.append(f"{name} overlaps step number {n.number}")
-        # beside its own first segment: within reach of it
+        # beside its own first segment (within 4/7 of a label height of it); a first segment that is
+        # only a stub into a channel (shorter than two label heights) counts with the channel's first
+        # three label heights
         e = page.edges[k]
         (x1, y1), (x2, y2) = e.points[0], e.points[1]
-        grown = (box[0] - 4 * label_size / 7, box[1] - 4 * label_size / 7, box[2] + 8 * label_size / 7,
-                 box[3] + 8 * label_size / 7)
-        if not _box_meets_segment(grown, (x1, y1), (x2, y2)) and not _boxes_meet(
-            grown, (min(x1, x2) - EPS, min(y1, y2) - EPS, abs(x2 - x1) + 2 * EPS, abs(y2 - y1) + 2 * EPS)
-        ):
+        legs = [((x1, y1), (x2, y2))]
+        if abs(x2 - x1) + abs(y2 - y1) < 2 * label_size and len(e.points) > 2:
+            x3, y3 = e.points[2]
+            along = 3 * 1.05 * label_size
+            legs.append(((x2, y2), (x2 + max(-along, min(along, x3 - x2)), y2 + max(-along, min(along, y3 - y2)))))
+        reach = 4 * label_size / 7
+        grown = (box[0] - reach, box[1] - reach, box[2] + 2 * reach, box[3] + 2 * reach)
+        if not any(_boxes_meet(grown, (min(a[0], b[0]) - EPS, min(a[1], b[1]) - EPS, abs(b[0] - a[0]) + 2 * EPS,
+                                       abs(b[1] - a[1]) + 2 * EPS)) for a, b in legs):
             out.append(f"{name} is not beside its first segment")
     for k1, k2 in shared_segments(page):
         e1, e2 = page.edges[k1], page.edges[k2]

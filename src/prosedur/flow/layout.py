@@ -1501,11 +1501,34 @@ def _label_spots(
         y = source.y + source.h + 8.5 * k if down else source.y - 2.5 * k
         if (pts[2][1] > y + 2) if down else (pts[2][1] < y - size - 2):  # the channel reaches that far
             out += [((x + gap, y), "start"), ((x - gap, y), "end")]
+        # beside the channel just past the row rule below (above) the shape: clear of the table's grid
+        if down:
+            rule = min((r for r in rules_y if source.y + source.h <= r < pts[2][1]), default=None)
+            if rule is not None:
+                out += [((x + gap, rule + 0.5 + 0.8 * size), "start"), ((x - gap, rule + 0.5 + 0.8 * size), "end")]
+        else:
+            rule = max((r for r in rules_y if pts[2][1] < r <= source.y), default=None)
+            if rule is not None:
+                out += [((x + gap, rule - 0.5 - 0.25 * size), "start"), ((x - gap, rule - 0.5 - 0.25 * size), "end")]
         # further along the channel, where it runs past empty rows
         for frac in (0.5, 0.3, 0.7):
             ym = pts[1][1] + frac * (pts[2][1] - pts[1][1])
             out += [((x + gap, ym), "start"), ((x - gap, ym), "end")]
     return out
+
+
+def _first_leg(pts: list[Point] | tuple[Point, ...], size: float, reach: float) -> Box:
+    """The region beside which an exit's label belongs: its first segment, grown by `reach`; when
+    that segment is only a stub into a channel (shorter than two label heights), the channel's
+    first three label heights too."""
+    (x1, y1), (x2, y2) = pts[0], pts[1]
+    xs, ys = [x1, x2], [y1, y2]
+    if abs(x2 - x1) + abs(y2 - y1) < 2 * size and len(pts) > 2:
+        x3, y3 = pts[2]
+        along = 3 * 1.05 * size
+        xs.append(x2 + max(-along, min(along, x3 - x2)))
+        ys.append(y2 + max(-along, min(along, y3 - y2)))
+    return (min(xs) - reach, min(ys) - reach, max(xs) - min(xs) + 2 * reach, max(ys) - min(ys) + 2 * reach)
 
 
 def _place_labels(
@@ -1537,7 +1560,7 @@ def _place_labels(
         others = [p[1] for j, (s, _l, p) in enumerate(edges) if s.id == source.id and j != k and len(p) > 1]
         spots = _label_spots(pts, others, size, source, rules_x, rules_y)
         (fx1, fy1), (fx2, fy2) = pts[0], pts[1]
-        first = (min(fx1, fx2) - reach, min(fy1, fy2) - reach, abs(fx2 - fx1) + 2 * reach, abs(fy2 - fy1) + 2 * reach)
+        first = _first_leg(pts, size, reach)
         candidates: list[tuple[Point, str, str]] = []
         for variant in _label_variants(text):
             lift = variant.count("\n") * LABEL_PITCH * size
