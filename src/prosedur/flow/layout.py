@@ -22,9 +22,15 @@ does not have. A swimlane chart of an SOP is a grid anyway, so we lay out a grid
   (loop-backs always go there; shorter loops get the inner tracks so nested loops do not cross). A
   symbol with another symbol of its row between it and its channel leaves below (enters above)
   through the gap between the rows.
+* A decision's exits each leave from a vertex of their own (bottom, then the side towards the
+  target; a channel from the far side when both are taken) and lines enter a decision at its top
+  vertex only. No two lines share a stretch: lines into one shape take their own ports and meet only
+  at the shape. Where two lines still cross, `crossing_points` tells the renderers where to draw a
+  hop (`hop_path`).
 * Pages break between rows; an edge that leaves a page ends in a lettered off-page connector at
   the foot of its page and resumes from a connector with the same letter at the top of the target's
-  page.
+  page. No sheet keeps fewer than three rows when a neighbour can give (`balance_cuts`; the SOP's
+  own page cuts use it too).
 
 * A caller with a grid of its own (the PermenPAN-RB SOP table: fixed Pelaksana column widths, row
   heights set by the text in the other columns, its own page cuts) passes a `Geometry`. Shapes are
@@ -32,8 +38,8 @@ does not have. A swimlane chart of an SOP is a grid anyway, so we lay out a grid
   side channels run in the gutters between the shapes of neighbouring columns (inside the lanes;
   never in a gutter a joint task covers), so the caller only draws.
 * Exit labels are placed last: each next to its own exit segment, on the side away from the other
-  exits of its shape, at the first candidate spot whose box touches no shape, no other label and
-  no line.
+  exits of its shape, at the first candidate spot whose box touches no shape, no other label, no
+  lane or row rule and no line; in a narrow column a label is broken in two (`Edge.label_lines`).
 
 Units are typographic points (1/72 in); the renderer maps them onto millimetres.
 """
@@ -43,7 +49,9 @@ from __future__ import annotations
 import bisect
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from ..model import Procedure, StepKind
 from ..text import Span, markup, plain, spans, substitute
@@ -55,6 +63,7 @@ __all__ = [
     "Edge",
     "Geometry",
     "Lane",
+    "balance_cuts",
     "box_meets_node",
     "crossing_points",
     "hop_path",
@@ -74,6 +83,7 @@ __all__ = [
 ]
 
 Point = tuple[float, float]
+T = TypeVar("T")
 
 # Advance widths of DejaVu Sans (Book) for ASCII 32..126, in 1/1000 em, read from the font file.
 # DejaVu is the widest of the fonts the stylesheet names, so text measured with it fits in the others.
@@ -482,7 +492,6 @@ class _Router:
         n = len(pts) - 1
         for i in range(n):
             (x1, y1), (x2, y2) = pts[i], pts[i + 1]
-            final = i == n - 1
             if x1 == x2:
                 lo, hi = min(y1, y2), max(y1, y2)
                 for s in self.vsegs.get(x1, ()):
@@ -665,7 +674,7 @@ class _Router:
     def _enter_above(self, t: Node, side: int, bound: int) -> bool:
         """Enter through the gap above the row: a symbol of the row is in the way, or `t` is a
         decision (lines enter a decision at its top vertex; its side vertices are its exits')."""
-        return self._blocked(t, side, bound) or (t.kind == StepKind.DECISION and t.kind != "offpage")
+        return self._blocked(t, side, bound) or t.kind == StepKind.DECISION
 
     def _blocked(self, node: Node, side: int, bound: int) -> bool:
         """Does another symbol of `node`'s row stand between it and a track beyond lane `bound`?"""
@@ -761,7 +770,10 @@ class _Router:
         return pts, min(start[1][1], y2), max(start[1][1], y2)
 
 
-def _untangle_ports(channel: list) -> list:
+_Channel = tuple[int, Node, Node, str | None, list[Point], float, float, int]
+
+
+def _untangle_ports(channel: list[_Channel]) -> list[_Channel]:
     """Channels that meet one shape on one side: the inner track (the shorter channel, see
     `_assign_tracks`) takes the port nearer its other end, so the outer line's horizontal stub never
     crosses the inner line's vertical. The ports are swapped among the group, not moved."""
@@ -990,7 +1002,7 @@ def layout(
             total += sum(row_h[sid] + ROW_GAP for _n, sid, _k in chunk)
             return len(chunk) <= rows_per_page and (not max_height or total <= max_height)
 
-        _balance(chunks, fits)
+        balance_cuts(chunks, fits)
     page_of = {sid: p for p, chunk in enumerate(chunks) for _n, sid, _k in chunk}
     row_height = {sid: geometry.row_heights[i] for i, (_n, sid, _k) in enumerate(ordered)} if geometry else {}
     succ = successors(proc)
@@ -1204,7 +1216,7 @@ def _dyadic(g: Geometry) -> Geometry:
     )
 
 
-def _balance(chunks: list[list], fits, least: int = 3) -> None:
+def balance_cuts(chunks: list[list[T]], fits: Callable[[list[T], bool, bool], bool], least: int = 3) -> None:
     """Even out the sheets of a cut: a sheet with fewer than `least` rows (say the end oval alone on
     the last sheet) takes rows from the sheet before it while that one keeps `least` and the rows
     still fit (`fits(chunk, first, last)`). A chart of `least` rows or fewer is left as it is."""
@@ -1559,7 +1571,7 @@ def _place_labels(
             continue
         others = [p[1] for j, (s, _l, p) in enumerate(edges) if s.id == source.id and j != k and len(p) > 1]
         spots = _label_spots(pts, others, size, source, rules_x, rules_y)
-        (fx1, fy1), (fx2, fy2) = pts[0], pts[1]
+        fy1 = pts[0][1]
         first = _first_leg(pts, size, reach)
         candidates: list[tuple[Point, str, str]] = []
         for variant in _label_variants(text):
@@ -1695,7 +1707,8 @@ def crossing_points(page: Page) -> dict[int, list[Point]]:
     return out
 
 
-def hop_path(points: tuple[Point, ...] | list[Point], hops: list[Point], radius: float, fmt=str) -> str:
+def hop_path(points: tuple[Point, ...] | list[Point], hops: list[Point], radius: float,
+             fmt: Callable[[float], str] = str) -> str:
     """SVG path data of an orthogonal line with a small semicircle (a hop) over each point of `hops`
     that lies on one of its horizontal segments. A hop shrinks to fit beside a bend or a neighbour."""
     d = [f"M{fmt(points[0][0])},{fmt(points[0][1])}"]

@@ -26,7 +26,18 @@ from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
 
-from ..flow.layout import LABEL_PITCH, _balance, Geometry, Layout, Node, Page, crossing_points, hop_path, label_box, layout
+from ..flow.layout import (
+    LABEL_PITCH,
+    Geometry,
+    Layout,
+    Node,
+    Page,
+    balance_cuts,
+    crossing_points,
+    hop_path,
+    label_box,
+    layout,
+)
 from ..model import Library, Procedure, StepKind
 from ..paper import PAPERS, Paper, sop_page
 from ..record import ControlRecord
@@ -204,7 +215,7 @@ def _cut_pages(rows: list[SopRow], head: float, extra: dict[int, float],
         budget = body - head - (0.0 if first else BAND) - (0.0 if last else BAND) - extra.get(index, 0.0)
         return sum(r.height for r in chunk) <= budget
 
-    _balance(pages, fits)
+    balance_cuts(pages, fits)
     return pages
 
 

@@ -13,7 +13,19 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib.resources import files
 
-from ..flow.layout import FONT_SIZE, LABEL_PITCH, LABEL_SIZE, LINE_HEIGHT, Layout, Node, Page, crossing_points, hop_path, lane_width, layout
+from ..flow.layout import (
+    FONT_SIZE,
+    LABEL_PITCH,
+    LABEL_SIZE,
+    LINE_HEIGHT,
+    Layout,
+    Node,
+    Page,
+    crossing_points,
+    hop_path,
+    lane_width,
+    layout,
+)
 from ..model import Library, Procedure, Step, StepKind
 from ..text import plain, spans, substitute
 from ..translation import english
