@@ -34,7 +34,7 @@ STRESS = ((25, 6), (60, 8), (120, 10))
 HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps shape", "overlaps label",
         "leaves the drawing", "lane order")
 # known residuals of label placement (counted over the whole corpus); lower these as routing improves
-CEILING = {"samples": 27, "stress": 110}
+CEILING = {"samples": 26, "stress": 110}
 
 
 def _kind(problem: str) -> str:
@@ -102,8 +102,10 @@ def test_no_hard_defect_anywhere(checked: dict[str, list[tuple[str, str]]]) -> N
     assert not hard, "\n".join(hard[:30])
 
 
-def test_decision_exits_leave_from_vertices_on_the_samples(checked: dict[str, list[tuple[str, str]]]) -> None:
-    bad = [f"{chart}: {p}" for chart, p in checked["samples"] if _kind(p) == "off a vertex"]
+def test_exits_leave_from_vertices_and_labels_keep_off_lines(checked: dict[str, list[tuple[str, str]]]) -> None:
+    """Everywhere each exit has a vertex of its own; on the samples no label lies over a line."""
+    bad = [f"{chart}: {p}" for items in checked.values() for chart, p in items if _kind(p) == "off a vertex"]
+    bad += [f"{chart}: {p}" for chart, p in checked["samples"] if _kind(p) == "overlaps line"]
     assert not bad, "\n".join(bad)
 
 

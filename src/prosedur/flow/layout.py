@@ -1553,8 +1553,8 @@ def _place_labels(
     rules_y: tuple[float, ...] = (),
 ) -> dict[int, tuple[Point, str, str]]:
     """Label spot per labelled edge, as (baseline point, anchor, printed text): on the canvas
-    (`bounds`: its x range), clear of shapes and other labels, of lane and row rules (`rules_x`,
-    `rules_y`: a label across a table's grid line is cut by it), of lines, of the step numbers, and
+    (`bounds`: its x range), clear of shapes and other labels, of lines, of lane and row rules
+    (`rules_x`, `rules_y`: a label across a table's grid line is cut by it), of the step numbers, and
     beside the exit's first segment — in that order of importance. A label that fits nowhere on one
     line is tried broken in two."""
     segments = [(a, b, k) for k, (_s, _l, pts) in enumerate(edges) for a, b in zip(pts, pts[1:], strict=False)]
@@ -1586,10 +1586,11 @@ def _place_labels(
             score = 64 if box[0] < bounds[0] or box[0] + box[2] > bounds[1] else 0  # clipped
             if any(box_meets_node(box, n) for n in nodes) or any(_boxes_meet(box, b) for b in boxes):
                 score += 32
-            if any(box[0] < x < box[0] + box[2] for x in rules_x) or any(box[1] < y < box[1] + box[3] for y in rules_y):
-                score += 16
+            # a line under a label reads as a different flow; a rule under one is hidden by its ground
             hit = any(_segment_meets_box(a, b, box) for a, b, _j in segments)  # its own line too
-            score += 8 if hit else 0
+            score += 16 if hit else 0
+            if any(box[0] < x < box[0] + box[2] for x in rules_x) or any(box[1] < y < box[1] + box[3] for y in rules_y):
+                score += 8
             if any(_boxes_meet(box, b) for b in numbers):
                 score += 4
             if not _boxes_meet(box, first):
