@@ -67,6 +67,7 @@ __all__ = [
     "box_meets_node",
     "crossing_points",
     "hop_path",
+    "gapped_pieces",
     "label_box",
     "Layout",
     "Metrics",
@@ -1730,6 +1731,24 @@ def hop_path(points: tuple[Point, ...] | list[Point], hops: list[Point], radius:
             prev = b
         d.append(f"L{fmt(x2)},{fmt(y2)}")
     return " ".join(d)
+
+
+def gapped_pieces(points: tuple[Point, ...] | list[Point], hops: list[Point], gap: float) -> list[list[Point]]:
+    """The line cut into pieces with a gap of `gap` around each point of `hops` on its horizontal
+    segments: the crossing drawn as a break in one line, for a drawing that has no arcs (DrawingML)."""
+    pieces: list[list[Point]] = [[points[0]]]
+    for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+        here = sorted({hx for hx, hy in hops if hy == y1 == y2 and min(x1, x2) < hx < max(x1, x2)},
+                      reverse=x2 < x1)
+        sign = 1 if x2 > x1 else -1
+        for hx in here:
+            a, b = hx - sign * gap / 2, hx + sign * gap / 2
+            if (a - pieces[-1][-1][0]) * sign <= 0.1 or (x2 - b) * sign <= 0.1:
+                continue  # no room beside a bend: leave the line whole there
+            pieces[-1].append((a, y1))
+            pieces.append([(b, y1)])
+        pieces[-1].append((x2, y2))
+    return pieces
 
 
 def _in_diamond(node: Node, x: float, y: float) -> bool:

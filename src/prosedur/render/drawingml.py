@@ -30,7 +30,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..flow.layout import FONT_SIZE, Page, label_box, layout
+from ..flow.layout import FONT_SIZE, Page, crossing_points, gapped_pieces, label_box, layout
 from ..model import Library, Procedure, StepKind
 
 __all__ = ["Drawing", "Text", "EMU_PT", "bookmark", "flowchart_drawing", "ns"]
@@ -330,8 +330,11 @@ def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str
         d.rect(lane.x, 0, lane.width, p.height, fill=None, line=LANE_LINE, line_w=0.6, kind="lane")
         d.rect(lane.x, 0, lane.width, p.header, fill=LANE_HEAD, line=LANE_LINE, line_w=0.6, kind="lane head",
                text=Text(list(lane.title), FONT_SIZE, bold=True, color=INK))
-    for edge in p.edges:
-        d.polyline(list(edge.points), line=INK, line_w=0.8)
+    hops = crossing_points(p)
+    for k, edge in enumerate(p.edges):  # a crossing: a gap in the horizontal line (DrawingML has no hop arc)
+        pieces = gapped_pieces(edge.points, hops.get(k, []), 6.0)
+        for j, piece in enumerate(pieces):
+            d.polyline(piece, line=INK, line_w=0.8, arrow=j == len(pieces) - 1)
     for node in p.nodes:
         x, y, w, h = node.x, node.y, node.w, node.h
         text = Text(list(node.lines), FONT_SIZE)
@@ -367,8 +370,9 @@ def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str
                    anchor="b", color=LANE_LINE), kind="step number")
     for edge in p.edges:
         if edge.label and edge.label_at:
-            bx, by, bw, bh = label_box(edge.label_at, edge.label_anchor, edge.label, 7.0)
-            d.text(bx, by, bw + 2, bh, Text([edge.label], 7.0, italic=True, align="left", color=INK),
+            bx, by, bw, bh = label_box(edge.label_at, edge.label_anchor, edge.printed_label, 7.0)
+            d.text(bx, by, bw + 2, bh, Text(list(edge.label_lines or (edge.label,)), 7.0, italic=True, align="left",
+                                            color=INK),
                    kind="exit label")
     return d
 
