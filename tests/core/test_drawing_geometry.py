@@ -21,7 +21,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from geometry_check import crossings, hop_arcs, problems  # noqa: E402
 
-from prosedur.flow.layout import LABEL_SIZE, Layout, hop_path, layout  # noqa: E402
+from prosedur.flow.layout import LABEL_SIZE, Layout, crossing_points, gapped_pieces, hop_path, layout  # noqa: E402
 from prosedur.load import load_library  # noqa: E402
 from prosedur.model import Library, Procedure  # noqa: E402
 from prosedur.render.document import document_view  # noqa: E402
@@ -119,8 +119,6 @@ def test_every_crossing_gets_a_hop_in_the_path() -> None:
     for k, lanes in STRESS:
         proc = synthetic_procedure(k, seed=k, lanes=lanes)
         for page in _doc(proc, None).pages:
-            from prosedur.flow.layout import crossing_points
-
             hops = crossing_points(page)
             assert sum(len(v) for v in hops.values()) == len(crossings(page))
             for index, edge in enumerate(page.edges):
@@ -166,3 +164,16 @@ def test_the_checker_catches_what_it_claims() -> None:
     first, second = page.edges[exits[0]], page.edges[exits[1]]
     page.edges[exits[1]] = replace(second, points=(first.points[0], *second.points[1:]))
     assert any("two exits" in p for p in problems(page, LABEL_SIZE))
+
+
+def test_every_crossing_gets_a_gap_in_the_docx_drawing() -> None:
+    """DrawingML has no arc in a connector: the DOCX drawings break the horizontal line instead."""
+    for k, lanes in STRESS:
+        proc = synthetic_procedure(k, seed=k, lanes=lanes)
+        sop = sop_layout(document_view(proc, None), proc)
+        pages = [*(_doc(proc, None).pages), *(page.flow for page in sop.pages if page.flow is not None)]
+        for page in pages:
+            hops = crossing_points(page)
+            for index, edge in enumerate(page.edges):
+                pieces = gapped_pieces(edge.points, hops.get(index, []), 1.8 * PT)
+                assert len(pieces) - 1 == len(hops.get(index, [])), (proc.number, edge.source, edge.target)

@@ -1741,12 +1741,13 @@ def gapped_pieces(points: tuple[Point, ...] | list[Point], hops: list[Point], ga
         here = sorted({hx for hx, hy in hops if hy == y1 == y2 and min(x1, x2) < hx < max(x1, x2)},
                       reverse=x2 < x1)
         sign = 1 if x2 > x1 else -1
-        for hx in here:
-            a, b = hx - sign * gap / 2, hx + sign * gap / 2
-            if (a - pieces[-1][-1][0]) * sign <= 0.1 or (x2 - b) * sign <= 0.1:
-                continue  # no room beside a bend: leave the line whole there
-            pieces[-1].append((a, y1))
-            pieces.append([(b, y1)])
+        for k, hx in enumerate(here):
+            nxt = here[k + 1] if k + 1 < len(here) else x2
+            half = min(gap / 2, abs(hx - pieces[-1][-1][0]) * 0.45, abs(nxt - hx) * 0.45)  # narrower by a bend
+            if half <= 0.05:
+                continue
+            pieces[-1].append((hx - sign * half, y1))
+            pieces.append([(hx + sign * half, y1)])
         pieces[-1].append((x2, y2))
     return pieces
 
