@@ -17,7 +17,6 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from prosedur.flow.layout import crossing_points
 from prosedur.load import load_library
 from prosedur.model import Library, Procedure
 from prosedur.render.document import document_view
@@ -152,9 +151,7 @@ def test_one_shape_per_symbol_in_the_cell_of_its_row_and_lane(number: str, sampl
         steps = [n for n in page.flow.nodes if n.kind != "offpage"]
         assert sum(k in ("start", "end", "process", "decision", "io", "connector") for k in kinds) == len(steps)
         assert kinds.count("offpage") == sum(n.kind == "offpage" for n in page.flow.nodes)
-        # a crossing breaks one of the two lines (a gap): one more piece per crossing
-        gaps = sum(len(points) for points in crossing_points(page.flow).values())
-        assert kinds.count("connector line") == len(page.flow.edges) + gaps
+        assert kinds.count("connector line") == len(page.flow.edges)
         assert kinds.count("exit label") == sum(1 for e in page.flow.edges if e.label and e.label_at)
         # each symbol's centre in its lane's column and its step's row band
         tops, y = {}, page.top_band

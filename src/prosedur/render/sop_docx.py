@@ -48,7 +48,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..flow.layout import crossing_points, gapped_pieces, label_box
+from ..flow.layout import label_box
 from ..model import Library, Procedure, StepKind
 from ..paper import sop_page
 from ..record import ControlRecord
@@ -123,11 +123,10 @@ def sop_drawing(layout: SopLayout, page: SopPage, lang: str) -> Drawing:
         if edge.label and edge.label_at:
             bx, by, bw, bh = label_box(edge.label_at, edge.label_anchor, edge.printed_label, size)
             d.rect(bx, by, bw, bh, fill="FFFFFF", line=None, line_w=0, kind="label ground")
-    hops = crossing_points(page.flow)
-    for k, edge in enumerate(page.flow.edges):  # a crossing: a gap in the horizontal line (no hop arc in DrawingML)
-        pieces = gapped_pieces(edge.points, hops.get(k, []), 1.8 * PT)
-        for j, piece in enumerate(pieces):
-            d.polyline(piece, line=INK, line_w=0.3 * PT, arrow=j == len(pieces) - 1)
+    # whole lines, no gap at a crossing: the Word SOP is read back by importer/docx.py, which follows
+    # a connector from piece to piece only where the pieces touch
+    for edge in page.flow.edges:
+        d.polyline(list(edge.points), line=INK, line_w=0.3 * PT, arrow=True)
     refs = {ref.node: ref for ref in page.flow.offpage}
     stroke = 0.35 * PT
     for node in page.flow.nodes:
