@@ -106,7 +106,8 @@ def test_html_gains_no_elements_or_attributes(payload: str, email: Procedure, sa
         assert scan.attrs - base.attrs <= {("div", "class"), ("svg", "xmlns"), ("svg", "class"), ("svg", "viewbox"),
                                            ("svg", "height"), ("svg", "width"), ("path", "d"), ("path", "fill"),
                                            ("path", "stroke"), ("path", "class"), ("path", "transform"),
-                                           ("tspan", "font-style"), ("tspan", "font-weight")}
+                                           ("tspan", "font-style"), ("tspan", "font-weight"),
+                                           ("text", "text-anchor")}  # an exit label placed left of its line
         assert "<script" not in html.lower().replace("&lt;script", "")
         # the only <style> elements are ours (the page's and each flowchart SVG's)
         assert scan.styles == base.styles

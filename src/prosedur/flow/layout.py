@@ -441,8 +441,9 @@ class _Seg:
 class _Router:
     """Routes the edges of one page; remembers used segments and ports to keep edges apart."""
 
-    def __init__(self, nodes: list[Node], lane_count: int, lane_w: float) -> None:
+    def __init__(self, nodes: list[Node], lane_count: int, lane_w: float, grid: bool = False) -> None:
         self.nodes = nodes
+        self.grid = grid  # a caller's table: its row rules lie halfway between the rows' symbols
         # the symbols of one row of parts share a row index; every other node is a row of its own
         self.row: dict[str, int] = {}
         row = -1
@@ -704,13 +705,15 @@ class _Router:
         """y halfway between `node`'s row and the row below (or above) it."""
         row = self.row[node.id]
         members = self.members[row]
+        # in a table, a third of the way rather than halfway: a line along a row rule would hide in it
+        share = 1 / 3 if self.grid else 1 / 2
         if below:
             edge = max(n.y + n.h for n in members)
             nxt = [n.y for r, ms in self.members.items() if r > row for n in ms]
-            return (edge + min(nxt)) / 2 if nxt else edge + TRACK_GAP
+            return edge + (min(nxt) - edge) * share if nxt else edge + TRACK_GAP
         edge = min(n.y for n in members)
         prev = [n.y + n.h for r, ms in self.members.items() if r < row for n in ms]
-        return (edge + max(prev)) / 2 if prev else edge - min(TRACK_GAP, edge / 2)  # never above the page
+        return edge - (edge - max(prev)) * share if prev else edge - min(TRACK_GAP, edge / 2)  # never above the page
 
     def free_gutter(self, s: Node, t: Node, right: bool = False) -> int:
         """The gutter (left of lane g) for a channel between s and t in a caller's grid: left of the
@@ -1077,7 +1080,7 @@ def layout(
             height = y - ROW_GAP * 0.25
             rules_y = (header,) if header else ()
 
-        router = _Router(nodes, n_lanes, lane_w)
+        router = _Router(nodes, n_lanes, lane_w, grid=geometry is not None)
         by_id = {n.id: n for n in nodes}
         wanted: list[tuple[Node, Node, str | None]] = []
         inside: set[int] = set()  # the arrows between the parts of a row
