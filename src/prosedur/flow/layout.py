@@ -45,6 +45,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 
+from ..hyphen import break_at, break_word
 from ..model import Procedure, StepKind
 from ..text import Span, markup, plain, spans, substitute
 from ..translation import english
@@ -144,7 +145,8 @@ def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
 
 
 def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> list[str]:
-    """Greedy word wrap to `width` points; a word longer than a line is cut by characters."""
+    """Greedy word wrap to `width` points; a word longer than a line is cut at a hyphenation point and
+    hyphenated (a URL after `/` `.` `-`), see `prosedur.hyphen`."""
     space = text_width(" ", size, bold)
     lines: list[str] = []
     current: list[str] = []
@@ -158,12 +160,9 @@ def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -
         if current:
             lines.append(" ".join(current))
             current, used = [], 0.0
-        while w > width and len(word) > 1:
-            cut = len(word) - 1
-            while cut > 1 and text_width(word[:cut], size, bold) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
+        while w > width and len(word) > 1:  # at a hyphenation point, with "-" (prosedur.hyphen)
+            head, word = break_word(word, lambda h: text_width(h, size, bold) <= width)
+            lines.append(head)
             w = text_width(word, size, bold)
         current, used = [word], w
     if current:
@@ -214,6 +213,7 @@ def _wrap_spans(parts: list[Span], width: float, size: float, bold: bool) -> lis
         return "".join(p.text for p in joined), markup(_merged(joined))
 
     space = text_width(" ", size, bold)
+    dash = text_width("-", size, bold)
     lines: list[tuple[str, str]] = []
     current: list[list[Span]] = []
     used = 0.0
@@ -227,11 +227,12 @@ def _wrap_spans(parts: list[Span], width: float, size: float, bold: bool) -> lis
             lines.append(line(current))
             current, used = [], 0.0
         length = sum(len(p.text) for p in word)
-        while w > width and length > 1:
-            n = length - 1
-            while n > 1 and measure(cut(word, n)[0]) > width:
-                n -= 1
+        while w > width and length > 1:  # at a hyphenation point, with "-" (prosedur.hyphen)
+            whole = "".join(p.text for p in word)
+            n, hyphen = break_at(whole, lambda k, h, word=word: measure(cut(word, k)[0]) + (dash if h else 0) <= width)
             head, word = cut(word, n)
+            if hyphen:
+                head[-1] = Span(head[-1].text + "-", head[-1].bold, head[-1].italic)
             lines.append(line([head]))
             length -= n
             w = measure(word)
