@@ -86,8 +86,9 @@ _ASCII_WIDTHS = (
 _BOLD_FACTOR = 1.09  # DejaVu Sans Bold is about 9% wider on average
 _OTHER_WIDTH = 838  # non-ASCII (≤, ≥, accented letters ...): as wide as the widest common glyphs
 
-FONT_SIZE = 8.0  # step text, pt
-HEADER_FONT_SIZE = 8.0  # lane titles (bold)
+FONT_SIZE = 8.0  # step text, pt (printed: the chart fits the A4 text width at scale 1, see FIT_WIDTH)
+FONT_SIZE_CROWDED = 7.0  # step text and lane titles on a chart of 7 lanes or more
+FIT_WIDTH = 510.0  # the A4 text width (180 mm) in pt: a chart is laid out to it, never scaled down
 LINE_HEIGHT = 1.22  # times the font size
 ROW_GAP = 18.0  # vertical space between rows: room for arrows and exit labels
 LANE_PAD = 7.0  # horizontal space between a shape and its lane's border
@@ -379,29 +380,34 @@ class Layout:
 # -- shapes ------------------------------------------------------------------------------------------
 
 
-def _shape(kind: str, text: str, width: float) -> tuple[float, float, list[str]]:
+def text_size(n_lanes: int) -> float:
+    """The step text's size on a chart of `n_lanes` lanes (printed size: charts are not scaled)."""
+    return FONT_SIZE if n_lanes <= 6 else FONT_SIZE_CROWDED
+
+
+def _shape(kind: str, text: str, width: float, size: float = FONT_SIZE) -> tuple[float, float, list[str]]:
     """(w, h, lines) of a shape holding `text` in a lane whose shapes are at most `width` wide."""
-    lh = FONT_SIZE * LINE_HEIGHT
+    lh = size * LINE_HEIGHT
     if kind == StepKind.DECISION:
         # a rectangle (tw, th) fits in the diamond when tw/w + th/h <= 1: try a few text widths
         best: tuple[float, list[str]] | None = None
-        longest = max((text_width(word) for word in plain(text).split()), default=0.0)
+        longest = max((text_width(word, size) for word in plain(text).split()), default=0.0)
         for ratio in (0.5, 0.58, 0.66, 0.74, 0.82):
             if width * ratio - 4 < longest and ratio < 0.82:  # never cut a word when a wider line helps
                 continue
-            lines = wrap_marked(text, width * ratio - 4) or [""]
-            tw = max(text_width(plain(line)) for line in lines) + 4
+            lines = wrap_marked(text, width * ratio - 4, size) or [""]
+            tw = max(text_width(plain(line), size) for line in lines) + 4
             h = max(36.0, (len(lines) * lh + 4) / (1 - tw / width))
             if best is None or h < best[0] - 0.01:
                 best = (h, lines)
         assert best is not None
         return width, round(best[0], 1), best[1]
     if kind in (StepKind.START, StepKind.END):
-        lines = wrap_marked(text, width - 16) or [""]
+        lines = wrap_marked(text, width - 16, size) or [""]
     elif kind == StepKind.IO:
-        lines = wrap_marked(text, width - _IO_SKEW - 8) or [""]
+        lines = wrap_marked(text, width - _IO_SKEW - 8, size) or [""]
     else:
-        lines = wrap_marked(text, width - 8) or [""]
+        lines = wrap_marked(text, width - 8, size) or [""]
     h = max(26.0, len(lines) * lh + 8)
     return width, round(h, 1), lines
 
@@ -777,8 +783,9 @@ def _centre(row: list[Node], lane_w: float) -> None:
 
 
 def lane_width(n_lanes: int, swimlanes: bool = True) -> float:
-    """Width of one lane: the lanes share about 500 pt (the A4 text width at scale 1)."""
-    return max(84.0, min(160.0, 500.0 / max(1, n_lanes))) if swimlanes else 220.0
+    """Width of one lane: the lanes share about 480 pt of the A4 text width, the rest is for the
+    side channels; `layout` narrows them further when the channels need more (FIT_WIDTH)."""
+    return min(160.0, 480.0 / max(1, n_lanes)) if swimlanes else 220.0
 
 
 def role_order(proc: Procedure) -> list[str]:
@@ -805,6 +812,35 @@ def layout(
     geometry: Geometry | None = None,
     lang: str = "id",
 ) -> Layout:
+    """`_layout` at the printed size: without a caller's `geometry`, a swimlane chart whose side
+    channels make it wider than the A4 text width (FIT_WIDTH) is laid out again with narrower
+    lanes, so it prints unscaled and its text keeps its size (8 pt, 7 pt from 7 lanes on)."""
+    args = dict(lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
+                max_height=max_height, geometry=geometry, lang=lang)
+    result = _layout(proc, **args)  # type: ignore[arg-type]
+    if geometry is not None or not swimlanes:
+        return result
+    for _attempt in range(3):
+        widest = max(pg.width for pg in result.pages)
+        if widest <= FIT_WIDTH:
+            break
+        lane_w = result.pages[0].lanes[0].width - (widest - FIT_WIDTH) / len(result.pages[0].lanes) - 0.5
+        result = _layout(proc, lane_w=lane_w, **args)  # type: ignore[arg-type]
+    return result
+
+
+def _layout(
+    proc: Procedure,
+    *,
+    lanes: list[str] | None = None,
+    rows_per_page: int = 13,
+    swimlanes: bool = True,
+    lane_titles: dict[str, str] | None = None,
+    max_height: float | None = None,
+    geometry: Geometry | None = None,
+    lang: str = "id",
+    lane_w: float | None = None,
+) -> Layout:
     """Lay out the flow of `proc` on pages of at most `rows_per_page` step rows (step texts in `lang`:
     a step's `do_en` in English when written).
 
@@ -829,7 +865,12 @@ def layout(
         order = [""]
     lane_index = {role: i for i, role in enumerate(order)}
     n_lanes = len(order)
-    lane_w = geometry.lane_width if geometry else lane_width(n_lanes, swimlanes)
+    if geometry:
+        lane_w = geometry.lane_width
+    elif lane_w is None:
+        lane_w = lane_width(n_lanes, swimlanes)
+    size = text_size(n_lanes)
+    pad = min(LANE_PAD, lane_w * 0.06)  # a narrow lane gives its shapes most of its width
 
     # the symbols of each row: lane, span and shape (each step id once: duplicates are a lint error,
     # not ours to draw twice); a symbol without an actor stays in the lane of the symbol before it
@@ -857,9 +898,10 @@ def layout(
                 shape: tuple[float, float, list[str]] = (w, h, [])
             else:
                 # a diamond alone in its row may use nearly the whole lane (it wastes its corners)
-                alone = part.kind == StepKind.DECISION and len(parts) == 1
-                width = span * lane_w - (4 if alone else 2 * LANE_PAD)
-                shape = _shape(part.kind, substitute(english(part.do, part.do_en, lang), proc), width)
+                # (so does a terminator: an oval wider than tall, never the connector's circle)
+                alone = part.kind in (StepKind.DECISION, StepKind.START, StepKind.END) and len(parts) == 1
+                width = span * lane_w - (min(4.0, pad) if alone else 2 * pad)
+                shape = _shape(part.kind, substitute(english(part.do, part.do_en, lang), proc), width, size)
             row.append(_Symbol(nid, part.kind.value, lane, span, shape, k if len(parts) > 1 else 0))
         symbols[step.id] = row
         ordered.append((number, step.id, step.kind.value))
@@ -873,8 +915,8 @@ def layout(
     if swimlanes and not geometry:
         for role in order:
             title = (lane_titles or {}).get(role, role)
-            titles.append(tuple(wrap(title, lane_w - 8, HEADER_FONT_SIZE, bold=True)) or ("",))
-        header = max(len(t) for t in titles) * HEADER_FONT_SIZE * LINE_HEIGHT + 2 * HEADER_PAD
+            titles.append(tuple(wrap(title, lane_w - 6, size, bold=True)) or ("",))
+        header = max(len(t) for t in titles) * size * LINE_HEIGHT + 2 * HEADER_PAD
 
     # pages: step rows per page
     chunks: list[list[tuple[int, str, str]]] = [[]]
@@ -1064,7 +1106,7 @@ def layout(
     for pg in pages:
         _measure(pg, metrics)
     metrics.seconds = time.perf_counter() - started
-    return Layout(pages=pages, lanes=order if swimlanes else [], swimlanes=swimlanes, metrics=metrics)
+    return Layout(pages=pages, lanes=order if swimlanes else [], swimlanes=swimlanes, font_size=size, metrics=metrics)
 
 
 def _q(value: float) -> float:
