@@ -128,11 +128,13 @@ class Geometry:
 
     def size(self, kind: str) -> tuple[float, float]:
         """(w, h) of a step symbol of `kind` in this grid."""
-        if kind == StepKind.DECISION:
-            return self.shape_width, self.decision_height
+        if kind == StepKind.DECISION:  # near 2:1 however narrow the column
+            return self.shape_width, min(self.decision_height, self.shape_width / 1.8)
         if kind == StepKind.CONNECTOR:
             side = min(self.shape_width, self.shape_height)
             return side, side
+        if kind in (StepKind.START, StepKind.END):  # an oval wider than tall, never the connector's circle
+            return self.shape_width, min(self.shape_height, self.shape_width * 0.55)
         return self.shape_width, self.shape_height
 
 
@@ -1190,9 +1192,9 @@ def _place_grid(
     foot_rows = _band_lanes(outs, {k: by_id[v] for k, v in out_source.items()}, below, n_lanes)
     nodes: list[Node] = []
     y = 0.0
-    for row in top_rows:
+    for row in top_rows:  # the connector low in its band, its page text above it (and below it at the foot)
         for node in row:
-            node.y = y + (geometry.band - node.h) / 2
+            node.y = y + geometry.band - node.h - 1.5
             nodes.append(node)
         y += geometry.band
     for row_nodes in _rows(steps_here):
@@ -1203,7 +1205,7 @@ def _place_grid(
         y += h
     for row in foot_rows:
         for node in row:
-            node.y = y + (geometry.band - node.h) / 2
+            node.y = y + 1.5
             nodes.append(node)
         y += geometry.band
     for row_nodes in _rows(nodes):
