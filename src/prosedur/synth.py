@@ -18,7 +18,7 @@ import yaml
 
 from .model import LIBRARY_FILE, Procedure
 
-__all__ = ["synthetic_library", "synthetic_procedure", "procedure_data"]
+__all__ = ["hard_text_procedure", "synthetic_library", "synthetic_procedure", "procedure_data"]
 
 _ROLES: dict[str, tuple[str, str, str]] = {
     # id: (name, English name, unit)
@@ -90,15 +90,22 @@ def _person(rng: random.Random, position: str, date: dt.date) -> dict[str, Any]:
     return {"name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}", "position": position, "nip": nip, "date": date}
 
 
-def procedure_data(index: int, k: int, rng: random.Random, count: int = 1) -> dict[str, Any]:
+_MORE_ROLES = ("auditor", "pengelola_aset", "petugas_keamanan")  # for charts of up to 12 lanes
+
+
+def procedure_data(index: int, k: int, rng: random.Random, count: int = 1, lanes: int | None = None) -> dict[str, Any]:
     """The source mapping of synthetic procedure number `index` with `k` steps (k >= 4).
 
-    `count` is the size of the library, so `related` only names procedures that exist.
+    `count` is the size of the library, so `related` only names procedures that exist. `lanes`
+    asks for that many roles (up to 12; steps cycle through them, so each acts when k allows);
+    without it a procedure has 3 to 6, drawn from the seed.
     """
     k = max(4, k)
     number = f"P.SIN {index}"
     forms = [f"F.SIN {index}-{j:02d}" for j in range(1, rng.randint(2, 4) + 1)]
     roles = rng.sample(sorted(_ROLES), rng.randint(3, 6))
+    if lanes is not None:  # the draw above still happens: the rest of the seed's choices stay the same
+        roles = [*sorted(_ROLES), *_MORE_ROLES][: max(1, min(lanes, len(_ROLES) + len(_MORE_ROLES)))]
     params = {
         "batas_waktu": {"value": rng.randint(1, 10), "unit": "hari kerja", "label": "Batas waktu penyelesaian"},
         "target_layanan": {"value": rng.choice((90, 95, 98)), "unit": "%", "label": "Target capaian layanan"},
@@ -188,7 +195,8 @@ def procedure_data(index: int, k: int, rng: random.Random, count: int = 1) -> di
         "roles": [
             {
                 "id": rid,
-                "responsibilities": [f"Melaksanakan kegiatan sebagai {_ROLES[rid][0]}"],
+                **({} if rid in _ROLES else {"name": rid.replace("_", " ").title()}),
+                "responsibilities": [f"Melaksanakan kegiatan sebagai {_ROLES[rid][0] if rid in _ROLES else rid}"],
                 **({"authorities": ["Menyetujui atau menolak permohonan"]} if n == 0 else {}),
             }
             for n, rid in enumerate(roles)
@@ -258,6 +266,36 @@ def synthetic_library(root: Path, n: int, steps: tuple[int, int] = (10, 200), se
     return root
 
 
-def synthetic_procedure(k: int, seed: int = 0) -> Procedure:
-    """One procedure with `k` steps, in memory (no file): input for layout benchmarks."""
-    return Procedure.model_validate(procedure_data(1, k, random.Random(seed)))
+def synthetic_procedure(k: int, seed: int = 0, lanes: int | None = None) -> Procedure:
+    """One procedure with `k` steps, in memory (no file): input for layout benchmarks; `lanes` as
+    for `procedure_data`."""
+    return Procedure.model_validate(procedure_data(1, k, random.Random(seed), lanes=lanes))
+
+
+HARD_URL = "https://layanan.contoh.go.id/permohonan/formulir-perubahan-konfigurasi/unduh?versi=2026.1"
+
+
+def hard_text_procedure() -> Procedure:
+    """A procedure made to break layouts: a 200-character title, a 400-character step, 60-character
+    role names, a URL, `& < > "` in texts, long Indonesian words, 8 lanes (decisions and a loop).
+    It loads and lints like any procedure; the legibility and routing tests draw it."""
+    data = procedure_data(1, 16, random.Random(7), lanes=8)
+    title = ("Pengelolaan dan Pertanggungjawaban Layanan Surat Elektronik Kedinasan Termasuk Pembuatan "
+             "Akun, Perubahan Hak Akses & Pemulihan Kata Sandi untuk Pegawai <Pusat> dan \"Unit Kerja\" "
+             "Mempertanggungjawabkan")
+    data["title"] = (title + " Seluruhnya")[:200].rstrip()
+    names = ("Kepala Pusat Data dan Informasi Kementerian Koordinator & Mi",  # 58 characters each
+             "Administrator Sistem Surat Elektronik Kedinasan Tingkat Pu",
+             "Petugas Layanan Pengguna (Service Desk) <Bidang Infrastru>")
+    for n, role in enumerate(data["roles"]):
+        role["name"] = f"{names[n % len(names)][:58]} {n + 1}"  # 60 characters
+    steps = data["steps"]
+    long_step = ("Mempertanggungjawabkan dan mengumumkannya kepada seluruh pengguna layanan: memberitahukan "
+                 "perubahan konfigurasi & hak akses melalui surat elektronik kedinasan, memastikan \"kotak "
+                 "surat\" < 50 GB > terarsip, mencatat nomor tiket, dan mengunggah berita acara ke " + HARD_URL)
+    target = next(s for s in steps if s.get("kind") is None)
+    target["do"] = (long_step + " sebagai bukti penyelesaian layanan yang dapat diperiksa kembali oleh auditor internal")[:400]
+    other = next(s for s in steps if s.get("kind") is None and s is not target)
+    other["do"] = f"Mengunggah formulir ke {HARD_URL}"
+    other["notes"] = f"Formulir: {HARD_URL}"
+    return Procedure.model_validate(data)

@@ -414,6 +414,30 @@ def _shape(kind: str, text: str, width: float, size: float = FONT_SIZE) -> tuple
     return width, round(h, 1), lines
 
 
+DIAMOND_RATIO = (1.6, 2.6)  # width : height of a decision, as drawn by hand
+
+
+def _diamond(text: str, shape: tuple[float, float, list[str]], lane_w: float, left: int, right: int,
+             size: float) -> tuple[float, float, list[str]]:
+    """A decision near 2:1: a long question wraps wider, the diamond reaching over its row's empty
+    neighbour lanes (`left` / `right` lanes are there): both ways alike while it can, so its
+    vertices stay on its lane's centre line, else inward by up to 0.9 lane (`_centre` keeps it
+    on the chart and its centre in its lane); a short one in a wide lane gets a narrower diamond."""
+    w, h, lines = shape
+    low, high = DIAMOND_RATIO
+    quarter = lane_w / 4
+    limit = lane_w - 4 + (2 * lane_w * min(left, right) if min(left, right) else (0.9 * lane_w if max(left, right) else 0))
+    width = w
+    while w / h < low and width + quarter <= limit + 0.01:
+        width += quarter
+        w, h, lines = _shape(StepKind.DECISION, text, width, size)
+    if w / h > high:
+        narrower = _shape(StepKind.DECISION, text, high * h, size)
+        if narrower[0] / narrower[1] >= low:
+            return narrower
+    return w, h, lines
+
+
 # -- routing -----------------------------------------------------------------------------------------
 
 
@@ -443,7 +467,7 @@ class _Router:
         self.members: dict[int, list[Node]] = {}
         for n in nodes:
             self.members.setdefault(self.row[n.id], []).append(n)
-            for lane in n.lanes:
+            for lane in _covered(n, lane_w, lane_count):
                 self.by_lane.setdefault(lane, []).append(self.row[n.id])
         self.lane_count = lane_count
         self.lane_w = lane_w
@@ -765,12 +789,14 @@ def _rows(nodes: list[Node]) -> list[list[Node]]:
     return rows
 
 
-def _centre(row: list[Node], lane_w: float) -> None:
+def _centre(row: list[Node], lane_w: float, n_lanes: int = 0) -> None:
     """x of a row's symbols: centred in the lanes they span. Two symbols of one row in one lane (the
     same actor twice, e.g. a process and then the end) share the lane side by side, with room between
     them for the arrow that links them and clear of the lane's borders."""
     for node in row:
         node.x = node.lane * lane_w + (node.span * lane_w - node.w) / 2
+        if n_lanes and node.w > node.span * lane_w:  # a wide diamond stays on the chart
+            node.x = max(2.0, min(node.x, n_lanes * lane_w - 2.0 - node.w))
     crowded: dict[int, list[Node]] = {}
     for node in row:
         if node.span == 1:
@@ -816,17 +842,25 @@ def layout(
 ) -> Layout:
     """`_layout` at the printed size: without a caller's `geometry`, a swimlane chart whose side
     channels make it wider than the A4 text width (FIT_WIDTH) is laid out again with narrower
-    lanes, so it prints unscaled and its text keeps its size (8 pt, 7 pt from 7 lanes on)."""
+    lanes, and one with a page taller than `max_height` is cut again shorter, so it prints unscaled
+    and its text keeps its size (8 pt, 7 pt from 7 lanes on)."""
     args = dict(lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
                 max_height=max_height, geometry=geometry, lang=lang)
     result = _layout(proc, **args)  # type: ignore[arg-type]
     if geometry is not None or not swimlanes:
         return result
-    for _attempt in range(3):
+    lane_w: float | None = None
+    for _attempt in range(4):
         widest = max(pg.width for pg in result.pages)
-        if widest <= FIT_WIDTH:
+        tallest = max(pg.height for pg in result.pages)
+        wide, tall = widest > FIT_WIDTH, bool(max_height and tallest > max_height and len(proc.steps) > 1)
+        if not (wide or tall):
             break
-        lane_w = result.pages[0].lanes[0].width - (widest - FIT_WIDTH) / len(result.pages[0].lanes) - 0.5
+        if wide:
+            lane_w = result.pages[0].lanes[0].width - (widest - FIT_WIDTH) / len(result.pages[0].lanes) - 0.5
+        if tall:  # the page cut's estimate missed rows of off-page connectors: cut shorter
+            assert max_height is not None
+            args["max_height"] = float(args["max_height"] or max_height) - (tallest - max_height) - 1.0
         result = _layout(proc, lane_w=lane_w, **args)  # type: ignore[arg-type]
     return result
 
@@ -903,7 +937,10 @@ def _layout(
                 # (so does a terminator: an oval wider than tall, never the connector's circle)
                 alone = part.kind in (StepKind.DECISION, StepKind.START, StepKind.END) and len(parts) == 1
                 width = span * lane_w - (min(4.0, pad) if alone else 2 * pad)
-                shape = _shape(part.kind, substitute(english(part.do, part.do_en, lang), proc), width, size)
+                text = substitute(english(part.do, part.do_en, lang), proc)
+                shape = _shape(part.kind, text, width, size)
+                if alone and part.kind == StepKind.DECISION and span == 1:
+                    shape = _diamond(text, shape, lane_w, lane, n_lanes - 1 - lane, size)
             row.append(_Symbol(nid, part.kind.value, lane, span, shape, k if len(parts) > 1 else 0))
         symbols[step.id] = row
         ordered.append((number, step.id, step.kind.value))
@@ -1003,7 +1040,7 @@ def _layout(
                 tallest = max(n.h for n in row_nodes)
                 for node in row_nodes:
                     node.y = y + (tallest - node.h) / 2
-                _centre(row_nodes, lane_w)
+                _centre(row_nodes, lane_w, n_lanes)
                 y += tallest + ROW_GAP
             height = y - ROW_GAP * 0.25
 
@@ -1492,8 +1529,18 @@ def _measure(page: Page, metrics: Metrics) -> None:
             metrics.lane_order_violations += 1
     for node in page.nodes:
         left, right = lanes[node.lane], lanes[node.lane + node.span - 1]
-        if not (left.x <= node.x and node.x + node.w <= right.x + right.width):
+        if node.kind == StepKind.DECISION and node.w > left.width:  # a wide diamond: centred on its lane
+            if not (left.x < node.cx < left.x + left.width):
+                metrics.lane_order_violations += 1
+        elif not (left.x <= node.x and node.x + node.w <= right.x + right.width):
             metrics.lane_order_violations += 1
+
+
+def _covered(node: Node, lane_w: float, lane_count: int) -> range:
+    """The lanes a shape stands in: its own, and those a wide diamond reaches over."""
+    first = max(0, min(node.lane, int((node.x + 1.0) // lane_w)))
+    last = min(lane_count - 1, max(node.lane + node.span - 1, int((node.x + node.w - 1.0) // lane_w)))
+    return range(first, last + 1)
 
 
 def _in_diamond(node: Node, x: float, y: float) -> bool:
