@@ -22,7 +22,7 @@ __all__ = ["SOFT", "break_at", "break_word", "points", "print_html", "soft_hyphe
 SOFT = "\u00ad"
 _MIN_WORD = 6  # shorter words are not worth a hyphen
 _URLISH = re.compile(r"[/.:@_\d]")  # a token with these is a URL, a path, an id: never pyphen's
-_BREAK_AFTER = "/.-"
+_BREAK_AFTER = "/.-_"  # an id like kabid_infra breaks after its underscore too
 
 
 @lru_cache(maxsize=4)
@@ -71,7 +71,7 @@ def break_word(word: str, fits: Callable[[str], bool], lang: str = "id") -> tupl
 
 
 _WORD = re.compile(r"[^\W\d_]{%d,}" % _MIN_WORD)
-_TOKEN = re.compile(r"[^\s<>]{16,}")
+_TOKEN = re.compile(r"[^\s<>]{9,}")
 
 
 def soft_hyphens(text: str, lang: str = "id") -> str:
@@ -98,8 +98,9 @@ def _text_run(run: str, lang: str) -> str:
         for match in _TOKEN.finditer(part):
             out.append(soft_hyphens(part[pos:match.start()], lang))
             tok = match.group(0)
-            if _URLISH.search(tok) or "-" in tok:
-                out.append(re.sub(r"(?<=[/.\-])(?=[^\s/.\-])", "<wbr>", tok))
+            core = tok.strip(".,;:!?()\"'")  # a word at a sentence's end is still a word
+            if _URLISH.search(core) or "-" in core:
+                out.append(re.sub(r"(?<=[/.\-_])(?=[^\s/.\-_])", "<wbr>", tok))
             else:
                 out.append(soft_hyphens(tok, lang))
             pos = match.end()
