@@ -27,7 +27,7 @@ _BREAK_AFTER = "/.-_"  # an id like kabid_infra breaks after its underscore too
 
 @lru_cache(maxsize=4)
 def _dictionary(lang: str) -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang="en_US" if lang == "en" else "id_ID", left=3, right=3)
+    return pyphen.Pyphen(lang="en_US" if lang == "en" else "id_ID", left=3, right=2)
 
 
 def points(word: str, lang: str = "id") -> list[int]:

@@ -404,8 +404,11 @@ def _shape(kind: str, text: str, width: float, size: float = FONT_SIZE) -> tuple
                 best = (h, lines)
         assert best is not None
         return width, round(best[0], 1), best[1]
-    if kind in (StepKind.START, StepKind.END):
+    if kind in (StepKind.START, StepKind.END):  # the round ends take about half the height each side
         lines = wrap_marked(text, width - 16, size) or [""]
+        h = max(26.0, len(lines) * lh + 8)
+        if h * 0.55 > 16:
+            lines = wrap_marked(text, max(width * 0.5, width - h * 0.55), size) or [""]
     elif kind == StepKind.IO:
         lines = wrap_marked(text, width - _IO_SKEW - 8, size) or [""]
     else:
@@ -415,23 +418,25 @@ def _shape(kind: str, text: str, width: float, size: float = FONT_SIZE) -> tuple
 
 
 DIAMOND_RATIO = (1.6, 2.6)  # width : height of a decision, as drawn by hand
+TERMINATOR_RATIO = (1.5, 99.0)  # a start/end oval: clearly wider than tall
 
 
-def _diamond(text: str, shape: tuple[float, float, list[str]], lane_w: float, left: int, right: int,
+def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], lane_w: float, left: int, right: int,
              size: float) -> tuple[float, float, list[str]]:
-    """A decision near 2:1: a long question wraps wider, the diamond reaching over its row's empty
-    neighbour lanes (`left` / `right` lanes are there): both ways alike while it can, so its
-    vertices stay on its lane's centre line, else inward by up to 0.9 lane (`_centre` keeps it
-    on the chart and its centre in its lane); a short one in a wide lane gets a narrower diamond."""
+    """A decision near 2:1, a terminator an oval wider than tall: a long text wraps wider, the shape
+    reaching over its row's empty neighbour lanes (`left` / `right` lanes are there): both ways
+    alike while it can, so its vertices stay on its lane's centre line, else inward by up to 0.9
+    lane (`_centre` keeps it on the chart and its centre in its lane); a short question in a wide
+    lane gets a narrower diamond."""
     w, h, lines = shape
-    low, high = DIAMOND_RATIO
+    low, high = DIAMOND_RATIO if kind == StepKind.DECISION else TERMINATOR_RATIO
     quarter = lane_w / 4
     limit = lane_w - 4 + (2 * lane_w * min(left, right) if min(left, right) else (0.9 * lane_w if max(left, right) else 0))
     width = w
     while w / h < low and width + quarter <= limit + 0.01:
         width += quarter
-        w, h, lines = _shape(StepKind.DECISION, text, width, size)
-    if w / h > high:
+        w, h, lines = _shape(kind, text, width, size)
+    if kind == StepKind.DECISION and w / h > high:
         narrower = _shape(StepKind.DECISION, text, high * h, size)
         if narrower[0] / narrower[1] >= low:
             return narrower
@@ -939,8 +944,8 @@ def _layout(
                 width = span * lane_w - (min(4.0, pad) if alone else 2 * pad)
                 text = substitute(english(part.do, part.do_en, lang), proc)
                 shape = _shape(part.kind, text, width, size)
-                if alone and part.kind == StepKind.DECISION and span == 1:
-                    shape = _diamond(text, shape, lane_w, lane, n_lanes - 1 - lane, size)
+                if alone and span == 1:
+                    shape = _diamond(part.kind, text, shape, lane_w, lane, n_lanes - 1 - lane, size)
             row.append(_Symbol(nid, part.kind.value, lane, span, shape, k if len(parts) > 1 else 0))
         symbols[step.id] = row
         ordered.append((number, step.id, step.kind.value))
@@ -1529,7 +1534,7 @@ def _measure(page: Page, metrics: Metrics) -> None:
             metrics.lane_order_violations += 1
     for node in page.nodes:
         left, right = lanes[node.lane], lanes[node.lane + node.span - 1]
-        if node.kind == StepKind.DECISION and node.w > left.width:  # a wide diamond: centred on its lane
+        if node.w > (node.span * left.width) + 0.01:  # a wide diamond or oval: centred on its lane
             if not (left.x < node.cx < left.x + left.width):
                 metrics.lane_order_violations += 1
         elif not (left.x <= node.x and node.x + node.w <= right.x + right.width):

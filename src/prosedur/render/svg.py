@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib.resources import files
 
-from ..flow.layout import LABEL_SIZE, LINE_HEIGHT, Layout, Node, Page, layout
+from ..flow.layout import LABEL_SIZE, LINE_HEIGHT, Layout, Node, Page, layout, text_width
 from ..model import Library, Procedure, Step, StepKind
 from ..paper import PAPERS, Paper, document_page
 from ..text import plain, spans, substitute
@@ -325,15 +325,25 @@ def _node(
         )
         if printed_pages is None:
             parts.append(
-                f'<text class="page-ref" x="{_num(node.x + node.w + 12)}" y="{_num(node.cy + 2)}"{small}>'
+                f'<text class="page-ref" x="{_num(node.x + node.w + 12)}" y="{_num(node.cy + 2)}"{small} '
+                f'text-anchor="middle">'
                 f"{esc(_t('page_short', lang, n=other))}</text>"
             )
-        else:  # two short lines beside the connector: they stay inside its lane
+        else:  # two short lines beside the connector: right of it, or left where the right has no room
             lead = _t("cont_on" if ref.direction == "out" else "cont_from", lang)
-            x = _num(node.x + node.w + 2)
-            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy - 1.5)}"{small}>{esc(lead)}</text>')
-            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy + 6.5)}"{small}>'
-                         f"{esc(_t('page_short', lang, n=other))}</text>")
+            page_ref = _t("page_short", lang, n=other)
+            need = max(text_width(lead, SMALL_SIZE), text_width(page_ref, SMALL_SIZE)) + 2
+            lane = page.lanes[node.lane] if node.lane < len(page.lanes) else None
+            right_room = (lane.x + lane.width if lane else page.width) - (node.x + node.w)
+            left_room = node.x - (lane.x if lane else 0.0)
+            if right_room >= need or (left_room < need and node.x + node.w + need <= page.width):
+                x, anchor = _num(node.x + node.w + 2), ' text-anchor="start"'
+            else:
+                x, anchor = _num(node.x - 2), ' text-anchor="end"'
+            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy - 1.5)}"{small}{anchor}>'
+                         f"{esc(lead)}</text>")
+            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy + 6.5)}"{small}{anchor}>'
+                         f"{esc(page_ref)}</text>")
         parts.append("</g>")
         return "\n".join(parts)
     step = steps.get(node.step or node.id)
