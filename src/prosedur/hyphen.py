@@ -109,13 +109,16 @@ def _text_run(run: str, lang: str) -> str:
 
 
 _SKIP = re.compile(r"(<(script|style|svg|title|head|textarea)\b.*?</\2>|<[^>]*>)", re.S | re.I)
-
-
+_CELL = re.compile(r"<(/?)(td|th|table)\b([^>]*)>", re.I)
 _LANG = re.compile(r"<html[^>]*\blang=\"(\w+)", re.I)
+_WHOLE = ("control", "id-top", "id-grid")  # tables whose cells keep their words whole: the control header, the SOP identity sheet
 
 
 def print_html(html: str, lang: str | None = None) -> str:
-    """Print HTML with break opportunities in its text: text runs only, never inside a tag, an
+    """Print HTML with break opportunities in the text of its table cells (where columns are narrow:
+    SOP cells and Pelaksana headers, the document's tables); running text, headings and the
+    control header keep their words whole (Chromium copies every soft hyphen into the PDF's text
+    layer, so they go only where a break may be needed). Text runs only, never inside a tag, an
     attribute, a stylesheet, a script, an inline SVG or the document head. The language is the
     `<html lang>` one unless given."""
     if lang is None:
@@ -123,9 +126,25 @@ def print_html(html: str, lang: str | None = None) -> str:
         lang = found.group(1) if found else "id"
     out: list[str] = []
     pos = 0
+    cells = 0
+    tables: list[bool] = []  # per open table: are its words kept whole?
+
+    def run(text: str) -> str:
+        return _text_run(text, lang) if cells > 0 and not any(tables) else text
+
     for match in _SKIP.finditer(html):
-        out.append(_text_run(html[pos:match.start()], lang))
+        out.append(run(html[pos:match.start()]))
+        tag = _CELL.match(match.group(0))
+        if tag:
+            closing, name, attrs = tag.group(1), tag.group(2).lower(), tag.group(3)
+            if name == "table":
+                if closing:
+                    tables = tables[:-1]
+                else:
+                    tables.append(any(re.search(rf'class="[^"]*\b{w}\b', attrs) for w in _WHOLE))
+            else:
+                cells = max(0, cells + (-1 if closing else 1))
         out.append(match.group(0))
         pos = match.end()
-    out.append(_text_run(html[pos:], lang))
+    out.append(run(html[pos:]))
     return "".join(out)

@@ -425,13 +425,14 @@ def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], lane_w
              size: float) -> tuple[float, float, list[str]]:
     """A decision near 2:1, a terminator an oval wider than tall: a long text wraps wider, the shape
     reaching over its row's empty neighbour lanes (`left` / `right` lanes are there): both ways
-    alike while it can, so its vertices stay on its lane's centre line, else inward by up to 0.9
-    lane (`_centre` keeps it on the chart and its centre in its lane); a short question in a wide
-    lane gets a narrower diamond."""
+    alike while it can, so its vertices stay on its lane's centre line, else inward (`_centre`
+    keeps it on the chart and its centre in its lane); a short question in a wide lane gets a
+    narrower diamond."""
     w, h, lines = shape
     low, high = DIAMOND_RATIO if kind == StepKind.DECISION else TERMINATOR_RATIO
-    quarter = lane_w / 4
-    limit = lane_w - 4 + (2 * lane_w * min(left, right) if min(left, right) else (0.9 * lane_w if max(left, right) else 0))
+    quarter = lane_w / 8
+    # at most a lane further each way (the router counts the lanes it covers as taken in its row)
+    limit = lane_w - 4 + (2 * lane_w if min(left, right) else (0.9 * lane_w if max(left, right) else 0))
     width = w
     while w / h < low and width + quarter <= limit + 0.01:
         width += quarter
@@ -491,11 +492,12 @@ class _Router:
 
     def _channel_port(self, node: Node, side: str) -> float:
         """Next port on a side; when the side is full, ports are shared (lines into one shape merge)."""
-        capacity = 1 + 2 * max(0, int((node.h / 2 - 4) // PORT_GAP))
+        gap = min(PORT_GAP, max(2.0, node.h / 4))  # a flat symbol (an oval in a narrow column): closer ports
+        capacity = 1 + 2 * max(0, int((node.h / 2 - (4.0 if gap == PORT_GAP else gap / 2)) // gap))
         k = self.ports.get((node.id, side), 0) % capacity
         self._take_port(node.id, side)
         step = (k + 1) // 2
-        return (step if k % 2 else -step) * PORT_GAP
+        return (step if k % 2 else -step) * gap
 
     def _take_port(self, node: str, side: str) -> None:
         self.ports[(node, side)] = self.ports.get((node, side), 0) + 1
@@ -601,7 +603,8 @@ class _Router:
                 y = s.cy + dy
                 tx = self._x_in(t, s.lane)
                 pts = [(s.border_x(side, dy), y), (tx, y), (tx, t.border_y(-1))]
-                if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
+                ahead = (tx - pts[0][0]) * side > 0  # not back across a wide source
+                if ahead and self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, name)
                     self._commit(pts, t.id)
                     return pts
@@ -613,7 +616,8 @@ class _Router:
                 y = t.cy + dy
                 sx = self._x_in(s, t.lane)
                 pts = [(sx, s.border_y(1)), (sx, y), (t.border_x(-side, dy), y)]
-                if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
+                ahead = (pts[2][0] - sx) * side > 0  # not through a wide target
+                if ahead and self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, "bottom")
                     self._take_port(t.id, tname)
                     self._commit(pts, t.id)
