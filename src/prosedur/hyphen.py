@@ -39,7 +39,11 @@ def points(word: str, lang: str = "id") -> list[int]:
         return [i + 1 for i, ch in enumerate(word[:-1]) if ch in _BREAK_AFTER]
     if not word.isalpha() or word.isupper():  # an acronym (PUSDATIN) is not hyphenated
         return []
-    return list(_dictionary(lang).positions(word))
+    out: list[int] = []
+    for at in _dictionary(lang).positions(word):  # no one-letter piece ("mencur-i-gakan")
+        if not out or at - out[-1] >= 2:
+            out.append(int(at))
+    return out
 
 
 def _needs_hyphen(word: str, at: int) -> bool:
