@@ -75,14 +75,15 @@ def break_word(word: str, fits: Callable[[str], bool], lang: str = "id") -> tupl
 
 
 _WORD = re.compile(r"[^\W\d_]{%d,}" % _MIN_WORD)
-_TOKEN = re.compile(r"[^\s<>]{9,}")
+_TOKEN = re.compile(r"[^\s<>]{7,}")
 
 
-def soft_hyphens(text: str, lang: str = "id") -> str:
-    """`text` (plain, no markup) with U+00AD at each hyphenation point of its long words."""
+def soft_hyphens(text: str, lang: str = "id", longer_than: int = 0) -> str:
+    """`text` (plain, no markup) with U+00AD at each hyphenation point of its words longer than
+    `longer_than` letters (and at least 6)."""
     def one(match: re.Match[str]) -> str:
         word = match.group(0)
-        cuts = points(word, lang)
+        cuts = points(word, lang) if len(word) > longer_than else []
         if not cuts:
             return word
         return SOFT.join(word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True))
@@ -90,9 +91,12 @@ def soft_hyphens(text: str, lang: str = "id") -> str:
     return _WORD.sub(one, text)
 
 
-def _text_run(run: str, lang: str) -> str:
-    """One run of HTML text (between tags; entities stay whole): soft hyphens in long words,
-    `<wbr>` after `/` `.` `-` in long URL-like tokens (and no soft hyphen inside those)."""
+def _text_run(run: str, lang: str, fit: int) -> str:
+    """One run of HTML text (between tags; entities stay whole) in a cell that holds `fit`
+    characters a line: soft hyphens in the words longer than that, `<wbr>` after `/` `.` `-` `_`
+    in longer URL-like tokens (and no soft hyphen inside those). A word that fits a line gets
+    none: it wraps whole, and Chromium, which copies every soft hyphen into the PDF's text layer
+    (splitting the word for search), only gets them where a word must break."""
     out: list[str] = []
     for part in re.split(r"(&[#\w]+;)", run):
         if part.startswith("&") and part.endswith(";"):
@@ -100,41 +104,44 @@ def _text_run(run: str, lang: str) -> str:
             continue
         pos = 0
         for match in _TOKEN.finditer(part):
-            out.append(soft_hyphens(part[pos:match.start()], lang))
+            out.append(soft_hyphens(part[pos:match.start()], lang, fit))
             tok = match.group(0)
             core = tok.strip(".,;:!?()\"'")  # a word at a sentence's end is still a word
-            if _URLISH.search(core) or "-" in core:
+            if len(tok) <= fit:
+                out.append(tok)
+            elif _URLISH.search(core) or "-" in core:
                 out.append(re.sub(r"(?<=[/.\-_])(?=[^\s/.\-_])", "<wbr>", tok))
             else:
-                out.append(soft_hyphens(tok, lang))
+                out.append(soft_hyphens(tok, lang, fit))
             pos = match.end()
-        out.append(soft_hyphens(part[pos:], lang))
+        out.append(soft_hyphens(part[pos:], lang, fit))
     return "".join(out)
 
 
 _SKIP = re.compile(r"(<(script|style|svg|title|head|textarea)\b.*?</\2>|<[^>]*>)", re.S | re.I)
 _CELL = re.compile(r"<(/?)(td|th|table)\b([^>]*)>", re.I)
 _LANG = re.compile(r"<html[^>]*\blang=\"(\w+)", re.I)
+DEFAULT_FIT = 9  # characters a line of the narrowest unmarked column holds (SOP Waktu, 17 mm at 8 pt)
 _WHOLE = ("control", "id-top", "id-grid")  # tables whose cells keep their words whole: the control header, the SOP identity sheet
 
 
 def print_html(html: str, lang: str | None = None) -> str:
     """Print HTML with break opportunities in the text of its table cells (where columns are narrow:
     SOP cells and Pelaksana headers, the document's tables); running text, headings and the
-    control header keep their words whole (Chromium copies every soft hyphen into the PDF's text
-    layer, so they go only where a break may be needed). Text runs only, never inside a tag, an
-    attribute, a stylesheet, a script, an inline SVG or the document head. The language is the
-    `<html lang>` one unless given."""
+    control header keep their words whole. A cell says how many characters a line holds with
+    `data-hy="N"` (the Pelaksana headers); others hold DEFAULT_FIT. Text runs only, never inside a
+    tag, an attribute, a stylesheet, a script, an inline SVG or the document head. The language is
+    the `<html lang>` one unless given."""
     if lang is None:
         found = _LANG.search(html)
         lang = found.group(1) if found else "id"
     out: list[str] = []
     pos = 0
-    cells = 0
+    cells: list[int] = []  # the open cells' line capacity
     tables: list[bool] = []  # per open table: are its words kept whole?
 
     def run(text: str) -> str:
-        return _text_run(text, lang) if cells > 0 and not any(tables) else text
+        return _text_run(text, lang, cells[-1]) if cells and not any(tables) else text
 
     for match in _SKIP.finditer(html):
         out.append(run(html[pos:match.start()]))
@@ -146,8 +153,11 @@ def print_html(html: str, lang: str | None = None) -> str:
                     tables = tables[:-1]
                 else:
                     tables.append(any(re.search(rf'class="[^"]*\b{w}\b', attrs) for w in _WHOLE))
+            elif closing:
+                cells = cells[:-1]
             else:
-                cells = max(0, cells + (-1 if closing else 1))
+                fit = re.search(r'data-hy="(\d+)"', attrs)
+                cells.append(int(fit.group(1)) if fit else DEFAULT_FIT)
         out.append(match.group(0))
         pos = match.end()
     out.append(run(html[pos:]))

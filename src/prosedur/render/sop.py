@@ -547,6 +547,12 @@ def sop_html(
         "qr_svg": qr_svg(view.verify_url),
         "verify_url": view.verify_url,
         "total_pages": 1 + len(layout.pages),
+        # characters a Pelaksana header's line holds (7.5 pt, about 0.55 em a character): longer
+        # words get their hyphenation points (prosedur.hyphen.print_html)
+        "header_fit": max(3, int((layout.lane_width - 2.0) / (7.5 * 0.55 / PT))),
+        "fit": lambda mm: max(3, int((mm - 2 * PAD) / (8 * 0.55 / PT))),  # the same for an 8 pt cell
+        "COL_ACTIVITY": COL_ACTIVITY,
+        "COL_NOTES": COL_NOTES,
         # the empty cells right of the Pelaksana cell in a connector band row
         "tail_cells": Markup("<td></td>" * (len(layout.columns) + (1 if layout.notes else 0))),
     }
