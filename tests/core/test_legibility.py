@@ -22,7 +22,8 @@ from prosedur.load import load_library
 from prosedur.model import Library, Procedure, StepKind
 from prosedur.render.chromium import ChromiumPrinter, chromium_executable
 from prosedur.render.pdf import render_pdf
-from prosedur.render.sop import render_sop_pdf
+from prosedur.render.document import document_view
+from prosedur.render.sop import render_sop_pdf, sop_layout
 from prosedur.render.svg import _max_height, role_titles
 from prosedur.synth import HARD_URL, hard_text_procedure, synthetic_library, synthetic_procedure
 from prosedur.text import plain
@@ -192,18 +193,37 @@ def test_chromium_sop_is_legible_too(hard: Procedure) -> None:
     assert "Mempertanggungjawabkan dan" in text and "mengumumkannya kepada" in text
 
 
-def test_lane_headers_stay_apart_in_the_sop(pdfs: dict[str, tuple[int, bytes, bytes]]) -> None:
-    """The Pelaksana headers (7.5 pt) of a 10-lane SOP: no two words overprint."""
-    _n, _doc, sop = pdfs["120x10"]
+@pytest.mark.parametrize("name", ["120x10", "hard"])
+def test_lane_headers_stay_apart_in_the_sop(pdfs: dict[str, tuple[int, bytes, bytes]], name: str) -> None:
+    """The Pelaksana headers (7.5 pt) of a 10-lane SOP and of 60-character role names: no two
+    words overprint and none is wider than its column (a long word is hyphenated, not overflowing)."""
+    lanes, _doc, sop = pdfs[name]
+    proc = synthetic_procedure(120, seed=3, lanes=10) if name == "120x10" else hard_text_procedure()
+    lane_pt = sop_layout(document_view(proc, None), proc).lane_width * 72 / 25.4
     with pdfplumber.open(io.BytesIO(sop)) as doc:
         page = doc.pages[1]
         words = [w for w in page.extract_words(extra_attrs=["size"]) if abs(w["size"] - 7.5) < 0.05]
-    assert len(words) >= 10
+    assert len(words) >= lanes
     for i, a in enumerate(words):
+        assert a["x1"] - a["x0"] <= lane_pt - 1.0, a["text"]
         for b in words[i + 1:]:
             overlap = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
             vertical = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
             assert overlap <= 0.3 or vertical <= 0.3, (a["text"], b["text"])
+
+
+def test_sop_symbols_keep_their_shape_in_narrow_columns(hard: Procedure) -> None:
+    """Terminators stay ovals (wider than tall, never the connector's circle) and diamonds near 2:1
+    however many lanes the SOP table has."""
+    for proc in (hard, *(synthetic_procedure(40, seed=3, lanes=n) for n in (6, 8, 10))):
+        flow = sop_layout(document_view(proc, None), proc).flow
+        assert flow is not None
+        for page in flow.pages:
+            for node in page.nodes:
+                if node.kind in (StepKind.START, StepKind.END):
+                    assert node.w > 1.4 * node.h, (proc.number, len(flow.lanes), node.id)
+                if node.kind == StepKind.DECISION:
+                    assert 1.6 <= node.w / node.h <= 2.6, (proc.number, len(flow.lanes), node.id)
 
 
 def test_print_html_touches_cell_text_only() -> None:
