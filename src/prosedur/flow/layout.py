@@ -820,9 +820,9 @@ def _centre(row: list[Node], lane_w: float, n_lanes: int = 0) -> None:
 
 
 def lane_width(n_lanes: int, swimlanes: bool = True) -> float:
-    """Width of one lane: the lanes share about 480 pt of the A4 text width, the rest is for the
-    side channels; `layout` narrows them further when the channels need more (FIT_WIDTH)."""
-    return min(160.0, 480.0 / max(1, n_lanes)) if swimlanes else 220.0
+    """Width of one lane: the lanes share 500 pt of the A4 text width; `layout` narrows them when
+    the side channels need more room than is left (FIT_WIDTH)."""
+    return min(160.0, 500.0 / max(1, n_lanes)) if swimlanes else 220.0
 
 
 def role_order(proc: Procedure) -> list[str]:
@@ -866,7 +866,8 @@ def layout(
         if not (wide or tall):
             break
         if wide:
-            lane_w = result.pages[0].lanes[0].width - (widest - FIT_WIDTH) / len(result.pages[0].lanes) - 0.5
+            narrower = result.pages[0].lanes[0].width - (widest - FIT_WIDTH) / len(result.pages[0].lanes)
+            lane_w = int(narrower * 4 - 1) / 4  # quarter points: coordinates stay exact in binary
         if tall:  # the page cut's estimate missed rows of off-page connectors: cut shorter
             assert max_height is not None
             args["max_height"] = float(args["max_height"] or max_height) - (tallest - max_height) - 1.0
@@ -915,7 +916,7 @@ def _layout(
     elif lane_w is None:
         lane_w = lane_width(n_lanes, swimlanes)
     size = text_size(n_lanes)
-    pad = min(LANE_PAD, lane_w * 0.06)  # a narrow lane gives its shapes most of its width
+    pad = min(LANE_PAD, lane_w * 0.075)  # a narrow lane gives its shapes most of its width
 
     # the symbols of each row: lane, span and shape (each step id once: duplicates are a lint error,
     # not ours to draw twice); a symbol without an actor stays in the lane of the symbol before it
