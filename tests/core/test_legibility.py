@@ -8,6 +8,7 @@ characters belong to the drawing. Few PDFs are rendered; layouts cover the rest.
 from __future__ import annotations
 
 import io
+import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ from prosedur.render.pdf import render_pdf
 from prosedur.render.document import document_view
 from prosedur.render.sop import render_sop_pdf, sop_layout
 from prosedur.render.svg import _max_height, role_titles
-from prosedur.synth import HARD_URL, hard_text_procedure, synthetic_library, synthetic_procedure
+from prosedur.synth import HARD_URL, hard_text_procedure, procedure_data, synthetic_library, synthetic_procedure
 from prosedur.text import plain
 from prosedur.translation import english
 
@@ -239,3 +240,20 @@ def test_print_html_touches_cell_text_only() -> None:
     assert "Formulir<" in out  # a word that fits its line (8 characters) is left whole
     assert "<p class=\"mempertanggungjawabkan\" title=\"mengumumkannya\">Mempertanggungjawabkan</p>" in out
     assert "<text>mengumumkannya</text>" in out and "<title>Mempertanggungjawabkan</title>" in out
+
+
+def test_a_short_list_stays_whole_with_its_heading() -> None:
+    """A heading and a short list move together: however the page falls (more or fewer lines above
+    it), the page with "6.5" holds all three warnings, so no bullet is left alone."""
+    warnings = [f"Peringatan nomor {k} tentang pengamanan akun layanan surat elektronik" for k in (1, 2, 3)]
+    split = 0
+    for extra in (31, 33, 34, 36):  # the list falls at the foot of page 2 here (found by trying)
+        data = procedure_data(1, 6, random.Random(5))
+        data["warnings"] = warnings
+        data["provisions"] = [f"Ketentuan tambahan nomor {k} yang berlaku bagi seluruh pegawai" for k in range(extra)]
+        with pdfplumber.open(io.BytesIO(render_pdf(Procedure.model_validate(data), None))) as doc:
+            pages = [re.sub(r"\s+", " ", page.extract_text() or "") for page in doc.pages]
+        (at,) = [n for n, text in enumerate(pages) if "6.5 " in text and "Peringatan nomor" in text] or [None]
+        assert at is not None, extra
+        split += not all(w in pages[at] for w in warnings)
+    assert split == 0
