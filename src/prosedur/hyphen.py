@@ -74,7 +74,7 @@ def break_word(word: str, fits: Callable[[str], bool], lang: str = "id") -> tupl
     return word[:at] + ("-" if hyphen else ""), word[at:]
 
 
-_WORD = re.compile(r"[^\W\d_]{%d,}" % _MIN_WORD)
+_WORD = re.compile(rf"[^\W\d_]{{{_MIN_WORD},}}")
 _TOKEN = re.compile(r"[^\s<>]{7,}")
 
 

@@ -22,11 +22,17 @@ from prosedur.lint import Severity, lint_procedure
 from prosedur.load import load_library
 from prosedur.model import Library, Procedure, StepKind
 from prosedur.render.chromium import ChromiumPrinter, chromium_executable
-from prosedur.render.pdf import render_pdf
 from prosedur.render.document import document_view
+from prosedur.render.pdf import render_pdf
 from prosedur.render.sop import render_sop_pdf, sop_layout
 from prosedur.render.svg import _max_height, role_titles
-from prosedur.synth import HARD_URL, hard_text_procedure, procedure_data, synthetic_library, synthetic_procedure
+from prosedur.synth import (
+    HARD_URL,
+    hard_text_procedure,
+    procedure_data,
+    synthetic_library,
+    synthetic_procedure,
+)
 from prosedur.text import plain
 from prosedur.translation import english
 

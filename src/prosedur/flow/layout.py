@@ -232,7 +232,11 @@ def _wrap_spans(parts: list[Span], width: float, size: float, bold: bool) -> lis
         length = sum(len(p.text) for p in word)
         while w > width and length > 1:  # at a hyphenation point, with "-" (prosedur.hyphen)
             whole = "".join(p.text for p in word)
-            n, hyphen = break_at(whole, lambda k, h, word=word: measure(cut(word, k)[0]) + (dash if h else 0) <= width)
+
+            def fits(k: int, hyphen: bool, word: list[Span] = word) -> bool:
+                return measure(cut(word, k)[0]) + (dash if hyphen else 0.0) <= width
+
+            n, hyphen = break_at(whole, fits)
             head, word = cut(word, n)
             if hyphen:
                 head[-1] = Span(head[-1].text + "-", head[-1].bold, head[-1].italic)
@@ -853,12 +857,15 @@ def layout(
     channels make it wider than the A4 text width (FIT_WIDTH) is laid out again with narrower
     lanes, and one with a page taller than `max_height` is cut again shorter, so it prints unscaled
     and its text keeps its size (8 pt, 7 pt from 7 lanes on)."""
-    args = dict(lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
-                max_height=max_height, geometry=geometry, lang=lang)
-    result = _layout(proc, **args)  # type: ignore[arg-type]
+    def again(lane_w: float | None, cut_at: float | None) -> Layout:
+        return _layout(proc, lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
+                       max_height=cut_at, geometry=geometry, lang=lang, lane_w=lane_w)
+
+    result = again(None, max_height)
     if geometry is not None or not swimlanes:
         return result
     lane_w: float | None = None
+    cut_at = max_height
     for _attempt in range(4):
         widest = max(pg.width for pg in result.pages)
         tallest = max(pg.height for pg in result.pages)
@@ -868,10 +875,9 @@ def layout(
         if wide:
             narrower = result.pages[0].lanes[0].width - (widest - FIT_WIDTH) / len(result.pages[0].lanes)
             lane_w = int(narrower * 4 - 1) / 4  # quarter points: coordinates stay exact in binary
-        if tall:  # the page cut's estimate missed rows of off-page connectors: cut shorter
-            assert max_height is not None
-            args["max_height"] = float(args["max_height"] or max_height) - (tallest - max_height) - 1.0
-        result = _layout(proc, lane_w=lane_w, **args)  # type: ignore[arg-type]
+        if tall and max_height is not None and cut_at is not None:  # the page cut missed rows of connectors
+            cut_at -= tallest - max_height + 1.0
+        result = again(lane_w, cut_at)
     return result
 
 
