@@ -18,7 +18,7 @@ import yaml
 
 from .model import LIBRARY_FILE, Procedure
 
-__all__ = ["synthetic_library", "synthetic_procedure", "procedure_data"]
+__all__ = ["hard_text_procedure", "synthetic_library", "synthetic_procedure", "procedure_data"]
 
 _ROLES: dict[str, tuple[str, str, str]] = {
     # id: (name, English name, unit)
@@ -269,6 +269,35 @@ def synthetic_library(root: Path, n: int, steps: tuple[int, int] = (10, 200), se
 
 
 def synthetic_procedure(k: int, seed: int = 0, lanes: int | None = None) -> Procedure:
-    """One procedure with `k` steps, in memory (no file): input for layout benchmarks; `lanes`
-    fixes how many roles act (see `procedure_data`)."""
+    """One procedure with `k` steps, in memory (no file): input for layout benchmarks; `lanes` as
+    for `procedure_data`."""
     return Procedure.model_validate(procedure_data(1, k, random.Random(seed), lanes=lanes))
+
+
+HARD_URL = "https://layanan.contoh.go.id/permohonan/formulir-perubahan-konfigurasi/unduh?versi=2026.1"
+
+
+def hard_text_procedure() -> Procedure:
+    """A procedure made to break layouts: a 200-character title, a 400-character step, 60-character
+    role names, a URL, `& < > "` in texts, long Indonesian words, 8 lanes (decisions and a loop).
+    It loads and lints like any procedure; the legibility and routing tests draw it."""
+    data = procedure_data(1, 16, random.Random(7), lanes=8)
+    title = ("Pengelolaan dan Pertanggungjawaban Layanan Surat Elektronik Kedinasan Termasuk Pembuatan "
+             "Akun, Perubahan Hak Akses & Pemulihan Kata Sandi untuk Pegawai <Pusat> dan \"Unit Kerja\" "
+             "Mempertanggungjawabkan")
+    data["title"] = (title + " Seluruhnya")[:200].rstrip()
+    names = ("Kepala Pusat Data dan Informasi Kementerian Koordinator & Mi",  # 58 characters each
+             "Administrator Sistem Surat Elektronik Kedinasan Tingkat Pu",
+             "Petugas Layanan Pengguna (Service Desk) <Bidang Infrastru>")
+    for n, role in enumerate(data["roles"]):
+        role["name"] = f"{names[n % len(names)][:58]} {n + 1}"  # 60 characters
+    steps = data["steps"]
+    long_step = ("Mempertanggungjawabkan dan mengumumkannya kepada seluruh pengguna layanan: memberitahukan "
+                 "perubahan konfigurasi & hak akses melalui surat elektronik kedinasan, memastikan \"kotak "
+                 "surat\" < 50 GB > terarsip, mencatat nomor tiket, dan mengunggah berita acara ke " + HARD_URL)
+    target = next(s for s in steps if s.get("kind") is None)
+    target["do"] = (long_step + " sebagai bukti penyelesaian layanan yang dapat diperiksa kembali oleh auditor internal")[:400]
+    other = next(s for s in steps if s.get("kind") is None and s is not target)
+    other["do"] = f"Mengunggah formulir ke {HARD_URL}"
+    other["notes"] = f"Formulir: {HARD_URL}"
+    return Procedure.model_validate(data)

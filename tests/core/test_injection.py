@@ -72,10 +72,12 @@ class Markup(HTMLParser):
         self.attrs: set[tuple[str, str]] = set()
         self.bad: list[str] = []
         self.styles = 0
+        self.charts = 0  # flowchart SVGs: each carries its own <style>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
         self.styles += tag == "style"
+        self.charts += tag == "svg" and ("class", "flowchart") in attrs
         for name, value in attrs:
             self.attrs.add((tag, name))
             if name.startswith("on") or (value and value.strip().lower().startswith("javascript:")):
@@ -109,8 +111,9 @@ def test_html_gains_no_elements_or_attributes(payload: str, email: Procedure, sa
                                            ("tspan", "font-style"), ("tspan", "font-weight"),
                                            ("text", "text-anchor")}  # an exit label placed left of its line
         assert "<script" not in html.lower().replace("&lt;script", "")
-        # the only <style> elements are ours (the page's and each flowchart SVG's)
-        assert scan.styles == base.styles
+        # the only <style> elements are ours (the page's and each flowchart SVG's: a longer lane title
+        # may add a sheet)
+        assert scan.styles - scan.charts == base.styles - base.charts
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

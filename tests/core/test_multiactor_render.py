@@ -114,7 +114,10 @@ def _assert_rows(result: Layout, proc: Procedure) -> None:
                     assert left <= node.x and node.x + node.w <= right
                 else:
                     lo, hi = _lane_box(page, part.actors[0])
-                    assert lo <= node.x and node.x + node.w <= hi
+                    if node.w > hi - lo:  # a long question's diamond (or a long oval) over empty lanes
+                        assert node.kind in ("decision", "start", "end") and len(nodes) == 1, step.id
+                    else:
+                        assert lo <= node.x and node.x + node.w <= hi
 
 
 def test_flowchart_draws_every_part_in_its_lane(ticket: Procedure) -> None:
@@ -125,7 +128,7 @@ def test_flowchart_draws_every_part_in_its_lane(ticket: Procedure) -> None:
     row = _nodes(page, "ajukan")
     assert [(n.id, n.kind, n.lane) for n in row] == [
         ("ajukan", "start", 0), ("ajukan#2", "process", 1), ("ajukan#3", "process", 2)]
-    assert [n.lines for n in row] == [("Mengajukan tiket", "layanan"), ("Mencatat tiket",), ("Menerima tiket",)]
+    assert [n.lines for n in row] == [("Mengajukan", "tiket layanan"), ("Mencatat tiket",), ("Menerima tiket",)]
     # parts linked in order, straight across from one to the next on the row's centre line
     by_pair = {(e.source, e.target): e for e in page.edges}
     for a, b in zip(row, row[1:], strict=False):

@@ -38,8 +38,10 @@ QUALITY = ("Kelengkapan", "Waktu", "Output", "Keterangan")
 def norm(text: str | None) -> str:
     """Whitespace-normalised cell text: lines joined (a line ending in '-' or '/' joined without a space,
     as both PDFs break lines there), list numbers dropped (the originals centre "4." beside a two-line
-    item), case kept."""
-    text = re.sub(r"(?<=[-/])\s*\n\s*|\s*\n\s*(?=/)", "", text or "")
+    item), case kept; a word hyphenated at a line end (the U+2010 the engines print at a soft hyphen,
+    prosedur.hyphen) is joined again."""
+    text = re.sub(r"(?<=\w)\u2010\s*(?=\w)", "", text or "")
+    text = re.sub(r"(?<=[-/])\s*\n\s*|\s*\n\s*(?=/)", "", text)
     words = [w for w in text.split() if not re.fullmatch(r"\d{1,2}\.", w)]
     return re.sub(r"/ ", "/", " ".join(words)).strip()
 

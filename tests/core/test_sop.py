@@ -42,7 +42,8 @@ def _pdf_text(pdf: bytes, tmp: Path) -> str:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+    """Whitespace squashed; a word hyphenated at a line end (U+2010 at a soft hyphen) joined again."""
+    return re.sub(r"\s+", " ", re.sub(r"(?<=\w)\u2010\s*(?=\w)", "", text))
 
 
 def test_wrapped_lines_estimate() -> None:

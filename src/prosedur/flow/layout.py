@@ -53,6 +53,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+from ..hyphen import break_at, break_word
 from ..model import Procedure, StepKind
 from ..text import Span, markup, plain, spans, substitute
 from ..translation import english
@@ -98,8 +99,9 @@ _ASCII_WIDTHS = (
 _BOLD_FACTOR = 1.09  # DejaVu Sans Bold is about 9% wider on average
 _OTHER_WIDTH = 838  # non-ASCII (≤, ≥, accented letters ...): as wide as the widest common glyphs
 
-FONT_SIZE = 8.0  # step text, pt
-HEADER_FONT_SIZE = 8.0  # lane titles (bold)
+FONT_SIZE = 8.0  # step text, pt (printed: the chart fits the A4 text width at scale 1, see FIT_WIDTH)
+FONT_SIZE_CROWDED = 7.0  # step text and lane titles on a chart of 7 lanes or more
+FIT_WIDTH = 510.0  # the A4 text width (180 mm) in pt: a chart is laid out to it, never scaled down
 LINE_HEIGHT = 1.22  # times the font size
 ROW_GAP = 18.0  # vertical space between rows: room for arrows and exit labels
 LANE_PAD = 7.0  # horizontal space between a shape and its lane's border
@@ -139,11 +141,13 @@ class Geometry:
 
     def size(self, kind: str) -> tuple[float, float]:
         """(w, h) of a step symbol of `kind` in this grid."""
-        if kind == StepKind.DECISION:
-            return self.shape_width, self.decision_height
+        if kind == StepKind.DECISION:  # near 2:1 however narrow the column
+            return self.shape_width, min(self.decision_height, self.shape_width / 1.8)
         if kind == StepKind.CONNECTOR:
             side = min(self.shape_width, self.shape_height)
             return side, side
+        if kind in (StepKind.START, StepKind.END):  # an oval wider than tall, never the connector's circle
+            return self.shape_width, min(self.shape_height, self.shape_width * 0.55)
         return self.shape_width, self.shape_height
 
 
@@ -157,7 +161,8 @@ def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
 
 
 def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> list[str]:
-    """Greedy word wrap to `width` points; a word longer than a line is cut by characters."""
+    """Greedy word wrap to `width` points; a word longer than a line is cut at a hyphenation point and
+    hyphenated (a URL after `/` `.` `-`), see `prosedur.hyphen`."""
     space = text_width(" ", size, bold)
     lines: list[str] = []
     current: list[str] = []
@@ -171,12 +176,9 @@ def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -
         if current:
             lines.append(" ".join(current))
             current, used = [], 0.0
-        while w > width and len(word) > 1:
-            cut = len(word) - 1
-            while cut > 1 and text_width(word[:cut], size, bold) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
+        while w > width and len(word) > 1:  # at a hyphenation point, with "-" (prosedur.hyphen)
+            head, word = break_word(word, lambda h: text_width(h, size, bold) <= width)
+            lines.append(head)
             w = text_width(word, size, bold)
         current, used = [word], w
     if current:
@@ -227,6 +229,7 @@ def _wrap_spans(parts: list[Span], width: float, size: float, bold: bool) -> lis
         return "".join(p.text for p in joined), markup(_merged(joined))
 
     space = text_width(" ", size, bold)
+    dash = text_width("-", size, bold)
     lines: list[tuple[str, str]] = []
     current: list[list[Span]] = []
     used = 0.0
@@ -240,11 +243,16 @@ def _wrap_spans(parts: list[Span], width: float, size: float, bold: bool) -> lis
             lines.append(line(current))
             current, used = [], 0.0
         length = sum(len(p.text) for p in word)
-        while w > width and length > 1:
-            n = length - 1
-            while n > 1 and measure(cut(word, n)[0]) > width:
-                n -= 1
+        while w > width and length > 1:  # at a hyphenation point, with "-" (prosedur.hyphen)
+            whole = "".join(p.text for p in word)
+
+            def fits(k: int, hyphen: bool, word: list[Span] = word) -> bool:
+                return measure(cut(word, k)[0]) + (dash if hyphen else 0.0) <= width
+
+            n, hyphen = break_at(whole, fits)
             head, word = cut(word, n)
+            if hyphen:
+                head[-1] = Span(head[-1].text + "-", head[-1].bold, head[-1].italic)
             lines.append(line([head]))
             length -= n
             w = measure(word)
@@ -398,31 +406,66 @@ class Layout:
 # -- shapes ------------------------------------------------------------------------------------------
 
 
-def _shape(kind: str, text: str, width: float) -> tuple[float, float, list[str]]:
+def text_size(n_lanes: int) -> float:
+    """The step text's size on a chart of `n_lanes` lanes (printed size: charts are not scaled)."""
+    return FONT_SIZE if n_lanes <= 6 else FONT_SIZE_CROWDED
+
+
+def _shape(kind: str, text: str, width: float, size: float = FONT_SIZE) -> tuple[float, float, list[str]]:
     """(w, h, lines) of a shape holding `text` in a lane whose shapes are at most `width` wide."""
-    lh = FONT_SIZE * LINE_HEIGHT
+    lh = size * LINE_HEIGHT
     if kind == StepKind.DECISION:
         # a rectangle (tw, th) fits in the diamond when tw/w + th/h <= 1: try a few text widths
         best: tuple[float, list[str]] | None = None
-        longest = max((text_width(word) for word in plain(text).split()), default=0.0)
+        longest = max((text_width(word, size) for word in plain(text).split()), default=0.0)
         for ratio in (0.5, 0.58, 0.66, 0.74, 0.82):
             if width * ratio - 4 < longest and ratio < 0.82:  # never cut a word when a wider line helps
                 continue
-            lines = wrap_marked(text, width * ratio - 4) or [""]
-            tw = max(text_width(plain(line)) for line in lines) + 4
+            lines = wrap_marked(text, width * ratio - 4, size) or [""]
+            tw = max(text_width(plain(line), size) for line in lines) + 4
             h = max(36.0, (len(lines) * lh + 4) / (1 - tw / width))
             if best is None or h < best[0] - 0.01:
                 best = (h, lines)
         assert best is not None
         return width, round(best[0], 1), best[1]
-    if kind in (StepKind.START, StepKind.END):
-        lines = wrap_marked(text, width - 16) or [""]
+    if kind in (StepKind.START, StepKind.END):  # the round ends take about half the height each side
+        lines = wrap_marked(text, width - 16, size) or [""]
+        h = max(26.0, len(lines) * lh + 8)
+        if h * 0.55 > 16:
+            lines = wrap_marked(text, max(width * 0.5, width - h * 0.55), size) or [""]
     elif kind == StepKind.IO:
-        lines = wrap_marked(text, width - _IO_SKEW - 8) or [""]
+        lines = wrap_marked(text, width - _IO_SKEW - 8, size) or [""]
     else:
-        lines = wrap_marked(text, width - 8) or [""]
+        lines = wrap_marked(text, width - 8, size) or [""]
     h = max(26.0, len(lines) * lh + 8)
     return width, round(h, 1), lines
+
+
+DIAMOND_RATIO = (1.6, 2.6)  # width : height of a decision, as drawn by hand
+TERMINATOR_RATIO = (1.5, 99.0)  # a start/end oval: clearly wider than tall
+
+
+def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], lane_w: float, left: int, right: int,
+             size: float) -> tuple[float, float, list[str]]:
+    """A decision near 2:1, a terminator an oval wider than tall: a long text wraps wider, the shape
+    reaching over its row's empty neighbour lanes (`left` / `right` lanes are there): both ways
+    alike while it can, so its vertices stay on its lane's centre line, else inward (`_centre`
+    keeps it on the chart and its centre in its lane); a short question in a wide lane gets a
+    narrower diamond."""
+    w, h, lines = shape
+    low, high = DIAMOND_RATIO if kind == StepKind.DECISION else TERMINATOR_RATIO
+    quarter = lane_w / 8
+    # at most a lane further each way (the router counts the lanes it covers as taken in its row)
+    limit = lane_w - 4 + (2 * lane_w if min(left, right) else (0.9 * lane_w if max(left, right) else 0))
+    width = w
+    while w / h < low and width + quarter <= limit + 0.01:
+        width += quarter
+        w, h, lines = _shape(kind, text, width, size)
+    if kind == StepKind.DECISION and w / h > high:
+        narrower = _shape(StepKind.DECISION, text, high * h, size)
+        if narrower[0] / narrower[1] >= low:
+            return narrower
+    return w, h, lines
 
 
 # -- routing -----------------------------------------------------------------------------------------
@@ -455,7 +498,7 @@ class _Router:
         self.members: dict[int, list[Node]] = {}
         for n in nodes:
             self.members.setdefault(self.row[n.id], []).append(n)
-            for lane in n.lanes:
+            for lane in _covered(n, lane_w, lane_count):
                 self.by_lane.setdefault(lane, []).append(self.row[n.id])
         self.lane_count = lane_count
         self.lane_w = lane_w
@@ -475,11 +518,12 @@ class _Router:
 
     def _channel_port(self, node: Node, side: str) -> float:
         """Next port on a side; when the side is full, ports are shared (lines into one shape merge)."""
-        capacity = 1 + 2 * max(0, int((node.h / 2 - 4) // PORT_GAP))
+        gap = min(PORT_GAP, max(2.0, node.h / 4))  # a flat symbol (an oval in a narrow column): closer ports
+        capacity = 1 + 2 * max(0, int((node.h / 2 - (4.0 if gap == PORT_GAP else gap / 2)) // gap))
         k = self.ports.get((node.id, side), 0) % capacity
         self._take_port(node.id, side)
         step = (k + 1) // 2
-        return (step if k % 2 else -step) * PORT_GAP
+        return (step if k % 2 else -step) * gap
 
     def _take_port(self, node: str, side: str) -> None:
         self.ports[(node, side)] = self.ports.get((node, side), 0) + 1
@@ -586,7 +630,8 @@ class _Router:
                 if t.kind not in (StepKind.DECISION, "offpage") and t.w > 4 * PORT_GAP and t.id in self.merging:
                     tx -= side * PORT_GAP  # off the centre: another line into t may come from straight above
                 pts = [(s.border_x(side, dy), y), (tx, y), (tx, t.border_y(-1))]
-                if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
+                ahead = (tx - pts[0][0]) * side > 0  # not back across a wide source
+                if ahead and self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, name)
                     self._take_port(t.id, "top")
                     self._commit(pts, t.id)
@@ -599,7 +644,8 @@ class _Router:
                 y = t.cy + dy
                 sx = self._x_in(s, t.lane)
                 pts = [(sx, s.border_y(1)), (sx, y), (t.border_x(-side, dy), y)]
-                if self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
+                ahead = (pts[2][0] - sx) * side > 0  # not through a wide target
+                if ahead and self._fits(pts, t.id) and self._clear(pts, s.id, t.id):
                     self._take_port(s.id, "bottom")
                     self._take_port(t.id, tname)
                     self._commit(pts, t.id)
@@ -866,12 +912,14 @@ def _rows(nodes: list[Node]) -> list[list[Node]]:
     return rows
 
 
-def _centre(row: list[Node], lane_w: float) -> None:
+def _centre(row: list[Node], lane_w: float, n_lanes: int = 0) -> None:
     """x of a row's symbols: centred in the lanes they span. Two symbols of one row in one lane (the
     same actor twice, e.g. a process and then the end) share the lane side by side, with room between
     them for the arrow that links them and clear of the lane's borders."""
     for node in row:
         node.x = node.lane * lane_w + (node.span * lane_w - node.w) / 2
+        if n_lanes and node.w > node.span * lane_w:  # a wide diamond stays on the chart
+            node.x = max(2.0, min(node.x, n_lanes * lane_w - 2.0 - node.w))
     crowded: dict[int, list[Node]] = {}
     for node in row:
         if node.span == 1:
@@ -886,8 +934,9 @@ def _centre(row: list[Node], lane_w: float) -> None:
 
 
 def lane_width(n_lanes: int, swimlanes: bool = True) -> float:
-    """Width of one lane: the lanes share about 500 pt (the A4 text width at scale 1)."""
-    return max(84.0, min(160.0, 500.0 / max(1, n_lanes))) if swimlanes else 220.0
+    """Width of one lane: the lanes share 500 pt of the A4 text width; `layout` narrows them when
+    the side channels need more room than is left (FIT_WIDTH)."""
+    return min(160.0, 500.0 / max(1, n_lanes)) if swimlanes else 220.0
 
 
 def role_order(proc: Procedure) -> list[str]:
@@ -914,6 +963,46 @@ def layout(
     geometry: Geometry | None = None,
     lang: str = "id",
 ) -> Layout:
+    """`_layout` at the printed size: without a caller's `geometry`, a swimlane chart whose side
+    channels make it wider than the A4 text width (FIT_WIDTH) is laid out again with narrower
+    lanes, and one with a page taller than `max_height` is cut again shorter, so it prints unscaled
+    and its text keeps its size (8 pt, 7 pt from 7 lanes on)."""
+    def again(lane_w: float | None, cut_at: float | None) -> Layout:
+        return _layout(proc, lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
+                       max_height=cut_at, geometry=geometry, lang=lang, lane_w=lane_w)
+
+    result = again(None, max_height)
+    if geometry is not None or not swimlanes:
+        return result
+    lane_w: float | None = None
+    cut_at = max_height
+    for _attempt in range(4):
+        widest = max(pg.width for pg in result.pages)
+        tallest = max(pg.height for pg in result.pages)
+        wide, tall = widest > FIT_WIDTH, bool(max_height and tallest > max_height and len(proc.steps) > 1)
+        if not (wide or tall):
+            break
+        if wide:
+            narrower = result.pages[0].lanes[0].width - (widest - FIT_WIDTH) / len(result.pages[0].lanes)
+            lane_w = int(narrower * 4 - 1) / 4  # quarter points: coordinates stay exact in binary
+        if tall and max_height is not None and cut_at is not None:  # the page cut missed rows of connectors
+            cut_at -= tallest - max_height + 1.0
+        result = again(lane_w, cut_at)
+    return result
+
+
+def _layout(
+    proc: Procedure,
+    *,
+    lanes: list[str] | None = None,
+    rows_per_page: int = 13,
+    swimlanes: bool = True,
+    lane_titles: dict[str, str] | None = None,
+    max_height: float | None = None,
+    geometry: Geometry | None = None,
+    lang: str = "id",
+    lane_w: float | None = None,
+) -> Layout:
     """Lay out the flow of `proc` on pages of at most `rows_per_page` step rows (step texts in `lang`:
     a step's `do_en` in English when written).
 
@@ -938,7 +1027,12 @@ def layout(
         order = [""]
     lane_index = {role: i for i, role in enumerate(order)}
     n_lanes = len(order)
-    lane_w = geometry.lane_width if geometry else lane_width(n_lanes, swimlanes)
+    if geometry:
+        lane_w = geometry.lane_width
+    elif lane_w is None:
+        lane_w = lane_width(n_lanes, swimlanes)
+    size = text_size(n_lanes)
+    pad = min(LANE_PAD, lane_w * 0.075)  # a narrow lane gives its shapes most of its width
 
     # the symbols of each row: lane, span and shape (each step id once: duplicates are a lint error,
     # not ours to draw twice); a symbol without an actor stays in the lane of the symbol before it
@@ -966,9 +1060,13 @@ def layout(
                 shape: tuple[float, float, list[str]] = (w, h, [])
             else:
                 # a diamond alone in its row may use nearly the whole lane (it wastes its corners)
-                alone = part.kind == StepKind.DECISION and len(parts) == 1
-                width = span * lane_w - (4 if alone else 2 * LANE_PAD)
-                shape = _shape(part.kind, substitute(english(part.do, part.do_en, lang), proc), width)
+                # (so does a terminator: an oval wider than tall, never the connector's circle)
+                alone = part.kind in (StepKind.DECISION, StepKind.START, StepKind.END) and len(parts) == 1
+                width = span * lane_w - (min(4.0, pad) if alone else 2 * pad)
+                text = substitute(english(part.do, part.do_en, lang), proc)
+                shape = _shape(part.kind, text, width, size)
+                if alone and span == 1:
+                    shape = _diamond(part.kind, text, shape, lane_w, lane, n_lanes - 1 - lane, size)
             row.append(_Symbol(nid, part.kind.value, lane, span, shape, k if len(parts) > 1 else 0))
         symbols[step.id] = row
         ordered.append((number, step.id, step.kind.value))
@@ -982,8 +1080,8 @@ def layout(
     if swimlanes and not geometry:
         for role in order:
             title = (lane_titles or {}).get(role, role)
-            titles.append(tuple(wrap(title, lane_w - 8, HEADER_FONT_SIZE, bold=True)) or ("",))
-        header = max(len(t) for t in titles) * HEADER_FONT_SIZE * LINE_HEIGHT + 2 * HEADER_PAD
+            titles.append(tuple(wrap(title, lane_w - 6, size, bold=True)) or ("",))
+        header = max(len(t) for t in titles) * size * LINE_HEIGHT + 2 * HEADER_PAD
 
     # pages: step rows per page
     chunks: list[list[tuple[int, str, str]]] = [[]]
@@ -1075,7 +1173,7 @@ def layout(
                 tallest = max(n.h for n in row_nodes)
                 for node in row_nodes:
                     node.y = y + (tallest - node.h) / 2
-                _centre(row_nodes, lane_w)
+                _centre(row_nodes, lane_w, n_lanes)
                 y += tallest + ROW_GAP
             height = y - ROW_GAP * 0.25
             rules_y = (header,) if header else ()
@@ -1196,7 +1294,7 @@ def layout(
     for pg in pages:
         _measure(pg, metrics)
     metrics.seconds = time.perf_counter() - started
-    return Layout(pages=pages, lanes=order if swimlanes else [], swimlanes=swimlanes, metrics=metrics)
+    return Layout(pages=pages, lanes=order if swimlanes else [], swimlanes=swimlanes, font_size=size, metrics=metrics)
 
 
 def _q(value: float) -> float:
@@ -1301,10 +1399,10 @@ def _place_grid(
     nodes: list[Node] = []
     y = 0.0
     rules: list[float] = []  # the table's row rules: above each band and row (the first is the top)
-    for row in top_rows:
+    for row in top_rows:  # the connector low in its band, its page text above it (and below it at the foot)
         rules.append(y)
         for node in row:
-            node.y = y + (geometry.band - node.h) / 2
+            node.y = y + geometry.band - node.h - 1.5
             nodes.append(node)
         y += geometry.band
     for row_nodes in _rows(steps_here):
@@ -1317,7 +1415,7 @@ def _place_grid(
     for row in foot_rows:
         rules.append(y)
         for node in row:
-            node.y = y + (geometry.band - node.h) / 2
+            node.y = y + 1.5
             nodes.append(node)
         y += geometry.band
     for row_nodes in _rows(nodes):
@@ -1685,7 +1783,10 @@ def _measure(page: Page, metrics: Metrics) -> None:
             metrics.lane_order_violations += 1
     for node in page.nodes:
         left, right = lanes[node.lane], lanes[node.lane + node.span - 1]
-        if not (left.x <= node.x and node.x + node.w <= right.x + right.width):
+        if node.w > (node.span * left.width) + 0.01:  # a wide diamond or oval: centred on its lane
+            if not (left.x < node.cx < left.x + left.width):
+                metrics.lane_order_violations += 1
+        elif not (left.x <= node.x and node.x + node.w <= right.x + right.width):
             metrics.lane_order_violations += 1
 
 
@@ -1753,6 +1854,13 @@ def gapped_pieces(points: tuple[Point, ...] | list[Point], hops: list[Point], ga
             pieces.append([(hx + sign * half, y1)])
         pieces[-1].append((x2, y2))
     return pieces
+
+
+def _covered(node: Node, lane_w: float, lane_count: int) -> range:
+    """The lanes a shape stands in: its own, and those a wide diamond reaches over."""
+    first = max(0, min(node.lane, int((node.x + 1.0) // lane_w)))
+    last = min(lane_count - 1, max(node.lane + node.span - 1, int((node.x + node.w - 1.0) // lane_w)))
+    return range(first, last + 1)
 
 
 def _in_diamond(node: Node, x: float, y: float) -> bool:

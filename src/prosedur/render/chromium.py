@@ -36,6 +36,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
+from ..hyphen import print_html
 from ..paper import PAPERS, PageBox, document_page, sop_page
 
 __all__ = ["ChromiumPrinter", "DOCUMENT_PAGE", "PageSetup", "SOP_PAGE", "chromium_executable", "page_setup",
@@ -262,7 +263,7 @@ class ChromiumPrinter:
             self._ready.result()  # raises at once if Chromium did not start
         # else queued now and printed once Chromium is up: the caller works on meanwhile
         future: Future[bytes] = Future()
-        self._jobs.put((future, html, setup, stamp))
+        self._jobs.put((future, print_html(html), setup, stamp))
         return future
 
     def print_pdf(self, html: str, setup: PageSetup, *, stamp: str) -> bytes:

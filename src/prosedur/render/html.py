@@ -129,7 +129,7 @@ def flowchart_pages(
     if sheet is None:
         sheet = PAPERS[library.info.paper] if library else PAPERS["A4"]
     max_w, max_h = flow_box(sheet)
-    pages = render_flowchart(proc, library, lang=lang, swimlanes=True, printed_pages=printed_pages)
+    pages = render_flowchart(proc, library, lang=lang, swimlanes=True, printed_pages=printed_pages, sheet=sheet)
     return [Markup(_strip_xml_decl(fit_svg(page, max_w, max_h))) for page in pages]
 
 

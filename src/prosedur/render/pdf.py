@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..hyphen import print_html
 from ..model import Library, Procedure
 from ..record import ControlRecord
 from .document import document_view
@@ -140,7 +141,7 @@ def _layout(html: str, library_root: Path | None, svg_as_image: Iterable[str]) -
 
     _install_svg_text_runs()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    html, svgs = svgs_as_images(html, svg_as_image)
+    html, svgs = svgs_as_images(print_html(html), svg_as_image)  # soft hyphens: prosedur.hyphen
     memory = {f"{_SVG_SCHEME}{n}": (svg.encode("utf-8"), "image/svg+xml") for n, svg in enumerate(svgs)}
     return HTML(
         string=html,

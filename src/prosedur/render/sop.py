@@ -37,6 +37,7 @@ from ..flow.layout import (
     hop_path,
     label_box,
     layout,
+    wrap,
 )
 from ..model import Library, Procedure, StepKind
 from ..paper import PAPERS, Paper, sop_page
@@ -178,6 +179,8 @@ class SopLayout:
     """The table's width on the library's paper (mm)."""
     body: float = PAGE_BODY
     """The rows' height budget per page on the library's paper (mm)."""
+    band: float = BAND
+    """The height of a connector band: the pentagon and its page text, wrapped to the lane (mm)."""
 
 
 def _requirements(step: StepView) -> list[str]:
@@ -192,17 +195,17 @@ def _notes(step: StepView, lang: str) -> list[str]:
 
 
 def _cut_pages(rows: list[SopRow], head: float, extra: dict[int, float],
-               body: float = PAGE_BODY) -> list[list[SopRow]]:
+               body: float = PAGE_BODY, band: float = BAND) -> list[list[SopRow]]:
     """Rows per page by height; a page after the first may open with a connector band, a page that
     is cut ends with one; `extra` reserves more (crowded bands) for a page index."""
     pages: list[list[SopRow]] = []
     current: list[SopRow] = []
     used = 0.0
     for index, row in enumerate(rows):
-        budget = body - head - (BAND if pages else 0.0) - extra.get(len(pages), 0.0)
+        budget = body - head - (band if pages else 0.0) - extra.get(len(pages), 0.0)
         rest = sum(r.height for r in rows[index:])
         if current and used + rest > budget:
-            budget -= BAND
+            budget -= band
         if current and used + row.height > budget:
             pages.append(current)
             current, used = [], 0.0
@@ -246,12 +249,13 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
         height = max(minimum, math.ceil((lines * LINE_MM + 2 * PAD + 1.0) * 2) / 2)
         rows.append(SopRow(step, 0, height, reqs, notes, quality))
 
+    band = band_height(lane_width)
     head_lines = max(wrapped_lines(name, lane_width) for _, name in actors)
     head = 6.0 + max(2, head_lines) * 3.3 + 2.0
     shape_w = max(6.0, min(lane_width - 7.0, 22.0))
     extra: dict[int, float] = {}
     for _attempt in range(4):  # crowded connector bands may need a second band: cut again
-        cuts = _cut_pages(rows, head, extra, body)
+        cuts = _cut_pages(rows, head, extra, body, band)
         geometry = Geometry(
             lane_width=lane_width * PT,
             row_heights=tuple(r.height * PT for r in rows),
@@ -259,28 +263,28 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
             shape_width=shape_w * PT,
             shape_height=SYMBOL_H * PT,
             decision_height=DECISION_H * PT,
-            band=BAND * PT,
+            band=band * PT,
             connector_width=PENTAGON_W * PT,
             connector_height=PENTAGON_H * PT,
             track_gap=TRACK_MM * PT,
             label_size=LABEL_MM * PT,
         )
         flow = layout(proc, lanes=[a for a, _ in actors if a], geometry=geometry)
-        pages = _pages(cuts, flow)
+        pages = _pages(cuts, flow, band)
         # the cut reserved a band above every page but the first and below every page but the last;
         # loop-backs can add bands anywhere (one into page 1, one out of the last page), so re-cut
         last = len(cuts) - 1
-        assumed = {i: (BAND if i > 0 else 0.0) + (BAND if i < last else 0.0) for i in range(len(cuts))}
+        assumed = {i: (band if i > 0 else 0.0) + (band if i < last else 0.0) for i in range(len(cuts))}
         over = {p.number - 1: p.top_band + p.bottom_band - assumed[p.number - 1] for p in pages
                 if p.top_band + p.bottom_band > assumed[p.number - 1]}
         if all(extra.get(k, 0.0) >= v for k, v in over.items()):
             break
         extra = {k: max(v, extra.get(k, 0.0)) for k, v in over.items()}
     connectors = [c for page in pages for c in page.outgoing]
-    return SopLayout(actors, lane_width, pages, connectors, flow, head, columns, notes_head, width, body)
+    return SopLayout(actors, lane_width, pages, connectors, flow, head, columns, notes_head, width, body, band)
 
 
-def _pages(cuts: list[list[SopRow]], flow: Layout) -> list[SopPage]:
+def _pages(cuts: list[list[SopRow]], flow: Layout, band: float = BAND) -> list[SopPage]:
     """The table's pages with the engine's pages attached: columns, bands and connector pairs."""
     pages: list[SopPage] = []
     for number, (rows, fp) in enumerate(zip(cuts, flow.pages, strict=True), start=1):
@@ -289,7 +293,7 @@ def _pages(cuts: list[list[SopRow]], flow: Layout) -> list[SopPage]:
             row.column = lanes.get(row.step.id, 0)
         bands_in = {round(n.y, 3) for n in fp.nodes if n.id.startswith("in:")}
         bands_out = {round(n.y, 3) for n in fp.nodes if n.id.startswith("out:")}
-        pages.append(SopPage(number, rows, top_band=BAND * len(bands_in), bottom_band=BAND * len(bands_out), flow=fp))
+        pages.append(SopPage(number, rows, top_band=band * len(bands_in), bottom_band=band * len(bands_out), flow=fp))
     for page in pages:
         assert page.flow is not None
         for ref in page.flow.offpage:
@@ -442,7 +446,20 @@ def page_svg(layout: SopLayout, page: SopPage, lang: str) -> str:
     return "".join(svg.parts)
 
 
-PAGE_REF_MM = 1.8  # "lanjut ke hlm. 3" beside an off-page connector (5 pt), smaller in a narrow lane
+PAGE_REF_MM = LABEL_MM  # "lanjut ke hlm. 3" by an off-page connector: 7 pt, wrapped to its lane
+PAGE_REF_LINE = PAGE_REF_MM * 1.1
+
+
+def page_ref_lines(text: str, lane_width: float) -> list[str]:
+    """The page text's lines at 7 pt in a lane `lane_width` mm wide."""
+    return wrap(text, (lane_width - 1.0) * PT, PAGE_REF_MM * PT)
+
+
+def band_height(lane_width: float) -> float:
+    """A connector band holds the pentagon and, on its free side, its page text at 7 pt wrapped to
+    the lane (the longest text either language prints), in half millimetres."""
+    lines = max(len(page_ref_lines(text, lane_width)) for text in ("lanjut ke hlm. 99", "cont. on p. 99"))
+    return max(BAND, math.ceil((PENTAGON_H + 1.0 + lines * PAGE_REF_LINE) * 2) / 2)
 
 
 def offpage_text(other_page: int, lang: str, *, incoming: bool) -> str:
@@ -454,23 +471,25 @@ def offpage_text(other_page: int, lang: str, *, incoming: bool) -> str:
 
 
 def page_ref_at(node: Node, text: str, lane_width: float, *, above: bool) -> tuple[float, float, float]:
-    """(centre x, baseline y, font size) in mm of the page text in the band's free strip: above an
-    incoming connector (its line leaves from the tip), below an outgoing one (its line arrives at the
-    top); narrowed to stay in the lane. The PDF and the DOCX (`sop_docx`) both place it from here."""
+    """(centre x, first baseline y, font size) in mm of the page text in the band's free strip: above
+    an incoming connector (its line leaves from the tip), below an outgoing one (its line arrives at
+    the top); 7 pt, wrapped to the lane (`page_ref_lines`). The PDF and the DOCX (`sop_docx`) both
+    place it from here."""
     x, y, w, h = _mm(node.x), _mm(node.y), _mm(node.w), _mm(node.h)
-    size = min(PAGE_REF_MM, (lane_width - 1.0) / (0.56 * len(text)))
-    if above:
-        size = min(size, (y - 0.4) / 0.95)
-    baseline = y - 0.35 if above else y + h + size * 0.85
-    return x + w / 2, baseline, size
+    lines = page_ref_lines(text, lane_width)
+    first = y - 0.35 - (len(lines) - 1) * PAGE_REF_LINE if above else y + h + PAGE_REF_MM * 0.85
+    return x + w / 2, first, PAGE_REF_MM
 
 
 def _page_ref(svg: _Svg, node: Node, text: str, lane_width: float, *, above: bool) -> None:
-    cx, baseline, size = page_ref_at(node, text, lane_width, above=above)
-    svg.add(
-        f'<text class="page-ref" x="{_f(cx)}" y="{_f(baseline)}" text-anchor="middle" font-size="{_f(size)}" '
-        f'font-family="DejaVu Sans, Liberation Sans, sans-serif">{xml_escape(text)}</text>'
-    )
+    """The page text by an off-page connector, one <text> per line (7 pt, wrapped to the lane)."""
+    cx, first, size = page_ref_at(node, text, lane_width, above=above)
+    for k, line in enumerate(page_ref_lines(text, lane_width)):
+        svg.add(
+            f'<text class="page-ref" x="{_f(cx)}" y="{_f(first + k * PAGE_REF_LINE)}" text-anchor="middle" '
+            f'font-size="{_f(size)}" font-family="DejaVu Sans, Liberation Sans, sans-serif">'
+            f"{xml_escape(line)}</text>"
+        )
 
 
 def _offpage_title(other_page: int, lang: str, *, incoming: bool) -> str:
@@ -496,7 +515,7 @@ def _layout_rules(layout: SopLayout, paper: Paper) -> Markup:
                  f"table.sop-flow, .sop-running {{ width: {_f(layout.width)}mm; }}")
     # a row's pitch is its cell's height plus one rule (half above, half below in the collapsed
     # model): the cell gets the row's height less the rule, so the rows add up to the SVG's grid
-    heights = sorted({row.height for page in layout.pages for row in page.rows} | {BAND})
+    heights = sorted({row.height for page in layout.pages for row in page.rows} | {layout.band})
     rules += [f".sop-flow tr.h{int(h * 2)} > td {{ height: {h - CELL_RULE:.4f}mm; }} "
               f".sop-flow tr.h{int(h * 2)} > td > .clip {{ max-height: {h - CELL_RULE:.4f}mm; }}"
               for h in heights]
@@ -539,7 +558,7 @@ def sop_html(
             "page": page,
             "svg": Markup(page_svg(layout, page, lang)),
             "span": len(page.rows) + (1 if page.incoming else 0) + (1 if page.outgoing else 0),
-            "band_class": f"h{int(BAND * 2)}",
+            "band_class": f"h{int(layout.band * 2)}",
         })
     context: dict[str, Any] = {
         "v": view,
@@ -553,6 +572,12 @@ def sop_html(
         "qr_svg": qr_svg(view.verify_url),
         "verify_url": view.verify_url,
         "total_pages": 1 + len(layout.pages),
+        # characters a Pelaksana header's line holds (7.5 pt, about 0.55 em a character): longer
+        # words get their hyphenation points (prosedur.hyphen.print_html)
+        "header_fit": max(3, int((layout.lane_width - 2.0) / (7.5 * 0.55 / PT))),
+        "fit": lambda mm: max(3, int((mm - 2 * PAD) / (8 * 0.55 / PT))),  # the same for an 8 pt cell
+        "COL_ACTIVITY": COL_ACTIVITY,
+        "COL_NOTES": COL_NOTES,
         # the empty cells right of the Pelaksana cell in a connector band row
         "tail_cells": Markup("<td></td>" * (len(layout.columns) + (1 if layout.notes else 0))),
     }

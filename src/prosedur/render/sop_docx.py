@@ -60,7 +60,6 @@ from .fetch import MAX_ASSET_BYTES, path_allowed
 from .labels import label, labels
 from .raster import image_file_to_raster, svg_to_png
 from .sop import (
-    BAND,
     COL_ACTIVITY,
     COL_NO,
     COL_NOTES,
@@ -71,6 +70,7 @@ from .sop import (
     identity_values,
     offpage_text,
     page_ref_at,
+    page_ref_lines,
     sop_layout,
 )
 
@@ -145,10 +145,12 @@ def sop_drawing(layout: SopLayout, page: SopPage, lang: str) -> Drawing:
             # PDF's (identity sheet = page 1): Word updates it if pages move; LibreOffice 7.4 shows the
             # shown value in shapes inside table cells (right as written, as the tests check)
             number = str(ref.other_page + 1)
-            assert text.endswith(number)
-            line = [(text[: -len(number)], None), (number, f"PAGEREF {page_mark(ref.other_page)} \\h")]
-            d.text((cx - box_w / 2) * PT, (base - ref_size * 1.0) * PT, box_w * PT, ref_size * 1.25 * PT,
-                   Text([line], ref_size * PT, anchor="t"), kind="page ref")
+            rows = page_ref_lines(text, layout.lane_width)  # 7 pt, wrapped to the lane as in the PDF
+            assert rows[-1].endswith(number)
+            lines: list[list[tuple[str, str | None]]] = [[(row + " ", None)] for row in rows[:-1]]  # reads as one text
+            lines.append([(rows[-1][: -len(number)], None), (number, f"PAGEREF {page_mark(ref.other_page)} \\h")])
+            d.text((cx - box_w / 2) * PT, (base - ref_size * 1.0) * PT, box_w * PT, ref_size * 1.25 * len(rows) * PT,
+                   Text(lines, ref_size * PT, anchor="t"), kind="page ref")
         elif kind in (StepKind.START, StepKind.END):
             d.rect(x, y, w, h, line=INK, line_w=stroke, rounded=True, kind=kind)
         elif kind == StepKind.DECISION:
@@ -625,7 +627,8 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
     if layout.notes:
         _para(grid[0][notes_col], layout.notes, first=True, align=center, bold=True)
     # body rows: band, steps, band
-    heights = ([BAND] if page.incoming else []) + [r.height for r in page.rows] + ([BAND] if page.outgoing else [])
+    band = layout.band  # sized for the page text of its connectors (sop.band_height)
+    heights = ([band] if page.incoming else []) + [r.height for r in page.rows] + ([band] if page.outgoing else [])
     steps = ([None] if page.incoming else []) + list(page.rows) + ([None] if page.outgoing else [])
     for k, (height, step_row) in enumerate(zip(heights, steps, strict=True)):
         row, cells = table.rows[2 + k], grid[2 + k]

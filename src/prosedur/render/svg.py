@@ -14,7 +14,6 @@ from functools import lru_cache
 from importlib.resources import files
 
 from ..flow.layout import (
-    FONT_SIZE,
     LABEL_PITCH,
     LABEL_SIZE,
     LINE_HEIGHT,
@@ -23,17 +22,19 @@ from ..flow.layout import (
     Page,
     crossing_points,
     hop_path,
-    lane_width,
     layout,
+    text_width,
 )
 from ..model import Library, Procedure, Step, StepKind
+from ..paper import PAPERS, Paper, document_page
 from ..text import plain, spans, substitute
 from ..translation import english
 
 __all__ = ["render_flowchart", "render_flowchart_single", "role_titles"]
 
 A4_TEXT_WIDTH_MM = 180.0
-A4_TEXT_HEIGHT_MM = 240.0  # A4 less margins and a running header
+FLOW_HEAD_MM = 14.0  # the chart's heading line (html.FLOW_TITLE_ROOM_MM) and room for the page cut's estimate
+A4_TEXT_HEIGHT_MM = document_page(PAPERS["A4"]).body_height - FLOW_HEAD_MM
 PT_TO_MM = 25.4 / 72
 HOP_RADIUS = 3.0  # pt: the semicircle where one line jumps over another
 
@@ -145,6 +146,7 @@ def render_flowchart(
     swimlanes: bool = True,
     rows_per_page: int = 13,
     printed_pages: Sequence[int] | None = None,
+    sheet: Paper | None = None,
 ) -> list[str]:
     """One complete SVG document per page, sized to the A4 text width (at most 180 mm).
 
@@ -154,17 +156,21 @@ def render_flowchart(
     titles = role_titles(proc, library, lang)
     result = layout(
         proc, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=titles,
-        max_height=_max_height(proc, swimlanes), lang=lang,
+        max_height=_max_height(proc, swimlanes, sheet), lang=lang,
     )
     return [_page_svg(proc, result, page, titles, lang, printed_pages) for page in result.pages]
 
 
-def _max_height(proc: Procedure, swimlanes: bool) -> float:
-    """A page must also fit the A4 text height once scaled to the text width (channels: about 30 pt)."""
-    n_lanes = max(1, len(proc.actors())) if swimlanes else 1
-    natural = n_lanes * lane_width(n_lanes, swimlanes) + 30
-    scale = min(1.0, A4_TEXT_WIDTH_MM / (natural * PT_TO_MM))
-    return A4_TEXT_HEIGHT_MM / PT_TO_MM / scale
+SMALL_SIZE = 7.0  # step numbers and "lanjut ke hlm. 5", pt: printed as is (charts are not scaled)
+
+
+def _max_height(proc: Procedure, swimlanes: bool, sheet: Paper | None = None) -> float:
+    """A page must also fit the body height of `sheet` (A4 by default) under the chart's heading,
+    with room for what the page cut does not foresee (channels below the last row); the layout
+    keeps it within the text width, so the chart prints at scale 1."""
+    if sheet is None:
+        return A4_TEXT_HEIGHT_MM / PT_TO_MM
+    return (document_page(sheet).body_height - FLOW_HEAD_MM) / PT_TO_MM
 
 
 def render_flowchart_single(
@@ -202,7 +208,8 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" version="1.1" '
         f'width="{_num(width_mm)}mm" height="{_num(height_mm)}mm" '
-        f'viewBox="0 0 {_num(page.width)} {_num(page.height)}" role="img" lang="{esc(lang)}" '
+        f'viewBox="0 0 {_num(page.width)} {_num(page.height)}" font-size="{_num(result.font_size)}" '
+        f'role="img" lang="{esc(lang)}" '
         f'aria-labelledby="{prefix}-title {prefix}-desc">',
         f'<title id="{prefix}-title">{esc(title)}</title>',
         f'<desc id="{prefix}-desc">{esc(desc)}</desc>',
@@ -212,7 +219,7 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
         f'<path class="arrowhead" d="M0,0 L8,3 L0,6 z"/></marker></defs>',
     ]
     if result.swimlanes:
-        out.append(_lanes(page))
+        out.append(_lanes(page, result.font_size))
     by_id = {node.id: node for node in page.nodes}
     steps = {s.id: s for s in proc.steps}
 
@@ -235,8 +242,8 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
             x, y = edge.label_at
             anchor = ' text-anchor="end"' if edge.label_anchor == "end" else ""
             for k, line in enumerate(edge.label_lines or (edge.label,)):
-                out.append(f'<text class="exit" x="{_num(x)}" y="{_num(y + k * LABEL_PITCH * LABEL_SIZE)}"{anchor}>'
-                           f"{rich(line)}</text>")
+                out.append(f'<text class="exit" x="{_num(x)}" y="{_num(y + k * LABEL_PITCH * LABEL_SIZE)}" '
+                           f'font-size="{_num(LABEL_SIZE)}"{anchor}>{rich(line)}</text>')
     out.append("</g>")
     out.append('<g class="nodes">')
     next_of: dict[str, list[str]] = {}
@@ -244,7 +251,7 @@ def _page_svg(proc: Procedure, result: Layout, page: Page, titles: dict[str, str
         next_of.setdefault(edge.source, []).append(name_of(by_id[edge.target]))
     for node in page.nodes:
         out.append(_node(node, prefix, steps, titles, next_of.get(node.id, []), page, proc, lang, printed_pages,
-                         name_of(node)))
+                         name_of(node), result.font_size))
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -258,9 +265,9 @@ def _node_name(node: Node, lang: str, parts: int = 0) -> str:
     return _t("step", lang, n=node.number)
 
 
-def _lanes(page: Page) -> str:
+def _lanes(page: Page, size: float) -> str:
     parts = ['<g class="lanes">']
-    lh = FONT_SIZE * LINE_HEIGHT
+    lh = size * LINE_HEIGHT
     for i, lane in enumerate(page.lanes):
         if i % 2:
             parts.append(
@@ -273,7 +280,7 @@ def _lanes(page: Page) -> str:
         parts.append(
             f'<rect class="lane-head" x="{_num(lane.x)}" y="0" width="{_num(lane.width)}" height="{_num(page.header)}"/>'
         )
-        top = (page.header - len(lane.title) * lh) / 2 + FONT_SIZE * 0.95
+        top = (page.header - len(lane.title) * lh) / 2 + size * 0.95
         cx = lane.x + lane.width / 2
         for k, line in enumerate(lane.title):
             parts.append(f'<text class="lane-title" x="{_num(cx)}" y="{_num(top + k * lh)}">{esc(line)}</text>')
@@ -312,8 +319,10 @@ def _node(
     lang: str,
     printed_pages: Sequence[int] | None = None,
     name: str = "",
+    size: float = 8.0,
 ) -> str:
-    lh = FONT_SIZE * LINE_HEIGHT
+    lh = size * LINE_HEIGHT
+    small = f' font-size="{_num(SMALL_SIZE)}"'
     parts: list[str] = []
     if node.kind == "offpage":
         ref = next(o for o in page.offpage if o.node == node.id)
@@ -325,20 +334,30 @@ def _node(
         parts.append(f"<title>{esc(_t(key, lang, label=node.label, n=other))}</title>")
         parts.append(_outline(node))
         parts.append(
-            f'<text class="label" x="{_num(node.cx)}" y="{_num(node.y + node.h * 0.42 + FONT_SIZE * 0.35)}">'
+            f'<text class="label" x="{_num(node.cx)}" y="{_num(node.y + node.h * 0.42 + size * 0.35)}">'
             f"{esc(node.label)}</text>"
         )
         if printed_pages is None:
             parts.append(
-                f'<text class="page-ref" x="{_num(node.x + node.w + 12)}" y="{_num(node.cy + 2)}">'
+                f'<text class="page-ref" x="{_num(node.x + node.w + 12)}" y="{_num(node.cy + 2)}"{small} '
+                f'text-anchor="middle">'
                 f"{esc(_t('page_short', lang, n=other))}</text>"
             )
-        else:  # two short lines beside the connector: they stay inside its lane
+        else:  # two short lines beside the connector: right of it, or left where the right has no room
             lead = _t("cont_on" if ref.direction == "out" else "cont_from", lang)
-            x = _num(node.x + node.w + 2)
-            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy - 1)}">{esc(lead)}</text>')
-            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy + 5.5)}">'
-                         f"{esc(_t('page_short', lang, n=other))}</text>")
+            page_ref = _t("page_short", lang, n=other)
+            need = max(text_width(lead, SMALL_SIZE), text_width(page_ref, SMALL_SIZE)) + 2
+            lane = page.lanes[node.lane] if node.lane < len(page.lanes) else None
+            right_room = (lane.x + lane.width if lane else page.width) - (node.x + node.w)
+            left_room = node.x - (lane.x if lane else 0.0)
+            if right_room >= need or (left_room < need and node.x + node.w + need <= page.width):
+                x, anchor = _num(node.x + node.w + 2), ' text-anchor="start"'
+            else:
+                x, anchor = _num(node.x - 2), ' text-anchor="end"'
+            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy - 1.5)}"{small}{anchor}>'
+                         f"{esc(lead)}</text>")
+            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy + 6.5)}"{small}{anchor}>'
+                         f"{esc(page_ref)}</text>")
         parts.append("</g>")
         return "\n".join(parts)
     step = steps.get(node.step or node.id)
@@ -355,11 +374,11 @@ def _node(
     parts.append(f"<title>{esc(name or _t('step', lang, n=node.number))} ({esc(kind_name)}): {esc(text)}</title>")
     parts.append(f"<desc>{esc(desc)}</desc>")
     parts.append(_outline(node))
-    top = node.cy - len(node.lines) * lh / 2 + FONT_SIZE * 0.8
+    top = node.cy - len(node.lines) * lh / 2 + size * 0.8
     for k, line in enumerate(node.lines):
         parts.append(f'<text class="label" x="{_num(node.cx)}" y="{_num(top + k * lh)}">{rich(line)}</text>')
     if node.part <= 1:  # the row's number once, above its first symbol
-        parts.append(f'<text class="num" x="{_num(node.x + 1)}" y="{_num(node.y - 2)}">{node.number}</text>')
+        parts.append(f'<text class="num" x="{_num(node.x + 1)}" y="{_num(node.y - 2)}"{small}>{node.number}</text>')
     parts.append("</g>")
     return "\n".join(parts)
 

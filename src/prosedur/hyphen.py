@@ -1,0 +1,164 @@
+"""Where a word may break at a line end: Indonesian (or English) hyphenation points from pyphen, and
+break opportunities inside unbreakable strings (URLs, long ids) after `/` `.` `-`.
+
+One home for every format: the flowchart layout (`flow.layout.wrap`) cuts a too-long word at a
+hyphenation point and prints "-"; print HTML (WeasyPrint and Chromium: SOP cells, lane headers,
+document cells) gets soft hyphens (U+00AD) and `<wbr>` in its text from `print_html`, because
+headless Chromium has no Indonesian hyphenation dictionary (CSS `hyphens: auto` alone breaks
+nothing there). Only the PDF engines' input is touched: search, plain text and the HTML pages keep
+their words whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+import pyphen
+
+__all__ = ["SOFT", "break_at", "break_word", "points", "print_html", "soft_hyphens"]
+
+SOFT = "\u00ad"
+_MIN_WORD = 6  # shorter words are not worth a hyphen
+_URLISH = re.compile(r"[/.:@_\d]")  # a token with these is a URL, a path, an id: never pyphen's
+_BREAK_AFTER = "/.-_"  # an id like kabid_infra breaks after its underscore too
+
+
+@lru_cache(maxsize=4)
+def _dictionary(lang: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_US" if lang == "en" else "id_ID", left=3, right=2)
+
+
+def points(word: str, lang: str = "id") -> list[int]:
+    """Offsets inside `word` where it may break: hyphenation points of a word of letters (a hyphen is
+    printed there), or the places just after `/` `.` `-` in a URL or id (nothing is printed)."""
+    if len(word) < _MIN_WORD:
+        return []
+    if _URLISH.search(word) or "-" in word:
+        return [i + 1 for i, ch in enumerate(word[:-1]) if ch in _BREAK_AFTER]
+    if not word.isalpha() or word.isupper():  # an acronym (PUSDATIN) is not hyphenated
+        return []
+    out: list[int] = []
+    for at in _dictionary(lang).positions(word):  # no one-letter piece ("mencur-i-gakan")
+        if not out or at - out[-1] >= 2:
+            out.append(int(at))
+    return out
+
+
+def _needs_hyphen(word: str, at: int) -> bool:
+    """A break between two letters prints a hyphen; one after `/` `.` `-` does not."""
+    return word[at - 1].isalnum() and word[at].isalnum()
+
+
+def break_at(word: str, fits: Callable[[int, bool], bool], lang: str = "id") -> tuple[int, bool]:
+    """Where to cut a too-long `word`: (offset, print a hyphen) with the longest head `word[:offset]`
+    for which `fits(offset, hyphen)` holds, at a hyphenation point, else after `/` `.` `-`, else,
+    as a last resort for a string with neither, between characters (hyphenated between two
+    letters). The head is never empty."""
+    core = word.rstrip(",;:!?)\"'")  # trailing punctuation stays with the rest
+    for at in sorted(points(core, lang), reverse=True):
+        hyphen = _needs_hyphen(word, at)
+        if fits(at, hyphen):
+            return at, hyphen
+    for at in range(len(word) - 1, 1, -1):
+        hyphen = _needs_hyphen(word, at)
+        if fits(at, hyphen):
+            return at, hyphen
+    return 1, False
+
+
+def break_word(word: str, fits: Callable[[str], bool], lang: str = "id") -> tuple[str, str]:
+    """`break_at` for a plain word: (head as printed, with its "-" when hyphenated; the rest)."""
+    at, hyphen = break_at(word, lambda n, h: fits(word[:n] + ("-" if h else "")), lang)
+    return word[:at] + ("-" if hyphen else ""), word[at:]
+
+
+_WORD = re.compile(rf"[^\W\d_]{{{_MIN_WORD},}}")
+_TOKEN = re.compile(r"[^\s<>]{7,}")
+
+
+def soft_hyphens(text: str, lang: str = "id", longer_than: int = 0) -> str:
+    """`text` (plain, no markup) with U+00AD at each hyphenation point of its words longer than
+    `longer_than` letters (and at least 6)."""
+    def one(match: re.Match[str]) -> str:
+        word = match.group(0)
+        cuts = points(word, lang) if len(word) > longer_than else []
+        if not cuts:
+            return word
+        return SOFT.join(word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True))
+
+    return _WORD.sub(one, text)
+
+
+def _text_run(run: str, lang: str, fit: int) -> str:
+    """One run of HTML text (between tags; entities stay whole) in a cell that holds `fit`
+    characters a line: soft hyphens in the words longer than that, `<wbr>` after `/` `.` `-` `_`
+    in longer URL-like tokens (and no soft hyphen inside those). A word that fits a line gets
+    none: it wraps whole, and Chromium, which copies every soft hyphen into the PDF's text layer
+    (splitting the word for search), only gets them where a word must break."""
+    out: list[str] = []
+    for part in re.split(r"(&[#\w]+;)", run):
+        if part.startswith("&") and part.endswith(";"):
+            out.append(part)
+            continue
+        pos = 0
+        for match in _TOKEN.finditer(part):
+            out.append(soft_hyphens(part[pos:match.start()], lang, fit))
+            tok = match.group(0)
+            core = tok.strip(".,;:!?()\"'")  # a word at a sentence's end is still a word
+            if len(tok) <= fit:
+                out.append(tok)
+            elif _URLISH.search(core) or "-" in core:
+                out.append(re.sub(r"(?<=[/.\-_])(?=[^\s/.\-_])", "<wbr>", tok))
+            else:
+                out.append(soft_hyphens(tok, lang, fit))
+            pos = match.end()
+        out.append(soft_hyphens(part[pos:], lang, fit))
+    return "".join(out)
+
+
+_SKIP = re.compile(r"(<(script|style|svg|title|head|textarea)\b.*?</\2>|<[^>]*>)", re.S | re.I)
+_CELL = re.compile(r"<(/?)(td|th|table)\b([^>]*)>", re.I)
+_LANG = re.compile(r"<html[^>]*\blang=\"(\w+)", re.I)
+DEFAULT_FIT = 9  # characters a line of the narrowest unmarked column holds (SOP Waktu, 17 mm at 8 pt)
+_WHOLE = ("control", "id-top", "id-grid")  # tables whose cells keep their words whole: the control header, the SOP identity sheet
+
+
+def print_html(html: str, lang: str | None = None) -> str:
+    """Print HTML with break opportunities in the text of its table cells (where columns are narrow:
+    SOP cells and Pelaksana headers, the document's tables); running text, headings and the
+    control header keep their words whole. A cell says how many characters a line holds with
+    `data-hy="N"` (the Pelaksana headers); others hold DEFAULT_FIT. Text runs only, never inside a
+    tag, an attribute, a stylesheet, a script, an inline SVG or the document head. The language is
+    the `<html lang>` one unless given."""
+    if lang is None:
+        found = _LANG.search(html)
+        lang = found.group(1) if found else "id"
+    out: list[str] = []
+    pos = 0
+    cells: list[int] = []  # the open cells' line capacity
+    tables: list[bool] = []  # per open table: are its words kept whole?
+
+    def run(text: str) -> str:
+        return _text_run(text, lang, cells[-1]) if cells and not any(tables) else text
+
+    for match in _SKIP.finditer(html):
+        out.append(run(html[pos:match.start()]))
+        tag = _CELL.match(match.group(0))
+        if tag:
+            closing, name, attrs = tag.group(1), tag.group(2).lower(), tag.group(3)
+            if name == "table":
+                if closing:
+                    tables = tables[:-1]
+                else:
+                    tables.append(any(re.search(rf'class="[^"]*\b{w}\b', attrs) for w in _WHOLE))
+            elif closing:
+                cells = cells[:-1]
+            else:
+                fit = re.search(r'data-hy="(\d+)"', attrs)
+                cells.append(int(fit.group(1)) if fit else DEFAULT_FIT)
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(run(html[pos:]))
+    return "".join(out)
