@@ -1327,6 +1327,14 @@ LABELS.update(
         "sop_made_from": ("Revisi ini dibuat dari berkas SOP yang diunggah: {name} —", "This revision was made from an uploaded SOP file: {name} —"),
         "sop_page_n": ("Halaman {n} berkas asli", "Page {n} of the original"),
         "sop_no_page_image": ("Tidak ada gambar halaman untuk berkas ini.", "No page image for this file."),
+        "sop_img_timeout": ("Gambar halaman tidak dibuat: tata letak berkas Word dihentikan setelah {seconds} detik. "
+                            "Unduh berkas asli untuk memeriksanya.",
+                            "No page images: laying out the Word file was stopped after {seconds} s. "
+                            "Download the original to check it."),
+        "sop_img_failed": ("Gambar halaman tidak dibuat: berkas Word tidak dapat ditata letak ({error}). "
+                           "Unduh berkas asli untuk memeriksanya.",
+                           "No page images: the Word file could not be laid out ({error}). "
+                           "Download the original to check it."),
         "sop_err_no_file": ("Tidak ada berkas yang dipilih.", "No file was chosen."),
         "sop_err_total": ("Berkas-berkas ini bersama lebih besar dari {limit}.",
                           "These files together are larger than {limit}."),
