@@ -49,11 +49,13 @@ def _inline(rid_attr: str, pid: int) -> str:
             '</wp:inline></w:drawing></w:r></w:p>')
 
 
-def write_hostile_docx(base_url: str, path: Path) -> Path:
-    """The Word file at `path`; every outside reference points under `base_url` (a server that records)."""
-    doc = Document()
-    doc.add_paragraph("Nomor SOP: SOP-999/UJI/2026")
-    doc.add_paragraph("Nama SOP: Uji Tautan Luar")
+def write_hostile_docx(base_url: str, path: Path, base: Path | None = None) -> Path:
+    """The Word file at `path` (`base` with the hostile parts appended, else a short document); every
+    outside reference points under `base_url` (a server that records requests)."""
+    doc = Document(str(base)) if base is not None else Document()
+    if base is None:
+        doc.add_paragraph("Nomor SOP: SOP-999/UJI/2026")
+        doc.add_paragraph("Nama SOP: Uji Tautan Luar")
     part = doc.part
     body = doc.element.body
     sect = body[-1]

@@ -65,7 +65,7 @@ PAGE_DPI = 110  # small print of a Legal page still legible when the image is op
 RENDER_TIMEOUT = 20  # seconds for one page image
 RENDER_MEMORY = 1536 * 1024 * 1024  # address space of the renderer (bytes)
 CONVERT_TIMEOUT = 60  # seconds for LibreOffice to lay out one Word original (a 10-page SOP takes ~3 s)
-CONVERT_MEMORY = 3 * 1024 * 1024 * 1024  # address space of LibreOffice (it maps ~1 GB just to start)
+CONVERT_MEMORY = 2048 * 1024 * 1024  # address space of LibreOffice (a 4-page SOP converts under 1 GB: margin)
 CONVERT_OUTPUT = 64 * 1024 * 1024  # largest file LibreOffice may write (prlimit --fsize)
 SUFFIX = {"pdf": ".pdf", "docx": ".docx"}
 
