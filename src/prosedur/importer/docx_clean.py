@@ -80,7 +80,7 @@ def _target(owner: str, target: str) -> str:
 
 
 def _xml(root: Any) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def clean_docx(path: Path) -> Cleaned:

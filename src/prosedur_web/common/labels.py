@@ -1283,11 +1283,11 @@ LABELS.update(
         "sop_import_hint": ("SOP bertanda tangan dalam PDF atau Word menjadi draf untuk diperiksa.",
                             "Signed SOPs as PDF or Word become drafts to check."),
         "sop_import_explain": (
-            "Unggah satu atau banyak SOP bertanda tangan (PDF; Word bila sudah didukung; atau satu .zip berisi "
+            "Unggah satu atau banyak SOP bertanda tangan (PDF; Word .docx; atau satu .zip berisi "
             "berkas-berkas itu). Tiap berkas yang terbaca menjadi draf: prosedur baru bila nomornya belum ada, "
             "atau revisi baru dari prosedur bernomor sama. Revisi yang berlaku atau sedang ditinjau tidak "
             "pernah ditimpa. Draf dibuka di penyunting di samping gambar halaman aslinya.",
-            "Upload one or many signed SOPs (PDF; Word once supported; or one .zip holding such files). Each "
+            "Upload one or many signed SOPs (PDF; Word .docx; or one .zip holding such files). Each "
             "file that can be read becomes a draft: a new procedure when its number is unknown, or a new "
             "revision of the procedure with that number. A revision in force or under review is never "
             "overwritten. The draft opens in the editor beside the page images of its original."),

@@ -64,7 +64,7 @@ MAX_TOTAL = transfer.MAX_TOTAL  # the zip import's total: all files of a batch t
 PAGE_DPI = 110  # small print of a Legal page still legible when the image is opened full size
 RENDER_TIMEOUT = 20  # seconds for one page image
 RENDER_MEMORY = 1536 * 1024 * 1024  # address space of the renderer (bytes)
-CONVERT_TIMEOUT = 60  # seconds for LibreOffice to lay out one Word original (a 10-page SOP takes ~3 s)
+CONVERT_TIMEOUT = 60  # seconds for LibreOffice to lay out one Word original (a 4-page SOP: ~2.5 s cold)
 CONVERT_MEMORY = 2048 * 1024 * 1024  # address space of LibreOffice (a 4-page SOP converts under 1 GB: margin)
 CONVERT_OUTPUT = 64 * 1024 * 1024  # largest file LibreOffice may write (prlimit --fsize)
 SUFFIX = {"pdf": ".pdf", "docx": ".docx"}
@@ -381,7 +381,7 @@ def _limited(command: list[str], *, memory: int, output: int | None = None) -> l
     return ["prlimit", f"--as={memory}", *([f"--fsize={output}"] if output else []), *command]
 
 
-def _run(command: list[str], timeout: float, **kw: Any) -> subprocess.CompletedProcess:
+def _run(command: list[str], timeout: float, **kw: Any) -> subprocess.CompletedProcess[bytes]:
     """`command` in its own process group, the whole group killed when it overruns (LibreOffice starts
     soffice.bin under oosplash: killing the first alone would leave the second running)."""
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, **kw)
