@@ -64,7 +64,8 @@ MAX_TOTAL = transfer.MAX_TOTAL  # the zip import's total: all files of a batch t
 PAGE_DPI = 110  # small print of a Legal page still legible when the image is opened full size
 RENDER_TIMEOUT = 20  # seconds for one page image
 RENDER_MEMORY = 1536 * 1024 * 1024  # address space of the renderer (bytes)
-CONVERT_TIMEOUT = 60  # seconds for LibreOffice to lay out one Word original (a 4-page SOP: ~2.5 s cold)
+CONVERT_TIMEOUT = 30  # seconds for LibreOffice to lay out one Word original (a 4-page SOP: ~2.5 s cold);
+# with the drawing of its pages (at most RENDER_TIMEOUT) it stays inside gunicorn's 60 s (docs/deploy.md)
 CONVERT_MEMORY = 2048 * 1024 * 1024  # address space of LibreOffice (a 4-page SOP converts under 1 GB: margin)
 CONVERT_OUTPUT = 64 * 1024 * 1024  # largest file LibreOffice may write (prlimit --fsize)
 SUFFIX = {"pdf": ".pdf", "docx": ".docx"}
@@ -424,9 +425,9 @@ def docx_to_pdf(data: bytes, tmp: Path) -> Path:
 
 
 def _pdf_pages(pdf: Path, first: int, last: int, out: Path) -> list[tuple[int, bytes]]:
-    """Pages first..last of a PDF as PNG, by pdftoppm under the page limits."""
+    """Pages first..last of a PDF as PNG, by pdftoppm under the page limits (`RENDER_TIMEOUT` for them all)."""
     command = ["pdftoppm", "-q", "-f", str(first), "-l", str(last), "-r", str(PAGE_DPI), "-png", str(pdf), str(out)]
-    _run(_limited(command, memory=RENDER_MEMORY), RENDER_TIMEOUT * (last - first + 1))
+    _run(_limited(command, memory=RENDER_MEMORY), RENDER_TIMEOUT)
     drawn = []
     for png in out.parent.glob(f"{out.name}-*.png"):
         drawn.append((int(png.stem.rsplit("-", 1)[1]), png.read_bytes()))
@@ -444,14 +445,15 @@ def _refuse_images(f: ImportFile, key: str, **params: Any) -> None:
 def _docx_pages(f: ImportFile) -> None:
     """Lay out a Word original once and keep all its pages (up to the importer's page limit)."""
     with _converting, tempfile.TemporaryDirectory(prefix="prosedur-page-") as tmp:
-        if ImportPage.objects.filter(file=f).exists():
-            return  # drawn by the request before this one
+        f.summary = ImportFile.objects.filter(pk=f.pk).values_list("summary", flat=True).first() or {}
+        if ImportPage.objects.filter(file=f).exists() or f.summary.get("page_images"):
+            return  # drawn (or refused) by the request before this one
         try:
             pdf = docx_to_pdf(bytes(f.data), Path(tmp))
             pages = _pdf_pages(pdf, 1, max_pages(), Path(tmp) / "page")
-        except subprocess.TimeoutExpired:
-            log.warning("laying out %s overran %d s: stopped", f.name, CONVERT_TIMEOUT)
-            _refuse_images(f, "sop_img_timeout", seconds=CONVERT_TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            log.warning("laying out %s overran %d s: stopped", f.name, exc.timeout)
+            _refuse_images(f, "sop_img_timeout", seconds=round(exc.timeout))
             return
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("page images of %s could not be drawn: %s", f.name, exc)
