@@ -1,7 +1,7 @@
 """A Word file that reaches outside itself, for the cleaning before LibreOffice lays it out: a picture
 linked by URL (`a:blip r:link`, an external relationship), an INCLUDEPICTURE field to the same server, an
 OLE object (an embedded binary with its preview picture), an altChunk (an embedded HTML document that pulls
-a picture by URL), an ActiveX control, an attached template by URL, plus an embedded picture that must stay.
+a picture by URL), an ActiveX control, an attached template and a mail-merge data source by URL, plus an embedded picture that must stay.
 python-docx makes the package; the hostile parts are added as parts and raw WordprocessingML."""
 
 from __future__ import annotations
@@ -97,5 +97,13 @@ def write_hostile_docx(base_url: str, path: Path, base: Path | None = None) -> P
     settings = part._settings_part
     tpl = settings.relate_to(f"{base_url}/templat.dotx", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate", is_external=True)
     settings.element.append(parse_xml(f'<w:attachedTemplate {NS} r:id="{tpl}"/>'))
+    # a mail merge whose data source is a URL and whose connection string names it too
+    source = settings.relate_to(f"{base_url}/data.csv",
+                                "http://schemas.openxmlformats.org/officeDocument/2006/relationships/mailMergeSource",
+                                is_external=True)
+    settings.element.append(parse_xml(
+        f'<w:mailMerge {NS}><w:mainDocumentType w:val="formLetters"/><w:dataType w:val="textFile"/>'
+        f'<w:connectString w:val="{base_url}/data.csv"/><w:query w:val="SELECT * FROM data.csv"/>'
+        f'<w:dataSource r:id="{source}"/></w:mailMerge>'))
     doc.save(str(path))
     return path

@@ -12,7 +12,8 @@ rewritten in memory before conversion:
   the controls' binaries, a macro project: the parts only those relationships referenced), and its
   `[Content_Types].xml` override;
 - in the XML parts kept: the elements that only carried those objects (`o:OLEObject`, `w:control`,
-  `w:altChunk`, `w:subDoc`, `w:attachedTemplate`) are removed, an attribute naming a dropped relationship
+  `w:altChunk`, `w:subDoc`, `w:attachedTemplate`; a mail merge's data source and connection string
+  `w:mailMerge`; a frameset) are removed, an attribute naming a dropped relationship
   (`r:link`, `r:id`, …) is removed, VML `src`/`o:href` (a picture's original path) is removed, and the
   field codes that include or link outside content lose their instruction (their printed result stays).
 
@@ -46,7 +47,8 @@ DROP_TYPES = {"oleObject", "package", "control", "activeXControlBinary", "aFChun
               "vbaProject", "wordVbaData", "vbaProjectSignature", "attachedTemplate", "frame",
               "keyMapCustomizations", "printerSettings"}
 DROP_TAGS = {f"{{{NS['o']}}}OLEObject", f"{{{NS['w']}}}control", f"{{{NS['w']}}}altChunk",
-             f"{{{NS['w']}}}subDoc", f"{{{NS['w']}}}attachedTemplate"}
+             f"{{{NS['w']}}}subDoc", f"{{{NS['w']}}}attachedTemplate", f"{{{NS['w']}}}mailMerge",
+             f"{{{NS['w']}}}frameset"}
 _OUTSIDE_FIELD = re.compile(r"\b(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT|INCLUDE)\b", re.IGNORECASE)
 _VML_HREF = {"src", f"{{{NS['o']}}}href", "href"}
 
