@@ -295,6 +295,13 @@ def sop_reads_docx() -> bool:
     return importlib.util.find_spec("prosedur.importer.docx") is not None
 
 
+def sop_clean_docx(path: Any) -> Any:
+    """A Word original without external links, OLE objects, ActiveX, macros (`importer.docx_clean`)."""
+    from prosedur.importer.docx_clean import clean_docx
+
+    return clean_docx(path)
+
+
 def sop_read_all(paths: Sequence[Any], *, jobs: int = 2, max_pages: int | None = None,
                  progress: Callable[[int, int], None] | None = None) -> list[tuple[str, Any, tuple[str, str] | None]]:
     """Read SOP files in a process pool (`importer.run.read_all`): (path, sheet or None, (id, en) error)."""

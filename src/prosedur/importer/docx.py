@@ -7,6 +7,8 @@ python-docx's table API hides: `w:drawing` anchors and offsets, `wps:wsp` geomet
 choice/fallback, VML `w:pict`. docx2python flattens a document to text and loses the shapes. python-docx
 builds the test fixtures (tests/core/docx_sop.py). Relationships are never followed, so an external target
 (TargetMode="External": an image URL, an attached template) is never fetched; the report counts them.
+The web app's page images of a Word original go through `docx_clean` first (those links and every
+embedded program dropped) before LibreOffice lays the package out.
 
 Tables: cells are placed on the table grid (`w:tblGrid`, `w:gridBefore`, `w:gridSpan`; a `w:vMerge`
 continuation belongs to the cell above). The identity sheet is read by label cells ("Nomor SOP", …): a

@@ -1283,11 +1283,11 @@ LABELS.update(
         "sop_import_hint": ("SOP bertanda tangan dalam PDF atau Word menjadi draf untuk diperiksa.",
                             "Signed SOPs as PDF or Word become drafts to check."),
         "sop_import_explain": (
-            "Unggah satu atau banyak SOP bertanda tangan (PDF; Word bila sudah didukung; atau satu .zip berisi "
+            "Unggah satu atau banyak SOP bertanda tangan (PDF; Word .docx; atau satu .zip berisi "
             "berkas-berkas itu). Tiap berkas yang terbaca menjadi draf: prosedur baru bila nomornya belum ada, "
             "atau revisi baru dari prosedur bernomor sama. Revisi yang berlaku atau sedang ditinjau tidak "
             "pernah ditimpa. Draf dibuka di penyunting di samping gambar halaman aslinya.",
-            "Upload one or many signed SOPs (PDF; Word once supported; or one .zip holding such files). Each "
+            "Upload one or many signed SOPs (PDF; Word .docx; or one .zip holding such files). Each "
             "file that can be read becomes a draft: a new procedure when its number is unknown, or a new "
             "revision of the procedure with that number. A revision in force or under review is never "
             "overwritten. The draft opens in the editor beside the page images of its original."),
@@ -1327,6 +1327,14 @@ LABELS.update(
         "sop_made_from": ("Revisi ini dibuat dari berkas SOP yang diunggah: {name} —", "This revision was made from an uploaded SOP file: {name} —"),
         "sop_page_n": ("Halaman {n} berkas asli", "Page {n} of the original"),
         "sop_no_page_image": ("Tidak ada gambar halaman untuk berkas ini.", "No page image for this file."),
+        "sop_img_timeout": ("Gambar halaman tidak dibuat: tata letak berkas Word dihentikan setelah {seconds} detik. "
+                            "Unduh berkas asli untuk memeriksanya.",
+                            "No page images: laying out the Word file was stopped after {seconds} s. "
+                            "Download the original to check it."),
+        "sop_img_failed": ("Gambar halaman tidak dibuat: berkas Word tidak dapat ditata letak ({error}). "
+                           "Unduh berkas asli untuk memeriksanya.",
+                           "No page images: the Word file could not be laid out ({error}). "
+                           "Download the original to check it."),
         "sop_err_no_file": ("Tidak ada berkas yang dipilih.", "No file was chosen."),
         "sop_err_total": ("Berkas-berkas ini bersama lebih besar dari {limit}.",
                           "These files together are larger than {limit}."),

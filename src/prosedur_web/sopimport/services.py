@@ -17,8 +17,13 @@ A refused file keeps only its name and message; its bytes are dropped. A draft k
 evidence of where it came from (served only to who may see the draft), and the report's lines for it.
 Page images are rendered the first time they are looked at (`page_png`: `pdftoppm` in a subprocess with
 a timeout and a memory cap, so a hostile file cannot hang or crash the app; poppler runs no JavaScript and
-fetches nothing). A Word original gets no page image: converting it (LibreOffice) could follow its external
-links, which nothing here may do; its original is offered for download instead.
+fetches nothing). A Word original is first rewritten by the core without anything outside it or anything
+that runs (`importer.docx_clean`: external relationships, OLE objects, embedded packages, ActiveX,
+altChunks, outside fields dropped; pictures kept), then laid out to PDF by LibreOffice headless in a private
+temporary profile, under a timeout and a memory cap, its whole process group stopped when it overruns;
+all its pages are drawn at once (one conversion) and kept. Without LibreOffice a Word original has no page
+image and is offered for download, as before; a conversion that fails leaves its reason on the file
+(`summary["page_images"]`), shown beside the draft.
 """
 
 from __future__ import annotations
@@ -26,9 +31,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +64,10 @@ MAX_TOTAL = transfer.MAX_TOTAL  # the zip import's total: all files of a batch t
 PAGE_DPI = 110  # small print of a Legal page still legible when the image is opened full size
 RENDER_TIMEOUT = 20  # seconds for one page image
 RENDER_MEMORY = 1536 * 1024 * 1024  # address space of the renderer (bytes)
+CONVERT_TIMEOUT = 30  # seconds for LibreOffice to lay out one Word original (a 4-page SOP: ~2.5 s cold);
+# with the drawing of its pages (at most RENDER_TIMEOUT) it stays inside gunicorn's 60 s (docs/deploy.md)
+CONVERT_MEMORY = 2048 * 1024 * 1024  # address space of LibreOffice (a 4-page SOP converts under 1 GB: margin)
+CONVERT_OUTPUT = 64 * 1024 * 1024  # largest file LibreOffice may write (prlimit --fsize)
 SUFFIX = {"pdf": ".pdf", "docx": ".docx"}
 
 
@@ -339,27 +351,148 @@ def _next_revision(procedure: Procedure, proc: Any) -> Any:
 
 
 # -- page images ------------------------------------------------------------------------------------------------
+_converting = threading.Lock()  # one LibreOffice at a time per process: the first page request draws all pages
+
+
+def soffice() -> str | None:
+    """LibreOffice's command, if installed (without it a Word original is offered for download only)."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def page_numbers(f: ImportFile) -> list[int]:
+    """The pages the editor shows beside the draft: a PDF's pages; a Word original's once laid out (before
+    that, the reader's count of its page breaks), none without LibreOffice or after a failed conversion."""
+    if f.kind == "pdf":
+        return list(range(1, f.pages + 1))
+    if f.kind != "docx" or soffice() is None or (f.summary or {}).get("page_images"):
+        return []
+    drawn = sorted(ImportPage.objects.filter(file=f).values_list("number", flat=True))
+    return drawn or list(range(1, f.pages + 1))
+
+
+def page_images_refused(f: ImportFile, lang: str = "id") -> str:
+    """Why a Word original has no page images ('' when it has them or was never tried)."""
+    why = (f.summary or {}).get("page_images") or {}
+    return why.get(lang) or why.get("id") or ""
+
+
+def _limited(command: list[str], *, memory: int, output: int | None = None) -> list[str]:
+    if not shutil.which("prlimit"):
+        return command
+    return ["prlimit", f"--as={memory}", *([f"--fsize={output}"] if output else []), *command]
+
+
+def _run(command: list[str], timeout: float, **kw: Any) -> subprocess.CompletedProcess[bytes]:
+    """`command` in its own process group, the whole group killed when it overruns (LibreOffice starts
+    soffice.bin under oosplash: killing the first alone would leave the second running)."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, **kw)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, command, out, err)
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+def docx_to_pdf(data: bytes, tmp: Path) -> Path:
+    """The Word file `data`, cleaned by the core and laid out by LibreOffice, as a PDF in `tmp`.
+
+    Raises `subprocess.TimeoutExpired` (it overran `CONVERT_TIMEOUT`), `subprocess.CalledProcessError` or
+    `OSError` (it failed or ran out of memory/output), `FileNotFoundError` (it wrote no PDF), or the core's
+    refusal of the package."""
+    src = tmp / "original.docx"
+    src.write_bytes(data)
+    cleaned = core.sop_clean_docx(src)
+    log.info("page images of a Word original: %d external and %d embedded relationships, %d parts, %d markup "
+             "items dropped", cleaned.external, cleaned.relationships, len(cleaned.parts), cleaned.elements)
+    clean = tmp / "clean.docx"
+    clean.write_bytes(cleaned.data)
+    src.unlink()
+    profile, out = tmp / "profile", tmp / "out"
+    command = [soffice() or "soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
+               "--norestore", "--nolockcheck", "--nodefault", "--nologo", "--convert-to", "pdf",
+               "--outdir", str(out), str(clean)]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp), "LANG": "C.UTF-8",
+           "SAL_USE_VCLPLUGIN": "svp"}
+    _run(_limited(command, memory=CONVERT_MEMORY, output=CONVERT_OUTPUT), CONVERT_TIMEOUT, env=env, cwd=tmp)
+    pdf = out / "clean.pdf"
+    if not pdf.is_file():
+        raise FileNotFoundError("LibreOffice wrote no PDF")
+    return pdf
+
+
+def _pdf_pages(pdf: Path, first: int, last: int, out: Path) -> list[tuple[int, bytes]]:
+    """Pages first..last of a PDF as PNG, by pdftoppm under the page limits (`RENDER_TIMEOUT` for them all)."""
+    command = ["pdftoppm", "-q", "-f", str(first), "-l", str(last), "-r", str(PAGE_DPI), "-png", str(pdf), str(out)]
+    _run(_limited(command, memory=RENDER_MEMORY), RENDER_TIMEOUT)
+    drawn = []
+    for png in out.parent.glob(f"{out.name}-*.png"):
+        drawn.append((int(png.stem.rsplit("-", 1)[1]), png.read_bytes()))
+    return sorted(drawn)
+
+
+def _refuse_images(f: ImportFile, key: str, **params: Any) -> None:
+    ident, en = _both(key, **params)
+    summary = dict(f.summary or {})
+    summary["page_images"] = {"id": ident, "en": en}
+    f.summary = summary
+    ImportFile.objects.filter(pk=f.pk).update(summary=summary)
+
+
+def _docx_pages(f: ImportFile) -> None:
+    """Lay out a Word original once and keep all its pages (up to the importer's page limit)."""
+    with _converting, tempfile.TemporaryDirectory(prefix="prosedur-page-") as tmp:
+        f.summary = ImportFile.objects.filter(pk=f.pk).values_list("summary", flat=True).first() or {}
+        if ImportPage.objects.filter(file=f).exists() or f.summary.get("page_images"):
+            return  # drawn (or refused) by the request before this one
+        try:
+            pdf = docx_to_pdf(bytes(f.data), Path(tmp))
+            pages = _pdf_pages(pdf, 1, max_pages(), Path(tmp) / "page")
+        except subprocess.TimeoutExpired as exc:
+            log.warning("laying out %s overran %d s: stopped", f.name, exc.timeout)
+            _refuse_images(f, "sop_img_timeout", seconds=round(exc.timeout))
+            return
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("page images of %s could not be drawn: %s", f.name, exc)
+            _refuse_images(f, "sop_img_failed", error=type(exc).__name__)
+            return
+        except Exception as exc:  # noqa: BLE001 - the core's refusal of the package (checked at upload too)
+            log.warning("page images of %s refused: %s", f.name, exc)
+            _refuse_images(f, "sop_img_failed", error=str(exc)[:200])
+            return
+        if not pages:
+            _refuse_images(f, "sop_img_failed", error="0 pages")
+            return
+        for number, png in pages:
+            ImportPage.objects.get_or_create(file=f, number=number, defaults={"png": png})
+
+
 def page_png(f: ImportFile, number: int) -> bytes | None:
     """Page `number` of the original as PNG (rendered once, then kept); None when it cannot be drawn."""
     cached = ImportPage.objects.filter(file=f, number=number).values_list("png", flat=True).first()
     if cached is not None:
         return bytes(cached)
+    if f.kind == "docx" and f.data and soffice() is not None and not (f.summary or {}).get("page_images") \
+            and 1 <= number <= max_pages():
+        _docx_pages(f)
+        cached = ImportPage.objects.filter(file=f, number=number).values_list("png", flat=True).first()
+        return bytes(cached) if cached is not None else None
     if f.kind != "pdf" or not f.data or not 1 <= number <= max(f.pages, 1):
         return None
     with tempfile.TemporaryDirectory(prefix="prosedur-page-") as tmp:
         src = Path(tmp) / "original.pdf"
         src.write_bytes(bytes(f.data))
-        out = Path(tmp) / "page"
-        command = ["pdftoppm", "-q", "-f", str(number), "-l", str(number), "-r", str(PAGE_DPI), "-png",
-                   "-singlefile", str(src), str(out)]
-        if shutil.which("prlimit"):  # a page that would take all memory stops at RENDER_MEMORY instead
-            command = ["prlimit", f"--as={RENDER_MEMORY}", *command]
         try:
-            subprocess.run(command, check=True, timeout=RENDER_TIMEOUT, capture_output=True)
+            drawn = _pdf_pages(src, number, number, Path(tmp) / "page")
         except (OSError, subprocess.SubprocessError):
             log.warning("page %d of %s could not be rendered", number, f.name)
             return None
-        png = (Path(tmp) / "page.png").read_bytes()
+    if not drawn:
+        return None
+    png = drawn[0][1]
     ImportPage.objects.get_or_create(file=f, number=number, defaults={"png": png})
     return png
 
@@ -367,4 +500,3 @@ def page_png(f: ImportFile, number: int) -> bytes | None:
 def origin_of(revision: Revision) -> ImportFile | None:
     """The uploaded file a draft was made from (the latest, if it was imported more than once)."""
     return ImportFile.objects.filter(revision=revision).defer("data").order_by("-pk").first()
-

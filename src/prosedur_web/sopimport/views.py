@@ -124,6 +124,6 @@ def editor_origin(revision: Any, lang: str) -> dict[str, Any] | None:
     f = services.origin_of(revision)
     if f is None:
         return None
-    return {"file": f, "pages": list(range(1, f.pages + 1)) if f.kind == "pdf" else [],
+    return {"file": f, "pages": services.page_numbers(f), "images_refused": services.page_images_refused(f, lang),
             "lines": f.issue_lines(lang), "summary": f.summary}
 
