@@ -756,10 +756,26 @@ class _Router:
         if below:
             edge = max(n.y + n.h for n in members)
             nxt = [n.y for r, ms in self.members.items() if r > row for n in ms]
-            return edge + (min(nxt) - edge) * share if nxt else edge + TRACK_GAP
+            if not nxt:
+                return edge + TRACK_GAP
+            return edge + (min(nxt) - edge) * share + self._gap_level(row, min(nxt) - edge)
         edge = min(n.y for n in members)
         prev = [n.y + n.h for r, ms in self.members.items() if r < row for n in ms]
-        return edge - (edge - max(prev)) * share if prev else edge - min(TRACK_GAP, edge / 2)  # never above the page
+        if not prev:
+            return edge - min(TRACK_GAP, edge / 2)  # never above the page
+        return edge - (edge - max(prev)) * share + self._gap_level(row - 1, edge - max(prev))
+
+    def _gap_level(self, upper: int, height: float) -> float:
+        """The offset of the next line run across the gap below row `upper`: the first at the middle,
+        the next a quarter of the gap lower, then higher. A line leaving a row below and one entering
+        the next row from above would otherwise run along one stretch (in a table the two already
+        lie a third of the way from their rows, apart)."""
+        if self.grid:
+            return 0.0
+        key = ("gap", str(upper))
+        k = self.ports.get(key, 0)
+        self.ports[key] = k + 1
+        return (0.0, height / 4, -height / 4)[k % 3]
 
     def free_gutter(self, s: Node, t: Node, right: bool = False) -> int:
         """The gutter (left of lane g) for a channel between s and t in a caller's grid: left of the
@@ -1332,10 +1348,31 @@ def balance_cuts(chunks: list[list[T]], fits: Callable[[list[T], bool, bool], bo
                 break
             chunks[i] = moved
             chunks[i - 1].pop()
+    if min(len(c) for c in chunks) < least:  # the neighbour had only `least` to give: shift rows down the chain
+        shifted = _shift_cuts([list(c) for c in chunks], fits, least)
+        if shifted is not None:
+            chunks[:] = shifted
     # a sheet still too small (its neighbour could not give) joins the one before when both fit on one
     for i in range(last, 0, -1):
         if len(chunks[i]) < least and fits([*chunks[i - 1], *chunks[i]], i == 1, i == len(chunks) - 1):
             chunks[i - 1].extend(chunks.pop(i))
+
+
+def _shift_cuts(chunks: list[list[T]], fits: Callable[[list[T], bool, bool], bool], least: int) -> list[list[T]] | None:
+    """A short sheet takes its missing rows from the sheet before it even when that one is left short,
+    which then takes from the one before it, and so on up the chain (every sheet of a tight cut holds
+    `least`, the last one less). The shifted cut, or None when some sheet would not fit or stay short."""
+    last = len(chunks) - 1
+    for i in range(last, 0, -1):
+        while len(chunks[i]) < least and len(chunks[i - 1]) > (least if i == 1 else 1):
+            moved = [chunks[i - 1][-1], *chunks[i]]
+            if not fits(moved, False, i == last):
+                return None
+            chunks[i] = moved
+            chunks[i - 1].pop()
+    if min(len(c) for c in chunks) < least:
+        return None
+    return chunks
 
 
 def _cut(ordered: list[tuple[int, str, str]], page_rows: tuple[int, ...]) -> list[list[tuple[int, str, str]]]:
