@@ -53,7 +53,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from ..hyphen import break_at, break_word
+from ..hyphen import break_at, break_word, points
 from ..model import Procedure, StepKind
 from ..text import Span, markup, plain, spans, substitute
 from ..translation import english
@@ -1298,7 +1298,7 @@ def _layout(
         label_size = geometry.label_size if geometry else LABEL_SIZE
         pages.append(
             _finish_page(p + 1, nodes, routed, offpage, order, titles, lane_w, header, height, left, right,
-                         label_size, bounded=geometry is not None, rules_y=rules_y)
+                         label_size, bounded=geometry is not None, rules_y=rules_y, lang=lang)
         )
 
     # the lanes of every page share one x: shift pages with narrower channels
@@ -1528,12 +1528,13 @@ def _finish_page(
     label_size: float = LABEL_SIZE,
     bounded: bool = False,
     rules_y: tuple[float, ...] = (),
+    lang: str = "id",
 ) -> Page:
     # labels stay on the canvas: the lanes only (a table's grid), or the lanes and their side margins
     bounds = (0.0, len(order) * lane_w) if bounded else (-left, len(order) * lane_w + right)
     spots = _place_labels(nodes, [(s, label, pts) for s, _t, label, pts, _b in routed], label_size, bounds,
                           numbered=not bounded, rules_x=tuple(i * lane_w for i in range(1, len(order))),
-                          rules_y=rules_y)
+                          rules_y=rules_y, lang=lang)
     edges = []
     for k, (s, t, label, pts, back) in enumerate(routed):
         at, anchor, printed = spots.get(k, (None, "start", label or ""))
@@ -1560,13 +1561,28 @@ def label_box(at: Point, anchor: str, text: str, size: float = LABEL_SIZE) -> Bo
 LABEL_PITCH = 1.15  # line pitch of a wrapped exit label, times its size
 
 
-def _label_variants(text: str) -> list[str]:
-    """The label on one line, then broken at the space nearest its middle (a narrow column)."""
+def _label_variants(text: str, size: float = LABEL_SIZE, lang: str = "id") -> list[str]:
+    """The label on one line, then broken at the space nearest its middle (a narrow column), then the
+    two narrowest two-line forms hyphenated inside a word ("Leng-/kap", "Tidak leng-/kap"): a 7 pt
+    label is wider than half a narrow lane, and a label across a lane rule is cut by it."""
     out = [text]
     words = text.split(" ")
     if len(words) > 1:
         cuts = sorted(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))))
         out.append(" ".join(words[: cuts[0]]) + "\n" + " ".join(words[cuts[0] :]))
+    if "\n" in text or any(ch in text for ch in "*_`[<"):  # marked-up text is measured by spans: left whole
+        return out
+    hyphenated: list[tuple[float, str]] = []
+    for k, word in enumerate(words):
+        for at in points(word, lang):
+            if not (word[at - 1].isalpha() and word[at].isalpha()):  # a URL's "/" break: no label has one
+                continue
+            head = " ".join([*words[:k], word[:at] + "-"])
+            tail = " ".join([word[at:], *words[k + 1 :]])
+            widest = max(text_width(head, size), text_width(tail, size))
+            hyphenated.append((widest, head + "\n" + tail))
+    widest_now = min((max(text_width(line, size) for line in v.split("\n")) for v in out), default=0.0)
+    out += [v for w, v in sorted(hyphenated)[:2] if w < widest_now]
     return out
 
 
@@ -1690,6 +1706,7 @@ def _place_labels(
     numbered: bool = False,
     rules_x: tuple[float, ...] = (),
     rules_y: tuple[float, ...] = (),
+    lang: str = "id",
 ) -> dict[int, tuple[Point, str, str]]:
     """Label spot per labelled edge, as (baseline point, anchor, printed text): on the canvas
     (`bounds`: its x range), clear of shapes and other labels, of lines, of lane and row rules
@@ -1713,7 +1730,7 @@ def _place_labels(
         fy1 = pts[0][1]
         first = _first_leg(pts, size, reach)
         candidates: list[tuple[Point, str, str]] = []
-        for variant in _label_variants(text):
+        for variant in _label_variants(text, size, lang):
             lift = variant.count("\n") * LABEL_PITCH * size
             for at, anchor in spots:
                 candidates.append((at, anchor, variant))
