@@ -22,6 +22,7 @@ __all__ = ["SOFT", "break_at", "break_word", "points", "print_html", "soft_hyphe
 SOFT = "\u00ad"
 _MIN_WORD = 6  # shorter words are not worth a hyphen
 _URLISH = re.compile(r"[/.:@_\d]")  # a token with these is a URL, a path, an id: never pyphen's
+_ID = re.compile(r"[^\W\d_]+(?:_[^\W\d_]+)+_?")  # words joined by underscores, nothing else
 _BREAK_AFTER = "/.-_"  # an id like kabid_infra breaks after its underscore too
 
 
@@ -35,6 +36,15 @@ def points(word: str, lang: str = "id") -> list[int]:
     printed there), or the places just after `/` `.` `-` in a URL or id (nothing is printed)."""
     if len(word) < _MIN_WORD:
         return []
+    if _ID.fullmatch(word):  # a role id (service_desk): after its underscores and inside its words
+        out = []
+        start = 0
+        for piece in word.split("_"):
+            out += [start + at for at in points(piece, lang)]
+            start += len(piece) + 1
+            if start < len(word):
+                out.append(start)
+        return sorted(set(out))
     if _URLISH.search(word) or "-" in word:
         return [i + 1 for i, ch in enumerate(word[:-1]) if ch in _BREAK_AFTER]
     if not word.isalpha() or word.isupper():  # an acronym (PUSDATIN) is not hyphenated
@@ -109,6 +119,8 @@ def _text_run(run: str, lang: str, fit: int) -> str:
             core = tok.strip(".,;:!?()\"'")  # a word at a sentence's end is still a word
             if len(tok) <= fit:
                 out.append(tok)
+            elif _ID.fullmatch(core):  # a role id in a narrow header: after "_", and its long words hyphenated
+                out.append(soft_hyphens(re.sub(r"(?<=_)(?=[^\W\d_])", "<wbr>", tok), lang, fit))
             elif _URLISH.search(core) or "-" in core:
                 out.append(re.sub(r"(?<=[/.\-_])(?=[^\s/.\-_])", "<wbr>", tok))
             else:

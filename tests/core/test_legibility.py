@@ -263,3 +263,12 @@ def test_a_short_list_stays_whole_with_its_heading() -> None:
         assert at is not None, extra
         split += not all(w in pages[at] for w in warnings)
     assert split == 0
+
+
+def test_a_role_id_in_a_narrow_header_breaks_inside_its_words() -> None:
+    """A Pelaksana header printing a role id (no title): after its underscore, and its words longer
+    than the line hyphenated ("service_" alone is wider than a 10-lane column); a URL's words are not."""
+    out = print_html('<html lang="id"><table><tr><th data-hy="5">service_desk</th>'
+                     f'<td data-hy="5">{HARD_URL}</td></tr></table></html>')
+    assert "ser\u00advi\u00adce_<wbr>desk" in out
+    assert "\u00ad" not in out.split("<td")[1]
