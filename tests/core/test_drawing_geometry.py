@@ -33,8 +33,12 @@ ROOT = Path(__file__).resolve().parents[2]
 STRESS = ((25, 6), (60, 8), (120, 10))
 HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps shape", "overlaps label",
         "leaves the drawing", "lane order")
-# known residuals of label placement (counted over the whole corpus); lower these as routing improves
-CEILING = {"samples": 27, "stress": 111}
+# known residuals of label placement (counted over the whole corpus); lower these as routing improves.
+# 27/111 on the routing branch; 30/159 merged with the 7 pt labels, wide diamonds and ovals; 24/102 with
+# hyphenated two-line labels and a label weighed by how many rules cut it. 46 of the 102 are 7 pt labels
+# across a lane rule of the SOP: beside a line down the middle of a 30 pt (10-lane) column there are
+# 12 pt, and "Tidak" alone is 20 pt wide at 7 pt (a trade-off of the legible size, not raised for it)
+CEILING = {"samples": 24, "stress": 102}
 
 
 def _kind(problem: str) -> str:

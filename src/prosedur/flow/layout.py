@@ -1745,8 +1745,9 @@ def _place_labels(
             # a line under a label reads as a different flow; a rule under one is hidden by its ground
             hit = any(_segment_meets_box(a, b, box) for a, b, _j in segments)  # its own line too
             score += 16 if hit else 0
-            if any(box[0] < x < box[0] + box[2] for x in rules_x) or any(box[1] < y < box[1] + box[3] for y in rules_y):
-                score += 8
+            cut = sum(box[0] < x < box[0] + box[2] for x in rules_x) + sum(box[1] < y < box[1] + box[3] for y in rules_y)
+            if cut:
+                score += 7 + min(cut, 8)  # each rule more cuts it again (still lighter than a line)
             if any(_boxes_meet(box, b) for b in numbers):
                 score += 4
             if not _boxes_meet(box, first):
