@@ -714,7 +714,7 @@ class _Router:
     def _leave_below(self, s: Node, side: int, bound: int) -> bool:
         """Leave through the gap below the row: another symbol of the row is in the way, or the
         decision's vertex towards the channel already holds an exit (and its bottom one is free)."""
-        if self._blocked(s, side, bound):
+        if self._blocked(s, side, bound) or self._text_beside(s, side):
             return True
         name = "right" if side > 0 else "left"
         return self._vertex_taken(s, name) and (s.id, "bottom") not in self.ports
@@ -722,7 +722,12 @@ class _Router:
     def _enter_above(self, t: Node, side: int, bound: int) -> bool:
         """Enter through the gap above the row: a symbol of the row is in the way, or `t` is a
         decision (lines enter a decision at its top vertex; its side vertices are its exits')."""
-        return self._blocked(t, side, bound) or t.kind == StepKind.DECISION
+        return self._blocked(t, side, bound) or t.kind == StepKind.DECISION or self._text_beside(t, side)
+
+    def _text_beside(self, node: Node, side: int) -> bool:
+        """An off-page connector of the document's chart prints its page ("lanjut ke hlm. 5") right of
+        it: a channel on that side meets it at its top or bottom, never through that text."""
+        return node.kind == "offpage" and side > 0 and not self.grid
 
     def _blocked(self, node: Node, side: int, bound: int) -> bool:
         """Does another symbol of `node`'s row stand between it and a track beyond lane `bound`?"""
@@ -1662,6 +1667,13 @@ def _label_spots(
             for y in levels:
                 out.append(((a + gap, y), "start"))
                 out.append(((b - gap, y), "end"))
+    if len(pts) >= 3 and x1 == x2 and pts[1][1] == pts[2][1] and length < 2 * size:
+        # a stub out of the shape's bottom into a line across: beside that line, past the bend
+        x, y = pts[1]
+        rightwards = pts[2][0] > x
+        at_x = x + gap if rightwards else x - gap
+        for level in (y - 2.5 * k, y + 9 * k):
+            out.append(((at_x, level), "start" if rightwards else "end"))
     if len(pts) >= 3 and pts[1][0] == pts[2][0] and source is not None:
         # no room beside the exit (a narrow first column): beside the channel, clear of the shape
         x, down = pts[1][0], pts[2][1] > pts[1][1]
