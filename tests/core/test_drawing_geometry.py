@@ -21,7 +21,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from geometry_check import crossings, hop_arcs, problems  # noqa: E402
 
-from prosedur.flow.layout import LABEL_SIZE, Layout, crossing_points, gapped_pieces, hop_path, layout  # noqa: E402
+from prosedur.flow.layout import (  # noqa: E402
+    LABEL_SIZE,
+    PAGE_REF_ROOM,
+    Layout,
+    crossing_points,
+    gapped_pieces,
+    hop_path,
+    layout,
+    segment_hits_box,
+)
 from prosedur.load import load_library  # noqa: E402
 from prosedur.model import Library, Procedure  # noqa: E402
 from prosedur.render.document import document_view  # noqa: E402
@@ -34,12 +43,12 @@ STRESS = ((25, 6), (60, 8), (120, 10))
 HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps shape", "overlaps label",
         "leaves the drawing", "lane order")
 # known residuals of label placement (counted over the whole corpus); lower these as routing improves.
-# 27/111 on the routing branch; 30/159 merged with the 7 pt labels, wide diamonds and ovals; 23/98 with
+# 27/111 on the routing branch; 30/159 merged with the 7 pt labels, wide diamonds and ovals; 23/100 with
 # hyphenated two-line labels, a label weighed by how many rules cut it, spots past a stub's bend and
-# channels meeting a connector above or below its page text. 46 of the stress 98 are 7 pt SOP labels
+# channels meeting a connector above or below its page text (2 of the 100). 46 of the 100 are 7 pt SOP labels
 # across a lane rule: beside a line down the middle of a 30 pt (10-lane) column there are 12 pt, and
 # "Tidak" alone is 20 pt wide at 7 pt (a trade-off of the legible size; the ceiling is not raised for it)
-CEILING = {"samples": 23, "stress": 98}
+CEILING = {"samples": 23, "stress": 100}
 
 
 def _kind(problem: str) -> str:
@@ -180,3 +189,29 @@ def test_every_crossing_gets_a_gap_in_the_docx_flowchart() -> None:
             for index, edge in enumerate(page.edges):
                 pieces = gapped_pieces(edge.points, hops.get(index, []), 1.8 * PT)
                 assert len(pieces) - 1 == len(hops.get(index, [])), (proc.number, edge.source, edge.target)
+
+
+def _page_text_struck(page: Layout) -> list[str]:  # noqa: ANN001 - a Page
+    """Lines across an off-page connector's "lanjut ke / hlm. 5" (placed as render/svg.py places it)."""
+    out = []
+    for node in page.nodes:
+        if node.kind != "offpage":
+            continue
+        lane = page.lanes[node.lane]
+        right, left = lane.x + lane.width - (node.x + node.w), node.x - lane.x
+        at_right = right >= PAGE_REF_ROOM or (left < PAGE_REF_ROOM and node.x + node.w + PAGE_REF_ROOM <= page.width)
+        x = node.x + node.w + 2 if at_right else node.x - 2 - (PAGE_REF_ROOM - 2)
+        box = (x, node.cy - 1.5 - 0.8 * 7.0, PAGE_REF_ROOM - 2, 8.0 + 1.05 * 7.0)
+        for e in page.edges:
+            if any(segment_hits_box(a, b, box) for a, b in zip(e.points, e.points[1:], strict=False)):
+                out.append(f"{node.id}: {e.source}->{e.target}")
+    return out
+
+
+def test_no_line_runs_through_a_connectors_page_text() -> None:
+    """A channel meets an off-page connector at its top or bottom on the side where its page text is."""
+    struck = []
+    for _name, proc, library in _corpus():
+        for page in _doc(proc, library).pages:
+            struck += [f"{proc.number} {page.number} {s}" for s in _page_text_struck(page)]
+    assert not struck, struck

@@ -481,6 +481,10 @@ class _Seg:
     final: bool
 
 
+# the widest page text beside a document chart's connector ("lanjut ke" / "cont. on" over "hlm. 99"), 7 pt
+PAGE_REF_ROOM = max(text_width(t, 7.0) for t in ("lanjut ke", "cont. on", "hlm. 99", "p. 99")) + 2
+
+
 class _Router:
     """Routes the edges of one page; remembers used segments and ports to keep edges apart."""
 
@@ -638,7 +642,8 @@ class _Router:
                     return pts
         tname = "left" if side > 0 else "right"
         s_lane = self._nearest(s, t.lane)
-        if self.lane_free(s_lane, rs, rt) and (s.id, "bottom") not in self.ports and t.kind != StepKind.DECISION:
+        if (self.lane_free(s_lane, rs, rt) and (s.id, "bottom") not in self.ports and t.kind != StepKind.DECISION
+                and not self._text_beside(t, -side)):
             dy = self._port_offset(t.id, tname)
             if abs(dy) * 2 < t.h - 4:
                 y = t.cy + dy
@@ -725,9 +730,17 @@ class _Router:
         return self._blocked(t, side, bound) or t.kind == StepKind.DECISION or self._text_beside(t, side)
 
     def _text_beside(self, node: Node, side: int) -> bool:
-        """An off-page connector of the document's chart prints its page ("lanjut ke hlm. 5") right of
-        it: a channel on that side meets it at its top or bottom, never through that text."""
-        return node.kind == "offpage" and side > 0 and not self.grid
+        """An off-page connector of the document's chart prints its page ("lanjut ke hlm. 5") beside
+        it, right of it unless its lane has no room there (render/svg.py): a channel on that side
+        meets it at its top or bottom, never through that text."""
+        if node.kind != "offpage" or self.grid:
+            return False
+        right = (node.lane + 1) * self.lane_w - (node.x + node.w)
+        left = node.x - node.lane * self.lane_w
+        # as svg.py decides it: right when it has room, or when neither side has and the page goes on
+        # to the right (the last lane's margin is only a channel's width: left there)
+        text_right = right >= PAGE_REF_ROOM or (left < PAGE_REF_ROOM and node.lane + 1 < self.lane_count)
+        return (side > 0) == text_right
 
     def _blocked(self, node: Node, side: int, bound: int) -> bool:
         """Does another symbol of `node`'s row stand between it and a track beyond lane `bound`?"""
