@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .geometry import Box, Segment, Shape
 from .sheet import Issue, ReadRow, ReadSheet, ReadSymbol
 
-__all__ = ["DPI", "available", "read_picture_table"]
+__all__ = ["DPI", "Drawing", "available", "read_picture_table"]
 
 DPI = 300
 TIMEOUT = 30  # seconds per subprocess
@@ -42,6 +43,17 @@ _MUTU = re.compile(r"^(persyaratan|kelengkapan|input|waktu|output|biaya|syarat|b
 _KET = re.compile(r"^ket(erangan|\.)?$", re.IGNORECASE)
 _JUNK = re.compile(r"^[|\\/\-—–_=~.:;,'`\"»«]+$")
 _TERM_WORD = re.compile(r"^(mulai|selesai|start|end|stop)\.?$", re.IGNORECASE)
+
+
+@dataclass
+class Drawing:
+    """What the picture shows besides text, in points from the picture's corner: the same primitives a
+    vector page gives (importer/pdf.py follows the arrows and reads the exits from them)."""
+
+    symbols: list[tuple[int, Shape, ReadSymbol]]  # (row index, outline, the row's symbol)
+    segments: list[Segment]  # connector strokes
+    heads: list[Box]  # arrowheads: small filled blobs
+    labels: list[tuple[Box, str]]  # words in the lanes outside every symbol (exit labels)
 
 
 def available() -> bool:
@@ -116,6 +128,10 @@ def _words(png: Path) -> list[Word]:
 
 class _Bits:
     """A binarised image: rows of bytes, 0 dark, 255 light (and the transpose for columns)."""
+
+    def at(self, x: int, y: int, r: int = 3) -> bool:
+        """Any dark pixel within r of (x, y)."""
+        return any(0 <= yy < self.h and 0 in self.rows[yy][max(0, x - r):x + r + 1] for yy in range(y - r, y + r + 1))
 
     def __init__(self, png: Path):
         from PIL import Image
@@ -219,6 +235,122 @@ def _boxes(bits: _Bits, x0: int, y0: int, x1: int, y1: int, words: list[Word]) -
     return found
 
 
+STRAIGHT = 24  # px: a dark run this long is a ruled line, an outline's side or a connector, not a diagonal
+
+
+def _runs(line: bytes, at_least: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(rb"\x00{%d,}" % at_least, line)]
+
+
+def _strokes(lines: list[bytes], at_least: int = STRAIGHT) -> list[tuple[int, int, int, int]]:
+    """Straight strokes along `lines` (rows, or columns): runs of at least `at_least` dark pixels, the runs
+    of neighbouring lines that cover the same span joined into one (a line's thickness):
+    (first line, last line, start, end)."""
+    open_: list[list[int]] = []  # [first, last, a, b]
+    out: list[tuple[int, int, int, int]] = []
+    for i, ln in enumerate(lines):
+        keep = []
+        for a, b in _runs(ln, at_least):
+            for g in open_:
+                if g[1] == i - 1 and abs(g[2] - a) <= 6 and abs(g[3] - b) <= 6:
+                    g[1], g[2], g[3] = i, min(g[2], a), max(g[3], b)
+                    keep.append(g)
+                    break
+            else:
+                g = [i, i, a, b]
+                keep.append(g)
+        for g in open_:
+            if g not in keep:
+                out.append((g[0], g[1], g[2], g[3]))
+        open_ = keep
+    out.extend((g[0], g[1], g[2], g[3]) for g in open_)
+    return out
+
+
+def _components(bits: _Bits, hs: list[tuple[int, int, int, int]], vs: list[tuple[int, int, int, int]]
+                ) -> list[tuple[int, int, int, int, int]]:
+    """Connected groups of the dark pixels that are not on a straight stroke (diagonals, arrowheads,
+    letters): (x0, y0, x1, y1, pixels). Runs of each row are joined with the touching runs of the row above."""
+    mask = [bytearray(r) for r in bits.rows]
+    for y0, y1, a, b in hs:
+        for y in range(y0, y1 + 1):
+            mask[y][a:b] = b"\xff" * (b - a)
+    for x0, x1, a, b in vs:
+        for y in range(a, b):
+            mask[y][x0:x1 + 1] = b"\xff" * (x1 + 1 - x0)
+    parent: list[int] = []
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    runs: list[tuple[int, int, int]] = []  # (y, a, b)
+    prev: list[int] = []
+    for y, row in enumerate(mask):
+        cur = []
+        for a, b in _runs(bytes(row), 1):
+            k = len(runs)
+            runs.append((y, a, b))
+            parent.append(k)
+            for j in prev:
+                _, pa, pb = runs[j]
+                if pa <= b and a <= pb:  # touching, diagonals included
+                    ra, rb = find(j), find(k)
+                    if ra != rb:
+                        parent[rb] = ra
+            cur.append(k)
+        prev = cur
+    groups: dict[int, list[int]] = {}
+    for k, (y, a, b) in enumerate(runs):
+        g = groups.setdefault(find(k), [a, y, b, y, 0])
+        g[0], g[1], g[2], g[3], g[4] = min(g[0], a), min(g[1], y), max(g[2], b), max(g[3], y), g[4] + b - a
+    return [(g[0], g[1], g[2], g[3] + 1, g[4]) for g in groups.values()]
+
+
+def _is_diamond(bits: _Bits, box: tuple[int, int, int, int]) -> bool:
+    """Dark along the four edges joining the middles of the box's sides, light at its centre."""
+    x0, y0, x1, y1 = box
+    cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
+    corners = [(cx, y0), (x1, cy), (cx, y1), (x0, cy), (cx, y0)]
+    for (ax, ay), (bx, by) in zip(corners, corners[1:], strict=False):
+        hits = sum(bits.at(round(ax + (bx - ax) * t / 20), round(ay + (by - ay) * t / 20), 4) for t in range(2, 19))
+        if hits < 15:
+            return False
+    return not bits.at(cx, cy, 3) or bits.dark(cx - 10, cy - 10, cx + 10, cy + 10) < 200
+
+
+def _clusters(comps: list[tuple[int, int, int, int, int]], gap: int = 6) -> list[tuple[int, int, int, int]]:
+    """Boxes of groups of components lying within `gap` of each other: a diamond whose corners carry
+    connectors is cut into pieces where the straight strokes were taken out."""
+    boxes = [list(c[:4]) for c in comps if max(c[2] - c[0], c[3] - c[1]) >= 30]  # not arrowheads, specks
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                if a[0] - gap <= b[2] and b[0] - gap <= a[2] and a[1] - gap <= b[3] and b[1] - gap <= a[3]:
+                    boxes[i] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+                    del boxes[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [(b[0], b[1], b[2], b[3]) for b in boxes]
+
+
+def _diamonds(bits: _Bits, comps: list[tuple[int, int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Decisions: a component, or a group of touching ones, outlining a diamond."""
+    out: list[tuple[int, int, int, int]] = []
+    for box in [c[:4] for c in comps] + _clusters(comps):
+        if 60 <= box[2] - box[0] <= 700 and 35 <= box[3] - box[1] <= 500 and _is_diamond(bits, box) and not any(
+                _overlap(box, b) > 0.5 for b in out):
+            out.append(box)
+    return out
+
+
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
@@ -227,8 +359,8 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> floa
     return w * h / min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
 
 
-def read_picture_table(sheet: ReadSheet, pdf: Path, page: int, box: tuple[float, float, float, float]) -> bool:
-    """Fill `sheet`'s lanes, headings and rows from the picture at `box` on `page`; False if nothing read."""
+def read_picture_table(sheet: ReadSheet, pdf: Path, page: int, box: tuple[float, float, float, float]) -> Drawing | None:
+    """Fill `sheet`'s lanes, headings and rows from the picture at `box` on `page`; None if nothing read."""
     with tempfile.TemporaryDirectory(prefix="prosedur-ocr-") as tmp:
         png = _raster(pdf, page, box, Path(tmp) / "table")
         words = _words(png)
@@ -236,7 +368,7 @@ def read_picture_table(sheet: ReadSheet, pdf: Path, page: int, box: tuple[float,
         return _read(sheet, bits, words, page, lambda box: _number(png, box))
 
 
-def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of: Any) -> bool:
+def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of: Any) -> Drawing | None:
     vx = _rules(bits.cols, 0, bits.h, 0.55)
     hy = _rules(bits.rows, 0, bits.w, 0.6)
     # the frame's outer rules may be cut off at the picture's edge: the edge is the rule then
@@ -249,7 +381,7 @@ def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of
     if hy[-1] < bits.h - 20:
         hy.append(bits.h - 1)
     if len(vx) < 4 or len(hy) < 3:
-        return False
+        return None
     left, right = vx[0], vx[-1]
     cols = list(zip(vx, vx[1:], strict=False))
     # the first data row: the first band whose first column holds a number
@@ -275,10 +407,10 @@ def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of
         numbers.append(str(prev + 1) if str(prev + 1) in reads else (reads[0] if reads else ""))
     first = next((k for k, n in enumerate(numbers) if re.fullmatch(r"[1-9]\d{0,2}\.?", n)), None)
     if first is None:
-        return False
+        return None
     head_top, head_bottom = hy[0], bands[first][0]
     if not keg:
-        return False
+        return None
     # a column rule runs through the header's last line too; a long connector drawn down a lane does not
     above = max(head_top, head_bottom - 28)  # the header's last line, just above the first row
     vx = [x for x in vx if x in (vx[0], vx[-1]) or max(
@@ -295,11 +427,21 @@ def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of
     k_ket = next((i for i, n in enumerate(names) if _KET.match(n)), None)
     k_lanes = [i for i in range(k_text + 1, k_mutu[0] if k_mutu else (k_ket or len(names)))]
     if not k_lanes:
-        return False
+        return None
     sheet.lanes = [names[i] for i in k_lanes]
     sheet.mutu_headings = [names[i] for i in k_mutu]
     sheet.notes_heading = names[k_ket] if k_ket is not None else None
     k = 72 / DPI
+    hs, vs = _strokes(bits.rows), _strokes(bits.cols)
+    comps = _components(bits, hs, vs)
+    lane_x0, lane_x1 = cols[k_lanes[0]][0], cols[k_lanes[-1]][1]
+    diamonds = [d for d in _diamonds(bits, comps) if lane_x0 - 10 <= (d[0] + d[2]) / 2 <= lane_x1 + 10
+                and (d[1] + d[3]) / 2 > head_bottom]
+    drawing = Drawing([], [], [], [])
+
+    def pt(bx: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
+        return (round(bx[0] * k, 1), round(bx[1] * k, 1), round(bx[2] * k, 1), round(bx[3] * k, 1))
+
     for (a, b), no in zip(bands[first:], numbers[first:], strict=True):
         cells = [_join(cell_words(x0, x1, a, b)) for x0, x1 in cols]
         if not any(cells):
@@ -310,13 +452,63 @@ def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of
             sheet.issues.append(Issue("number_unread", page, len(sheet.rows) + 1, {"n": row.number}))
         row.mutu = [cells[i] for i in k_mutu]
         row.notes = cells[k_ket] if k_ket is not None else ""
+        found: list[tuple[str, int, tuple[int, int, int, int]]] = []
         for lane_no, ci in enumerate(k_lanes):
             x0, x1 = cols[ci]
-            for kind, bx in _boxes(bits, x0 + 4, a + 4, x1 - 4, b - 4, words):
-                row.symbols.append(ReadSymbol(kind, [lane_no], page, tuple(round(v * k, 1) for v in bx)))  # type: ignore[arg-type]
+            found += [(kind, lane_no, bx) for kind, bx in _boxes(bits, x0 + 4, a + 4, x1 - 4, b - 4, words)]
+            found += [("decision", lane_no, d) for d in diamonds if x0 <= (d[0] + d[2]) / 2 < x1 and a <= (d[1] + d[3]) / 2 < b]
+        for kind, lane_no, bx in found:
+            sym = ReadSymbol(kind, [lane_no], page, pt(bx))
+            row.symbols.append(sym)
+            drawing.symbols.append((len(sheet.rows), Shape(Box(*sym.box), [], "ocr", kind), sym))
         row.symbols.sort(key=lambda s: s.box[0])
         if not row.symbols:
             sheet.issues.append(Issue("no_symbol", page, len(sheet.rows) + 1))
         sheet.rows.append(row)
     _ = (left, right, Any)
-    return bool(sheet.rows)
+    if not sheet.rows:
+        return None
+    _connectors(drawing, bits, hs, vs, comps, words, (lane_x0, head_bottom, lane_x1, hy[-1]), vx, hy)
+    return drawing
+
+
+def _connectors(drawing: Drawing, bits: _Bits, hs: list[tuple[int, int, int, int]], vs: list[tuple[int, int, int, int]],
+                comps: list[tuple[int, int, int, int, int]], words: list[Word], area: tuple[int, int, int, int],
+                vx: list[int], hy: list[int]) -> None:
+    """Connector strokes, arrowheads and labels inside the lanes (`area`, pixels), into `drawing` in points:
+    straight strokes that are neither table rules, outlines of the symbols found nor parts of letters."""
+    k = 72 / DPI
+    ax0, ay0, ax1, ay1 = area
+    boxes = [tuple(v / k for v in sym.box) for _, _, sym in drawing.symbols]
+    word_boxes = [(w.x0 - 3, w.y0 - 3, w.x1 + 3, w.y1 + 3) for w in words]
+
+    def inside(x: float, y: float, b: tuple[float, ...], pad: float) -> bool:
+        return b[0] - pad <= x <= b[2] + pad and b[1] - pad <= y <= b[3] + pad
+
+    def keep(xa: float, ya: float, xb: float, yb: float) -> bool:
+        if not (ax0 - 10 <= min(xa, xb) and max(xa, xb) <= ax1 + 10 and ay0 - 4 <= min(ya, yb) and max(ya, yb) <= ay1 + 4):
+            return False
+        if any(inside(xa, ya, b, 8) and inside(xb, yb, b, 8) for b in boxes):
+            return False  # a side of a symbol's outline
+        return not any(inside(xa, ya, b, 0) and inside(xb, yb, b, 0) for b in word_boxes)  # a letter's stroke
+
+    for y0, y1, a, b in hs:
+        y = (y0 + y1) / 2
+        if y1 - y0 > 12 or any(abs(y - r) <= 5 for r in hy):
+            continue  # a filled area, or a row's rule
+        if keep(a, y, b, y):
+            drawing.segments.append(Segment(round(a * k, 1), round(y * k, 1), round(b * k, 1), round(y * k, 1)))
+    for x0, x1, a, b in vs:
+        x = (x0 + x1) / 2
+        if x1 - x0 > 12 or any(abs(x - r) <= 5 for r in vx):
+            continue  # a filled area, or a column's rule
+        if keep(x, a, x, b):
+            drawing.segments.append(Segment(round(x * k, 1), round(a * k, 1), round(x * k, 1), round(b * k, 1)))
+    for x0, y0, x1, y1, n in comps:
+        w, h = x1 - x0, y1 - y0
+        if 6 <= w <= 40 and 6 <= h <= 40 and n >= 0.3 * w * h and ax0 <= x0 and x1 <= ax1 and ay0 <= y0 <= ay1 \
+                and not any(inside((x0 + x1) / 2, (y0 + y1) / 2, b, 0) for b in word_boxes):
+            drawing.heads.append(Box(x0 * k, y0 * k, x1 * k, y1 * k))
+    for wd in words:
+        if ax0 <= wd.cx <= ax1 and ay0 <= wd.cy <= ay1 and not any(inside(wd.cx, wd.cy, b, 2) for b in boxes):
+            drawing.labels.append((Box(wd.x0 * k, wd.y0 * k, wd.x1 * k, wd.y1 * k), wd.text))
