@@ -108,6 +108,30 @@ def _number(png: Path, box: tuple[int, int, int, int]) -> list[str]:
     return out
 
 
+def _label(png: Path, box: tuple[int, int, int, int]) -> str:
+    """A few marks beside a connector read alone as one letter or one word (the sparse page pass skips
+    lone letters such as an exit's "Y"); "" when Tesseract is not sure."""
+    from PIL import Image, ImageOps
+
+    with Image.open(png) as im:
+        crop = ImageOps.expand(im.convert("L").crop(box), border=20, fill=255)
+    cell = png.with_name(f"label-{box[0]}-{box[1]}.png")
+    crop.save(cell)
+    psm = "10" if box[2] - box[0] <= 1.3 * (box[3] - box[1]) else "8"  # one letter, else one word
+    res = subprocess.run(["tesseract", str(cell), "-", "-l", "ind", "--psm", psm, "tsv"], check=True, timeout=TIMEOUT,
+                         capture_output=True)
+    best = ""
+    for row in csv.DictReader(io.StringIO(res.stdout.decode("utf-8", "replace")), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        try:
+            conf = float(row.get("conf") or -1)
+        except ValueError:
+            continue
+        if text and conf >= 60:
+            best = f"{best} {text}".strip()
+    return best
+
+
 def _words(png: Path) -> list[Word]:
     res = subprocess.run(["tesseract", str(png), "-", "-l", "ind", "--psm", "11", "tsv"], check=True,
                          timeout=TIMEOUT, capture_output=True)
@@ -235,6 +259,8 @@ def _boxes(bits: _Bits, x0: int, y0: int, x1: int, y1: int, words: list[Word]) -
     return found
 
 
+MAX_LABELS = 40  # separate reads of unread label marks per picture (each is one short Tesseract run)
+LONG = 50  # px: a stroke this long is a connector even where it touches nothing
 STRAIGHT = 24  # px: a dark run this long is a ruled line, an outline's side or a connector, not a diagonal
 
 
@@ -321,10 +347,11 @@ def _is_diamond(bits: _Bits, box: tuple[int, int, int, int]) -> bool:
     return not bits.at(cx, cy, 3) or bits.dark(cx - 10, cy - 10, cx + 10, cy + 10) < 200
 
 
-def _clusters(comps: list[tuple[int, int, int, int, int]], gap: int = 6) -> list[tuple[int, int, int, int]]:
-    """Boxes of groups of components lying within `gap` of each other: a diamond whose corners carry
-    connectors is cut into pieces where the straight strokes were taken out."""
-    boxes = [list(c[:4]) for c in comps if max(c[2] - c[0], c[3] - c[1]) >= 30]  # not arrowheads, specks
+def _clusters(comps: list[tuple[int, int, int, int, int]], gap: int = 6, least: int = 30) -> list[tuple[int, int, int, int]]:
+    """Boxes of groups of components at least `least` px long lying within `gap` of each other: a diamond
+    whose corners carry connectors is cut into pieces where the straight strokes were taken out (its
+    pieces are long; arrowheads and specks are not)."""
+    boxes = [list(c[:4]) for c in comps if max(c[2] - c[0], c[3] - c[1]) >= least]
     merged = True
     while merged:
         merged = False
@@ -351,6 +378,12 @@ def _diamonds(bits: _Bits, comps: list[tuple[int, int, int, int, int]]) -> list[
     return out
 
 
+def _near_box(a: tuple[float, float, float, float], b: tuple[float, ...], pad: float) -> bool:
+    """Two boxes (x0, y0, x1, y1; a stroke's ends will do) within `pad` of each other."""
+    return (min(b[0], b[2]) - pad <= max(a[0], a[2]) and min(a[0], a[2]) <= max(b[0], b[2]) + pad
+            and min(b[1], b[3]) - pad <= max(a[1], a[3]) and min(a[1], a[3]) <= max(b[1], b[3]) + pad)
+
+
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
@@ -365,10 +398,11 @@ def read_picture_table(sheet: ReadSheet, pdf: Path, page: int, box: tuple[float,
         png = _raster(pdf, page, box, Path(tmp) / "table")
         words = _words(png)
         bits = _Bits(png)
-        return _read(sheet, bits, words, page, lambda box: _number(png, box))
+        return _read(sheet, bits, words, page, lambda box: _number(png, box), lambda box: _label(png, box))
 
 
-def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of: Any) -> Drawing | None:
+def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of: Any, label_of: Any = None
+          ) -> Drawing | None:
     vx = _rules(bits.cols, 0, bits.h, 0.55)
     hy = _rules(bits.rows, 0, bits.w, 0.6)
     # the frame's outer rules may be cut off at the picture's edge: the edge is the rule then
@@ -468,13 +502,13 @@ def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of
     _ = (left, right, Any)
     if not sheet.rows:
         return None
-    _connectors(drawing, bits, hs, vs, comps, words, (lane_x0, head_bottom, lane_x1, hy[-1]), vx, hy)
+    _connectors(drawing, bits, hs, vs, comps, words, (lane_x0, head_bottom, lane_x1, hy[-1]), vx, hy, label_of)
     return drawing
 
 
 def _connectors(drawing: Drawing, bits: _Bits, hs: list[tuple[int, int, int, int]], vs: list[tuple[int, int, int, int]],
                 comps: list[tuple[int, int, int, int, int]], words: list[Word], area: tuple[int, int, int, int],
-                vx: list[int], hy: list[int]) -> None:
+                vx: list[int], hy: list[int], read_label: Any = None) -> None:
     """Connector strokes, arrowheads and labels inside the lanes (`area`, pixels), into `drawing` in points:
     straight strokes that are neither table rules, outlines of the symbols found nor parts of letters."""
     k = 72 / DPI
@@ -504,11 +538,40 @@ def _connectors(drawing: Drawing, bits: _Bits, hs: list[tuple[int, int, int, int
             continue  # a filled area, or a column's rule
         if keep(x, a, x, b):
             drawing.segments.append(Segment(round(x * k, 1), round(a * k, 1), round(x * k, 1), round(b * k, 1)))
+    loose: list[tuple[int, int, int, int, int]] = []  # small marks outside symbols: letters of unread labels
+    # a short stroke touching neither a long one nor a symbol is part of a letter ("T")
+    strokes = [(sg.x0 / k, sg.y0 / k, sg.x1 / k, sg.y1 / k) for sg in drawing.segments]
+    long_ = [st for st in strokes if max(st[2] - st[0], st[3] - st[1]) >= LONG]
+    kept = []
+    for sg, st in zip(drawing.segments, strokes, strict=True):
+        if st in long_ or any(_near_box(st, b, 8) for b in boxes) or any(_near_box(st, lg, 8) for lg in long_):
+            kept.append(sg)
+        else:
+            loose.append((int(st[0]) - 3, int(st[1]) - 3, int(st[2]) + 3, int(st[3]) + 3, 0))
+    drawing.segments = kept
+    strokes = [(sg.x0 / k, sg.y0 / k, sg.x1 / k, sg.y1 / k) for sg in kept]
+
+    def on_stroke(x0: int, y0: int, x1: int, y1: int, pad: int) -> bool:
+        return any(_near_box((x0, y0, x1, y1), st, pad) for st in strokes)
+
     for x0, y0, x1, y1, n in comps:
         w, h = x1 - x0, y1 - y0
-        if 6 <= w <= 40 and 6 <= h <= 40 and n >= 0.3 * w * h and ax0 <= x0 and x1 <= ax1 and ay0 <= y0 <= ay1 \
-                and not any(inside((x0 + x1) / 2, (y0 + y1) / 2, b, 0) for b in word_boxes):
-            drawing.heads.append(Box(x0 * k, y0 * k, x1 * k, y1 * k))
+        if not (ax0 <= x0 and x1 <= ax1 and ay0 <= y0 <= ay1) or any(
+                inside((x0 + x1) / 2, (y0 + y1) / 2, b, 0) for b in boxes + word_boxes):
+            continue
+        if 6 <= w <= 40 and 6 <= h <= 40 and n >= 0.3 * w * h and on_stroke(x0, y0, x1, y1, 4):
+            drawing.heads.append(Box(x0 * k, y0 * k, x1 * k, y1 * k))  # a filled triangle at a stroke
+        elif w <= 60 and 12 <= h <= 60 and not on_stroke(x0, y0, x1, y1, 2):
+            loose.append((x0, y0, x1, y1, n))
+    heads = [(h.x0 / k, h.top / k, h.x1 / k, h.bottom / k) for h in drawing.heads]
     for wd in words:
-        if ax0 <= wd.cx <= ax1 and ay0 <= wd.cy <= ay1 and not any(inside(wd.cx, wd.cy, b, 2) for b in boxes):
+        if ax0 <= wd.cx <= ax1 and ay0 <= wd.cy <= ay1 and not any(_near_box((wd.x0, wd.y0, wd.x1, wd.y1), b, 5) for b in boxes + heads):
             drawing.labels.append((Box(wd.x0 * k, wd.y0 * k, wd.x1 * k, wd.y1 * k), wd.text))
+    # a short label ("Y", "T") the page pass did not read: each group of loose marks read on its own
+    if read_label is not None:
+        for bx in _clusters(loose, gap=10, least=0)[:MAX_LABELS]:
+            if bx[2] - bx[0] > 200 or bx[3] - bx[1] > 70:
+                continue
+            text = read_label((bx[0] - 6, bx[1] - 6, bx[2] + 6, bx[3] + 6))
+            if text and re.fullmatch(r"[A-Za-z][A-Za-z.]{0,9}", text):
+                drawing.labels.append((Box(bx[0] * k, bx[1] * k, bx[2] * k, bx[3] * k), text))
