@@ -82,7 +82,12 @@ def test_ocr_rates_on_the_hand_checked_pictures() -> None:
     assert got["sop-204"]["kinds"] == (12, 12) and got["sop-204"]["mutu"] == (9, 9)
     assert got["sop-204"]["order"] == (3, 3)  # row 3 runs right to left, from BPS RI: followed along the arrows
     assert got["sop-210"]["activities"] == (5, 5) and got["sop-210"]["kinds"] == (9, 9)
-    assert got["sop-210"]["exits"] == (4, 4)
+    assert got["sop-210"]["exits"] == (4, 4) and got["sop-210"]["order"] == (5, 5)
+    # the labels printed beside each exit (lone letters the page pass misses, read alone)
+    rows = {r.number: r for r in sheet.rows}
+    assert [e for s in rows["3"].symbols for e in s.exits] == [("T", 1), ("Y", 3)]
+    assert [e for s in rows["4"].symbols for e in s.exits] == [("T", 2), ("Y", 3)]
+    assert [s.kind for s in rows["4"].symbols] == ["decision", "process", "process"]  # Y runs on in the row
     assert got["sop-210"]["mutu"][0] >= 13, got  # of 15: OCR reads "pPT" for "PPT" twice
 
 

@@ -861,7 +861,7 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
                     pending_exits.append((ri, pno, sh, sym, _exits(sh, shapes, links, labels)))
             for ri in range(len(rows_out)):
                 row_syms = [(s, y) for r2, s, y in sym_rows if r2 == ri]
-                flows.extend(_row_arrows(drawing.heads, row_syms, links))
+                flows.extend(_row_arrows(drawing.heads, row_syms, links) + _path_arrows(row_syms, shapes, links))
         else:
             sheet.issues.append(Issue("table_image" if picture_pages or pictures else "table_missing",
                                       (picture_pages or [p for p, _ in pictures] or [0])[0], None))
@@ -924,6 +924,38 @@ def _row_arrows(heads: list[Box], syms: list[tuple[Shape, ReadSymbol]], links: l
             if any(h.near(bx, by, 3) for h in heads) and not any(h.near(ax, ay, 3) for h in heads):
                 out.append((a, b))
     return out
+
+
+def _path_arrows(syms: list[tuple[Shape, ReadSymbol]], shapes: list[Shape], links: list[_Link]
+                 ) -> list[tuple[ReadSymbol, ReadSymbol]]:
+    """(a, b) where a path of strokes, elbows included, leaves symbol a and reaches symbol b of the same
+    row, with an arrowhead (a blob) at b and none at a: the row's flow goes from a to b. Each stroke
+    leaving a is followed on its own (the arrow coming into a is another path)."""
+    out = []
+    for sa, ya in syms:
+        for st in [i for i, ln in enumerate(links) if ln.seg is not None and _contacts(ln, sa.box) is not None]:
+            seen = {st}
+            todo = [st]
+            while todo:
+                i = todo.pop()
+                if any(s is not sa and _enters(links[i], s.box) for s in shapes):
+                    continue  # a path ends at the symbol it reaches
+                for j, other in enumerate(links):
+                    if j not in seen and _touch(links[i], other) and _contacts(other, sa.box) is None:
+                        seen.add(j)
+                        todo.append(j)
+            # the arrowheads on the path (one at its far end touches its last stroke)
+            blobs = [ln.box for ln in links if ln.seg is None and any(_touch(ln, links[i]) for i in seen)]
+            for sb, yb in syms:
+                if sb is sa or (ya, yb) in out or not any(_enters(links[i], sb.box) for i in seen):
+                    continue
+                if any(_beside(h, sb.box) for h in blobs) and not any(_beside(h, sa.box) for h in blobs):
+                    out.append((ya, yb))
+    return out
+
+
+def _beside(a: Box, b: Box, pad: float = 3.0) -> bool:
+    return a.x0 - pad <= b.x1 and b.x0 <= a.x1 + pad and a.top - pad <= b.bottom and b.top <= a.bottom + pad
 
 
 def _follow_arrows(rows: list[ReadRow], flows: list[tuple[ReadSymbol, ReadSymbol]]) -> None:
