@@ -542,17 +542,21 @@ def _connectors(drawing: Drawing, bits: _Bits, hs: list[tuple[int, int, int, int
     # a short stroke touching neither a long one nor a symbol is part of a letter ("T")
     strokes = [(sg.x0 / k, sg.y0 / k, sg.x1 / k, sg.y1 / k) for sg in drawing.segments]
     long_ = [st for st in strokes if max(st[2] - st[0], st[3] - st[1]) >= LONG]
-    kept = []
+    kept, dropped = [], []
     for sg, st in zip(drawing.segments, strokes, strict=True):
         if st in long_ or any(_near_box(st, b, 8) for b in boxes) or any(_near_box(st, lg, 8) for lg in long_):
             kept.append(sg)
         else:
-            loose.append((int(st[0]) - 3, int(st[1]) - 3, int(st[2]) + 3, int(st[3]) + 3, 0))
+            dropped.append((int(st[0]) - 3, int(st[1]) - 3, int(st[2]) + 3, int(st[3]) + 3, 0))
     drawing.segments = kept
     strokes = [(sg.x0 / k, sg.y0 / k, sg.x1 / k, sg.y1 / k) for sg in kept]
 
     def on_stroke(x0: int, y0: int, x1: int, y1: int, pad: int) -> bool:
-        return any(_near_box((x0, y0, x1, y1), st, pad) for st in strokes)
+        """At a connector, or at a table rule (a stub of a line is no letter)."""
+        return any(_near_box((x0, y0, x1, y1), st, pad) for st in strokes) or any(
+            y0 - pad <= r <= y1 + pad for r in hy) or any(x0 - pad <= r <= x1 + pad for r in vx)
+
+    loose += [d for d in dropped if not on_stroke(d[0] + 3, d[1] + 3, d[2] - 3, d[3] - 3, 3)]
 
     for x0, y0, x1, y1, n in comps:
         w, h = x1 - x0, y1 - y0
@@ -561,7 +565,7 @@ def _connectors(drawing: Drawing, bits: _Bits, hs: list[tuple[int, int, int, int
             continue
         if 6 <= w <= 40 and 6 <= h <= 40 and n >= 0.3 * w * h and on_stroke(x0, y0, x1, y1, 4):
             drawing.heads.append(Box(x0 * k, y0 * k, x1 * k, y1 * k))  # a filled triangle at a stroke
-        elif w <= 60 and 12 <= h <= 60 and not on_stroke(x0, y0, x1, y1, 2):
+        elif w <= 60 and 12 <= h <= 60 and not on_stroke(x0, y0, x1, y1, 3):
             loose.append((x0, y0, x1, y1, n))
     heads = [(h.x0 / k, h.top / k, h.x1 / k, h.bottom / k) for h in drawing.heads]
     for wd in words:
@@ -572,6 +576,6 @@ def _connectors(drawing: Drawing, bits: _Bits, hs: list[tuple[int, int, int, int
         for bx in _clusters(loose, gap=10, least=0)[:MAX_LABELS]:
             if bx[2] - bx[0] > 200 or bx[3] - bx[1] > 70:
                 continue
-            text = read_label((bx[0] - 6, bx[1] - 6, bx[2] + 6, bx[3] + 6))
+            text = read_label((bx[0] - 3, bx[1] - 3, bx[2] + 3, bx[3] + 3))
             if text and re.fullmatch(r"[A-Za-z][A-Za-z.]{0,9}", text):
                 drawing.labels.append((Box(bx[0] * k, bx[1] * k, bx[2] * k, bx[3] * k), text))
