@@ -16,10 +16,10 @@ from .import_check import EXPECTED, load, reference_pdf, score
 needs_tesseract = pytest.mark.skipif(not ocr.available(), reason="tesseract (tesseract-ocr-ind) is not installed")
 
 
-def _bits(tmp_path: Path, draw) -> ocr._Bits:  # type: ignore[no-untyped-def]
+def _bits(tmp_path: Path, draw, size: tuple[int, int] = (600, 300)) -> ocr._Bits:  # type: ignore[no-untyped-def]
     from PIL import Image, ImageDraw
 
-    im = Image.new("L", (600, 300), 255)
+    im = Image.new("L", size, 255)
     draw(ImageDraw.Draw(im))
     im.save(tmp_path / "cell.png")
     return ocr._Bits(tmp_path / "cell.png")
@@ -53,6 +53,47 @@ def test_a_diamond_with_connectors_at_its_corners(tmp_path: Path) -> None:
     assert len(found) == 1, found
     x0, y0, x1, y1 = found[0]
     assert abs(x0 - 200) <= 6 and abs(x1 - 400) <= 6 and abs(y0 - 60) <= 6 and abs(y1 - 220) <= 6
+
+
+def test_exits_followed_from_the_picture(tmp_path: Path) -> None:
+    """A diamond with a labelled arrow to a box on its right and an elbow down and left to a box below:
+    both exits reach their boxes through the strokes and arrowheads found in the image, the way a
+    vector page's are followed; the elbow's arrow runs from the diamond (its head is at the box)."""
+    from prosedur.importer.pdf import _exits, _path_arrows, drawing_links
+    from prosedur.importer.sheet import ReadSymbol
+
+    def draw(d):  # type: ignore[no-untyped-def]
+        d.polygon([(300, 60), (400, 140), (300, 220), (200, 140)], outline=0, width=4)
+        d.rectangle((560, 110, 700, 170), outline=0, width=4)
+        d.line((400, 140, 545, 140), fill=0, width=4)
+        d.polygon([(540, 128), (560, 140), (540, 152)], fill=0)  # arrowhead at the box on the right
+        d.rectangle((60, 300, 180, 370), outline=0, width=4)
+        d.line((300, 220, 300, 335), fill=0, width=4)
+        d.line((300, 335, 195, 335), fill=0, width=4)
+        d.polygon([(200, 323), (180, 335), (200, 347)], fill=0)  # arrowhead at the box below, left
+
+    bits = _bits(tmp_path, draw, (800, 400))
+    hs, vs = ocr._strokes(bits.rows), ocr._strokes(bits.cols)
+    comps = ocr._components(bits, hs, vs)
+    k = 72 / ocr.DPI
+    found = [("decision", d) for d in ocr._diamonds(bits, comps)] + ocr._boxes(bits, 0, 0, 800, 400, [])
+    assert sorted(kind for kind, _ in found) == ["decision", "process", "process"], found
+    drawing = ocr.Drawing([], [], [], [])
+    for kind, bx in found:
+        sym = ReadSymbol(kind, [0], 1, tuple(v * k for v in bx))  # type: ignore[arg-type]
+        drawing.symbols.append((0, ocr.Shape(ocr.Box(*sym.box), [], "ocr", kind), sym))
+    drawing.labels.append((ocr.Box(440 * k, 110 * k, 460 * k, 130 * k), "Ya"))  # just above the right exit
+    ocr._connectors(drawing, bits, hs, vs, comps, [], (0, 0, 800, 400), [], [])
+    assert len(drawing.heads) >= 2
+    shapes = [sh for _, sh, _ in drawing.symbols]
+    links = drawing_links(drawing)
+    dec = next(sh for sh in shapes if sh.kind == "decision")
+    exits = {(label, round(t.box.x0 / k)) for label, t in _exits(dec, shapes, links, drawing.labels)}
+    assert exits == {("Ya", 560), (None, 60)}, exits
+    below = next(y for _, sh, y in drawing.symbols if round(sh.box.x0 / k) == 60)
+    flows = _path_arrows([(sh, y) for _, sh, y in drawing.symbols], shapes, links)
+    assert (next(y for _, sh, y in drawing.symbols if sh is dec), below) in flows
+    assert all(b is not next(y for _, sh, y in drawing.symbols if sh is dec) for _, b in flows)
 
 
 def test_strokes_join_a_lines_thickness(tmp_path: Path) -> None:

@@ -852,8 +852,7 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
             # the picture's symbols and strokes, followed as on a vector page
             pno = pictures[0][0]
             shapes = [sh for _, sh, _ in drawing.symbols]
-            links = [_Link(sg, Box(min(sg.x0, sg.x1), min(sg.y0, sg.y1), max(sg.x0, sg.x1), max(sg.y0, sg.y1)))
-                     for sg in drawing.segments] + [_Link(None, h) for h in drawing.heads]
+            links = drawing_links(drawing)
             labels = [lb for lb in drawing.labels if not any(sh.box.near(lb[0].cx, lb[0].cy, 1) for sh in shapes)]
             for ri, sh, sym in drawing.symbols:
                 sym_rows.append((ri, sh, sym))
@@ -898,6 +897,12 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
     _terminators(rows_out)
     sheet.rows = rows_out
     return sheet
+
+
+def drawing_links(drawing: Any) -> list[_Link]:
+    """A picture's connector strokes and arrowheads (`ocr.Drawing`) as the arrow pieces of a page."""
+    return [_Link(sg, Box(min(sg.x0, sg.x1), min(sg.y0, sg.y1), max(sg.x0, sg.x1), max(sg.y0, sg.y1)))
+            for sg in drawing.segments] + [_Link(None, h) for h in drawing.heads]
 
 
 def _heads(page: Any) -> list[Box]:
