@@ -13,10 +13,21 @@ are joined in reading order.
 
 Symbols: in each lane cell, a rectangle is a horizontal edge with one below it of the same extent and
 straight dark sides between them (a process); a rounded box (same edges, no straight sides, dark beside
-the ends at mid-height) or a box holding the word Mulai/Selesai is a terminator. Diamonds, documents and
-the arrows between symbols are not read from a picture: a row where nothing was found gets the usual
-`no_symbol`, and the whole procedure carries an `unread` note that its table came from OCR and must be
-checked against the original (lint P120). Nothing is guessed silently.
+the ends at mid-height) or a box holding the word Mulai/Selesai is a terminator. Diamonds: the straight
+strokes (dark runs of at least `STRAIGHT` px along a row or a column) are taken out of the image, the
+rest is grouped into connected components (run-length union-find, plain Python: numpy / opencv are not
+dependencies and a 300 dpi table takes well under a second); a component, or a group of touching ones
+(connectors at its corners cut a diamond into pieces), that is dark along the four edges joining the
+middles of its box's sides is a decision.
+
+Arrows: the straight strokes that are neither table rules, symbol outlines nor letters' strokes are the
+connectors, small filled components at a connector are arrowheads, words in the lanes outside symbols
+are labels (marks beside a connector that the page pass skipped, such as a lone "Y", are OCRed alone).
+They go back to importer/pdf.py as a `Drawing` in points, the same primitives a vector page gives, and
+are followed there by the same code (decision exits, in-row flow). Documents and off-page connectors
+are not read from a picture: a row where nothing was found gets the usual `no_symbol`, a decision with
+no readable target `decision_no_target`, and the whole procedure carries an `unread` note that its
+table came from OCR and must be checked against the original (lint P120). Nothing is guessed silently.
 """
 
 from __future__ import annotations
