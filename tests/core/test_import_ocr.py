@@ -150,3 +150,28 @@ def test_picture_table_read_by_ocr_and_flagged(tmp_path: Path) -> None:
     assert any(f.code == "P120" for f in lint(library, problems))
     assert [p.kind for p in proc.steps[0].parts] == ["start", "process", "process", "process", "process"]
     assert proc.steps[2].parts[-1].kind == "end"
+
+
+def test_documents_and_off_page_connectors(tmp_path: Path) -> None:
+    """A box with a wavy bottom is a document (io), one whose bottom is a point a pentagon (connector);
+    a rectangle is neither."""
+    import math
+
+    def draw(d):  # type: ignore[no-untyped-def]
+        d.line((40, 40, 240, 40), fill=0, width=4)
+        d.line((40, 40, 40, 120), fill=0, width=4)
+        d.line((240, 40, 240, 120), fill=0, width=4)
+        wave = [(40 + t * 2, 120 + 14 * math.sin(t * 2 * math.pi / 100)) for t in range(101)]
+        d.line(wave, fill=0, width=4)
+        d.line((330, 40, 430, 40), fill=0, width=4)
+        d.line((330, 40, 330, 110), fill=0, width=4)
+        d.line((430, 40, 430, 110), fill=0, width=4)
+        d.line((330, 110, 380, 160, 430, 110), fill=0, width=4)
+        d.rectangle((460, 180, 580, 260), outline=0, width=4)
+
+    bits = _bits(tmp_path, draw)
+    hs, vs = ocr._strokes(bits.rows), ocr._strokes(bits.cols)
+    found = ocr._open_boxes(bits, hs, vs, ocr._components(bits, hs, vs))
+    assert sorted(k for k, _ in found) == ["connector", "io"], found
+    io = next(b for k, b in found if k == "io")
+    assert abs(io[0] - 40) <= 6 and abs(io[2] - 240) <= 6 and io[3] >= 125

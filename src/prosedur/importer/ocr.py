@@ -24,8 +24,9 @@ Arrows: the straight strokes that are neither table rules, symbol outlines nor l
 connectors, small filled components at a connector are arrowheads, words in the lanes outside symbols
 are labels (marks beside a connector that the page pass skipped, such as a lone "Y", are OCRed alone).
 They go back to importer/pdf.py as a `Drawing` in points, the same primitives a vector page gives, and
-are followed there by the same code (decision exits, in-row flow). Documents and off-page connectors
-are not read from a picture: a row where nothing was found gets the usual `no_symbol`, a decision with
+are followed there by the same code (decision exits, in-row flow). A box with a straight top and
+straight sides but no straight bottom is a document (a wavy curve across below) or an off-page connector
+(two diagonals meeting below). A row where nothing was found gets the usual `no_symbol`, a decision with
 no readable target `decision_no_target`, and the whole procedure carries an `unread` note that its
 table came from OCR and must be checked against the original (lint P120). Nothing is guessed silently.
 """
@@ -389,6 +390,47 @@ def _diamonds(bits: _Bits, comps: list[tuple[int, int, int, int, int]]) -> list[
     return out
 
 
+def _open_boxes(bits: _Bits, hs: list[tuple[int, int, int, int]], vs: list[tuple[int, int, int, int]],
+                comps: list[tuple[int, int, int, int, int]]) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Symbols with a straight top and straight sides but no straight bottom: a document (io) when a
+    curve spans the width below the sides, an off-page connector when two diagonals from the sides' ends
+    meet in a point below (a pentagon)."""
+    out: list[tuple[str, tuple[int, int, int, int]]] = []
+    for ty0, _ty1, a, b in hs:
+        if not 30 <= b - a <= 700:
+            continue
+        sides = [[v for v in vs if abs(v[0] - x) <= 6 and abs(v[2] - ty0) <= 8 and v[3] - v[2] >= 25] for x in (a, b - 1)]
+        if not all(sides):
+            continue
+        left, right = max(sides[0], key=lambda v: v[3]), max(sides[1], key=lambda v: v[3])
+        end = min(left[3], right[3])
+        if abs(left[3] - right[3]) > 10 or any(abs(h[0] - end) <= 8 and h[2] <= a + 10 and h[3] >= b - 10 for h in hs):
+            continue  # closed by a straight bottom: a rectangle (`_boxes`)
+        below = [c for c in comps if c[0] >= a - 8 and c[2] <= b + 8 and end - 8 <= c[1] <= end + 8 and c[3] > end + 4]
+        cx = (a + b) // 2
+
+        def along(x0: int, y0: int, x1: int, y1: int) -> float:
+            return sum(bits.at(round(x0 + (x1 - x0) * t / 20), round(y0 + (y1 - y0) * t / 20), 4) for t in range(2, 19)) / 17
+
+        bottom = max((c[3] for c in below), default=end)
+        if below and along(a, end, cx, bottom) >= 0.9 and along(b - 1, end, cx, bottom) >= 0.9:
+            out.append(("connector", (a, ty0, b, bottom)))
+            continue
+        # a curve across the whole width, within a third of the box's height of the sides' ends
+        reach = max(8, (end - ty0) // 3)
+        lows = []
+        for x in range(a + 8, b - 8, 4):
+            col = bits.cols[x][end - reach:end + reach]
+            if 0 not in col:
+                break
+            lows.append(end - reach + len(col) - col[::-1].index(0))
+        else:
+            straight = any(end - reach <= h[0] <= end + reach and h[2] <= a + 10 and h[3] >= b - 10 for h in hs)
+            if lows and max(lows) > end + 4 and max(lows) - min(lows) >= 6 and not straight:
+                out.append(("io", (a, ty0, b, max(lows))))  # wavy, not a rule or a line under the sides
+    return out
+
+
 def _near_box(a: tuple[float, float, float, float], b: tuple[float, ...], pad: float) -> bool:
     """Two boxes (x0, y0, x1, y1; a stroke's ends will do) within `pad` of each other."""
     return (min(b[0], b[2]) - pad <= max(a[0], a[2]) and min(a[0], a[2]) <= max(b[0], b[2]) + pad
@@ -480,7 +522,8 @@ def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of
     hs, vs = _strokes(bits.rows), _strokes(bits.cols)
     comps = _components(bits, hs, vs)
     lane_x0, lane_x1 = cols[k_lanes[0]][0], cols[k_lanes[-1]][1]
-    diamonds = [d for d in _diamonds(bits, comps) if lane_x0 - 10 <= (d[0] + d[2]) / 2 <= lane_x1 + 10
+    diamonds = [("decision", d) for d in _diamonds(bits, comps)] + _open_boxes(bits, hs, vs, comps)
+    diamonds = [(kd, d) for kd, d in diamonds if lane_x0 - 10 <= (d[0] + d[2]) / 2 <= lane_x1 + 10
                 and (d[1] + d[3]) / 2 > head_bottom]
     drawing = Drawing([], [], [], [])
 
@@ -501,7 +544,9 @@ def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of
         for lane_no, ci in enumerate(k_lanes):
             x0, x1 = cols[ci]
             found += [(kind, lane_no, bx) for kind, bx in _boxes(bits, x0 + 4, a + 4, x1 - 4, b - 4, words)]
-            found += [("decision", lane_no, d) for d in diamonds if x0 <= (d[0] + d[2]) / 2 < x1 and a <= (d[1] + d[3]) / 2 < b]
+            boxes = [bx for _, _, bx in found]
+            found += [(kd, lane_no, d) for kd, d in diamonds if x0 <= (d[0] + d[2]) / 2 < x1 and a <= (d[1] + d[3]) / 2 < b
+                      and not any(_overlap(d, bx) > 0.5 for bx in boxes)]
         for kind, lane_no, bx in found:
             sym = ReadSymbol(kind, [lane_no], page, pt(bx))
             row.symbols.append(sym)
