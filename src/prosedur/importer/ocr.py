@@ -522,7 +522,8 @@ def _read(sheet: ReadSheet, bits: _Bits, words: list[Word], page: int, number_of
     hs, vs = _strokes(bits.rows), _strokes(bits.cols)
     comps = _components(bits, hs, vs)
     lane_x0, lane_x1 = cols[k_lanes[0]][0], cols[k_lanes[-1]][1]
-    diamonds = [("decision", d) for d in _diamonds(bits, comps)] + _open_boxes(bits, hs, vs, comps)
+    in_lanes = [c for c in comps if c[0] >= lane_x0 - 10 and c[2] <= lane_x1 + 10 and c[3] > head_bottom]
+    diamonds = [("decision", d) for d in _diamonds(bits, in_lanes)] + _open_boxes(bits, hs, vs, in_lanes)
     diamonds = [(kd, d) for kd, d in diamonds if lane_x0 - 10 <= (d[0] + d[2]) / 2 <= lane_x1 + 10
                 and (d[1] + d[3]) / 2 > head_bottom]
     drawing = Drawing([], [], [], [])
