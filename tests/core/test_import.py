@@ -130,7 +130,7 @@ def test_read_matches_hand_checked_file(expected: Path) -> None:
     assert sheet.mutu_headings == exp["mutu_headings"]
     got = score(sheet, exp)
     assert got["activities"][0] == got["activities"][1], got
-    if exp.get("ocr"):  # from a picture: diamonds and arrows are not read (tests/core/test_import_ocr.py)
+    if exp.get("ocr"):  # from a picture: its rates are held in tests/core/test_import_ocr.py (needs Tesseract)
         assert got["identity"][0] == got["identity"][1], got
         return
     assert got["pairs"][0] == got["pairs"][1], got
