@@ -130,7 +130,7 @@ def test_read_matches_hand_checked_file(expected: Path) -> None:
     assert sheet.mutu_headings == exp["mutu_headings"]
     got = score(sheet, exp)
     assert got["activities"][0] == got["activities"][1], got
-    if exp.get("ocr"):  # from a picture: diamonds and arrows are not read (tests/core/test_import_ocr.py)
+    if exp.get("ocr"):  # from a picture: its rates are held in tests/core/test_import_ocr.py (needs Tesseract)
         assert got["identity"][0] == got["identity"][1], got
         return
     assert got["pairs"][0] == got["pairs"][1], got
@@ -301,3 +301,20 @@ def test_next_label_printed_on_the_arrow_to_the_next_row_is_read(tmp_path: Path)
     assert res.sheet is not None and [r.next_label for r in res.sheet.rows][:3] == ["Disetujui", None, None]
     again, _ = load_library(tmp_path / "b")
     assert again.procedures[0].steps[0].next_label == "Disetujui"
+
+
+def test_a_hop_is_one_stroke_and_a_white_ground_no_line() -> None:
+    """A line with a hop over another (line, arc, line) is one segment the other crosses; the white
+    ground under a label draws no line (both are how our own SOP PDF prints, read back)."""
+    from types import SimpleNamespace
+
+    from prosedur.importer.geometry import page_segments
+
+    hop = {"pts": [(292.8, 376.4), (290.5, 376.4), (286.7, 376.4), (219.6, 376.4), (219.6, 413.2)],
+           "stroke": True, "fill": False}
+    ground = {"x0": 327.0, "top": 395.0, "x1": 375.0, "bottom": 403.0, "width": 48.0, "height": 8.0,
+              "stroke": False, "fill": True, "non_stroking_color": (1.0, 1.0, 1.0)}
+    box = {**ground, "stroke": True, "fill": False}
+    segs = page_segments(SimpleNamespace(lines=[], rects=[ground], curves=[hop]))
+    assert [(s.x0, s.y0, s.x1, s.y1) for s in segs] == [(292.8, 376.4, 219.6, 376.4), (219.6, 376.4, 219.6, 413.2)]
+    assert len(page_segments(SimpleNamespace(lines=[], rects=[box], curves=[]))) == 4

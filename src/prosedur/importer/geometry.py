@@ -144,13 +144,50 @@ def _curve_points(obj: dict[str, Any]) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in obj.get("pts") or []]
 
 
+def _straightened(pts: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A path's points with those inside a straight run dropped: pieces of one path that go on in the
+    same direction along one horizontal or vertical are one stroke. A line drawn with a hop where it
+    crosses another (line, small arc, line) is then one segment that the other crosses, not two
+    pieces ending beside it, which would read as a junction of the two paths."""
+    out: list[tuple[float, float]] = []
+    for p in pts:
+        if len(out) >= 2:
+            (ax, ay), (bx, by) = out[-2], out[-1]
+            horizontal = abs(ay - by) < 0.3 and abs(by - p[1]) < 0.3 and (bx - ax) * (p[0] - bx) > 0
+            vertical = abs(ax - bx) < 0.3 and abs(bx - p[0]) < 0.3 and (by - ay) * (p[1] - by) > 0
+            if horizontal or vertical:
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
+
+
+def _white(color: Any) -> bool:
+    values = color if isinstance(color, (tuple, list)) else (color,)
+    if not values or not all(isinstance(v, (int, float)) for v in values):
+        return False
+    if len(values) == 4:  # CMYK: white is no ink
+        return all(v <= 0.05 for v in values)
+    return all(v >= 0.95 for v in values)
+
+
+def invisible(obj: dict[str, Any]) -> bool:
+    """A shape that leaves no line on paper: filled white and not stroked (the white ground under a
+    label, a mask). Its edges are no connector; a filled dark rectangle (a rule drawn as a thin box, a
+    filled symbol) is kept."""
+    return not obj.get("stroke") and (not obj.get("fill") or _white(obj.get("non_stroking_color")))
+
+
 def page_segments(page: Any) -> list[Segment]:
-    """Every straight piece of the page's drawing: lines, rectangle edges, straight parts of paths."""
+    """Every straight piece of the page's drawing: lines, rectangle edges, straight parts of paths;
+    shapes that draw nothing visible (`invisible`) left out."""
     segs: list[Segment] = []
     for ln in page.lines:
-        pts = _curve_points(ln) or [(ln["x0"], ln["top"]), (ln["x1"], ln["bottom"])]
+        pts = _straightened(_curve_points(ln)) or [(ln["x0"], ln["top"]), (ln["x1"], ln["bottom"])]
         segs.extend(Segment(a[0], a[1], b[0], b[1]) for a, b in zip(pts, pts[1:], strict=False))
     for r in page.rects:
+        if invisible(r):
+            continue
         x0, t, x1, b = r["x0"], r["top"], r["x1"], r["bottom"]
         if r["height"] < 2.5:
             segs.append(Segment(x0, (t + b) / 2, x1, (t + b) / 2))
@@ -159,7 +196,9 @@ def page_segments(page: Any) -> list[Segment]:
         else:
             segs += [Segment(x0, t, x1, t), Segment(x0, b, x1, b), Segment(x0, t, x0, b), Segment(x1, t, x1, b)]
     for c in page.curves:
-        pts = _curve_points(c)
+        if invisible(c):
+            continue
+        pts = _straightened(_curve_points(c))
         segs.extend(Segment(a[0], a[1], b[0], b[1]) for a, b in zip(pts, pts[1:], strict=False)
                     if math.hypot(b[0] - a[0], b[1] - a[1]) > 0.5)
     return segs

@@ -830,7 +830,7 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
                     pending_exits.append((ri, pno, s, sym, _exits(s, symbols, links, labels)))
             if not row.symbols:
                 sheet.issues.append(Issue("no_symbol", pno, ri + 1))
-            flows.extend((a, b) for a, b in _row_arrows(page, [(s, y) for r2, s, y in sym_rows if r2 == ri], links))
+            flows.extend(_row_arrows(_heads(page), [(s, y) for r2, s, y in sym_rows if r2 == ri], links))
         # labels on arrows that leave a symbol other than a diamond (a step's next_label), among the labels
         # no diamond's exit took
         taken = {lb for _, p2, _, _, ex in pending_exits if p2 == pno for lb, _ in ex if lb}
@@ -846,8 +846,21 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
         raise ImportError_("not_sop")
     if not rows_out:
         pictures = _pictures(pdf)
-        if pictures and _ocr(sheet, path, pictures):
+        drawing = _ocr(sheet, path, pictures) if pictures else None
+        if drawing is not None:
             rows_out = sheet.rows
+            # the picture's symbols and strokes, followed as on a vector page
+            pno = pictures[0][0]
+            shapes = [sh for _, sh, _ in drawing.symbols]
+            links = drawing_links(drawing)
+            labels = [lb for lb in drawing.labels if not any(sh.box.near(lb[0].cx, lb[0].cy, 1) for sh in shapes)]
+            for ri, sh, sym in drawing.symbols:
+                sym_rows.append((ri, sh, sym))
+                if sh.kind == "decision":
+                    pending_exits.append((ri, pno, sh, sym, _exits(sh, shapes, links, labels)))
+            for ri in range(len(rows_out)):
+                row_syms = [(s, y) for r2, s, y in sym_rows if r2 == ri]
+                flows.extend(_row_arrows(drawing.heads, row_syms, links) + _path_arrows(row_syms, shapes, links))
         else:
             sheet.issues.append(Issue("table_image" if picture_pages or pictures else "table_missing",
                                       (picture_pages or [p for p, _ in pictures] or [0])[0], None))
@@ -886,13 +899,23 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
     return sheet
 
 
-def _row_arrows(page: Any, syms: list[tuple[Shape, ReadSymbol]], links: list[_Link]) -> list[tuple[ReadSymbol, ReadSymbol]]:
-    """(a, b) where a stroke leaves symbol a and ends in an arrowhead (a small filled drawing) at symbol b,
-    both in one row: the row's flow goes from a to b."""
+def drawing_links(drawing: Any) -> list[_Link]:
+    """A picture's connector strokes and arrowheads (`ocr.Drawing`) as the arrow pieces of a page."""
+    return [_Link(sg, Box(min(sg.x0, sg.x1), min(sg.y0, sg.y1), max(sg.x0, sg.x1), max(sg.y0, sg.y1)))
+            for sg in drawing.segments] + [_Link(None, h) for h in drawing.heads]
+
+
+def _heads(page: Any) -> list[Box]:
+    """Arrowheads: small filled drawings."""
+    return [Box(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.curves
+            if c["width"] < 8 and c["height"] < 8 and c.get("fill")]
+
+
+def _row_arrows(heads: list[Box], syms: list[tuple[Shape, ReadSymbol]], links: list[_Link]) -> list[tuple[ReadSymbol, ReadSymbol]]:
+    """(a, b) where a stroke leaves symbol a and ends in an arrowhead at symbol b, both in one row: the
+    row's flow goes from a to b."""
     if len(syms) < 2:
         return []
-    heads = [Box(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.curves
-             if c["width"] < 8 and c["height"] < 8 and c.get("fill")]
     out = []
     for ln in links:
         seg = ln.seg
@@ -906,6 +929,38 @@ def _row_arrows(page: Any, syms: list[tuple[Shape, ReadSymbol]], links: list[_Li
             if any(h.near(bx, by, 3) for h in heads) and not any(h.near(ax, ay, 3) for h in heads):
                 out.append((a, b))
     return out
+
+
+def _path_arrows(syms: list[tuple[Shape, ReadSymbol]], shapes: list[Shape], links: list[_Link]
+                 ) -> list[tuple[ReadSymbol, ReadSymbol]]:
+    """(a, b) where a path of strokes, elbows included, leaves symbol a and reaches symbol b of the same
+    row, with an arrowhead (a blob) at b and none at a: the row's flow goes from a to b. Each stroke
+    leaving a is followed on its own (the arrow coming into a is another path)."""
+    out = []
+    for sa, ya in syms:
+        for st in [i for i, ln in enumerate(links) if ln.seg is not None and _contacts(ln, sa.box) is not None]:
+            seen = {st}
+            todo = [st]
+            while todo:
+                i = todo.pop()
+                if any(s is not sa and _enters(links[i], s.box) for s in shapes):
+                    continue  # a path ends at the symbol it reaches
+                for j, other in enumerate(links):
+                    if j not in seen and _touch(links[i], other) and _contacts(other, sa.box) is None:
+                        seen.add(j)
+                        todo.append(j)
+            # the arrowheads on the path (one at its far end touches its last stroke)
+            blobs = [ln.box for ln in links if ln.seg is None and any(_touch(ln, links[i]) for i in seen)]
+            for sb, yb in syms:
+                if sb is sa or (ya, yb) in out or not any(_enters(links[i], sb.box) for i in seen):
+                    continue
+                if any(_beside(h, sb.box) for h in blobs) and not any(_beside(h, sa.box) for h in blobs):
+                    out.append((ya, yb))
+    return out
+
+
+def _beside(a: Box, b: Box, pad: float = 3.0) -> bool:
+    return a.x0 - pad <= b.x1 and b.x0 <= a.x1 + pad and a.top - pad <= b.bottom and b.top <= a.bottom + pad
 
 
 def _follow_arrows(rows: list[ReadRow], flows: list[tuple[ReadSymbol, ReadSymbol]]) -> None:
@@ -943,20 +998,21 @@ def _pictures(pdf: Any) -> list[tuple[int, tuple[float, float, float, float]]]:
     return [(p, b) for _, p, b in sorted(out, key=lambda t: -t[0])]
 
 
-def _ocr(sheet: ReadSheet, path: Path, pictures: list[tuple[int, tuple[float, float, float, float]]]) -> bool:
-    """The activity table read from its picture (importer/ocr.py), when Tesseract is installed."""
+def _ocr(sheet: ReadSheet, path: Path, pictures: list[tuple[int, tuple[float, float, float, float]]]) -> Any:
+    """The activity table read from its picture (importer/ocr.py), when Tesseract is installed: the
+    picture's `ocr.Drawing`, or None."""
     from . import ocr
 
     if not ocr.available():
         sheet.issues.append(Issue("ocr_missing", pictures[0][0], None))
-        return False
+        return None
     pno, box = pictures[0]
     try:
         ok = ocr.read_picture_table(sheet, path, pno, box)
     except (OSError, ValueError, subprocess.SubprocessError) as exc:
         sheet.issues.append(Issue("ocr_failed", pno, None, {"error": type(exc).__name__}))
-        return False
-    if ok:
+        return None
+    if ok is not None:
         sheet.issues.append(Issue("table_ocr", pno, None, {"rows": len(sheet.rows)}))
         sheet.unread.append(render("table_ocr", {"rows": len(sheet.rows)}))
         if len(pictures) > 1:
