@@ -37,14 +37,14 @@ def points(word: str, lang: str = "id") -> list[int]:
     if len(word) < _MIN_WORD:
         return []
     if _ID.fullmatch(word):  # a role id (service_desk): after its underscores and inside its words
-        out = []
+        cuts: list[int] = []
         start = 0
         for piece in word.split("_"):
-            out += [start + at for at in points(piece, lang)]
+            cuts += [start + at for at in points(piece, lang)]
             start += len(piece) + 1
             if start < len(word):
-                out.append(start)
-        return sorted(set(out))
+                cuts.append(start)
+        return sorted(set(cuts))
     if _URLISH.search(word) or "-" in word:
         return [i + 1 for i, ch in enumerate(word[:-1]) if ch in _BREAK_AFTER]
     if not word.isalpha() or word.isupper():  # an acronym (PUSDATIN) is not hyphenated
