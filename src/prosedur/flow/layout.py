@@ -29,8 +29,8 @@ does not have. A swimlane chart of an SOP is a grid anyway, so we lay out a grid
   hop (`hop_path`).
 * Pages break between rows; an edge that leaves a page ends in a lettered off-page connector at
   the foot of its page and resumes from a connector with the same letter at the top of the target's
-  page. No sheet keeps fewer than three rows when a neighbour can give (`balance_cuts`; the SOP's
-  own page cuts use it too).
+  page. No sheet keeps fewer than three rows when a neighbour can give, or the one before it
+  (`balance_cuts`; the SOP's own page cuts use it too).
 
 * A caller with a grid of its own (the PermenPAN-RB SOP table: fixed Pelaksana column widths, row
   heights set by the text in the other columns, its own page cuts) passes a `Geometry`. Shapes are
@@ -39,7 +39,10 @@ does not have. A swimlane chart of an SOP is a grid anyway, so we lay out a grid
   never in a gutter a joint task covers), so the caller only draws.
 * Exit labels are placed last: each next to its own exit segment, on the side away from the other
   exits of its shape, at the first candidate spot whose box touches no shape, no other label, no
-  lane or row rule and no line; in a narrow column a label is broken in two (`Edge.label_lines`).
+  lane or row rule and no line; in a narrow column a label is broken in two (`Edge.label_lines`),
+  at a space or hyphenated inside a word.
+* Lines run across the gap between two rows at levels of their own (`_gap_level`), and meet an
+  off-page connector from above or below on the side where its page text is printed.
 
 Units are typographic points (1/72 in); the renderer maps them onto millimetres.
 """
