@@ -133,17 +133,18 @@ def _text_run(run: str, lang: str, fit: int) -> str:
 _SKIP = re.compile(r"(<(script|style|svg|title|head|textarea)\b.*?</\2>|<[^>]*>)", re.S | re.I)
 _CELL = re.compile(r"<(/?)(td|th|table)\b([^>]*)>", re.I)
 _LANG = re.compile(r"<html[^>]*\blang=\"(\w+)", re.I)
-DEFAULT_FIT = 9  # characters a line of the narrowest unmarked column holds (SOP Waktu, 17 mm at 8 pt)
 _WHOLE = ("control", "id-top", "id-grid")  # tables whose cells keep their words whole: the control header, the SOP identity sheet
 
 
 def print_html(html: str, lang: str | None = None) -> str:
-    """Print HTML with break opportunities in the text of its table cells (where columns are narrow:
-    SOP cells and Pelaksana headers, the document's tables); running text, headings and the
-    control header keep their words whole. A cell says how many characters a line holds with
-    `data-hy="N"` (the Pelaksana headers); others hold DEFAULT_FIT. Text runs only, never inside a
-    tag, an attribute, a stylesheet, a script, an inline SVG or the document head. The language is
-    the `<html lang>` one unless given."""
+    """Print HTML with break opportunities in the text of the table cells that say how many
+    characters a line holds (`data-hy="N"`: the SOP's fixed-width cells and Pelaksana headers).
+    Other cells, running text, headings and the control header keep their words whole: the
+    document's tables are laid out by their content, each column at least as wide as its longest
+    word, and WeasyPrint (70) widens such an auto-layout table past the page when its text carries
+    soft hyphens (P.SMLTI 18's Rekaman table ran 88 pt off the page). Text runs only, never inside
+    a tag, an attribute, a stylesheet, a script, an inline SVG or the document head. The language
+    is the `<html lang>` one unless given."""
     if lang is None:
         found = _LANG.search(html)
         lang = found.group(1) if found else "id"
@@ -153,7 +154,7 @@ def print_html(html: str, lang: str | None = None) -> str:
     tables: list[bool] = []  # per open table: are its words kept whole?
 
     def run(text: str) -> str:
-        return _text_run(text, lang, cells[-1]) if cells and not any(tables) else text
+        return _text_run(text, lang, cells[-1]) if cells and cells[-1] and not any(tables) else text
 
     for match in _SKIP.finditer(html):
         out.append(run(html[pos:match.start()]))
@@ -169,7 +170,7 @@ def print_html(html: str, lang: str | None = None) -> str:
                 cells = cells[:-1]
             else:
                 fit = re.search(r'data-hy="(\d+)"', attrs)
-                cells.append(int(fit.group(1)) if fit else DEFAULT_FIT)
+                cells.append(int(fit.group(1)) if fit else 0)  # 0: words kept whole
         out.append(match.group(0))
         pos = match.end()
     out.append(run(html[pos:]))

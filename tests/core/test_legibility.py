@@ -272,3 +272,27 @@ def test_a_role_id_in_a_narrow_header_breaks_inside_its_words() -> None:
                      f'<td data-hy="5">{HARD_URL}</td></tr></table></html>')
     assert "ser\u00advi\u00adce_<wbr>desk" in out
     assert "\u00ad" not in out.split("<td")[1]
+
+
+def test_no_printed_text_runs_past_the_side_margins(sample_library: Library) -> None:
+    """Every character of the sample documents' text pages lies inside the page's side margins
+    (WeasyPrint). Soft hyphens in an auto-layout table once widened P.SMLTI 18's Rekaman table 88 pt
+    off the page. The flowchart sheets are left to the drawing checks (tests/core/test_drawing_geometry.py)."""
+    from prosedur.paper import PAPERS, document_page
+    from prosedur.render.html import document_html
+    from prosedur.render.pdf import INLINE_SVG_AS_IMAGE, _layout, sheet_pages
+
+    box = document_page(PAPERS["A4"])
+    right = (box.width - box.margin[1]) / 25.4 * 72 + 1.0
+    left = box.margin[3] / 25.4 * 72 - 1.0
+    over = []
+    for proc in sample_library.procedures:
+        html = document_html(document_view(proc, sample_library), proc, sample_library, for_pdf=True)
+        document = _layout(html, sample_library.root, INLINE_SVG_AS_IMAGE)
+        sheets = set(sheet_pages(document))
+        with pdfplumber.open(io.BytesIO(document.write_pdf())) as doc:
+            for number, page in enumerate(doc.pages, 1):
+                xs = [(c["x0"], c["x1"]) for c in page.chars if c["text"].strip()]
+                if number not in sheets and xs and (max(x1 for _, x1 in xs) > right or min(x0 for x0, _ in xs) < left):
+                    over.append((proc.number, number, round(min(x0 for x0, _ in xs)), round(max(x1 for _, x1 in xs))))
+    assert not over, over
