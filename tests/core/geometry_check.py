@@ -106,6 +106,10 @@ def problems(
     for a, b in zip(page.lanes, page.lanes[1:], strict=False):
         if b.x < a.x + a.width - 0.01:
             out.append(f"lane order: {a.role} / {b.role}")
+    if bounds:  # the picture's edge cuts whatever lies beyond it
+        for e in page.edges:
+            if any(x < bounds[0] - EPS or x > bounds[1] + EPS for x, _y in e.points):
+                out.append(f"line {e.source}->{e.target} leaves the drawing")
     labels: list[tuple[int, Box]] = []
     for k, e in enumerate(page.edges):
         if e.label and e.label_at:

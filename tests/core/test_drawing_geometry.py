@@ -93,7 +93,8 @@ def checked() -> dict[str, list[tuple[str, str]]]:
     for corpus, proc, library in _corpus():
         doc = _doc(proc, library)
         for page in doc.pages:
-            found[corpus] += [(f"{proc.number} doc {page.number}", p) for p in problems(page, LABEL_SIZE)]
+            found[corpus] += [(f"{proc.number} doc {page.number}", p)
+                              for p in problems(page, LABEL_SIZE, bounds=(0.0, page.width))]
         steps = [len({n.step for n in page.nodes if n.step}) for page in doc.pages]
         if len(proc.steps) > 3 and len(steps) > 1 and min(steps) < 3:
             found[corpus].append((f"{proc.number} doc", f"unbalanced sheets {steps}"))
@@ -199,7 +200,7 @@ def _page_text_struck(page: Layout) -> list[str]:  # noqa: ANN001 - a Page
             continue
         lane = page.lanes[node.lane]
         right, left = lane.x + lane.width - (node.x + node.w), node.x - lane.x
-        at_right = right >= PAGE_REF_ROOM or (left < PAGE_REF_ROOM and node.x + node.w + PAGE_REF_ROOM <= page.width)
+        at_right = right >= PAGE_REF_ROOM or (left < PAGE_REF_ROOM and node.lane + 1 < len(page.lanes))
         x = node.x + node.w + 2 if at_right else node.x - 2 - (PAGE_REF_ROOM - 2)
         box = (x, node.cy - 1.5 - 0.8 * 7.0, PAGE_REF_ROOM - 2, 8.0 + 1.05 * 7.0)
         for e in page.edges:

@@ -1322,11 +1322,14 @@ def _layout(
                          label_size, bounded=geometry is not None, rules_y=rules_y, lang=lang)
         )
 
-    # the lanes of every page share one x: shift pages with narrower channels
+    # the lanes of every page share one x: shift pages with narrower channels; all take the widest,
+    # wide enough for what a shifted page draws
     width = max(pg.width for pg in pages)
     left = max(pg.lanes[0].x for pg in pages)
     for pg in pages:
         _shift(pg, left - pg.lanes[0].x)
+        width = max(width, _drawn_right(pg))
+    for pg in pages:
         pg.width = width
     for pg in pages:
         _measure(pg, metrics)
@@ -1789,6 +1792,16 @@ def _place_labels(
         placed[k] = (at, anchor, variant)
         boxes.append(label_box(at, anchor, variant, size))
     return placed
+
+
+def _drawn_right(page: Page) -> float:
+    """The right edge of what a page draws, lines and exit labels: a page shifted right to line its
+    lanes up with a wider page's keeps its own right channel and labels, which the shared width must
+    then hold (P.SMLTI 03 sheet 2 cut its "Tidak setuju" and the line beside it)."""
+    xs = [x for e in page.edges for x, _y in e.points]
+    xs += [b[0] + b[2] + 1.0 for b in (label_box(e.label_at, e.label_anchor, e.printed_label)
+                                       for e in page.edges if e.label and e.label_at)]
+    return max(xs, default=0.0)
 
 
 def _shift(page: Page, dx: float) -> None:

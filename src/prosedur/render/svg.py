@@ -350,7 +350,9 @@ def _node(
             lane = page.lanes[node.lane] if node.lane < len(page.lanes) else None
             right_room = (lane.x + lane.width if lane else page.width) - (node.x + node.w)
             left_room = node.x - (lane.x if lane else 0.0)
-            if right_room >= need or (left_room < need and node.x + node.w + need <= page.width):
+            # the layout's rule (flow.layout._Router, which keeps lines off that side): the last
+            # lane's margin is only a channel's width, so there it goes left
+            if right_room >= need or (left_room < need and node.lane + 1 < len(page.lanes)):
                 x, anchor = _num(node.x + node.w + 2), ' text-anchor="start"'
             else:
                 x, anchor = _num(node.x - 2), ' text-anchor="end"'
