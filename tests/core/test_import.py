@@ -3,7 +3,6 @@ refusals of bad input, and sources that load and lint."""
 
 from __future__ import annotations
 
-import io
 import json
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from prosedur.importer.sheet import ReadRow, ReadSheet, ReadSymbol
 from prosedur.importer.source import to_procedure_data
 from prosedur.lint import lint
 from prosedur.load import load_library
+from tests.pdf_bytes import pdf_of
 
 from .import_check import MEASURES, REFERENCE, expected_files, load, rate, reference_pdf, score
 
@@ -40,18 +40,7 @@ def _pdf(pages: list[bytes]) -> bytes:
                     f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode())
         objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for k, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % k + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
+    return pdf_of(objs, b"1.4")
 
 
 def _refused(path: Path, msg_id: str, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from prosedur_web.procedures.models import Procedure, Revision
 from prosedur_web.sopimport import services
 from prosedur_web.sopimport.models import ImportBatch, ImportFile, ImportPage
 from tests.core.test_import import _pdf
+from tests.pdf_bytes import pdf_of
 
 from .conftest import World, email_source
 
@@ -359,24 +360,6 @@ def test_database_queue_the_request_only_enqueues_and_the_worker_imports(
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
-def _pdf_objects(objs: list[bytes]) -> bytes:
-    """A PDF of these objects (1 = the catalog), with a correct cross-reference table."""
-    import io
-
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for k, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % k + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
-
-
 def test_nothing_in_a_pdf_is_run_or_fetched(world: World, django_capture_on_commit_callbacks: Any) -> None:
     """A PDF that opens with JavaScript, links, launches and pulls a remote file, all at a listener on
     loopback: reading it and drawing its page image never connects."""
@@ -400,7 +383,7 @@ def test_nothing_in_a_pdf_is_run_or_fetched(world: World, django_capture_on_comm
         b"<< /S /Launch /F (" + url + b") /Next << /S /GoToR /F << /FS /URL /F (" + url + b") >> /D [0 /Fit] >> >>",
         b"<< /Type /Annot /Subtype /Link /Rect [72 690 300 720] /A << /S /URI /URI (" + url + b") >> >>",
     ]
-    data = _pdf_objects(objs)
+    data = pdf_of(objs)
     client = _controller(world)
     batch = _batch(_upload(client, django_capture_on_commit_callbacks, ("skrip.pdf", data)))
     f = batch.files.get()
