@@ -264,24 +264,23 @@ class Table:
         return next((c for c in self.rows[r] if c.col <= col < c.col + c.span), None) if 0 <= r < len(self.rows) else None
 
 
-def _cells_of(tr: Any) -> list[Any]:
+def _children(el: Any, tag: str) -> list[Any]:
+    """`el`'s `w:<tag>` children, also those wrapped in content controls or custom XML."""
     out = []
-    for el in tr:
-        if el.tag == W + "tc":
-            out.append(el)
-        elif el.tag in (W + "sdt", W + "customXml"):
-            out.extend(el.iterfind(".//w:tc", NS))
+    for child in el:
+        if child.tag == W + tag:
+            out.append(child)
+        elif child.tag in (W + "sdt", W + "customXml"):
+            out.extend(child.iterfind(f".//w:{tag}", NS))
     return out
+
+
+def _cells_of(tr: Any) -> list[Any]:
+    return _children(tr, "tc")
 
 
 def _paras_of(tc: Any) -> list[Any]:
-    out = []
-    for el in tc:
-        if el.tag == W + "p":
-            out.append(el)
-        elif el.tag in (W + "sdt", W + "customXml"):
-            out.extend(el.iterfind(".//w:p", NS))
-    return out
+    return _children(tc, "p")
 
 
 def _table(tbl: Any) -> Table:
