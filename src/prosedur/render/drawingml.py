@@ -30,8 +30,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..flow.layout import FONT_SIZE, Page, crossing_points, gapped_pieces, label_box, layout
+from ..flow.layout import FONT_SIZE, Page, crossing_points, gapped_pieces, label_box, layout, text_width
 from ..model import Library, Procedure, StepKind
+from .svg import SMALL_SIZE, page_ref_right
 
 __all__ = ["Drawing", "Text", "EMU_PT", "bookmark", "flowchart_drawing", "ns"]
 
@@ -349,7 +350,10 @@ def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str
             mark = (page_ref or {}).get(node.id)
             second: list[tuple[str, str | None]] = [(short, None)]
             second.append((str(ref.other_page), f"PAGEREF {mark} \\h") if mark else (str(ref.other_page), None))
-            d.text(x + w + 2, node.cy - 6, 40, 13, Text([lead, second], 5.5, align="left", color=LANE_LINE),
+            need = max(text_width(lead, SMALL_SIZE), text_width(f"{short}{ref.other_page}", SMALL_SIZE)) + 2
+            right = page_ref_right(p, node, need)  # the side the SVG prints it on (and lines keep off)
+            d.text(x + w + 2 if right else x - 2 - need, node.cy - 7.5, need, 16,
+                   Text([lead, second], SMALL_SIZE, align="left" if right else "right", color=LANE_LINE),
                    kind="page ref")
             continue
         if node.kind in (StepKind.START, StepKind.END):
@@ -366,7 +370,7 @@ def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str
         else:
             d.rect(x, y, w, h, line=INK, text=text, kind="process")
         if node.part <= 1:
-            d.text(x + 1, y - 9, 4.5 * len(str(node.number)) + 4, 8, Text([str(node.number)], 6.5, align="left",
+            d.text(x + 1, y - 9, 4.5 * len(str(node.number)) + 4, 8, Text([str(node.number)], SMALL_SIZE, align="left",
                    anchor="b", color=LANE_LINE), kind="step number")
     for edge in p.edges:
         if edge.label and edge.label_at:

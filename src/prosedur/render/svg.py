@@ -138,6 +138,17 @@ def baseline_shift(baseline: str | None, ascent: float, descent: float) -> float
     return 0.0
 
 
+def page_ref_right(page: Page, node: Node, need: float) -> bool:
+    """Is an off-page connector's "lanjut ke / hlm. N" printed right of it (else left)? The layout's
+    rule (flow.layout._Router keeps lines off that side), for every drawing of the chart: right where
+    its lane has `need` points of room, or where the left has none either, except in the last lane,
+    whose margin is only a channel's width."""
+    lane = page.lanes[node.lane] if node.lane < len(page.lanes) else None
+    right_room = (lane.x + lane.width if lane else page.width) - (node.x + node.w)
+    left_room = node.x - (lane.x if lane else 0.0)
+    return right_room >= need or (left_room < need and node.lane + 1 < len(page.lanes))
+
+
 def render_flowchart(
     proc: Procedure,
     library: Library | None = None,
@@ -347,12 +358,7 @@ def _node(
             lead = _t("cont_on" if ref.direction == "out" else "cont_from", lang)
             page_ref = _t("page_short", lang, n=other)
             need = max(text_width(lead, SMALL_SIZE), text_width(page_ref, SMALL_SIZE)) + 2
-            lane = page.lanes[node.lane] if node.lane < len(page.lanes) else None
-            right_room = (lane.x + lane.width if lane else page.width) - (node.x + node.w)
-            left_room = node.x - (lane.x if lane else 0.0)
-            # the layout's rule (flow.layout._Router, which keeps lines off that side): the last
-            # lane's margin is only a channel's width, so there it goes left
-            if right_room >= need or (left_room < need and node.lane + 1 < len(page.lanes)):
+            if page_ref_right(page, node, need):
                 x, anchor = _num(node.x + node.w + 2), ' text-anchor="start"'
             else:
                 x, anchor = _num(node.x - 2), ' text-anchor="end"'
