@@ -183,6 +183,27 @@ def problems(
     return out
 
 
+def diamond_text_problems(page: Page, size: float, line_height: float) -> list[str]:
+    """Every line of a decision's text (its glyph box: ascent 0.8, descent 0.25 of the size, width as
+    measured) lies inside the diamond outline, the lines centred as svg.py prints them."""
+    from prosedur.flow.layout import text_width
+    from prosedur.text import plain
+
+    out: list[str] = []
+    lh = size * line_height
+    for n in page.nodes:
+        if n.kind != "decision" or not n.lines:
+            continue
+        top = n.cy - len(n.lines) * lh / 2 + size * 0.8
+        for k, line in enumerate(n.lines):
+            base = top + k * lh
+            half = text_width(plain(line), size) / 2
+            far = max(abs(base - 0.8 * size - n.cy), abs(base + 0.25 * size - n.cy))
+            if half / (n.w / 2) + far / (n.h / 2) > 1 + 1e-9:
+                out.append(f"text line {line!r} of decision {n.id} pokes out of the diamond")
+    return out
+
+
 _PATH = re.compile(r'<path class="edge[^"]*" d="([^"]+)"')
 
 

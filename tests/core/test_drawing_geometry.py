@@ -19,13 +19,16 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from geometry_check import crossings, hop_arcs, problems  # noqa: E402
+from geometry_check import crossings, diamond_text_problems, hop_arcs, problems  # noqa: E402
 
 from prosedur.flow.layout import (  # noqa: E402
+    DIAMOND_RATIO,
     LABEL_SIZE,
     PAGE_REF_ROOM,
+    TERMINATOR_RATIO,
     Layout,
     crossing_points,
+    diamond_reach,
     gapped_pieces,
     hop_path,
     layout,
@@ -216,3 +219,49 @@ def test_no_line_runs_through_a_connectors_page_text() -> None:
         for page in _doc(proc, library).pages:
             struck += [f"{proc.number} {page.number} {s}" for s in _page_text_struck(page)]
     assert not struck, struck
+
+
+def test_diamonds_near_two_to_one_and_ovals_wider_than_tall() -> None:
+    """Every decision of the document's chart is DIAMOND_RATIO wide:tall with each text line inside
+    its outline, and every terminator at least TERMINATOR_RATIO, on the samples and the stress charts
+    (more seeds of 6-10 lanes too); in the SOP table as well. The one exception is drawn where no
+    width is left: a decision in a lane at the chart's edge may only reach inward, its centre kept
+    in its lane (`diamond_reach`); a long question there stays taller, yet never taller than wide."""
+    charts = [(name, proc, library) for name, proc, library in _corpus()]
+    charts += [("more", synthetic_procedure(k, seed=seed, lanes=lanes), None)
+               for k, lanes in (*STRESS, (40, 7), (40, 9)) for seed in (1, 2)]
+    bad: list[str] = []
+    diamonds = edge = 0
+    for _name, proc, library in charts:
+        chart = _doc(proc, library)
+        n_lanes = len(chart.lanes)
+        for page in chart.pages:
+            bad += [f"{proc.number} {page.number}: {p}" for p in diamond_text_problems(page, chart.font_size,
+                                                                                       chart.line_height)]
+            lane_w = page.lanes[0].width
+            for node in page.nodes:
+                ratio = node.w / node.h
+                if node.kind in ("start", "end") and ratio < TERMINATOR_RATIO[0]:
+                    bad.append(f"{proc.number} {node.id}: oval {ratio:.2f}:1")
+                if node.kind != "decision":
+                    continue
+                diamonds += 1
+                at_edge = node.lane in (0, n_lanes - 1) and n_lanes > 1
+                widest = diamond_reach(lane_w, node.lane, n_lanes - 1 - node.lane)
+                if at_edge and ratio < DIAMOND_RATIO[0] and node.w >= widest - lane_w / 8:
+                    edge += 1
+                    if ratio < 0.9:
+                        bad.append(f"{proc.number} {node.id}: edge diamond {ratio:.2f}:1")
+                elif not DIAMOND_RATIO[0] <= ratio <= DIAMOND_RATIO[1]:
+                    bad.append(f"{proc.number} {n_lanes} lanes {node.id}: diamond {ratio:.2f}:1 ({node.w} x {node.h})")
+        sop = sop_layout(document_view(proc, library), proc)
+        for sop_page in sop.pages:
+            assert sop_page.flow is not None
+            for node in sop_page.flow.nodes:
+                ratio = node.w / node.h
+                if node.kind == "decision" and not DIAMOND_RATIO[0] <= ratio <= DIAMOND_RATIO[1]:
+                    bad.append(f"{proc.number} SOP {node.id}: diamond {ratio:.2f}:1")
+                if node.kind in ("start", "end") and ratio < TERMINATOR_RATIO[0]:
+                    bad.append(f"{proc.number} SOP {node.id}: oval {ratio:.2f}:1")
+    assert not bad, "\n".join(bad[:30])
+    assert diamonds > 200 and edge < diamonds / 5, (diamonds, edge)

@@ -119,6 +119,8 @@ MARGIN = 4.0
 CONNECTOR_W = 22.0
 CONNECTOR_H = 20.0
 LABEL_SIZE = 7.0  # exit labels (the stylesheet's .exit font size)
+GRID_DIAMOND = 1.8  # width : height of a decision in a caller's grid (the SOP table), however narrow
+GRID_OVAL = 0.55  # height : width of a terminator there: an oval, never the connector's circle
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,12 +148,12 @@ class Geometry:
     def size(self, kind: str) -> tuple[float, float]:
         """(w, h) of a step symbol of `kind` in this grid."""
         if kind == StepKind.DECISION:  # near 2:1 however narrow the column
-            return self.shape_width, min(self.decision_height, self.shape_width / 1.8)
+            return self.shape_width, min(self.decision_height, self.shape_width / GRID_DIAMOND)
         if kind == StepKind.CONNECTOR:
             side = min(self.shape_width, self.shape_height)
             return side, side
         if kind in (StepKind.START, StepKind.END):  # an oval wider than tall, never the connector's circle
-            return self.shape_width, min(self.shape_height, self.shape_width * 0.55)
+            return self.shape_width, min(self.shape_height, self.shape_width * GRID_OVAL)
         return self.shape_width, self.shape_height
 
 
@@ -437,6 +439,9 @@ def _shape(kind: str, text: str, width: float, size: float = FONT_SIZE) -> tuple
             if best is None or h < best[0] - 0.01:
                 best = (h, lines)
         assert best is not None
+        shaped = _diamond_lines(text, width, size)
+        if shaped is not None and max(36.0, shaped[0]) < best[0] - 0.01:
+            best = (max(36.0, shaped[0]), shaped[1])
         return width, round(best[0], 1), best[1]
     if kind in (StepKind.START, StepKind.END):  # the round ends take about half the height each side
         lines = wrap_marked(text, width - 16, size) or [""]
@@ -451,8 +456,80 @@ def _shape(kind: str, text: str, width: float, size: float = FONT_SIZE) -> tuple
     return width, round(h, 1), lines
 
 
+DIAMOND_PAD = 2.0  # clearance between a decision's text and its outline, pt
+
+
+def diamond_line_room(n: int, k: int, lh: float) -> float:
+    """How far from a diamond's centre line the far edge of its k-th of `n` text lines lies (pt,
+    with `DIAMOND_PAD`): the lines are centred as a block (svg.py, drawingml.py)."""
+    top = -n * lh / 2 + k * lh
+    return max(abs(top), abs(top + lh)) + DIAMOND_PAD
+
+
+def _diamond_lines(text: str, width: float, size: float) -> tuple[float, list[str]] | None:
+    """(height, lines) of the flattest diamond `width` wide that holds `text` with each line as wide
+    as the diamond is at that line: the middle lines longer, the top and bottom ones shorter, as a
+    draughtsman letters a decision (a rectangle inside the diamond wastes half of it). A line k of n,
+    `tw` wide, fits where (tw + 2 pad) / width + 2 far_k / h <= 1 (`diamond_line_room`), so h is
+    the largest 2 far_k / (1 - (tw + 2 pad) / width); the line breaks that make it least are found by
+    a small dynamic programme (a greedy wrap fills the narrow top line first). None for text with
+    inline emphasis or a word wider than the widest line (`wrap_marked` cuts and marks those)."""
+    if plain(text) != text:
+        return None
+    words = text.split()
+    if not words:
+        return None
+    lh = size * LINE_HEIGHT
+    widths = [text_width(word, size) for word in words]
+    space = text_width(" ", size)
+    room = width - 2 * DIAMOND_PAD
+    if max(widths) >= room:
+        return None
+    m = len(words)
+    best: tuple[float, list[str]] | None = None
+    for n in range(1, min(m, 12) + 1):
+        if best is not None and n * lh + 2 * DIAMOND_PAD >= best[0]:
+            break  # the block alone is taller than the best diamond so far
+        # cost[k][i]: least height for words[:i] on lines 0..k; cut[k][i]: where line k starts
+        inf = float("inf")
+        cost = [[inf] * (m + 1) for _ in range(n)]
+        cut = [[0] * (m + 1) for _ in range(n)]
+        for k in range(n):
+            far = 2 * diamond_line_room(n, k, lh)
+            for i in range(k + 1, m - (n - k - 1) + 1):
+                line = -space
+                for j in range(i - 1, k - 1, -1):  # line k holds words[j:i]
+                    line += widths[j] + space
+                    if line >= room:
+                        break
+                    if j == i - 1 and m > 1 and len(words[j]) <= 2:
+                        continue  # no line of a lone "1" or "di": it reads as a stray mark
+                    prev = cost[k - 1][j] if k else (0.0 if j == 0 else inf)
+                    if prev == inf:
+                        continue
+                    h = max(prev, far / (1 - (line + 2 * DIAMOND_PAD) / width))
+                    if h < cost[k][i]:
+                        cost[k][i], cut[k][i] = h, j
+        if cost[n - 1][m] < (best[0] if best else inf):
+            lines, i = [], m
+            for k in range(n - 1, -1, -1):
+                j = cut[k][i]
+                lines.append(" ".join(words[j:i]))
+                i = j
+            best = (cost[n - 1][m], lines[::-1])
+    return best
+
+
 DIAMOND_RATIO = (1.6, 2.6)  # width : height of a decision, as drawn by hand
 TERMINATOR_RATIO = (1.5, 99.0)  # a start/end oval: clearly wider than tall
+
+
+def diamond_reach(lane_w: float, left: int, right: int) -> float:
+    """The widest a decision or terminator alone in its row may grow, with `left` / `right` lanes
+    beside its own: a lane further each way (the router counts the lanes it covers as taken in its
+    row); at the chart's edge only inward, its centre kept in its own lane — there a long question
+    stays taller than 1.6:1 (`_centre` puts its outer vertex 2 pt inside the chart)."""
+    return lane_w - 4 + (2 * lane_w if min(left, right) else (0.9 * lane_w if max(left, right) else 0))
 
 
 def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], lane_w: float, left: int, right: int,
@@ -465,8 +542,7 @@ def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], lane_w
     w, h, lines = shape
     low, high = DIAMOND_RATIO if kind == StepKind.DECISION else TERMINATOR_RATIO
     quarter = lane_w / 8
-    # at most a lane further each way (the router counts the lanes it covers as taken in its row)
-    limit = lane_w - 4 + (2 * lane_w if min(left, right) else (0.9 * lane_w if max(left, right) else 0))
+    limit = diamond_reach(lane_w, left, right)
     width = w
     while w / h < low and width + quarter <= limit + 0.01:
         width += quarter
@@ -975,6 +1051,21 @@ def _centre(row: list[Node], lane_w: float, n_lanes: int = 0) -> None:
         for k, node in enumerate(members):
             node.w = min(node.w, slot - PART_GAP)
             node.x = lane * lane_w + k * slot + (slot - node.w) / 2
+            if not node.lines:  # a caller's grid (no text): a narrower oval or diamond keeps its shape
+                _keep_shape(node)
+
+
+def _keep_shape(node: Node) -> None:
+    """Lower a textless terminator or decision made narrower to its grid's proportion (`Geometry.size`),
+    about its centre: an oval squeezed beside another symbol stayed 1.14:1, nearly the connector's circle."""
+    if node.kind in (StepKind.START, StepKind.END):
+        h = min(node.h, node.w * GRID_OVAL)
+    elif node.kind == StepKind.DECISION:
+        h = min(node.h, node.w / GRID_DIAMOND)
+    else:
+        return
+    node.y += (node.h - h) / 2
+    node.h = h
 
 
 def lane_width(n_lanes: int, swimlanes: bool = True) -> float:
