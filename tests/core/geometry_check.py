@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from prosedur.flow.layout import Page, label_box
+from prosedur.flow.layout import Node, Page, label_box, page_ref_box, page_ref_spot, page_ref_words
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
@@ -181,6 +181,37 @@ def problems(
         if n.id not in nodes:
             continue
     return out
+
+
+def page_ref_problems(page: Page, lang: str = "id", page_number: int = 99) -> list[str]:
+    """Every off-page connector's page text ("lanjut ke / hlm. 99", as the PDF prints it, placed by
+    the layout's rule) lies inside its lane and clear of every line, shape and exit label."""
+    out: list[str] = []
+    labels = [label_box(e.label_at, e.label_anchor, e.printed_label, 7.0) for e in page.edges if e.label and e.label_at]
+    for node in page.nodes:
+        if node.kind != "offpage":
+            continue
+        ref = next(o for o in page.offpage if o.node == node.id)
+        lane = page.lanes[node.lane]
+        spot = page_ref_spot(node, lane.x, lane.width, ref.direction, lang)
+        box = page_ref_box(node, spot, spot.lines(page_ref_words(ref.direction, lang)[1].format(n=page_number)))
+        name = f"page text of {node.id} ({' '.join(spot.lines(''))})"
+        if box[0] < lane.x - EPS or box[0] + box[2] > lane.x + lane.width + EPS:
+            out.append(f"{name} leaves its lane [{lane.x:.1f}, {lane.x + lane.width:.1f}]: {box[0]:.1f}..{box[0] + box[2]:.1f}")
+        if box[1] < page.header - EPS or box[1] + box[3] > page.height + EPS:
+            out.append(f"{name} leaves the page")
+        for e in page.edges:
+            if any(_box_meets_segment(box, a, b) for a, b in _segments(e.points)):
+                out.append(f"{name} overlaps line {e.source}->{e.target}")
+        for n in page.nodes:
+            if _boxes_meet(box, (n.x, n.y, n.w, n.h)) and (n is not node or _boxes_meet(box, _inner(n))):
+                out.append(f"{name} overlaps shape {n.id}")
+        out += [f"{name} overlaps an exit label" for other in labels if _boxes_meet(box, other)]
+    return out
+
+
+def _inner(node: Node) -> Box:
+    return (node.x + EPS, node.y + EPS, node.w - 2 * EPS, node.h - 2 * EPS)
 
 
 def diamond_text_problems(page: Page, size: float, line_height: float) -> list[str]:

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from geometry_check import crossings, diamond_text_problems, hop_arcs, problems  # noqa: E402
+from geometry_check import crossings, diamond_text_problems, hop_arcs, page_ref_problems, problems  # noqa: E402
 
 from prosedur.flow.layout import (  # noqa: E402
     DIAMOND_RATIO,
     LABEL_SIZE,
-    PAGE_REF_ROOM,
+    PAGE_REF_SIZE,
     TERMINATOR_RATIO,
     Layout,
     crossing_points,
@@ -32,7 +32,8 @@ from prosedur.flow.layout import (  # noqa: E402
     gapped_pieces,
     hop_path,
     layout,
-    segment_hits_box,
+    page_ref_box,
+    page_ref_spot,
 )
 from prosedur.load import load_library  # noqa: E402
 from prosedur.model import Library, Procedure  # noqa: E402
@@ -195,30 +196,48 @@ def test_every_crossing_gets_a_gap_in_the_docx_flowchart() -> None:
                 assert len(pieces) - 1 == len(hops.get(index, [])), (proc.number, edge.source, edge.target)
 
 
-def _page_text_struck(page: Layout) -> list[str]:  # noqa: ANN001 - a Page
-    """Lines across an off-page connector's "lanjut ke / hlm. 5" (placed as render/svg.py places it)."""
-    out = []
-    for node in page.nodes:
-        if node.kind != "offpage":
-            continue
-        lane = page.lanes[node.lane]
-        right, left = lane.x + lane.width - (node.x + node.w), node.x - lane.x
-        at_right = right >= PAGE_REF_ROOM or (left < PAGE_REF_ROOM and node.lane + 1 < len(page.lanes))
-        x = node.x + node.w + 2 if at_right else node.x - 2 - (PAGE_REF_ROOM - 2)
-        box = (x, node.cy - 1.5 - 0.8 * 7.0, PAGE_REF_ROOM - 2, 8.0 + 1.05 * 7.0)
-        for e in page.edges:
-            if any(segment_hits_box(a, b, box) for a, b in zip(e.points, e.points[1:], strict=False)):
-                out.append(f"{node.id}: {e.source}->{e.target}")
-    return out
-
-
-def test_no_line_runs_through_a_connectors_page_text() -> None:
-    """A channel meets an off-page connector at its top or bottom on the side where its page text is."""
-    struck = []
+def test_connector_page_text_stays_in_its_lane() -> None:
+    """Every off-page connector's "lanjut ke / hlm. 99" ("cont. on / p. 99") lies inside its lane and
+    off every line, shape and exit label, in both languages: beside the connector where its lane has
+    room, broken or under / over it where it has not (P.SMLTI 18 sheet 2 printed "lanjut ke" across
+    the next lane's border); never smaller than 7 pt."""
+    bad: list[str] = []
+    sides: Counter[int] = Counter()
     for _name, proc, library in _corpus():
-        for page in _doc(proc, library).pages:
-            struck += [f"{proc.number} {page.number} {s}" for s in _page_text_struck(page)]
-    assert not struck, struck
+        for lang in ("id", "en"):
+            chart = layout(proc, lane_titles=role_titles(proc, library, lang), max_height=_max_height(proc, True),
+                           lang=lang)
+            for page in chart.pages:
+                bad += [f"{proc.number} {lang} {page.number}: {p}" for p in page_ref_problems(page, lang)]
+                for node in page.nodes:
+                    if node.kind == "offpage":
+                        lane = page.lanes[node.lane]
+                        ref = next(o for o in page.offpage if o.node == node.id)
+                        sides[page_ref_spot(node, lane.x, lane.width, ref.direction, lang).side] += 1
+    assert PAGE_REF_SIZE >= 7.0
+    assert not bad, "\n".join(bad[:30])
+    assert sides[0] > 20 and sides[1] + sides[-1] > 20, sides  # both placements are drawn and checked
+
+
+def test_the_page_text_check_catches_a_line_and_a_narrow_lane() -> None:
+    """The connector check is no rubber stamp: a line planted through a connector's page text, and
+    the text of a connector pushed to its lane's border, are reported."""
+    from dataclasses import replace
+
+    proc = synthetic_procedure(25, seed=25, lanes=6)
+    page = next(pg for pg in _doc(proc, None).pages if any(n.kind == "offpage" for n in pg.nodes))
+    assert not page_ref_problems(page)
+    node = next(n for n in page.nodes if n.kind == "offpage")
+    lane = page.lanes[node.lane]
+    ref = next(o for o in page.offpage if o.node == node.id)
+    box = page_ref_box(node, page_ref_spot(node, lane.x, lane.width, ref.direction, "id"), ("lanjut ke", "hlm. 99"))
+    y = box[1] + box[3] / 2
+    page.edges.append(replace(page.edges[0], source="x", target="y", points=((box[0] - 5, y), (box[0] + 5, y))))
+    assert any("overlaps line x->y" in p for p in page_ref_problems(page))
+    page.edges.pop()
+    # a lane hardly wider than the connector: nothing fits beside it, and "lanjut ke" under it is wider still
+    page.lanes[node.lane] = replace(lane, x=node.x - 3, width=node.w + 6)
+    assert any("leaves its lane" in p for p in page_ref_problems(page))
 
 
 def test_diamonds_near_two_to_one_and_ovals_wider_than_tall() -> None:

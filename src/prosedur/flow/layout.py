@@ -50,6 +50,7 @@ Units are typographic points (1/72 in); the renderer maps them onto millimetres.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import time
 from collections.abc import Callable
@@ -567,15 +568,100 @@ class _Seg:
     final: bool
 
 
-# the widest page text beside a document chart's connector ("lanjut ke" / "cont. on" over "hlm. 99"), 7 pt
-PAGE_REF_ROOM = max(text_width(t, 7.0) for t in ("lanjut ke", "cont. on", "hlm. 99", "p. 99")) + 2
+# -- the page text by a document chart's off-page connector ----------------------------------------
+
+PAGE_REF_SIZE = 7.0  # "lanjut ke / hlm. 5", pt (the chart's smallest legible size)
+PAGE_REF_LINE = 8.0  # baseline to baseline of its lines
+PAGE_REF_GAP = 2.0  # between the connector and its text
+PAGE_REF_CLEAR = 1.0  # between the text and its lane's border
+_PAGE_REF_TEXT = {"out": ("lanjut ke", "cont. on"), "in": ("dari", "from"), "page": ("hlm. {n}", "p. {n}")}
+
+
+def page_ref_words(direction: str, lang: str) -> tuple[str, str]:
+    """("lanjut ke", "hlm. {n}") for a connector at the foot of a page ("out"), ("dari", ...) at its top."""
+    k = 1 if lang == "en" else 0
+    return _PAGE_REF_TEXT["out" if direction == "out" else "in"][k], _PAGE_REF_TEXT["page"][k]
+
+
+@dataclass(frozen=True, slots=True)
+class PageRefSpot:
+    """Where a connector's page text is printed: `side` +1 right of it, -1 left of it, 0 under an
+    "out" connector (over an "in" one), centred on it; `lead` is "lanjut ke" on one line or broken
+    at its spaces; the page line ("hlm. 5") follows it."""
+
+    side: int
+    lead: tuple[str, ...]
+    direction: str
+
+    def lines(self, page: str) -> tuple[str, ...]:
+        return (*self.lead, page)
+
+
+def page_ref_spot(node: Node, lane_x: float, lane_w: float, direction: str, lang: str) -> PageRefSpot:
+    """The one rule for a connector's page text, which every drawing of the chart reads (svg.py,
+    drawingml.py; the router keeps lines off it): beside the connector, right where its lane has
+    room, else left, on two lines, else with the lead broken ("lanjut" / "ke" / "hlm. 5"); where
+    neither side of a narrow lane holds it (7 lanes or more), centred under an "out" connector or
+    over an "in" one, inside the lane. Measured for a two-digit page, so the side never depends
+    on the number printed."""
+    lead, page = page_ref_words(direction, lang)
+    widest_page = text_width(page.format(n=99), PAGE_REF_SIZE)
+    rooms = {1: lane_x + lane_w - (node.x + node.w) - PAGE_REF_GAP - PAGE_REF_CLEAR,
+             -1: node.x - lane_x - PAGE_REF_GAP - PAGE_REF_CLEAR}
+    options = [(lead,), tuple(lead.split())] if " " in lead else [(lead,)]
+    for lines in options:
+        need = max(widest_page, *(text_width(line, PAGE_REF_SIZE) for line in lines))
+        for side in (1, -1):
+            if rooms[side] >= need:
+                return PageRefSpot(side, lines, direction)
+    return PageRefSpot(0, (lead,), direction)
+
+
+def page_ref_extra(lane_w: float, lang: str) -> float:
+    """Height a row of connectors needs beyond CONNECTOR_H + ROW_GAP for page text under or over a
+    connector centred in a lane `lane_w` wide (0 where it fits beside): see `_page_ref_room`."""
+    probe = Node("", 0, "offpage", 0, (lane_w - CONNECTOR_W) / 2, 0.0, CONNECTOR_W, CONNECTOR_H)
+    return max(_page_ref_height(page_ref_spot(probe, 0.0, lane_w, direction, lang)) for direction in ("in", "out"))
+
+
+def _page_ref_height(spot: PageRefSpot, gap: float = 0.75 * ROW_GAP) -> float:
+    """How much more than `gap` (the 3/4 row gap over the first row and under the last one; a full
+    row gap between two rows) page text over or under a connector takes. The gap is its own: lines
+    meet a connector that has its text over or under it at its sides, no line leaves an "out"
+    connector or enters an "in" one, and a line through the gap in its lane would cross it."""
+    if spot.side:
+        return 0.0
+    n = len(spot.lines(""))
+    clear = 1.0 if gap < ROW_GAP else 3.0  # to the page's edge; to the next row's symbol
+    return max(0.0, math.ceil(PAGE_REF_GAP + (n - 1) * PAGE_REF_LINE + 1.05 * PAGE_REF_SIZE + clear - gap))
+
+
+def page_ref_at(node: Node, spot: PageRefSpot, n_lines: int) -> tuple[float, float, str]:
+    """(x, first baseline, SVG text-anchor) of a connector's page text of `n_lines` lines."""
+    if spot.side:
+        x = node.x + node.w + PAGE_REF_GAP if spot.side > 0 else node.x - PAGE_REF_GAP
+        first = node.cy - n_lines * PAGE_REF_LINE / 2 + 6.5
+        return x, first, "start" if spot.side > 0 else "end"
+    if spot.direction == "out":
+        return node.cx, node.y + node.h + PAGE_REF_GAP + 0.8 * PAGE_REF_SIZE, "middle"
+    return node.cx, node.y - PAGE_REF_GAP - 0.25 * PAGE_REF_SIZE - (n_lines - 1) * PAGE_REF_LINE, "middle"
+
+
+def page_ref_box(node: Node, spot: PageRefSpot, lines: tuple[str, ...]) -> Box:
+    """(x, y, w, h) the printed page text covers (ascent 0.8, descent 0.25 of the size)."""
+    x, first, anchor = page_ref_at(node, spot, len(lines))
+    w = max(text_width(line, PAGE_REF_SIZE) for line in lines)
+    left = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+    top = first - 0.8 * PAGE_REF_SIZE
+    return left, top, w, (len(lines) - 1) * PAGE_REF_LINE + 1.05 * PAGE_REF_SIZE
 
 
 class _Router:
     """Routes the edges of one page; remembers used segments and ports to keep edges apart."""
 
-    def __init__(self, nodes: list[Node], lane_count: int, lane_w: float, grid: bool = False) -> None:
+    def __init__(self, nodes: list[Node], lane_count: int, lane_w: float, grid: bool = False, lang: str = "id") -> None:
         self.nodes = nodes
+        self.lang = lang  # the page text by a connector is measured in the chart's language
         self.grid = grid  # a caller's table: its row rules lie halfway between the rows' symbols
         # the symbols of one row of parts share a row index; every other node is a row of its own
         self.row: dict[str, int] = {}
@@ -817,16 +903,13 @@ class _Router:
 
     def _text_beside(self, node: Node, side: int) -> bool:
         """An off-page connector of the document's chart prints its page ("lanjut ke hlm. 5") beside
-        it, right of it unless its lane has no room there (render/svg.py): a channel on that side
-        meets it at its top or bottom, never through that text."""
+        it where its lane has room (`page_ref_spot`, which render/svg.py and drawingml.py read): a
+        channel on that side meets it at its top or bottom, never through that text."""
         if node.kind != "offpage" or self.grid:
             return False
-        right = (node.lane + 1) * self.lane_w - (node.x + node.w)
-        left = node.x - node.lane * self.lane_w
-        # as svg.py decides it: right when it has room, or when neither side has and the page goes on
-        # to the right (the last lane's margin is only a channel's width: left there)
-        text_right = right >= PAGE_REF_ROOM or (left < PAGE_REF_ROOM and node.lane + 1 < self.lane_count)
-        return (side > 0) == text_right
+        spot = page_ref_spot(node, node.lane * self.lane_w, self.lane_w, "in" if node.id.startswith("in:") else "out",
+                             self.lang)
+        return spot.side == side
 
     def _blocked(self, node: Node, side: int, bound: int) -> bool:
         """Does another symbol of `node`'s row stand between it and a track beyond lane `bound`?"""
@@ -1068,6 +1151,22 @@ def _keep_shape(node: Node) -> None:
     node.h = h
 
 
+def _page_ref_room(row: list[Node], lane_w: float, lang: str, first: bool, last: bool) -> tuple[float, float]:
+    """Extra space (over, under) a row needs for a connector's page text printed over an "in"
+    connector or under an "out" one (`page_ref_spot`: a narrow lane has no room beside it); only the
+    page's first and last rows have less than a row gap there."""
+    over = under = 0.0
+    for node in row:
+        if node.kind != "offpage":
+            continue
+        direction = "in" if node.id.startswith("in:") else "out"
+        edge = first if direction == "in" else last
+        room = _page_ref_height(page_ref_spot(node, node.lane * lane_w, lane_w, direction, lang),
+                                0.75 * ROW_GAP if edge else ROW_GAP)
+        over, under = (max(over, room), under) if direction == "in" else (over, max(under, room))
+    return over, under
+
+
 def lane_width(n_lanes: int, swimlanes: bool = True) -> float:
     """Width of one lane: the lanes share 500 pt of the A4 text width; `layout` narrows them when
     the side channels need more room than is left (FIT_WIDTH)."""
@@ -1223,7 +1322,8 @@ def _layout(
     if geometry:
         chunks = _cut(ordered, geometry.page_rows)
     else:
-        connector_row = CONNECTOR_H + ROW_GAP  # room for one off-page connector (usually enough)
+        # room for one off-page connector (usually enough) and its page text when it goes over or under it
+        connector_row = CONNECTOR_H + ROW_GAP + page_ref_extra(lane_w, lang)
         used = header + ROW_GAP
         for index, item in enumerate(ordered):
             h = row_h[item[1]] + ROW_GAP
@@ -1304,16 +1404,19 @@ def _layout(
             # rows: one shape each (a row of parts: its symbols side by side), centred in their lanes
             nodes = [*ins, *steps_here, *outs]
             y = header + ROW_GAP * 0.75
-            for row_nodes in _rows(nodes):
+            rows = _rows(nodes)
+            for r, row_nodes in enumerate(rows):
                 tallest = max(n.h for n in row_nodes)
+                _centre(row_nodes, lane_w, n_lanes)
+                over, under = _page_ref_room(row_nodes, lane_w, lang, r == 0, r == len(rows) - 1)
+                y += over
                 for node in row_nodes:
                     node.y = y + (tallest - node.h) / 2
-                _centre(row_nodes, lane_w, n_lanes)
-                y += tallest + ROW_GAP
+                y += tallest + under + ROW_GAP
             height = y - ROW_GAP * 0.25
             rules_y = (header,) if header else ()
 
-        router = _Router(nodes, n_lanes, lane_w, grid=geometry is not None)
+        router = _Router(nodes, n_lanes, lane_w, grid=geometry is not None, lang=lang)
         by_id = {n.id: n for n in nodes}
         wanted: list[tuple[Node, Node, str | None]] = []
         inside: set[int] = set()  # the arrows between the parts of a row

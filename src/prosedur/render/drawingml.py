@@ -30,9 +30,21 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..flow.layout import FONT_SIZE, Page, crossing_points, gapped_pieces, label_box, layout, text_width
+from ..flow.layout import (
+    FONT_SIZE,
+    PAGE_REF_LINE,
+    PAGE_REF_SIZE,
+    Page,
+    crossing_points,
+    gapped_pieces,
+    label_box,
+    layout,
+    page_ref_at,
+    page_ref_words,
+    text_width,
+)
 from ..model import Library, Procedure, StepKind
-from .svg import SMALL_SIZE, page_ref_right
+from .svg import SMALL_SIZE, page_ref_spot_of
 
 __all__ = ["Drawing", "Text", "EMU_PT", "bookmark", "flowchart_drawing", "ns"]
 
@@ -344,17 +356,18 @@ def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str
             d.polygon(pts, fill="FFFFFF", line=INK, line_w=0.8, kind="offpage",
                       text=Text([node.label], FONT_SIZE, anchor="t"), box=(x, y + h * 0.1, w, h * 0.6))
             ref = next(o for o in p.offpage if o.node == node.id)
-            lead = ("lanjut ke" if lang != "en" else "cont. on") if ref.direction == "out" else (
-                "dari" if lang != "en" else "from")
-            short = "hlm. " if lang != "en" else "p. "
+            short = page_ref_words(ref.direction, lang)[1]
             mark = (page_ref or {}).get(node.id)
-            second: list[tuple[str, str | None]] = [(short, None)]
-            second.append((str(ref.other_page), f"PAGEREF {mark} \\h") if mark else (str(ref.other_page), None))
-            need = max(text_width(lead, SMALL_SIZE), text_width(f"{short}{ref.other_page}", SMALL_SIZE)) + 2
-            right = page_ref_right(p, node, need)  # the side the SVG prints it on (and lines keep off)
-            d.text(x + w + 2 if right else x - 2 - need, node.cy - 7.5, need, 16,
-                   Text([lead, second], SMALL_SIZE, align="left" if right else "right", color=LANE_LINE),
-                   kind="page ref")
+            spot = page_ref_spot_of(p, node, lang)  # where the SVG prints it (and lines keep off it)
+            printed = spot.lines(short.format(n=ref.other_page))
+            shown, number = short.split("{n}")[0], str(ref.other_page)
+            last: list[tuple[str, str | None]] = [(shown, None), (number, f"PAGEREF {mark} \\h" if mark else None)]
+            bx, first, anchor = page_ref_at(node, spot, len(printed))
+            need = max(text_width(line, PAGE_REF_SIZE) for line in printed) + 2
+            left = bx if anchor == "start" else bx - need if anchor == "end" else bx - need / 2
+            align = {"start": "left", "end": "right", "middle": "center"}[anchor]
+            d.text(left, first - 6.0, need, len(printed) * PAGE_REF_LINE,
+                   Text([*spot.lead, last], PAGE_REF_SIZE, align=align, color=LANE_LINE), kind="page ref")
             continue
         if node.kind in (StepKind.START, StepKind.END):
             d.rect(x, y, w, h, fill=FILLS["start"], line=INK, rounded=True, text=text, kind=str(node.kind))

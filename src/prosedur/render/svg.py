@@ -17,13 +17,17 @@ from ..flow.layout import (
     LABEL_PITCH,
     LABEL_SIZE,
     LINE_HEIGHT,
+    PAGE_REF_LINE,
     Layout,
     Node,
     Page,
+    PageRefSpot,
     crossing_points,
     hop_path,
     layout,
-    text_width,
+    page_ref_at,
+    page_ref_spot,
+    page_ref_words,
 )
 from ..model import Library, Procedure, Step, StepKind
 from ..paper import PAPERS, Paper, document_page
@@ -61,9 +65,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Penghubung antarhalaman {label}: sambungan dari halaman {n}.",
         "Off-page connector {label}: continued from page {n}.",
     ),
-    "page_short": ("hlm. {n}", "p. {n}"),
-    "cont_on": ("lanjut ke", "cont. on"),
-    "cont_from": ("dari", "from"),
     "kind_start": ("mulai", "start"),
     "kind_end": ("selesai", "end"),
     "kind_process": ("proses", "process"),
@@ -138,15 +139,13 @@ def baseline_shift(baseline: str | None, ascent: float, descent: float) -> float
     return 0.0
 
 
-def page_ref_right(page: Page, node: Node, need: float) -> bool:
-    """Is an off-page connector's "lanjut ke / hlm. N" printed right of it (else left)? The layout's
-    rule (flow.layout._Router keeps lines off that side), for every drawing of the chart: right where
-    its lane has `need` points of room, or where the left has none either, except in the last lane,
-    whose margin is only a channel's width."""
+def page_ref_spot_of(page: Page, node: Node, lang: str) -> PageRefSpot:
+    """Where an off-page connector of `page` prints its page text: the layout's rule
+    (`flow.layout.page_ref_spot`, whose side the router keeps lines off), for every drawing of the chart."""
     lane = page.lanes[node.lane] if node.lane < len(page.lanes) else None
-    right_room = (lane.x + lane.width if lane else page.width) - (node.x + node.w)
-    left_room = node.x - (lane.x if lane else 0.0)
-    return right_room >= need or (left_room < need and node.lane + 1 < len(page.lanes))
+    ref = next(o for o in page.offpage if o.node == node.id)
+    lane_x, lane_w = (lane.x, lane.width) if lane else (0.0, page.width)
+    return page_ref_spot(node, lane_x, lane_w, ref.direction, lang)
 
 
 def render_flowchart(
@@ -348,24 +347,15 @@ def _node(
             f'<text class="label" x="{_num(node.cx)}" y="{_num(node.y + node.h * 0.42 + size * 0.35)}">'
             f"{esc(node.label)}</text>"
         )
-        if printed_pages is None:
-            parts.append(
-                f'<text class="page-ref" x="{_num(node.x + node.w + 12)}" y="{_num(node.cy + 2)}"{small} '
-                f'text-anchor="middle">'
-                f"{esc(_t('page_short', lang, n=other))}</text>"
-            )
-        else:  # two short lines beside the connector: right of it, or left where the right has no room
-            lead = _t("cont_on" if ref.direction == "out" else "cont_from", lang)
-            page_ref = _t("page_short", lang, n=other)
-            need = max(text_width(lead, SMALL_SIZE), text_width(page_ref, SMALL_SIZE)) + 2
-            if page_ref_right(page, node, need):
-                x, anchor = _num(node.x + node.w + 2), ' text-anchor="start"'
-            else:
-                x, anchor = _num(node.x - 2), ' text-anchor="end"'
-            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy - 1.5)}"{small}{anchor}>'
-                         f"{esc(lead)}</text>")
-            parts.append(f'<text class="page-ref to" x="{x}" y="{_num(node.cy + 6.5)}"{small}{anchor}>'
-                         f"{esc(page_ref)}</text>")
+        # beside it (two or three short lines), or under / over it in a narrow lane: the layout's rule
+        short = page_ref_words(ref.direction, lang)[1].format(n=other)
+        spot = page_ref_spot_of(page, node, lang)
+        lines = spot.lines(short) if printed_pages is not None else (short,)  # no printed page: the sheet's
+        x, first, anchor = page_ref_at(node, spot, len(lines))
+        css = "page-ref to" if printed_pages is not None else "page-ref"
+        for k, line in enumerate(lines):
+            parts.append(f'<text class="{css}" x="{_num(x)}" y="{_num(first + k * PAGE_REF_LINE)}"{small} '
+                         f'text-anchor="{anchor}">{esc(line)}</text>')
         parts.append("</g>")
         return "\n".join(parts)
     step = steps.get(node.step or node.id)
