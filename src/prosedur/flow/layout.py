@@ -601,8 +601,8 @@ def page_ref_spot(node: Node, lane_x: float, lane_w: float, direction: str, lang
     """The one rule for a connector's page text, which every drawing of the chart reads (svg.py,
     drawingml.py; the router keeps lines off it): beside the connector, right where its lane has
     room, else left, on two lines, else with the lead broken ("lanjut" / "ke" / "hlm. 5"); where
-    neither side of a narrow lane holds it (7 lanes or more), centred under an "out" connector or
-    over an "in" one, inside the lane. Measured for a two-digit page, so the side never depends
+    neither side of a narrow lane holds it (lanes under about 100 pt: 6 lanes or more), centred
+    under an "out" connector or over an "in" one, inside the lane. Measured for a two-digit page, so the side never depends
     on the number printed."""
     lead, page = page_ref_words(direction, lang)
     widest_page = text_width(page.format(n=99), PAGE_REF_SIZE)
@@ -628,7 +628,8 @@ def _page_ref_height(spot: PageRefSpot, gap: float = 0.75 * ROW_GAP) -> float:
     """How much more than `gap` (the 3/4 row gap over the first row and under the last one; a full
     row gap between two rows) page text over or under a connector takes. The gap is its own: lines
     meet a connector that has its text over or under it at its sides, no line leaves an "out"
-    connector or enters an "in" one, and a line through the gap in its lane would cross it."""
+    connector or enters an "in" one, and a line down that gap would run through the connector
+    itself (the router keeps to free lanes); geometry_check.page_ref_problems verifies it."""
     if spot.side:
         return 0.0
     n = len(spot.lines(""))

@@ -18,6 +18,7 @@ from ..flow.layout import (
     LABEL_SIZE,
     LINE_HEIGHT,
     PAGE_REF_LINE,
+    PAGE_REF_SIZE,
     Layout,
     Node,
     Page,
@@ -171,7 +172,7 @@ def render_flowchart(
     return [_page_svg(proc, result, page, titles, lang, printed_pages) for page in result.pages]
 
 
-SMALL_SIZE = 7.0  # step numbers and "lanjut ke hlm. 5", pt: printed as is (charts are not scaled)
+SMALL_SIZE = PAGE_REF_SIZE  # step numbers and "lanjut ke hlm. 5", pt: printed as is (charts are not scaled)
 
 
 def _max_height(proc: Procedure, swimlanes: bool, sheet: Paper | None = None) -> float:
