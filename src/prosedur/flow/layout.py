@@ -467,57 +467,69 @@ def diamond_line_room(n: int, k: int, lh: float) -> float:
     return max(abs(top), abs(top + lh)) + DIAMOND_PAD
 
 
-def _diamond_lines(text: str, width: float, size: float) -> tuple[float, list[str]] | None:
-    """(height, lines) of the flattest diamond `width` wide that holds `text` with each line as wide
+def _diamond_lines(text: str, width: float, size: float,
+                   hyphenate: bool = False) -> tuple[float, list[str], int] | None:
+    """(height, lines, hyphens printed) of the flattest diamond `width` wide that holds `text` with each line as wide
     as the diamond is at that line: the middle lines longer, the top and bottom ones shorter, as a
     draughtsman letters a decision (a rectangle inside the diamond wastes half of it). A line k of n,
     `tw` wide, fits where (tw + 2 pad) / width + 2 far_k / h <= 1 (`diamond_line_room`), so h is
     the largest 2 far_k / (1 - (tw + 2 pad) / width); the line breaks that make it least are found by
-    a small dynamic programme (a greedy wrap fills the narrow top line first). None for text with
-    inline emphasis or a word wider than the widest line (`wrap_marked` cuts and marks those)."""
-    if plain(text) != text:
+    a small dynamic programme (a greedy wrap fills the narrow top line first). With `hyphenate`, lines
+    may also break inside a word at its hyphenation points (`prosedur.hyphen`, "-" printed). None for
+    text with inline emphasis or a piece wider than the widest line (`wrap_marked` cuts and marks those)."""
+    if plain(text) != text or not text.split():
         return None
-    words = text.split()
-    if not words:
-        return None
+    # pieces: (text, ends its word, prints a hyphen when a line ends after it)
+    pieces: list[tuple[str, bool, bool]] = []
+    for word in text.split():
+        cuts = [0, *(points(word.rstrip(",;:!?)\"'")) if hyphenate else []), len(word)]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            pieces.append((word[a:b], b == len(word), b < len(word) and word[b - 1].isalnum() and word[b].isalnum()))
     lh = size * LINE_HEIGHT
-    widths = [text_width(word, size) for word in words]
-    space = text_width(" ", size)
+    widths = [text_width(piece, size) for piece, _end, _hy in pieces]
+    space, dash = text_width(" ", size), text_width("-", size)
     room = width - 2 * DIAMOND_PAD
     if max(widths) >= room:
         return None
-    m = len(words)
-    best: tuple[float, list[str]] | None = None
+    m = len(pieces)
+    inf = float("inf")
+
+    def printed(j: int, i: int) -> str:
+        line = "".join(piece + (" " if end else "") for piece, end, _hy in pieces[j:i]).rstrip(" ")
+        return line + ("-" if pieces[i - 1][2] else "")
+
+    best: tuple[float, list[str], int] | None = None
     for n in range(1, min(m, 12) + 1):
         if best is not None and n * lh + 2 * DIAMOND_PAD >= best[0]:
             break  # the block alone is taller than the best diamond so far
-        # cost[k][i]: least height for words[:i] on lines 0..k; cut[k][i]: where line k starts
-        inf = float("inf")
+        # cost[k][i]: least height for pieces[:i] on lines 0..k; cut[k][i]: where line k starts
         cost = [[inf] * (m + 1) for _ in range(n)]
         cut = [[0] * (m + 1) for _ in range(n)]
         for k in range(n):
             far = 2 * diamond_line_room(n, k, lh)
             for i in range(k + 1, m - (n - k - 1) + 1):
-                line = -space
-                for j in range(i - 1, k - 1, -1):  # line k holds words[j:i]
-                    line += widths[j] + space
-                    if line >= room:
+                tail = dash if pieces[i - 1][2] else 0.0
+                line = 0.0
+                for j in range(i - 1, k - 1, -1):  # line k holds pieces[j:i]
+                    line += widths[j] + (space if pieces[j][1] and j < i - 1 else 0.0)
+                    if line + tail >= room:
                         break
-                    if j == i - 1 and m > 1 and len(words[j]) <= 2:
+                    if j == i - 1 and m > 1 and pieces[j][1] and (j == 0 or pieces[j - 1][1]) and len(pieces[j][0]) <= 2:
                         continue  # no line of a lone "1" or "di": it reads as a stray mark
                     prev = cost[k - 1][j] if k else (0.0 if j == 0 else inf)
                     if prev == inf:
                         continue
-                    h = max(prev, far / (1 - (line + 2 * DIAMOND_PAD) / width))
+                    h = max(prev, far / (1 - (line + tail + 2 * DIAMOND_PAD) / width))
                     if h < cost[k][i]:
                         cost[k][i], cut[k][i] = h, j
         if cost[n - 1][m] < (best[0] if best else inf):
-            lines, i = [], m
+            lines, i, hyphens = [], m, 0
             for k in range(n - 1, -1, -1):
                 j = cut[k][i]
-                lines.append(" ".join(words[j:i]))
+                lines.append(printed(j, i))
+                hyphens += pieces[i - 1][2]
                 i = j
-            best = (cost[n - 1][m], lines[::-1])
+            best = (cost[n - 1][m], lines[::-1], hyphens)
     return best
 
 
@@ -548,6 +560,10 @@ def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], lane_w
     while w / h < low and width + quarter <= limit + 0.01:
         width += quarter
         w, h, lines = _shape(kind, text, width, size)
+    if kind == StepKind.DECISION and w / h < low:  # as wide as it may be: one hyphen, if that is enough
+        broken = _diamond_lines(text, w, size, hyphenate=True)
+        if broken is not None and w / max(36.0, broken[0]) >= low and broken[2] <= 1:
+            h, lines = round(max(36.0, broken[0]), 1), broken[1]
     if kind == StepKind.DECISION and w / h > high:
         narrower = _shape(StepKind.DECISION, text, high * h, size)
         if narrower[0] / narrower[1] >= low:
