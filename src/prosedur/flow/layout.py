@@ -442,7 +442,7 @@ def _shape(kind: str, text: str, width: float, size: float = FONT_SIZE) -> tuple
         assert best is not None
         shaped = _diamond_lines(text, width, size)
         if shaped is not None and max(36.0, shaped[0]) < best[0] - 0.01:
-            best = (max(36.0, shaped[0]), shaped[1])
+            best = (max(36.0, shaped[0]), list(shaped[1]))
         return width, round(best[0], 1), best[1]
     if kind in (StepKind.START, StepKind.END):  # the round ends take about half the height each side
         lines = wrap_marked(text, width - 16, size) or [""]
@@ -467,8 +467,9 @@ def diamond_line_room(n: int, k: int, lh: float) -> float:
     return max(abs(top), abs(top + lh)) + DIAMOND_PAD
 
 
+@lru_cache(maxsize=8192)  # the fit loop and the widening in _diamond ask again for the same widths (978 -> 230 calls)
 def _diamond_lines(text: str, width: float, size: float,
-                   hyphenate: bool = False) -> tuple[float, list[str], int] | None:
+                   hyphenate: bool = False) -> tuple[float, tuple[str, ...], int] | None:
     """(height, lines, hyphens printed) of the flattest diamond `width` wide that holds `text` with each line as wide
     as the diamond is at that line: the middle lines longer, the top and bottom ones shorter, as a
     draughtsman letters a decision (a rectangle inside the diamond wastes half of it). A line k of n,
@@ -498,7 +499,7 @@ def _diamond_lines(text: str, width: float, size: float,
         line = "".join(piece + (" " if end else "") for piece, end, _hy in pieces[j:i]).rstrip(" ")
         return line + ("-" if pieces[i - 1][2] else "")
 
-    best: tuple[float, list[str], int] | None = None
+    best: tuple[float, tuple[str, ...], int] | None = None
     for n in range(1, min(m, 12) + 1):
         if best is not None and n * lh + 2 * DIAMOND_PAD >= best[0]:
             break  # the block alone is taller than the best diamond so far
@@ -529,7 +530,7 @@ def _diamond_lines(text: str, width: float, size: float,
                 lines.append(printed(j, i))
                 hyphens += pieces[i - 1][2]
                 i = j
-            best = (cost[n - 1][m], lines[::-1], hyphens)
+            best = (cost[n - 1][m], tuple(lines[::-1]), hyphens)
     return best
 
 
@@ -563,7 +564,7 @@ def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], lane_w
     if kind == StepKind.DECISION and w / h < low:  # as wide as it may be: one hyphen, if that is enough
         broken = _diamond_lines(text, w, size, hyphenate=True)
         if broken is not None and w / max(36.0, broken[0]) >= low and broken[2] <= 1:
-            h, lines = round(max(36.0, broken[0]), 1), broken[1]
+            h, lines = round(max(36.0, broken[0]), 1), list(broken[1])
     if kind == StepKind.DECISION and w / h > high:
         narrower = _shape(StepKind.DECISION, text, high * h, size)
         if narrower[0] / narrower[1] >= low:
