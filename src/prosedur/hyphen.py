@@ -5,8 +5,10 @@ One home for every format: the flowchart layout (`flow.layout.wrap`) cuts a too-
 hyphenation point and prints "-"; print HTML (WeasyPrint and Chromium: SOP cells, lane headers,
 document cells) gets soft hyphens (U+00AD) and `<wbr>` in its text from `print_html`, because
 headless Chromium has no Indonesian hyphenation dictionary (CSS `hyphens: auto` alone breaks
-nothing there). Only the PDF engines' input is touched: search, plain text and the HTML pages keep
-their words whole.
+nothing there); the Word files get the same marks (`w:softHyphen`, U+200B) from
+`render.docx.break_long_words`, as LibreOffice has no Indonesian dictionary either. All three go
+through `breakable`. Only the printing engines' input is touched: search, plain text and the HTML
+pages keep their words whole.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from functools import lru_cache
 
 import pyphen
 
-__all__ = ["SOFT", "break_at", "break_word", "points", "print_html", "soft_hyphens"]
+__all__ = ["SOFT", "ZWSP", "break_at", "break_word", "breakable", "line_chars", "points", "print_html", "soft_hyphens"]
 
 SOFT = "\u00ad"
 _MIN_WORD = 6  # shorter words are not worth a hyphen
@@ -86,14 +88,23 @@ def break_word(word: str, fits: Callable[[str], bool], lang: str = "id") -> tupl
 
 _WORD = re.compile(rf"[^\W\d_]{{{_MIN_WORD},}}")
 _TOKEN = re.compile(r"[^\s<>]{7,}")
+ZWSP = "\u200b"  # zero-width space: a break opportunity that prints nothing (DOCX; HTML uses <wbr>)
+Wide = Callable[[str], bool]
+"""Does this word (or token) not fit on one line of its box?"""
 
 
-def soft_hyphens(text: str, lang: str = "id", longer_than: int = 0) -> str:
-    """`text` (plain, no markup) with U+00AD at each hyphenation point of its words longer than
-    `longer_than` letters (and at least 6)."""
+def _longer(fit: int | Wide) -> Wide:
+    return fit if callable(fit) else (lambda word: len(word) > fit)
+
+
+def soft_hyphens(text: str, lang: str = "id", longer_than: int | Wide = 0) -> str:
+    """`text` (plain, no markup) with U+00AD at each hyphenation point of its words (of at least 6
+    letters) longer than `longer_than` letters, or for which `longer_than(word)` holds."""
+    wide = _longer(longer_than)
+
     def one(match: re.Match[str]) -> str:
         word = match.group(0)
-        cuts = points(word, lang) if len(word) > longer_than else []
+        cuts = points(word, lang) if wide(word) else []
         if not cuts:
             return word
         return SOFT.join(word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True))
@@ -101,33 +112,43 @@ def soft_hyphens(text: str, lang: str = "id", longer_than: int = 0) -> str:
     return _WORD.sub(one, text)
 
 
-def _text_run(run: str, lang: str, fit: int) -> str:
-    """One run of HTML text (between tags; entities stay whole) in a cell that holds `fit`
-    characters a line: soft hyphens in the words longer than that, `<wbr>` after `/` `.` `-` `_`
-    in longer URL-like tokens (and no soft hyphen inside those). A word that fits a line gets
-    none: it wraps whole, and Chromium, which copies every soft hyphen into the PDF's text layer
-    (splitting the word for search), only gets them where a word must break."""
+def breakable(text: str, fit: int | Wide, lang: str = "id", wbr: str = ZWSP) -> str:
+    """Plain `text` in a box that holds `fit` characters a line (or where `fit(token)` says a token
+    does not fit on a line): soft hyphens in the words too long for a line, `wbr` after `/` `.` `-`
+    `_` in too-long URL-like tokens (and no soft hyphen inside those); a role id (kabid_infra) gets
+    both. A word that fits a line is left whole: it wraps whole, and readers of the text (search,
+    Chromium's PDF text layer, a DOCX read back) only see the marks where a word must break. The
+    one rule for every format: print HTML calls it per text run with `<wbr>`, the DOCX per w:t."""
+    wide = _longer(fit)
     out: list[str] = []
-    for part in re.split(r"(&[#\w]+;)", run):
-        if part.startswith("&") and part.endswith(";"):
-            out.append(part)
-            continue
-        pos = 0
-        for match in _TOKEN.finditer(part):
-            out.append(soft_hyphens(part[pos:match.start()], lang, fit))
-            tok = match.group(0)
-            core = tok.strip(".,;:!?()\"'")  # a word at a sentence's end is still a word
-            if len(tok) <= fit:
-                out.append(tok)
-            elif _ID.fullmatch(core):  # a role id in a narrow header: after "_", and its long words hyphenated
-                out.append(soft_hyphens(re.sub(r"(?<=_)(?=[^\W\d_])", "<wbr>", tok), lang, fit))
-            elif _URLISH.search(core) or "-" in core:
-                out.append(re.sub(r"(?<=[/.\-_])(?=[^\s/.\-_])", "<wbr>", tok))
-            else:
-                out.append(soft_hyphens(tok, lang, fit))
-            pos = match.end()
-        out.append(soft_hyphens(part[pos:], lang, fit))
+    pos = 0
+    for match in _TOKEN.finditer(text):
+        out.append(soft_hyphens(text[pos:match.start()], lang, wide))
+        tok = match.group(0)
+        core = tok.strip(".,;:!?()\"'")  # a word at a sentence's end is still a word
+        if not wide(tok):
+            out.append(tok)
+        elif _ID.fullmatch(core):  # a role id in a narrow header: after "_", and its long words hyphenated
+            out.append(soft_hyphens(re.sub(r"(?<=_)(?=[^\W\d_])", wbr, tok), lang, wide))
+        elif _URLISH.search(core) or "-" in core:
+            out.append(re.sub(r"(?<=[/.\-_])(?=[^\s/.\-_])", wbr, tok))
+        else:
+            out.append(soft_hyphens(tok, lang, wide))
+        pos = match.end()
+    out.append(soft_hyphens(text[pos:], lang, wide))
     return "".join(out)
+
+
+def _text_run(run: str, lang: str, fit: int) -> str:
+    """One run of HTML text (between tags; entities stay whole): `breakable` with `<wbr>`."""
+    return "".join(part if part.startswith("&") and part.endswith(";") else breakable(part, fit, lang, "<wbr>")
+                   for part in re.split(r"(&[#\w]+;)", run))
+
+
+def line_chars(width_mm: float, size_pt: float) -> int:
+    """Characters a line of a box `width_mm` wide holds at `size_pt` (about 0.55 em a character):
+    the `fit` of `breakable` and of print HTML's `data-hy`."""
+    return max(3, int(width_mm / (size_pt * 0.55 * 25.4 / 72)))
 
 
 _SKIP = re.compile(r"(<(script|style|svg|title|head|textarea)\b.*?</\2>|<[^>]*>)", re.S | re.I)

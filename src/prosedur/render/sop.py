@@ -39,6 +39,7 @@ from ..flow.layout import (
     layout,
     wrap,
 )
+from ..hyphen import line_chars
 from ..model import Library, Procedure, StepKind
 from ..paper import PAPERS, Paper, sop_page
 from ..record import ControlRecord
@@ -574,8 +575,8 @@ def sop_html(
         "total_pages": 1 + len(layout.pages),
         # characters a Pelaksana header's line holds (7.5 pt, about 0.55 em a character): longer
         # words get their hyphenation points (prosedur.hyphen.print_html)
-        "header_fit": max(3, int((layout.lane_width - 2.0) / (7.5 * 0.55 / PT))),
-        "fit": lambda mm: max(3, int((mm - 2 * PAD) / (8 * 0.55 / PT))),  # the same for an 8 pt cell
+        "header_fit": line_chars(layout.lane_width - 2.0, 7.5),
+        "fit": lambda mm: line_chars(mm - 2 * PAD, 8),  # the same for an 8 pt cell
         "COL_ACTIVITY": COL_ACTIVITY,
         "COL_NOTES": COL_NOTES,
         # the empty cells right of the Pelaksana cell in a connector band row
