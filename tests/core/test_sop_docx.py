@@ -50,13 +50,13 @@ def _norm(text: str) -> str:
 
 def _tc_text(tc: etree._Element) -> str:
     """A Word cell's text as the HTML shows it: paragraphs joined, list numbers and bullets dropped;
-    text inside shapes (txbxContent) left out."""
+    text inside shapes (txbxContent) left out; the zero-width breaks in a too-long URL are not text."""
     lines = []
     for p in tc.findall(f"{W}p"):
         value = "".join((t.text or "") if t.tag == f"{W}t" else "\t" for t in p.iter(f"{W}t", f"{W}tab")
                         if t.getparent().tag == f"{W}r"
                         and not any(a.tag == f"{W}txbxContent" for a in t.iterancestors()))
-        lines.append(NUM.sub("", value))
+        lines.append(NUM.sub("", value.replace("\u200b", "")))
     return _norm(" ".join(lines))
 
 

@@ -195,6 +195,9 @@ _SKIP = {f"{{{NS['w']}}}{t}" for t in ("txbxContent", "del", "delText", "instrTe
 _SKIP |= {f"{{{NS['mc']}}}Fallback", f"{{{NS['mc']}}}AlternateContent"}
 
 
+_INVISIBLE = str.maketrans({"\u00a0": " ", "\u200b": None, "\u00ad": None})
+
+
 def _lines(p: Any) -> list[str]:
     """A paragraph's text (a `w:br` starts a new line), without text boxes, deletions and field codes."""
     lines = [""]
@@ -220,7 +223,9 @@ def _lines(p: Any) -> list[str]:
             continue
         else:
             stack.append(iter(el))
-    return [" ".join(t.replace("\u00a0", " ").split()) for t in lines]
+    # no-break spaces read as spaces; the zero-width breaks and soft hyphens a Word file carries in its
+    # long words and URLs (ours: render.docx.break_long_words) are not text
+    return [" ".join(t.translate(_INVISIBLE).split()) for t in lines]
 
 
 def _numbered(p: Any) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,200 @@ def clean(text: Any) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# hyphenation and language
+
+
+def word_language(lang: str) -> str:
+    """The w:lang of a build: the language whose hyphenation points `prosedur.hyphen` puts in
+    (pyphen's id_ID / en_US), so Word's own hyphenation and proofing agree with ours."""
+    return "en-US" if lang == "en" else "id-ID"
+
+
+def set_language(doc: Any, lang: str) -> None:
+    """Every run's language, set once in the document defaults (every style inherits them)."""
+    rpr = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    rpr.append(OxmlElement("w:lang", {qn("w:val"): word_language(lang), qn("w:eastAsia"): word_language(lang),
+                                      qn("w:bidi"): "ar-SA"}))
+
+
+@dataclass(frozen=True)
+class _Look:
+    """What a paragraph style gives its runs and lines: size (pt), bold, capitals, side indents (twips)."""
+
+    size: float = 11.0
+    bold: bool = False
+    caps: bool = False
+    left: int = 0
+    right: int = 0
+
+
+def _on(el: Any) -> bool | None:
+    return None if el is None else el.get(_VAL) not in ("0", "false", "off")
+
+
+_ATTR = {name: qn(f"w:{name}") for name in ("left", "start", "right", "end", "w")}
+
+
+def _twips_of(el: Any, *names: str) -> int | None:
+    for name in names:
+        value = el.get(_ATTR[name]) if el is not None else None
+        if value is not None and value.lstrip("-").isdigit():
+            return int(value)
+    return None
+
+
+def _looks(styles: Any) -> tuple[Callable[[str], _Look], str]:
+    """Each paragraph style's `_Look` (its basedOn chain resolved over the document defaults), worked
+    out when first asked for (a document uses a dozen of the template's 160 styles), and the default
+    paragraph style's id."""
+    base = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    sz = base.find(qn("w:sz")) if base is not None else None
+    default = _Look(size=int(sz.get(qn("w:val"))) / 2 if sz is not None else 10.0)
+    raw = {st.get(qn("w:styleId")): st for st in styles.findall(qn("w:style"))
+           if st.get(qn("w:type")) == "paragraph"}
+    done: dict[str, _Look] = {}
+
+    def look(sid: str, depth: int = 0) -> _Look:
+        if sid in done:
+            return done[sid]
+        st = raw.get(sid)
+        if st is None or depth > 20:
+            return default
+        parent = st.find(qn("w:basedOn"))
+        got = look(parent.get(qn("w:val")), depth + 1) if parent is not None else default
+        rpr, ppr = st.find(qn("w:rPr")), st.find(qn("w:pPr"))
+        size = rpr.find(qn("w:sz")) if rpr is not None else None
+        bold = _on(rpr.find(qn("w:b"))) if rpr is not None else None
+        caps = _on(rpr.find(qn("w:caps"))) if rpr is not None else None
+        ind = ppr.find(qn("w:ind")) if ppr is not None else None
+        left, right = _twips_of(ind, "left", "start"), _twips_of(ind, "right", "end")
+        got = _Look(int(size.get(qn("w:val"))) / 2 if size is not None else got.size,
+                    got.bold if bold is None else bold, got.caps if caps is None else caps,
+                    got.left if left is None else left, got.right if right is None else right)
+        done[sid] = got
+        return got
+
+    first = next((sid for sid, st in raw.items() if st.get(qn("w:default")) in ("1", "true")), "Normal")
+    return look, first
+
+
+_CELL_SIDE = 108  # twips: Word's default cell margin left and right (Table Grid's)
+
+
+def _sides(margins: Any) -> int | None:
+    """Left plus right margin (twips) of a tcMar / tblCellMar, None when there is none."""
+    if margins is None:
+        return None
+    return sum(_twips_of(margins.find(a), "w") or _twips_of(margins.find(b), "w") or 0
+               for a, b in ((_LEFT, _START), (_RIGHT, _END)))
+
+
+def _cell_room(tc: Any, table_sides: int | None) -> int:
+    """The width a cell's text runs in (twips): its tcW less its own or its table's side margins
+    (Word's default when neither says)."""
+    tc_pr = tc.find(_TCPR)
+    width = tc_pr.find(_TCW) if tc_pr is not None else None
+    if width is None or width.get(_TYPE) not in ("dxa", None):
+        return 0
+    own = _sides(tc_pr.find(_TCMAR))
+    sides = own if own is not None else table_sides if table_sides is not None else 2 * _CELL_SIDE
+    return int(width.get(_W_ATTR)) - sides
+
+
+def break_long_words(doc: Any, lang: str) -> None:
+    """Break opportunities in every word of the body too wide for the line it is printed on: soft
+    hyphens (`w:softHyphen`) at its hyphenation points, zero-width spaces after `/` `.` `-` `_` in a
+    URL — `prosedur.hyphen.breakable`, the rule print HTML applies to its `data-hy` cells. Word and
+    LibreOffice otherwise cut such a word anywhere and print no hyphen (LibreOffice has no Indonesian
+    hyphenation dictionary, Word's needs the proofing tools). The room is the paragraph's: its cell's
+    width (tcW less the cell margins) or the page's text width, less its indents; the word is
+    measured with the layout's font metrics at its run's size, bold, capitals. Words that fit keep
+    no marks (a DOCX read back, search, copy see whole words: `w:softHyphen` is not text, only a
+    too-long URL carries U+200B). Text boxes are left alone: their lines are the layout's own,
+    already wrapped and hyphenated, one paragraph a line, never re-wrapped (`wrap="none"`)."""
+    from ..flow.layout import text_width
+    from ..hyphen import SOFT, breakable
+
+    looks, default = _looks(doc.styles.element)
+    section = doc.sections[0]
+    page_room = int((section.page_width - section.left_margin - section.right_margin) / 635)
+
+    def paragraph(p: Any, room: int) -> None:
+        runs = []
+        for r in (*p.iterchildren(_R), *(r for link in p.iterchildren(_LINK) for r in link.iterchildren(_R))):
+            texts = [t for t in r.iterchildren(_T) if t.text and len(t.text) >= 6]
+            if texts:
+                runs.append((r, texts))
+        if not runs:  # the common case: nothing long enough to look at
+            return
+        ppr = p.find(_PPR)
+        style = ppr.find(_PSTYLE) if ppr is not None else None
+        look = looks(style.get(_VAL) if style is not None else default)
+        ind = ppr.find(_IND) if ppr is not None else None
+        left, right = _twips_of(ind, "left", "start"), _twips_of(ind, "right", "end")
+        room_pt = (room - (look.left if left is None else left) - (look.right if right is None else right)) / 20
+        if room_pt > 0:
+            for r, texts in runs:
+                run(r, texts, look, room_pt)
+
+    def run(r: Any, texts: list[Any], look: _Look, room_pt: float) -> None:
+        rpr = r.find(_RPR)
+        size, bold, caps = look.size, look.bold, look.caps
+        if rpr is not None:
+            sz = rpr.find(_SZ)
+            size = int(sz.get(_VAL)) / 2 if sz is not None else size
+            b, c = _on(rpr.find(_B)), _on(rpr.find(_CAPS))
+            bold, caps = bold if b is None else b, caps if c is None else c
+
+        def wide(token: str) -> bool:
+            # 5 % spare: the metrics are Helvetica's, Word's and LibreOffice's fonts round differently
+            return text_width(token.upper() if caps else token, size, bold) > room_pt * 0.95
+
+        # no glyph is wider than 1 em (1.09 em bold): a token of fewer letters than this fits unmeasured
+        fits = max(6, int(room_pt * 0.95 / (size * (1.09 if bold else 1.0))))
+        for t in texts:
+            text = t.text
+            if not any(wide(token) for token in text.split() if len(token) >= fits):
+                continue
+            pieces = breakable(text, wide, lang).split(SOFT)
+            t.text = pieces[0]
+            at = t
+            for piece in pieces[1:]:
+                hyphen = OxmlElement("w:softHyphen")
+                at.addnext(hyphen)
+                at = OxmlElement("w:t", {qn("xml:space"): "preserve"})
+                at.text = piece
+                hyphen.addnext(at)
+
+    def walk(box: Any, room: int) -> None:
+        """Paragraphs and tables of the body or a cell, top down: a drawing inside a run is never
+        entered (its text boxes hold the layout's lines), each cell is measured once."""
+        for child in box:
+            if child.tag == _P:
+                paragraph(child, room)
+            elif child.tag == _TBL:
+                sides = _sides(child.find(_CELLMAR))
+                for tr in child.iterchildren(_TR):
+                    for tc in tr.iterchildren(_TC):
+                        walk(tc, _cell_room(tc, sides))
+            elif child.tag in (_SDT, _SDT_CONTENT):
+                walk(child, room)
+
+    walk(doc.element.body, page_room)
+
+
+_P, _R, _T, _TBL, _TR, _TC = (qn(f"w:{n}") for n in ("p", "r", "t", "tbl", "tr", "tc"))
+_PPR, _PSTYLE, _IND, _RPR, _SZ, _B, _CAPS, _VAL = (qn(f"w:{n}") for n in ("pPr", "pStyle", "ind", "rPr", "sz", "b",
+                                                                          "caps", "val"))
+_LINK, _SDT, _SDT_CONTENT = qn("w:hyperlink"), qn("w:sdt"), qn("w:sdtContent")
+_TCPR, _TCW, _TCMAR, _CELLMAR = qn("w:tcPr"), qn("w:tcW"), qn("w:tcMar"), f"{qn('w:tblPr')}/{qn('w:tblCellMar')}"
+_LEFT, _START, _RIGHT, _END = (qn(f"w:{n}") for n in ("left", "start", "right", "end"))
+_TYPE, _W_ATTR = qn("w:type"), qn("w:w")
+
+
+# --------------------------------------------------------------------------------------------
 # entry point
 
 
@@ -126,6 +321,7 @@ def render_docx(
     _header(doc, view, raster, library)
     _footer(doc, view)
     _Body(doc, view, proc, library, raster, shapes=flowchart != "png").build()
+    break_long_words(doc, lang)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -168,10 +364,7 @@ def _setup_styles(doc: Any, lang: str) -> None:
     normal.paragraph_format.space_after = Pt(3)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.line_spacing = 1.17  # x Liberation Sans' 1.15 em: document.css's 1.35
-    rpr = normal.element.get_or_add_rPr()
-    lang_el = OxmlElement("w:lang")
-    lang_el.set(qn("w:val"), "en-GB" if lang == "en" else "id-ID")
-    rpr.append(lang_el)
+    set_language(doc, lang)
     # the HTML/PDF's headings: section names bold capitals, sub-headings bold, black, body size
     for name, size, before in (("Heading 1", 9.5, 3), ("Heading 2", 9.5, 6), ("Title", 15, 0)):
         style = styles[name]
@@ -292,7 +485,7 @@ def _properties(doc: Any, view: DocumentView) -> None:
     props.title = clean(f"{view.number} {plain(view.title)}")[:255]
     props.subject = clean(view.organisation)[:255]
     props.author = clean(view.owner or view.organisation)[:255]
-    props.language = "en-GB" if view.lang == "en" else "id-ID"
+    props.language = word_language(view.lang)
     props.revision = max(1, view.revision + 1)
     props.keywords = "SMLTI; ISO/IEC 20000-1:2018"
     props.comments = ""

@@ -54,7 +54,7 @@ from ..paper import sop_page
 from ..record import ControlRecord
 from ..text import plain, spans
 from .document import DocumentView, document_view
-from .docx import clean
+from .docx import break_long_words, clean, set_language
 from .drawingml import Drawing, Text, bookmark
 from .fetch import MAX_ASSET_BYTES, path_allowed
 from .labels import label, labels
@@ -367,6 +367,7 @@ def render_sop_docx(
     layout = sop_layout(view, proc)
     values = identity_values(view)
     doc = Document(io.BytesIO(_blank()))
+    set_language(doc, lang)
     _page(doc.sections[0], view)
     _running(doc, view)
     _identity(doc, view, values, library, raster)
@@ -385,6 +386,7 @@ def render_sop_docx(
     first = body[0]
     if first.tag == qn("w:p") and not first.xpath(".//w:t") and first.find(qn("w:pPr")) is None:
         body.remove(first)
+    break_long_words(doc, lang)  # as print HTML's data-hy cells: Pelaksana headers, Kegiatan, Mutu Baku, URLs
     _props(doc, view)
     out = io.BytesIO()
     doc.save(out)
@@ -615,6 +617,7 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
         for cell in grid[r]:
             _shade(cell, HEAD_FILL)
             cell.vertical_alignment = middle
+            _pad(cell, side=1.0, top=0.0)  # as the PDF's th: a word never touches the rules (and is hyphenated first)
     _para(grid[0][0], L["no"], first=True, align=center, bold=True)
     _para(grid[0][1], L["activity"], first=True, align=center, bold=True)
     _para(grid[0][lane0], L["actors"], first=True, align=center, bold=True)
@@ -684,13 +687,13 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
         _merge(trs[2 + k], lane0, n, down=None if body_rows == 1 else "restart" if k == 0 else "continue")
 
 
-def _pad(cell: Any) -> None:
-    """The text cells' padding (sop.css `.clip`: 1.2 mm)."""
+def _pad(cell: Any, side: float = PAD_MM, top: float = 0.4) -> None:
+    """The text cells' padding (sop.css `.clip`: 1.2 mm; header cells `th`: 1 mm at the sides)."""
     tc_pr = cell._tc.get_or_add_tcPr()
     mar = OxmlElement("w:tcMar")
     for edge in ("top", "left", "bottom", "right"):
         el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), str(_twips(PAD_MM if edge in ("left", "right") else 0.4)))
+        el.set(qn("w:w"), str(_twips(side if edge in ("left", "right") else top)))
         el.set(qn("w:type"), "dxa")
         mar.append(el)
     _put(tc_pr, mar, _TC_ORDER)
