@@ -32,8 +32,11 @@ from lxml import etree
 
 from ..flow.layout import (
     FONT_SIZE,
+    LABEL_PITCH,
+    LABEL_SIZE,
     PAGE_REF_LINE,
     PAGE_REF_SIZE,
+    Box,
     Page,
     crossing_points,
     gapped_pieces,
@@ -46,7 +49,7 @@ from ..flow.layout import (
 from ..model import Library, Procedure, StepKind
 from .svg import SMALL_SIZE, page_ref_spot_of
 
-__all__ = ["Drawing", "Text", "EMU_PT", "bookmark", "flowchart_drawing", "ns"]
+__all__ = ["Drawing", "Text", "EMU_PT", "bookmark", "flowchart_drawing", "label_frame", "ns"]
 
 EMU_PT = 12700
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -102,6 +105,7 @@ class Text:
     align: str = "center"  # w:jc value: left, center, right
     anchor: str = "ctr"  # bodyPr anchor: t, ctr, b
     color: str = "111111"
+    pitch: float = LINE_PITCH  # line pitch / size: the one the layout measured these lines with
 
 
 @dataclass
@@ -163,7 +167,7 @@ class Drawing:
         for line in text.lines:
             p = _sub(box, "w:p")
             ppr = _sub(p, "w:pPr")
-            pitch = round(text.size * self.scale * LINE_PITCH * 20)  # twentieths of a point, as the layout measured
+            pitch = round(text.size * self.scale * text.pitch * 20)  # twentieths of a point, as the layout measured
             _sub(ppr, "w:spacing", **{qn("w:before"): "0", qn("w:after"): "0", qn("w:line"): str(pitch),
                                       qn("w:lineRule"): "exact"})
             _sub(ppr, "w:jc", **{qn("w:val"): text.align})
@@ -328,21 +332,38 @@ INK = "1A2633"
 FILLS = {"start": "EAF4EA", "end": "EAF4EA", "decision": "FDF6E3", "io": "EEF3FB"}
 
 
+def label_frame(box: Box, lines: int, size: float) -> Box:
+    """The text box of an exit label of `lines` lines whose printed extent is `box` (`label_box`):
+    centred on it, as tall as the lines at LABEL_PITCH. Word and LibreOffice clip a text box's text
+    at its frame, and `label_box` (the ink, for the overlap checks) is a little less than the lines'
+    pitch: the second line of "Leng-/kap" lost its lower half."""
+    x, y, w, h = box
+    tall = lines * LABEL_PITCH * size + 1.0
+    return x, y + h / 2 - tall / 2, w, tall
+
+
 def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str, str] | None = None,
-                      name: str = "Flowchart", description: str = "", first_id: int = 1) -> Drawing:
-    """One page of `flow.layout` (a `Page`) as shapes, colours and sizes as `flowchart.css` draws them.
+                      name: str = "Flowchart", description: str = "", first_id: int = 1,
+                      size: float = FONT_SIZE) -> Drawing:
+    """One page of `flow.layout` (a `Page`) as shapes, colours and sizes as `flowchart.css` draws them;
+    `size` is the step text's (`Layout.font_size`: smaller on a crowded chart), the size the layout
+    wrapped node texts and lane titles at.
 
     `page_ref` maps an off-page connector's node id to the bookmark of the page it continues on: its
     text box then prints "lanjut ke hlm. {PAGEREF}" and Word/LibreOffice fill in the page."""
     p = page
     d = Drawing(p.width, p.height, scale=scale, name=name, description=description, ids=first_id)
+    # an invisible shape over the whole page first: LibreOffice fits the bounding box of a group's
+    # children to the group's frame (it ignores chOff/chExt), so a page whose shapes begin 11 pt
+    # right of its edge (the first lane after room for a page reference) was stretched 3 % wide
+    d.rect(0, 0, p.width, p.height, fill=None, line=None, line_w=0, kind="page")
     for i, lane in enumerate(p.lanes):
         if i % 2:
             d.rect(lane.x, p.header, lane.width, p.height - p.header, fill=LANE_ALT, line=None, line_w=0,
                    kind="lane")
         d.rect(lane.x, 0, lane.width, p.height, fill=None, line=LANE_LINE, line_w=0.6, kind="lane")
         d.rect(lane.x, 0, lane.width, p.header, fill=LANE_HEAD, line=LANE_LINE, line_w=0.6, kind="lane head",
-               text=Text(list(lane.title), FONT_SIZE, bold=True, color=INK))
+               text=Text(list(lane.title), size, bold=True, color=INK))
     hops = crossing_points(p)
     for k, edge in enumerate(p.edges):  # a crossing: a gap in the horizontal line (DrawingML has no hop arc)
         pieces = gapped_pieces(edge.points, hops.get(k, []), 6.0)
@@ -350,11 +371,11 @@ def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str
             d.polyline(piece, line=INK, line_w=0.8, arrow=j == len(pieces) - 1)
     for node in p.nodes:
         x, y, w, h = node.x, node.y, node.w, node.h
-        text = Text(list(node.lines), FONT_SIZE)
+        text = Text(list(node.lines), size)
         if node.kind == "offpage":
             pts = [(x, y), (x + w, y), (x + w, y + h * 0.6), (x + w / 2, y + h), (x, y + h * 0.6)]
             d.polygon(pts, fill="FFFFFF", line=INK, line_w=0.8, kind="offpage",
-                      text=Text([node.label], FONT_SIZE, anchor="t"), box=(x, y + h * 0.1, w, h * 0.6))
+                      text=Text([node.label], size, anchor="t"), box=(x, y + h * 0.1, w, h * 0.6))
             ref = next(o for o in p.offpage if o.node == node.id)
             short = page_ref_words(ref.direction, lang)[1]
             mark = (page_ref or {}).get(node.id)
@@ -367,7 +388,9 @@ def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str
             left = bx if anchor == "start" else bx - need if anchor == "end" else bx - need / 2
             align = {"start": "left", "end": "right", "middle": "center"}[anchor]
             d.text(left, first - 6.0, need, len(printed) * PAGE_REF_LINE,
-                   Text([*spot.lead, last], PAGE_REF_SIZE, align=align, color=LANE_LINE), kind="page ref")
+                   Text([*spot.lead, last], PAGE_REF_SIZE, align=align, color=LANE_LINE,
+                        pitch=PAGE_REF_LINE / PAGE_REF_SIZE),  # the layout's 8 pt: the frame holds the lines
+                   kind="page ref")
             continue
         if node.kind in (StepKind.START, StepKind.END):
             d.rect(x, y, w, h, fill=FILLS["start"], line=INK, rounded=True, text=text, kind=str(node.kind))
@@ -383,13 +406,15 @@ def flowchart_drawing(page: Page, *, scale: float, lang: str, page_ref: dict[str
         else:
             d.rect(x, y, w, h, line=INK, text=text, kind="process")
         if node.part <= 1:
-            d.text(x + 1, y - 9, 4.5 * len(str(node.number)) + 4, 8, Text([str(node.number)], SMALL_SIZE, align="left",
+            d.text(x + 1, y - 10, 4.5 * len(str(node.number)) + 4, 9, Text([str(node.number)], SMALL_SIZE, align="left",
                    anchor="b", color=LANE_LINE), kind="step number")
     for edge in p.edges:
         if edge.label and edge.label_at:
-            bx, by, bw, bh = label_box(edge.label_at, edge.label_anchor, edge.printed_label, 7.0)
-            d.text(bx, by, bw + 2, bh, Text(list(edge.label_lines or (edge.label,)), 7.0, italic=True, align="left",
-                                            color=INK),
+            lines = list(edge.label_lines or (edge.label,))
+            bx, by, bw, bh = label_frame(label_box(edge.label_at, edge.label_anchor, edge.printed_label, LABEL_SIZE),
+                                         len(lines), LABEL_SIZE)
+            d.text(bx, by, bw + 2, bh, Text(lines, LABEL_SIZE, italic=True, align="left", color=INK,
+                                            pitch=LABEL_PITCH),
                    kind="exit label")
     return d
 
@@ -418,7 +443,7 @@ def add_flowchart(box: Any, proc: Procedure, library: Library | None, *, lang: s
         refs = {o.node: marks[o.other_page] for o in page.offpage if o.other_page in marks}
         drawing = flowchart_drawing(page, scale=scale, lang=lang, page_ref=refs, name="Flowchart",
                                     description=f"{alt} ({i + 1}/{len(result.pages)})",
-                                    first_id=(first_id + i) * 1000)
+                                    first_id=(first_id + i) * 1000, size=result.font_size)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = False
         if i > 0:  # the break is the paragraph's own property, so the bookmark lands on the new page

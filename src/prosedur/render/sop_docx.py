@@ -48,14 +48,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..flow.layout import label_box
+from ..flow.layout import LABEL_PITCH, label_box
 from ..model import Library, Procedure, StepKind
 from ..paper import sop_page
 from ..record import ControlRecord
 from ..text import plain, spans
 from .document import DocumentView, document_view
 from .docx import break_long_words, clean, set_language
-from .drawingml import Drawing, Text, bookmark
+from .drawingml import Drawing, Text, bookmark, label_frame
 from .fetch import MAX_ASSET_BYTES, path_allowed
 from .labels import label, labels
 from .raster import image_file_to_raster, svg_to_png
@@ -167,9 +167,11 @@ def sop_drawing(layout: SopLayout, page: SopPage, lang: str) -> Drawing:
             d.rect(x, y, w, h, line=INK, line_w=stroke, kind="process")
     for edge in page.flow.edges:
         if edge.label and edge.label_at:
-            bx, by, bw, bh = label_box(edge.label_at, edge.label_anchor, edge.printed_label, size)
-            d.text(bx, by, bw, bh, Text(list(edge.label_lines or (edge.label,)), size,
-                                        align="right" if edge.label_anchor == "end" else "left", anchor="ctr"),
+            label_lines = list(edge.label_lines or (edge.label,))
+            bx, by, bw, bh = label_frame(label_box(edge.label_at, edge.label_anchor, edge.printed_label, size),
+                                         len(label_lines), size)
+            d.text(bx, by, bw, bh, Text(label_lines, size, align="right" if edge.label_anchor == "end" else "left",
+                                        anchor="ctr", pitch=LABEL_PITCH),
                    kind="exit label")
     return d
 
