@@ -58,6 +58,14 @@ def points(word: str, lang: str = "id") -> list[int]:
     return out
 
 
+def _inner_points(word: str, lang: str) -> list[int]:
+    """Hyphenation points of the words inside a URL or id (after the points of `points`, which
+    break it after `/` `.` `-` only): for a piece between two of those too long for a line."""
+    if not (_URLISH.search(word) or "-" in word):
+        return []
+    return [m.start() + at for m in _WORD.finditer(word) for at in points(m.group(0), lang)]
+
+
 def _needs_hyphen(word: str, at: int) -> bool:
     """A break between two letters prints a hyphen; one after `/` `.` `-` does not."""
     return word[at - 1].isalnum() and word[at].isalnum()
@@ -73,6 +81,9 @@ def break_at(word: str, fits: Callable[[int, bool], bool], lang: str = "id") -> 
         hyphen = _needs_hyphen(word, at)
         if fits(at, hyphen):
             return at, hyphen
+    for at in sorted(_inner_points(core, lang), reverse=True):  # a URL's piece too long: "permo-honan/"
+        if fits(at, True):
+            return at, True
     for at in range(len(word) - 1, 1, -1):
         hyphen = _needs_hyphen(word, at)
         if fits(at, hyphen):
@@ -115,8 +126,8 @@ def soft_hyphens(text: str, lang: str = "id", longer_than: int | Wide = 0) -> st
 def breakable(text: str, fit: int | Wide, lang: str = "id", wbr: str = ZWSP) -> str:
     """Plain `text` in a box that holds `fit` characters a line (or where `fit(token)` says a token
     does not fit on a line): soft hyphens in the words too long for a line, `wbr` after `/` `.` `-`
-    `_` in too-long URL-like tokens (and no soft hyphen inside those); a role id (kabid_infra) gets
-    both. A word that fits a line is left whole: it wraps whole, and readers of the text (search,
+    `_` in too-long URL-like tokens (and no soft hyphen inside those: a hyphen printed in a URL
+    reads as part of it); a role id (kabid_infra) gets both. A word that fits a line is left whole: it wraps whole, and readers of the text (search,
     Chromium's PDF text layer, a DOCX read back) only see the marks where a word must break. The
     one rule for every format: print HTML calls it per text run with `<wbr>`, the DOCX per w:t."""
     wide = _longer(fit)
