@@ -213,7 +213,9 @@ def break_long_words(doc: Any, lang: str) -> None:
     measured with the layout's font metrics at its run's size, bold, capitals. Words that fit keep
     no marks (a DOCX read back, search, copy see whole words: `w:softHyphen` is not text, only a
     too-long URL carries U+200B). Text boxes are left alone: their lines are the layout's own,
-    already wrapped and hyphenated, one paragraph a line, never re-wrapped (`wrap="none"`)."""
+    already wrapped and hyphenated, one paragraph a line, never re-wrapped (`wrap="none"`).
+    `w:autoHyphenation` is not set: LibreOffice has no dictionary to apply, and Word would hyphenate
+    the running text the PDF keeps whole, moving the page breaks away from the PDF's."""
     from ..flow.layout import text_width
     from ..hyphen import SOFT, breakable
 
