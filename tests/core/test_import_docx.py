@@ -317,3 +317,46 @@ def test_cell_margin_of_the_table_moves_shapes_anchored_in_its_cells(tmp_path: P
         for item in src.infolist():
             dst.writestr(item, "<w:tblPr>".join(tables).encode() if item.filename == "word/document.xml" else src.read(item))
     assert [s.lanes for s in read_file(wide).rows[0].symbols] == [[1], [2]]
+
+
+@pytest.mark.parametrize("k, lanes", [(30, 6), (0, 0)])
+def test_our_sop_docx_of_several_pages_imports_whole(k: int, lanes: int, tmp_path: Path) -> None:
+    """A table per page (our SOP DOCX; many agencies write it so): every page's rows are read, the
+    connector bands add no step, and an exit through an off-page connector goes to the step the
+    connector of the same letter leads to on its page (not to the next row)."""
+    from prosedur.render.sop_docx import render_sop_docx
+    from prosedur.synth import hard_text_procedure, synthetic_procedure
+
+    proc = synthetic_procedure(k, seed=k, lanes=lanes) if k else hard_text_procedure()
+    docx = tmp_path / "sop.docx"
+    docx.write_bytes(render_sop_docx(proc, None))
+    res = import_files([docx], tmp_path / "b", jobs=1)[0]
+    assert res.written, res.error
+    lib, problems = load_library(tmp_path / "b")
+    assert not problems
+    got = lib.procedures[0]
+    ids = {s.id: f"k{i:02d}" for i, s in enumerate(proc.steps, 1)}
+    through = [e for s in proc.steps for e in s.exits
+               if abs(proc.steps.index(next(t for t in proc.steps if t.id == e.to)) - proc.steps.index(s)) > 3]
+    assert k == 0 or through, "the procedure should have exits across pages"
+    assert len(got.steps) == len(proc.steps)
+    from prosedur.flow.layout import lane_order
+
+    lanes_a, lanes_b = lane_order(proc), lane_order(got)  # role ids are made from the column headings
+    for a, b in zip(proc.steps, got.steps, strict=True):
+        assert (b.kind, b.do, b.output, b.time) == (a.kind, a.do, a.output, a.time), a.id
+        assert lanes_b.index(b.actor) == lanes_a.index(a.actor), a.id
+        assert sorted((e.label, e.to) for e in b.exits) == sorted((e.label, ids[e.to]) for e in a.exits), a.id
+
+
+@pytest.mark.parametrize("lines, joined", [
+    (["Dise-", "tujui"], "Disetujui"),        # our break at a hyphenation point
+    (["hasil-", "hasil"], "hasil-hasil"),     # a reduplication keeps its hyphen
+    (["e-", "mail"], "e-mail"),
+    (["Sub-", "bagian Umum"], "Subbagian Umum"),
+    (["pemeriksa-", "an berkas"], "pemeriksaan berkas"),
+])
+def test_a_hyphen_at_a_line_break_is_dropped_only_where_the_word_was_broken(lines: list[str], joined: str) -> None:
+    from prosedur.importer.pdf import _join
+
+    assert _join(lines) == joined

@@ -564,8 +564,14 @@ def _wsp(sp: Any, x: float, y: float, w: float, h: float, row: int, flips: tuple
     if conn:
         return [Drawn(None, box, _ends(x, y, w, h, *flips), (_arrow(ln, "headEnd"), _arrow(ln, "tailEnd")),
                       anchor_row=row)]
-    if sp.find("wps:spPr/a:custGeom", NS) is not None and not text:
-        return _custom(sp, x, y, w, h, row, ln)
+    if sp.find("wps:spPr/a:custGeom", NS) is not None and (not text or not _no_frame(sp)):
+        # a freeform outline; one with text in it (an off-page connector's letter) keeps the text
+        drawn = _custom(sp, x, y, w, h, row, ln)
+        for d in drawn:
+            if d.kind:
+                d.text = text
+        if not text or any(d.kind for d in drawn):
+            return drawn
     if text and (kind is None or (kind == "process" and _no_frame(sp))) and len(text) <= 24:
         return [Drawn(None, box, text=text, anchor_row=row)]
     if kind is None or (ln is not None and ln.find("a:noFill", NS) is not None):
@@ -894,6 +900,43 @@ class _Cols:
     head_row: int
 
 
+_LETTER = re.compile(r"[A-Z]{1,3}|\d{1,2}")
+_PAGE_REF = re.compile(r"(lanjut|dari|ke|hlm|halaman|cont|from|on|p)\b[\s\w.]*$", re.IGNORECASE)
+
+
+def _connectors(drawings: list[tuple[list[Drawn], list[Drawn], list[Drawn]]]
+                ) -> tuple[list[tuple[list[Drawn], list[Drawn], list[Drawn]]], dict[str, Drawn]]:
+    """Off-page connectors, per table: each takes the letter written in it (its own text, or a text box
+    over it), and the texts beside them ("lanjut ke hlm. 4") are no exit labels. Returns the tables'
+    drawings without those texts, and for each letter the symbol that its arriving connector (the one a
+    line leaves) leads to."""
+    out: list[tuple[list[Drawn], list[Drawn], list[Drawn]]] = []
+    arrives: dict[str, Drawn] = {}
+    for symbols, lines, labels in drawings:
+        conns = [d for d in symbols if d.kind == "connector"]
+        keep: list[Drawn] = []
+        for lb in labels:
+            inside = next((c for c in conns if c.box[0] - 1 <= lb.cx <= c.box[2] + 1 and c.box[1] - 1 <= lb.cy <= c.box[3] + 1), None)
+            text = lb.text.strip()
+            if inside is not None and _LETTER.fullmatch(text):
+                inside.text = inside.text.strip() or text
+                continue
+            beside = any(_box_dist(lb.box, (c.cx, c.cy), (c.cx, c.cy)) < 24 for c in conns)
+            if beside and _PAGE_REF.search(text) and re.search(r"\d", text):
+                continue
+            keep.append(lb)
+        steps = [d for d in symbols if d.kind != "connector"]
+        for c in conns:
+            c.text = c.text.strip()
+            if not _LETTER.fullmatch(c.text):
+                continue
+            ahead = [t for _, t in _exits(c, steps, lines, [])]
+            if ahead:
+                arrives.setdefault(c.text, ahead[0])
+        out.append((symbols, lines, keep))
+    return out, arrives
+
+
 def _header(t: Table) -> _Cols | None:
     for hi, row in enumerate(t.rows[:6]):
         texts = {id(c): c.text for c in row}
@@ -1005,118 +1048,145 @@ def _read(root: Any, path: Path, external: int, max_pages: int) -> ReadSheet:
             raise ImportError_("docx_not_sop")
         sheet.issues.append(Issue("table_missing", 0, None))
         return sheet
+    # the activity table and its continuations: a table per page (as our SOP DOCX and many agencies
+    # write it) or one long table; every table with the same Pelaksana columns adds its rows
     ti, t, cols = head
-    page = 1
-    for el in body.iter(W + "br", W + "sectPr", W + "pageBreakBefore", W + "tbl"):
-        if el is t.el:
-            break
-        if el.tag != W + "tbl" and (el.tag != W + "br" or el.get(W + "type") == "page"):
-            page += 1
+    heads = [(t, cols)] + [(t2, c2) for t2 in tables[ti + 1:]
+                           if (c2 := _header(t2)) is not None and c2.lane_names == cols.lane_names]
     sheet.lanes = cols.lane_names
     sheet.mutu_headings = cols.mutu_names
     sheet.notes_heading = cols.ket_name
-    lay = _Layout(t, page_left, _default_font(root))
-    drawn: list[Drawn] = []
     types: dict[str, int] = {}
     for sp in root.iter(f"{{{NS['v']}}}shapetype"):
         if sp.get("id") and sp.get(O_SPT):
             types[sp.get("id")] = _int(sp.get(O_SPT))
+    pages: dict[int, int] = {}  # id(table element) -> the page it starts on
+    page = 1
+    for el in body.iter(W + "br", W + "sectPr", W + "pageBreakBefore", W + "tbl"):
+        if el.tag == W + "tbl":
+            pages.setdefault(id(el), page)
+        elif el.tag != W + "br" or el.get(W + "type") == "page":
+            page += 1
     rows_out: list[ReadRow] = []
-    row_of: dict[int, int] = {}  # table row → rows_out index
-    markers: list[tuple[int, Drawn]] = []
-    for r in range(cols.first_row, len(t.rows)):
-        row = t.rows[r]
-        for c in row:
-            for p in c.paras:
-                for el in p.iter(W + "drawing", W + "pict"):
-                    if any(etree.QName(a).localname == "Fallback" for a in el.iterancestors()):
+    # per table: its drawn symbols, lines and labels (coordinates are the table's own)
+    drawings: list[tuple[list[Drawn], list[Drawn], list[Drawn]]] = []
+    placed: list[tuple[int, Drawn, ReadSymbol, int]] = []  # (row, drawn, symbol, table)
+    row_ofs: list[dict[int, int]] = []  # per table: table row → rows_out index
+    for k, (t, cols) in enumerate(heads):
+        page = pages.get(id(t.el), 1)
+        lay = _Layout(t, page_left, _default_font(root))
+        drawn: list[Drawn] = []
+        row_of: dict[int, int] = {}  # table row → rows_out index
+        row_ofs.append(row_of)
+        markers: list[tuple[int, Drawn]] = []
+        start = len(rows_out)
+        for r in range(cols.first_row, len(t.rows)):
+            for c in t.rows[r]:
+                for p in c.paras:
+                    for el in p.iter(W + "drawing", W + "pict"):
+                        if any(etree.QName(a).localname == "Fallback" for a in el.iterancestors()):
+                            continue
+                        if el.tag == W + "drawing":
+                            _drawing(el, c, p, lay, drawn)
+                        else:
+                            _vml(el, c, p, lay, drawn, types)
+        # a row with no text holds a step only when a symbol stands in it: a band of off-page
+        # connectors above or below a page's steps is no step
+        symbol_rows = {lay.row_of(d.cy) for d in drawn if d.kind not in (None, "connector")}
+        for r in range(cols.first_row, len(t.rows)):
+            row = t.rows[r]
+            number = _text_in(row, cols.no).rstrip(".")
+            text = _text_in(row, cols.text)
+            lane_texts = [_text_in(row, lc) for lc in cols.lanes]
+            if not number and not text and not any(lane_texts) and not any(_text_in(row, m) for m in cols.mutu) and (
+                    r not in symbol_rows):
+                continue
+            if text and (_HEAD_TEXT.fullmatch(text) or text == cols.lane_names[0]):
+                continue
+            rr = ReadRow(number=number or str(len(rows_out) + 1), text=text, page=page)
+            if not re.fullmatch(r"\d{1,3}", number):
+                if cols.no is not None:
+                    sheet.issues.append(Issue("number_unread", page, len(rows_out) + 1, {"n": rr.number}))
+                rr.number = str(len(rows_out) + 1)
+            rr.mutu = [_text_in(row, m) for m in cols.mutu]
+            rr.notes = _text_in(row, cols.ket)
+            if not text:
+                sheet.issues.append(Issue("text_missing", page, len(rows_out) + 1))
+            for i, lt in enumerate(lane_texts):
+                for tok in re.findall(r"\[\s*\]|\(\s*\)|<>|\S", lt):
+                    kind = next((kd for rx, kd in _MARKERS if rx.match(tok)), None)
+                    if kind is None:
                         continue
-                    if el.tag == W + "drawing":
-                        _drawing(el, c, p, lay, drawn)
-                    else:
-                        _vml(el, c, p, lay, drawn, types)
-        number = _text_in(row, cols.no).rstrip(".")
-        text = _text_in(row, cols.text)
-        lane_texts = [_text_in(row, lc) for lc in cols.lanes]
-        if not number and not text and not any(lane_texts) and not any(_text_in(row, m) for m in cols.mutu) and not any(
-                d.anchor_row == r for d in drawn):
-            continue
-        if text and (_HEAD_TEXT.fullmatch(text) or text == cols.lane_names[0]):
-            continue
-        rr = ReadRow(number=number or str(len(rows_out) + 1), text=text, page=page)
-        if not re.fullmatch(r"\d{1,3}", number):
-            if cols.no is not None:
-                sheet.issues.append(Issue("number_unread", page, len(rows_out) + 1, {"n": rr.number}))
-            rr.number = str(len(rows_out) + 1)
-        rr.mutu = [_text_in(row, m) for m in cols.mutu]
-        rr.notes = _text_in(row, cols.ket)
-        if not text:
-            sheet.issues.append(Issue("text_missing", page, len(rows_out) + 1))
-        for k, lt in enumerate(lane_texts):
-            for tok in re.findall(r"\[\s*\]|\(\s*\)|<>|\S", lt):
-                kind = next((kd for rx, kd in _MARKERS if rx.match(tok)), None)
-                if kind is None:
-                    continue
-                a, b = cols.lanes[k]
-                box = (t.grid[a] + 1, lay.tops[r] + 1, t.grid[min(b, len(t.grid) - 1)] - 1, lay.tops[r + 1] - 1)
-                markers.append((len(rows_out), Drawn(kind, box, anchor_row=r)))
-        row_of[r] = len(rows_out)
-        rows_out.append(rr)
-    if not rows_out:
-        sheet.issues.append(Issue("table_missing", page, None))
-    symbols = [d for d in drawn if d.kind is not None]
-    lines = [d for d in drawn if d.ends is not None]
-    labels = [d for d in drawn if d.kind is None and d.ends is None]
-    placed: list[tuple[int, Drawn, ReadSymbol]] = []
-    for d in symbols:
-        tr = lay.row_of(d.cy)
-        ri = row_of.get(tr)
-        lanes = _lanes_of_box(d.box, t, cols)
-        if ri is None or not lanes:
-            sheet.issues.append(Issue("docx_shape_outside", page, ri + 1 if ri is not None else None, {"kind": d.kind}))
-            continue
-        placed.append((ri, d, ReadSymbol(d.kind or "process", lanes, page, tuple(round(v, 1) for v in d.box))))  # type: ignore[arg-type]
-    for ri, d in markers:
-        kind = "process" if d.kind == "tick" else d.kind
-        if d.kind == "tick":
-            issue = Issue("docx_marker_kind", page, ri + 1, {"lane": sheet.lanes[_lanes_of_box(d.box, t, cols)[0]]})
-            rows_out[ri].unread.append(issue.message())
-            sheet.issues.append(issue)
-        placed.append((ri, d, ReadSymbol(kind or "process", _lanes_of_box(d.box, t, cols), page,
-                                         tuple(round(v, 1) for v in d.box))))  # type: ignore[arg-type]
+                    a, b = cols.lanes[i]
+                    box = (t.grid[a] + 1, lay.tops[r] + 1, t.grid[min(b, len(t.grid) - 1)] - 1, lay.tops[r + 1] - 1)
+                    markers.append((len(rows_out), Drawn(kind, box, anchor_row=r)))
+            row_of[r] = len(rows_out)
+            rows_out.append(rr)
+        if len(rows_out) == start and k == 0:
+            sheet.issues.append(Issue("table_missing", page, None))
+        symbols = [d for d in drawn if d.kind is not None]
+        drawings.append((symbols, [d for d in drawn if d.ends is not None],
+                         [d for d in drawn if d.kind is None and d.ends is None]))
+        for d in symbols:
+            ri = row_of.get(lay.row_of(d.cy))
+            lanes = _lanes_of_box(d.box, t, cols)
+            if ri is None or not lanes:
+                if d.kind != "connector" or ri is not None:  # a continuation's connector may sit in a band row
+                    sheet.issues.append(Issue("docx_shape_outside", page, ri + 1 if ri is not None else None,
+                                              {"kind": d.kind}))
+                continue
+            placed.append((ri, d, ReadSymbol(d.kind or "process", lanes, page, tuple(round(v, 1) for v in d.box)), k))  # type: ignore[arg-type]
+        for ri, d in markers:
+            kind = "process" if d.kind == "tick" else d.kind
+            if d.kind == "tick":
+                issue = Issue("docx_marker_kind", page, ri + 1, {"lane": sheet.lanes[_lanes_of_box(d.box, t, cols)[0]]})
+                rows_out[ri].unread.append(issue.message())
+                sheet.issues.append(issue)
+            placed.append((ri, d, ReadSymbol(kind or "process", _lanes_of_box(d.box, t, cols), page,
+                                             tuple(round(v, 1) for v in d.box)), k))  # type: ignore[arg-type]
     placed.sort(key=lambda p: (p[0], p[1].cx))
-    for ri, _d, sym in placed:
+    for ri, _d, sym, _k in placed:
         rows_out[ri].symbols.append(sym)
     for ri, rr in enumerate(rows_out):
         if not rr.symbols:
-            sheet.issues.append(Issue("no_symbol", page, ri + 1))
+            sheet.issues.append(Issue("no_symbol", rr.page, ri + 1))
     _order_parts(rows_out)
     # an arrow from one part of a row to another puts them in that order (over `_order_parts`'s guess)
-    by_drawn = {id(d): (ri, y) for ri, d, y in placed}
-    flows = [(y, by_drawn[id(t)][1]) for ri, d, y in placed if d in symbols
-             for _, t in _exits(d, [x for x in symbols if id(x) in by_drawn], lines, [])
+    by_drawn = {id(d): (ri, y) for ri, d, y, _k in placed}
+    drawn_syms = [[d for _, d, _, k2 in placed if k2 == k and d in drawings[k][0]] for k in range(len(heads))]
+    flows = [(y, by_drawn[id(t)][1]) for ri, d, y, k in placed if d in drawings[k][0]
+             for _, t in _exits(d, drawn_syms[k], drawings[k][1], [])
              if by_drawn[id(t)][0] == ri]
     _follow_arrows(rows_out, flows)
-    by_shape = {id(d): ri for ri, d, _ in placed}
-    drawn_syms = [d for _, d, _ in placed if d in symbols]
-    for ri, d, sym in placed:
+    by_shape = {id(d): ri for ri, d, _, _k in placed}
+    drawings, arrives = _connectors(drawings)
+    # an exit may end at an off-page connector, placed in a step row or in a band of its own
+    candidates = [drawn_syms[k] + [d for d in drawings[k][0] if d.kind == "connector" and d not in drawn_syms[k]]
+                  for k in range(len(heads))]
+    for ri, d, sym, k in placed:
         if sym.kind != "decision":
             continue
-        if d in symbols:
-            for label, target in _exits(d, drawn_syms, lines, labels):
-                tri: int | None = by_shape[id(target)]
+        page = sym.page
+        if d in drawings[k][0]:
+            for label, target in _exits(d, candidates[k], drawings[k][1], drawings[k][2]):
+                tri: int | None = by_shape.get(id(target))
                 if target.kind == "connector":
-                    tri = ri + 1 if ri + 1 < len(rows_out) else None
+                    # on to where the connector of the same letter leads (another page), else the next row
+                    ahead = arrives.get(target.text)
+                    tri = by_shape.get(id(ahead)) if ahead is not None else None
                     if tri is None:
-                        continue
+                        tri = ri + 1 if ri + 1 < len(rows_out) else None
+                if tri is None:
+                    continue
                 if tri is not None and not any(t == tri for _, t in sym.exits):
                     sym.exits.append((label, tri))
         else:  # a marker: the exits only as written ("Ya: ke 6; Tidak: ke 4")
+            t, cols = heads[k]
             rr = rows_out[ri]
-            for m in _EXIT_TEXT.finditer(" ; ".join([rr.notes, *(_text_in(t.rows[r], lc) for r, i in row_of.items()
-                                                              if i == ri for lc in cols.lanes)])):
+            texts = [_text_in(t.rows[r], lc) for r, i in row_ofs[k].items() if i == ri for lc in cols.lanes]
+            for m in _EXIT_TEXT.finditer(" ; ".join([rr.notes, *texts])):
                 n = int(m.group(2))
-                to = next((k for k, x in enumerate(rows_out) if x.number == str(n)), None)
+                to = next((i for i, x in enumerate(rows_out) if x.number == str(n)), None)
                 if to is not None and (to != ri or len(rr.symbols) > 1):  # its own row: another part of it
                     sym.exits.append((m.group(1).strip() or None, to))
         sym.exits.sort(key=lambda e: e[1])
@@ -1126,11 +1196,14 @@ def _read(root: Any, path: Path, external: int, max_pages: int) -> ReadSheet:
             sheet.issues.append(Issue("decision_one_exit", page, ri + 1, {"to": sym.exits[0][1] + 1}))
     # a label on the arrow from a row's last symbol to the next row (not a decision's): its next_label
     for ri, rr in enumerate(rows_out):
-        last = next((d for r2, d, s in placed if r2 == ri and s is rr.symbols[-1]), None) if rr.symbols else None
-        if last is None or last.kind == "decision" or last not in symbols or ri + 1 >= len(rows_out):
+        hit = next(((d, k) for r2, d, s, k in placed if r2 == ri and s is rr.symbols[-1]), None) if rr.symbols else None
+        if hit is None or ri + 1 >= len(rows_out):
             continue
-        nxt = [d for r2, d, _ in placed if r2 == ri + 1 and d in symbols]
-        out = [(lb, tgt) for lb, tgt in _exits(last, drawn_syms, lines, labels) if tgt in nxt]
+        last, k = hit
+        if last.kind == "decision" or last not in drawings[k][0]:
+            continue
+        nxt = [d for r2, d, _, k2 in placed if r2 == ri + 1 and k2 == k and d in drawings[k][0]]
+        out = [(lb, tgt) for lb, tgt in _exits(last, drawn_syms[k], drawings[k][1], drawings[k][2]) if tgt in nxt]
         if out and out[0][0]:
             rr.next_label = out[0][0]
     _terminators(rows_out)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import hyphen
 from .geometry import Box, Chars, Segment, Shape, classify, coverage, merge_rules, page_segments, page_shapes
 from .messages import render
 from .sheet import Issue, ReadRow, ReadSheet, ReadSymbol
@@ -63,6 +64,17 @@ def fragments(chars: Chars, region: tuple[float, float, float, float] | None = N
     return out
 
 
+def _soft_break(text: str, line: str) -> bool:
+    """`text` ends in a hyphen the printer put where a word broke ("Dise-" / "tujui"), not one of the
+    word's own ("hasil-" / "hasil", "e-" / "mail"): the hyphen stands at a hyphenation point of the
+    whole word (prosedur.hyphen, the rule our outputs break by)."""
+    left = re.split(r"[\s/]", text[:-1])[-1]
+    right = re.split(r"[\s/.,;:]", line, maxsplit=1)[0]
+    if not (left.isalpha() and right.isalpha()) or left.lower() == right.lower():
+        return False
+    return len(left) in hyphen.points(left + right)
+
+
 def _join(lines: Iterable[str]) -> str:
     text = ""
     for line in lines:
@@ -70,7 +82,7 @@ def _join(lines: Iterable[str]) -> str:
         if not line:
             continue
         if text.endswith("-") and not text.endswith(" -") and line[:1].islower() or line.startswith("/") and not text.endswith(" "):
-            text = text + line
+            text = (text[:-1] if _soft_break(text, line) else text) + line
         elif text.endswith("/"):
             text = text + line if line.startswith(("http", "www")) else text + " " + line
         else:
