@@ -5,9 +5,11 @@ document's flowchart and for the SOP table's drawing alike.
 Hard rules (none may occur anywhere): two lines sharing a stretch, two exits from one point of a
 decision, a line entering a decision at an exit's vertex, a label over a shape or another label or
 off the drawing, lanes out of order, a sheet under three steps. Every crossing is drawn with a hop
-(checked on the layout objects and on rendered SVG). The label clearances that routing does not yet
-reach everywhere in narrow SOP columns (a label over a line, across a lane or row rule, or not
-beside its first segment) are held to a ceiling: the test fails when they grow.
+(checked on the layout objects and on rendered SVG). On the document's chart every exit label is
+also clear of lines, lane borders and step numbers and beside its first segment (room is made for
+it), on every sample and on the 25- and 60-step stress charts; the label clearances that routing
+does not yet reach everywhere in narrow SOP columns and in the 43 pt lanes of the 10-lane chart
+are held to a ceiling: the test fails when they grow.
 """
 
 from __future__ import annotations
@@ -52,7 +54,11 @@ HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps sha
 # channels meeting a connector above or below its page text (2 of the 100). 46 of the 100 are 7 pt SOP labels
 # across a lane rule: beside a line down the middle of a 30 pt (10-lane) column there are 12 pt, and
 # "Tidak" alone is 20 pt wide at 7 pt (a trade-off of the legible size; the ceiling is not raised for it)
-CEILING = {"samples": 23, "stress": 100}
+# Per drawing since the document's chart makes room for its labels (row gaps under a decision, wider
+# side margins, spots down a channel, a break after "/"): its samples and 25/60-step charts have none;
+# the 10-lane chart's 21 sit by exits in its 43 pt lanes, most of them bottom exits beside a line down a
+# lane's middle (18.5 pt each side; "Sesuai", "Layak" are 22-24 pt at 7 pt and hyphenate no narrower)
+CEILING = {("samples", "sop"): 17, ("stress", "sop"): 66, ("samples", "doc"): 0, ("stress", "doc"): 21}
 
 
 def _kind(problem: str) -> str:
@@ -97,7 +103,7 @@ def checked() -> dict[str, list[tuple[str, str]]]:
     for corpus, proc, library in _corpus():
         doc = _doc(proc, library)
         for page in doc.pages:
-            found[corpus] += [(f"{proc.number} doc {page.number}", p)
+            found[corpus] += [(f"{proc.number} doc {page.number} ({len(doc.lanes)} lanes)", p)
                               for p in problems(page, LABEL_SIZE, bounds=(0.0, page.width))]
         steps = [len({n.step for n in page.nodes if n.step}) for page in doc.pages]
         if len(proc.steps) > 3 and len(steps) > 1 and min(steps) < 3:
@@ -128,10 +134,19 @@ def test_exits_leave_from_vertices_and_labels_keep_off_lines(checked: dict[str, 
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("corpus", ["samples", "stress"])
-def test_label_clearance_residuals_do_not_grow(checked: dict[str, list[tuple[str, str]]], corpus: str) -> None:
-    soft = Counter(_kind(p) for _chart, p in checked[corpus] if _kind(p) not in HARD)
-    assert sum(soft.values()) <= CEILING[corpus], dict(soft)
+@pytest.mark.parametrize(("corpus", "drawing"), list(CEILING))
+def test_label_clearance_residuals_do_not_grow(checked: dict[str, list[tuple[str, str]]], corpus: str,
+                                               drawing: str) -> None:
+    soft = Counter(_kind(p) for chart, p in checked[corpus] if _kind(p) not in HARD and f" {drawing} " in chart)
+    assert sum(soft.values()) <= CEILING[(corpus, drawing)], dict(soft)
+
+
+def test_document_chart_labels_are_clear_up_to_eight_lanes(checked: dict[str, list[tuple[str, str]]]) -> None:
+    """The document's chart leaves no label on a line, a lane border or a step number, nor away from
+    its first segment, on any sample and on the stress charts of 6 and 8 lanes."""
+    bad = [f"{chart}: {p}" for items in checked.values() for chart, p in items
+           if " doc " in chart and _kind(p) not in HARD and not chart.endswith("(10 lanes)")]
+    assert not bad, "\n".join(bad)
 
 
 def test_every_crossing_gets_a_hop_in_the_path() -> None:

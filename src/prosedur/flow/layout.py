@@ -1221,7 +1221,7 @@ def layout(
     and its text keeps its size (8 pt, 7 pt from 7 lanes on)."""
     def again(lane_w: float | None, cut_at: float | None) -> Layout:
         return _layout(proc, lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
-                       max_height=cut_at, geometry=geometry, lang=lang, lane_w=lane_w)
+                       max_height=cut_at, geometry=geometry, lang=lang, lane_w=lane_w, height_limit=max_height)
 
     result = again(None, max_height)
     if geometry is not None or not swimlanes:
@@ -1254,6 +1254,7 @@ def _layout(
     geometry: Geometry | None = None,
     lang: str = "id",
     lane_w: float | None = None,
+    height_limit: float | None = None,
 ) -> Layout:
     """Lay out the flow of `proc` on pages of at most `rows_per_page` step rows (step texts in `lang`:
     a step's `do_en` in English when written).
@@ -1264,8 +1265,11 @@ def _layout(
     in the lane of the step above them. With `swimlanes=False` every step sits in one column.
     `max_height` (points) also breaks a page before a row that would make it taller. With a
     `geometry` the grid is the caller's: its lane width, row heights, page cuts and shape sizes
-    (no header, no text in the shapes, channels inside the lanes).
+    (no header, no text in the shapes, channels inside the lanes). `height_limit`: the page height
+    the room made for labels may grow a page to (default `max_height`, which `layout` lowers to cut
+    pages whose connectors took more than the estimate).
     """
+    height_limit = height_limit or max_height
     started = time.perf_counter()
     rows_per_page = max(1, rows_per_page)
     steps = proc.steps
@@ -1414,132 +1418,159 @@ def _layout(
             outs.append(Node(nid, 0, "offpage", by_node[outgoing[target]].lane, 0, 0, cw, ch, (), letters[target]))
             offpage.append(OffPage(letters[target], nid, target, "out", page_of[target] + 1))
 
-        if geometry:
-            nodes, height, rules_y = _place_grid(ins, steps_here, outs, geometry, n_lanes, row_height,
-                                        {n.id: offpage_target(offpage, n.id) for n in ins},
-                                        {n.id: outgoing[offpage_target(offpage, n.id)] for n in outs})
-        else:
-            # rows: one shape each (a row of parts: its symbols side by side), centred in their lanes
-            nodes = [*ins, *steps_here, *outs]
-            y = header + ROW_GAP * 0.75
-            rows = _rows(nodes)
-            for r, row_nodes in enumerate(rows):
-                tallest = max(n.h for n in row_nodes)
-                _centre(row_nodes, lane_w, n_lanes)
-                over, under = _page_ref_room(row_nodes, lane_w, lang, r == 0, r == len(rows) - 1)
-                y += over
-                for node in row_nodes:
-                    node.y = y + (tallest - node.h) / 2
-                y += tallest + under + ROW_GAP
-            height = y - ROW_GAP * 0.25
-            rules_y = (header,) if header else ()
-
-        router = _Router(nodes, n_lanes, lane_w, grid=geometry is not None, lang=lang)
-        by_id = {n.id: n for n in nodes}
-        wanted: list[tuple[Node, Node, str | None]] = []
-        inside: set[int] = set()  # the arrows between the parts of a row
-        for k, node in enumerate(nodes):
-            if node.kind == "offpage":
-                if node.id.startswith("in:"):
-                    wanted.append((node, by_id[offpage_target(offpage, node.id)], None))
-                continue
-            if node.part and k + 1 < len(nodes) and nodes[k + 1].step == node.step and nodes[k + 1].part:
-                inside.add(len(wanted))
-                wanted.append((node, nodes[k + 1], None))  # part to part, in the order written
-                continue
-            for e in succ.get(node.step, []):
-                dest = by_id.get(entry[e.target].id) or by_id[f"out:{letters[e.target]}"]
-                wanted.append((node, dest, edge_label(e)))
-
-        into: dict[str, int] = {}
-        for _s, t, _l in wanted:
-            into[t.id] = into.get(t.id, 0) + 1
-        router.merging = {nid for nid, count in into.items() if count > 1}
-        routed: list[tuple[Node, Node, str | None, list[Point], bool]] = []
-        channel: list[tuple[int, Node, Node, str | None, list[Point], float, float, int]] = []
-        results: dict[int, tuple[list[Point], bool]] = {}
-        # the arrows inside a row of parts first: they are the row's own, straight across
-        gap = (geometry.track_gap if geometry else ROW_GAP * 0.3)
-        for i in sorted(inside):
-            results[i] = (router.route_part(wanted[i][0], wanted[i][1], gap), False)
-        # forward edges next, shortest first: short hops get the straight lines
-        forward = [
-            (i, w) for i, w in enumerate(wanted) if router.row[w[1].id] > router.row[w[0].id] and i not in inside
-        ]
-        forward.sort(key=lambda iw: (router.row[iw[1][1].id] - router.row[iw[1][0].id], iw[0]))
-        pending: list[int] = [i for i, w in enumerate(wanted)
-                              if router.row[w[1].id] <= router.row[w[0].id] and i not in inside]
-        for i, (s, t, _label) in forward:
-            pts = router.route_forward(s, t)
-            if pts is None:
-                pending.append(i)
+        def build(room: _Room, ins: list[Node], steps_here: list[Node], outs: list[Node], p: int = p,
+                  offpage: list[OffPage] = offpage, outgoing: dict[str, str] = outgoing) -> tuple[Page, _Room]:
+            """The page with `room` made (row gaps under rows, side margins): the page and the room its
+            labels ask for (this page's `p`, `offpage`, `outgoing` bound: it runs in this iteration only)."""
+            if geometry:
+                nodes, height, rules_y = _place_grid(ins, steps_here, outs, geometry, n_lanes, row_height,
+                                            {n.id: offpage_target(offpage, n.id) for n in ins},
+                                            {n.id: outgoing[offpage_target(offpage, n.id)] for n in outs})
             else:
-                results[i] = (pts, False)
-        for i in sorted(pending):
-            s, t, label = wanted[i]
-            if geometry:  # a gutter inside the lanes, left of the leftmost of the two shapes
-                side = -1
-            elif n_lanes == 1:  # plain chart: loop-backs on the left, forward detours on the right
-                side = -1 if router.row[t.id] <= router.row[s.id] else 1
-            else:  # the nearer side of the lane area
-                side = -1 if s.lane + t.lane <= n_lanes - 1 else 1
-            gutter = router.free_gutter(s, t) if geometry else 0
-            # a decision whose vertex towards the channel and whose bottom vertex already hold exits
-            # leaves from its other side vertex, into a channel on that side
-            names = ("left", "right") if side < 0 else ("right", "left")
-            if (s.kind == StepKind.DECISION and (s.id, "bottom") in router.ports and router._vertex_taken(s, names[0])
-                    and not router._vertex_taken(s, names[1])):
-                side = -side
-                if geometry:
-                    gutter = router.free_gutter(s, t, right=True)
-            if geometry and "offpage" in (s.kind, t.kind):
-                pts, lo, hi = router.route_band_channel(s, t, geometry.band, gutter, side)
-            elif geometry and side > 0:
-                pts, lo, hi = router.route_channel(s, t, side, gutter - 1)
+                # rows: one shape each (a row of parts: its symbols side by side), centred in their lanes
+                nodes = [*ins, *steps_here, *outs]
+                y = header + ROW_GAP * 0.75
+                rows = _rows(nodes)
+                for r, row_nodes in enumerate(rows):
+                    tallest = max(n.h for n in row_nodes)
+                    _centre(row_nodes, lane_w, n_lanes)
+                    over, under = _page_ref_room(row_nodes, lane_w, lang, r == 0, r == len(rows) - 1)
+                    y += over
+                    for node in row_nodes:
+                        node.y = y + (tallest - node.h) / 2
+                    y += tallest + under + ROW_GAP + max((room.gaps.get(n.id, 0.0) for n in row_nodes), default=0.0)
+                height = y - ROW_GAP * 0.25
+                rules_y = (header,) if header else ()
+
+            router = _Router(nodes, n_lanes, lane_w, grid=geometry is not None, lang=lang)
+            by_id = {n.id: n for n in nodes}
+            wanted: list[tuple[Node, Node, str | None]] = []
+            inside: set[int] = set()  # the arrows between the parts of a row
+            for k, node in enumerate(nodes):
+                if node.kind == "offpage":
+                    if node.id.startswith("in:"):
+                        wanted.append((node, by_id[offpage_target(offpage, node.id)], None))
+                    continue
+                if node.part and k + 1 < len(nodes) and nodes[k + 1].step == node.step and nodes[k + 1].part:
+                    inside.add(len(wanted))
+                    wanted.append((node, nodes[k + 1], None))  # part to part, in the order written
+                    continue
+                for e in succ.get(node.step, []):
+                    dest = by_id.get(entry[e.target].id) or by_id[f"out:{letters[e.target]}"]
+                    wanted.append((node, dest, edge_label(e)))
+
+            into: dict[str, int] = {}
+            for _s, t, _l in wanted:
+                into[t.id] = into.get(t.id, 0) + 1
+            router.merging = {nid for nid, count in into.items() if count > 1}
+            routed: list[tuple[Node, Node, str | None, list[Point], bool]] = []
+            channel: list[tuple[int, Node, Node, str | None, list[Point], float, float, int]] = []
+            results: dict[int, tuple[list[Point], bool]] = {}
+            # the arrows inside a row of parts first: they are the row's own, straight across
+            gap = (geometry.track_gap if geometry else ROW_GAP * 0.3)
+            for i in sorted(inside):
+                results[i] = (router.route_part(wanted[i][0], wanted[i][1], gap), False)
+            # forward edges next, shortest first: short hops get the straight lines
+            forward = [
+                (i, w) for i, w in enumerate(wanted) if router.row[w[1].id] > router.row[w[0].id] and i not in inside
+            ]
+            forward.sort(key=lambda iw: (router.row[iw[1][1].id] - router.row[iw[1][0].id], iw[0]))
+            pending: list[int] = [i for i, w in enumerate(wanted)
+                                  if router.row[w[1].id] <= router.row[w[0].id] and i not in inside]
+            for i, (s, t, _label) in forward:
+                pts = router.route_forward(s, t)
+                if pts is None:
+                    pending.append(i)
+                else:
+                    results[i] = (pts, False)
+            for i in sorted(pending):
+                s, t, label = wanted[i]
+                if geometry:  # a gutter inside the lanes, left of the leftmost of the two shapes
+                    side = -1
+                elif n_lanes == 1:  # plain chart: loop-backs on the left, forward detours on the right
+                    side = -1 if router.row[t.id] <= router.row[s.id] else 1
+                else:  # the nearer side of the lane area
+                    side = -1 if s.lane + t.lane <= n_lanes - 1 else 1
+                gutter = router.free_gutter(s, t) if geometry else 0
+                # a decision whose vertex towards the channel and whose bottom vertex already hold exits
+                # leaves from its other side vertex, into a channel on that side
+                names = ("left", "right") if side < 0 else ("right", "left")
+                if (s.kind == StepKind.DECISION and (s.id, "bottom") in router.ports and router._vertex_taken(s, names[0])
+                        and not router._vertex_taken(s, names[1])):
+                    side = -side
+                    if geometry:
+                        gutter = router.free_gutter(s, t, right=True)
+                if geometry and "offpage" in (s.kind, t.kind):
+                    pts, lo, hi = router.route_band_channel(s, t, geometry.band, gutter, side)
+                elif geometry and side > 0:
+                    pts, lo, hi = router.route_channel(s, t, side, gutter - 1)
+                else:
+                    pts, lo, hi = router.route_channel(s, t, side, gutter if side < 0 else n_lanes - 1)
+                key = gutter if geometry else side
+                channel.append((i, s, t, label, pts, lo, hi, key))
+            channel = _untangle_ports(channel)
+            left_tracks = right_tracks = 0
+            if geometry:
+                for gutter in sorted({c[7] for c in channel}):
+                    members = [c for c in channel if c[7] == gutter]
+                    assigned = _assign_tracks([(c[5], c[6], c[0]) for c in members])
+                    xs = _gutter_tracks(gutter, 1 + max(assigned.values()), lane_w, geometry, n_lanes)
+                    for i, _s, _t, _label, pts, _lo, _hi, _g in members:
+                        x = xs[assigned[i]]
+                        at = 2  # every channel: two points of its start, the track, two points of its end
+                        pts[at] = (x, pts[at][1])
+                        pts[at + 1] = (x, pts[at + 1][1])
+                        results[i] = (_simplify(pts), True)
             else:
-                pts, lo, hi = router.route_channel(s, t, side, gutter if side < 0 else n_lanes - 1)
-            key = gutter if geometry else side
-            channel.append((i, s, t, label, pts, lo, hi, key))
-        channel = _untangle_ports(channel)
-        left_tracks = right_tracks = 0
-        if geometry:
-            for gutter in sorted({c[7] for c in channel}):
-                members = [c for c in channel if c[7] == gutter]
-                assigned = _assign_tracks([(c[5], c[6], c[0]) for c in members])
-                xs = _gutter_tracks(gutter, 1 + max(assigned.values()), lane_w, geometry, n_lanes)
-                for i, _s, _t, _label, pts, _lo, _hi, _g in members:
-                    x = xs[assigned[i]]
-                    at = 2  # every channel: two points of its start, the track, two points of its end
-                    pts[at] = (x, pts[at][1])
-                    pts[at + 1] = (x, pts[at + 1][1])
+                tracks: dict[int, dict[int, int]] = {}
+                for side in (-1, 1):
+                    tracks[side] = _assign_tracks([(c[5], c[6], c[0]) for c in channel if c[7] == side])
+                left_tracks = 1 + max(tracks[-1].values(), default=-1)
+                right_tracks = 1 + max(tracks[1].values(), default=-1)
+                for i, _s, _t, _label, pts, _lo, _hi, side in channel:
+                    k = tracks[side][i]
+                    x = -(k + 1) * TRACK_GAP if side < 0 else n_lanes * lane_w + (k + 1) * TRACK_GAP
+                    pts[2] = (x, pts[2][1])
+                    pts[3] = (x, pts[3][1])
                     results[i] = (_simplify(pts), True)
-        else:
-            tracks: dict[int, dict[int, int]] = {}
-            for side in (-1, 1):
-                tracks[side] = _assign_tracks([(c[5], c[6], c[0]) for c in channel if c[7] == side])
-            left_tracks = 1 + max(tracks[-1].values(), default=-1)
-            right_tracks = 1 + max(tracks[1].values(), default=-1)
-            for i, _s, _t, _label, pts, _lo, _hi, side in channel:
-                k = tracks[side][i]
-                x = -(k + 1) * TRACK_GAP if side < 0 else n_lanes * lane_w + (k + 1) * TRACK_GAP
-                pts[2] = (x, pts[2][1])
-                pts[3] = (x, pts[3][1])
-                results[i] = (_simplify(pts), True)
 
-        for i, (s, t, label) in enumerate(wanted):
-            pts, back = results[i]
-            routed.append((s, t, label, pts, back))
+            for i, (s, t, label) in enumerate(wanted):
+                pts, back = results[i]
+                routed.append((s, t, label, pts, back))
 
-        if geometry:
-            left = right = 0.0
-        else:
-            left = MARGIN + left_tracks * TRACK_GAP + (TRACK_GAP if left_tracks else 0)
-            right = MARGIN + right_tracks * TRACK_GAP + (TRACK_GAP if right_tracks else 0)
-        label_size = geometry.label_size if geometry else LABEL_SIZE
-        pages.append(
-            _finish_page(p + 1, nodes, routed, offpage, order, titles, lane_w, header, height, left, right,
-                         label_size, bounded=geometry is not None, rules_y=rules_y, lang=lang)
-        )
+            if geometry:
+                left = right = 0.0
+            else:
+                left = MARGIN + left_tracks * TRACK_GAP + (TRACK_GAP if left_tracks else 0) + room.left
+                right = MARGIN + right_tracks * TRACK_GAP + (TRACK_GAP if right_tracks else 0) + room.right
+            label_size = geometry.label_size if geometry else LABEL_SIZE
+
+            def finish(left: float, right: float, grow: bool) -> tuple[Page, _Room]:
+                return _finish_page(p + 1, nodes, routed, offpage, order, titles, lane_w, header, height, left,
+                                    right, label_size, bounded=geometry is not None, rules_y=rules_y, lang=lang,
+                                    grow=grow)
+
+            page, asked = finish(left, right, not geometry and not room)
+            if asked and not asked.gaps:  # wider margins only: the lines stand, the labels are placed again
+                for n in nodes:
+                    n.x -= left  # as routed (finishing shifted them onto the page)
+                wider, rest = finish(left + asked.left, right + asked.right, False)
+                if rest.badness < asked.badness:
+                    return wider, _Room()
+                for n in nodes:
+                    n.x -= asked.left  # back where the first finish put them
+                return page, _Room()
+            return page, asked
+
+        page, asked = build(_Room(), ins, steps_here, outs)
+        # make the room the labels ask for (on copies of the shapes), kept if they then sit better; not
+        # when the gaps would make the page too tall (each adds its height)
+        if asked and not geometry and not (height_limit and page.height + sum(asked.gaps.values()) > height_limit):
+            again, left_bad = build(asked, [replace(n) for n in ins], [replace(n) for n in steps_here],
+                                    [replace(n) for n in outs])
+            if left_bad.badness < asked.badness and not (height_limit and again.height > height_limit):
+                page = again
+        pages.append(page)
 
     # the lanes of every page share one x: shift pages with narrower channels; all take the widest,
     # wide enough for what a shifted page draws
@@ -1772,12 +1803,17 @@ def _finish_page(
     bounded: bool = False,
     rules_y: tuple[float, ...] = (),
     lang: str = "id",
-) -> Page:
+    grow: bool = False,
+) -> tuple[Page, _Room]:
+    """The page with its exit labels placed, and the room they ask for (`grow`: see `_place_labels`)."""
     # labels stay on the canvas: the lanes only (a table's grid), or the lanes and their side margins
     bounds = (0.0, len(order) * lane_w) if bounded else (-left, len(order) * lane_w + right)
-    spots = _place_labels(nodes, [(s, label, pts) for s, _t, label, pts, _b in routed], label_size, bounds,
-                          numbered=not bounded, rules_x=tuple(i * lane_w for i in range(1, len(order))),
-                          rules_y=rules_y, lang=lang)
+    # the lane borders cut a label; in the document's chart so do the outer ones (a label in a side
+    # margin stays out of the lanes' frame), which a table's labels, kept inside it, never reach
+    inner = range(1, len(order)) if bounded else range(len(order) + 1)
+    rules_x = tuple(i * lane_w for i in inner)
+    spots, room = _place_labels(nodes, [(s, label, pts) for s, _t, label, pts, _b in routed], label_size, bounds,
+                                numbered=not bounded, rules_x=rules_x, rules_y=rules_y, lang=lang, grow=grow)
     edges = []
     for k, (s, t, label, pts, back) in enumerate(routed):
         at, anchor, printed = spots.get(k, (None, "start", label or ""))
@@ -1787,25 +1823,46 @@ def _finish_page(
     page = Page(number, left + len(order) * lane_w + right, height, header, lanes, nodes, edges, offpage)
     _shift(page, left)
     page.width = left + len(order) * lane_w + right
-    return page
+    return page, room
 
 
 Box = tuple[float, float, float, float]  # x, y, w, h
 
 
+@dataclass(slots=True)
+class _Room:
+    """Room a page's exit labels ask for: extra height under the rows of some shapes (by id), extra
+    side margin; and how badly they sit without it (the sum of their spots' penalties)."""
+
+    gaps: dict[str, float] = field(default_factory=dict)
+    left: float = 0.0
+    right: float = 0.0
+    badness: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.gaps or self.left or self.right)
+
+
 def label_box(at: Point, anchor: str, text: str, size: float = LABEL_SIZE) -> Box:
     """The box an exit label drawn at baseline point `at` covers (italic and descenders included)."""
+    w, h = _label_extent(text, size)
+    return (at[0] - w if anchor == "end" else at[0], at[1] - 0.8 * size, w, h)
+
+
+@lru_cache(maxsize=4096)
+def _label_extent(text: str, size: float) -> tuple[float, float]:
+    """(w, h) of a label's box: measured once per text (label placement boxes each text at many spots)."""
     lines = text.split("\n")
     w = max(sum(text_width(p.text, size, p.bold) for p in spans(line)) for line in lines) * 1.05
-    x = at[0] - w if anchor == "end" else at[0]
-    return (x, at[1] - 0.8 * size, w, 1.05 * size + (len(lines) - 1) * LABEL_PITCH * size)
+    return w, 1.05 * size + (len(lines) - 1) * LABEL_PITCH * size
 
 
 LABEL_PITCH = 1.15  # line pitch of a wrapped exit label, times its size
 
 
-def _label_variants(text: str, size: float = LABEL_SIZE, lang: str = "id") -> list[str]:
-    """The label on one line, then broken at the space nearest its middle (a narrow column), then the
+@lru_cache(maxsize=2048)  # hyphenating is slow, and a page is laid out again and again with the same labels
+def _label_variants(text: str, size: float = LABEL_SIZE, lang: str = "id", slash: bool = False) -> tuple[str, ...]:
+    """The label on one line, then broken at the space (or slash) nearest its middle (a narrow column), then the
     two narrowest two-line forms hyphenated inside a word ("Leng-/kap", "Tidak leng-/kap"): a 7 pt
     label is wider than half a narrow lane, and a label across a lane rule is cut by it."""
     out = [text]
@@ -1813,8 +1870,13 @@ def _label_variants(text: str, size: float = LABEL_SIZE, lang: str = "id") -> li
     if len(words) > 1:
         cuts = sorted(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))))
         out.append(" ".join(words[: cuts[0]]) + "\n" + " ".join(words[cuts[0] :]))
+    # (`slash`) or after a slash ("Sedang/" over "rendah"), where a line may break without a hyphen
+    slashes = [i + 1 for i, ch in enumerate(text[:-1]) if ch == "/" and i and text[i - 1] != " " and text[i + 1] != " "]
+    if slash and slashes and "\n" not in text:
+        at = min(slashes, key=lambda i: abs(2 * i - len(text)))
+        out.append(text[:at] + "\n" + text[at:])
     if "\n" in text or any(ch in text for ch in "*_`[<"):  # marked-up text is measured by spans: left whole
-        return out
+        return tuple(out)
     hyphenated: list[tuple[float, str]] = []
     for k, word in enumerate(words):
         for at in points(word, lang):
@@ -1826,7 +1888,7 @@ def _label_variants(text: str, size: float = LABEL_SIZE, lang: str = "id") -> li
             hyphenated.append((widest, head + "\n" + tail))
     widest_now = min((max(text_width(line, size) for line in v.split("\n")) for v in out), default=0.0)
     out += [v for w, v in sorted(hyphenated)[:2] if w < widest_now]
-    return out
+    return tuple(out)
 
 
 def _boxes_meet(a: Box, b: Box) -> bool:
@@ -1856,13 +1918,15 @@ def _segment_meets_box(p1: Point, p2: Point, box: Box) -> bool:
 
 def _label_spots(
     pts: list[Point] | tuple[Point, ...], others: list[Point], size: float, source: Node | None = None,
-    rules_x: tuple[float, ...] = (), rules_y: tuple[float, ...] = (),
+    rules_x: tuple[float, ...] = (), rules_y: tuple[float, ...] = (), document: bool = False,
 ) -> list[tuple[Point, str]]:
     """Candidate baseline points for the label of an exit leaving at pts[0] towards pts[1], the side
     away from the source's other exits (`others`: their second points) first, then further along.
     With the grid's rules (`rules_x` lane borders, `rules_y` row borders) also the spots that keep a
     label inside one cell: tucked under a diamond's flank above the row rule, or at either end of
-    the part of a horizontal segment that lies in one lane."""
+    the part of a horizontal segment that lies in one lane. In the `document`'s chart also spots in
+    steps down (up) the first stretch of a channel that a stub leads into, clear of a wide diamond's
+    flank."""
     (x1, y1), (x2, y2) = pts[0], pts[1]
     gap, k = 3 * size / LABEL_SIZE, size / LABEL_SIZE
     length = abs(x2 - x1) + abs(y2 - y1)
@@ -1915,6 +1979,12 @@ def _label_spots(
     if len(pts) >= 3 and pts[1][0] == pts[2][0] and source is not None:
         # no room beside the exit (a narrow first column): beside the channel, clear of the shape
         x, down = pts[1][0], pts[2][1] > pts[1][1]
+        if document and length < 2 * size:  # a stub into the channel: beside its first stretch, in steps
+            run = min(abs(pts[2][1] - pts[1][1]), 3 * 1.05 * size)
+            for j in range(1, 9):
+                dy = min(run, j * 3 * k)
+                y = pts[1][1] + (dy + 6.5 * k if down else -dy - 0.5 * k)
+                out += [((x + gap, y), "start"), ((x - gap, y), "end")]
         y = source.y + source.h + 8.5 * k if down else source.y - 2.5 * k
         if (pts[2][1] > y + 2) if down else (pts[2][1] < y - size - 2):  # the channel reaches that far
             out += [((x + gap, y), "start"), ((x - gap, y), "end")]
@@ -1957,60 +2027,156 @@ def _place_labels(
     rules_x: tuple[float, ...] = (),
     rules_y: tuple[float, ...] = (),
     lang: str = "id",
-) -> dict[int, tuple[Point, str, str]]:
+    grow: bool = False,
+) -> tuple[dict[int, tuple[Point, str, str]], _Room]:
     """Label spot per labelled edge, as (baseline point, anchor, printed text): on the canvas
     (`bounds`: its x range), clear of shapes and other labels, of lines, of lane and row rules
     (`rules_x`, `rules_y`: a label across a table's grid line is cut by it), of the step numbers, and
     beside the exit's first segment — in that order of importance. A label that fits nowhere on one
-    line is tried broken in two."""
+    line is tried broken in two.
+
+    `numbered`: the document's chart (step numbers printed; see `_label_spots`, `_label_variants`).
+    With `grow` (a document chart's first try) it also says what room would give a label that sits
+    badly a clean spot, as a draughtsman makes room rather than accept a bad spot: a wider side
+    margin (a spot just past the canvas's edge), or a taller gap under a decision whose exit leaves
+    down (its label in two lines beside the line). Each label's candidates are scored against only
+    the lines, shapes and labels near them (by bounding box): scoring is most of the layout's time."""
     segments = [(a, b, k) for k, (_s, _l, pts) in enumerate(edges) for a, b in zip(pts, pts[1:], strict=False)]
+    seg_boxes = [(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]), abs(a[1] - b[1])) for a, b, _k in segments]
     placed: dict[int, tuple[Point, str, str]] = {}
+    room = _Room()
     # the small step number the SVG prints above each shape's top-left corner (render/svg.py)
     numbers: list[Box] = [
         (n.x, n.y - NUMBER_HEIGHT, 2.0 + NUMBER_DIGIT * len(str(n.number)), NUMBER_HEIGHT)
         for n in nodes if numbered and n.number and n.part <= 1
     ]
     boxes: list[Box] = []
+    if numbered and len(rules_x) > 1:  # the document's connectors print "lanjut ke / hlm. 5" by them (rules_x: every border)
+        for n in nodes:
+            if n.kind == "offpage":
+                direction = "in" if n.id.startswith("in:") else "out"
+                spot = page_ref_spot(n, rules_x[n.lane], rules_x[n.lane + 1] - rules_x[n.lane], direction, lang)
+                boxes.append(page_ref_box(n, spot, spot.lines(page_ref_words(direction, lang)[1].format(n=99))))
     reach = 4 * size / LABEL_SIZE
+    leaving: dict[str, list[tuple[int, Point]]] = {}
+    for j, (s, _l, p) in enumerate(edges):
+        if len(p) > 1:
+            leaving.setdefault(s.id, []).append((j, p[1]))
     for k, (source, text, pts) in enumerate(edges):
         if not text or len(pts) < 2:
             continue
-        others = [p[1] for j, (s, _l, p) in enumerate(edges) if s.id == source.id and j != k and len(p) > 1]
-        spots = _label_spots(pts, others, size, source, rules_x, rules_y)
+        others = [p for j, p in leaving[source.id] if j != k]
+        spots = list(dict.fromkeys(_label_spots(pts, others, size, source, rules_x, rules_y, document=numbered)))
         fy1 = pts[0][1]
         first = _first_leg(pts, size, reach)
-        candidates: list[tuple[Point, str, str]] = []
-        for variant in _label_variants(text, size, lang):
-            lift = variant.count("\n") * LABEL_PITCH * size
+        candidates: list[tuple[Point, str, str, Box]] = []
+        top = 0.8 * size  # label_box's, inline: every spot of every variant is boxed
+        extents = [(v, *_label_extent(v, size), v.count("\n") * LABEL_PITCH * size)
+                   for v in _label_variants(text, size, lang, slash=numbered)]
+        for variant, w, h, lift in extents:
             for at, anchor in spots:
-                candidates.append((at, anchor, variant))
+                bx = at[0] - w if anchor == "end" else at[0]
+                candidates.append((at, anchor, variant, (bx, at[1] - top, w, h)))
                 if lift and at[1] <= fy1:  # a spot above the line: the extra lines go up, not down
-                    candidates.append(((at[0], at[1] - lift), anchor, variant))
-        best: tuple[int, int] | None = None
-        for index, (at, anchor, variant) in enumerate(candidates):
-            box = label_box(at, anchor, variant, size)
-            score = 64 if box[0] < bounds[0] or box[0] + box[2] > bounds[1] else 0  # clipped
-            if any(box_meets_node(box, n) for n in nodes) or any(_boxes_meet(box, b) for b in boxes):
+                    candidates.append(((at[0], at[1] - lift), anchor, variant, (bx, at[1] - lift - top, w, h)))
+        # what lies near any candidate (a label is scored only against those)
+        wide = max(e[1] for e in extents)
+        xs, ys = [at[0] for at, _a in spots], [at[1] for at, _a in spots]
+        y0 = min(ys) - top - max(e[3] for e in extents)
+        area = (min(xs) - wide, y0, max(xs) - min(xs) + 2 * wide, max(ys) + max(e[2] for e in extents) - y0)
+        # as plain tuples (x0, y0, x1, y1): the tests below are `box_meets_node`, `_boxes_meet` and
+        # `_segment_meets_box` written out, the inner loop of the layout
+        near_nodes = [n for n in nodes if _boxes_meet(area, (n.x - 0.01, n.y - 0.01, n.w + 0.02, n.h + 0.02))]
+        solid = [(n.x, n.y, n.x + n.w, n.y + n.h) for n in near_nodes if n.kind != StepKind.DECISION]
+        solid += [(b[0], b[1], b[0] + b[2], b[1] + b[3]) for b in boxes if _boxes_meet(area, b)]
+        diamonds = [(n.x, n.y, n.x + n.w, n.y + n.h, n.cx, n.cy, n.w / 2, n.h / 2)
+                    for n in near_nodes if n.kind == StepKind.DECISION]
+        vertical: list[tuple[float, float, float]] = []
+        horizontal: list[tuple[float, float, float]] = []
+        for (a, b, _j), sb in zip(segments, seg_boxes, strict=True):
+            if _boxes_meet(area, (sb[0] - 0.01, sb[1] - 0.01, sb[2] + 0.02, sb[3] + 0.02)):
+                if a[0] == b[0]:
+                    vertical.append((a[0], sb[1], sb[1] + sb[3]))
+                else:
+                    horizontal.append((a[1], sb[0], sb[0] + sb[2]))
+        near_numbers = [(b[0], b[1], b[0] + b[2], b[1] + b[3]) for b in numbers if _boxes_meet(area, b)]
+        fx0, fy0, fx1, fy1 = first[0], first[1], first[0] + first[2], first[1] + first[3]
+        best = (1 << 30, 0)
+        wider: tuple[float, float] | None = None  # the margin a clean spot past the edge needs
+        for index, (_at, _anchor, _variant, box) in enumerate(candidates):
+            # penalties heaviest first; a spot is dropped as soon as it is no better than the best
+            # (all are positive, and a tie keeps the earlier spot), unless it may ask for a margin
+            over = max(bounds[0] - box[0], box[0] + box[2] - bounds[1], 0.0)
+            score = 64 if over else 0  # clipped
+            bound = best[0] if not (grow and over and wider is None and over <= 3 * size) else 65
+            if score >= bound:
+                continue
+            bx0, by0 = box[0], box[1]
+            bx1, by1 = bx0 + box[2], by0 + box[3]
+            hit = False
+            for sx0, sy0, sx1, sy1 in solid:
+                if bx0 < sx1 and sx0 < bx1 and by0 < sy1 and sy0 < by1:
+                    hit = True
+                    break
+            else:
+                for dx0, dy0, dx1, dy1, cx, cy, hw, hh in diamonds:
+                    # in its box, then by the weighted L1 distance from the centre (least at the clamp)
+                    if (bx0 < dx1 and dx0 < bx1 and by0 < dy1 and dy0 < by1
+                            and abs(min(max(cx, bx0), bx1) - cx) / hw + abs(min(max(cy, by0), by1) - cy) / hh < 1):
+                        hit = True
+                        break
+            if hit:
                 score += 32
+                if score >= bound:
+                    continue
             # a line under a label reads as a different flow; a rule under one is hidden by its ground
-            hit = any(_segment_meets_box(a, b, box) for a, b, _j in segments)  # its own line too
-            score += 16 if hit else 0
-            cut = sum(box[0] < x < box[0] + box[2] for x in rules_x) + sum(box[1] < y < box[1] + box[3] for y in rules_y)
+            hit = False  # its own line too
+            for x, lo, hi in vertical:
+                if bx0 <= x <= bx1 and lo <= by1 and hi >= by0:
+                    hit = True
+                    break
+            else:
+                for y, lo, hi in horizontal:
+                    if by0 <= y <= by1 and lo <= bx1 and hi >= bx0:
+                        hit = True
+                        break
+            if hit:
+                score += 16
+                if score >= bound:
+                    continue
+            cut = sum(bx0 < x < bx1 for x in rules_x) + sum(by0 < y < by1 for y in rules_y)
             if cut:
                 score += 7 + min(cut, 8)  # each rule more cuts it again (still lighter than a line)
-            if any(_boxes_meet(box, b) for b in numbers):
-                score += 4
-            if not _boxes_meet(box, first):
+            if score < bound:
+                for nx0, ny0, nx1, ny1 in near_numbers:
+                    if bx0 < nx1 and nx0 < bx1 and by0 < ny1 and ny0 < by1:
+                        score += 4
+                        break
+            if score < bound and not (bx0 < fx1 and fx0 < bx1 and by0 < fy1 and fy0 < by1):
                 score += 2
-            if best is None or score < best[0]:
+            if score == 64 and bound == 65:
+                wider = (over + 1.0, 0.0) if box[0] < bounds[0] else (0.0, over + 1.0)
+            if score < best[0]:
                 best = (score, index)
             if score == 0:
                 break
-        assert best is not None
-        at, anchor, variant = candidates[best[1]]
+        at, anchor, variant, box = candidates[best[1]]
         placed[k] = (at, anchor, variant)
-        boxes.append(label_box(at, anchor, variant, size))
-    return placed
+        boxes.append(box)
+        room.badness += best[0]
+        if grow and best[0]:
+            (x1, y1), (x2, y2) = pts[0], pts[1]
+            if wider is not None and best[0] >= 2:
+                room.left, room.right = max(room.left, wider[0]), max(room.right, wider[1])
+            elif source.kind == StepKind.DECISION and x1 == x2 and y2 > y1:
+                # two lines beside the line down, under the diamond and above what the line meets —
+                # when the lane beside the line is wide enough for them
+                need = y1 + 9 * size / LABEL_SIZE - 0.8 * size + (1.05 + LABEL_PITCH) * size + 1.5 - y2
+                beside = max(min((x for x in rules_x if x > x1), default=bounds[1]) - x1,
+                             x1 - max((x for x in rules_x if x < x1), default=bounds[0])) - 3 * size / LABEL_SIZE
+                if any(_label_extent(v, size)[0] <= beside for v in _label_variants(text, size, lang, numbered)):
+                    room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), need, LABEL_PITCH * size)
+    return placed, room
 
 
 def _drawn_right(page: Page) -> float:
