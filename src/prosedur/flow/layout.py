@@ -2101,6 +2101,8 @@ def _place_labels(
                     horizontal.append((a[1], sb[0], sb[0] + sb[2]))
         near_numbers = [(b[0], b[1], b[0] + b[2], b[1] + b[3]) for b in numbers if _boxes_meet(area, b)]
         fx0, fy0, fx1, fy1 = first[0], first[1], first[0] + first[2], first[1] + first[3]
+        near_rx = [x for x in rules_x if area[0] < x < area[0] + area[2]]
+        near_ry = [y for y in rules_y if area[1] < y < area[1] + area[3]]
         best = (1 << 30, 0)
         wider: tuple[float, float] | None = None  # the margin a clean spot past the edge needs
         for index, (_at, _anchor, _variant, box) in enumerate(candidates):
@@ -2144,7 +2146,7 @@ def _place_labels(
                 score += 16
                 if score >= bound:
                     continue
-            cut = sum(bx0 < x < bx1 for x in rules_x) + sum(by0 < y < by1 for y in rules_y)
+            cut = sum(bx0 < x < bx1 for x in near_rx) + sum(by0 < y < by1 for y in near_ry) if near_rx or near_ry else 0
             if cut:
                 score += 7 + min(cut, 8)  # each rule more cuts it again (still lighter than a line)
             if score < bound:
