@@ -58,6 +58,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TypeVar
 
+from .. import shared
 from ..hyphen import break_at, break_word, points
 from ..model import Procedure, StepKind
 from ..text import Span, markup, plain, spans, substitute
@@ -1218,7 +1219,28 @@ def layout(
     """`_layout` at the printed size: without a caller's `geometry`, a swimlane chart whose side
     channels make it wider than the A4 text width (FIT_WIDTH) is laid out again with narrower
     lanes, and one with a page taller than `max_height` is cut again shorter, so it prints unscaled
-    and its text keeps its size (8 pt, 7 pt from 7 lanes on)."""
+    and its text keeps its size (8 pt, 7 pt from 7 lanes on).
+
+    Inside `shared.shared_work()` (a build) equal arguments give the one Layout laid out first."""
+    if not shared.active():
+        return _fitted(proc, lanes, rows_per_page, swimlanes, lane_titles, max_height, geometry, lang)
+    key = ("layout", proc.model_dump_json(), None if lanes is None else tuple(lanes), rows_per_page, swimlanes,
+           tuple(sorted((lane_titles or {}).items())), max_height, geometry, lang)
+    return shared.shared(key, lambda: _fitted(proc, lanes, rows_per_page, swimlanes, lane_titles, max_height,
+                                              geometry, lang))
+
+
+def _fitted(
+    proc: Procedure,
+    lanes: list[str] | None,
+    rows_per_page: int,
+    swimlanes: bool,
+    lane_titles: dict[str, str] | None,
+    max_height: float | None,
+    geometry: Geometry | None,
+    lang: str,
+) -> Layout:
+    """`layout` without the sharing: the fit loop."""
     def again(lane_w: float | None, cut_at: float | None) -> Layout:
         return _layout(proc, lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
                        max_height=cut_at, geometry=geometry, lang=lang, lane_w=lane_w, height_limit=max_height)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import shared
 from ..flow.graph import Edge, successors
 from ..flow.layout import lane_order, role_order
 from ..i18n import long_date as long_date  # re-exported for the renderers
@@ -317,7 +318,30 @@ def document_view(
     anything else prints as an uncontrolled copy. The verification link is printed when the record
     carries it (its maker, the web app, answers for it) or for a record signed in the lifecycle: a
     link passed for a source-only record is dropped, so nothing claims a verification it cannot back.
+
+    Inside `shared.shared_work()` (a build) a view without a caller's `record` is made once per
+    procedure, library and arguments.
     """
+    if record is None and shared.active():
+        key = ("document_view", proc.model_dump_json(), id(library), lang, controlled, content_hash, verify_url)
+        kept, view = shared.shared(key, lambda: (library, _document_view(
+            proc, library, lang=lang, controlled=controlled, content_hash=content_hash, verify_url=verify_url)))
+        if kept is library:  # the id of a library that still lives (the entry keeps it alive)
+            return view
+    return _document_view(proc, library, lang=lang, controlled=controlled, content_hash=content_hash,
+                          record=record, verify_url=verify_url)
+
+
+def _document_view(
+    proc: Procedure,
+    library: Library | None = None,
+    *,
+    lang: str = "id",
+    controlled: bool = True,
+    content_hash: str | None = None,
+    record: ControlRecord | None = None,
+    verify_url: str | None = None,
+) -> DocumentView:
     if record is None:
         record = record_from_source(
             proc, review_interval_months=library.info.review_interval_months if library else None)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from docx.oxml import OxmlElement
@@ -63,10 +64,19 @@ LINE_PITCH = 1.22  # line pitch / font size, as flow.layout.LINE_HEIGHT wraps sh
 Point = tuple[float, float]
 
 
+_URIS = {"wps": WPS, "wpg": WPG, "a": A, "wp": WP, "w": W}
+
+
 def ns(prefix: str, name: str) -> str:
     """Clark name `{uri}name` for the prefixes used here."""
-    uri = {"wps": WPS, "wpg": WPG, "a": A, "wp": WP, "w": W}[prefix]
-    return f"{{{uri}}}{name}"
+    return f"{{{_URIS[prefix]}}}{name}"
+
+
+@cache
+def _clark(tag: str) -> str:
+    """'a:off' -> '{uri}off', once per tag: a chart page makes thousands of elements of a few dozen tags."""
+    prefix, name = tag.split(":")
+    return ns(prefix, name)
 
 
 def _clean(text: str) -> str:
@@ -76,11 +86,7 @@ def _clean(text: str) -> str:
 
 
 def _sub(parent: etree._Element, tag: str, **attrs: str | int) -> etree._Element:
-    prefix, name = tag.split(":")
-    el = etree.SubElement(parent, ns(prefix, name))
-    for key, value in attrs.items():
-        el.set(key, str(value))
-    return el
+    return etree.SubElement(parent, _clark(tag), {key: str(value) for key, value in attrs.items()})
 
 
 def _custom(pw: int, ph: int) -> etree._Element:
@@ -91,6 +97,10 @@ def _custom(pw: int, ph: int) -> etree._Element:
     _sub(geom, "a:rect", l="l", t="t", r="r", b="b")
     _sub(_sub(geom, "a:pathLst"), "a:path", w=pw, h=ph)
     return geom
+
+
+_Q = {name: qn(name) for name in ("w:before", "w:after", "w:line", "w:lineRule", "w:val", "w:ascii", "w:hAnsi", "w:cs")}
+"""w: attribute names used per run and paragraph, worked out once."""
 
 
 @dataclass
@@ -168,9 +178,9 @@ class Drawing:
             p = _sub(box, "w:p")
             ppr = _sub(p, "w:pPr")
             pitch = round(text.size * self.scale * text.pitch * 20)  # twentieths of a point, as the layout measured
-            _sub(ppr, "w:spacing", **{qn("w:before"): "0", qn("w:after"): "0", qn("w:line"): str(pitch),
-                                      qn("w:lineRule"): "exact"})
-            _sub(ppr, "w:jc", **{qn("w:val"): text.align})
+            _sub(ppr, "w:spacing", **{_Q["w:before"]: "0", _Q["w:after"]: "0", _Q["w:line"]: str(pitch),
+                                      _Q["w:lineRule"]: "exact"})
+            _sub(ppr, "w:jc", **{_Q["w:val"]: text.align})
             runs = [(line, None)] if isinstance(line, str) else list(line)
             for value, code in runs:
                 if code:
@@ -180,14 +190,14 @@ class Drawing:
 
     def _rpr(self, r: etree._Element, text: Text, size: str) -> None:
         rpr = _sub(r, "w:rPr")
-        _sub(rpr, "w:rFonts", **{qn("w:ascii"): self.font, qn("w:hAnsi"): self.font, qn("w:cs"): self.font})
+        _sub(rpr, "w:rFonts", **{_Q["w:ascii"]: self.font, _Q["w:hAnsi"]: self.font, _Q["w:cs"]: self.font})
         if text.bold:
             _sub(rpr, "w:b")
         if text.italic:
             _sub(rpr, "w:i")
-        _sub(rpr, "w:color", **{qn("w:val"): text.color})
-        _sub(rpr, "w:sz", **{qn("w:val"): size})
-        _sub(rpr, "w:szCs", **{qn("w:val"): size})
+        _sub(rpr, "w:color", **{_Q["w:val"]: text.color})
+        _sub(rpr, "w:sz", **{_Q["w:val"]: size})
+        _sub(rpr, "w:szCs", **{_Q["w:val"]: size})
 
     def _run(self, p: etree._Element, value: str, text: Text, size: str) -> None:
         from ..text import spans

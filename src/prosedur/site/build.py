@@ -45,6 +45,7 @@ from ..render.document import document_view
 from ..render.inline import inline_html
 from ..render.labels import labels
 from ..render.raster import RasterCache
+from ..shared import shared_work
 from ..text import plain
 
 ALL_FORMATS = ("html", "pdf", "docx", "sop")
@@ -169,12 +170,17 @@ _WORKER_AUTO = False  # the engine was chosen by "auto": a Chromium that cannot 
 _WORKER_PRINTER: Any = None
 
 
-def _worker_init(root: str, engine: str = "weasyprint", parsed: str | None = None, auto: bool = False) -> None:
+def _worker_init(root: str, engine: str = "weasyprint", parsed: str | None = None, auto: bool = False,
+                 forked: bool = False) -> None:
+    """`forked`: this process is a fork of the coordinator, which set `_WORKER_LIBRARY` to the library it
+    loaded: the worker has it already (loading it again took about a second per worker for 500 procedures)."""
     global _WORKER_LIBRARY, _WORKER_ENGINE, _WORKER_PRINTER, _WORKER_AUTO
     _WORKER_ENGINE, _WORKER_AUTO = engine, auto
     _WORKER_PRINTER = None  # never the coordinator's (its thread does not exist here)
     if engine == "chromium":
         _printer()  # Chromium starts on its own thread while the library loads
+    if forked and _WORKER_LIBRARY is not None:
+        return
     cache = ParsedCache(Path(parsed), code_digest()) if parsed else None  # the coordinator's, just saved
     _WORKER_LIBRARY, _ = load_library(root, cache=cache)
 
@@ -410,8 +416,9 @@ def build(
     if engine == "chromium" and "pdf" in formats and not strict:
         _printer()  # starts on its own thread while the library loads; closed below
     try:
-        return _build(Path(root), Path(out), jobs, formats, langs, force, progress, engine, pdf_engine == "auto",
-                      strict)
+        with shared_work():  # one layout and document view per procedure for all its outputs
+            return _build(Path(root), Path(out), jobs, formats, langs, force, progress, engine,
+                          pdf_engine == "auto", strict)
     finally:
         _close_printer()
 
@@ -445,7 +452,8 @@ def _build(
     langs = tuple(lang for lang in LANGS if lang in set(langs))
     parsed = ParsedCache(out / PARSED_CACHE, code_digest())
     library, problems = load_library(root, cache=parsed)
-    errors = lint_errors(library, problems)
+    # a strict build lints before it writes; any other lints while the workers build (it only reports)
+    errors = lint_errors(library, problems) if strict else None
     if strict and errors:
         return BuildReport(out=out, pdf_engine=engine, lint_errors=errors, refused=True)
     parsed.save()
@@ -458,7 +466,7 @@ def _build(
             old = json.loads(manifest_path.read_text(encoding="utf-8")).get("outputs", {})
         except (ValueError, AttributeError):
             old = {}
-    report = BuildReport(out=out, pdf_engine=engine, notes=notes, lint_errors=errors)
+    report = BuildReport(out=out, pdf_engine=engine, notes=notes, lint_errors=errors or {})
     new: dict[str, str] = {}
     tasks: list[tuple[str, str, str, tuple[str, ...]]] = []
     numbers = {p.number: p for p in reversed(library.procedures)}  # the first of a duplicate wins, as in .procedure()
@@ -485,9 +493,14 @@ def _build(
         # was small) is closed first: a fork must not copy a process whose printer thread runs.
         _close_printer()
         context = multiprocessing.get_context("fork")
+        global _WORKER_LIBRARY
+        _WORKER_LIBRARY = library  # the forked workers' (`_worker_init`)
         with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
-                                 initargs=(str(root), engine, str(parsed.path), auto), mp_context=context) as pool:
-            for number, lang, error, entry in pool.map(_build_one, tasks, chunksize=max(1, total // (jobs * 8) or 1)):
+                                 initargs=(str(root), engine, str(parsed.path), auto, True), mp_context=context) as pool:
+            results = pool.map(_build_one, tasks, chunksize=max(1, total // (jobs * 8) or 1))  # all queued now
+            if errors is None:
+                report.lint_errors = errors = lint_errors(library, problems)
+            for number, lang, error, entry in results:
                 _record(report, new, number, lang, error)
                 if entry is not None:
                     built_entries[f"{lang}:{number}"] = entry
@@ -495,7 +508,7 @@ def _build(
                 if progress:
                     progress(done, total)
     else:
-        global _WORKER_LIBRARY, _WORKER_ENGINE, _WORKER_AUTO
+        global _WORKER_ENGINE, _WORKER_AUTO
         _WORKER_LIBRARY, _WORKER_ENGINE, _WORKER_AUTO = library, engine, auto
         for finish in [_start_one(task) for task in tasks]:  # every PDF queued before any DOCX
             number, lang, error, entry = finish()
@@ -505,6 +518,8 @@ def _build(
             done += 1
             if progress:
                 progress(done, total)
+    if errors is None:
+        report.lint_errors = lint_errors(library, problems)
     fell_back = [key for key, entry in built_entries.items() if entry.get("pdf_engine") == "weasyprint"]
     if engine == "chromium" and fell_back:
         for key in fell_back:  # recorded as built by WeasyPrint: a working Chromium rebuilds them later

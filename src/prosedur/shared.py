@@ -1,0 +1,62 @@
+"""Work done once per build: a scope inside which the chart layout and the document view of a procedure
+are made once and handed to every output that asks for them.
+
+A build draws one procedure's chart many times over: the web page, the document in HTML, in PDF
+(printed twice when its connectors learn their page numbers) and in DOCX (DrawingML), and the SOP
+table in HTML, PDF and DOCX, each asking `flow.layout.layout()` with the same arguments (about ten
+layouts per procedure and language, three of them different); `render.document.document_view` is
+asked for nine times. Inside `shared_work()` the first call computes and the others get its result.
+The keys hold the procedure's content (its JSON) and every other argument, so a changed procedure can
+never get a stale result. Callers only read what they get; outside a scope every call computes afresh
+(a test that edits a layout to try the checker keeps its own copy).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_scope: OrderedDict[Hashable, Any] | None = None
+_depth = 0
+SIZE = 64  # results kept: a worker needs about ten per procedure and language; a Layout is ~100 kB
+
+
+@contextmanager
+def shared_work() -> Iterator[None]:
+    """Share results until the (outermost) scope ends. A process forked inside (a build worker)
+    inherits the scope and keeps its own."""
+    global _scope, _depth
+    if _depth == 0:
+        _scope = OrderedDict()
+    _depth += 1
+    try:
+        yield
+    finally:
+        _depth -= 1
+        if _depth == 0:
+            _scope = None
+
+
+def active() -> bool:
+    return _scope is not None
+
+
+def shared(key: Hashable, make: Callable[[], T]) -> T:
+    """`make()` once per `key` inside a scope (least recently used dropped beyond SIZE); outside, always."""
+    scope = _scope
+    if scope is None:
+        return make()
+    try:
+        value: T = scope[key]
+    except KeyError:
+        value = make()
+        scope[key] = value
+        if len(scope) > SIZE:
+            scope.popitem(last=False)
+        return value
+    scope.move_to_end(key)
+    return value
