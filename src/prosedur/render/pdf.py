@@ -219,6 +219,18 @@ _sheet_cache: dict[str, list[int]] = {}
 out again (a repeated download) takes one layout instead of two. Small and per process."""
 
 
+_last_first_page = 0
+"""The printed page the last Chromium document of this process put its first chart sheet on (0: none yet)."""
+
+
+def _likely_pages(sheets: int) -> list[int] | None:
+    """A first guess at the printed pages of a chart never printed before: its sheets follow one another
+    (each starts a page) from the page the last document put its chart on; the documents of a library
+    are alike, so in a build the guess is mostly right and the document is printed once instead of
+    twice (a wrong guess costs the second print it cost before: the pages are always read back)."""
+    return list(range(_last_first_page, _last_first_page + sheets)) if _last_first_page else None
+
+
 def _remember(key: str, pages: list[int]) -> None:
     if len(_sheet_cache) >= 256:
         _sheet_cache.pop(next(iter(_sheet_cache)))
@@ -241,7 +253,8 @@ def submit_pdf(
     Off-page connectors name the printed page a chart continues on, known only once Chromium has
     paginated: as with WeasyPrint the document is printed, the page of each chart sheet read back
     (`chromium_sheet_pages`), and printed again with those pages when they differ from the guess
-    (the connector text sits in pictures of unchanged size, so nothing moves).
+    (the connector text sits in pictures of unchanged size, so nothing moves). The guess: the pages
+    this very document printed on before, else `_likely_pages`.
     """
     from ..paper import document_page
     from .chromium import page_setup
@@ -260,7 +273,7 @@ def submit_pdf(
     if sheets <= 1:
         return printer.submit(html, setup, stamp=stamp)
     key = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    guess = _sheet_cache.get(key)
+    guess = _sheet_cache.get(key) or _likely_pages(sheets)
     result: Future[bytes] = Future()
 
     def printed(future: Future[bytes], tried: list[int] | None, final: bool) -> None:
@@ -270,6 +283,9 @@ def submit_pdf(
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's future
             result.set_exception(exc)
             return
+        if pages:
+            global _last_first_page
+            _last_first_page = pages[0]
         if final or pages == tried or len(pages) != sheets:
             result.set_result(pdf)
             return
