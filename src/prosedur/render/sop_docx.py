@@ -46,6 +46,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.run import _RunContentAppender
 from docx.shared import Mm, Pt, RGBColor
 
 from ..flow.layout import LABEL_PITCH, label_box
@@ -183,7 +184,9 @@ def _run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False,
     line breaks as w:br; the text is cleaned and set as character data, never parsed."""
     for span in spans(clean(text)):
         lines = span.text.split("\n")
-        run = paragraph.add_run(lines[0])
+        run = paragraph.add_run()
+        # what `add_run(text)` appends, without its clearing of the new (empty) run: an XPath per run
+        _RunContentAppender.append_to_run_from_text(run._r, lines[0])
         for more in lines[1:]:
             run.add_break()
             run.add_text(more)
