@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from prosedur.site.build import ALL_FORMATS, LANGS, build, resolve_engine
 from prosedur.synth import synthetic_library
@@ -53,6 +54,42 @@ def line(name: str, seconds: float, target: float | None, note: str = "") -> Non
     verdict = "" if target is None else ("ok" if seconds <= target else "OVER")
     tgt = "" if target is None else f"{target:8.1f}"
     print(f"{name:<44} {seconds:9.2f} {tgt:>8} {verdict:>5}  {note}")
+
+
+def charts_per_document(root: Path, out: Path, langs: tuple[str, ...]) -> str:
+    """How often an all-formats build of the procedures at `root` asks for a chart layout, how many it lays out
+    (prosedur.shared: one per chart and arguments) and how many passes of the engine those take (the
+    fit loop), per procedure and language: counted in this process (jobs=1)."""
+    from prosedur.flow import layout as engine
+
+    counts = {"asked": 0, "made": 0, "passes": 0}
+    originals = engine.layout, engine._fitted, engine._layout
+
+    def counting(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counts[name] += 1
+            return fn(*args, **kwargs)
+        return wrapper
+
+    engine._fitted = counting("made", engine._fitted)  # type: ignore[assignment]
+    engine._layout = counting("passes", engine._layout)  # type: ignore[assignment]
+    asked = counting("asked", engine.layout)
+    import prosedur.render.drawingml as drawingml
+    import prosedur.render.sop as sop
+    import prosedur.render.svg as svg
+
+    callers = (svg, drawingml, sop)
+    for module in callers:
+        module.layout = asked  # type: ignore[attr-defined]
+    try:
+        report = build(root, out, jobs=1, formats=ALL_FORMATS, langs=langs, pdf_engine=ENGINE, force=True)
+    finally:
+        engine.layout, engine._fitted, engine._layout = originals
+        for module in callers:
+            module.layout = engine.layout  # type: ignore[attr-defined]
+    docs = max(1, len(report.built))
+    return (f"layout() asked {counts['asked'] / docs:.1f}, laid out {counts['made'] / docs:.1f}, "
+            f"engine passes {counts['passes'] / docs:.1f} per procedure and language")
 
 
 def main() -> None:
@@ -110,6 +147,8 @@ def main() -> None:
             t_cli = time.perf_counter() - start
             line("  the same, `prosedur build` as a new process", t_cli, None,
                  done.stdout.strip().splitlines()[-1][:60] if done.returncode == 0 else f"exit {done.returncode}")
+            small = synthetic_library(tmp / "lib5", 5, steps=(10, 40), seed=2)
+            print(f"{'charts, all formats, 5 procedures':<44} {charts_per_document(small, tmp / 'five', langs)}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
