@@ -60,3 +60,15 @@ def shared(key: Hashable, make: Callable[[], T]) -> T:
         return value
     scope.move_to_end(key)
     return value
+
+
+def shared_for(kind: str, objects: tuple[Any, ...], args: Hashable, make: Callable[[], T]) -> T:
+    """`shared` keyed by the identity of `objects` (a document view, its procedure and library: made
+    once per build themselves) and `args`; the entry keeps the objects alive, so no other object can
+    take their ids while it lasts."""
+    if _scope is None:
+        return make()
+    kept, value = shared((kind, tuple(id(o) for o in objects), args), lambda: (objects, make()))
+    if all(a is b for a, b in zip(kept, objects, strict=True)):
+        return value
+    return make()

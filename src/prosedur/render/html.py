@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from .. import shared
 from ..model import Library, Procedure
 from ..paper import PAPERS, Paper, document_page
 from ..record import ControlRecord
@@ -150,7 +151,21 @@ def document_html(
     printed_pages: Sequence[int] | None = None,
 ) -> str:
     """Render the document template for a resolved view (shared by `render_html` and `render_pdf`).
-    `printed_pages`: the printed page of each flowchart page, for its off-page connectors."""
+    `printed_pages`: the printed page of each flowchart page, for its off-page connectors.
+    Made once per build for equal arguments (`shared`): the HTML page and the PDF's first print are one."""
+    pages = None if printed_pages is None else tuple(printed_pages)
+    return shared.shared_for("document_html", (view, proc, library), (for_pdf, pages),
+                             lambda: _document_html(view, proc, library, for_pdf=for_pdf, printed_pages=printed_pages))
+
+
+def _document_html(
+    view: DocumentView,
+    proc: Procedure,
+    library: Library | None,
+    *,
+    for_pdf: bool = False,
+    printed_pages: Sequence[int] | None = None,
+) -> str:
     lang = view.lang
     context: dict[str, Any] = {
         "v": view,

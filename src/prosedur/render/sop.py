@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
 
+from .. import shared
 from ..flow.layout import (
     LABEL_PITCH,
     Geometry,
@@ -545,6 +546,19 @@ def identity_values(view: DocumentView) -> dict[str, Any]:
 
 
 def sop_html(
+    view: DocumentView,
+    proc: Procedure,
+    library: Library | None,
+    *,
+    for_pdf: bool = False,
+) -> str:
+    """The SOP page of a resolved view; made once per build for equal arguments (`shared`): the HTML
+    page and the Chromium PDF print the same."""
+    return shared.shared_for("sop_html", (view, proc, library), for_pdf,
+                             lambda: _sop_html(view, proc, library, for_pdf=for_pdf))
+
+
+def _sop_html(
     view: DocumentView,
     proc: Procedure,
     library: Library | None,
