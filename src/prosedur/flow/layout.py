@@ -1998,6 +1998,13 @@ def _label_spots(
         at_x = x + gap if rightwards else x - gap
         for level in (y - 2.5 * k, y + 9 * k):
             out.append(((at_x, level), "start" if rightwards else "end"))
+        if document:  # a lane too narrow for it there: just past the lane's border, still beside the bend
+            along = 3 * 1.05 * size
+            border = (min((r for r in rules_x if x < r <= min(pts[2][0], x + along)), default=None) if rightwards
+                      else max((r for r in rules_x if max(pts[2][0], x - along) <= r < x), default=None))
+            if border is not None:
+                for level in (y - 2.5 * k, y + 9 * k):
+                    out.append(((border + 0.5, level), "start") if rightwards else ((border - 0.5, level), "end"))
     if len(pts) >= 3 and pts[1][0] == pts[2][0] and source is not None:
         # no room beside the exit (a narrow first column): beside the channel, clear of the shape
         x, down = pts[1][0], pts[2][1] > pts[1][1]
@@ -2185,6 +2192,17 @@ def _place_labels(
             if score == 0:
                 break
         at, anchor, variant, box = candidates[best[1]]
+        if best[0] and numbered and not (grow and _gap_would_help(source, text, pts, size, bounds, rules_x, lang)):
+            jogged = _jogged_exit(source, text, pts, k, nodes, segments, boxes, numbers, size, bounds, rules_x, lang)
+            if jogged is not None:  # the exit turns aside under the diamond: its label clean beside the turn
+                pts[:] = jogged[0]
+                at, anchor, variant, box = jogged[1]
+                best = (0, best[1])
+                kept = [(a, b, j) for a, b, j in segments if j != k]
+                kept += [(a, b, k) for a, b in zip(pts, pts[1:], strict=False)]
+                segments[:] = kept
+                seg_boxes[:] = [(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]), abs(a[1] - b[1]))
+                                for a, b, _j in segments]
         placed[k] = (at, anchor, variant)
         boxes.append(box)
         room.badness += best[0]
@@ -2200,7 +2218,127 @@ def _place_labels(
                              x1 - max((x for x in rules_x if x < x1), default=bounds[0])) - 3 * size / LABEL_SIZE
                 if any(_label_extent(v, size)[0] <= beside for v in _label_variants(text, size, lang, numbered)):
                     room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), need, LABEL_PITCH * size)
+                elif len(pts) == 2:  # too short to turn aside (`_jogged_exit`): the length a turn needs
+                    turn = JOG_DROP + 2 * size + JOG_LAST + 1.0 - (y2 - y1)
+                    if turn > 0:
+                        room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), turn)
+                elif pts[2][1] == y2 and y2 - y1 < 2 * size:  # a stub into a line across: a label's
+                    # two lines under that line, past the lane's border
+                    room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), (1.05 + LABEL_PITCH) * size + 3.0)
     return placed, room
+
+
+def _gap_would_help(source: Node, text: str, pts: list[Point], size: float, bounds: tuple[float, float],
+                    rules_x: tuple[float, ...], lang: str) -> bool:
+    """Would `_place_labels` ask for a taller gap under this decision (its label in two lines beside the
+    line down)? Then that room is made, not a turn in the line."""
+    (x1, y1), (x2, y2) = pts[0], pts[1]
+    if source.kind != StepKind.DECISION or x1 != x2 or y2 <= y1:
+        return False
+    beside = max(min((x for x in rules_x if x > x1), default=bounds[1]) - x1,
+                 x1 - max((x for x in rules_x if x < x1), default=bounds[0])) - 3 * size / LABEL_SIZE
+    return any(_label_extent(v, size)[0] <= beside for v in _label_variants(text, size, lang, True))
+
+
+JOG_DROP = 7.0  # the stub under a decision before its exit turns aside (shorter than two label heights)
+JOG_IN = 6.0  # the turned line runs this far inside its lane's border
+JOG_LAST = 12.0  # the straight run into the target's top after turning back
+
+
+def _jogged_exit(
+    source: Node, text: str, pts: list[Point], k: int, nodes: list[Node], segments: list[tuple[Point, Point, int]],
+    boxes: list[Box], numbers: list[Box], size: float, bounds: tuple[float, float], rules_x: tuple[float, ...],
+    lang: str,
+) -> tuple[list[Point], tuple[Point, str, str, Box]] | None:
+    """A bottom exit of a decision whose label fits neither side of its line down the middle of a
+    narrow lane (a 44 pt lane leaves 18.5 pt beside the line; "Sesuai" is 23 pt at 7 pt) turns aside
+    after a short stub, as a draughtsman draws it: across to near the lane's border, down, then on as
+    before (into the target's side) or back under the target's top. Its label sits under the turn,
+    inside the lane. Only a route that meets no shape, no other line and no placed label, with its
+    label clean everywhere; else None (the label keeps its best spot)."""
+    (x1, y1), (x2, y2) = pts[0], pts[1]
+    if (source.kind != StepKind.DECISION or x1 != x2 or y2 <= y1 or abs(x1 - source.cx) > 0.01
+            or abs(y1 - source.y - source.h) > 0.01):
+        return None
+    lo = max((x for x in rules_x if x <= x1), default=bounds[0])
+    hi = min((x for x in rules_x if x > x1), default=bounds[1])
+    yj = y1 + JOG_DROP
+    k7, gap = size / LABEL_SIZE, 3 * size / LABEL_SIZE
+    end = pts[-1]
+    target = next((n for n in nodes if n is not source and _segment_meets_box(end, end, (n.x, n.y, n.w, n.h))), None)
+    toward = pts[2][0] if len(pts) > 2 else x1
+    sides = sorted((lo + JOG_IN, hi - JOG_IN), key=lambda xs: abs(xs - toward))
+    others = [(a, b) for a, b, j in segments if j != k]
+    for xs in sides:
+        if len(pts) > 2 and pts[1][1] == pts[2][1]:  # down, then across into the target's side
+            if abs(pts[2][0] - xs) < JOG_LAST or (pts[2][0] - xs) * (pts[2][0] - x1) <= 0 or y2 - yj < 2 * size:
+                continue
+            route = [pts[0], (x1, yj), (xs, yj), (xs, y2), *pts[2:]]
+        elif len(pts) == 2:  # straight down into the target's top: back under it
+            if y2 - JOG_LAST - yj < 2 * size:
+                continue
+            route = [pts[0], (x1, yj), (xs, yj), (xs, y2 - JOG_LAST), (x1, y2 - JOG_LAST), (x1, y2)]
+        else:
+            continue
+        legs = list(zip(route, route[1:], strict=False))
+        if not _route_clear(legs, list(zip(pts, pts[1:], strict=False)), source, target, nodes, others, boxes):
+            continue
+        anchor = "start" if xs < x1 else "end"
+        spots = [((xs + gap if xs < x1 else xs - gap, yj + 9 * k7), anchor)]
+        first = _first_leg(route, size, 4 * size / LABEL_SIZE)
+        lines = others + legs
+        for variant in _label_variants(text, size, lang, slash=True):
+            for at, anch in spots:
+                box = label_box(at, anch, variant, size)
+                if _label_clean(box, first, nodes, lines, boxes, numbers, bounds, rules_x):
+                    return route, (at, anch, variant, box)
+    return None
+
+
+def _route_clear(legs: list[tuple[Point, Point]], before: list[tuple[Point, Point]], source: Node,
+                 target: Node | None, nodes: list[Node], others: list[tuple[Point, Point]], boxes: list[Box],
+                 pad: float = 1.0) -> bool:
+    """Do these segments keep off every shape (the source at the first, the target at the last), every
+    other line (no touch, and no crossing but of a line the route `before` crossed) and every placed
+    label or page text?"""
+    for i, (a, b) in enumerate(legs):
+        grown = (min(a[0], b[0]) - pad, min(a[1], b[1]) - pad, abs(a[0] - b[0]) + 2 * pad, abs(a[1] - b[1]) + 2 * pad)
+        for n in nodes:
+            if (i == 0 and n is source) or (i == len(legs) - 1 and n is target):
+                continue
+            if _segment_meets_box(a, b, (n.x - pad, n.y - pad, n.w + 2 * pad, n.h + 2 * pad)):
+                return False
+        if i and any(_segment_meets_box(c, d, grown) and not (_crosses(a, b, c, d) and any(
+                _crosses(e, f, c, d) for e, f in before)) for c, d in others):
+            return False  # a line it meets, unless crossing one the exit crossed before (drawn with a hop)
+        if any(_segment_meets_box(a, b, bx) for bx in boxes):
+            return False
+    return True
+
+
+def _crosses(a: Point, b: Point, c: Point, d: Point, margin: float = 2.0) -> bool:
+    """Do two axis-parallel segments cross at a point inside both (`margin` from either's ends)?"""
+    if (a[0] == b[0]) == (c[0] == d[0]):
+        return False
+    (v1, v2), (h1, h2) = ((a, b), (c, d)) if a[0] == b[0] else ((c, d), (a, b))
+    x, y = v1[0], h1[1]
+    return (min(h1[0], h2[0]) + margin < x < max(h1[0], h2[0]) - margin
+            and min(v1[1], v2[1]) + margin < y < max(v1[1], v2[1]) - margin)
+
+
+def _label_clean(box: Box, first: Box, nodes: list[Node], lines: list[tuple[Point, Point]], boxes: list[Box],
+                 numbers: list[Box], bounds: tuple[float, float], rules_x: tuple[float, ...]) -> bool:
+    """A label box clear of everything `_place_labels` weighs: canvas edge, shapes, labels and page
+    texts, lines, lane borders, step numbers, and beside its first segment."""
+    if box[0] < bounds[0] or box[0] + box[2] > bounds[1]:
+        return False
+    if any(box_meets_node(box, n) for n in nodes) or any(_boxes_meet(box, b) for b in boxes):
+        return False
+    if any(_segment_meets_box(a, b, box) for a, b in lines):
+        return False
+    if any(box[0] < x < box[0] + box[2] for x in rules_x) or any(_boxes_meet(box, b) for b in numbers):
+        return False
+    return _boxes_meet(box, first)
 
 
 def _drawn_right(page: Page) -> float:
