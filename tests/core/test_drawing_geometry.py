@@ -8,7 +8,7 @@ off the drawing, lanes out of order, a sheet under three steps. Every crossing i
 (checked on the layout objects and on rendered SVG). On the document's chart every exit label is
 also clear of lines, lane borders and step numbers and beside its first segment (room is made for
 it), on every sample and on the 25- and 60-step stress charts; the label clearances that routing
-does not yet reach everywhere in narrow SOP columns and in the 43 pt lanes of the 10-lane chart
+does not yet reach everywhere in narrow SOP columns and in the 44 pt lanes of the 10-lane chart
 are held to a ceiling: the test fails when they grow.
 """
 
@@ -33,6 +33,7 @@ from prosedur.flow.layout import (  # noqa: E402
     diamond_reach,
     gapped_pieces,
     hop_path,
+    label_box,
     layout,
     page_ref_box,
     page_ref_spot,
@@ -151,6 +152,35 @@ def test_document_chart_labels_are_clear_up_to_eight_lanes(checked: dict[str, li
            if " doc " in chart and _kind(p) not in HARD and not chart.endswith("(10 lanes)")]
     assert not bad, "\n".join(bad)
 
+
+def test_bottom_exits_in_narrow_lanes_turn_aside_with_their_label_clean() -> None:
+    """On the 10-lane chart (44 pt lanes) a decision's bottom exit whose label fits neither side of a
+    line down the lane's middle turns aside under the diamond: a stub, a turn to near its lane's
+    border, and on. Each such exit leaves the bottom vertex, stays in its lane until it turns back or
+    into its target's side, and its label is clean and inside that lane."""
+    from prosedur.flow.layout import JOG_DROP, JOG_IN
+
+    chart = _doc(synthetic_procedure(120, seed=120, lanes=10), None)
+    turned = 0
+    for page in chart.pages:
+        nodes = {n.id: n for n in page.nodes}
+        found = problems(page, LABEL_SIZE, bounds=(0.0, page.width))
+        for e in page.edges:
+            s = nodes[e.source]
+            if len(e.points) < 4:
+                continue
+            (x0, y0), (x1, y1), (x2, y2) = e.points[:3]
+            if s.kind != "decision" or (x0, y0) != (s.cx, s.y + s.h) or (x1, y1) != (x0, y0 + JOG_DROP) or y2 != y1:
+                continue
+            turned += 1
+            lane = next(lane for lane in page.lanes if lane.x <= x0 < lane.x + lane.width)
+            assert min(abs(x2 - lane.x), abs(lane.x + lane.width - x2)) == pytest.approx(JOG_IN)
+            assert e.label and e.label_at
+            box = label_box(e.label_at, e.label_anchor, e.printed_label, LABEL_SIZE)
+            assert lane.x <= box[0] and box[0] + box[2] <= lane.x + lane.width
+            name = f"label {e.label!r} ({e.source}->{e.target})"
+            assert not [p for p in found if p.startswith(name)]
+    assert turned >= 10, turned
 
 def test_every_crossing_gets_a_hop_in_the_path() -> None:
     for k, lanes in STRESS:

@@ -2224,7 +2224,7 @@ def _place_labels(
                         room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), turn)
                 elif pts[2][1] == y2 and y2 - y1 < 2 * size:  # a stub into a line across: a label's
                     # two lines under that line, past the lane's border
-                    room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), (1.05 + LABEL_PITCH) * size + 3.0)
+                    room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), (1.05 + LABEL_PITCH) * size + 3.0 + TRACK_GAP)
     return placed, room
 
 
