@@ -24,11 +24,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from geometry_check import crossings, diamond_text_problems, hop_arcs, page_ref_problems, problems  # noqa: E402
 
 from prosedur.flow.layout import (  # noqa: E402
+    CONNECTOR_H,
     DIAMOND_RATIO,
     LABEL_SIZE,
     PAGE_REF_SIZE,
+    ROW_GAP,
     TERMINATOR_RATIO,
     Layout,
+    _layout,
     crossing_points,
     diamond_reach,
     gapped_pieces,
@@ -37,6 +40,7 @@ from prosedur.flow.layout import (  # noqa: E402
     layout,
     page_ref_box,
     page_ref_spot,
+    page_ref_words,
 )
 from prosedur.load import load_library  # noqa: E402
 from prosedur.model import Library, Procedure  # noqa: E402
@@ -332,3 +336,80 @@ def test_diamonds_near_two_to_one_and_ovals_wider_than_tall() -> None:
                     bad.append(f"{proc.number} SOP {node.id}: oval {ratio:.2f}:1")
     assert not bad, "\n".join(bad[:30])
     assert diamonds > 200 and edge < diamonds / 5, (diamonds, edge)
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[tuple[Procedure, Library | None, Layout]]:
+    return [(proc, library, _doc(proc, library)) for _corpus_name, proc, library in _corpus()]
+
+
+def _meet(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _page_text_box(page, node) -> tuple[float, float, float, float]:  # noqa: ANN001 - a Page, a Node
+    """The box of an off-page connector's "lanjut ke / hlm. 99", placed by the layout's rule."""
+    lane = page.lanes[node.lane]
+    ref = next(o for o in page.offpage if o.node == node.id)
+    spot = page_ref_spot(node, lane.x, lane.width, ref.direction, "id")
+    return page_ref_box(node, spot, spot.lines(page_ref_words(ref.direction, "id")[1].format(n=99)))
+
+
+def test_connectors_sharing_a_row_keep_clear_of_each_other(documents: list[tuple[Procedure, Library | None, Layout]]) -> None:
+    """Off-page connectors of a sheet share a row at its top and at its foot: no connector or its
+    page text meets another symbol or another connector's page text (page_ref_problems checks the
+    text against shapes, lines and labels; this adds text against text)."""
+    clashes, shared = [], 0
+    for proc, _library, doc in documents:
+        for page in doc.pages:
+            conns = [n for n in page.nodes if n.kind == "offpage"]
+            shared += len(conns) - len({(n.id[:3], n.y) for n in conns})
+            for node in conns:
+                mine = [_page_text_box(page, node), (node.x, node.y, node.w, node.h)]
+                for other in page.nodes:
+                    if other is node:
+                        continue
+                    boxes = [(other.x, other.y, other.w, other.h)]
+                    if other.kind == "offpage":
+                        boxes.append(_page_text_box(page, other))
+                    if any(_meet(box, own) for box in boxes for own in mine):
+                        clashes.append(f"{proc.number} {page.number}: {node.id} / {other.id}")
+    assert not clashes, clashes
+    assert shared > 0  # the corpus does share rows (50 of its 194 connectors stand beside another)
+
+
+def test_connectors_of_p_smlti_18_share_one_row_each(documents: list[tuple[Procedure, Library | None, Layout]]) -> None:
+    """The sheets of the issue: on sheet 2 incoming A and B side by side at the top and outgoing C and D
+    at the foot; on sheet 1 the four outgoing connectors on one row, B (its line round the left
+    channel, its lane's place taken by A) in the free lane towards that channel."""
+    doc = next(doc for proc, _library, doc in documents if proc.number == "P.SMLTI 18")
+    for page, least in ((doc.pages[0], 4), (doc.pages[1], 2)):
+        ins = [n for n in page.nodes if n.id.startswith("in:")]
+        outs = [n for n in page.nodes if n.id.startswith("out:")]
+        assert len(outs) >= least and len({n.y for n in outs}) == 1, [(n.id, n.lane, n.y) for n in outs]
+        assert len({n.lane for n in outs}) == len(outs)
+        assert len({n.y for n in ins}) <= 1
+        steps = [n for n in page.nodes if n.step]
+        assert max((n.y + n.h for n in ins), default=0.0) < min(n.y for n in steps)
+        assert max(n.y + n.h for n in steps) < min(n.y for n in outs)
+    assert len([n for n in doc.pages[1].nodes if n.id.startswith("in:")]) >= 2
+
+
+def test_sheets_are_cut_by_the_height_they_will_have(documents: list[tuple[Procedure, Library | None, Layout]]) -> None:
+    """The page cut foresees a sheet's rows of connectors: cut once at the chart's lane width, no sheet
+    is taller than the page allows (so `layout` never cuts again shorter), and a sheet leaves no room
+    for the next sheet's first step (with a row of connectors in and one out that it may bring)
+    unless moving it would leave that sheet under three steps. (The cut before this counted one
+    row per connector side: P.SMLTI 18 came out 644 pt tall, was cut again shorter, 5 sheets.)"""
+    taller, loose = [], []
+    for proc, library, doc in documents:
+        limit = _max_height(proc, True)
+        once = _layout(proc, lane_titles=role_titles(proc, library), max_height=limit, lane_w=doc.pages[0].lanes[0].width)
+        taller += [f"{proc.number} {page.number}: {page.height:.0f}" for page in [*once.pages, *doc.pages] if page.height > limit]
+        for page, after in zip(doc.pages, doc.pages[1:], strict=False):
+            steps = [n for n in after.nodes if n.step]
+            first = max(n.h for n in steps if n.step == steps[0].step)
+            if len({n.step for n in steps}) > 3 and page.height + first + 3 * ROW_GAP + 2 * CONNECTOR_H <= limit:
+                loose.append(f"{proc.number} {page.number}: {page.height:.0f} + {first:.0f} of {limit:.0f}")
+    assert not taller, taller
+    assert not loose, loose

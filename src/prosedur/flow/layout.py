@@ -29,8 +29,12 @@ does not have. A swimlane chart of an SOP is a grid anyway, so we lay out a grid
   hop (`hop_path`).
 * Pages break between rows; an edge that leaves a page ends in a lettered off-page connector at
   the foot of its page and resumes from a connector with the same letter at the top of the target's
-  page. No sheet keeps fewer than three rows when a neighbour can give, or the one before it
-  (`balance_cuts`; the SOP's own page cuts use it too).
+  page. The connectors of a page's top share one row, and so do those of its foot, one per lane,
+  unless their page texts would meet or a line to a side channel would cross another's
+  (`_connector_rows`). The cut measures each sheet by the height it will have, its connector rows
+  included (`_sheet_height`), so a sheet is filled and never taller than `max_height`. No sheet
+  keeps fewer than three rows when a neighbour can give, or the one before it (`balance_cuts`;
+  the SOP's own page cuts use it too).
 
 * A caller with a grid of its own (the PermenPAN-RB SOP table: fixed Pelaksana column widths, row
   heights set by the text in the other columns, its own page cuts) passes a `Geometry`. Shapes are
@@ -635,13 +639,6 @@ def page_ref_spot(node: Node, lane_x: float, lane_w: float, direction: str, lang
     return PageRefSpot(0, (lead,), direction)
 
 
-def page_ref_extra(lane_w: float, lang: str) -> float:
-    """Height a row of connectors needs beyond CONNECTOR_H + ROW_GAP for page text under or over a
-    connector centred in a lane `lane_w` wide (0 where it fits beside): see `_page_ref_room`."""
-    probe = Node("", 0, "offpage", 0, (lane_w - CONNECTOR_W) / 2, 0.0, CONNECTOR_W, CONNECTOR_H)
-    return max(_page_ref_height(page_ref_spot(probe, 0.0, lane_w, direction, lang)) for direction in ("in", "out"))
-
-
 def _page_ref_height(spot: PageRefSpot, gap: float = 0.75 * ROW_GAP) -> float:
     """How much more than `gap` (the 3/4 row gap over the first row and under the last one; a full
     row gap between two rows) page text over or under a connector takes. The gap is its own: lines
@@ -678,23 +675,22 @@ def page_ref_box(node: Node, spot: PageRefSpot, lines: tuple[str, ...]) -> Box:
 class _Router:
     """Routes the edges of one page; remembers used segments and ports to keep edges apart."""
 
-    def __init__(self, nodes: list[Node], lane_count: int, lane_w: float, grid: bool = False, lang: str = "id") -> None:
+    def __init__(self, nodes: list[Node], lane_count: int, lane_w: float, grid: bool = False, lang: str = "id",
+                 rows: list[list[Node]] | None = None) -> None:
         self.nodes = nodes
         self.lang = lang  # the page text by a connector is measured in the chart's language
         self.grid = grid  # a caller's table: its row rules lie halfway between the rows' symbols
-        # the symbols of one row of parts share a row index; every other node is a row of its own
+        # `rows` top to bottom (a row of parts, a shared row of connectors); by default the symbols
+        # of one row of parts share a row and every other node is a row of its own (`_rows`)
         self.row: dict[str, int] = {}
-        row = -1
-        for i, n in enumerate(nodes):
-            if not (n.part > 1 and i and nodes[i - 1].step == n.step):
-                row += 1
-            self.row[n.id] = row
-        self.by_lane: dict[int, list[int]] = {}
+        self.by_lane: dict[int, list[int]] = {}  # rows ascending: `lane_free` bisects them
         self.members: dict[int, list[Node]] = {}
-        for n in nodes:
-            self.members.setdefault(self.row[n.id], []).append(n)
-            for lane in _covered(n, lane_w, lane_count):
-                self.by_lane.setdefault(lane, []).append(self.row[n.id])
+        for r, members in enumerate(_rows(nodes) if rows is None else rows):
+            self.members[r] = list(members)
+            for n in members:
+                self.row[n.id] = r
+                for lane in _covered(n, lane_w, lane_count):
+                    self.by_lane.setdefault(lane, []).append(r)
         self.lane_count = lane_count
         self.lane_w = lane_w
         self.vsegs: dict[float, list[_Seg]] = {}
@@ -931,8 +927,9 @@ class _Router:
         return spot.side == side
 
     def _blocked(self, node: Node, side: int, bound: int) -> bool:
-        """Does another symbol of `node`'s row stand between it and a track beyond lane `bound`?"""
-        if node.kind == "offpage":
+        """Does another symbol of `node`'s row stand between it and a track beyond lane `bound`? (In a
+        document chart that includes the connectors sharing a row; a table's bands route their own.)"""
+        if node.kind == "offpage" and self.grid:
             return False
         for other in self.members[self.row[node.id]]:
             if other is node:
@@ -1186,6 +1183,66 @@ def _page_ref_room(row: list[Node], lane_w: float, lang: str, first: bool, last:
     return over, under
 
 
+def _sheet_height(header: float, rows: list[float]) -> float:
+    """The height of a document chart's sheet: its lane header, then rows of these heights (a row of
+    connectors with the room its page text takes over or under it) a ROW_GAP apart, with three
+    quarters of a gap above the first row and below the last (room for a channel under it).
+    `_layout` sizes a sheet by it, and its page cut foresees a sheet by it."""
+    return header + ROW_GAP / 2 + sum(h + ROW_GAP for h in rows)
+
+
+@lru_cache(maxsize=4096)  # the cut weighs the same connectors for each longer candidate sheet
+def _connector_rows(conns: tuple[tuple[int, bool, int], ...], n_lanes: int) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """The off-page connectors at the top (or foot) of a sheet on as few rows as a draughtsman uses:
+    `conns` are (lane, straight, open) in order of priority, `straight` when the connector's line
+    runs straight down its lane (else it goes round a side channel, on the nearer side of the
+    lanes), `open` the lanes (bit k: lane k) an outgoing connector may stand in instead, reached by
+    a line across from its step and straight down (no shape of the sheet below that step there).
+    Returns (index, lane) of the connectors that share one row, and the indices of those that get a
+    row of their own beyond it (above the top row, below the foot row), as every connector had.
+
+    A connector keeps to its own row when its lane is taken on the shared row (its page text stays
+    inside its lane, `page_ref_spot`), or when its line to the channel would cross a shared
+    connector's line: a channel
+    line runs along the row towards its side, so nothing may stand beyond it on that side (nor
+    the line of a straight connector pushed to a row of its own). One whose own lane is taken may
+    stand in an open lane towards its channel's side instead (its line then crosses no more lanes
+    than the channel's would), the nearest first."""
+    # the side of a lane's channel, as `_layout` picks it: the nearer side of the lanes
+    side = [-1 if 2 * lane <= n_lanes - 1 else 1 for lane in range(n_lanes)]
+    row: list[tuple[int, int, bool]] = []  # (index, lane, straight) on the shared row
+    own: list[int] = []
+    crossed: list[int] = []  # lanes of straight lines from a row of their own: they pass the shared row
+
+    def fits(lane: int, straight: bool) -> bool:
+        """Room on the shared row, and no line crossed: `other` may not stand between a channel-bound
+        connector and its channel, in either direction."""
+        if not straight and any((other - lane) * side[lane] > 0 for other in crossed):
+            return False
+        for _j, there, line in row:
+            if (there == lane or (not straight and (there - lane) * side[lane] > 0)
+                    or (not line and (lane - there) * side[there] > 0)):
+                return False
+        return True
+
+    for want in (True, False):
+        for i, (lane, straight, open_lanes) in enumerate(conns):
+            if straight != want:
+                continue
+            if fits(lane, straight):
+                row.append((i, lane, straight))
+                continue
+            towards = range(lane + side[lane], -1 if side[lane] < 0 else n_lanes, side[lane])  # the nearest first
+            moved = next((m for m in towards if open_lanes >> m & 1 and fits(m, True)), None)
+            if moved is not None:
+                row.append((i, moved, True))
+                continue
+            own.append(i)
+            if straight:
+                crossed.append(lane)
+    return tuple(sorted(((i, lane) for i, lane, _s in row), key=lambda il: il[1])), tuple(sorted(own))
+
+
 def lane_width(n_lanes: int, swimlanes: bool = True) -> float:
     """Width of one lane: the lanes share 500 pt of the A4 text width; `layout` narrows them when
     the side channels need more room than is left (FIT_WIDTH)."""
@@ -1361,32 +1418,118 @@ def _layout(
             titles.append(tuple(wrap(title, lane_w - 6, size, bold=True)) or ("",))
         header = max(len(t) for t in titles) * size * LINE_HEIGHT + 2 * HEADER_PAD
 
+    succ = successors(proc)
+    sources: dict[str, set[str]] = {}  # target step -> the steps with an edge into it
+    for _n, sid, _k in ordered:
+        for e in succ.get(sid, []):
+            sources.setdefault(e.target, set()).add(sid)
+    # what the cut needs of each step to tell a sheet's connectors, with its symbols placed as the
+    # page will place them: the steps with an edge into it; the lane of its first symbol (where
+    # connectors arrive) and of its last (where they leave), each with whether a line down the middle
+    # of that lane meets it (`_Router._x_in`); the lanes its row covers (bit k: lane k; a wide
+    # diamond reaches over its neighbours); the steps its edges go to
+    facts: dict[str, tuple[set[str], int, bool, int, bool, int, tuple[str, ...]]] = {}
+    if not geometry:
+        middle = [lane * lane_w + lane_w / 2 for lane in range(n_lanes)]
+        for sid, row in symbols.items():
+            placed = [Node(sym.id, 0, sym.kind, sym.lane, 0, 0, sym.shape[0], sym.shape[1], step=sid, part=sym.part,
+                           span=sym.span) for sym in row]
+            _centre(placed, lane_w, n_lanes)
+            first, last = placed[0], placed[-1]
+            meets = [n.span > 1 and n.kind != StepKind.DECISION or n.cx == middle[n.lane] for n in (first, last)]
+            covers = sum({1 << lane for n in placed for lane in _covered(n, lane_w, n_lanes)})
+            targets = tuple(dict.fromkeys(e.target for e in succ.get(sid, [])))
+            facts[sid] = (sources.get(sid, set()), first.lane, meets[0], last.lane, meets[1], covers, targets)
+    every = (1 << n_lanes) - 1
+
+    def sheet_connectors(chunk: list[tuple[int, str, str]]) -> tuple[list[tuple[str, int, bool, int]], list[tuple[str, int, bool, int]]]:
+        """The connectors a sheet of `chunk` gets, incoming top to bottom and outgoing, one per target
+        step: (target, lane, straight, open) as `_connector_rows` weighs them — whether the line can
+        run straight down the connector's lane (no shape of the sheet between) and, for an outgoing
+        one, the lanes free of shapes below its step."""
+        ids = {sid for _n, sid, _k in chunk}
+        rows = [facts[sid] for _n, sid, _k in chunk]
+        ins: list[tuple[str, int, bool, int]] = []
+        above = 0
+        for (_n, sid, _k), (froms, lane, meets, _l, _m, covers, _t) in zip(chunk, rows, strict=True):
+            if froms and not froms <= ids:
+                ins.append((sid, lane, meets and not above >> lane & 1, 0))
+            above |= covers
+        free: list[int] = []  # the lanes with no shape below row r
+        below = 0
+        for fact in reversed(rows):
+            free.append(every & ~below)
+            below |= fact[5]
+        free.reverse()
+        outs: list[tuple[str, int, bool, int]] = []
+        seen: set[str] = set()
+        for (_f, _l, _m, lane, meets, _c, targets), open_lanes in zip(rows, free, strict=True):
+            for target in targets:
+                if target not in ids and target not in seen:  # a target reached twice: from its first source
+                    seen.add(target)
+                    outs.append((target, lane, meets and bool(open_lanes >> lane & 1), open_lanes))
+        return ins, outs
+
+    heights: dict[tuple[int, int], float] = {}  # the cut and `balance_cuts` ask about a sheet again and again
+    # the room a connector row's page text takes, by direction and whether the row is the page's edge
+    ref_room: dict[tuple[str, bool], float] = {}
+    if not geometry:
+        probe = [Node(f"{d}:", 0, "offpage", 0, (lane_w - CONNECTOR_W) / 2, 0.0, CONNECTOR_W, CONNECTOR_H) for d in ("in", "out")]
+        for edge in (True, False):
+            ref_room[("in", edge)] = _page_ref_room(probe[:1], lane_w, lang, edge, False)[0]
+            ref_room[("out", edge)] = _page_ref_room(probe[1:], lane_w, lang, False, edge)[1]
+
+    def sheet_height(chunk: list[tuple[int, str, str]]) -> float:
+        """The height the sheet of `chunk` will have (as `_layout` places its rows): header, step rows
+        and its rows of connectors, told from the shapes without laying the sheet out."""
+        key = (chunk[0][0], len(chunk))
+        if key not in heights:
+            heights[key] = measured(chunk)
+        return heights[key]
+
+    def measured(chunk: list[tuple[int, str, str]]) -> float:
+        ins, outs = sheet_connectors(chunk)
+        count = []
+        for side in (ins, outs):
+            shared, own = _connector_rows(tuple(c[1:] for c in side), n_lanes) if side else ((), ())
+            count.append((1 if shared else 0) + len(own))
+        # a row of connectors: its page text over (under) it when its lane has no room beside it,
+        # less of it on the page's first (last) row, which only has the 3/4 gap (`_page_ref_room`)
+        tops = [CONNECTOR_H + ref_room[("in", k == 0)] for k in range(count[0])]
+        feet = [CONNECTOR_H + ref_room[("out", k == count[1] - 1)] for k in range(count[1])]
+        return _sheet_height(header, [*tops, *(row_h[sid] for _n, sid, _k in chunk), *feet])
+
     # pages: step rows per page
     chunks: list[list[tuple[int, str, str]]] = [[]]
     if geometry:
         chunks = _cut(ordered, geometry.page_rows)
     else:
-        # room for one off-page connector (usually enough) and its page text when it goes over or under it
-        connector_row = CONNECTOR_H + ROW_GAP + page_ref_extra(lane_w, lang)
-        used = header + ROW_GAP
-        for index, item in enumerate(ordered):
-            h = row_h[item[1]] + ROW_GAP
-            foot = connector_row if index + 1 < len(ordered) else 0.0
-            if chunks[-1] and (len(chunks[-1]) >= rows_per_page or (max_height and used + h + foot > max_height)):
-                chunks.append([])
-                used = header + ROW_GAP + connector_row
-            chunks[-1].append(item)
-            used += h
+        # a sheet as full as it will really be: as many steps as their rows alone allow, then fewer
+        # while its rows of connectors make it too tall (a step taller than a page still gets one);
+        # a label line's height is kept free for the room an exit label may ask under its decision
+        # (`_Room`: a page full to the last point could not make it, and its labels would sit worse)
+        limit = max_height - LABEL_PITCH * LABEL_SIZE if max_height else None
+        chunks = []
+        start = 0
+        while start < len(ordered):
+            count, used = 1, _sheet_height(header, [row_h[ordered[start][1]]])
+            while start + count < len(ordered) and count < rows_per_page:
+                used += row_h[ordered[start + count][1]] + ROW_GAP
+                if limit and used > limit:
+                    break
+                count += 1
+            while limit and count > 1 and sheet_height(ordered[start : start + count]) > limit:
+                count -= 1
+            chunks.append(ordered[start : start + count])
+            start += count
+        chunks = chunks or [[]]
 
         def fits(chunk: list[tuple[int, str, str]], first: bool, last: bool) -> bool:
-            total = header + ROW_GAP + (0.0 if first else connector_row) + (0.0 if last else connector_row)
-            total += sum(row_h[sid] + ROW_GAP for _n, sid, _k in chunk)
-            return len(chunk) <= rows_per_page and (not max_height or total <= max_height)
+            return len(chunk) <= rows_per_page and (not limit or sheet_height(chunk) <= limit)
 
         balance_cuts(chunks, fits)
     page_of = {sid: p for p, chunk in enumerate(chunks) for _n, sid, _k in chunk}
     row_height = {sid: geometry.row_heights[i] for i, (_n, sid, _k) in enumerate(ordered)} if geometry else {}
-    succ = successors(proc)
     english_labels: dict[tuple[str, str | None], str] = {(step.id, ex.to): ex.label_en for step in proc.steps for ex in step.exits if ex.label_en}
     english_labels.update({(step.id, None): step.next_label_en for step in proc.steps if step.next_label_en})
 
@@ -1441,30 +1584,47 @@ def _layout(
             offpage.append(OffPage(letters[target], nid, target, "out", page_of[target] + 1))
 
         def build(room: _Room, ins: list[Node], steps_here: list[Node], outs: list[Node], p: int = p,
-                  offpage: list[OffPage] = offpage, outgoing: dict[str, str] = outgoing) -> tuple[Page, _Room]:
+                  offpage: list[OffPage] = offpage, outgoing: dict[str, str] = outgoing,
+                  chunk: list[tuple[int, str, str]] = chunk) -> tuple[Page, _Room]:
             """The page with `room` made (row gaps under rows, side margins): the page and the room its
-            labels ask for (this page's `p`, `offpage`, `outgoing` bound: it runs in this iteration only)."""
+            labels ask for (this page's `p`, `offpage`, `outgoing`, `chunk` bound: it runs in this
+            iteration only)."""
             if geometry:
                 nodes, height, rules_y = _place_grid(ins, steps_here, outs, geometry, n_lanes, row_height,
                                             {n.id: offpage_target(offpage, n.id) for n in ins},
                                             {n.id: outgoing[offpage_target(offpage, n.id)] for n in outs})
+                rows: list[list[Node]] | None = None
             else:
-                # rows: one shape each (a row of parts: its symbols side by side), centred in their lanes
+                # rows: one shape each (a row of parts: its symbols side by side), centred in their lanes;
+                # the connectors at the top share a row, and so do those at the foot (`_connector_rows`)
                 nodes = [*ins, *steps_here, *outs]
+                by_letter = {n.id: n for n in (*ins, *outs)}
+                sheet_ins, sheet_outs = sheet_connectors(chunk)
+                in_nodes = [by_letter[f"in:{letters[c[0]]}"] for c in sheet_ins]
+                out_nodes = [by_letter[f"out:{letters[c[0]]}"] for c in sheet_outs]
+                shared, own = _connector_rows(tuple(c[1:] for c in sheet_ins), n_lanes)
+                top = [[in_nodes[i]] for i in own] + ([[in_nodes[i] for i, _lane in shared]] if shared else [])
+                shared, own = _connector_rows(tuple(c[1:] for c in sheet_outs), n_lanes)
+                for i, lane in shared:  # a connector may stand in another lane than its step's (`_connector_rows`)
+                    out_nodes[i].lane = lane
+                foot = ([[out_nodes[i] for i, _lane in shared]] if shared else []) + [[out_nodes[i]] for i in own]
+                rows = [*top, *_rows(steps_here), *foot]
                 y = header + ROW_GAP * 0.75
-                rows = _rows(nodes)
+                placed: list[float] = []  # each row's height with the room over and under it
                 for r, row_nodes in enumerate(rows):
                     tallest = max(n.h for n in row_nodes)
                     _centre(row_nodes, lane_w, n_lanes)
                     over, under = _page_ref_room(row_nodes, lane_w, lang, r == 0, r == len(rows) - 1)
+                    under += max((room.gaps.get(n.id, 0.0) for n in row_nodes), default=0.0)
                     y += over
                     for node in row_nodes:
                         node.y = y + (tallest - node.h) / 2
-                    y += tallest + under + ROW_GAP + max((room.gaps.get(n.id, 0.0) for n in row_nodes), default=0.0)
-                height = y - ROW_GAP * 0.25
+                    y += tallest + under + ROW_GAP
+                    placed.append(over + tallest + under)
+                height = _sheet_height(header, placed)
                 rules_y = (header,) if header else ()
 
-            router = _Router(nodes, n_lanes, lane_w, grid=geometry is not None, lang=lang)
+            router = _Router(nodes, n_lanes, lane_w, grid=geometry is not None, lang=lang, rows=rows)
             by_id = {n.id: n for n in nodes}
             wanted: list[tuple[Node, Node, str | None]] = []
             inside: set[int] = set()  # the arrows between the parts of a row
