@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import lxml.html
@@ -229,15 +230,32 @@ def test_docx_flowchart_page_references_name_the_page_libreoffice_prints(
     assert proc is not None
     chart = layout(proc, rows_per_page=13, swimlanes=True, lane_titles=role_titles(proc, sample_library),
                    max_height=_max_height(proc, True))
-    pages = _page_texts(converted["doc"])
-    sheets = [k for k, text in enumerate(pages, start=1) if re.search(r"(lanjut ke|dari) hlm\. \d", text)]
+    raw = subprocess.run(["pdftotext", "-layout", str(converted["doc"]), "-"], check=True, capture_output=True,
+                         text=True).stdout.split("\f")[:-1]
+    printed_refs = [_page_refs(page) for page in raw]
+    sheets = [k for k, refs in enumerate(printed_refs, start=1) if refs]
     assert len(sheets) == len(chart.pages) >= 3
     assert sheets == list(range(sheets[0], sheets[0] + len(sheets)))  # one sheet per page, in order
     for sheet, printed in zip(chart.pages, sheets, strict=True):
-        text = pages[printed - 1]
-        for ref in sheet.offpage:
-            lead = "lanjut ke" if ref.direction == "out" else "dari"
-            assert f"{lead} hlm. {sheets[ref.other_page - 1]}" in text, (printed, ref)
+        expected = Counter(("lanjut ke" if ref.direction == "out" else "dari", sheets[ref.other_page - 1])
+                           for ref in sheet.offpage)
+        assert printed_refs[printed - 1] == expected, (printed, sheet.offpage)
+
+
+def _page_refs(raw: str) -> Counter[tuple[str, int]]:
+    """("lanjut ke" | "dari", N) for each "hlm. N" that `pdftotext -layout` prints on a page, with the
+    lead printed above it in its column: connectors of one row stand side by side, so their leads
+    share a line and their page numbers the next one."""
+    lines = raw.splitlines()
+    out: Counter[tuple[str, int]] = Counter()
+    for i, line in enumerate(lines):
+        for m in re.finditer(r"hlm\. (\d+)", line):
+            centre = (m.start() + m.end()) / 2
+            lead = next((w.group() for above in reversed(lines[max(0, i - 3):i])
+                         for w in re.finditer(r"lanjut ke|lanjut|ke|dari", above)
+                         if w.start() - 3 <= centre <= w.end() + 3), "")
+            out["dari" if lead == "dari" else "lanjut ke" if lead else "?", int(m.group(1))] += 1
+    return out
 
 
 PAYLOAD = "<b>&amp;]]><script>alert(1)</script>\x00\x07\x1b\ufffe'\"&lt; *miring*"
