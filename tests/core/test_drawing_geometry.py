@@ -66,7 +66,9 @@ HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps sha
 # 5 since such an exit turns aside under its diamond, its label under the turn (`_jogged_exit`), and a
 # gap is made where the line is too short to turn or a stub's label needs two lines past the border.
 # The 5 left: two stubs whose gap the other exit's line crosses, three side exits into a crowded margin
-CEILING = {("samples", "sop"): 17, ("stress", "sop"): 66, ("samples", "doc"): 0, ("stress", "doc"): 5}
+# channel. 6 with sheets cut by their real height (the 120-step chart on 24 sheets, was 30): fuller sheets
+# bring more loop-backs onto one sheet (s58/s60 "Tidak lengkap" into one crowded channel).
+CEILING = {("samples", "sop"): 17, ("stress", "sop"): 66, ("samples", "doc"): 0, ("stress", "doc"): 6}
 
 
 def _kind(problem: str) -> str:
@@ -184,7 +186,7 @@ def test_bottom_exits_in_narrow_lanes_turn_aside_with_their_label_clean() -> Non
             assert lane.x <= box[0] and box[0] + box[2] <= lane.x + lane.width
             name = f"label {e.label!r} ({e.source}->{e.target})"
             assert not [p for p in found if p.startswith(name)]
-    assert turned >= 10, turned
+    assert turned >= 8, turned  # 13 of them on 30 sheets, 9 on the fuller 24: the test is never vacuous
 
 def test_every_crossing_gets_a_hop_in_the_path() -> None:
     for k, lanes in STRESS:
