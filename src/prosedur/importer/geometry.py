@@ -240,16 +240,32 @@ def coverage(spans: list[tuple[float, float]], a: float, b: float) -> float:
     return total / (b - a)
 
 
+def _mask(obj: dict[str, Any]) -> bool:
+    """A white patch without an outline (the ground behind a label where it sits on a line): it draws no
+    symbol on white paper."""
+    if obj.get("stroke") or not obj.get("fill"):
+        return False
+    colour = obj.get("non_stroking_color")
+    if isinstance(colour, (int, float)):
+        colour = (colour,)
+    if not isinstance(colour, (tuple, list)) or not colour:
+        return False
+    vals = [float(v) for v in colour if isinstance(v, (int, float))]
+    if len(vals) != len(colour):
+        return False
+    return all(v == 0 for v in vals) if len(vals) == 4 else all(v >= 0.99 for v in vals)  # CMYK: no ink
+
+
 def page_shapes(page: Any, min_size: float = 9.0) -> list[Shape]:
     """Drawings the size of a flowchart symbol (both sides at least `min_size` points)."""
     shapes: list[Shape] = []
     for r in page.rects:
-        if r["width"] >= min_size and r["height"] >= min_size:
+        if r["width"] >= min_size and r["height"] >= min_size and not _mask(r):
             box = Box(r["x0"], r["top"], r["x1"], r["bottom"])
             pts = [(box.x0, box.top), (box.x1, box.top), (box.x1, box.bottom), (box.x0, box.bottom)]
             shapes.append(Shape(box, pts, "rect"))
     for c in page.curves:
-        if c["width"] >= min_size and c["height"] >= min_size:
+        if c["width"] >= min_size and c["height"] >= min_size and not _mask(c):
             pts = _curve_points(c)
             box = Box(c["x0"], c["top"], c["x1"], c["bottom"])
             segs = [Segment(a[0], a[1], b[0], b[1]) for a, b in zip(pts, pts[1:], strict=False)]
@@ -310,8 +326,11 @@ def classify(shape: Shape) -> str:
     if (not any(corners) and flat_top and flat_bottom and mids[1] and mids[3] and not left and not right and closed
             and 6 <= n <= 12):
         return "terminator"  # a rounded rectangle whose arcs were flattened: straight top and bottom, pointed ends
-    if corners[0] and corners[1] and not corners[2] and not corners[3] and mids[2] and n <= 8 and left and right:
-        return "connector"  # off-page connector: a pentagon pointing down
+    # off-page connector: a pentagon pointing down; its straight sides run over part of its height (ours
+    # 60 %, on `side`'s own threshold for a full side, which fell either way by rounding): 42 % will do
+    sides = [side(lambda p, x=x: abs(p[0] - x) <= tol, lambda p: p[1], 0.7 * b.h) for x in (b.x0, b.x1)]
+    if corners[0] and corners[1] and not corners[2] and not corners[3] and mids[2] and n <= 8 and all(sides):
+        return "connector"
     if corners[1] and corners[3] and not corners[0] and not corners[2] and n <= 8:
         return "io"  # parallelogram
     if corners[0] and corners[1] and top and left and right and not (corners[2] and corners[3]) and n > 8:

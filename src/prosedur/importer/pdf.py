@@ -348,6 +348,7 @@ class Columns:
     ket: int | None
     names: list[str] = field(default_factory=list)
     bottom: float = 0.0  # the frame's last rule on the page where the header was found
+    head_bottom: float = 0.0  # the header's last rule on that page: bands above it are the header's rows
 
 
 @dataclass
@@ -394,18 +395,25 @@ def _find_columns(chars: Chars, frags: list[Frag], vr: list[tuple[float, list[tu
 
     edge = max([reach(spans) for x, spans in vr if x < hbox.x0] or [-1.0])
     table_bottom = edge if edge > table_top + 20 else max(below) if below else page_h
-    xs = [x for x, spans in vr if coverage(spans, table_top, table_bottom) > 0.6]
-    xs = sorted(set(round(x, 1) for x in xs))
+    cands = [(x, spans) for x, spans in vr if coverage(spans, table_top, table_bottom) > 0.6]
+    if not cands:
+        return None
+    x_lo, x_hi = min(x for x, _ in cands), max(x for x, _ in cands)
+    full = [y for y, spans in hr if y > hbox.bottom - 1 and coverage(spans, x_lo, x_hi) > 0.95]
+    head_bottom = min(full) if full else hbox.bottom + 3
+    # a column's rule runs up into the header; a long flow line down the table (ours, to an off-page
+    # connector at the page's foot) starts below it
+    xs = sorted(set(round(x, 1) for x, spans in cands
+                    if any(a < head_bottom - 1 and b > table_top + 1 for a, b in spans)))
     bounds: list[float] = []
     for x in xs:
         if not bounds or x - bounds[-1] > 4:
             bounds.append(x)
     if len(bounds) < 4:
         return None
-    full = [y for y, spans in hr if y > hbox.bottom - 1 and coverage(spans, bounds[0], bounds[-1]) > 0.95]
-    head_bottom = min(full) if full else hbox.bottom + 3
     cols = _name_columns(chars, bounds, table_top, hbox, head_bottom)
     cols.bottom = table_bottom
+    cols.head_bottom = head_bottom
     return cols, table_top
 
 
@@ -516,6 +524,7 @@ def _dist_point_seg(px: float, py: float, s: Segment) -> float:
 class _Link:
     seg: Segment | None
     box: Box  # bounding box (for blobs: the image or arrowhead)
+    head: int | None = None  # the arrowhead this stroke outlines (its number on the page)
 
 
 def _link_items(page: Any, symbols: list[Shape], cols: Columns, rows: list[float]) -> list[_Link]:
@@ -525,6 +534,7 @@ def _link_items(page: Any, symbols: list[Shape], cols: Columns, rows: list[float
     top, bottom = rows[0], rows[-1]
     items: list[_Link] = []
     sym_boxes = [s.box for s in symbols]
+    heads = _heads(page)
 
     def on_rule(s: Segment) -> bool:
         if s.horizontal:
@@ -543,7 +553,8 @@ def _link_items(page: Any, symbols: list[Shape], cols: Columns, rows: list[float
                 and max(s.y0, s.y1) <= bottom + 30):
             continue
         b = Box(min(s.x0, s.x1), min(s.y0, s.y1), max(s.x0, s.x1), max(s.y0, s.y1))
-        items.append(_Link(s, b))
+        head = next((k for k, h in enumerate(heads) if h.near(s.x0, s.y0, 0.3) and h.near(s.x1, s.y1, 0.3)), None)
+        items.append(_Link(s, b, head))
     for im in page.images:
         b = Box(im["x0"], im["top"], im["x1"], im["bottom"])
         if b.w < 150 and b.h < 200 and x0 <= b.cx <= x1 and top - 20 <= b.cy <= bottom + 20:
@@ -552,6 +563,12 @@ def _link_items(page: Any, symbols: list[Shape], cols: Columns, rows: list[float
 
 
 def _touch(a: _Link, b: _Link, tol: float = 2.6) -> bool:
+    if a.head is not None and b.head is not None and a.head != b.head:
+        return False  # two arrowheads side by side where two arrows reach one box: two paths, not one
+    if a.seg is not None and b.seg is not None and (a.head is None) != (b.head is None):
+        # an arrowhead joins the stroke that ends at it, not another arrow's stroke running past it
+        shaft, head = (a.seg, b.seg) if a.head is None else (b.seg, a.seg)
+        return any(_dist_point_seg(px, py, head) <= tol for px, py in ((shaft.x0, shaft.y0), (shaft.x1, shaft.y1)))
     if a.seg is not None and b.seg is not None:
         return any(_dist_point_seg(px, py, b.seg) <= tol for px, py in ((a.seg.x0, a.seg.y0), (a.seg.x1, a.seg.y1))) \
             or any(_dist_point_seg(px, py, a.seg) <= tol for px, py in ((b.seg.x0, b.seg.y0), (b.seg.x1, b.seg.y1)))
@@ -674,6 +691,55 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
     return unique
 
 
+# -- off-page connectors ------------------------------------------------------------------------------------
+
+_LETTER = re.compile(r"[A-Z]{1,3}|\d{1,2}")  # what an off-page connector holds: a letter or a number
+_PAGE_REF = re.compile(r"(lanjut|dari|ke|hlm|halaman|cont|from|on|p)\b[\s\w.]*$", re.IGNORECASE)
+# a line of a page reference printed beside a connector, maybe wrapped ("lanjut ke" / "hlm. 4")
+_PAGE_WORDS = re.compile(r"((lanjut|dari|ke|hlm|hal|halaman|cont(inued)?|from|on|to|see|page|p|\d{1,3})\.?[\s:]*)+",
+                         re.IGNORECASE)
+
+
+def _connector_texts(conns: list[Shape], labels: list[Frag], chars: Chars) -> tuple[list[Frag], dict[int, str]]:
+    """Each off-page connector's letter (the text inside it), and the labels without the page references
+    printed beside connectors ("dari hlm. 2", "lanjut ke" / "hlm. 4"): those are no exit labels."""
+    letters: dict[int, str] = {}
+    for c in conns:
+        b = c.box
+        text = " ".join(t for _, t in Chars.lines(chars.within(b.x0 - 0.5, b.top - 0.5, b.x1 + 0.5, b.bottom + 0.5)))
+        text = text.strip()
+        if _LETTER.fullmatch(text):
+            letters[id(c)] = text
+
+    def gap(f: Frag, c: Shape) -> float:
+        return max(0.0, c.box.x0 - f[0].x1, f[0].x0 - c.box.x1) + max(0.0, c.box.top - f[0].bottom, f[0].top - c.box.bottom)
+
+    refs: set[int] = set()
+    for c in conns:
+        near = sorted((i for i, f in enumerate(labels) if gap(f, c) < 24 and _PAGE_WORDS.fullmatch(f[1].strip())),
+                      key=lambda i: labels[i][0].top)
+        text = _join(labels[i][1] for i in near)
+        if near and _PAGE_REF.search(text) and re.search(r"\d", text):
+            refs.update(near)
+    return [f for i, f in enumerate(labels) if i not in refs], letters
+
+
+def _stacked(frags: list[Frag]) -> list[Frag]:
+    """Label lines one under the other, overlapping across and with no more than half a line between
+    them, are one label ("Tidak" / "sesuai", "Dise-" / "tujui")."""
+    out: list[Frag] = []
+    for box, text in sorted(frags, key=lambda f: (f[0].top, f[0].x0)):
+        k = next((k for k in range(len(out) - 1, -1, -1)
+                  if 0 <= box.top - out[k][0].bottom < 0.5 * box.h and abs(out[k][0].h - box.h) < 0.25 * box.h
+                  and box.x0 < out[k][0].x1 and out[k][0].x0 < box.x1), None)
+        if k is None:
+            out.append((box, text))
+        else:
+            b = out[k][0]
+            out[k] = (Box(min(b.x0, box.x0), b.top, max(b.x1, box.x1), box.bottom), _join([out[k][1], text]))
+    return out
+
+
 # -- the reader ---------------------------------------------------------------------------------------------
 
 
@@ -752,6 +818,8 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
     picture_pages = []
     flows: list[tuple[ReadSymbol, ReadSymbol]] = []  # an arrow drawn from one part of a row to another
     pending_next: list[tuple[int, Shape, list[tuple[str | None, Shape]]]] = []  # labelled arrows from a non-diamond
+    arrives: dict[str, Shape] = {}  # an off-page connector's letter -> the symbol its arriving connector leads to
+    letters: dict[int, str] = {}  # id(connector) -> its letter
     for pno, page in enumerate(pdf.pages, start=1):
         chars = Chars(page.chars)
         total_chars += len(chars.chars)
@@ -796,7 +864,10 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
         shapes = page_shapes(page)
         symbols = _symbols(shapes, cols, rules)
         page_rows: list[tuple[int, list[Shape]]] = []
+        head_bottom = cols.head_bottom if found is not None else table_top
         for a, b in bands:
+            if b <= head_bottom + 1:
+                continue  # the header's rows (repeated on every page), however its headings split over cells
             cells = [_join(t for _, t in _col_text(chars, cols.bounds, i, a, b)) for i in range(len(cols.bounds) - 1)]
             texts = [c for c in cells if c]
             if not texts:
@@ -809,6 +880,9 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
             number = cells[cols.no] if cols.no is not None else ""
             number = number.rstrip(".")
             syms = [s for s in symbols if a - 2 <= s.box.cy <= b + 2]
+            if not number and not cells[cols.text] and all(s.kind == "connector" for s in syms) and not any(
+                    cells[i] for i in cols.mutu + ([cols.ket] if cols.ket is not None else [])):
+                continue  # a band of off-page connectors above or below a page's steps: no step
             if not number and rows_out and not syms and page_rows == [] and cells[cols.text]:
                 prev = rows_out[-1]
                 prev.text = _join([prev.text, cells[cols.text]])
@@ -827,10 +901,19 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
             page_rows.append((len(rows_out) - 1, syms))
         # symbols, parts and exits of this page's rows
         lane_x0, lane_x1 = cols.bounds[cols.lanes[0]], cols.bounds[cols.lanes[-1] + 1]
-        labels = [f for f in frags if lane_x0 < f[0].cx < lane_x1 and rules and rules[0] < f[0].cy < rules[-1]
+        labels = [f for f in frags if lane_x0 < f[0].cx < lane_x1 and rules and head_bottom < f[0].cy < rules[-1]
                   and not any(s.box.near(f[0].cx, f[0].cy, 1) for s in symbols)
                   and not any(f[1] == cols.names[i] for i in cols.lanes)]
+        conns = [s for s in symbols if s.kind == "connector"]
+        labels, page_letters = _connector_texts(conns, labels, chars)
+        labels = _stacked(labels)
+        letters.update(page_letters)
         links = _link_items(page, symbols, cols, rules)
+        steps = [s for s in symbols if s.kind != "connector"]
+        for c in conns:  # an arriving connector: a path leaves it for a step on this page
+            ahead = [t for _, t in _exits(c, steps, links, [])] if id(c) in page_letters else []
+            if ahead:
+                arrives.setdefault(page_letters[id(c)], ahead[0])
         for ri, syms in page_rows:
             row = rows_out[ri]
             for s in sorted(syms, key=lambda s: s.box.cx):
@@ -882,12 +965,15 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
     for ri, pno, _s, sym, exits in pending_exits:
         for label, target in exits:
             tri = by_shape.get(id(target))
+            if target.kind == "connector":
+                # an off-page connector: on to where the connector of its letter leads (another page),
+                # else with the next row
+                ahead = arrives.get(letters.get(id(target), ""))
+                tri = by_shape.get(id(ahead)) if ahead is not None else None
+                if tri is None:
+                    tri = ri + 1 if ri + 1 < len(rows_out) else None
             if tri is None:
                 continue
-            if target.kind == "connector":  # an off-page connector: the flow goes on with the next row
-                tri = ri + 1 if ri + 1 < len(rows_out) else None
-                if tri is None:
-                    continue
             if tri == ri and target is _s:
                 continue
             if any(t == tri for _, t in sym.exits):
