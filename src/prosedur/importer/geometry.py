@@ -281,8 +281,8 @@ def classify(shape: Shape) -> str:
     if shape.source == "rect":
         return "process"
     pts = shape.points
-    if len(pts) < 3:
-        return ""
+    if len(pts) < 3 or b.h > 4 * b.w:
+        return ""  # no symbol stands four times as tall as wide: an arrow's elbowed path down the table
     tol = max(1.5, 0.12 * min(b.w, b.h))
 
     def on(x: float, y: float) -> bool:

@@ -75,13 +75,18 @@ def _soft_break(text: str, line: str) -> bool:
     return len(left) in hyphen.points(left + right)
 
 
+_URL = re.compile(r"(^|\s)(https?://|www\.)\S*$", re.IGNORECASE)  # the text ends inside a web address
+
+
 def _join(lines: Iterable[str]) -> str:
     text = ""
     for line in lines:
         line = line.strip()
         if not line:
             continue
-        if text.endswith("-") and not text.endswith(" -") and line[:1].islower() or line.startswith("/") and not text.endswith(" "):
+        if _URL.search(text) and text[-1] in "/?&=#_":
+            text += line  # a web address broken after one of its separators (as prosedur.hyphen breaks it)
+        elif text.endswith("-") and not text.endswith(" -") and line[:1].islower() or line.startswith("/") and not text.endswith(" "):
             text = (text[:-1] if _soft_break(text, line) else text) + line
         elif text.endswith("/"):
             text = text + line if line.startswith(("http", "www")) else text + " " + line
