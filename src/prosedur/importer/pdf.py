@@ -637,6 +637,19 @@ def _short_of(path: list[_Link], symbols: list[Shape], reach: float = 14.0) -> S
     return best[1] if best else None
 
 
+def _gap(a: Box, b: Box) -> float:
+    return max(0.0, a.x0 - b.x1, b.x0 - a.x1) + max(0.0, a.top - b.bottom, b.top - a.bottom)
+
+
+def _at_other(label: Box, dec: Shape, symbols: list[Shape]) -> bool:
+    """A label printed at another diamond's side or bottom corner (within 8 pt of it, nearer to it than to
+    `dec`) is that diamond's, even where a path of `dec`'s passes closer to it; one over its top corner,
+    where the way in arrives, may be `dec`'s."""
+    own = _gap(label, dec.box)
+    return any(s is not dec and s.kind == "decision" and _gap(label, s.box) < min(8.0, own)
+               and label.cy > s.box.top + 0.3 * s.box.h for s in symbols)
+
+
 def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Frag]) -> list[tuple[str | None, Shape]]:
     """(label, target) for each path leaving the diamond anywhere but its top corner."""
     d = dec.box
@@ -680,10 +693,12 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
         if labels:
             scored = []
             for box, text in labels:
+                if _at_other(box, dec, symbols):
+                    continue
                 dist = min(max(0.0, p.box.x0 - box.x1, box.x0 - p.box.x1) + max(0.0, p.box.top - box.bottom,
                            box.top - p.box.bottom) for p in path)
                 scored.append((dist, text))
-            dist, text = min(scored)
+            dist, text = min(scored) if scored else (99.0, "")
             if dist < 14:
                 label = text
         for t in targets:
