@@ -307,3 +307,48 @@ def test_a_hop_is_one_stroke_and_a_white_ground_no_line() -> None:
     segs = page_segments(SimpleNamespace(lines=[], rects=[ground], curves=[hop]))
     assert [(s.x0, s.y0, s.x1, s.y1) for s in segs] == [(292.8, 376.4, 219.6, 376.4), (219.6, 376.4, 219.6, 413.2)]
     assert len(page_segments(SimpleNamespace(lines=[], rects=[box], curves=[]))) == 4
+
+
+@pytest.mark.parametrize("k, lanes", [(30, 6), (60, 8), (0, 0)])
+def test_our_sop_pdf_of_several_pages_imports_whole(k: int, lanes: int, tmp_path: Path) -> None:
+    """Our SOP PDF whose table runs over several pages (the header repeated on each, off-page connectors
+    in bands above and below a page's steps): the header rows and the bands add no step, the letters and
+    page references are no exit labels, and an exit through an off-page connector goes to the step the
+    connector of the same letter leads to on its page (not to the next row)."""
+    from prosedur.flow.layout import lane_order
+    from prosedur.render.sop import render_sop_pdf
+    from prosedur.synth import hard_text_procedure, synthetic_procedure
+
+    proc = synthetic_procedure(k, seed=k, lanes=lanes) if k else hard_text_procedure()
+    pdf = tmp_path / "sop.pdf"
+    pdf.write_bytes(render_sop_pdf(proc, None))
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) > 2, "the table should run over several pages"
+    res = import_files([pdf], tmp_path / "b", jobs=1)[0]
+    assert res.written, res.error
+    lib, problems = load_library(tmp_path / "b")
+    assert not problems
+    got = lib.procedures[0]
+    ids = {s.id: f"k{i:02d}" for i, s in enumerate(proc.steps, 1)}
+    order = [s.id for s in proc.steps]
+    through = [e for s in proc.steps for e in s.exits if abs(order.index(e.to) - order.index(s.id)) > 3]
+    assert k == 0 or through, "the procedure should have exits across pages"
+    assert len(got.steps) == len(proc.steps)
+    lanes_a, lanes_b = lane_order(proc), lane_order(got)  # role ids are made from the column headings
+    for a, b in zip(proc.steps, got.steps, strict=True):
+        assert (b.kind, b.do, b.output, b.time, b.requirements) == (a.kind, a.do, a.output, a.time, a.requirements), a.id
+        assert lanes_b.index(b.actor) == lanes_a.index(a.actor), a.id
+        assert sorted((e.label or "", e.to) for e in b.exits) == sorted((e.label or "", ids[e.to]) for e in a.exits), a.id
+
+
+@pytest.mark.parametrize("lines, joined", [
+    (["ke https://", "layanan.go.id/permohonan/", "formulir?", "versi=2"], "ke https://layanan.go.id/permohonan/formulir?versi=2"),
+    (["lihat https://layanan.go.id/unduh", "sebagai bukti"], "lihat https://layanan.go.id/unduh sebagai bukti"),
+    (["Bagian Umum /", "Keuangan"], "Bagian Umum / Keuangan"),
+])
+def test_a_web_address_broken_over_lines_is_joined_whole(lines: list[str], joined: str) -> None:
+    from prosedur.importer.pdf import _join
+
+    assert _join(lines) == joined

@@ -240,32 +240,17 @@ def coverage(spans: list[tuple[float, float]], a: float, b: float) -> float:
     return total / (b - a)
 
 
-def _mask(obj: dict[str, Any]) -> bool:
-    """A white patch without an outline (the ground behind a label where it sits on a line): it draws no
-    symbol on white paper."""
-    if obj.get("stroke") or not obj.get("fill"):
-        return False
-    colour = obj.get("non_stroking_color")
-    if isinstance(colour, (int, float)):
-        colour = (colour,)
-    if not isinstance(colour, (tuple, list)) or not colour:
-        return False
-    vals = [float(v) for v in colour if isinstance(v, (int, float))]
-    if len(vals) != len(colour):
-        return False
-    return all(v == 0 for v in vals) if len(vals) == 4 else all(v >= 0.99 for v in vals)  # CMYK: no ink
-
-
 def page_shapes(page: Any, min_size: float = 9.0) -> list[Shape]:
-    """Drawings the size of a flowchart symbol (both sides at least `min_size` points)."""
+    """Drawings the size of a flowchart symbol (both sides at least `min_size` points); the white ground
+    under a label (`invisible`) is none."""
     shapes: list[Shape] = []
     for r in page.rects:
-        if r["width"] >= min_size and r["height"] >= min_size and not _mask(r):
+        if r["width"] >= min_size and r["height"] >= min_size and not invisible(r):
             box = Box(r["x0"], r["top"], r["x1"], r["bottom"])
             pts = [(box.x0, box.top), (box.x1, box.top), (box.x1, box.bottom), (box.x0, box.bottom)]
             shapes.append(Shape(box, pts, "rect"))
     for c in page.curves:
-        if c["width"] >= min_size and c["height"] >= min_size and not _mask(c):
+        if c["width"] >= min_size and c["height"] >= min_size and not invisible(c):
             pts = _curve_points(c)
             box = Box(c["x0"], c["top"], c["x1"], c["bottom"])
             segs = [Segment(a[0], a[1], b[0], b[1]) for a, b in zip(pts, pts[1:], strict=False)]
