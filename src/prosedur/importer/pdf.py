@@ -541,11 +541,18 @@ def _link_items(page: Any, symbols: list[Shape], cols: Columns, rows: list[float
     sym_boxes = [s.box for s in symbols]
     heads = _heads(page)
 
+    def at(v: float, vals: list[float]) -> bool:
+        return any(abs(v - x) < 2.0 for x in vals)
+
     def on_rule(s: Segment) -> bool:
+        """A piece of the table's rules; a short stroke along a rule that neither starts nor ends at a
+        crossing rule is an arrow's elbow drawn on it (ours, out of a connector's band)."""
         if s.horizontal:
-            return any(abs(s.y0 - y) < 1.6 for y in rows)
+            return any(abs(s.y0 - y) < 1.6 for y in rows) and (
+                s.length > 60 or at(s.x0, cols.bounds) or at(s.x1, cols.bounds))
         if s.vertical:
-            return any(abs(s.x0 - x) < 1.6 for x in cols.bounds)
+            return any(abs(s.x0 - x) < 1.6 for x in cols.bounds) and (
+                s.length > 60 or at(s.y0, rows) or at(s.y1, rows))
         return False
 
     def outline(s: Segment) -> bool:
