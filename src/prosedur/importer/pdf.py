@@ -692,6 +692,10 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
                     todo.append(j)
         used |= seen & set(starts)
         path = [links[i] for i in seen]
+        if any(ln.head is not None for ln in links):
+            # where arrows are drawn with heads, a path ends only where one points: where it joins
+            # another arrow's line, that line leads back to its own diamond too, headless there
+            targets = [t for t in targets if any(ln.head is not None and _contacts(ln, t.box) for ln in path)]
         if not targets:
             near = _short_of(path, [s for s in symbols if s is not dec])
             if near is not None:
@@ -938,6 +942,8 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
         links = _link_items(page, symbols, cols, rules)
         steps = [s for s in symbols if s.kind != "connector"]
         for c in conns:  # an arriving connector: a path leaves it for a step on this page
+            if any(ln.head is not None and _contacts(ln, c.box) for ln in links):
+                continue  # an arrow points into it: the flow leaves the page there
             ahead = [t for _, t in _exits(c, steps, links, [])] if id(c) in page_letters else []
             if ahead:
                 arrives.setdefault(page_letters[id(c)], ahead[0])
