@@ -692,10 +692,13 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
                     todo.append(j)
         used |= seen & set(starts)
         path = [links[i] for i in seen]
-        if any(ln.head is not None for ln in links):
-            # where arrows are drawn with heads, a path ends only where one points: where it joins
-            # another arrow's line, that line leads back to its own diamond too, headless there
-            targets = [t for t in targets if any(ln.head is not None and _contacts(ln, t.box) for ln in path)]
+        # a path drawn with arrowheads ends only where one points: where it joins another arrow's line,
+        # that line leads back to its own diamond too, headless there (some SOPs draw the head a few
+        # points short of the box; the head at a path's end touches its last stroke, where the path
+        # stopped); a path of pasted arrow pictures keeps every symbol it reaches
+        heads = [ln for ln in links if ln.head is not None and any(p is ln or _touch(ln, p) for p in path)]
+        if heads and not any(ln.seg is None for ln in path):
+            targets = [t for t in targets if any(_beside(h.box, t.box, 8.0) for h in heads)]
         if not targets:
             near = _short_of(path, [s for s in symbols if s is not dec])
             if near is not None:
