@@ -54,8 +54,10 @@ from .pdf import (
     _HEAD_TEXT,
     _ITEM_NO,
     _KET_WORD,
+    _LETTER,
     _MUTU_WORD,
     _NO_WORD,
+    _PAGE_REF,
     _UNIT_WORD,
     LABELS,
     LIST_FIELDS,
@@ -900,8 +902,6 @@ class _Cols:
     head_row: int
 
 
-_LETTER = re.compile(r"[A-Z]{1,3}|\d{1,2}")
-_PAGE_REF = re.compile(r"(lanjut|dari|ke|hlm|halaman|cont|from|on|p)\b[\s\w.]*$", re.IGNORECASE)
 
 
 def _connectors(drawings: list[tuple[list[Drawn], list[Drawn], list[Drawn]]]
