@@ -1004,8 +1004,8 @@ def _read(pdf: Any, path: Path) -> ReadSheet:
             if target.kind == "connector":
                 # an off-page connector: on to where the connector of its letter leads (another page),
                 # else with the next row
-                ahead = arrives.get(letters.get(id(target), ""))
-                tri = by_shape.get(id(ahead)) if ahead is not None else None
+                lead = arrives.get(letters.get(id(target), ""))
+                tri = by_shape.get(id(lead)) if lead is not None else None
                 if tri is None:
                     tri = ri + 1 if ri + 1 < len(rows_out) else None
             if tri is None:
