@@ -660,7 +660,6 @@ def _at_other(label: Box, dec: Shape, symbols: list[Shape]) -> bool:
 def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Frag]) -> list[tuple[str | None, Shape]]:
     """(label, target) for each path leaving the diamond anywhere but its top corner."""
     d = dec.box
-    out: list[tuple[str | None, Shape]] = []
     starts = []
     for i, ln in enumerate(links):
         c = _contacts(ln, d)
@@ -671,6 +670,7 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
         if (ln.seg is not None and c[1] > d.top + 0.3 * d.h) or (ln.seg is None and ln.box.bottom > d.cy):
             starts.append(i)
     used: set[int] = set()
+    found: list[tuple[list[Shape], list[tuple[float, int, int]]]] = []  # per path: its targets, labels near it
     for st in starts:
         if st in used:
             continue
@@ -703,20 +703,24 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
             near = _short_of(path, [s for s in symbols if s is not dec])
             if near is not None:
                 targets.append(near)
-        label = None
-        if labels:
-            scored = []
-            for box, text in labels:
-                if _at_other(box, dec, symbols):
-                    continue
-                dist = min(max(0.0, p.box.x0 - box.x1, box.x0 - p.box.x1) + max(0.0, p.box.top - box.bottom,
-                           box.top - p.box.bottom) for p in path)
-                scored.append((dist, text))
-            dist, text = min(scored) if scored else (99.0, "")
+        scored: list[tuple[float, int, int]] = []  # (distance, path, label) of the labels near it
+        for li, (box, _text) in enumerate(labels):
+            if _at_other(box, dec, symbols):
+                continue
+            dist = min(max(0.0, p.box.x0 - box.x1, box.x0 - p.box.x1) + max(0.0, p.box.top - box.bottom,
+                       box.top - p.box.bottom) for p in path)
             if dist < 14:
-                label = text
-        for t in targets:
-            out.append((label, t))
+                scored.append((dist, len(found), li))
+        found.append((targets, scored))
+    # each label to the nearest path that has none yet, nearest pairs first: a label printed where
+    # two of the diamond's paths pass goes to the one it is nearest, the other takes its own
+    named: dict[int, str] = {}
+    taken: set[int] = set()
+    for _dist, k, li in sorted(x for _, sc in found for x in sc):
+        if k not in named and li not in taken:
+            named[k] = labels[li][1]
+            taken.add(li)
+    out: list[tuple[str | None, Shape]] = [(named.get(k), t) for k, (targets, _) in enumerate(found) for t in targets]
     # one way out per target, a label on one exit only
     unique: list[tuple[str | None, Shape]] = []
     for label, t in out:
