@@ -316,8 +316,8 @@ def classify(shape: Shape) -> str:
     sides = [side(lambda p, x=x: abs(p[0] - x) <= tol, lambda p: p[1], 0.7 * b.h) for x in (b.x0, b.x1)]
     if corners[0] and corners[1] and not corners[2] and not corners[3] and mids[2] and n <= 8 and all(sides):
         return "connector"
-    if corners[1] and corners[3] and not corners[0] and not corners[2] and n <= 8:
-        return "io"  # parallelogram
+    if corners[1] and corners[3] and not corners[0] and not corners[2] and n <= 8 and closed:
+        return "io"  # parallelogram (an arrow's open elbow from one corner to the other is none)
     if corners[0] and corners[1] and top and left and right and not (corners[2] and corners[3]) and n > 8:
         return "io"  # document: straight top, wavy bottom
     if not closed and not (top and bottom and left and right):

@@ -8,6 +8,7 @@ Whatever cannot be read becomes an `Issue` with its page and row; nothing is fil
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from collections.abc import Iterable
@@ -712,14 +713,19 @@ def _exits(dec: Shape, symbols: list[Shape], links: list[_Link], labels: list[Fr
             if dist < 14:
                 scored.append((dist, len(found), li))
         found.append((targets, scored))
-    # each label to the nearest path that has none yet, nearest pairs first: a label printed where
-    # two of the diamond's paths pass goes to the one it is nearest, the other takes its own
-    named: dict[int, str] = {}
-    taken: set[int] = set()
-    for _dist, k, li in sorted(x for _, sc in found for x in sc):
-        if k not in named and li not in taken:
-            named[k] = labels[li][1]
-            taken.add(li)
+    # each label on one path: the matching that labels the most paths, nearest in sum (a label printed
+    # where two of the diamond's paths pass goes to the one whose own label is not nearer to it); a
+    # diamond has a few ways out and a few labels near each, so every matching is tried
+    options = [[None, *sorted(sc)[:4]] for _, sc in found]
+    best: tuple[int, float, tuple[Any, ...]] | None = None
+    for pick in itertools.product(*options):
+        chosen = [x for x in pick if x is not None]
+        if len({li for _, _, li in chosen}) < len(chosen):
+            continue
+        key = (-len(chosen), sum(d for d, _, _ in chosen), pick)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    named = {x[1]: labels[x[2]][1] for x in (best[2] if best else ()) if x is not None}
     out: list[tuple[str | None, Shape]] = [(named.get(k), t) for k, (targets, _) in enumerate(found) for t in targets]
     # one way out per target, a label on one exit only
     unique: list[tuple[str | None, Shape]] = []
