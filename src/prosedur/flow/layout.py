@@ -400,6 +400,8 @@ class Page:
     nodes: list[Node]
     edges: list[Edge]
     offpage: list[OffPage]
+    crowded: tuple[str, ...] = ()
+    """Steps (in a caller's grid) with an exit label that found no clean spot beside its line."""
 
 
 @dataclass(slots=True)
@@ -1994,15 +1996,22 @@ def _finish_page(
     # margin stays out of the lanes' frame), which a table's labels, kept inside it, never reach
     inner = range(1, len(order)) if bounded else range(len(order) + 1)
     rules_x = tuple(i * lane_w for i in inner)
-    spots, room = _place_labels(nodes, [(s, label, pts) for s, _t, label, pts, _b in routed], label_size, bounds,
-                                numbered=not bounded, rules_x=rules_x, rules_y=rules_y, lang=lang, grow=grow)
+    labelled = [(s, label, pts) for s, _t, label, pts, _b in routed]
+    crowded: list[str] = []
+    if bounded:  # a caller's table: each label inside one of its cells (the caller grows its rows: `crowded`)
+        spots = _place_grid_labels(nodes, labelled, label_size, bounds, height, rules_x, rules_y, lang, crowded)
+        room = _Room()
+    else:
+        spots, room = _place_labels(nodes, labelled, label_size, bounds, numbered=True, rules_x=rules_x,
+                                    rules_y=rules_y, lang=lang, grow=grow)
     edges = []
     for k, (s, t, label, pts, back) in enumerate(routed):
         at, anchor, printed = spots.get(k, (None, "start", label or ""))
         lines = tuple(printed.split("\n")) if "\n" in printed else ()
         edges.append(Edge(s.id, t.id, label, tuple(pts), back, at, anchor, lines))
     lanes = [Lane(role, i * lane_w, lane_w, titles[i] if titles else ()) for i, role in enumerate(order)]
-    page = Page(number, left + len(order) * lane_w + right, height, header, lanes, nodes, edges, offpage)
+    page = Page(number, left + len(order) * lane_w + right, height, header, lanes, nodes, edges, offpage,
+                tuple(dict.fromkeys(crowded)))
     _shift(page, left)
     page.width = left + len(order) * lane_w + right
     return page, room
@@ -2499,6 +2508,147 @@ def _label_clean(box: Box, first: Box, nodes: list[Node], lines: list[tuple[Poin
     if any(box[0] < x < box[0] + box[2] for x in rules_x) or any(_boxes_meet(box, b) for b in numbers):
         return False
     return _boxes_meet(box, first)
+
+
+def _first_legs(pts: list[Point] | tuple[Point, ...], size: float) -> list[tuple[Point, Point]]:
+    """The stretch an exit's label belongs beside: its first segment; when that is only a stub into
+    a channel (shorter than two label heights), also the channel's first three label heights."""
+    (x1, y1), (x2, y2) = pts[0], pts[1]
+    legs = [((x1, y1), (x2, y2))]
+    if abs(x2 - x1) + abs(y2 - y1) < 2 * size and len(pts) > 2:
+        x3, y3 = pts[2]
+        along = 3 * 1.05 * size
+        legs.append(((x2, y2), (x2 + max(-along, min(along, x3 - x2)), y2 + max(-along, min(along, y3 - y2)))))
+    return legs
+
+
+GRID_CLEAR = 1.0  # a grid label keeps this far (pt) off lines, shapes, other labels and the table's rules
+
+
+def _place_grid_labels(
+    nodes: list[Node],
+    edges: list[tuple[Node, str | None, list[Point]]],
+    size: float,
+    bounds: tuple[float, float],
+    height: float,
+    rules_x: tuple[float, ...] = (),
+    rules_y: tuple[float, ...] = (),
+    lang: str = "id",
+    crowded: list[str] | None = None,
+) -> dict[int, tuple[Point, str, str]]:
+    """Label spots in a caller's table (the SOP): each label inside one cell of the grid — never
+    across a column or row rule — clear of every line, shape and label, beside its exit's first
+    leg, as near the exit's vertex as that allows (a draughtsman writes "Ya" where the line leaves).
+
+    Every spot beside the first leg is tried (along a vertical leg on either side, above and below
+    a horizontal one, the label whole, broken in two or hyphenated), nearest the vertex first; the
+    first spot that keeps every rule wins. Only when none does, `_place_labels`' weighing of the
+    defects decides (a drawing still gets a label) and the source's step joins `crowded` (the
+    caller may give its row more room)."""
+    crowded = [] if crowded is None else crowded
+    segments = [(a, b) for _s, _l, pts in edges for a, b in zip(pts, pts[1:], strict=False) if a != b]
+    boxes: list[Box] = []
+    placed: dict[int, tuple[Point, str, str]] = {}
+    reach = 4 * size / 7 - 0.3  # the checker's "beside" (4/7 of a label height), with a margin
+    c = GRID_CLEAR
+
+    def grown(box: Box, d: float) -> Box:
+        return (box[0] - d, box[1] - d, box[2] + 2 * d, box[3] + 2 * d)
+
+    def valid(box: Box, legs: list[tuple[Point, Point]]) -> bool:
+        """Clean: on the page, inside one cell, beside its leg, clear of everything near it (`near_*`:
+        what lies within reach of this label's spots)."""
+        x, y, w, h = box
+        if x < bounds[0] + c or x + w > bounds[1] - c or y < c or y + h > height - c:
+            return False
+        if any(x - c < r < x + w + c for r in rules_x) or any(y - c < r < y + h + c for r in rules_y):
+            return False
+        if not valid_beside(box, legs):
+            return False
+        room = grown(box, c)
+        if any(_boxes_meet(room, b) for b in near_boxes) or any(box_meets_node(room, n) for n in near_nodes):
+            return False
+        return not any(_segment_meets_box(a, b, room) for a, b in near_segments)
+
+    def defects(box: Box, legs: list[tuple[Point, Point]]) -> int:
+        x, y, w, h = box
+        score = 64 if x < bounds[0] or x + w > bounds[1] else 0
+        if any(_boxes_meet(box, b) for b in near_boxes) or any(box_meets_node(box, n) for n in near_nodes):
+            score += 32
+        score += 16 if any(_segment_meets_box(a, b, box) for a, b in near_segments) else 0
+        cut = sum(x < r < x + w for r in rules_x) + sum(y < r < y + h for r in rules_y)
+        return score + (7 + min(cut, 8) if cut else 0) + (0 if valid_beside(box, legs) else 2)
+
+    def valid_beside(box: Box, legs: list[tuple[Point, Point]]) -> bool:
+        near = grown(box, reach)
+        return any(_boxes_meet(near, (min(a[0], b[0]), min(a[1], b[1]), abs(b[0] - a[0]) + 1e-6,
+                                      abs(b[1] - a[1]) + 1e-6)) for a, b in legs)
+
+    def variants(text: str) -> tuple[str, ...]:  # a slash breaks a label too ("Sedang/" over "rendah")
+        return _label_variants(text, size, lang, slash=True)
+
+    for k, (source, text, pts) in enumerate(edges):
+        if not text or len(pts) < 2:
+            continue
+        legs = _first_legs(pts, size)
+        vx, vy = pts[0]
+        others = [p[1] for j, (s, _l, p) in enumerate(edges) if s.id == source.id and j != k and len(p) > 1]
+        candidates: list[tuple[float, Point, str, str]] = []
+        for rank, variant in enumerate(variants(text)):
+            _bx, _by, w, h = label_box((0.0, 0.0), "start", variant, size)
+            lift = 0.8 * size  # the baseline lies this far below the box's top
+            penalty = 4.0 * rank  # whole before broken before hyphenated, when both fit as near
+            spots: list[tuple[float, float, str]] = []  # (box left, box top, anchor)
+            for (ax, ay), (bx, by) in legs:
+                if ax == bx:  # vertical: beside it, either side, anywhere along it
+                    lo, hi = sorted((ay, by))
+                    top = lo - h - reach + 0.5
+                    while top <= hi + reach - 0.5:
+                        for gap in (1.5, 2.5):
+                            spots.append((ax + gap, top, "start"))
+                            spots.append((ax - gap - w, top, "end"))
+                        # every point near the vertex, coarser further along a long leg
+                        top += 1.0 if min(abs(top - ay), abs(top + h - ay)) < 40 else 3.0
+                else:  # horizontal: above or below it, anywhere along it
+                    lo, hi = sorted((ax, bx))
+                    left = lo - w - reach + 0.5
+                    while left <= hi + reach - 0.5:
+                        for gap in (1.5, 2.5):
+                            spots.append((left, ay - gap - h, "start" if bx > ax else "end"))
+                            spots.append((left, ay + gap, "start" if bx > ax else "end"))
+                        left += 1.0 if min(abs(left - ax), abs(left + w - ax)) < 40 else 3.0
+            for left, top, anchor in spots:
+                # distance from the vertex to the box, and a nudge away from the source's other exits
+                dx = max(left - vx, 0.0, vx - left - w)
+                dy = max(top - vy, 0.0, vy - top - h)
+                cost = math.hypot(dx, dy) + penalty
+                mx, my = left + w / 2, top + h / 2
+                if any((ox - vx) * (mx - vx) > 0 and (oy - vy) * (my - vy) >= 0 for ox, oy in others):
+                    cost += 1.0
+                at = (left + w if anchor == "end" else left, top + lift)
+                candidates.append((cost, at, anchor, variant))
+        candidates.sort(key=lambda item: item[0])
+        # what any of these spots could meet: the legs' region grown by the widest label and its reach
+        widest = max(label_box((0.0, 0.0), "start", v, size)[2] for v in variants(text))
+        xs, ys = [p[0] for leg in legs for p in leg], [p[1] for leg in legs for p in leg]
+        pad = widest + reach + 2 * c + 3.0
+        region = (min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad)
+        near_segments = [(a, b) for a, b in segments if _segment_meets_box(a, b, region)]
+        near_nodes = [n for n in nodes if _boxes_meet(region, (n.x, n.y, n.w, n.h))]
+        near_boxes = [b for b in boxes if _boxes_meet(region, b)]
+        chosen = next(((at, anchor, variant) for _cost, at, anchor, variant in candidates
+                       if valid(label_box(at, anchor, variant, size), legs)), None)
+        if chosen is None:  # nowhere clean: the lightest defect, as `_place_labels` weighs them
+            crowded.append(source.step or source.id)
+            # the document chart's spots too: one further from the leg may still keep off every line
+            candidates += [(99.0 + rank, (at[0], at[1] - (variant.count("\n") * LABEL_PITCH * size if at[1] <= vy else 0)),
+                            anchor, variant)
+                           for rank, variant in enumerate(variants(text))
+                           for at, anchor in _label_spots(pts, others, size, source, rules_x, rules_y)]
+            chosen = min(candidates, key=lambda item: (defects(label_box(item[1], item[2], item[3], size), legs), item[0]))[1:]
+        placed[k] = chosen
+        boxes.append(label_box(chosen[0], chosen[1], chosen[2], size))
+    return placed
 
 
 def _drawn_right(page: Page) -> float:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -82,7 +82,12 @@ MIN_DECISION_ROW = 19.0
 SYMBOL_H = 8.0
 DECISION_H = 11.0
 PENTAGON_W, PENTAGON_H = 6.0, 7.0
+# a Pelaksana column holds a two-line 7 pt exit label beside a line down its middle (half of 17 mm,
+# less the gaps, is 22 pt: "Tidak/sesuai", "Leng-/kap"); with many actors the text columns give up
+# to a third of their width for it (10 lanes: Kegiatan 34 mm, lanes 16.3 mm instead of 10.6 mm)
+MIN_LANE, TEXT_FLOOR = 17.0, 0.65
 LABEL_MM = 2.5  # exit and connector letters: 2.5 mm = 7 pt
+LABEL_ROOM, LABEL_ROOM_TRIES = 4.0, 2  # mm a row grows by when an exit label finds no clean spot; how often
 TRACK_MM = 1.25  # distance between loop-back tracks in a gutter
 ARROW = 1.4
 HOP_MM = 0.9  # radius of the semicircle where one connector jumps over another
@@ -183,6 +188,11 @@ class SopLayout:
     """The rows' height budget per page on the library's paper (mm)."""
     band: float = BAND
     """The height of a connector band: the pentagon and its page text, wrapped to the lane (mm)."""
+    activity_width: float = COL_ACTIVITY
+    """The Kegiatan column's width (mm): narrower than COL_ACTIVITY when many lanes need the room
+    (MIN_LANE); the quality columns' widths in `columns` shrink alike."""
+    notes_width: float = COL_NOTES
+    """The Keterangan column's width (mm)."""
 
 
 def _requirements(step: StepView) -> list[str]:
@@ -231,8 +241,11 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
     columns = quality_cells(view)
     notes_head = view.notes_heading or None
     width, body = page_width(view.paper), page_body(view.paper)
-    fixed = COL_NO + COL_ACTIVITY + sum(c.width for c in columns) + (COL_NOTES if notes_head else 0.0)
-    lane_width = (width - fixed) / len(actors)
+    text = COL_ACTIVITY + sum(c.width for c in columns) + (COL_NOTES if notes_head else 0.0)
+    scale = min(1.0, max(TEXT_FLOOR, (width - COL_NO - MIN_LANE * len(actors)) / text))
+    activity, notes_width = COL_ACTIVITY * scale, COL_NOTES * scale
+    columns = [replace(c, width=c.width * scale) for c in columns]
+    lane_width = (width - COL_NO - text * scale) / len(actors)
     rows: list[SopRow] = []
     seen: set[str] = set()
     for step in view.steps:
@@ -243,9 +256,9 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
         notes = _notes(step, view.lang) if notes_head else []
         quality = [step.quality(c.field) for c in columns]
         lines = max(
-            wrapped_lines(step.text, COL_ACTIVITY),
+            wrapped_lines(step.text, activity),
             *(sum(wrapped_lines(x, c.width) for x in cell) for c, cell in zip(columns, quality, strict=True)),
-            sum(wrapped_lines(n, COL_NOTES) for n in notes),
+            sum(wrapped_lines(n, notes_width) for n in notes),
         )
         minimum = MIN_DECISION_ROW if step.is_decision else MIN_ROW
         height = max(minimum, math.ceil((lines * LINE_MM + 2 * PAD + 1.0) * 2) / 2)
@@ -256,7 +269,8 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
     head = 6.0 + max(2, head_lines) * 3.3 + 2.0
     shape_w = max(6.0, min(lane_width - 7.0, 22.0))
     extra: dict[int, float] = {}
-    for _attempt in range(4):  # crowded connector bands may need a second band: cut again
+    grown: dict[str, int] = {}  # step -> times its row was made taller for an exit label
+    for _attempt in range(8):  # crowded connector bands may need a second band, labels a taller row: cut again
         cuts = _cut_pages(rows, head, extra, body, band)
         geometry = Geometry(
             lane_width=lane_width * PT,
@@ -279,11 +293,18 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
         assumed = {i: (band if i > 0 else 0.0) + (band if i < last else 0.0) for i in range(len(cuts))}
         over = {p.number - 1: p.top_band + p.bottom_band - assumed[p.number - 1] for p in pages
                 if p.top_band + p.bottom_band > assumed[p.number - 1]}
-        if all(extra.get(k, 0.0) >= v for k, v in over.items()):
+        # an exit label with no clean spot beside its line: its decision's row gets more room (twice at most)
+        crowded = [sid for p in flow.pages for sid in p.crowded if grown.get(sid, 0) < LABEL_ROOM_TRIES]
+        if all(extra.get(k, 0.0) >= v for k, v in over.items()) and not crowded:
             break
         extra = {k: max(v, extra.get(k, 0.0)) for k, v in over.items()}
+        for row in rows:
+            if row.step.id in crowded:
+                row.height += LABEL_ROOM
+                grown[row.step.id] = grown.get(row.step.id, 0) + 1
     connectors = [c for page in pages for c in page.outgoing]
-    return SopLayout(actors, lane_width, pages, connectors, flow, head, columns, notes_head, width, body, band)
+    return SopLayout(actors, lane_width, pages, connectors, flow, head, columns, notes_head, width, body, band,
+                     activity, notes_width)
 
 
 def _pages(cuts: list[list[SopRow]], flow: Layout, band: float = BAND) -> list[SopPage]:
@@ -507,7 +528,7 @@ def _offpage_title(other_page: int, lang: str, *, incoming: bool) -> str:
 def _layout_rules(layout: SopLayout, paper: Paper) -> Markup:
     """Column widths and row heights are layout results, emitted as a few generated class rules
     (numbers only, no source text) so the stylesheet file keeps everything else."""
-    widths = {"no": COL_NO, "activity": COL_ACTIVITY, "lane": layout.lane_width, "notes": COL_NOTES}
+    widths = {"no": COL_NO, "activity": layout.activity_width, "lane": layout.lane_width, "notes": layout.notes_width}
     widths.update({f"q{i}": column.width for i, column in enumerate(layout.columns)})
     rules = [f".sop-flow col.w-{name} {{ width: {_f(mm)}mm; }}" for name, mm in widths.items()]
     # the paper: page size for both PDF engines, and the table's width between the margins
@@ -591,8 +612,8 @@ def _sop_html(
         # words get their hyphenation points (prosedur.hyphen.print_html)
         "header_fit": line_chars(layout.lane_width - 2.0, 7.5),
         "fit": lambda mm: line_chars(mm - 2 * PAD, 8),  # the same for an 8 pt cell
-        "COL_ACTIVITY": COL_ACTIVITY,
-        "COL_NOTES": COL_NOTES,
+        "COL_ACTIVITY": layout.activity_width,
+        "COL_NOTES": layout.notes_width,
         # the empty cells right of the Pelaksana cell in a connector band row
         "tail_cells": Markup("<td></td>" * (len(layout.columns) + (1 if layout.notes else 0))),
     }

@@ -61,9 +61,7 @@ from .fetch import MAX_ASSET_BYTES, path_allowed
 from .labels import label, labels
 from .raster import image_file_to_raster, svg_to_png
 from .sop import (
-    COL_ACTIVITY,
     COL_NO,
-    COL_NOTES,
     LABEL_MM,
     PT,
     SopLayout,
@@ -597,9 +595,9 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
     L = labels(view.lang)
     n = len(layout.actors)
     q = len(layout.columns)
-    widths = [COL_NO, COL_ACTIVITY, *([layout.lane_width] * n), *(c.width for c in layout.columns)]
+    widths = [COL_NO, layout.activity_width, *([layout.lane_width] * n), *(c.width for c in layout.columns)]
     if layout.notes:
-        widths.append(COL_NOTES)
+        widths.append(layout.notes_width)
     body_rows = (1 if page.incoming else 0) + len(page.rows) + (1 if page.outgoing else 0)
     table = doc.add_table(rows=2 + body_rows, cols=len(widths))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
