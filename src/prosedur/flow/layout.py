@@ -2523,6 +2523,7 @@ def _first_legs(pts: list[Point] | tuple[Point, ...], size: float) -> list[tuple
 
 
 GRID_CLEAR = 1.0  # a grid label keeps this far (pt) off lines, shapes, other labels and the table's rules
+GRID_APART = 3.5  # and this far off other edges' lines: nearer its own (at 1.5-2.5 pt) than any other
 
 
 def _place_grid_labels(
@@ -2546,7 +2547,8 @@ def _place_grid_labels(
     defects decides (a drawing still gets a label) and the source's step joins `crowded` (the
     caller may give its row more room)."""
     crowded = [] if crowded is None else crowded
-    segments = [(a, b) for _s, _l, pts in edges for a, b in zip(pts, pts[1:], strict=False) if a != b]
+    segments = [(a, b, j) for j, (_s, _l, pts) in enumerate(edges) for a, b in zip(pts, pts[1:], strict=False)
+                if a != b]
     boxes: list[Box] = []
     placed: dict[int, tuple[Point, str, str]] = {}
     reach = 4 * size / 7 - 0.3  # the checker's "beside" (4/7 of a label height), with a margin
@@ -2568,14 +2570,16 @@ def _place_grid_labels(
         room = grown(box, c)
         if any(_boxes_meet(room, b) for b in near_boxes) or any(box_meets_node(room, n) for n in near_nodes):
             return False
-        return not any(_segment_meets_box(a, b, room) for a, b in near_segments)
+        # another exit's line keeps further off than the label's own: read (and imported) as its own
+        apart = grown(box, GRID_APART)
+        return not any(_segment_meets_box(a, b, apart if j != k else room) for a, b, j in near_segments)
 
     def defects(box: Box, legs: list[tuple[Point, Point]]) -> int:
         x, y, w, h = box
         score = 64 if x < bounds[0] or x + w > bounds[1] else 0
         if any(_boxes_meet(box, b) for b in near_boxes) or any(box_meets_node(box, n) for n in near_nodes):
             score += 32
-        score += 16 if any(_segment_meets_box(a, b, box) for a, b in near_segments) else 0
+        score += 16 if any(_segment_meets_box(a, b, box) for a, b, _j in near_segments) else 0
         cut = sum(x < r < x + w for r in rules_x) + sum(y < r < y + h for r in rules_y)
         return score + (7 + min(cut, 8) if cut else 0) + (0 if valid_beside(box, legs) else 2)
 
@@ -2633,19 +2637,21 @@ def _place_grid_labels(
         xs, ys = [p[0] for leg in legs for p in leg], [p[1] for leg in legs for p in leg]
         pad = widest + reach + 2 * c + 3.0
         region = (min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad)
-        near_segments = [(a, b) for a, b in segments if _segment_meets_box(a, b, region)]
+        near_segments = [(a, b, j) for a, b, j in segments if _segment_meets_box(a, b, region)]
         near_nodes = [n for n in nodes if _boxes_meet(region, (n.x, n.y, n.w, n.h))]
         near_boxes = [b for b in boxes if _boxes_meet(region, b)]
         chosen = next(((at, anchor, variant) for _cost, at, anchor, variant in candidates
                        if valid(label_box(at, anchor, variant, size), legs)), None)
         if chosen is None:  # nowhere clean: the lightest defect, as `_place_labels` weighs them
             crowded.append(source.step or source.id)
+            spotted = len(candidates)
             # the document chart's spots too: one further from the leg may still keep off every line
             candidates += [(99.0 + rank, (at[0], at[1] - (variant.count("\n") * LABEL_PITCH * size if at[1] <= vy else 0)),
                             anchor, variant)
                            for rank, variant in enumerate(variants(text))
                            for at, anchor in _label_spots(pts, others, size, source, rules_x, rules_y)]
-            chosen = min(candidates, key=lambda item: (defects(label_box(item[1], item[2], item[3], size), legs), item[0]))[1:]
+            # (every third spot of the dense ones: neighbours a point apart weigh alike)
+            chosen = min(candidates[:spotted:3] + candidates[spotted:], key=lambda item: (defects(label_box(item[1], item[2], item[3], size), legs), item[0]))[1:]
         placed[k] = chosen
         boxes.append(label_box(chosen[0], chosen[1], chosen[2], size))
     return placed

@@ -87,7 +87,9 @@ PENTAGON_W, PENTAGON_H = 6.0, 7.0
 # to a third of their width for it (10 lanes: Kegiatan 34 mm, lanes 16.3 mm instead of 10.6 mm)
 MIN_LANE, TEXT_FLOOR = 17.0, 0.65
 LABEL_MM = 2.5  # exit and connector letters: 2.5 mm = 7 pt
-LABEL_ROOM, LABEL_ROOM_TRIES = 4.0, 2  # mm a row grows by when an exit label finds no clean spot; how often
+# mm a row grows by when an exit label finds no clean spot beside its line, and how often at most
+LABEL_ROOM, LABEL_ROOM_TRIES = 4.0, 2
+LAYOUT_TRIES = 8  # layouts of one table at most: cut, lay out, add bands or row room, cut again
 TRACK_MM = 1.25  # distance between loop-back tracks in a gutter
 ARROW = 1.4
 HOP_MM = 0.9  # radius of the semicircle where one connector jumps over another
@@ -227,7 +229,7 @@ def _cut_pages(rows: list[SopRow], head: float, extra: dict[int, float],
 
     def fits(chunk: list[SopRow], first: bool, last: bool) -> bool:
         index = next(i for i, page in enumerate(pages) if chunk[-1] in page)
-        budget = body - head - (0.0 if first else BAND) - (0.0 if last else BAND) - extra.get(index, 0.0)
+        budget = body - head - (0.0 if first else band) - (0.0 if last else band) - extra.get(index, 0.0)
         return sum(r.height for r in chunk) <= budget
 
     balance_cuts(pages, fits)
@@ -270,7 +272,7 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
     shape_w = max(6.0, min(lane_width - 7.0, 22.0))
     extra: dict[int, float] = {}
     grown: dict[str, int] = {}  # step -> times its row was made taller for an exit label
-    for _attempt in range(8):  # crowded connector bands may need a second band, labels a taller row: cut again
+    for attempt in range(LAYOUT_TRIES):  # crowded connector bands may need a second band, labels a taller row: cut again
         cuts = _cut_pages(rows, head, extra, body, band)
         geometry = Geometry(
             lane_width=lane_width * PT,
@@ -295,9 +297,10 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
                 if p.top_band + p.bottom_band > assumed[p.number - 1]}
         # an exit label with no clean spot beside its line: its decision's row gets more room (twice at most)
         crowded = [sid for p in flow.pages for sid in p.crowded if grown.get(sid, 0) < LABEL_ROOM_TRIES]
-        if all(extra.get(k, 0.0) >= v for k, v in over.items()) and not crowded:
-            break
-        extra = {k: max(v, extra.get(k, 0.0)) for k, v in over.items()}
+        if (all(extra.get(k, 0.0) >= v for k, v in over.items()) and not crowded) or attempt + 1 == LAYOUT_TRIES:
+            break  # (the last try's rows stay as laid out: its pages were cut for them)
+        # kept, not replaced: a cut into more or fewer pages must not lose a page's reserve (they flip-flopped)
+        extra = {**extra, **{k: max(v, extra.get(k, 0.0)) for k, v in over.items()}}
         for row in rows:
             if row.step.id in crowded:
                 row.height += LABEL_ROOM
