@@ -75,6 +75,7 @@ BAND = 11.0  # height of a connector band (top or bottom of a page's Pelaksana c
 COL_NO, COL_ACTIVITY, COL_REQ, COL_TIME, COL_OUTPUT, COL_NOTES = 8.0, 52.0, 36.0, 17.0, 30.0, 28.0
 QUALITY_WIDTH = {"requirements": COL_REQ, "input": COL_REQ, "time": COL_TIME, "output": COL_OUTPUT}
 PAD = 1.2  # cell padding
+WIDE_WORD_MM = 1.5  # a long word of wide letters (m, k, R) outgrows the 0.55 em average by this much
 CHAR_MM = 1.62  # conservative average advance of an 8 pt sans character
 LINE_MM = 3.55  # 8 pt at line-height 1.25
 MIN_ROW = 15.0
@@ -614,7 +615,9 @@ def _sop_html(
         # characters a Pelaksana header's line holds (7.5 pt, about 0.55 em a character): longer
         # words get their hyphenation points (prosedur.hyphen.print_html)
         "header_fit": line_chars(layout.lane_width - 2.0, 7.5),
-        "fit": lambda mm: line_chars(mm - 2 * PAD, 8),  # the same for an 8 pt cell
+        # the same for an 8 pt cell, less a wide word's excess over 0.55 em a letter ("Rekomendasi",
+        # 11 letters, broke bare in the 19.5 mm Output column of a 10-lane table)
+        "fit": lambda mm: line_chars(mm - 2 * PAD - WIDE_WORD_MM, 8),
         "COL_ACTIVITY": layout.activity_width,
         "COL_NOTES": layout.notes_width,
         # the empty cells right of the Pelaksana cell in a connector band row
