@@ -314,11 +314,16 @@ def test_libreoffice_prints_each_shape_text_inside_its_shape(name: str, printed:
         pages = [page for page in doc.pages if page.curves]
         assert len(pages) == len(drawings) >= 2
         for page, shapes in zip(pages, drawings, strict=True):
-            votes = Counter((round(c["x0"] - x), round(c["top"] - y)) for c in page.curves
-                            for x, y, w, h, _t, stroked in shapes
-                            if stroked and abs(c["width"] - w) < 0.6 and abs(c["height"] - h) < 0.6)
+            # a shape votes with the weight of its size's rarity: ten equal lanes, or connectors sharing a
+            # row, would otherwise outvote the rest for an origin a lane apart
+            sizes = Counter((round(w), round(h)) for _x, _y, w, h, _t, st in shapes if st)
+            votes: Counter[tuple[int, int]] = Counter()
+            for c in page.curves:
+                for x, y, w, h, _t, stroked in shapes:
+                    if stroked and abs(c["width"] - w) < 0.6 and abs(c["height"] - h) < 0.6:
+                        votes[(round(c["x0"] - x), round(c["top"] - y))] += 1 / sizes[(round(w), round(h))]
             (ox, oy), count = votes.most_common(1)[0]
-            assert count >= 5
+            assert count >= 3
             ox = median(c["x0"] - x for c in page.curves for x, y, w, h, _t, st in shapes
                         if st and abs(c["width"] - w) < 0.6 and abs(c["height"] - h) < 0.6
                         and abs(c["x0"] - x - ox) < 1 and abs(c["top"] - y - oy) < 1)
