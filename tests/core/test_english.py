@@ -59,3 +59,21 @@ def test_p409_counts_untranslated_texts_for_english_publishing_libraries(email: 
     assert n_before - n_after == 1 + 1 + len(email.steps)  # purpose, one scope item, every step's activity
     assert before[0].params["count"] == len(english_gaps(email))
     assert "Tujuan/Purpose" in before[0].message("id") and "Tujuan/Purpose" not in after[0].message("en")
+
+
+def test_the_english_sop_draws_english_exit_labels(email: Procedure, sample_library: Library) -> None:
+    """The SOP table's drawing is laid out in the view's language: a decision's `label_en` (the
+    document's chart had it; the SOP printed the Indonesian label in English too)."""
+    from prosedur.render.sop import sop_layout
+
+    steps = [s.model_copy(update={"exits": [e.model_copy(update={"label_en": f"Way {k}"}) for k, e in enumerate(s.exits)]})
+             for s in email.steps]
+    proc = email.model_copy(update={"steps": steps})
+    assert any(s.exits for s in proc.steps)
+
+    def labels(lang: str) -> set[str]:
+        sop = sop_layout(document_view(proc, sample_library, lang=lang), proc)
+        return {e.label for page in sop.pages if page.flow for e in page.flow.edges if e.label}
+
+    assert {"Way 0", "Way 1"} <= labels("en")
+    assert not {"Way 0", "Way 1"} & labels("id")

@@ -289,7 +289,7 @@ def sop_layout(view: DocumentView, proc: Procedure) -> SopLayout:
             track_gap=TRACK_MM * PT,
             label_size=LABEL_MM * PT,
         )
-        flow = layout(proc, lanes=[a for a, _ in actors if a], geometry=geometry)
+        flow = layout(proc, lanes=[a for a, _ in actors if a], geometry=geometry, lang=view.lang)
         pages = _pages(cuts, flow, band)
         # the cut reserved a band above every page but the first and below every page but the last;
         # loop-backs can add bands anywhere (one into page 1, one out of the last page), so re-cut
