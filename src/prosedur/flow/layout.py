@@ -579,6 +579,18 @@ def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], lane_w
     return w, h, lines
 
 
+@lru_cache(maxsize=8192)
+def _fitted_shape(kind: str, text: str, width: float, size: float,
+                  diamond: tuple[float, int, int] | None) -> tuple[float, float, tuple[str, ...]]:
+    """`_shape`, then `_diamond` with `diamond` = (lane_w, left, right) when given: pure in its
+    arguments, and asked again for the same symbol by the other language's layout (a step without
+    `do_en`), by the fit loop's pass at the same width and by every build of a library."""
+    shape = _shape(kind, text, width, size)
+    if diamond is not None:
+        shape = _diamond(kind, text, shape, *diamond, size)
+    return shape[0], shape[1], tuple(shape[2])
+
+
 # -- routing -----------------------------------------------------------------------------------------
 
 
@@ -1302,11 +1314,20 @@ def _fitted(
     """`layout` without the sharing: the fit loop."""
     def again(lane_w: float | None, cut_at: float | None) -> Layout:
         return _layout(proc, lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
-                       max_height=cut_at, geometry=geometry, lang=lang, lane_w=lane_w, height_limit=max_height)
+                       max_height=cut_at, geometry=geometry, lang=lang, lane_w=lane_w, height_limit=max_height,
+                       measure=False)
 
     result = again(None, max_height)
-    if geometry is not None or not swimlanes:
-        return result
+    if geometry is None and swimlanes:
+        result = _refit(result, again, proc, max_height)
+    for pg in result.pages:  # only the pass kept is measured (half the passes are laid out again)
+        _measure(pg, result.metrics)
+    return result
+
+
+def _refit(result: Layout, again: Callable[[float | None, float | None], Layout], proc: Procedure,
+           max_height: float | None) -> Layout:
+    """The fit loop of `_fitted`: narrower lanes while too wide, a shorter cut while too tall."""
     lane_w: float | None = None
     cut_at = max_height
     for _attempt in range(4):
@@ -1336,6 +1357,7 @@ def _layout(
     lang: str = "id",
     lane_w: float | None = None,
     height_limit: float | None = None,
+    measure: bool = True,
 ) -> Layout:
     """Lay out the flow of `proc` on pages of at most `rows_per_page` step rows (step texts in `lang`:
     a step's `do_en` in English when written).
@@ -1348,7 +1370,8 @@ def _layout(
     `geometry` the grid is the caller's: its lane width, row heights, page cuts and shape sizes
     (no header, no text in the shapes, channels inside the lanes). `height_limit`: the page height
     the room made for labels may grow a page to (default `max_height`, which `layout` lowers to cut
-    pages whose connectors took more than the estimate).
+    pages whose connectors took more than the estimate). `measure=False` leaves `metrics` at zero
+    (the fit loop measures only the pass it keeps).
     """
     height_limit = height_limit or max_height
     started = time.perf_counter()
@@ -1401,9 +1424,9 @@ def _layout(
                 alone = part.kind in (StepKind.DECISION, StepKind.START, StepKind.END) and len(parts) == 1
                 width = span * lane_w - (min(4.0, pad) if alone else 2 * pad)
                 text = substitute(english(part.do, part.do_en, lang), proc)
-                shape = _shape(part.kind, text, width, size)
-                if alone and span == 1:
-                    shape = _diamond(part.kind, text, shape, lane_w, lane, n_lanes - 1 - lane, size)
+                w, h, fitted = _fitted_shape(part.kind, text, width, size,
+                                             (lane_w, lane, n_lanes - 1 - lane) if alone and span == 1 else None)
+                shape = (w, h, list(fitted))
             row.append(_Symbol(nid, part.kind.value, lane, span, shape, k if len(parts) > 1 else 0))
         symbols[step.id] = row
         ordered.append((number, step.id, step.kind.value))
@@ -1765,8 +1788,9 @@ def _layout(
         width = max(width, _drawn_right(pg))
     for pg in pages:
         pg.width = width
-    for pg in pages:
-        _measure(pg, metrics)
+    if measure:
+        for pg in pages:
+            _measure(pg, metrics)
     metrics.seconds = time.perf_counter() - started
     return Layout(pages=pages, lanes=order if swimlanes else [], swimlanes=swimlanes, font_size=size, metrics=metrics)
 
