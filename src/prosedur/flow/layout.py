@@ -1576,6 +1576,7 @@ def _layout(
 
     pages: list[Page] = []
     metrics = Metrics()
+    by_node = {sym.id: sym for row in symbols.values() for sym in row}
     for p, chunk in enumerate(chunks):
         ids = {sid for _n, sid, _k in chunk}
         ins: list[Node] = []
@@ -1602,7 +1603,6 @@ def _layout(
             for e in succ.get(sid, []):
                 if page_of[e.target] != p and e.target not in outgoing:
                     outgoing[e.target] = leave[sid].id
-        by_node = {sym.id: sym for row in symbols.values() for sym in row}
         for target in sorted(outgoing, key=lambda sid: letters[sid]):
             nid = f"out:{letters[target]}"
             outs.append(Node(nid, 0, "offpage", by_node[outgoing[target]].lane, 0, 0, cw, ch, (), letters[target]))
@@ -2028,16 +2028,26 @@ def _finish_page(
     else:
         spots, room = _place_labels(nodes, labelled, label_size, bounds, numbered=True, rules_x=rules_x,
                                     rules_y=rules_y, lang=lang, grow=grow)
+    # shifted onto the page (by `left`) as they are made: what `_shift` would do, without making
+    # every edge twice (a page is finished up to four times)
+    dx = left
     edges = []
     for k, (s, t, label, pts, back) in enumerate(routed):
         at, anchor, printed = spots.get(k, (None, "start", label or ""))
         lines = tuple(printed.split("\n")) if "\n" in printed else ()
-        edges.append(Edge(s.id, t.id, label, tuple(pts), back, at, anchor, lines))
-    lanes = [Lane(role, i * lane_w, lane_w, titles[i] if titles else ()) for i, role in enumerate(order)]
+        if dx:
+            points = tuple([(x + dx, y) for x, y in pts])
+            at = (at[0] + dx, at[1]) if at else None
+        else:
+            points = tuple(pts)
+        edges.append(Edge(s.id, t.id, label, points, back, at, anchor, lines))
+    lanes = [Lane(role, i * lane_w + dx if dx else i * lane_w, lane_w, titles[i] if titles else ())
+             for i, role in enumerate(order)]
+    if dx:
+        for node in nodes:
+            node.x += dx
     page = Page(number, left + len(order) * lane_w + right, height, header, lanes, nodes, edges, offpage,
                 tuple(dict.fromkeys(crowded)))
-    _shift(page, left)
-    page.width = left + len(order) * lane_w + right
     return page, room
 
 
@@ -2264,7 +2274,7 @@ def _place_labels(
     down (its label in two lines beside the line). Each label's candidates are scored against only
     the lines, shapes and labels near them (by bounding box): scoring is most of the layout's time."""
     segments = [(a, b, k) for k, (_s, _l, pts) in enumerate(edges) for a, b in zip(pts, pts[1:], strict=False)]
-    seg_boxes = [(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]), abs(a[1] - b[1])) for a, b, _k in segments]
+    seg_near = _segments_near(segments)
     placed: dict[int, tuple[Point, str, str]] = {}
     room = _Room()
     # the small step number the SVG prints above each shape's top-left corner (render/svg.py)
@@ -2280,6 +2290,11 @@ def _place_labels(
                 spot = page_ref_spot(n, rules_x[n.lane], rules_x[n.lane + 1] - rules_x[n.lane], direction, lang)
                 boxes.append(page_ref_box(n, spot, spot.lines(page_ref_words(direction, lang)[1].format(n=99))))
     reach = 4 * size / LABEL_SIZE
+    # each shape's box grown by 0.01 as (x0, y0, x1, y1): the near-test of every label, made once
+    node_near = []
+    for n in nodes:
+        ex0, ey0 = n.x - 0.01, n.y - 0.01
+        node_near.append((ex0, ey0, ex0 + (n.w + 0.02), ey0 + (n.h + 0.02)))
     leaving: dict[str, list[tuple[int, Point]]] = {}
     for j, (s, _l, p) in enumerate(edges):
         if len(p) > 1:
@@ -2308,19 +2323,19 @@ def _place_labels(
         area = (min(xs) - wide, y0, max(xs) - min(xs) + 2 * wide, max(ys) + max(e[2] for e in extents) - y0)
         # as plain tuples (x0, y0, x1, y1): the tests below are `box_meets_node`, `_boxes_meet` and
         # `_segment_meets_box` written out, the inner loop of the layout
-        near_nodes = [n for n in nodes if _boxes_meet(area, (n.x - 0.01, n.y - 0.01, n.w + 0.02, n.h + 0.02))]
+        ax0, ay0 = area[0], area[1]
+        ax1, ay1 = ax0 + area[2], ay0 + area[3]
+        near_nodes = [n for n, (ex0, ey0, ex1, ey1) in zip(nodes, node_near, strict=True)
+                      if ax0 < ex1 and ex0 < ax1 and ay0 < ey1 and ey0 < ay1]
         solid = [(n.x, n.y, n.x + n.w, n.y + n.h) for n in near_nodes if n.kind != StepKind.DECISION]
         solid += [(b[0], b[1], b[0] + b[2], b[1] + b[3]) for b in boxes if _boxes_meet(area, b)]
         diamonds = [(n.x, n.y, n.x + n.w, n.y + n.h, n.cx, n.cy, n.w / 2, n.h / 2)
                     for n in near_nodes if n.kind == StepKind.DECISION]
         vertical: list[tuple[float, float, float]] = []
         horizontal: list[tuple[float, float, float]] = []
-        for (a, b, _j), sb in zip(segments, seg_boxes, strict=True):
-            if _boxes_meet(area, (sb[0] - 0.01, sb[1] - 0.01, sb[2] + 0.02, sb[3] + 0.02)):
-                if a[0] == b[0]:
-                    vertical.append((a[0], sb[1], sb[1] + sb[3]))
-                else:
-                    horizontal.append((a[1], sb[0], sb[0] + sb[2]))
+        for ex0, ey0, ex1, ey1, upright, line in seg_near:
+            if ax0 < ex1 and ex0 < ax1 and ay0 < ey1 and ey0 < ay1:
+                (vertical if upright else horizontal).append(line)
         near_numbers = [(b[0], b[1], b[0] + b[2], b[1] + b[3]) for b in numbers if _boxes_meet(area, b)]
         fx0, fy0, fx1, fy1 = first[0], first[1], first[0] + first[2], first[1] + first[3]
         near_rx = [x for x in rules_x if area[0] < x < area[0] + area[2]]
@@ -2394,8 +2409,7 @@ def _place_labels(
                 kept = [(a, b, j) for a, b, j in segments if j != k]
                 kept += [(a, b, k) for a, b in zip(pts, pts[1:], strict=False)]
                 segments[:] = kept
-                seg_boxes[:] = [(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]), abs(a[1] - b[1]))
-                                for a, b, _j in segments]
+                seg_near = _segments_near(segments)
         placed[k] = (at, anchor, variant)
         boxes.append(box)
         room.badness += best[0]
@@ -2419,6 +2433,20 @@ def _place_labels(
                     # two lines under that line, past the lane's border
                     room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), (1.05 + LABEL_PITCH) * size + 3.0 + TRACK_GAP)
     return placed, room
+
+
+def _segments_near(segments: list[tuple[Point, Point, int]]) -> list[tuple[float, float, float, float, bool,
+                                                                             tuple[float, float, float]]]:
+    """Per segment, for `_place_labels`' near-test: its bounding box grown by 0.01 as (x0, y0, x1, y1),
+    whether it is vertical, and the segment as scored: (x, y0, y1) if vertical, else (y, x0, x1)."""
+    out = []
+    for a, b, _k in segments:
+        sx, sy, sw, sh = min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]), abs(a[1] - b[1])
+        ex0, ey0 = sx - 0.01, sy - 0.01
+        upright = a[0] == b[0]
+        out.append((ex0, ey0, ex0 + (sw + 0.02), ey0 + (sh + 0.02), upright,
+                    (a[0], sy, sy + sh) if upright else (a[1], sx, sx + sw)))
+    return out
 
 
 def _gap_would_help(source: Node, text: str, pts: list[Point], size: float, bounds: tuple[float, float],
