@@ -57,7 +57,7 @@ import bisect
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TypeVar
@@ -714,6 +714,7 @@ class _Router:
         self.ports: dict[tuple[str, str], int] = {}
         self.count = 0
         self.merging: set[str] = set()  # shapes that more than one line enters
+        self._interiors: list[tuple[str, float, float, float, float]] | None = None  # `_clear`'s
 
     # ports: the k-th line on one side of a shape sits at offsets 0, +g, -g, +2g ...
     def _port_offset(self, node: str, side: str, extra: int = 0) -> float:
@@ -771,11 +772,23 @@ class _Router:
         return True
 
     def _clear(self, pts: list[Point], source: str, target: str) -> bool:
-        """No segment passes through a shape other than its ends (rows of connectors hold several)."""
-        for p1, p2 in zip(pts, pts[1:], strict=False):
-            for node in self.nodes:
-                if node.id not in (source, target) and segment_hits_box(p1, p2, (node.x, node.y, node.w, node.h)):
-                    return False
+        """No segment passes through a shape other than its ends (rows of connectors hold several):
+        `segment_hits_box` written out over the shapes' open interiors, made once (routing moves no
+        shape), as this is asked for every route tried."""
+        if self._interiors is None:
+            self._interiors = [(n.id, n.x + 0.5, n.x + n.w - 0.5, n.y + 0.5, n.y + n.h - 0.5) for n in self.nodes]
+        interiors = self._interiors
+        for (ax, ay), (bx, by) in zip(pts, pts[1:], strict=False):
+            if ax == bx:
+                lo, hi = (ay, by) if ay <= by else (by, ay)
+                for nid, x0, x1, y0, y1 in interiors:
+                    if x0 < ax < x1 and lo < y1 and hi > y0 and nid != source and nid != target:
+                        return False
+            else:
+                lo, hi = (ax, bx) if ax <= bx else (bx, ax)
+                for nid, x0, x1, y0, y1 in interiors:
+                    if y0 < ay < y1 and lo < x1 and hi > x0 and nid != source and nid != target:
+                        return False
         return True
 
     def _commit(self, pts: list[Point], target: str) -> None:
@@ -2306,16 +2319,19 @@ def _place_labels(
         spots = list(dict.fromkeys(_label_spots(pts, others, size, source, rules_x, rules_y, document=numbered)))
         fy1 = pts[0][1]
         first = _first_leg(pts, size, reach)
-        candidates: list[tuple[Point, str, str, Box]] = []
         top = 0.8 * size  # label_box's, inline: every spot of every variant is boxed
         extents = [(v, *_label_extent(v, size), v.count("\n") * LABEL_PITCH * size)
                    for v in _label_variants(text, size, lang, slash=numbered)]
-        for variant, w, h, lift in extents:
-            for at, anchor in spots:
-                bx = at[0] - w if anchor == "end" else at[0]
-                candidates.append((at, anchor, variant, (bx, at[1] - top, w, h)))
-                if lift and at[1] <= fy1:  # a spot above the line: the extra lines go up, not down
-                    candidates.append(((at[0], at[1] - lift), anchor, variant, (bx, at[1] - lift - top, w, h)))
+
+        def candidates(extents: list[tuple[str, float, float, float]] = extents, spots: list[tuple[Point, str]] = spots,
+                       fy1: float = fy1, top: float = top) -> Iterator[tuple[Point, str, str, Box]]:
+            """Each variant at each spot, in order of preference (made as scored: scoring stops at a clean one)."""
+            for variant, w, h, lift in extents:
+                for at, anchor in spots:
+                    bx = at[0] - w if anchor == "end" else at[0]
+                    yield at, anchor, variant, (bx, at[1] - top, w, h)
+                    if lift and at[1] <= fy1:  # a spot above the line: the extra lines go up, not down
+                        yield (at[0], at[1] - lift), anchor, variant, (bx, at[1] - lift - top, w, h)
         # what lies near any candidate (a label is scored only against those)
         wide = max(e[1] for e in extents)
         xs, ys = [at[0] for at, _a in spots], [at[1] for at, _a in spots]
@@ -2342,7 +2358,9 @@ def _place_labels(
         near_ry = [y for y in rules_y if area[1] < y < area[1] + area[3]]
         best = (1 << 30, 0)
         wider: tuple[float, float] | None = None  # the margin a clean spot past the edge needs
-        for index, (_at, _anchor, _variant, box) in enumerate(candidates):
+        chosen: tuple[Point, str, str, Box] | None = None
+        for index, candidate in enumerate(candidates()):
+            box = candidate[3]
             # penalties heaviest first; a spot is dropped as soon as it is no better than the best
             # (all are positive, and a tie keeps the earlier spot), unless it may ask for a margin
             over = max(bounds[0] - box[0], box[0] + box[2] - bounds[1], 0.0)
@@ -2397,9 +2415,11 @@ def _place_labels(
                 wider = (over + 1.0, 0.0) if box[0] < bounds[0] else (0.0, over + 1.0)
             if score < best[0]:
                 best = (score, index)
+                chosen = candidate
             if score == 0:
                 break
-        at, anchor, variant, box = candidates[best[1]]
+        assert chosen is not None  # the first candidate always scores under `best`'s start
+        at, anchor, variant, box = chosen
         if best[0] and numbered and not (grow and _gap_would_help(source, text, pts, size, bounds, rules_x, lang)):
             jogged = _jogged_exit(source, text, pts, k, nodes, segments, boxes, numbers, size, bounds, rules_x, lang)
             if jogged is not None:  # the exit turns aside under the diamond: its label clean beside the turn
