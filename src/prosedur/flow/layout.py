@@ -640,10 +640,15 @@ def page_ref_spot(node: Node, lane_x: float, lane_w: float, direction: str, lang
     neither side of a narrow lane holds it (lanes under about 100 pt: 6 lanes or more), centred
     under an "out" connector or over an "in" one, inside the lane. Measured for a two-digit page, so the side never depends
     on the number printed."""
+    return _page_ref_spot(node.x, node.w, lane_x, lane_w, direction, lang)
+
+
+@lru_cache(maxsize=8192)  # asked for each connector by every row placement, page build and label placement
+def _page_ref_spot(node_x: float, node_w: float, lane_x: float, lane_w: float, direction: str, lang: str) -> PageRefSpot:
     lead, page = page_ref_words(direction, lang)
     widest_page = text_width(page.format(n=99), PAGE_REF_SIZE)
-    rooms = {1: lane_x + lane_w - (node.x + node.w) - PAGE_REF_GAP - PAGE_REF_CLEAR,
-             -1: node.x - lane_x - PAGE_REF_GAP - PAGE_REF_CLEAR}
+    rooms = {1: lane_x + lane_w - (node_x + node_w) - PAGE_REF_GAP - PAGE_REF_CLEAR,
+             -1: node_x - lane_x - PAGE_REF_GAP - PAGE_REF_CLEAR}
     options = [(lead,), tuple(lead.split())] if " " in lead else [(lead,)]
     for lines in options:
         need = max(widest_page, *(text_width(line, PAGE_REF_SIZE) for line in lines))
@@ -1590,6 +1595,11 @@ def _layout(
     pages: list[Page] = []
     metrics = Metrics()
     by_node = {sym.id: sym for row in symbols.values() for sym in row}
+    into_page: dict[int, list[graph.Edge]] = {}  # the edges into each page's steps, and into each step
+    into_step: dict[str, list[graph.Edge]] = {}
+    for e in all_edges:
+        into_page.setdefault(page_of[e.target], []).append(e)
+        into_step.setdefault(e.target, []).append(e)
     for p, chunk in enumerate(chunks):
         ids = {sid for _n, sid, _k in chunk}
         ins: list[Node] = []
@@ -1597,12 +1607,12 @@ def _layout(
         outs: list[Node] = []
         offpage: list[OffPage] = []
         incoming = sorted(
-            {e.target for e in all_edges if e.target in ids and page_of[e.source] != p},
+            {e.target for e in into_page.get(p, ()) if page_of[e.source] != p},
             key=lambda sid: letters[sid],
         )
         cw, ch = (geometry.connector_width, geometry.connector_height) if geometry else (CONNECTOR_W, CONNECTOR_H)
         for target in incoming:
-            source_pages = sorted({page_of[e.source] for e in all_edges if e.target == target and page_of[e.source] != p})
+            source_pages = sorted({page_of[e.source] for e in into_step[target] if page_of[e.source] != p})
             nid = f"in:{letters[target]}"
             ins.append(Node(nid, 0, "offpage", entry[target].lane, 0, 0, cw, ch, (), letters[target]))
             offpage.append(OffPage(letters[target], nid, target, "in", source_pages[0] + 1))
@@ -2363,7 +2373,12 @@ def _place_labels(
             box = candidate[3]
             # penalties heaviest first; a spot is dropped as soon as it is no better than the best
             # (all are positive, and a tie keeps the earlier spot), unless it may ask for a margin
-            over = max(bounds[0] - box[0], box[0] + box[2] - bounds[1], 0.0)
+            over = bounds[0] - box[0]  # max(that, past the right bound, 0.0), written out
+            past = box[0] + box[2] - bounds[1]
+            if past > over:
+                over = past
+            if over < 0.0:
+                over = 0.0
             score = 64 if over else 0  # clipped
             bound = best[0] if not (grow and over and wider is None and over <= 3 * size) else 65
             if score >= bound:
@@ -2401,7 +2416,13 @@ def _place_labels(
                 score += 16
                 if score >= bound:
                     continue
-            cut = sum(bx0 < x < bx1 for x in near_rx) + sum(by0 < y < by1 for y in near_ry) if near_rx or near_ry else 0
+            cut = 0
+            for x in near_rx:
+                if bx0 < x < bx1:
+                    cut += 1
+            for y in near_ry:
+                if by0 < y < by1:
+                    cut += 1
             if cut:
                 score += 7 + min(cut, 8)  # each rule more cuts it again (still lighter than a line)
             if score < bound:
@@ -2750,7 +2771,7 @@ def _shift(page: Page, dx: float) -> None:
             e.source,
             e.target,
             e.label,
-            tuple((x + dx, y) for x, y in e.points),
+            tuple([(x + dx, y) for x, y in e.points]),
             e.back,
             (e.label_at[0] + dx, e.label_at[1]) if e.label_at else None,
             e.label_anchor,
