@@ -60,7 +60,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .. import shared
 from ..hyphen import break_at, break_word, points
@@ -1333,8 +1333,9 @@ def _fitted(
     def again(lane_w: float | None, cut_at: float | None) -> Layout:
         return _layout(proc, lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
                        max_height=cut_at, geometry=geometry, lang=lang, lane_w=lane_w, height_limit=max_height,
-                       measure=False)
+                       measure=False, memo=memo)
 
+    memo: dict[str, Any] = {}
     result = again(None, max_height)
     if geometry is None and swimlanes:
         result = _refit(result, again, proc, max_height)
@@ -1376,6 +1377,7 @@ def _layout(
     lane_w: float | None = None,
     height_limit: float | None = None,
     measure: bool = True,
+    memo: dict[str, Any] | None = None,
 ) -> Layout:
     """Lay out the flow of `proc` on pages of at most `rows_per_page` step rows (step texts in `lang`:
     a step's `do_en` in English when written).
@@ -1389,7 +1391,8 @@ def _layout(
     (no header, no text in the shapes, channels inside the lanes). `height_limit`: the page height
     the room made for labels may grow a page to (default `max_height`, which `layout` lowers to cut
     pages whose connectors took more than the estimate). `measure=False` leaves `metrics` at zero
-    (the fit loop measures only the pass it keeps).
+    (the fit loop measures only the pass it keeps). `memo`: what the fit loop's passes over one
+    procedure share, as they differ only in lane width and cut (lane order, symbols, edges, texts).
     """
     height_limit = height_limit or max_height
     started = time.perf_counter()
@@ -1397,12 +1400,17 @@ def _layout(
     steps = proc.steps
     if geometry:
         geometry = _dyadic(geometry)
-    if swimlanes:
-        order = list(dict.fromkeys([*(lane_order(proc) if lanes is None else lanes), *proc.actors()]))
-        if not order:
-            order = [""]
-    else:
-        order = [""]
+    memo = {} if memo is None else memo
+    if "order" not in memo:
+        if swimlanes:
+            memo["order"] = list(dict.fromkeys([*(lane_order(proc) if lanes is None else lanes), *proc.actors()])) or [""]
+        else:
+            memo["order"] = [""]
+        memo["parts"] = [step.symbols() for step in steps]
+        memo["succ"] = successors(proc)
+        memo["texts"] = {}
+    order = list(memo["order"])
+    texts: dict[tuple[int, int], str] = memo["texts"]
     lane_index = {role: i for i, role in enumerate(order)}
     n_lanes = len(order)
     if geometry:
@@ -1417,11 +1425,10 @@ def _layout(
     symbols: dict[str, list[_Symbol]] = {}
     ordered: list[tuple[int, str, str]] = []
     current = 0
-    for number, step in enumerate(steps, start=1):
+    for number, (step, parts) in enumerate(zip(steps, memo["parts"], strict=True), start=1):
         if step.id in symbols:
             continue
         row: list[_Symbol] = []
-        parts = step.symbols()
         for k, part in enumerate(parts, start=1):
             lane, span = current, 1
             known = sorted({lane_index[a] for a in part.actors if a in lane_index}) if swimlanes else []
@@ -1441,7 +1448,9 @@ def _layout(
                 # (so does a terminator: an oval wider than tall, never the connector's circle)
                 alone = part.kind in (StepKind.DECISION, StepKind.START, StepKind.END) and len(parts) == 1
                 width = span * lane_w - (min(4.0, pad) if alone else 2 * pad)
-                text = substitute(english(part.do, part.do_en, lang), proc)
+                if (number, k) not in texts:
+                    texts[(number, k)] = substitute(english(part.do, part.do_en, lang), proc)
+                text = texts[(number, k)]
                 w, h, fitted = _fitted_shape(part.kind, text, width, size,
                                              (lane_w, lane, n_lanes - 1 - lane) if alone and span == 1 else None)
                 shape = (w, h, list(fitted))
@@ -1461,7 +1470,7 @@ def _layout(
             titles.append(tuple(wrap(title, lane_w - 6, size, bold=True)) or ("",))
         header = max(len(t) for t in titles) * size * LINE_HEIGHT + 2 * HEADER_PAD
 
-    succ = successors(proc)
+    succ: dict[str, list[graph.Edge]] = memo["succ"]
     sources: dict[str, set[str]] = {}  # target step -> the steps with an edge into it
     for _n, sid, _k in ordered:
         for e in succ.get(sid, []):
