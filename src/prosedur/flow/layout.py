@@ -828,7 +828,10 @@ class _Router:
     def route_forward(self, s: Node, t: Node) -> list[Point] | None:
         """Straight, across-then-down or down-then-across; None when each would touch something."""
         rs, rt = self.row[s.id], self.row[t.id]
-        shared = [lane for lane in s.lanes if lane in t.lanes]
+        if s.span == 1 and t.span == 1:  # most shapes: one lane each
+            shared = [s.lane] if s.lane == t.lane else []
+        else:
+            shared = [lane for lane in s.lanes if lane in t.lanes]
         if shared:
             for lane in shared:
                 x = self._x_in(s, lane)
@@ -1672,7 +1675,8 @@ def _layout(
                     tallest = max(n.h for n in row_nodes)
                     _centre(row_nodes, lane_w, n_lanes)
                     over, under = _page_ref_room(row_nodes, lane_w, lang, r == 0, r == len(rows) - 1)
-                    under += max((room.gaps.get(n.id, 0.0) for n in row_nodes), default=0.0)
+                    if room.gaps:  # (adding 0.0 changes nothing: under is never -0.0)
+                        under += max((room.gaps.get(n.id, 0.0) for n in row_nodes), default=0.0)
                     y += over
                     for node in row_nodes:
                         node.y = y + (tallest - node.h) / 2
