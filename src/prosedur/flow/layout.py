@@ -1613,7 +1613,6 @@ def _layout(
         into_page.setdefault(page_of[e.target], []).append(e)
         into_step.setdefault(e.target, []).append(e)
     for p, chunk in enumerate(chunks):
-        ids = {sid for _n, sid, _k in chunk}
         ins: list[Node] = []
         steps_here: list[Node] = []
         outs: list[Node] = []
