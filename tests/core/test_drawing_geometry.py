@@ -72,7 +72,8 @@ HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps sha
 # finds none, its lanes are at least 13 mm wide: SOP 17/66 -> 3/62 (of the 62, 43 across a lane rule:
 # 8- and 10-lane labels beside a line down a column's middle; 17 mm lanes would leave 37, see sop.MIN_LANE).
 # The hard-text procedure (synth.hard_text_procedure) adds 2 on its SOP pages (8 lanes), none on its chart.
-CEILING = {("samples", "sop"): 3, ("stress", "sop"): 64, ("samples", "doc"): 0, ("stress", "doc"): 6}
+# SOP stress 64 -> 37 with Pelaksana columns at least 17 mm (Kegiatan and Mutu Baku give up width at 8-10 lanes).
+CEILING = {("samples", "sop"): 3, ("stress", "sop"): 37, ("samples", "doc"): 0, ("stress", "doc"): 6}
 
 
 def _kind(problem: str) -> str:

@@ -87,6 +87,8 @@ def _join(lines: Iterable[str]) -> str:
             continue
         if _URL.search(text) and text[-1] in "/?&=#_":
             text += line  # a web address broken after one of its separators (as prosedur.hyphen breaks it)
+        elif text[-1:] in ".-" and text.split() and _URL.search(text.split()[-1]) and line[:1].isalnum() and line[:1].islower():
+            text += line  # ... or after a dot or hyphen inside it ("layanan." / "contoh.go.id"): no sentence ends in one
         elif text.endswith("-") and not text.endswith(" -") and line[:1].islower() or line.startswith("/") and not text.endswith(" "):
             text = (text[:-1] if _soft_break(text, line) else text) + line
         elif text.endswith("/"):

@@ -87,7 +87,7 @@ PENTAGON_W, PENTAGON_H = 6.0, 7.0
 # Kegiatan 44 mm, lanes 13 mm instead of 10.6 mm). 17 mm would hold a two-line 7 pt label beside a line
 # down a lane's middle (stress SOP residuals 62 -> 37), but a 42 mm Kegiatan breaks the hard-text step's
 # URL where the PDF importer joins it back with spaces (test_import, hard text, 8 lanes)
-MIN_LANE, TEXT_FLOOR = 13.0, 0.65
+MIN_LANE, TEXT_FLOOR = 17.0, 0.65
 LABEL_MM = 2.5  # exit and connector letters: 2.5 mm = 7 pt
 # mm a row grows by when an exit label finds no clean spot beside its line, and how often at most
 LABEL_ROOM, LABEL_ROOM_TRIES = 4.0, 2
