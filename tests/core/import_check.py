@@ -101,3 +101,29 @@ def rate(pairs: list[tuple[int, int]]) -> float:
 
 __all__ = ["EXPECTED", "MEASURES", "expected_files", "load", "norm", "rate", "reference_pdf", "score"]
 _ = re
+
+
+def assert_reads_back(proc: Any, file: Path, out: Path, across: bool = True) -> None:
+    """Import `file` (our SOP of `proc` in PDF or DOCX, its table over several pages) into `out` and
+    find `proc` again step for step: kind, texts, Mutu Baku, the actor's column and every exit with its
+    label, an exit through an off-page connector included (with `across`, the procedure must have
+    exits across pages)."""
+    from prosedur.flow.layout import lane_order
+    from prosedur.importer.run import import_files
+    from prosedur.load import load_library
+
+    res = import_files([file], out, jobs=1)[0]
+    assert res.written, res.error
+    lib, problems = load_library(out)
+    assert not problems
+    got = lib.procedures[0]
+    ids = {s.id: f"k{i:02d}" for i, s in enumerate(proc.steps, 1)}
+    order = [s.id for s in proc.steps]
+    assert not across or any(abs(order.index(e.to) - order.index(s.id)) > 3 for s in proc.steps for e in s.exits), \
+        "the procedure should have exits across pages"
+    assert len(got.steps) == len(proc.steps)
+    lanes_a, lanes_b = lane_order(proc), lane_order(got)  # role ids are made from the column headings
+    for a, b in zip(proc.steps, got.steps, strict=True):
+        assert (b.kind, b.do, b.output, b.time, b.requirements) == (a.kind, a.do, a.output, a.time, a.requirements), a.id
+        assert lanes_b.index(b.actor) == lanes_a.index(a.actor), a.id
+        assert sorted((e.label or "", e.to) for e in b.exits) == sorted((e.label or "", ids[e.to]) for e in a.exits), a.id

@@ -19,7 +19,16 @@ from prosedur.lint import lint
 from prosedur.load import load_library
 from tests.pdf_bytes import pdf_of
 
-from .import_check import MEASURES, REFERENCE, expected_files, load, rate, reference_pdf, score
+from .import_check import (
+    MEASURES,
+    REFERENCE,
+    assert_reads_back,
+    expected_files,
+    load,
+    rate,
+    reference_pdf,
+    score,
+)
 
 needs_reference = pytest.mark.skipif(
     not REFERENCE.is_dir(), reason=f"the reference SOPs are not here ({REFERENCE}): import rates not measured")
@@ -315,7 +324,6 @@ def test_our_sop_pdf_of_several_pages_imports_whole(k: int, lanes: int, tmp_path
     in bands above and below a page's steps): the header rows and the bands add no step, the letters and
     page references are no exit labels, and an exit through an off-page connector goes to the step the
     connector of the same letter leads to on its page (not to the next row)."""
-    from prosedur.flow.layout import lane_order
     from prosedur.render.sop import render_sop_pdf
     from prosedur.synth import hard_text_procedure, synthetic_procedure
 
@@ -326,21 +334,7 @@ def test_our_sop_pdf_of_several_pages_imports_whole(k: int, lanes: int, tmp_path
 
     with pdfplumber.open(pdf) as doc:
         assert len(doc.pages) > 2, "the table should run over several pages"
-    res = import_files([pdf], tmp_path / "b", jobs=1)[0]
-    assert res.written, res.error
-    lib, problems = load_library(tmp_path / "b")
-    assert not problems
-    got = lib.procedures[0]
-    ids = {s.id: f"k{i:02d}" for i, s in enumerate(proc.steps, 1)}
-    order = [s.id for s in proc.steps]
-    through = [e for s in proc.steps for e in s.exits if abs(order.index(e.to) - order.index(s.id)) > 3]
-    assert k == 0 or through, "the procedure should have exits across pages"
-    assert len(got.steps) == len(proc.steps)
-    lanes_a, lanes_b = lane_order(proc), lane_order(got)  # role ids are made from the column headings
-    for a, b in zip(proc.steps, got.steps, strict=True):
-        assert (b.kind, b.do, b.output, b.time, b.requirements) == (a.kind, a.do, a.output, a.time, a.requirements), a.id
-        assert lanes_b.index(b.actor) == lanes_a.index(a.actor), a.id
-        assert sorted((e.label or "", e.to) for e in b.exits) == sorted((e.label or "", ids[e.to]) for e in a.exits), a.id
+    assert_reads_back(proc, pdf, tmp_path / "b", across=bool(k))
 
 
 @pytest.mark.parametrize("lines, joined", [
