@@ -304,10 +304,11 @@ def sop_clean_docx(path: Any) -> Any:
 
 def sop_read_all(paths: Sequence[Any], *, jobs: int = 2, max_pages: int | None = None,
                  progress: Callable[[int, int], None] | None = None) -> list[tuple[str, Any, tuple[str, str] | None]]:
-    """Read SOP files in a process pool (`importer.run.read_all`): (path, sheet or None, (id, en) error)."""
+    """Read SOP files in worker processes (`importer.run.read_all`): (path, sheet or None, (id, en) error).
+    Always in a worker, even for one file: there a file has a time limit, and a crash fails only that file."""
     from prosedur.importer.run import read_all
 
-    return read_all(list(paths), jobs, sop_limits()[1] if max_pages is None else max_pages, progress)
+    return read_all(list(paths), jobs, sop_limits()[1] if max_pages is None else max_pages, progress, pool=True)
 
 
 def sop_source_data(sheet: Any, owner: str | None) -> dict[str, Any]:

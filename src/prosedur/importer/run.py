@@ -10,7 +10,10 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,33 +73,73 @@ def read_file(path: Path, max_pages: int = MAX_PAGES) -> ReadSheet:
     raise ImportError_("not_pdf" if path.suffix.lower() == ".pdf" else "not_sop_file")
 
 
-def _read_one(args: tuple[str, int]) -> tuple[str, ReadSheet | None, tuple[str, str] | None]:
-    path, max_pages = args
+FILE_SECONDS = 120  # one file's reading time in a worker; a file that overruns is refused, the batch goes on
+
+
+class _Overran(BaseException):  # not an Exception: the readers turn those into "damaged"
+    pass
+
+
+def _alarm(_signum: int, _frame: Any) -> None:
+    raise _Overran
+
+
+def _read_one(args: tuple[str, int, float]) -> tuple[str, ReadSheet | None, tuple[str, str] | None]:
+    path, max_pages, seconds = args
+    if seconds:  # only in a pool worker, where this is the main thread: the alarm interrupts a runaway parse
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return path, read_file(Path(path), max_pages), None
     except ImportError_ as exc:
         return path, None, (exc.message("id"), exc.message("en"))
     except OSError as exc:
         return path, None, (f"berkas tidak dapat dibuka: {exc.strerror}", f"cannot open the file: {exc.strerror}")
+    except _Overran:
+        err = ImportError_("overran", seconds=round(seconds))
+        return path, None, (err.message("id"), err.message("en"))
+    finally:
+        if seconds:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def read_all(files: list[Path], jobs: int = 2, max_pages: int = MAX_PAGES,
-             progress: Callable[[int, int], None] | None = None) -> list[tuple[str, ReadSheet | None, tuple[str, str] | None]]:
-    args = [(str(f), max_pages) for f in files]
-    results: list[tuple[str, ReadSheet | None, tuple[str, str] | None]] = []
-    if jobs <= 1 or len(files) <= 1:
-        for a in args:
-            results.append(_read_one(a))
+             progress: Callable[[int, int], None] | None = None, *, pool: bool = False,
+             seconds: float = FILE_SECONDS, reader: Callable[..., Any] | None = None,
+             ) -> list[tuple[str, ReadSheet | None, tuple[str, str] | None]]:
+    """(path, sheet or None, (id, en) error) per file, in order.
+
+    One file (or jobs=1) is read in this process unless `pool` asks for a worker anyway, as a server does: in
+    a worker a file gets `seconds` to be read, and a worker that dies (a crash, the kernel's OOM killer) fails
+    its file with a message instead of leaving the batch waiting. Workers come from a fork server, never
+    from a fork of this process: a server process has threads (its database connection, a mail sink, a
+    browser test's live server), and a fork taken while one of them holds a lock can deadlock the child.
+    `reader` replaces what reads one file in a worker (a module-level function; tests pass one that crashes)."""
+    if not pool and (jobs <= 1 or len(files) <= 1):
+        results = []
+        for f in files:
+            results.append(_read_one((str(f), max_pages, 0)))
             if progress:
                 progress(len(results), len(files))
         return results
-    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ctx.Pool(jobs) as pool:
-        for r in pool.imap(_read_one, args):
-            results.append(r)
+    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    if os.name == "posix":
+        ctx.set_forkserver_preload([__name__])  # each worker starts with the readers imported
+    out: list[tuple[str, ReadSheet | None, tuple[str, str] | None] | None] = [None] * len(files)
+    done = 0
+    with ProcessPoolExecutor(max(1, min(jobs, len(files))), mp_context=ctx) as ex:
+        futures = {ex.submit(reader or _read_one, (str(f), max_pages, seconds)): i for i, f in enumerate(files)}
+        for fut in as_completed(futures):
+            i = futures[fut]
+            try:
+                out[i] = fut.result()
+            except BrokenProcessPool:
+                err = ImportError_("worker_died")
+                out[i] = (str(files[i]), None, (err.message("id"), err.message("en")))
+            done += 1
             if progress:
-                progress(len(results), len(files))
-    return results
+                progress(done, len(files))
+    return [r for r in out if r is not None]
 
 
 _DEFAULT_HEADINGS = {"requirements": "kelengkapan", "input": "input", "time": "waktu", "output": "output"}
