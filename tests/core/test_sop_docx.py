@@ -283,3 +283,17 @@ def test_drawing_ids_are_unique_in_each_file(sample_library: Library) -> None:
             xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/") and n.endswith(".xml"))
         ids = re.findall(r'<(?:wp:docPr|wps:cNvPr) id="(\d+)"', xml)
         assert len(ids) > 50 and len(ids) == len(set(ids))
+
+
+def test_running_header_without_an_organisation_starts_with_the_number() -> None:
+    """A procedure outside a library (no organisation) heads its SOP pages "Nomor SOP …", never a lone "·",
+    in the HTML/PDF and in the DOCX; its PDF is still read back with the identity's own number."""
+    from prosedur.synth import synthetic_procedure
+
+    proc = synthetic_procedure(6, seed=3, lanes=3)
+    head = lxml.html.fromstring(render_sop_html(proc, None)).find_class("r-left")[0].text_content().strip()
+    assert head.startswith("Nomor SOP ") and proc.number in head, head
+    with zipfile.ZipFile(io.BytesIO(render_sop_docx(proc, None))) as z:
+        headers = [etree.fromstring(z.read(n)) for n in z.namelist() if re.match(r"word/header\d*\.xml", n)]
+    text = ["".join(h.itertext()).strip() for h in headers]
+    assert any(t.startswith("Nomor SOP ") for t in text) and not any(t.startswith("·") for t in text), text

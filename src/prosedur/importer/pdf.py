@@ -189,6 +189,7 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
     """Fill the identity fields from the page holding 'Nomor SOP'; returns the bottom of the identity block."""
     frags = fragments(chars)
     found: dict[str, tuple[Frag, str]] = {}
+    candidates: dict[str, list[tuple[Frag, str]]] = {}
     for f in frags:
         lab = _label_of(f[1])
         if lab is None and re.fullmatch(r"tanggal", f[1].strip(), re.IGNORECASE):
@@ -196,8 +197,13 @@ def read_identity(sheet: ReadSheet, page: Any, chars: Chars, pno: int) -> float:
             under = next((g for g in frags if abs(g[0].x0 - f[0].x0) < 2 and 0 <= g[0].top - f[0].bottom < f[0].h), None)
             if under is not None and (lab := _label_of(f"{f[1]} {under[1]}")) is not None:
                 f = (Box(f[0].x0, f[0].top, max(f[0].x1, under[0].x1), under[0].bottom), f"{f[1]} {under[1]}")
-        if lab and lab[0] not in found:
-            found[lab[0]] = (f, lab[1])
+        if lab:
+            candidates.setdefault(lab[0], []).append((f, lab[1]))
+    # a label printed twice (a running page header "Nomor SOP … · title" above the identity frame): the one in
+    # the column of labels, where the most other labels start at its x
+    xs = [f[0].x0 for found_list in candidates.values() for f, _ in found_list]
+    for name, found_list in candidates.items():
+        found[name] = max(found_list, key=lambda c: sum(1 for x in xs if abs(x - c[0][0].x0) < 3))
     if "number" not in found:
         return 0.0
     label_x = found["number"][0][0].x0 - 2

@@ -447,7 +447,8 @@ def _running(doc: Any, view: DocumentView) -> None:
     for inherited in (Mm(82.55), Mm(165.1)):  # the Header style's centre and right tabs (3.25", 6.5")
         par.paragraph_format.tab_stops.add_tab_stop(inherited, WD_TAB_ALIGNMENT.CLEAR)
     par.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    _run(par, f"{view.organisation} · {L['sop_number']} {view.number} · {plain(view.title)}", size=7)
+    org = f"{view.organisation} · " if view.organisation else ""  # a library without one prints no lone "·"
+    _run(par, f"{org}{L['sop_number']} {view.number} · {plain(view.title)}", size=7)
     _run(par, f"\t{L['page']} ", size=7)
     _field(par, "PAGE", "1", 7)
     _run(par, f" {L['of']} ", size=7)
