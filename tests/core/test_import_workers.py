@@ -68,3 +68,20 @@ def test_a_worker_that_dies_fails_its_file_and_the_batch_ends(tmp_path: Path) ->
     assert "stopped abruptly" in by_name["b.pdf"][1]
     assert all(err is not None for err in by_name.values()), "every file has an outcome"
     assert done[-1] == 3
+
+
+def stuck(args: tuple[str, int, float]) -> Any:
+    """Stands in for a parse stuck where the worker's alarm is not heard (inside C code): it ignores SIGALRM."""
+    import signal
+
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    time.sleep(3600)
+
+
+def test_a_worker_stuck_past_its_alarm_is_killed_and_its_file_refused(tmp_path: Path) -> None:
+    f = tmp_path / "a.pdf"
+    f.write_bytes(b"bukan pdf")
+    start = time.monotonic()
+    (path, sheet, err), = read_all([f], pool=True, reader=stuck, seconds=0.5, grace=3)
+    assert time.monotonic() - start < 60
+    assert path == str(f) and sheet is None and err is not None and "overran" in err[1]

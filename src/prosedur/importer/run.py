@@ -13,6 +13,7 @@ import re
 import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +97,7 @@ def _read_one(args: tuple[str, int, float]) -> tuple[str, ReadSheet | None, tupl
     except OSError as exc:
         return path, None, (f"berkas tidak dapat dibuka: {exc.strerror}", f"cannot open the file: {exc.strerror}")
     except _Overran:
-        err = ImportError_("overran", seconds=round(seconds))
+        err = ImportError_("overran", seconds=f"{seconds:g}")
         return path, None, (err.message("id"), err.message("en"))
     finally:
         if seconds:
@@ -105,7 +106,7 @@ def _read_one(args: tuple[str, int, float]) -> tuple[str, ReadSheet | None, tupl
 
 def read_all(files: list[Path], jobs: int = 2, max_pages: int = MAX_PAGES,
              progress: Callable[[int, int], None] | None = None, *, pool: bool = False,
-             seconds: float = FILE_SECONDS, reader: Callable[..., Any] | None = None,
+             seconds: float = FILE_SECONDS, grace: float = 30.0, reader: Callable[..., Any] | None = None,
              ) -> list[tuple[str, ReadSheet | None, tuple[str, str] | None]]:
     """(path, sheet or None, (id, en) error) per file, in order.
 
@@ -114,6 +115,7 @@ def read_all(files: list[Path], jobs: int = 2, max_pages: int = MAX_PAGES,
     its file with a message instead of leaving the batch waiting. Workers come from a fork server, never
     from a fork of this process: a server process has threads (its database connection, a mail sink, a
     browser test's live server), and a fork taken while one of them holds a lock can deadlock the child.
+    `grace`: the backstop's time for starting workers.
     `reader` replaces what reads one file in a worker (a module-level function; tests pass one that crashes)."""
     if not pool and (jobs <= 1 or len(files) <= 1):
         results = []
@@ -126,19 +128,32 @@ def read_all(files: list[Path], jobs: int = 2, max_pages: int = MAX_PAGES,
     if os.name == "posix":
         ctx.set_forkserver_preload([__name__])  # each worker starts with the readers imported
     out: list[tuple[str, ReadSheet | None, tuple[str, str] | None] | None] = [None] * len(files)
-    done = 0
-    with ProcessPoolExecutor(max(1, min(jobs, len(files))), mp_context=ctx) as ex:
+    workers = max(1, min(jobs, len(files)))
+    # a backstop past the workers' own alarms (which a parse stuck inside C code would not hear): every file's
+    # time as if each waited for a worker, and a little more; then the workers are killed
+    budget = seconds * -(-len(files) // workers) + grace if seconds else None
+    ex = ProcessPoolExecutor(workers, mp_context=ctx)
+    try:
         futures = {ex.submit(reader or _read_one, (str(f), max_pages, seconds)): i for i, f in enumerate(files)}
-        for fut in as_completed(futures):
-            i = futures[fut]
-            try:
-                out[i] = fut.result()
-            except BrokenProcessPool:
-                err = ImportError_("worker_died")
-                out[i] = (str(files[i]), None, (err.message("id"), err.message("en")))
-            done += 1
-            if progress:
-                progress(done, len(files))
+        try:
+            for fut in as_completed(futures, timeout=budget):
+                i = futures[fut]
+                try:
+                    out[i] = fut.result()
+                except BrokenProcessPool:
+                    err = ImportError_("worker_died")
+                    out[i] = (str(files[i]), None, (err.message("id"), err.message("en")))
+                if progress:
+                    progress(sum(r is not None for r in out), len(files))
+        except FuturesTimeout:
+            for p in list(getattr(ex, "_processes", {}).values()):  # stuck workers: no other way to stop them
+                p.kill()
+            err = ImportError_("overran", seconds=f"{seconds:g}")
+            for i, f in enumerate(files):
+                if out[i] is None:
+                    out[i] = (str(f), None, (err.message("id"), err.message("en")))
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
     return [r for r in out if r is not None]
 
 
