@@ -2522,14 +2522,16 @@ JOG_LAST = 12.0  # the straight run into the target's top after turning back
 def _jogged_exit(
     source: Node, text: str, pts: list[Point], k: int, nodes: list[Node], segments: list[tuple[Point, Point, int]],
     boxes: list[Box], numbers: list[Box], size: float, bounds: tuple[float, float], rules_x: tuple[float, ...],
-    lang: str,
+    lang: str, spot: Callable[[list[Point]], tuple[Point, str, str, Box] | None] | None = None, inset: float = JOG_IN,
 ) -> tuple[list[Point], tuple[Point, str, str, Box]] | None:
     """A bottom exit of a decision whose label fits neither side of its line down the middle of a
     narrow lane (a 44 pt lane leaves 18.5 pt beside the line; "Sesuai" is 23 pt at 7 pt) turns aside
     after a short stub, as a draughtsman draws it: across to near the lane's border, down, then on as
     before (into the target's side) or back under the target's top. Its label sits under the turn,
     inside the lane. Only a route that meets no shape, no other line and no placed label, with its
-    label clean everywhere; else None (the label keeps its best spot)."""
+    label clean everywhere; else None (the label keeps its best spot). A caller with rules of its own
+    (the SOP table's cells) gives `spot`: the clean label spot on a route, or None; and may turn the
+    line nearer the border (`inset`) where a channel runs JOG_IN inside it."""
     (x1, y1), (x2, y2) = pts[0], pts[1]
     if (source.kind != StepKind.DECISION or x1 != x2 or y2 <= y1 or abs(x1 - source.cx) > 0.01
             or abs(y1 - source.y - source.h) > 0.01):
@@ -2541,7 +2543,7 @@ def _jogged_exit(
     end = pts[-1]
     target = next((n for n in nodes if n is not source and _segment_meets_box(end, end, (n.x, n.y, n.w, n.h))), None)
     toward = pts[2][0] if len(pts) > 2 else x1
-    sides = sorted((lo + JOG_IN, hi - JOG_IN), key=lambda xs: abs(xs - toward))
+    sides = sorted((lo + inset, hi - inset), key=lambda xs: abs(xs - toward))
     others = [(a, b) for a, b, j in segments if j != k]
     for xs in sides:
         if len(pts) > 2 and pts[1][1] == pts[2][1]:  # down, then across into the target's side
@@ -2556,6 +2558,11 @@ def _jogged_exit(
             continue
         legs = list(zip(route, route[1:], strict=False))
         if not _route_clear(legs, list(zip(pts, pts[1:], strict=False)), source, target, nodes, others, boxes):
+            continue
+        if spot is not None:
+            found = spot(route)
+            if found is not None:
+                return route, found
             continue
         anchor = "start" if xs < x1 else "end"
         spots = [((xs + gap if xs < x1 else xs - gap, yj + 9 * k7), anchor)]
@@ -2662,9 +2669,11 @@ def _place_grid_labels(
     def grown(box: Box, d: float) -> Box:
         return (box[0] - d, box[1] - d, box[2] + 2 * d, box[3] + 2 * d)
 
-    def valid(box: Box, legs: list[tuple[Point, Point]]) -> bool:
-        """Clean: on the page, inside one cell, beside its leg, clear of everything near it (`near_*`:
-        what lies within reach of this label's spots)."""
+    Near = tuple[list[tuple[Point, Point, int]], list[Node], list[Box]]  # what lies within reach of a label's spots
+
+    def valid(box: Box, legs: list[tuple[Point, Point]], k: int, near: Near) -> bool:
+        """Clean: on the page, inside one cell, beside its leg, clear of everything `near` it."""
+        near_segments, near_nodes, near_boxes = near
         x, y, w, h = box
         if x < bounds[0] + c or x + w > bounds[1] - c or y < c or y + h > height - c:
             return False
@@ -2679,7 +2688,8 @@ def _place_grid_labels(
         apart = grown(box, GRID_APART)
         return not any(_segment_meets_box(a, b, apart if j != k else room) for a, b, j in near_segments)
 
-    def defects(box: Box, legs: list[tuple[Point, Point]]) -> int:
+    def defects(box: Box, legs: list[tuple[Point, Point]], near: Near) -> int:
+        near_segments, near_nodes, near_boxes = near
         x, y, w, h = box
         score = 64 if x < bounds[0] or x + w > bounds[1] else 0
         if any(_boxes_meet(box, b) for b in near_boxes) or any(box_meets_node(box, n) for n in near_nodes):
@@ -2696,9 +2706,10 @@ def _place_grid_labels(
     def variants(text: str) -> tuple[str, ...]:  # a slash breaks a label too ("Sedang/" over "rendah")
         return _label_variants(text, size, lang, slash=True)
 
-    for k, (source, text, pts) in enumerate(edges):
-        if not text or len(pts) < 2:
-            continue
+    def search(source: Node, text: str, pts: list[Point], k: int
+               ) -> tuple[tuple[Point, str, str] | None, list[tuple[float, Point, str, str]], list[tuple[Point, Point]], Near]:
+        """The nearest clean spot for edge `k`'s label on the line `pts` (None if there is none), the
+        spots tried (nearest first), the first legs and what lies near them."""
         legs = _first_legs(pts, size)
         vx, vy = pts[0]
         others = [p[1] for j, (s, _l, p) in enumerate(edges) if s.id == source.id and j != k and len(p) > 1]
@@ -2708,7 +2719,9 @@ def _place_grid_labels(
             lift = 0.8 * size  # the baseline lies this far below the box's top
             penalty = 4.0 * rank  # whole before broken before hyphenated, when both fit as near
             spots: list[tuple[float, float, str]] = []  # (box left, box top, anchor)
-            for (ax, ay), (bx, by) in legs:
+            # past the first bend too: a label under (over) the line on from a short drop, still beside the drop
+            bend = [(pts[1], pts[2])] if len(legs) == 1 and len(pts) > 2 and pts[1][0] != pts[2][0] else []
+            for (ax, ay), (bx, by) in [*legs, *bend]:
                 if ax == bx:  # vertical: beside it, either side, anywhere along it
                     lo, hi = sorted((ay, by))
                     top = lo - h - reach + 0.5
@@ -2742,13 +2755,55 @@ def _place_grid_labels(
         xs, ys = [p[0] for leg in legs for p in leg], [p[1] for leg in legs for p in leg]
         pad = widest + reach + 2 * c + 3.0
         region = (min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad)
-        near_segments = [(a, b, j) for a, b, j in segments if _segment_meets_box(a, b, region)]
-        near_nodes = [n for n in nodes if _boxes_meet(region, (n.x, n.y, n.w, n.h))]
-        near_boxes = [b for b in boxes if _boxes_meet(region, b)]
+        own = [(a, b, k) for a, b in zip(pts, pts[1:], strict=False) if a != b]  # as given: maybe a new route
+        near = ([(a, b, j) for a, b, j in [*(seg for seg in segments if seg[2] != k), *own]
+                 if _segment_meets_box(a, b, region)],
+                [n for n in nodes if _boxes_meet(region, (n.x, n.y, n.w, n.h))],
+                [b for b in boxes if _boxes_meet(region, b)])
         chosen = next(((at, anchor, variant) for _cost, at, anchor, variant in candidates
-                       if valid(label_box(at, anchor, variant, size), legs)), None)
+                       if valid(label_box(at, anchor, variant, size), legs, k, near)), None)
+        return chosen, candidates, legs, near
+
+    for k, (source, text, pts) in enumerate(edges):
+        if not text or len(pts) < 2:
+            continue
+        chosen, candidates, legs, near = search(source, text, pts, k)
+        # a label too wide for the room beside its exit in this lane however tall the row: the line
+        # makes room (below); else a taller row will (`crowded`), as the line is best left straight
+        narrowest = min(_label_extent(v, size)[0] for v in variants(text))
+        x0 = pts[0][0]
+        lo = max((r for r in rules_x if r <= x0), default=bounds[0])
+        hi = min((r for r in rules_x if r > x0), default=bounds[1])
+        downward = pts[1][0] == x0 and pts[1][1] > pts[0][1]
+        room = (max(x0 - lo, hi - x0) if downward else (x0 - lo if pts[1][0] < x0 else hi - x0)) - 1.5 - c
+        tight = chosen is None and narrowest > room
+        if tight and downward:  # a bottom exit turns aside under its diamond, its label under the turn
+            def on(route: list[Point], source: Node = source, text: str = text, k: int = k
+                   ) -> tuple[Point, str, str, Box] | None:
+                found = search(source, text, route, k)[0]
+                return None if found is None else (*found, label_box(*found, size))
+            jogged = next((j for inset in (JOG_IN, 4.0) if (j := _jogged_exit(
+                source, text, pts, k, nodes, segments, boxes, [], size, bounds, rules_x, lang, spot=on, inset=inset))), None)
+            if jogged is not None:
+                pts[:] = jogged[0]
+                segments[:] = [seg for seg in segments if seg[2] != k]
+                segments += [(a, b, k) for a, b in zip(pts, pts[1:], strict=False) if a != b]
+                chosen = jogged[1][:3]
+        if tight and chosen is None and not downward:  # a side exit's channel moves across the column rule
+            # (its label over the stub there)
+            def clean(route: list[Point], source: Node = source, text: str = text, k: int = k
+                      ) -> tuple[Point, str, str] | None:
+                return search(source, text, route, k)[0]
+            across = _channel_across(source, pts, k, nodes, segments, boxes, rules_x, clean)
+            if across is not None:
+                pts[:] = across[0]
+                segments[:] = [seg for seg in segments if seg[2] != k]
+                segments += [(a, b, k) for a, b in zip(pts, pts[1:], strict=False) if a != b]
+                chosen = across[1]
         if chosen is None:  # nowhere clean: the lightest defect, as `_place_labels` weighs them
             crowded.append(source.step or source.id)
+            others = [p[1] for j, (s, _l, p) in enumerate(edges) if s.id == source.id and j != k and len(p) > 1]
+            vy = pts[0][1]
             spotted = len(candidates)
             # the document chart's spots too: one further from the leg may still keep off every line
             candidates += [(99.0 + rank, (at[0], at[1] - (variant.count("\n") * LABEL_PITCH * size if at[1] <= vy else 0)),
@@ -2756,10 +2811,55 @@ def _place_grid_labels(
                            for rank, variant in enumerate(variants(text))
                            for at, anchor in _label_spots(pts, others, size, source, rules_x, rules_y)]
             # (every third spot of the dense ones: neighbours a point apart weigh alike)
-            chosen = min(candidates[:spotted:3] + candidates[spotted:], key=lambda item: (defects(label_box(item[1], item[2], item[3], size), legs), item[0]))[1:]
+            chosen = min(candidates[:spotted:3] + candidates[spotted:],
+                         key=lambda item: (defects(label_box(item[1], item[2], item[3], size), legs, near), item[0]))[1:]
         placed[k] = chosen
         boxes.append(label_box(chosen[0], chosen[1], chosen[2], size))
     return placed
+
+
+def _channel_across(
+    source: Node, pts: list[Point], k: int, nodes: list[Node], segments: list[tuple[Point, Point, int]],
+    boxes: list[Box], rules_x: tuple[float, ...], spot: Callable[[list[Point]], tuple[Point, str, str] | None],
+) -> tuple[list[Point], tuple[Point, str, str]] | None:
+    """A decision's side exit into a channel just beside its vertex, in its own lane's margin (a 17 mm
+    SOP column leaves 10 pt between the vertex and the column rule; "Ditolak" is 26 pt): the channel
+    moves across the rule into the next lane's margin, so the stub crosses the rule and the label sits
+    over or under it in the next lane, as a draughtsman letters it. Only a route that keeps off every
+    shape, line and label, with `spot` (the caller's clean spot on a route) finding a place."""
+    if len(pts) < 4 or source.kind != StepKind.DECISION:
+        return None
+    (x0, y0), (x1, y1), (x2, y2) = pts[0], pts[1], pts[2]
+    if y0 != y1 or x1 != x2 or abs(y0 - source.cy) > 0.01 or x0 not in (source.x, source.x + source.w):
+        return None
+    left = x1 < x0
+    border = (max((r for r in rules_x if r < x1), default=None) if left
+              else min((r for r in rules_x if r > x1), default=None))
+    if border is None or any(min(border, x0) < r < max(border, x0) for r in rules_x) or abs(border - x1) > abs(x0 - border):
+        return None
+    end = pts[-1]
+    target = next((n for n in nodes if n is not source and _segment_meets_box(end, end, (n.x, n.y, n.w, n.h))), None)
+    if target is None or target.kind != "offpage":  # a loop-back across a rule reads (and imports) as another lane's
+        return None
+    x3 = pts[3][0]
+    if pts[3][1] != y2:
+        return None
+    others = [(a, b) for a, b, j in segments if j != k]
+    before = list(zip(pts, pts[1:], strict=False))
+    for depth in (abs(border - x1), 3.5, 6.0, 2.5):  # mirrored, then at the tracks' usual distances
+        x = border - depth if left else border + depth
+        if (x3 - x) * (x1 - x) <= 0:  # the channel's foot turns back beyond the new track
+            continue
+        route = [pts[0], (x, y1), (x, y2), *pts[3:]]
+        # what is new of it: the stub's run on across the rule, the channel, its foot back to the old track
+        foot = x1 if (x3 - x1) * (x1 - x) >= 0 else x3
+        legs = [(pts[0], pts[1]), (pts[1], (x, y1)), ((x, y1), (x, y2)), ((x, y2), (foot, y2))]
+        if not _route_clear(legs, before, source, None, nodes, others, boxes, pad=2.0):
+            continue
+        found = spot(route)
+        if found is not None:
+            return route, found
+    return None
 
 
 def _drawn_right(page: Page) -> float:
