@@ -431,3 +431,48 @@ def test_sheets_are_cut_by_the_height_they_will_have(documents: list[tuple[Proce
                 loose.append(f"{proc.number} {page.number}: {page.height:.0f} + {first:.0f} of {limit:.0f}")
     assert not taller, taller
     assert not loose, loose
+
+
+def test_sop_lines_make_room_for_labels_that_fit_no_row() -> None:
+    """In the 17 mm Pelaksana columns of the 8- and 10-lane SOP tables a label too wide for the room
+    beside its exit however tall the row gets room from its line: a bottom exit turns aside under its
+    diamond (a stub, a turn to near the column rule, on down), and a side exit into an off-page
+    connector takes its channel across the column rule. Each such exit's label is clean (no
+    problem of the checker names it) and lies inside one column: the turned exit's own, the moved
+    channel's next column."""
+    from prosedur.flow.layout import JOG_DROP
+
+    turned = across = 0
+    for k, lanes in STRESS[1:]:
+        proc = synthetic_procedure(k, seed=k, lanes=lanes)
+        sop = sop_layout(document_view(proc, None), proc)
+        lane_w = sop.lane_width * PT
+        for page in sop.pages:
+            assert page.flow is not None
+            nodes = {n.id: n for n in page.flow.nodes}
+            found = problems(page.flow, LABEL_MM * PT, row_lines=_row_rules(sop, page), numbered=False,
+                             bounds=(0.0, lane_w * len(sop.actors)))
+            for e in page.flow.edges:
+                s, pts = nodes[e.source], e.points
+                if s.kind != "decision" or not e.label or not e.label_at or len(pts) < 4:
+                    continue
+                (x0, y0), (x1, y1), (x2, y2) = pts[:3]
+                column = int(x0 // lane_w)
+                if (x0, y0) == (s.cx, s.y + s.h) and (x1, y1) == (x0, y0 + JOG_DROP) and y2 == y1:
+                    turned += 1
+                    assert column * lane_w < x2 < (column + 1) * lane_w  # it turns inside its own column
+                elif y0 == y1 == s.cy and x1 == x2 and int(x1 // lane_w) != column and e.target.startswith("out:"):
+                    column = int(x1 // lane_w)
+                    box = label_box(e.label_at, e.label_anchor, e.printed_label, LABEL_MM * PT)
+                    rule = max(column, int(x0 // lane_w)) * lane_w
+                    if not (box[1] - 4 < y0 < box[1] + box[3] + 4 and box[0] < max(x1, rule) and min(x1, rule) < box[0] + box[2]):
+                        continue  # a channel the router put there, its label not over the stub
+                    across += 1
+                else:
+                    continue
+                box = label_box(e.label_at, e.label_anchor, e.printed_label, LABEL_MM * PT)
+                assert column * lane_w < box[0] and box[0] + box[2] < (column + 1) * lane_w, (e.source, e.label)
+                name = f"label {e.label!r} ({e.source}->{e.target})"
+                assert not [p for p in found if p.startswith(name)]
+    # 8 turned and 3 across (one of them the router's own, its label over the stub); none turned before
+    assert turned >= 6 and across >= 2, (turned, across)  # the test is never vacuous
