@@ -2655,9 +2655,12 @@ def _place_grid_labels(
 
     Every spot beside the first leg is tried (along a vertical leg on either side, above and below
     a horizontal one, the label whole, broken in two or hyphenated), nearest the vertex first; the
-    first spot that keeps every rule wins. Only when none does, `_place_labels`' weighing of the
-    defects decides (a drawing still gets a label) and the source's step joins `crowded` (the
-    caller may give its row more room)."""
+    first spot that keeps every rule wins. A label that no row height would make fit (no form of it
+    as narrow as the room beside its exit in the column) gets room from its line: a bottom exit
+    turns aside under its diamond (`_jogged_exit`), a side exit takes its channel across the column
+    rule (`_channel_across`); the line is changed only when its label then finds a clean spot. Only
+    when none does, `_place_labels`' weighing of the defects decides (a drawing still gets a label)
+    and the source's step joins `crowded` (the caller may give its row more room)."""
     crowded = [] if crowded is None else crowded
     segments = [(a, b, j) for j, (_s, _l, pts) in enumerate(edges) for a, b in zip(pts, pts[1:], strict=False)
                 if a != b]
