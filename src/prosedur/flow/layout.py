@@ -59,7 +59,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 from .. import shared
@@ -1605,6 +1605,7 @@ def _layout(
             letters[e.target] = _letters(len(letters))
 
     pages: list[Page] = []
+    plain: dict[int, Callable[[], tuple[Page, _Room, bool]]] = {}  # pages widened for labels: built without
     metrics = Metrics()
     by_node = {sym.id: sym for row in symbols.values() for sym in row}
     into_page: dict[int, list[graph.Edge]] = {}  # the edges into each page's steps, and into each step
@@ -1644,9 +1645,10 @@ def _layout(
 
         def build(room: _Room, ins: list[Node], steps_here: list[Node], outs: list[Node], p: int = p,
                   offpage: list[OffPage] = offpage, outgoing: dict[str, str] = outgoing,
-                  chunk: list[tuple[int, str, str]] = chunk) -> tuple[Page, _Room]:
-            """The page with `room` made (row gaps under rows, side margins): the page and the room its
-            labels ask for (this page's `p`, `offpage`, `outgoing`, `chunk` bound: it runs in this
+                  chunk: list[tuple[int, str, str]] = chunk, margins: bool = True) -> tuple[Page, _Room, bool]:
+            """The page with `room` made (row gaps under rows, side margins): the page, the room its
+            labels ask for, and whether its side margins were widened for them (never, without
+            `margins`) (this page's `p`, `offpage`, `outgoing`, `chunk` bound: it runs in this
             iteration only)."""
             if geometry:
                 nodes, height, rules_y = _place_grid(ins, steps_here, outs, geometry, n_lanes, row_height,
@@ -1783,8 +1785,8 @@ def _layout(
             if geometry:
                 left = right = 0.0
             else:
-                left = MARGIN + left_tracks * TRACK_GAP + (TRACK_GAP if left_tracks else 0) + room.left
-                right = MARGIN + right_tracks * TRACK_GAP + (TRACK_GAP if right_tracks else 0) + room.right
+                left = MARGIN + left_tracks * TRACK_GAP + (TRACK_GAP if left_tracks else 0) + (room.left if margins else 0.0)
+                right = MARGIN + right_tracks * TRACK_GAP + (TRACK_GAP if right_tracks else 0) + (room.right if margins else 0.0)
             label_size = geometry.label_size if geometry else LABEL_SIZE
 
             def finish(left: float, right: float, grow: bool) -> tuple[Page, _Room]:
@@ -1794,26 +1796,34 @@ def _layout(
 
             page, asked = finish(left, right, not geometry and not room)
             if asked and not asked.gaps:  # wider margins only: the lines stand, the labels are placed again
+                if not margins:
+                    return page, _Room(), False
                 for n in nodes:
                     n.x -= left  # as routed (finishing shifted them onto the page)
                 wider, rest = finish(left + asked.left, right + asked.right, False)
                 if rest.badness < asked.badness:
-                    return wider, _Room()
+                    return wider, _Room(), True
                 for n in nodes:
                     n.x -= asked.left  # back where the first finish put them
-                return page, _Room()
-            return page, asked
+                return page, _Room(), False
+            return page, asked, margins and bool(room.left or room.right)
 
-        page, asked = build(_Room(), ins, steps_here, outs)
+        page, asked, widened = build(_Room(), ins, steps_here, outs)
+        gaps: dict[str, float] = {}
         # make the room the labels ask for (on copies of the shapes), kept if they then sit better; not
         # when the gaps would make the page too tall (each adds its height)
         if asked and not geometry and not (height_limit and page.height + sum(asked.gaps.values()) > height_limit):
-            again, left_bad = build(asked, [replace(n) for n in ins], [replace(n) for n in steps_here],
-                                    [replace(n) for n in outs])
+            again, left_bad, wider = build(asked, [replace(n) for n in ins], [replace(n) for n in steps_here],
+                                           [replace(n) for n in outs])
             if left_bad.badness < asked.badness and not (height_limit and again.height > height_limit):
-                page = again
+                page, widened, gaps = again, wider, asked.gaps
         pages.append(page)
+        if widened:  # the page as it is without the margins its labels were given (`_narrowed`)
+            plain[p] = partial(build, _Room(gaps=gaps), [replace(n) for n in ins], [replace(n) for n in steps_here],
+                               [replace(n) for n in outs], margins=False)
 
+    if plain and swimlanes and not geometry and size < FONT_SIZE:  # a crowded chart: its lanes kept (`_narrowed`)
+        _narrowed(pages, plain, n_lanes * lane_w)
     # the lanes of every page share one x: shift pages with narrower channels; all take the widest,
     # wide enough for what a shifted page draws
     width = max(pg.width for pg in pages)
@@ -1828,6 +1838,24 @@ def _layout(
             _measure(pg, metrics)
     metrics.seconds = time.perf_counter() - started
     return Layout(pages=pages, lanes=order if swimlanes else [], swimlanes=swimlanes, font_size=size, metrics=metrics)
+
+
+def _narrowed(pages: list[Page], plain: dict[int, Callable[[], tuple[Page, _Room, bool]]], lanes_w: float) -> None:
+    """Give back the side margins that pages widened for their labels where the chart, all its pages
+    taking the widest margin on each side, would be wider than the A4 text width (FIT_WIDTH): the fit
+    loop would narrow every lane of every page for one label, and on a chart of 7 lanes or more (44 pt
+    lanes at 10) every point of a lane counts for its labels and the sheets' step count. The widest
+    page on a side is built again without them, until the chart fits or no widened page sets its width."""
+    while plain:
+        sides = [(pg.lanes[0].x, max(pg.width, _drawn_right(pg)) - pg.lanes[0].x - lanes_w) for pg in pages]
+        left, right = max(s[0] for s in sides), max(s[1] for s in sides)
+        if left + lanes_w + right <= FIT_WIDTH:
+            return
+        widest = [p for p in plain if sides[p][0] >= left - 0.01 or sides[p][1] >= right - 0.01]
+        if not widest:
+            return
+        for p in widest:
+            pages[p] = plain.pop(p)()[0]
 
 
 def _q(value: float) -> float:
@@ -2055,19 +2083,21 @@ def _finish_page(
     # margin stays out of the lanes' frame), which a table's labels, kept inside it, never reach
     inner = range(1, len(order)) if bounded else range(len(order) + 1)
     rules_x = tuple(i * lane_w for i in inner)
-    labelled = [(s, label, pts) for s, _t, label, pts, _b in routed]
+    # the routes as copies: placing a label may turn its exit aside (`_jogged_exit`), and a page is
+    # finished again from the routes as made (wider margins, `_narrowed`)
+    labelled = [(s, label, list(pts)) for s, _t, label, pts, _b in routed]
     crowded: list[str] = []
     if bounded:  # a caller's table: each label inside one of its cells (the caller grows its rows: `crowded`)
         spots = _place_grid_labels(nodes, labelled, label_size, bounds, height, rules_x, rules_y, lang, crowded)
         room = _Room()
     else:
         spots, room = _place_labels(nodes, labelled, label_size, bounds, numbered=True, rules_x=rules_x,
-                                    rules_y=rules_y, lang=lang, grow=grow)
+                                    rules_y=rules_y, lang=lang, grow=grow, crowded=text_size(len(order)) < FONT_SIZE)
     # shifted onto the page (by `left`) as they are made: what `_shift` would do, without making
     # every edge twice (a page is finished up to four times)
     dx = left
     edges = []
-    for k, (s, t, label, pts, back) in enumerate(routed):
+    for k, ((s, t, label, _routed, back), (_s, _l, pts)) in enumerate(zip(routed, labelled, strict=True)):
         at, anchor, printed = spots.get(k, (None, "start", label or ""))
         lines = tuple(printed.split("\n")) if "\n" in printed else ()
         if dx:
@@ -2179,6 +2209,7 @@ def _segment_meets_box(p1: Point, p2: Point, box: Box) -> bool:
 def _label_spots(
     pts: list[Point] | tuple[Point, ...], others: list[Point], size: float, source: Node | None = None,
     rules_x: tuple[float, ...] = (), rules_y: tuple[float, ...] = (), document: bool = False,
+    crossed: tuple[float, ...] = (),
 ) -> list[tuple[Point, str]]:
     """Candidate baseline points for the label of an exit leaving at pts[0] towards pts[1], the side
     away from the source's other exits (`others`: their second points) first, then further along.
@@ -2186,7 +2217,8 @@ def _label_spots(
     label inside one cell: tucked under a diamond's flank above the row rule, or at either end of
     the part of a horizontal segment that lies in one lane. In the `document`'s chart also spots in
     steps down (up) the first stretch of a channel that a stub leads into, clear of a wide diamond's
-    flank."""
+    flank; and (`crossed`: the x of other lines crossing a horizontal first segment, each drawn with
+    a hop) at either end of each stretch between them, clear of the hop."""
     (x1, y1), (x2, y2) = pts[0], pts[1]
     gap, k = 3 * size / LABEL_SIZE, size / LABEL_SIZE
     length = abs(x2 - x1) + abs(y2 - y1)
@@ -2221,14 +2253,15 @@ def _label_spots(
             for y in levels:
                 out.append(((x, y), anchor))
         lo, hi = sorted((x1, x2))
-        cuts = [lo, *sorted(x for x in rules_x if lo < x < hi), hi]
+        hops = {x for x in crossed if lo < x < hi}
+        cuts = [lo, *sorted({x for x in rules_x if lo < x < hi} | hops), hi]
         pieces = list(zip(cuts, cuts[1:], strict=False))
         if not rightwards:
             pieces.reverse()
         for a, b in pieces:  # each lane the segment crosses, nearest the exit first
             for y in levels:
-                out.append(((a + gap, y), "start"))
-                out.append(((b - gap, y), "end"))
+                out.append(((a + gap + (1.0 if a in hops else 0.0), y), "start"))
+                out.append(((b - gap - (1.0 if b in hops else 0.0), y), "end"))
     if len(pts) >= 3 and x1 == x2 and pts[1][1] == pts[2][1] and length < 2 * size:
         # a stub out of the shape's bottom into a line across: beside that line, past the bend
         x, y = pts[1]
@@ -2295,6 +2328,7 @@ def _place_labels(
     rules_y: tuple[float, ...] = (),
     lang: str = "id",
     grow: bool = False,
+    crowded: bool = False,
 ) -> tuple[dict[int, tuple[Point, str, str]], _Room]:
     """Label spot per labelled edge, as (baseline point, anchor, printed text): on the canvas
     (`bounds`: its x range), clear of shapes and other labels, of lines, of lane and row rules
@@ -2306,8 +2340,11 @@ def _place_labels(
     With `grow` (a document chart's first try) it also says what room would give a label that sits
     badly a clean spot, as a draughtsman makes room rather than accept a bad spot: a wider side
     margin (a spot just past the canvas's edge), or a taller gap under a decision whose exit leaves
-    down (its label in two lines beside the line). Each label's candidates are scored against only
-    the lines, shapes and labels near them (by bounding box): scoring is most of the layout's time."""
+    down (its label in two lines beside the line). On a `crowded` chart (7 lanes or more: a label
+    often fits nowhere in its narrow lane) a side exit's label may also stand past a line that
+    crosses its first segment (`_label_spots`' `crossed`), in the side margin among the channels.
+    Each label's candidates are scored against only the lines, shapes and labels near them (by
+    bounding box): scoring is most of the layout's time."""
     segments = [(a, b, k) for k, (_s, _l, pts) in enumerate(edges) for a, b in zip(pts, pts[1:], strict=False)]
     seg_near = _segments_near(segments)
     placed: dict[int, tuple[Point, str, str]] = {}
@@ -2338,7 +2375,13 @@ def _place_labels(
         if not text or len(pts) < 2:
             continue
         others = [p for j, p in leaving[source.id] if j != k]
-        spots = list(dict.fromkeys(_label_spots(pts, others, size, source, rules_x, rules_y, document=numbered)))
+        crossed: tuple[float, ...] = ()
+        if crowded and pts[0][1] == pts[1][1]:  # the lines across a horizontal first segment
+            y, lo, hi = pts[0][1], min(pts[0][0], pts[1][0]), max(pts[0][0], pts[1][0])
+            crossed = tuple(a[0] for a, b, j in segments if j != k and a[0] == b[0] and lo < a[0] < hi
+                            and min(a[1], b[1]) < y < max(a[1], b[1]))
+        spots = list(dict.fromkeys(_label_spots(pts, others, size, source, rules_x, rules_y, document=numbered,
+                                                crossed=crossed)))
         fy1 = pts[0][1]
         first = _first_leg(pts, size, reach)
         top = 0.8 * size  # label_box's, inline: every spot of every variant is boxed
@@ -2482,9 +2525,13 @@ def _place_labels(
                     turn = JOG_DROP + 2 * size + JOG_LAST + 1.0 - (y2 - y1)
                     if turn > 0:
                         room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), turn)
-                elif pts[2][1] == y2 and y2 - y1 < 2 * size:  # a stub into a line across: a label's
-                    # two lines under that line, past the lane's border
-                    room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), (1.05 + LABEL_PITCH) * size + 3.0 + TRACK_GAP)
+                elif pts[2][1] == y2:  # down, then across: the gap a turn aside needs (`_jogged_exit`)
+                    turn = _turn_room(source, text, pts, k, nodes, segments, size, bounds, rules_x, lang)
+                    if y2 - y1 < 2 * size:  # a stub into a line across: a label's two lines under that
+                        # line, past the lane's border
+                        turn = max(turn or 0.0, (1.05 + LABEL_PITCH) * size + 3.0 + TRACK_GAP)
+                    if turn:
+                        room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), turn)
     return placed, room
 
 
@@ -2517,6 +2564,39 @@ def _gap_would_help(source: Node, text: str, pts: list[Point], size: float, boun
 JOG_DROP = 7.0  # the stub under a decision before its exit turns aside (shorter than two label heights)
 JOG_IN = 6.0  # the turned line runs this far inside its lane's border
 JOG_LAST = 12.0  # the straight run into the target's top after turning back
+
+
+def _turn_room(source: Node, text: str, pts: list[Point], k: int, nodes: list[Node],
+               segments: list[tuple[Point, Point, int]], size: float, bounds: tuple[float, float],
+               rules_x: tuple[float, ...], lang: str) -> float | None:
+    """How much taller the gap under a decision must be for its bottom exit, down then across, to turn
+    aside with its label under the turn (`_jogged_exit`): the lines across the gap lie at its middle
+    and quarters (`_Router._gap_level`), so each grows with the gap; the exit's own must leave room
+    for the turn, every other line across its lane must pass below the label. None when no gap of
+    reasonable height (two label heights and a track) would do."""
+    (x1, y1), (_x2, y2) = pts[0], pts[1]
+    lo = max((x for x in rules_x if x <= x1), default=bounds[0])
+    hi = min((x for x in rules_x if x > x1), default=bounds[1])
+    room_x = hi - lo - JOG_IN - 3 * size / LABEL_SIZE - 1.0
+    fitting = [v for v in _label_variants(text, size, lang, True) if _label_extent(v, size)[0] <= room_x]
+    if not fitting:
+        return None
+    yj = y1 + JOG_DROP
+    bottom = yj + 9 * size / LABEL_SIZE - 0.8 * size + _label_extent(fitting[0], size)[1] + 1.5
+    row = [n for n in nodes if n.y < y1 and n.y + n.h > source.y]
+    edge = max([y1, *(n.y + n.h for n in row)])
+    below = [n.y for n in nodes if n.y > edge]
+    if not below or y2 <= edge:
+        return None
+    gap = min(below) - edge
+    need = gap * (yj + 2 * size - edge) / (y2 - edge)  # the own line across, far enough under the turn
+    for a, b, j in segments:
+        if j != k and a[1] == b[1] and edge < a[1] < bottom and min(a[0], b[0]) < hi and max(a[0], b[0]) > lo:
+            need = max(need, gap * (bottom - edge) / (a[1] - edge))
+    grow = need - gap
+    if grow <= 0.0 or grow > 2 * (1.05 + LABEL_PITCH) * size + TRACK_GAP:
+        return None
+    return grow + 0.5
 
 
 def _jogged_exit(
