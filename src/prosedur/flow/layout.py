@@ -897,16 +897,19 @@ class _Router:
         self._commit(pts, t.id)
         return pts
 
-    def route_channel(self, s: Node, t: Node, side: int, bound: int) -> tuple[list[Point], float, float]:
+    def route_channel(self, s: Node, t: Node, side: int, bound: int,
+                      below: bool = False) -> tuple[list[Point], float, float]:
         """Side ports and the vertical extent; the track's x (points 2 and 3) is chosen later, per page.
 
         The track runs beyond lane `bound` on `side`. A symbol with another symbol of its row between
         it and the track (a row of parts) is left from below and entered from above instead, through
-        the gap between the rows."""
+        the gap between the rows; so is a decision asked to (`below`: its exit's label has no room
+        beside its side vertex) while its bottom vertex is free."""
         name = "right" if side > 0 else "left"
         start: list[Point]
         end: list[Point]
-        if self._leave_below(s, side, bound):
+        if self._leave_below(s, side, bound) or (below and s.kind == StepKind.DECISION
+                                                 and (s.id, "bottom") not in self.ports):
             x = self._stub_x(s, "bottom")
             y = self._between(s, below=True)
             start = [(x, s.border_y(1)), (x, y)]
@@ -1749,7 +1752,7 @@ def _layout(
                 elif geometry and side > 0:
                     pts, lo, hi = router.route_channel(s, t, side, gutter - 1)
                 else:
-                    pts, lo, hi = router.route_channel(s, t, side, gutter if side < 0 else n_lanes - 1)
+                    pts, lo, hi = router.route_channel(s, t, side, gutter if side < 0 else n_lanes - 1, i in room.below)
                 key = gutter if geometry else side
                 channel.append((i, s, t, label, pts, lo, hi, key))
             channel = _untangle_ports(channel)
@@ -1795,7 +1798,7 @@ def _layout(
                                     grow=grow)
 
             page, asked = finish(left, right, not geometry and not room)
-            if asked and not asked.gaps:  # wider margins only: the lines stand, the labels are placed again
+            if asked and not asked.gaps and not asked.below:  # wider margins only: the lines stand, the labels are placed again
                 if not margins:
                     return page, _Room(), False
                 for n in nodes:
@@ -1810,16 +1813,18 @@ def _layout(
 
         page, asked, widened = build(_Room(), ins, steps_here, outs)
         gaps: dict[str, float] = {}
+        below: set[int] = set()
         # make the room the labels ask for (on copies of the shapes), kept if they then sit better; not
         # when the gaps would make the page too tall (each adds its height)
         if asked and not geometry and not (height_limit and page.height + sum(asked.gaps.values()) > height_limit):
             again, left_bad, wider = build(asked, [replace(n) for n in ins], [replace(n) for n in steps_here],
                                            [replace(n) for n in outs])
-            if left_bad.badness < asked.badness and not (height_limit and again.height > height_limit):
-                page, widened, gaps = again, wider, asked.gaps
+            if (left_bad.badness < asked.badness and not (height_limit and again.height > height_limit)
+                    and not (asked.below and _crossings(again) > _crossings(page))):
+                page, widened, gaps, below = again, wider, asked.gaps, asked.below
         pages.append(page)
         if widened:  # the page as it is without the margins its labels were given (`_narrowed`)
-            plain[p] = partial(build, _Room(gaps=gaps), [replace(n) for n in ins], [replace(n) for n in steps_here],
+            plain[p] = partial(build, _Room(gaps=gaps, below=below), [replace(n) for n in ins], [replace(n) for n in steps_here],
                                [replace(n) for n in outs], margins=False)
 
     if plain and swimlanes and not geometry and size < FONT_SIZE:  # a crowded chart: its lanes kept (`_narrowed`)
@@ -1838,6 +1843,11 @@ def _layout(
             _measure(pg, metrics)
     metrics.seconds = time.perf_counter() - started
     return Layout(pages=pages, lanes=order if swimlanes else [], swimlanes=swimlanes, font_size=size, metrics=metrics)
+
+
+def _crossings(page: Page) -> int:
+    """How many crossings (hops) a page draws."""
+    return sum(len(points) for points in crossing_points(page).values())
 
 
 def _narrowed(pages: list[Page], plain: dict[int, Callable[[], tuple[Page, _Room, bool]]], lanes_w: float) -> None:
@@ -2122,15 +2132,18 @@ Box = tuple[float, float, float, float]  # x, y, w, h
 @dataclass(slots=True)
 class _Room:
     """Room a page's exit labels ask for: extra height under the rows of some shapes (by id), extra
-    side margin; and how badly they sit without it (the sum of their spots' penalties)."""
+    side margin, side exits into a channel that should leave their decision's free bottom vertex
+    instead (by edge index, in routing order); and how badly they sit without it (the sum of their
+    spots' penalties)."""
 
     gaps: dict[str, float] = field(default_factory=dict)
     left: float = 0.0
     right: float = 0.0
     badness: int = 0
+    below: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.gaps or self.left or self.right)
+        return bool(self.gaps or self.left or self.right or self.below)
 
 
 def label_box(at: Point, anchor: str, text: str, size: float = LABEL_SIZE) -> Box:
@@ -2513,6 +2526,11 @@ def _place_labels(
             (x1, y1), (x2, y2) = pts[0], pts[1]
             if wider is not None and best[0] >= 2:
                 room.left, room.right = max(room.left, wider[0]), max(room.right, wider[1])
+            elif best[0] >= 2 and numbered and (drop := _drop_room(source, text, pts, edges, nodes, size, bounds,
+                                                                    rules_x, lang)) is not None:
+                room.below.add(k)  # a side exit into a channel: out of the free bottom vertex, its label beside
+                if drop:
+                    room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), drop)
             elif source.kind == StepKind.DECISION and x1 == x2 and y2 > y1:
                 # two lines beside the line down, under the diamond and above what the line meets —
                 # when the lane beside the line is wide enough for them
@@ -2521,10 +2539,16 @@ def _place_labels(
                              x1 - max((x for x in rules_x if x < x1), default=bounds[0])) - 3 * size / LABEL_SIZE
                 if any(_label_extent(v, size)[0] <= beside for v in _label_variants(text, size, lang, numbered)):
                     room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), need, LABEL_PITCH * size)
-                elif len(pts) == 2:  # too short to turn aside (`_jogged_exit`): the length a turn needs
-                    turn = JOG_DROP + 2 * size + JOG_LAST + 1.0 - (y2 - y1)
-                    if turn > 0:
-                        room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), turn)
+                elif len(pts) == 2:  # too short to turn aside (`_jogged_exit`): the length a turn needs,
+                    # its label under the turn (the narrowest form that fits there), a short run into the target
+                    lane = (min((x for x in rules_x if x > x1), default=bounds[1])
+                            - max((x for x in rules_x if x <= x1), default=bounds[0]))
+                    heights = [_label_extent(v, size)[1] for v in _label_variants(text, size, lang, True)
+                               if _label_extent(v, size)[0] <= lane - JOG_IN - 3 * size / LABEL_SIZE - 1.0]
+                    if heights:
+                        turn = JOG_DROP + 9 * size / LABEL_SIZE - 0.8 * size + min(heights) + 0.75 + JOG_SHORT - (y2 - y1)
+                        if turn > 0:
+                            room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), turn)
                 elif pts[2][1] == y2:  # down, then across: the gap a turn aside needs (`_jogged_exit`)
                     turn = _turn_room(source, text, pts, k, nodes, segments, size, bounds, rules_x, lang)
                     if y2 - y1 < 2 * size:  # a stub into a line across: a label's two lines under that
@@ -2564,6 +2588,40 @@ def _gap_would_help(source: Node, text: str, pts: list[Point], size: float, boun
 JOG_DROP = 7.0  # the stub under a decision before its exit turns aside (shorter than two label heights)
 JOG_IN = 6.0  # the turned line runs this far inside its lane's border
 JOG_LAST = 12.0  # the straight run into the target's top after turning back
+JOG_SHORT = 10.0  # and at least (where the gap is short): the 8 pt arrowhead and 2 pt of line
+
+
+def _drop_room(source: Node, text: str, pts: list[Point], edges: list[tuple[Node, str | None, list[Point]]],
+               nodes: list[Node], size: float, bounds: tuple[float, float], rules_x: tuple[float, ...],
+               lang: str) -> float | None:
+    """A decision's side exit into a side channel whose label finds no clean spot (the diamond fills
+    its lane, the margin is all tracks) may leave the decision's free bottom vertex instead, its label
+    beside the stub down, as `_Router.route_channel` leaves a symbol below: how much taller the gap
+    under the decision must then be for the label's lines beside the stub (the line across runs at
+    the gap's middle), or None when the bottom vertex is taken, the exit is no side exit into a
+    channel, or the label fits beside the stub on neither side."""
+    (x1, y1), (x2, _y2) = pts[0], pts[1]
+    if (source.kind != StepKind.DECISION or len(rules_x) < 2 or abs(y1 - source.cy) > 0.01
+            or min(abs(x1 - source.x), abs(x1 - source.x - source.w)) > 0.01
+            or rules_x[0] <= x2 <= rules_x[-1] or len(pts) < 3 or pts[2][0] != x2):
+        return None
+    bottom = (source.cx, source.y + source.h)
+    if any(s is source and len(p) > 1 and abs(p[0][0] - bottom[0]) < 0.01 and abs(p[0][1] - bottom[1]) < 0.01
+           for s, _l, p in edges):
+        return None
+    lo = max((x for x in rules_x if x <= bottom[0]), default=bounds[0])
+    hi = min((x for x in rules_x if x > bottom[0]), default=bounds[1])
+    beside = max(hi - bottom[0], bottom[0] - lo) - 3 * size / LABEL_SIZE - 0.5
+    fitting = [v for v in _label_variants(text, size, lang, True) if _label_extent(v, size)[0] <= beside]
+    if not fitting:
+        return None
+    row = [n for n in nodes if n.y < bottom[1] and n.y + n.h > source.y]
+    edge = max([bottom[1], *(n.y + n.h for n in row)])
+    under = [n.y for n in nodes if n.y > edge]
+    if not under:
+        return 0.0
+    stub = 9 * size / LABEL_SIZE - 0.8 * size + min(_label_extent(v, size)[1] for v in fitting) + 2.0
+    return max(0.0, 2 * (stub + bottom[1] - edge) - (min(under) - edge))
 
 
 def _turn_room(source: Node, text: str, pts: list[Point], k: int, nodes: list[Node],
@@ -2625,34 +2683,44 @@ def _jogged_exit(
     toward = pts[2][0] if len(pts) > 2 else x1
     sides = sorted((lo + inset, hi - inset), key=lambda xs: abs(xs - toward))
     others = [(a, b) for a, b, j in segments if j != k]
-    for xs in sides:
+    clear: dict[tuple[Point, ...], bool] = {}
+
+    def turned(xs: float, back: float | None) -> list[Point] | None:
+        """The exit turned aside to `xs`, when it may: on into the target's side, or (straight down
+        into its top) back under it at `back`, clear of shapes, lines and labels."""
         if len(pts) > 2 and pts[1][1] == pts[2][1]:  # down, then across into the target's side
             if abs(pts[2][0] - xs) < JOG_LAST or (pts[2][0] - xs) * (pts[2][0] - x1) <= 0 or y2 - yj < 2 * size:
-                continue
+                return None
             route = [pts[0], (x1, yj), (xs, yj), (xs, y2), *pts[2:]]
-        elif len(pts) == 2:  # straight down into the target's top: back under it
-            if y2 - JOG_LAST - yj < 2 * size:
-                continue
-            route = [pts[0], (x1, yj), (xs, yj), (xs, y2 - JOG_LAST), (x1, y2 - JOG_LAST), (x1, y2)]
+        elif len(pts) == 2 and back is not None:  # straight down into the target's top: back under it
+            route = [pts[0], (x1, yj), (xs, yj), (xs, back), (x1, back), (x1, y2)]
         else:
-            continue
-        legs = list(zip(route, route[1:], strict=False))
-        if not _route_clear(legs, list(zip(pts, pts[1:], strict=False)), source, target, nodes, others, boxes):
-            continue
+            return None
+        key = tuple(route)
+        if key not in clear:  # a label's forms share their route but where it turns back
+            clear[key] = _route_clear(list(zip(route, route[1:], strict=False)), list(zip(pts, pts[1:], strict=False)),
+                                      source, target, nodes, others, boxes)
+        return route if clear[key] else None
+
+    for xs in sides:
         if spot is not None:
-            found = spot(route)
-            if found is not None:
+            route = turned(xs, y2 - JOG_LAST if y2 - JOG_LAST - yj >= 2 * size else None)
+            found = spot(route) if route is not None else None
+            if route is not None and found is not None:
                 return route, found
             continue
         anchor = "start" if xs < x1 else "end"
-        spots = [((xs + gap if xs < x1 else xs - gap, yj + 9 * k7), anchor)]
-        first = _first_leg(route, size, 4 * size / LABEL_SIZE)
-        lines = others + legs
+        at = (xs + gap if xs < x1 else xs - gap, yj + 9 * k7)
         for variant in _label_variants(text, size, lang, slash=True):
-            for at, anch in spots:
-                box = label_box(at, anch, variant, size)
-                if _label_clean(box, first, nodes, lines, boxes, numbers, bounds, rules_x):
-                    return route, (at, anch, variant, box)
+            box = label_box(at, anchor, variant, size)
+            # back under the target below the label; in a short gap the run into the target as short
+            # as its arrowhead allows (JOG_SHORT)
+            back = min(y2 - JOG_SHORT, max(y2 - JOG_LAST, box[1] + box[3] + 0.5))
+            route = turned(xs, back if back >= box[1] + box[3] + 0.5 else None)
+            if route is not None and _label_clean(box, _first_leg(route, size, 4 * size / LABEL_SIZE), nodes,
+                                                  others + list(zip(route, route[1:], strict=False)), boxes,
+                                                  numbers, bounds, rules_x):
+                return route, (at, anchor, variant, box)
     return None
 
 
