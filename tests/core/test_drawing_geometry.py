@@ -7,9 +7,9 @@ decision, a line entering a decision at an exit's vertex, a label over a shape o
 off the drawing, lanes out of order, a sheet under three steps. Every crossing is drawn with a hop
 (checked on the layout objects and on rendered SVG). On the document's chart every exit label is
 also clear of lines, lane borders and step numbers and beside its first segment (room is made for
-it), on every sample and on the 25- and 60-step stress charts; the label clearances that routing
-does not yet reach everywhere in narrow SOP columns and in the 44 pt lanes of the 10-lane chart
-are held to a ceiling: the test fails when they grow.
+it), on every sample and on the 25-, 60- and 120-step stress charts (the last in 44 pt lanes); the
+label clearances that routing does not yet reach everywhere in narrow SOP columns are held to a
+ceiling: the test fails when they grow.
 """
 
 from __future__ import annotations
@@ -68,6 +68,12 @@ HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps sha
 # The 5 left: two stubs whose gap the other exit's line crosses, three side exits into a crowded margin
 # channel. 6 with sheets cut by their real height (the 120-step chart on 24 sheets, was 30): fuller sheets
 # bring more loop-backs onto one sheet (s58/s60 "Tidak lengkap" into one crowded channel).
+# 0 since room is made for those six as a draughtsman would: a turn aside gets the row gap that takes the
+# other exit's line across below its label (`_turn_room`; sheets 1 and 13); a side exit's label stands in
+# the margin past the channel line that crosses its first segment (sheets 12 and 18, 7+ lanes only); a
+# side exit into a crowded channel leaves the free bottom vertex, its label beside the stub (`_drop_room`,
+# sheet 12); a turn back under a connector in a short gap runs in as short as its arrowhead allows
+# (JOG_SHORT, sheet 11); and on 7+ lanes a label's margin never narrows every lane (`_narrowed`).
 # The SOP table's labels search every spot beside their leg inside one cell, its rows grow where a label
 # finds none, its lanes are at least 13 mm wide: SOP 17/66 -> 3/62 (of the 62, 43 across a lane rule:
 # 8- and 10-lane labels beside a line down a column's middle; 17 mm lanes would leave 37, see sop.MIN_LANE).
@@ -77,7 +83,7 @@ HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps sha
 # under its diamond (`_jogged_exit`), a side exit into an off-page connector takes its channel across the
 # column rule (`_channel_across`), a label sits under the bend of a short drop. Of the 14, 11 are at
 # decisions in the first column (a left exit's channel beside the table's edge, a line into the top vertex).
-CEILING = {("samples", "sop"): 2, ("stress", "sop"): 14, ("samples", "doc"): 0, ("stress", "doc"): 6}
+CEILING = {("samples", "sop"): 2, ("stress", "sop"): 14, ("samples", "doc"): 0, ("stress", "doc"): 0}
 
 
 def _kind(problem: str) -> str:
@@ -167,11 +173,11 @@ def test_label_clearance_residuals_do_not_grow(checked: dict[str, list[tuple[str
     assert sum(soft.values()) <= CEILING[(corpus, drawing)], dict(soft)
 
 
-def test_document_chart_labels_are_clear_up_to_eight_lanes(checked: dict[str, list[tuple[str, str]]]) -> None:
+def test_document_chart_labels_are_clear_up_to_ten_lanes(checked: dict[str, list[tuple[str, str]]]) -> None:
     """The document's chart leaves no label on a line, a lane border or a step number, nor away from
-    its first segment, on any sample and on the stress charts of 6 and 8 lanes."""
+    its first segment, on any sample and on the stress charts of 6, 8 and 10 lanes."""
     bad = [f"{chart}: {p}" for items in checked.values() for chart, p in items
-           if " doc " in chart and _kind(p) not in HARD and not chart.endswith("(10 lanes)")]
+           if " doc " in chart and _kind(p) not in HARD]
     assert not bad, "\n".join(bad)
 
 
@@ -179,11 +185,12 @@ def test_bottom_exits_in_narrow_lanes_turn_aside_with_their_label_clean() -> Non
     """On the 10-lane chart (44 pt lanes) a decision's bottom exit whose label fits neither side of a
     line down the lane's middle turns aside under the diamond: a stub, a turn to near its lane's
     border, and on. Each such exit leaves the bottom vertex, stays in its lane until it turns back or
-    into its target's side, and its label is clean and inside that lane."""
-    from prosedur.flow.layout import JOG_DROP, JOG_IN
+    into its target's side, and its label is clean and inside that lane; one that turns back under
+    its target's top runs into it at least as long as its arrowhead and a little line (JOG_SHORT)."""
+    from prosedur.flow.layout import JOG_DROP, JOG_IN, JOG_SHORT
 
     chart = _doc(synthetic_procedure(120, seed=120, lanes=10), None)
-    turned = 0
+    turned = back = 0
     for page in chart.pages:
         nodes = {n.id: n for n in page.nodes}
         found = problems(page, LABEL_SIZE, bounds=(0.0, page.width))
@@ -202,6 +209,11 @@ def test_bottom_exits_in_narrow_lanes_turn_aside_with_their_label_clean() -> Non
             assert lane.x <= box[0] and box[0] + box[2] <= lane.x + lane.width
             name = f"label {e.label!r} ({e.source}->{e.target})"
             assert not [p for p in found if p.startswith(name)]
+            (xa, ya), (xb, yb) = e.points[-2:]
+            if len(e.points) == 6 and xa == xb == x0:  # back under the target: its last run straight down
+                back += 1
+                assert yb - ya >= JOG_SHORT, (e.source, e.target, yb - ya)
+    assert back >= 1, back
     assert turned >= 8, turned  # 13 of them on 30 sheets, 9 on the fuller 24: the test is never vacuous
 
 def test_every_crossing_gets_a_hop_in_the_path() -> None:
