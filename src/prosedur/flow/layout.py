@@ -2550,12 +2550,12 @@ def _place_labels(
                         if turn > 0:
                             room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), turn)
                 elif pts[2][1] == y2:  # down, then across: the gap a turn aside needs (`_jogged_exit`)
-                    turn = _turn_room(source, text, pts, k, nodes, segments, size, bounds, rules_x, lang)
+                    aside = _turn_room(source, text, pts, k, nodes, segments, size, bounds, rules_x, lang) or 0.0
                     if y2 - y1 < 2 * size:  # a stub into a line across: a label's two lines under that
                         # line, past the lane's border
-                        turn = max(turn or 0.0, (1.05 + LABEL_PITCH) * size + 3.0 + TRACK_GAP)
-                    if turn:
-                        room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), turn)
+                        aside = max(aside, (1.05 + LABEL_PITCH) * size + 3.0 + TRACK_GAP)
+                    if aside:
+                        room.gaps[source.id] = max(room.gaps.get(source.id, 0.0), aside)
     return placed, room
 
 
