@@ -2283,7 +2283,8 @@ def _label_spots(
         for level in (y - 2.5 * k, y + 9 * k):
             out.append(((at_x, level), "start" if rightwards else "end"))
         if document:  # a lane too narrow for it there: just past the lane's border, still beside the bend
-            along = 3 * 1.05 * size
+            # (within the label's reach of the line's first three label heights past the bend)
+            along = 3 * 1.05 * size + 4 * k - 0.5
             border = (min((r for r in rules_x if x < r <= min(pts[2][0], x + along)), default=None) if rightwards
                       else max((r for r in rules_x if max(pts[2][0], x - along) <= r < x), default=None))
             if border is not None:
