@@ -74,6 +74,9 @@ HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps sha
 # side exit into a crowded channel leaves the free bottom vertex, its label beside the stub (`_drop_room`,
 # sheet 12); a turn back under a connector in a short gap runs in as short as its arrowhead allows
 # (JOG_SHORT, sheet 11); and on 7+ lanes a label's margin never narrows every lane (`_narrowed`).
+# Not counted here: a label across the lanes' outer frame (geometry_check counts the inner borders only):
+# none on the samples, 10 on the stress charts (was 11), side exits of the outer lanes whose label would
+# need a margin the A4 width cannot give.
 # The SOP table's labels search every spot beside their leg inside one cell, its rows grow where a label
 # finds none, its lanes are at least 13 mm wide: SOP 17/66 -> 3/62 (of the 62, 43 across a lane rule:
 # 8- and 10-lane labels beside a line down a column's middle; 17 mm lanes would leave 37, see sop.MIN_LANE).
