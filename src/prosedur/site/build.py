@@ -137,6 +137,7 @@ def _env() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # compiled once per process (`render.html.template_env` says why)
     )
     env.filters["inline"] = inline_html  # free text with *miring* / **tebal**, each span escaped
     env.filters["plain"] = plain
