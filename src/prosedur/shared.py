@@ -6,8 +6,8 @@ A build draws one procedure's chart many times over: the web page, the document 
 table in HTML, PDF and DOCX, each asking `flow.layout.layout()` with the same arguments (about ten
 layouts per procedure and language, three of them different); `render.document.document_view` is
 asked for nine times. Inside `shared_work()` the first call computes and the others get its result.
-The keys hold the procedure's content (its JSON) and every other argument, so a changed procedure can
-never get a stale result. Callers only read what they get; outside a scope every call computes afresh
+The keys hold the procedure's content (its JSON, dumped once per procedure object: `content`) and every
+other argument, so a changed procedure can never get a stale result. Callers only read what they get; outside a scope every call computes afresh
 (a test that edits a layout to try the checker keeps its own copy).
 """
 
@@ -21,8 +21,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _scope: OrderedDict[Hashable, Any] | None = None
+_contents: OrderedDict[int, tuple[Any, str]] = OrderedDict()
 _depth = 0
 SIZE = 64  # results kept: a worker needs about ten per procedure and language; a Layout is ~100 kB
+CONTENTS = 8  # procedures whose JSON is kept (`content`): a worker is on one at a time
 
 
 @contextmanager
@@ -39,6 +41,7 @@ def shared_work() -> Iterator[None]:
         _depth -= 1
         if _depth == 0:
             _scope = None
+            _contents.clear()
 
 
 def active() -> bool:
@@ -60,6 +63,24 @@ def shared(key: Hashable, make: Callable[[], T]) -> T:
         return value
     scope.move_to_end(key)
     return value
+
+
+def content(model: Any) -> str:
+    """`model.model_dump_json()`, the content part of a key: inside a scope made once per object (a
+    build changes no procedure in place; a changed copy is another object), kept with the object so
+    its id is not taken by another. A build keyed six results per procedure and language on it, each
+    dumping the procedure again (a thirtieth of the build)."""
+    if _scope is None:
+        return str(model.model_dump_json())
+    hit = _contents.get(id(model))
+    if hit is not None and hit[0] is model:
+        _contents.move_to_end(id(model))
+        return hit[1]
+    text = str(model.model_dump_json())
+    _contents[id(model)] = (model, text)
+    if len(_contents) > CONTENTS:
+        _contents.popitem(last=False)
+    return text
 
 
 def shared_for(kind: str, objects: tuple[Any, ...], args: Hashable, make: Callable[[], T]) -> T:

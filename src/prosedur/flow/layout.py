@@ -1319,7 +1319,7 @@ def layout(
     Inside `shared.shared_work()` (a build) equal arguments give the one Layout laid out first."""
     if not shared.active():
         return _fitted(proc, lanes, rows_per_page, swimlanes, lane_titles, max_height, geometry, lang)
-    key = ("layout", proc.model_dump_json(), None if lanes is None else tuple(lanes), rows_per_page, swimlanes,
+    key = ("layout", shared.content(proc), None if lanes is None else tuple(lanes), rows_per_page, swimlanes,
            tuple(sorted((lane_titles or {}).items())), max_height, geometry, lang)
     return shared.shared(key, lambda: _fitted(proc, lanes, rows_per_page, swimlanes, lane_titles, max_height,
                                               geometry, lang))

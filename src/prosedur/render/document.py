@@ -323,7 +323,7 @@ def document_view(
     procedure, library and arguments.
     """
     if record is None and shared.active():
-        key = ("document_view", proc.model_dump_json(), id(library), lang, controlled, content_hash, verify_url)
+        key = ("document_view", shared.content(proc), id(library), lang, controlled, content_hash, verify_url)
         kept, view = shared.shared(key, lambda: (library, _document_view(
             proc, library, lang=lang, controlled=controlled, content_hash=content_hash, verify_url=verify_url)))
         if kept is library:  # the id of a library that still lives (the entry keeps it alive)
