@@ -19,7 +19,8 @@ from functools import lru_cache
 
 import pyphen
 
-__all__ = ["SOFT", "ZWSP", "break_at", "break_word", "breakable", "line_chars", "points", "print_html", "soft_hyphens"]
+__all__ = ["SOFT", "ZWSP", "break_at", "break_word", "breakable", "line_chars", "load", "points", "print_html",
+           "soft_hyphens"]
 
 SOFT = "\u00ad"
 _MIN_WORD = 6  # shorter words are not worth a hyphen
@@ -31,6 +32,12 @@ _BREAK_AFTER = "/.-_"  # an id like kabid_infra breaks after its underscore too
 @lru_cache(maxsize=4)
 def _dictionary(lang: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang="en_US" if lang == "en" else "id_ID", left=3, right=2)
+
+
+def load(lang: str) -> None:
+    """Read the dictionary of `lang` now (about a fifth of a second): a build does it before it forks
+    its workers, which then share it instead of each reading it."""
+    _dictionary(lang)
 
 
 def points(word: str, lang: str = "id") -> list[int]:
