@@ -30,7 +30,7 @@ from ..flow.layout import (
     page_ref_spot,
     page_ref_words,
 )
-from ..model import Library, Procedure, Step, StepKind
+from ..model import Library, Part, Procedure, Step, StepKind
 from ..paper import PAPERS, Paper, document_page
 from ..text import plain, spans, substitute
 from ..translation import english
@@ -101,6 +101,7 @@ def rich(text: object) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)  # a chart writes the same few hundred coordinates over and over (~2% of a build)
 def _num(value: float) -> str:
     """Coordinates with at most two decimals and no trailing zeros: short and deterministic."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
@@ -360,8 +361,10 @@ def _node(
         parts.append("</g>")
         return "\n".join(parts)
     step = steps.get(node.step or node.id)
-    symbols = step.symbols() if step is not None else []
-    part = symbols[max(0, node.part - 1)] if symbols else None
+    # the symbol's part, or the step itself when it is its row's one symbol (`Step.symbols`, not made again)
+    part: Step | Part | None = step if step is not None and not step.parts else None
+    if step is not None and step.parts:
+        part = step.parts[max(0, node.part - 1)]
     actor = ", ".join(titles.get(a, a) for a in part.actors) if part is not None else ""
     text = plain(substitute(english(part.do, part.do_en, lang), proc)) if part is not None else ""
     desc = _t("actor", lang, name=actor) if actor else ""
