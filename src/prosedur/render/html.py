@@ -28,7 +28,7 @@ from .document import DocumentView, PersonView, document_view
 from .fetch import TEMPLATES, file_url, path_allowed
 from .inline import inline_html
 from .labels import labels
-from .narrative import narrative_from_view, narrative_html
+from .narrative import view_narrative_html
 from .svg import render_flowchart
 
 __all__ = ["render_html", "document_html", "template_env"]
@@ -178,7 +178,7 @@ def _document_html(
         "page_rules": page_rules(view.paper),
         "flow_svgs": flowchart_pages(proc, library, lang, sheet=view.paper, printed_pages=printed_pages),
         "flow_missing": _FLOW_MISSING[1 if lang == "en" else 0],
-        "narrative": Markup(narrative_html(narrative_from_view(view))),
+        "narrative": Markup(view_narrative_html(view)),
         "logo_src": logo_source(view, library, for_pdf=for_pdf),
         "qr_svg": qr_svg(view.verify_url),
         "verify_url": view.verify_url,

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
+from .. import shared
 from ..model import Library, Procedure, StepKind
 from ..text import plain, spans
 from ..wording import activity_form
@@ -261,6 +262,12 @@ def step_facts(step: StepView, lang: str) -> list[tuple[str, str]]:
 def narrative_from_view(view: DocumentView) -> list[NarrativeItem]:
     """The narrative of an already resolved document (so a renderer resolves once)."""
     return [_item(step, view) for step in view.steps if step.text or step.kind != StepKind.CONNECTOR]
+
+
+def view_narrative_html(view: DocumentView) -> str:
+    """`narrative_html` of a resolved document: the web page and its document print the same one, made
+    once per view inside a build (`shared`)."""
+    return shared.shared_for("narrative_html", (view,), None, lambda: narrative_html(narrative_from_view(view)))
 
 
 def narrative(proc: Procedure, library: Library | None = None, lang: str = "id") -> list[NarrativeItem]:

@@ -334,7 +334,7 @@ def _finish_procedure(
     printing: list[tuple[Path, Callable[[], bytes]]],
     raster: RasterCache,
 ) -> None:
-    from ..render.narrative import narrative_html
+    from ..render.narrative import view_narrative_html
     from ..render.svg import render_flowchart_single
 
     name = folder.name
@@ -380,7 +380,7 @@ def _finish_procedure(
         lang=lang,
         v=view,
         svg=svg,
-        narrative=narrative_html(proc, library, lang),
+        narrative=view_narrative_html(view),
         downloads=downloads,
         root="../../",
         other_lang_href=_other_lang_href(lang, f"p/{name}/index.html"),
@@ -578,7 +578,7 @@ def _warm(langs: Iterable[str], formats: tuple[str, ...]) -> None:
     half a second of every worker's CPU; a forked worker shares them)."""
     from .. import hyphen
     from ..render.html import template_env
-    from ..render.narrative import narrative_html  # noqa: F401
+    from ..render.narrative import view_narrative_html  # noqa: F401
     from ..render.svg import render_flowchart_single  # noqa: F401
 
     if "pdf" in formats:
