@@ -1316,13 +1316,23 @@ def layout(
     lanes, and one with a page taller than `max_height` is cut again shorter, so it prints unscaled
     and its text keeps its size (8 pt, 7 pt from 7 lanes on).
 
-    Inside `shared.shared_work()` (a build) equal arguments give the one Layout laid out first."""
+    Inside `shared.shared_work()` (a build) equal arguments give the one Layout laid out first; a
+    chart cut to `max_height` that came out as one sheet no height bound touched is also the chart
+    of the whole flow on one page (the web page's), which is then not laid out again."""
     if not shared.active():
         return _fitted(proc, lanes, rows_per_page, swimlanes, lane_titles, max_height, geometry, lang)
-    key = ("layout", shared.content(proc), None if lanes is None else tuple(lanes), rows_per_page, swimlanes,
-           tuple(sorted((lane_titles or {}).items())), max_height, geometry, lang)
-    return shared.shared(key, lambda: _fitted(proc, lanes, rows_per_page, swimlanes, lane_titles, max_height,
-                                              geometry, lang))
+    content = shared.content(proc)
+    order, titles = None if lanes is None else tuple(lanes), tuple(sorted((lane_titles or {}).items()))
+
+    def make() -> Layout:
+        memo: dict[str, Any] = {}
+        result = _fitted(proc, lanes, rows_per_page, swimlanes, lane_titles, max_height, geometry, lang, memo)
+        if max_height is not None and geometry is None and not memo.get("bounded"):
+            whole = ("layout", content, order, max(1, len(proc.steps)), swimlanes, titles, None, None, lang)
+            shared.shared(whole, lambda: result)
+        return result
+
+    return shared.shared(("layout", content, order, rows_per_page, swimlanes, titles, max_height, geometry, lang), make)
 
 
 def _fitted(
@@ -1334,14 +1344,20 @@ def _fitted(
     max_height: float | None,
     geometry: Geometry | None,
     lang: str,
+    memo: dict[str, Any] | None = None,
 ) -> Layout:
-    """`layout` without the sharing: the fit loop."""
+    """`layout` without the sharing: the fit loop. `memo` (see `_layout`) ends with "bounded" set when
+    a pass was cut into sheets, cut shorter or kept from growing by `max_height`: without it the
+    result is the one the same arguments give without `max_height` and with one page for all rows."""
+    passes: dict[str, Any] = {} if memo is None else memo
+
     def again(lane_w: float | None, cut_at: float | None) -> Layout:
+        if cut_at != max_height:  # cut again shorter
+            passes["bounded"] = True
         return _layout(proc, lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
                        max_height=cut_at, geometry=geometry, lang=lang, lane_w=lane_w, height_limit=max_height,
-                       measure=False, memo=memo)
+                       measure=False, memo=passes)
 
-    memo: dict[str, Any] = {}
     result = again(None, max_height)
     if geometry is None and swimlanes:
         result = _refit(result, again, proc, max_height)
@@ -1816,16 +1832,21 @@ def _layout(
         below: set[int] = set()
         # make the room the labels ask for (on copies of the shapes), kept if they then sit better; not
         # when the gaps would make the page too tall (each adds its height)
-        if asked and not geometry and not (height_limit and page.height + sum(asked.gaps.values()) > height_limit):
+        if asked and not geometry and height_limit and page.height + sum(asked.gaps.values()) > height_limit:
+            memo["bounded"] = True  # (`_fitted`: the height bound decided)
+        elif asked and not geometry:
             again, left_bad, wider = build(asked, [replace(n) for n in ins], [replace(n) for n in steps_here],
                                            [replace(n) for n in outs])
-            if (left_bad.badness < asked.badness and not (height_limit and again.height > height_limit)
-                    and not (asked.below and _crossings(again) > _crossings(page))):
+            if height_limit and again.height > height_limit:
+                memo["bounded"] = True
+            elif left_bad.badness < asked.badness and not (asked.below and _crossings(again) > _crossings(page)):
                 page, widened, gaps, below = again, wider, asked.gaps, asked.below
         pages.append(page)
         if widened:  # the page as it is without the margins its labels were given (`_narrowed`)
             plain[p] = partial(build, _Room(gaps=gaps, below=below), [replace(n) for n in ins], [replace(n) for n in steps_here],
                                [replace(n) for n in outs], margins=False)
+    if len(pages) > 1:
+        memo["bounded"] = True
 
     if plain and swimlanes and not geometry and size < FONT_SIZE:  # a crowded chart: its lanes kept (`_narrowed`)
         _narrowed(pages, plain, n_lanes * lane_w)

@@ -340,8 +340,6 @@ def _finish_procedure(
     name = folder.name
     folder.mkdir(parents=True, exist_ok=True)
     view = document_view(proc, library, lang=lang)
-    svg = render_flowchart_single(proc, library, lang=lang)
-    (folder / "diagram-alir.svg").write_text(svg, encoding="utf-8")
     downloads: list[tuple[str, str]] = []
     if "html" in formats:
         from ..render.html import render_html
@@ -375,6 +373,9 @@ def _finish_procedure(
             downloads.append((f"{name}-sop.docx", "SOP (DOCX)"))
     for path, get in printing:
         path.write_bytes(get())
+    # after the document's chart: one that came out as one sheet is this one too (`flow.layout.layout`)
+    svg = render_flowchart_single(proc, library, lang=lang)
+    (folder / "diagram-alir.svg").write_text(svg, encoding="utf-8")
     page = _env().get_template("procedure.html").render(
         L=labels(lang),
         lang=lang,
