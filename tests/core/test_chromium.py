@@ -110,6 +110,22 @@ def test_same_bytes_twice_dated_by_the_procedure(printer: ChromiumPrinter, email
     assert re.findall(rb"/ModDate \(D:(\d{8})", one) == [stamp]
 
 
+def test_hidden_on_screen_prints_the_same_bytes(printer: ChromiumPrinter, email: Procedure, sample_library: Library,
+                                                monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The page is hidden on screen (no screen layout, paint and raster before the print's): the PDFs,
+    document and SOP, are byte for byte those of the page shown on screen."""
+    html = render_html(email, sample_library)
+    hidden = chromium.screen_hidden(html)
+    head = re.search(r"<head\b[^>]*>", hidden)
+    assert head and hidden[head.end():].startswith("<style>@media screen")
+    assert hidden.replace(chromium._SCREEN_HIDDEN, "") == html and html.count("@media screen { html") == 0
+    hidden_pdfs = [render_pdf(email, sample_library, printer=printer), render_sop_pdf(email, sample_library, printer=printer)]
+    monkeypatch.setattr(chromium, "screen_hidden", lambda body: body)
+    shown_pdfs = [render_pdf(email, sample_library, printer=printer), render_sop_pdf(email, sample_library, printer=printer)]
+    assert hidden_pdfs == shown_pdfs
+    assert page_count(hidden_pdfs[0], tmp_path) >= 3
+
+
 class _Counter(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
 
