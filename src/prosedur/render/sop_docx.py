@@ -55,7 +55,7 @@ from ..paper import sop_page
 from ..record import ControlRecord
 from ..text import plain, spans
 from .document import DocumentView, document_view
-from .docx import break_long_words, clean, set_language
+from .docx import break_long_words, clean, set_language, trim_template
 from .drawingml import Drawing, Text, bookmark, label_frame
 from .fetch import MAX_ASSET_BYTES, path_allowed
 from .labels import label, labels
@@ -401,6 +401,7 @@ def _blank() -> bytes:
     """An empty document with our styles, made once per process (reopening it is cheaper)."""
     doc = Document()
     _styles(doc)
+    trim_template(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
