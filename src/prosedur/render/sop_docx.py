@@ -34,6 +34,7 @@ User text passes `docx.clean` and is set as lxml text (escaped on output), as in
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import re
 from collections.abc import Callable
@@ -326,15 +327,33 @@ def _widths(table: Any, widths_mm: list[float]) -> None:
     grid = table._tbl.tblGrid
     for col, mm in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
         col.set(qn("w:w"), str(_twips(mm)))
-    for row in table.rows:
-        for cell, mm in zip(row.cells, widths_mm, strict=False):
-            cell.width = Mm(mm)
+    rows = [tr.findall(_TC) for tr in table._tbl.findall(_TR)]
+    if all(len(tcs) == len(widths_mm) for tcs in rows):  # a new table, one tc per column (always, so far)
+        twips = [str(Mm(mm).twips) for mm in widths_mm]  # what python-docx's cell.width = Mm(mm) writes
+        for tcs in rows:
+            for tc, w in zip(tcs, twips, strict=True):
+                tc_w = tc.get_or_add_tcPr().get_or_add_tcW()
+                tc_w.set(_TYPE, "dxa")
+                tc_w.set(_W, w)
+    else:  # merged cells: python-docx's cells, a span repeated
+        for row in table.rows:
+            for cell, mm in zip(row.cells, widths_mm, strict=False):
+                cell.width = Mm(mm)
     tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
     if tbl_w is None:
         tbl_w = OxmlElement("w:tblW")
         _put(table._tbl.tblPr, tbl_w, _TBL_ORDER)
     tbl_w.set(qn("w:w"), str(_twips(sum(widths_mm))))
     tbl_w.set(qn("w:type"), "dxa")
+
+
+_TR, _TC, _W, _TYPE = qn("w:tr"), qn("w:tc"), qn("w:w"), qn("w:type")
+
+
+def _valign(cell: Any, value: Any) -> None:
+    """`cell.vertical_alignment = value`, as python-docx writes it (w:vAlign in schema order)."""
+    _put(cell._tc.get_or_add_tcPr(), OxmlElement("w:vAlign", {_VAL: WD_CELL_VERTICAL_ALIGNMENT.to_xml(value)}),
+         _TC_ORDER)
 
 
 def _row_height(row: Any, mm: float, rule: str = "exact") -> None:
@@ -663,7 +682,7 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
         _row_flag(row, "w:cantSplit")
         for cell in grid[r]:
             _shade(cell, HEAD_FILL)
-            cell.vertical_alignment = middle
+            _valign(cell, middle)
             _pad(cell, side=1.0, top=0.0)  # as the PDF's th: a word never touches the rules (and is hyphenated first)
     _para(grid[0][0], L["no"], first=True, align=center, bold=True)
     _para(grid[0][1], L["activity"], first=True, align=center, bold=True)
@@ -688,7 +707,7 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
             continue
         step = step_row.step
         for cell in (cells[0], cells[1], *cells[quality0:]):
-            cell.vertical_alignment = middle
+            _valign(cell, middle)
             _pad(cell)
         _para(cells[0], str(step.number), first=True, align=center)
         _para(cells[1], step.text, first=True)
@@ -706,7 +725,7 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
                 _para(cells[notes_col], note, first=j == 0)
     # the actor columns of the body: one cell (gridSpan n, merged down all body rows) with the drawing
     lanes = grid[2][lane0]
-    lanes.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    _valign(lanes, WD_CELL_VERTICAL_ALIGNMENT.TOP)
     _cell_margins_zero(lanes)
     par = lanes.paragraphs[0]
     drawing = sop_drawing(layout, page, view.lang)
@@ -736,11 +755,16 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
 
 def _pad(cell: Any, side: float = PAD_MM, top: float = 0.4) -> None:
     """The text cells' padding (sop.css `.clip`: 1.2 mm; header cells `th`: 1 mm at the sides)."""
-    tc_pr = cell._tc.get_or_add_tcPr()
+    _put(cell._tc.get_or_add_tcPr(), copy.deepcopy(_cell_mar(side, top)), _TC_ORDER)
+
+
+@lru_cache(maxsize=8)
+def _cell_mar(side: float, top: float) -> Any:
+    """The w:tcMar of `_pad`, made once per padding (each cell gets a copy)."""
     mar = OxmlElement("w:tcMar")
     for edge in ("top", "left", "bottom", "right"):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:w"), str(_twips(side if edge in ("left", "right") else top)))
         el.set(qn("w:type"), "dxa")
         mar.append(el)
-    _put(tc_pr, mar, _TC_ORDER)
+    return mar
