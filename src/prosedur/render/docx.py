@@ -528,8 +528,19 @@ def _properties(doc: Any, view: DocumentView) -> None:
 def _styled(container: Any, style_id: str) -> Any:
     """A new paragraph with a style set by id: python-docx's by-name lookup scans every style each time."""
     paragraph = container.add_paragraph()
-    paragraph._p.style = style_id
+    set_style(paragraph._p, style_id)
     return paragraph
+
+
+def set_style(p: Any, style_id: str) -> None:
+    """`p.style = style_id`: on a paragraph without properties yet (nearly all of ours) the w:pPr and
+    w:pStyle python-docx would add, made directly (its insertion looks for 35 possible successors)."""
+    if p.find(_PPR) is not None:
+        p.style = style_id
+        return
+    ppr = OxmlElement("w:pPr")
+    ppr.append(OxmlElement("w:pStyle", {_VAL: style_id}))
+    p.insert(0, ppr)
 
 
 def _table_style(table: Any) -> None:
@@ -646,7 +657,7 @@ def _cell_text(cell: Any, text: str, *, bold: bool = False, size: float | None =
                align: WD_ALIGN_PARAGRAPH | None = None, color: RGBColor | None = None, rich: bool = False) -> Any:
     """One paragraph of text in a cell; `rich`: free text, its inline emphasis as runs."""
     paragraph = cell.paragraphs[0]
-    paragraph._p.style = "TableText"
+    set_style(paragraph._p, "TableText")
     if align is not None:
         paragraph.alignment = align
     (_rich if rich else _run)(paragraph, text, bold=bold, size=size, color=color)
@@ -659,7 +670,7 @@ def _cell_lines(cell: Any, lines: Sequence[str], *, bullet: bool) -> None:
     for line in lines:
         paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
         first = False
-        paragraph._p.style = "TableBullet" if bullet else "TableText"
+        set_style(paragraph._p, "TableBullet" if bullet else "TableText")
         _rich(paragraph, "•\t" + line if bullet else line)
 
 
@@ -797,7 +808,7 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
     logo_cell = table.cell(0, 0).merge(table.cell(3, 0))
     logo_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     logo_par = logo_cell.paragraphs[0]
-    logo_par._p.style = "TableText"
+    set_style(logo_par._p, "TableText")
     logo_par.alignment = WD_ALIGN_PARAGRAPH.CENTER
     # bounded as the HTML/PDF logo (html.logo_source): an image file inside the library folder, else none
     found = path_allowed(Path(view.logo), [library.root]) if view.logo and library is not None else None
@@ -837,7 +848,7 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
         _cell_text(table.cell(i, 3), value, bold=True, size=8.5)
     _cell_text(table.cell(3, 2), label("page", lang), size=8.5)
     par = table.cell(3, 3).paragraphs[0]
-    par._p.style = "TableText"
+    set_style(par._p, "TableText")
     _field(par, "PAGE", bold=True)
     _run(par, f" {label('of', lang)} ", bold=True)
     _field(par, "NUMPAGES", bold=True)
