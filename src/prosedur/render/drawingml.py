@@ -22,6 +22,7 @@ box: Word and LibreOffice work out the page when they lay the document out.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -103,6 +104,38 @@ _Q = {name: qn(name) for name in ("w:before", "w:after", "w:line", "w:lineRule",
 """w: attribute names used per run and paragraph, worked out once."""
 
 
+def _holder() -> etree._Element:
+    """A parent with the namespaces a shape declares: templates made under it copy as a shape's children."""
+    return etree.Element(ns("wps", "wsp"), nsmap={"wps": WPS, "a": A, "w": W})
+
+
+@cache
+def _line_paragraph(pitch: int, align: str) -> etree._Element:
+    """The w:p (spacing exact at `pitch` twentieths, w:jc `align`) every line of a shape's text starts
+    as: made once, copied per line (a chart page has hundreds of lines, most of a few kinds)."""
+    p = _sub(_holder(), "w:p")
+    ppr = _sub(p, "w:pPr")
+    _sub(ppr, "w:spacing", **{_Q["w:before"]: "0", _Q["w:after"]: "0", _Q["w:line"]: str(pitch),
+                              _Q["w:lineRule"]: "exact"})
+    _sub(ppr, "w:jc", **{_Q["w:val"]: align})
+    return p
+
+
+@cache
+def _run_properties(font: str, bold: bool, italic: bool, color: str, size: str) -> etree._Element:
+    """A shape text run's w:rPr, made once per look and copied per run."""
+    rpr = _sub(_holder(), "w:rPr")
+    _sub(rpr, "w:rFonts", **{_Q["w:ascii"]: font, _Q["w:hAnsi"]: font, _Q["w:cs"]: font})
+    if bold:
+        _sub(rpr, "w:b")
+    if italic:
+        _sub(rpr, "w:i")
+    _sub(rpr, "w:color", **{_Q["w:val"]: color})
+    _sub(rpr, "w:sz", **{_Q["w:val"]: size})
+    _sub(rpr, "w:szCs", **{_Q["w:val"]: size})
+    return rpr
+
+
 @dataclass
 class Text:
     """Lines of text in a shape or text box: one paragraph per line, no re-wrapping; a line may be a
@@ -174,13 +207,11 @@ class Drawing:
     def _text(self, sp: etree._Element, text: Text) -> None:
         box = _sub(_sub(sp, "wps:txbx"), "w:txbxContent")
         size = str(max(2, round(text.size * self.scale * 2)))  # half-points
+        pitch = round(text.size * self.scale * text.pitch * 20)  # twentieths of a point, as the layout measured
+        line_p = _line_paragraph(pitch, text.align)
         for line in text.lines:
-            p = _sub(box, "w:p")
-            ppr = _sub(p, "w:pPr")
-            pitch = round(text.size * self.scale * text.pitch * 20)  # twentieths of a point, as the layout measured
-            _sub(ppr, "w:spacing", **{_Q["w:before"]: "0", _Q["w:after"]: "0", _Q["w:line"]: str(pitch),
-                                      _Q["w:lineRule"]: "exact"})
-            _sub(ppr, "w:jc", **{_Q["w:val"]: text.align})
+            p = copy.deepcopy(line_p)
+            box.append(p)
             runs = [(line, None)] if isinstance(line, str) else list(line)
             for value, code in runs:
                 if code:
@@ -189,23 +220,15 @@ class Drawing:
                     self._run(p, value, text, size)
 
     def _rpr(self, r: etree._Element, text: Text, size: str) -> None:
-        rpr = _sub(r, "w:rPr")
-        _sub(rpr, "w:rFonts", **{_Q["w:ascii"]: self.font, _Q["w:hAnsi"]: self.font, _Q["w:cs"]: self.font})
-        if text.bold:
-            _sub(rpr, "w:b")
-        if text.italic:
-            _sub(rpr, "w:i")
-        _sub(rpr, "w:color", **{_Q["w:val"]: text.color})
-        _sub(rpr, "w:sz", **{_Q["w:val"]: size})
-        _sub(rpr, "w:szCs", **{_Q["w:val"]: size})
+        r.append(copy.deepcopy(_run_properties(self.font, text.bold, text.italic, text.color, size)))
 
     def _run(self, p: etree._Element, value: str, text: Text, size: str) -> None:
         from ..text import spans
 
         for span in spans(_clean(value)):
             r = _sub(p, "w:r")
-            self._rpr(r, Text([], text.size, text.bold or span.bold, text.italic or span.italic, color=text.color),
-                      size)
+            r.append(copy.deepcopy(_run_properties(self.font, text.bold or span.bold, text.italic or span.italic,
+                                                   text.color, size)))
             t = _sub(r, "w:t")
             t.text = span.text
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
