@@ -352,8 +352,11 @@ _TR, _TC, _W, _TYPE = qn("w:tr"), qn("w:tc"), qn("w:w"), qn("w:type")
 
 def _valign(cell: Any, value: Any) -> None:
     """`cell.vertical_alignment = value`, as python-docx writes it (w:vAlign in schema order)."""
-    _put(cell._tc.get_or_add_tcPr(), OxmlElement("w:vAlign", {_VAL: WD_CELL_VERTICAL_ALIGNMENT.to_xml(value)}),
-         _TC_ORDER)
+    xml = WD_CELL_VERTICAL_ALIGNMENT.to_xml(value)
+    if xml is None:
+        cell.vertical_alignment = value
+        return
+    _put(cell._tc.get_or_add_tcPr(), OxmlElement("w:vAlign", {_VAL: xml}), _TC_ORDER)
 
 
 def _row_height(row: Any, mm: float, rule: str = "exact") -> None:
