@@ -5,8 +5,8 @@ Run: /work/venv/bin/python bench/bench_build.py [n] [--jobs J] [--full-sample K]
   --full-sample  build every format for only K procedures (default 50) and scale to n, unless K >= n
 Prints wall-clock seconds next to each target. Both languages are built unless --langs says otherwise,
 as `prosedur build` does; the per-document numbers divide by (procedures x languages).
-Last measured (docs/documents.md, "Build speed"): HTML+SVG of 500 cold 31 s with --jobs 2 on two cores
-shared at load 7, over the 10 s target; one job's CPU for it 29.1 s (33.7 s before issue 10's speed work).
+Last measured (docs/documents.md, "Build speed"): HTML+SVG of 500 cold 17.5-18.3 s with --jobs 2 on two
+cores shared at load 2 (19 s before issue 10's speed work), over the 10 s target; one job's CPU 30.7 s (39.3 s).
 """
 
 from __future__ import annotations
