@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -142,11 +143,22 @@ def _producer(pdf: Path) -> str:
     return next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Producer:")), "")
 
 
-def _chromium_processes() -> int:
-    import subprocess
-
-    out = subprocess.run(["pgrep", "-f", "chromium.*headless"], capture_output=True, text=True).stdout
-    return len(out.split())
+def _chromium_processes(mark: str) -> int:
+    """Chromium processes started from this test: those whose environment carries `mark` (inherited from the
+    build's workers; an orphaned browser keeps it too), never another build's browsers on the same machine."""
+    count = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            if b"chrom" not in cmdline or b"headless" not in cmdline:
+                continue
+            if f"PROSEDUR_TEST_MARK={mark}".encode() in (proc / "environ").read_bytes().split(b"\0"):
+                count += 1
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return count
 
 
 @pytest.mark.slow
@@ -157,14 +169,18 @@ def test_chromium_engine_in_parallel_workers_then_weasyprint_rebuilds(library_co
     out = tmp_path / "site"
     for file in sorted((library_copy / "prosedur").glob("*.yaml"))[3:]:
         file.unlink()
-    before = _chromium_processes()
-    report = build(library_copy, out, jobs=2, formats=["pdf", "sop"], langs=["id", "en"])
+    mark = os.urandom(8).hex()
+    os.environ["PROSEDUR_TEST_MARK"] = mark
+    try:
+        report = build(library_copy, out, jobs=2, formats=["pdf", "sop"], langs=["id", "en"])
+        assert _chromium_processes(mark) == 0, "every browser closed when the pool ended"
+    finally:
+        del os.environ["PROSEDUR_TEST_MARK"]
     assert not report.failed, report.failed
     assert report.pdf_engine == "chromium" and len(report.built) == 6  # > 2 x jobs: the pool ran it
     pdfs = sorted(out.rglob("*.pdf"))
     assert len(pdfs) == 12
     assert all(_producer(p).startswith("Skia/PDF") for p in pdfs)
-    assert _chromium_processes() == before
     again = build(library_copy, out, jobs=2, formats=["pdf", "sop"], langs=["id", "en"])
     assert again.built == [] and len(again.skipped) == 6
     weasy = build(library_copy, out, jobs=1, formats=["pdf", "sop"], langs=["id"], pdf_engine="weasyprint")
