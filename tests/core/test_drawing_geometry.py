@@ -37,6 +37,7 @@ from prosedur.flow.layout import (  # noqa: E402
     gapped_pieces,
     hop_path,
     label_box,
+    lane_widths,
     layout,
     page_ref_box,
     page_ref_spot,
@@ -135,13 +136,7 @@ def checked() -> dict[str, list[tuple[str, str]]]:
             found[corpus] += [(f"{proc.number} doc {page.number} ({len(doc.lanes)} lanes)", p)
                               for p in problems(page, LABEL_SIZE, bounds=(0.0, page.width))]
         steps = [len({n.step for n in page.nodes if n.step}) for page in doc.pages]
-        # a sheet beside a step whose box alone takes over half a sheet (the hard-text procedure's
-        # 400-character step: 392 pt in a 62 pt lane) cannot take another step: lanes of one width
-        half = _max_height(proc, True) / 2
-        giant = [any(n.step and n.h > half for n in page.nodes) for page in doc.pages]
-        short = [i for i, count in enumerate(steps) if count < 3
-                 and not any(giant[j] for j in (i - 1, i, i + 1) if 0 <= j < len(giant))]
-        if len(proc.steps) > 3 and len(steps) > 1 and short:
+        if len(proc.steps) > 3 and len(steps) > 1 and min(steps) < 3:
             found[corpus].append((f"{proc.number} doc", f"unbalanced sheets {steps}"))
         sop = sop_layout(document_view(proc, library), proc)
         width = sop.lane_width * len(sop.actors) * PT
@@ -192,9 +187,8 @@ def test_bottom_exits_in_narrow_lanes_turn_aside_with_their_label_clean() -> Non
     its target's top runs into it at least as long as its arrowhead and a little line (JOG_SHORT)."""
     from prosedur.flow.layout import JOG_DROP, JOG_IN, JOG_SHORT
 
-    chart = _doc(synthetic_procedure(120, seed=120, lanes=10), None)
     turned = back = 0
-    for page in chart.pages:
+    for page in [page for seed in (120, 1) for page in _doc(synthetic_procedure(120, seed=seed, lanes=10), None).pages]:
         nodes = {n.id: n for n in page.nodes}
         found = problems(page, LABEL_SIZE, bounds=(0.0, page.width))
         for e in page.edges:
@@ -217,7 +211,8 @@ def test_bottom_exits_in_narrow_lanes_turn_aside_with_their_label_clean() -> Non
                 back += 1
                 assert yb - ya >= JOG_SHORT, (e.source, e.target, yb - ya)
     assert back >= 1, back
-    assert turned >= 8, turned  # 13 of them on 30 sheets, 9 on the fuller 24: the test is never vacuous
+    # 13 of them on 30 sheets, 9 on the fuller 24, 7 with the edge lanes wider (two seeds): never vacuous
+    assert turned >= 8, turned
 
 def test_every_crossing_gets_a_hop_in_the_path() -> None:
     for k, lanes in STRESS:
@@ -328,9 +323,11 @@ def test_the_page_text_check_catches_a_line_and_a_narrow_lane() -> None:
 def test_diamonds_near_two_to_one_and_ovals_wider_than_tall() -> None:
     """Every decision of the document's chart is DIAMOND_RATIO wide:tall with each text line inside
     its outline, and every terminator at least TERMINATOR_RATIO, on the samples and the stress charts
-    (more seeds of 6-10 lanes too); in the SOP table as well. The one exception is drawn where no
-    width is left: a decision in a lane at the chart's edge may only reach inward, its centre kept
-    in its lane (`diamond_reach`); a long question there stays taller, yet never taller than wide."""
+    (more seeds of 6-10 lanes too); in the SOP table as well. A decision in a lane at the chart's
+    edge reaches inward only, its centre kept in its lane: there its lane is made wider for a long
+    question (`lane_widths`). Only on 9-10 lanes, where the other lanes have no width to spare
+    (LANE_MIN, 43 pt, keeps their exit labels clean), may such a diamond as wide as its lane allows
+    stay taller, never below 1:1 (was 0.9:1, and on any number of lanes)."""
     charts = [(name, proc, library) for name, proc, library in _corpus()]
     charts += [("more", synthetic_procedure(k, seed=seed, lanes=lanes), None)
                for k, lanes in (*STRESS, (40, 7), (40, 9)) for seed in (1, 2)]
@@ -342,7 +339,7 @@ def test_diamonds_near_two_to_one_and_ovals_wider_than_tall() -> None:
         for page in chart.pages:
             bad += [f"{proc.number} {page.number}: {p}" for p in diamond_text_problems(page, chart.font_size,
                                                                                        chart.line_height)]
-            lane_w = page.lanes[0].width
+            widths = [lane.width for lane in page.lanes]
             for node in page.nodes:
                 ratio = node.w / node.h
                 if node.kind in ("start", "end") and ratio < TERMINATOR_RATIO[0]:
@@ -350,11 +347,12 @@ def test_diamonds_near_two_to_one_and_ovals_wider_than_tall() -> None:
                 if node.kind != "decision":
                     continue
                 diamonds += 1
-                at_edge = node.lane in (0, n_lanes - 1) and n_lanes > 1
-                widest = diamond_reach(lane_w, node.lane, n_lanes - 1 - node.lane)
-                if at_edge and ratio < DIAMOND_RATIO[0] and node.w >= widest - lane_w / 8:
+                own = widths[node.lane]
+                beside = (widths[node.lane - 1] if node.lane else 0.0, widths[node.lane + 1] if node.lane + 1 < n_lanes else 0.0)
+                widest = diamond_reach(own, *beside)
+                if (n_lanes >= 9 and 0.0 in beside and ratio < DIAMOND_RATIO[0] and node.w >= widest - own / 8):
                     edge += 1
-                    if ratio < 0.9:
+                    if ratio < 1.0:
                         bad.append(f"{proc.number} {node.id}: edge diamond {ratio:.2f}:1")
                 elif not DIAMOND_RATIO[0] <= ratio <= DIAMOND_RATIO[1]:
                     bad.append(f"{proc.number} {n_lanes} lanes {node.id}: diamond {ratio:.2f}:1 ({node.w} x {node.h})")
@@ -368,7 +366,8 @@ def test_diamonds_near_two_to_one_and_ovals_wider_than_tall() -> None:
                 if node.kind in ("start", "end") and ratio < TERMINATOR_RATIO[0]:
                     bad.append(f"{proc.number} SOP {node.id}: oval {ratio:.2f}:1")
     assert not bad, "\n".join(bad[:30])
-    assert diamonds > 200 and edge < diamonds / 5, (diamonds, edge)
+    # a ceiling, as CEILING: 13 of the 219 (with lanes of one width 23, down to 0.9:1)
+    assert diamonds > 200 and edge <= 13, (diamonds, edge)
 
 
 @pytest.fixture(scope="module")
@@ -437,7 +436,8 @@ def test_sheets_are_cut_by_the_height_they_will_have(documents: list[tuple[Proce
     taller, loose = [], []
     for proc, library, doc in documents:
         limit = _max_height(proc, True)
-        once = _layout(proc, lane_titles=role_titles(proc, library), max_height=limit, lane_w=doc.pages[0].lanes[0].width)
+        once = _layout(proc, lane_titles=role_titles(proc, library), max_height=limit,
+                       widths=tuple(lane.width for lane in doc.pages[0].lanes))
         taller += [f"{proc.number} {page.number}: {page.height:.0f}" for page in [*once.pages, *doc.pages] if page.height > limit]
         for page, after in zip(doc.pages, doc.pages[1:], strict=False):
             steps = [n for n in after.nodes if n.step]
@@ -491,3 +491,39 @@ def test_sop_lines_make_room_for_labels_that_fit_no_row() -> None:
                 assert not [p for p in found if p.startswith(name)]
     # 8 turned and 3 across (one of them the router's own, its label over the stub); none turned before
     assert turned >= 6 and across >= 2, (turned, across)  # the test is never vacuous
+
+
+def test_lane_widths_follow_what_the_lanes_hold() -> None:
+    """`lane_widths`: lanes that hold alike are equal; a lane that wants more gets it from those that
+    want less, which keep their wants and floors; what a lane needs comes before what others want;
+    the lanes never take more than their space, in quarter points."""
+    assert lane_widths(500.0, [40.0] * 5, [0.0] * 5, [60.0] * 5) == (100.0,) * 5
+    widths = lane_widths(500.0, [40.0] * 5, [0.0] * 5, [160.0, 50.0, 50.0, 90.0, 30.0])
+    assert widths[0] == max(widths) > 100.0 and widths[3] >= 90.0 and min(widths) >= 50.0
+    assert widths[1] == widths[2] == widths[4]  # alike once their wants are met
+    assert sum(widths) <= 500.0 and all(w * 4 == int(w * 4) for w in widths)
+    # every lane wants more than its share: the widest wants are cut back alike, the need is kept
+    widths = lane_widths(440.0, [40.0] * 10, [56.0, *[0.0] * 8, 56.0], [47.0, *[46.0] * 8, 50.0])
+    assert widths[0] == widths[-1] == 56.0 and min(widths) >= 40.0 and sum(widths) <= 440.0
+    # needs that do not all fit are cut back with the wants, alike
+    widths = lane_widths(440.0, [43.0] * 10, [57.5, *[0.0] * 8, 57.5], [43.0, 46.0, 46.0, *[43.0] * 7])
+    assert widths == (45.5, 45.5, 45.5, *[43.0] * 6, 45.5)
+
+
+def test_a_lane_with_long_text_is_wider_and_lanes_line_up(documents: list[tuple[Procedure, Library | None, Layout]]) -> None:
+    """A draughtsman widens the lane that carries long text and narrows the lanes that carry little:
+    the hard-text procedure's 400-character step stood 392 pt tall in a 62 pt lane when every lane
+    had one width (63 % of a sheet); its lane is now the widest and the box under 40 %. A long question
+    in the edge lane of the 10-lane chart widens that lane. On every chart each lane keeps its place
+    and width from sheet to sheet, so the lanes line up when the sheets are laid side by side."""
+    hard = next(doc for proc, _library, doc in documents if proc.title.startswith("Pengelolaan dan Pertanggungjawaban"))
+    giant = max((n for page in hard.pages for n in page.nodes if n.step), key=lambda n: n.h)
+    lanes = hard.pages[0].lanes
+    assert lanes[giant.lane].width == max(lane.width for lane in lanes) > 1.3 * min(lane.width for lane in lanes)
+    assert giant.h < 0.4 * _max_height(hard_text_procedure(), True), giant.h
+    ten = _doc(synthetic_procedure(120, seed=120, lanes=10), None).pages[0].lanes
+    assert ten[0].width > min(lane.width for lane in ten[1:-1]) and ten[-1].width > min(lane.width for lane in ten[1:-1])
+    for proc, _library, doc in documents:
+        first = [(lane.role, lane.x, lane.width) for lane in doc.pages[0].lanes]
+        for page in doc.pages[1:]:
+            assert [(lane.role, lane.x, lane.width) for lane in page.lanes] == first, (proc.number, page.number)

@@ -7,8 +7,12 @@ and shrunk to A4 its text is 3.7 pt. PlantUML (Debian's 2020 build) takes 1.3 s 
 decisions as hexagons and start/end as dots, and forces structured if/loop blocks that the data
 does not have. A swimlane chart of an SOP is a grid anyway, so we lay out a grid:
 
-* Lanes are equal-width columns in `lane_order` (the roles list, then unlisted actors), the same
-  order as the Pelaksana columns of the SOP table; a caller may pass its own order.
+* Lanes are columns in `lane_order` (the roles list, then unlisted actors), the same order as the
+  Pelaksana columns of the SOP table; a caller may pass its own order. They share the A4 text
+  width equally unless a lane holds more than its share does: a lane with long text, or a long
+  question at the chart's edge (a diamond there reaches inward only), is made wider and the lanes
+  that hold little narrower (`lane_widths`), once per chart, so lanes line up from sheet to sheet.
+  A caller's grid (the SOP table) keeps lanes of one width.
 * Rows are the steps in source order, one step per row, as PermenPAN-RB SOP tables do. The step
   numbers (1..N) then read top to bottom in the chart, the narrative and the SOP table alike; an
   edge to an earlier row is a loop-back. A row of several actors (`parts`) puts one symbol per part
@@ -87,6 +91,7 @@ __all__ = [
     "Page",
     "lane_order",
     "lane_width",
+    "lane_widths",
     "layout",
     "role_order",
     "text_width",
@@ -545,25 +550,34 @@ DIAMOND_RATIO = (1.6, 2.6)  # width : height of a decision, as drawn by hand
 TERMINATOR_RATIO = (1.5, 99.0)  # a start/end oval: clearly wider than tall
 
 
-def diamond_reach(lane_w: float, left: int, right: int) -> float:
-    """The widest a decision or terminator alone in its row may grow, with `left` / `right` lanes
-    beside its own: a lane further each way (the router counts the lanes it covers as taken in its
-    row); at the chart's edge only inward, its centre kept in its own lane — there a long question
-    stays taller than 1.6:1 (`_centre` puts its outer vertex 2 pt inside the chart)."""
-    return lane_w - 4 + (2 * lane_w if min(left, right) else (0.9 * lane_w if max(left, right) else 0))
+def diamond_reach(own: float, left: float, right: float) -> float:
+    """The widest a decision or terminator alone in its row may grow in a lane `own` wide, with
+    lanes `left` / `right` wide beside it (0: none there): over the neighbours alike, so it stays
+    centred (the router counts the lanes it covers as taken in its row); at the chart's edge only
+    inward, its centre kept in its own lane (`_centre` puts its outer vertex 2 pt inside the chart)
+    — where a long question needs more, its lane is made wider (`_lane_wants`)."""
+    if left and right:
+        return own - 4 + 2 * min(left, right)
+    return own - 4 + (0.9 * own if left or right else 0.0)
 
 
-def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], lane_w: float, left: int, right: int,
+def _beside(grid: _Lanes, lane: int) -> tuple[float, float, float]:
+    """(own, left, right) lane widths for `diamond_reach` (0 where the chart ends)."""
+    n = len(grid.borders) - 1
+    return grid.w(lane), grid.w(lane - 1) if lane > 0 else 0.0, grid.w(lane + 1) if lane + 1 < n else 0.0
+
+
+def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], own: float, left: float, right: float,
              size: float) -> tuple[float, float, list[str]]:
     """A decision near 2:1, a terminator an oval wider than tall: a long text wraps wider, the shape
-    reaching over its row's empty neighbour lanes (`left` / `right` lanes are there): both ways
-    alike while it can, so its vertices stay on its lane's centre line, else inward (`_centre`
+    reaching over its row's empty neighbour lanes (`left` / `right` lanes this wide are there): both
+    ways alike while it can, so its vertices stay on its lane's centre line, else inward (`_centre`
     keeps it on the chart and its centre in its lane); a short question in a wide lane gets a
     narrower diamond."""
     w, h, lines = shape
     low, high = DIAMOND_RATIO if kind == StepKind.DECISION else TERMINATOR_RATIO
-    quarter = lane_w / 8
-    limit = diamond_reach(lane_w, left, right)
+    quarter = own / 8
+    limit = diamond_reach(own, left, right)
     width = w
     while w / h < low and width + quarter <= limit + 0.01:
         width += quarter
@@ -581,8 +595,8 @@ def _diamond(kind: str, text: str, shape: tuple[float, float, list[str]], lane_w
 
 @lru_cache(maxsize=8192)
 def _fitted_shape(kind: str, text: str, width: float, size: float,
-                  diamond: tuple[float, int, int] | None) -> tuple[float, float, tuple[str, ...]]:
-    """`_shape`, then `_diamond` with `diamond` = (lane_w, left, right) when given: pure in its
+                  diamond: tuple[float, float, float] | None) -> tuple[float, float, tuple[str, ...]]:
+    """`_shape`, then `_diamond` with `diamond` = (own, left, right) lane widths when given: pure in its
     arguments, and asked again for the same symbol by the other language's layout (a step without
     `do_en`), by the fit loop's pass at the same width and by every build of a library."""
     shape = _shape(kind, text, width, size)
@@ -694,11 +708,11 @@ def page_ref_box(node: Node, spot: PageRefSpot, lines: tuple[str, ...]) -> Box:
 class _Router:
     """Routes the edges of one page; remembers used segments and ports to keep edges apart."""
 
-    def __init__(self, nodes: list[Node], lane_count: int, lane_w: float, grid: bool = False, lang: str = "id",
+    def __init__(self, nodes: list[Node], lane_count: int, lanes: _Lanes, table: bool = False, lang: str = "id",
                  rows: list[list[Node]] | None = None) -> None:
         self.nodes = nodes
         self.lang = lang  # the page text by a connector is measured in the chart's language
-        self.grid = grid  # a caller's table: its row rules lie halfway between the rows' symbols
+        self.table = table  # a caller's table: its row rules lie halfway between the rows' symbols
         # `rows` top to bottom (a row of parts, a shared row of connectors); by default the symbols
         # of one row of parts share a row and every other node is a row of its own (`_rows`)
         self.row: dict[str, int] = {}
@@ -708,10 +722,10 @@ class _Router:
             self.members[r] = list(members)
             for n in members:
                 self.row[n.id] = r
-                for lane in _covered(n, lane_w, lane_count):
+                for lane in _covered(n, lanes, lane_count):
                     self.by_lane.setdefault(lane, []).append(r)
         self.lane_count = lane_count
-        self.lane_w = lane_w
+        self.lanes = lanes
         self.vsegs: dict[float, list[_Seg]] = {}
         self.hsegs: dict[float, list[_Seg]] = {}
         self.points_x: dict[float, list[tuple[float, int, str]]] = {}
@@ -811,7 +825,7 @@ class _Router:
             self.points_y.setdefault(y, []).append((x, edge, target))
 
     def lane_cx(self, lane: int) -> float:
-        return lane * self.lane_w + self.lane_w / 2
+        return self.lanes.cx(lane)
 
     def _x_in(self, node: Node, lane: int) -> float:
         """Where a vertical line meets `node` coming from or going to `lane`: the node's centre, or for a
@@ -958,16 +972,16 @@ class _Router:
         """An off-page connector of the document's chart prints its page ("lanjut ke hlm. 5") beside
         it where its lane has room (`page_ref_spot`, which render/svg.py and drawingml.py read): a
         channel on that side meets it at its top or bottom, never through that text."""
-        if node.kind != "offpage" or self.grid:
+        if node.kind != "offpage" or self.table:
             return False
-        spot = page_ref_spot(node, node.lane * self.lane_w, self.lane_w, "in" if node.id.startswith("in:") else "out",
+        spot = page_ref_spot(node, self.lanes.x(node.lane), self.lanes.w(node.lane), "in" if node.id.startswith("in:") else "out",
                              self.lang)
         return spot.side == side
 
     def _blocked(self, node: Node, side: int, bound: int) -> bool:
         """Does another symbol of `node`'s row stand between it and a track beyond lane `bound`? (In a
         document chart that includes the connectors sharing a row; a table's bands route their own.)"""
-        if node.kind == "offpage" and self.grid:
+        if node.kind == "offpage" and self.table:
             return False
         for other in self.members[self.row[node.id]]:
             if other is node:
@@ -993,7 +1007,7 @@ class _Router:
         row = self.row[node.id]
         members = self.members[row]
         # in a table, a third of the way rather than halfway: a line along a row rule would hide in it
-        share = 1 / 3 if self.grid else 1 / 2
+        share = 1 / 3 if self.table else 1 / 2
         if below:
             edge = max(n.y + n.h for n in members)
             nxt = [n.y for r, ms in self.members.items() if r > row for n in ms]
@@ -1011,7 +1025,7 @@ class _Router:
         the next a quarter of the gap lower, then higher. A line leaving a row below and one entering
         the next row from above would otherwise run along one stretch (in a table the two already
         lie a third of the way from their rows, apart)."""
-        if self.grid:
+        if self.table:
             return 0.0
         key = ("gap", str(upper))
         k = self.ports.get(key, 0)
@@ -1169,14 +1183,15 @@ def _rows(nodes: list[Node]) -> list[list[Node]]:
     return rows
 
 
-def _centre(row: list[Node], lane_w: float, n_lanes: int = 0) -> None:
+def _centre(row: list[Node], lanes: _Lanes, n_lanes: int = 0) -> None:
     """x of a row's symbols: centred in the lanes they span. Two symbols of one row in one lane (the
     same actor twice, e.g. a process and then the end) share the lane side by side, with room between
     them for the arrow that links them and clear of the lane's borders."""
     for node in row:
-        node.x = node.lane * lane_w + (node.span * lane_w - node.w) / 2
-        if n_lanes and node.w > node.span * lane_w:  # a wide diamond stays on the chart
-            node.x = max(2.0, min(node.x, n_lanes * lane_w - 2.0 - node.w))
+        room = lanes.span(node.lane, node.span)
+        node.x = lanes.x(node.lane) + (room - node.w) / 2
+        if n_lanes and node.w > room:  # a wide diamond stays on the chart
+            node.x = max(2.0, min(node.x, lanes.total - 2.0 - node.w))
     crowded: dict[int, list[Node]] = {}
     for node in row:
         if node.span == 1:
@@ -1184,10 +1199,10 @@ def _centre(row: list[Node], lane_w: float, n_lanes: int = 0) -> None:
     for lane, members in crowded.items():
         if len(members) < 2:
             continue
-        slot = lane_w / len(members)
+        slot = lanes.w(lane) / len(members)
         for k, node in enumerate(members):
             node.w = min(node.w, slot - PART_GAP)
-            node.x = lane * lane_w + k * slot + (slot - node.w) / 2
+            node.x = lanes.x(lane) + k * slot + (slot - node.w) / 2
             if not node.lines:  # a caller's grid (no text): a narrower oval or diamond keeps its shape
                 _keep_shape(node)
 
@@ -1205,7 +1220,7 @@ def _keep_shape(node: Node) -> None:
     node.h = h
 
 
-def _page_ref_room(row: list[Node], lane_w: float, lang: str, first: bool, last: bool) -> tuple[float, float]:
+def _page_ref_room(row: list[Node], lanes: _Lanes, lang: str, first: bool, last: bool) -> tuple[float, float]:
     """Extra space (over, under) a row needs for a connector's page text printed over an "in"
     connector or under an "out" one (`page_ref_spot`: a narrow lane has no room beside it); only the
     page's first and last rows have less than a row gap there."""
@@ -1215,7 +1230,7 @@ def _page_ref_room(row: list[Node], lane_w: float, lang: str, first: bool, last:
             continue
         direction = "in" if node.id.startswith("in:") else "out"
         edge = first if direction == "in" else last
-        room = _page_ref_height(page_ref_spot(node, node.lane * lane_w, lane_w, direction, lang),
+        room = _page_ref_height(page_ref_spot(node, lanes.x(node.lane), lanes.w(node.lane), direction, lang),
                                 0.75 * ROW_GAP if edge else ROW_GAP)
         over, under = (max(over, room), under) if direction == "in" else (over, max(under, room))
     return over, under
@@ -1282,9 +1297,252 @@ def _connector_rows(conns: tuple[tuple[int, bool, int], ...], n_lanes: int) -> t
 
 
 def lane_width(n_lanes: int, swimlanes: bool = True) -> float:
-    """Width of one lane: the lanes share 500 pt of the A4 text width; `layout` narrows them when
-    the side channels need more room than is left (FIT_WIDTH)."""
+    """The equal share of one lane: the lanes share 500 pt of the A4 text width (`lane_widths`
+    gives the lane with long text more of it); `layout` narrows them when the side channels need
+    more room than is left (FIT_WIDTH)."""
     return min(160.0, 500.0 / max(1, n_lanes)) if swimlanes else 220.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Lanes:
+    """The lanes' borders across a sheet, from 0: lane i runs from `borders[i]` to `borders[i + 1]`.
+    One per chart (every sheet the same, so lanes line up from sheet to sheet); a caller's grid
+    (the SOP table) has lanes of one width."""
+
+    borders: tuple[float, ...]
+
+    @staticmethod
+    def of(widths: tuple[float, ...] | list[float]) -> _Lanes:
+        borders, x = [0.0], 0.0
+        for w in widths:
+            x += w
+            borders.append(x)
+        return _Lanes(tuple(borders))
+
+    @staticmethod
+    def uniform(width: float, n: int) -> _Lanes:
+        return _Lanes(tuple(i * width for i in range(n + 1)))
+
+    @property
+    def total(self) -> float:
+        return self.borders[-1]
+
+    def x(self, lane: int) -> float:
+        return self.borders[lane]
+
+    def w(self, lane: int) -> float:
+        return self.borders[lane + 1] - self.borders[lane]
+
+    def cx(self, lane: int) -> float:
+        return self.borders[lane] + self.w(lane) / 2
+
+    def span(self, lane: int, span: int) -> float:
+        """Width of `span` lanes from `lane` on (a joint task's box)."""
+        return self.borders[lane + span] - self.borders[lane]
+
+    def at(self, x: float) -> int:
+        """The lane holding `x` (-1 left of the lanes, n right of them), as `x // width` for equal lanes."""
+        return bisect.bisect_right(self.borders, x) - 1
+
+
+LANE_MIN = 43.0  # pt: the narrowest lane a wider one may leave (at 40-42 pt the 10-lane chart's exit labels
+# crossed lane borders, 3-7 of them: a 7 pt label beside a line down a lane's middle needs the room)
+LANE_LINES = 8  # a box of more lines than this asks its lane to widen (a draughtsman's lane for long text)
+LANE_WIDEST = 2.5  # a lane is at most this many times its equal share
+
+
+def _lane_floor(share: float) -> float:
+    """The narrowest a lane of this equal share may be made: LANE_MIN, or its share when narrower."""
+    return min(LANE_MIN, share)
+
+
+def lane_widths(space: float, floors: list[float], needs: list[float], wants: list[float]) -> tuple[float, ...]:
+    """The widths of lanes sharing `space` pt, each at least its floor, as a draughtsman gives them:
+    equal while no lane wants more than its equal share (equal content, equal lanes); else a lane
+    that wants more (long text) gets it, up to LANE_WIDEST shares, from the lanes that want less,
+    which keep at least what they want (and their floor). Where the wants exceed the space, the
+    widest wants are cut back alike. What a lane `needs` (a long question at the chart's edge: its
+    diamond near 2:1) it gets before any want, where all needs fit; else needs and wants are cut
+    back alike (needs alone first left the 10-lane chart's inner lanes at 43 pt, two of their exit
+    labels across a lane border). Quarter points (floored), so
+    borders and centres stay exact in binary."""
+    n = len(floors)
+    share = space / n
+    firm = [max(f, min(need, LANE_WIDEST * share)) for f, need in zip(floors, needs, strict=True)]
+    if sum(firm) <= space:
+        floors = firm
+    else:  # the needs cannot all be met: they are cut back with the wants
+        wants = [max(w, need) for w, need in zip(wants, needs, strict=True)]
+    targets = [max(f, min(w, LANE_WIDEST * share)) for f, w in zip(floors, wants, strict=True)]
+    if sum(floors) > space + 1e-9:  # floors that do not fit: equal lanes
+        widths = [share] * n
+    elif sum(targets) <= space:  # raise the narrow ones to a common level: all equal when none wants more
+        ordered = sorted(targets)
+        level = share
+        for k in range(n, 0, -1):
+            level = (space - sum(ordered[k:])) / k
+            if level >= ordered[k - 1]:
+                break
+        widths = [max(t, level) for t in targets]
+    else:  # cut the widest wants back to a common level, floors kept
+        def used(c: float) -> float:
+            return sum(max(f, min(t, c)) for f, t in zip(floors, targets, strict=True))
+
+        lo, hi = 0.0, max(targets)
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if used(mid) <= space else (lo, mid)
+        widths = [max(f, min(t, lo)) for f, t in zip(floors, targets, strict=True)]
+    return tuple(math.floor(w * 4 + 1e-9) / 4 for w in widths)
+
+
+_Cells = list[tuple[int, str, str, list[tuple[str, Any, int, int, int]]]]
+"""Per step row (number, step id, kind, its symbols as (node id, part, lane, span, part index))."""
+
+
+def _chart_lanes(cells: _Cells, text_of: Callable[[int, int, Any], str], titles: list[str], size: float,
+                 space: float) -> tuple[float, ...]:
+    """The chart's lane widths in `space`: `lane_widths` of what the lanes hold (`_lane_wants`,
+    `_title_wants`). (Titles a line longer, to give a long text more width, made the hard-text
+    chart taller overall: its 400-character step 128 pt instead of 247, the seven other lanes'
+    boxes longer, the header taller on each of its four sheets.)"""
+    n = len(titles)
+    floors = [_lane_floor(space / n)] * n
+    needs, wants = _lane_wants(cells, text_of, n, size, space)
+    if max(*needs, *wants) <= space / n + 0.01:  # no lane wants more than its share: equal lanes
+        return lane_widths(space, floors, needs, wants)
+    titled = _title_wants(titles, size, space / n, floors[0])
+    return lane_widths(space, floors, needs, [max(a, b) for a, b in zip(wants, titled, strict=True)])
+
+
+def _title_wants(titles: list[str], size: float, share: float, floor: float) -> list[float]:
+    """The narrowest lane each title takes no more lines in than the longest title takes in equal
+    lanes: a narrower lane does not make the header taller."""
+    if not any(titles):
+        return [0.0] * len(titles)
+    lines = max(len(wrap(title, share - 6, size, bold=True)) for title in titles)
+    out = []
+    for title in titles:
+        lo, hi = floor, share
+        if len(wrap(title, lo - 6, size, bold=True)) <= lines:
+            hi = lo
+        for _ in range(6):
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if len(wrap(title, mid - 6, size, bold=True)) <= lines else (mid, hi)
+        out.append(hi)
+    return out
+
+
+def _lane_wants(cells: _Cells, text_of: Callable[[int, int, Any], str], n: int, size: float,
+                space: float) -> tuple[list[float], list[float]]:
+    """(needs, wants) of the lanes for `lane_widths`, from what each holds. It needs a
+    decision (a terminator) alone in its row DIAMOND_RATIO (TERMINATOR_RATIO) wide, with its
+    neighbours at their equal share — at the chart's edge it reaches inward only, so there a long
+    question needs a wider lane. It wants a box's text on at most LANE_LINES lines (the lane title:
+    `_title_wants`)."""
+    share = space / n
+    floor = _lane_floor(share)
+    equal = math.floor(share * 4 + 1e-9) / 4  # the lanes beside, as `lane_widths` makes equal lanes
+    wants = [0.0] * n
+    pad = min(LANE_PAD, share * 0.075)
+    shaped: list[tuple[int, StepKind, str]] = []  # decisions and terminators alone in their row
+    for number, _sid, _kind, row_cells in cells:
+        for _nid, part, lane, span, k in row_cells:
+            if span > 1:  # a joint task takes what its lanes give
+                continue
+            text = text_of(number, max(k, 1), part)
+            if len(row_cells) == 1 and n > 1 and part.kind in (StepKind.DECISION, StepKind.START, StepKind.END):
+                shaped.append((lane, part.kind, text))
+            else:
+                skew = _IO_SKEW if part.kind == StepKind.IO else 0.0
+                want = 1.1 * text_width(plain(text), size) / LANE_LINES + 2 * pad + 8 + skew
+                wants[lane] = max(wants[lane], want)
+
+    def told(fine: bool) -> list[float] | None:
+        needs = [0.0] * n
+        for lane, kind, text in shaped:
+            left, right = equal if lane > 0 else 0.0, equal if lane + 1 < n else 0.0
+            needs[lane] = max(needs[lane], _lane_need(kind, text, size, left, right, floor, share, fine))
+            if not fine and needs[lane] > share + 0.01:
+                return None
+        return needs
+
+    # how much less than its share a lane needs matters only when another lane takes more
+    needs = told(False) if max(wants, default=0.0) <= share + 0.01 else None
+    if needs is None:
+        needs = told(True)
+    assert needs is not None
+    return needs, wants
+
+
+EDGE_WIDEST = 200.0  # pt: the widest lane `_edge_need` looks for
+
+
+def _quarter_up(w: float) -> float:
+    return math.ceil(w * 4 - 1e-9) / 4
+
+
+def _fits_ratio(kind: StepKind, text: str, size: float, w: float, left: float, right: float) -> bool:
+    """Does a decision (a terminator) alone in its row reach its ratio in a lane `w` wide, with lanes
+    `left` / `right` wide beside it? (`_layout`'s own call: `_fitted_shape` at the lane less its pad.)"""
+    low = DIAMOND_RATIO[0] if kind == StepKind.DECISION else TERMINATOR_RATIO[0]
+    sw, sh, _lines = _fitted_shape(kind, text, w - min(4.0, min(LANE_PAD, w * 0.075)), size, (w, left, right))
+    return sw / sh >= low - 1e-9
+
+
+def _narrowest_shape(kind: StepKind, text: str, size: float, widest: float) -> float:
+    """About the narrowest decision (terminator) that holds `text` at its ratio (`_shape`), found by
+    halving; `widest` when none up to it does."""
+    low = DIAMOND_RATIO[0] if kind == StepKind.DECISION else TERMINATOR_RATIO[0]
+
+    def wide_enough(d: float) -> bool:
+        sw, sh, _lines = _shape(kind, text, d, size)
+        return sw / sh >= low
+
+    lo, hi = 20.0, widest
+    if not wide_enough(hi):
+        return widest
+    for _ in range(7):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if wide_enough(mid) else (mid, hi)
+    return hi
+
+
+@lru_cache(maxsize=4096)  # the fit loop's passes and every build ask again
+def _edge_need(kind: StepKind, text: str, size: float) -> float:
+    """The narrowest lane (quarter points, up to EDGE_WIDEST) at the chart's edge in which a decision
+    (a terminator) alone in its row reaches its ratio. There it reaches inward only, at most 0.9 of
+    its own lane (`diamond_reach`), so this holds whatever its neighbour's width: told once a chart."""
+    shape = _narrowest_shape(kind, text, size, diamond_reach(EDGE_WIDEST, 1.0, 0.0))
+    w = _quarter_up(min(EDGE_WIDEST, (shape + 4) / 1.875))  # the eighth-lane steps of `_diamond` reach 1.875 lanes
+    while w < EDGE_WIDEST and not _fits_ratio(kind, text, size, w, w, 0.0):
+        w = _quarter_up(min(EDGE_WIDEST, w + 1.0))
+    return w
+
+
+def _lane_need(kind: StepKind, text: str, size: float, left: float, right: float, floor: float,
+               share: float, fine: bool) -> float:
+    """The lane a decision (a terminator) alone in its row needs to reach its ratio (`_diamond`),
+    with lanes `left` / `right` wide beside it (0: the chart's edge), in quarter points: where it
+    fits in its `share`, the share — or, `fine`, the floor (with lanes both sides it reaches over
+    them) or at the edge the narrowest lane it fits in (`_edge_need`). One that does not fit in its
+    share needs more: at the edge `_edge_need`, else the lane that lets its narrowest shape be drawn
+    over its neighbours, checked in steps of an eighth share up to LANE_WIDEST shares. (The first
+    check is the layout's own at equal widths: a cache hit there.)"""
+    edge = not (left and right)
+    if edge and fine:
+        return max(_quarter_up(floor), _edge_need(kind, text, size))
+    equal = math.floor(share * 4 + 1e-9) / 4
+    if _fits_ratio(kind, text, size, equal, left, right):
+        return _quarter_up(floor) if fine else equal
+    if edge:
+        return _edge_need(kind, text, size)
+    cap, step = LANE_WIDEST * share, share / 8
+    shape = _narrowest_shape(kind, text, size, diamond_reach(cap, left, right))
+    w = _quarter_up(max(floor, min(cap, shape + 4 - 2 * min(left, right))))
+    while w < cap and not _fits_ratio(kind, text, size, w, left, right):
+        w = _quarter_up(min(cap, w + step))
+    return w
 
 
 def role_order(proc: Procedure) -> list[str]:
@@ -1351,11 +1609,11 @@ def _fitted(
     result is the one the same arguments give without `max_height` and with one page for all rows."""
     passes: dict[str, Any] = {} if memo is None else memo
 
-    def again(lane_w: float | None, cut_at: float | None) -> Layout:
+    def again(space: float | None, cut_at: float | None) -> Layout:
         if cut_at != max_height:  # cut again shorter
             passes["bounded"] = True
         return _layout(proc, lanes=lanes, rows_per_page=rows_per_page, swimlanes=swimlanes, lane_titles=lane_titles,
-                       max_height=cut_at, geometry=geometry, lang=lang, lane_w=lane_w, height_limit=max_height,
+                       max_height=cut_at, geometry=geometry, lang=lang, space=space, height_limit=max_height,
                        measure=False, memo=passes)
 
     result = again(None, max_height)
@@ -1369,7 +1627,7 @@ def _fitted(
 def _refit(result: Layout, again: Callable[[float | None, float | None], Layout], proc: Procedure,
            max_height: float | None) -> Layout:
     """The fit loop of `_fitted`: narrower lanes while too wide, a shorter cut while too tall."""
-    lane_w: float | None = None
+    space: float | None = None
     cut_at = max_height
     for _attempt in range(4):
         widest = max(pg.width for pg in result.pages)
@@ -1377,12 +1635,13 @@ def _refit(result: Layout, again: Callable[[float | None, float | None], Layout]
         wide, tall = widest > FIT_WIDTH, bool(max_height and tallest > max_height and len(proc.steps) > 1)
         if not (wide or tall):
             break
-        if wide:
-            narrower = result.pages[0].lanes[0].width - (widest - FIT_WIDTH) / len(result.pages[0].lanes)
-            lane_w = int(narrower * 4 - 1) / 4  # quarter points: coordinates stay exact in binary
+        if wide:  # the lanes share less: (in quarter points) a quarter point less a lane than the overflow
+            n = len(result.pages[0].lanes)
+            narrower = (sum(lane.width for lane in result.pages[0].lanes) - (widest - FIT_WIDTH)) / n
+            space = n * (int(narrower * 4 - 1) / 4)
         if tall and max_height is not None and cut_at is not None:  # the page cut missed rows of connectors
             cut_at -= tallest - max_height + 1.0
-        result = again(lane_w, cut_at)
+        result = again(space, cut_at)
     return result
 
 
@@ -1396,7 +1655,8 @@ def _layout(
     max_height: float | None = None,
     geometry: Geometry | None = None,
     lang: str = "id",
-    lane_w: float | None = None,
+    space: float | None = None,
+    widths: tuple[float, ...] | None = None,
     height_limit: float | None = None,
     measure: bool = True,
     memo: dict[str, Any] | None = None,
@@ -1435,50 +1695,72 @@ def _layout(
     texts: dict[tuple[int, int], str] = memo["texts"]
     lane_index = {role: i for i, role in enumerate(order)}
     n_lanes = len(order)
-    if geometry:
-        lane_w = geometry.lane_width
-    elif lane_w is None:
-        lane_w = lane_width(n_lanes, swimlanes)
     size = text_size(n_lanes)
-    pad = min(LANE_PAD, lane_w * 0.075)  # a narrow lane gives its shapes most of its width
 
-    # the symbols of each row: lane, span and shape (each step id once: duplicates are a lint error,
-    # not ours to draw twice); a symbol without an actor stays in the lane of the symbol before it
+    # the symbols of each row: node id, kind, lane, span, part (each step id once: duplicates are a
+    # lint error, not ours to draw twice); a symbol without an actor stays in the lane of the one before it
+    if "cells" not in memo:
+        cells: _Cells = []
+        seen: set[str] = set()
+        current = 0
+        for number, (step, parts) in enumerate(zip(steps, memo["parts"], strict=True), start=1):
+            if step.id in seen:
+                continue
+            seen.add(step.id)
+            row_cells: list[tuple[str, Any, int, int, int]] = []
+            for k, part in enumerate(parts, start=1):
+                lane, span = current, 1
+                known = sorted({lane_index[a] for a in part.actors if a in lane_index}) if swimlanes else []
+                if known:
+                    lane = lane_index.get(part.actors[0], known[0])
+                    if len(known) > 1 and known[-1] - known[0] + 1 == len(known):  # adjacent lanes (P114)
+                        lane, span = known[0], len(known)
+                    current = lane
+                row_cells.append((step.id if k == 1 else f"{step.id}#{k}", part, lane, span, k if len(parts) > 1 else 0))
+            cells.append((number, step.id, step.kind.value, row_cells))
+        memo["cells"] = cells
+    cells = memo["cells"]
+
+    def text_of(number: int, k: int, part: Any) -> str:
+        if (number, k) not in texts:
+            texts[(number, k)] = substitute(english(part.do, part.do_en, lang), proc)
+        return texts[(number, k)]
+
+    if geometry:
+        grid = _Lanes.uniform(geometry.lane_width, n_lanes)
+    else:
+        if widths is None:
+            key = f"widths {space}"
+            if key not in memo:
+                titled = [(lane_titles or {}).get(role, role) for role in order] if swimlanes else [""]
+                memo[key] = _chart_lanes(cells, text_of, titled, size, space or n_lanes * lane_width(n_lanes, swimlanes))
+            widths = memo[key]
+        grid = _Lanes.of(widths)
+    # a narrow lane gives its shapes most of its width
+    pads = [min(LANE_PAD, grid.w(lane) * 0.075) for lane in range(n_lanes)]
+
     symbols: dict[str, list[_Symbol]] = {}
     ordered: list[tuple[int, str, str]] = []
-    current = 0
-    for number, (step, parts) in enumerate(zip(steps, memo["parts"], strict=True), start=1):
-        if step.id in symbols:
-            continue
+    for number, sid, kind, row_cells in cells:
         row: list[_Symbol] = []
-        for k, part in enumerate(parts, start=1):
-            lane, span = current, 1
-            known = sorted({lane_index[a] for a in part.actors if a in lane_index}) if swimlanes else []
-            if known:
-                lane = lane_index.get(part.actors[0], known[0])
-                if len(known) > 1 and known[-1] - known[0] + 1 == len(known):  # adjacent lanes (P114)
-                    lane, span = known[0], len(known)
-                current = lane
-            nid = step.id if k == 1 else f"{step.id}#{k}"
+        for nid, part, lane, span, k in row_cells:
             if geometry:
                 w, h = geometry.size(part.kind)
                 if span > 1:
-                    w += (span - 1) * lane_w
+                    w += (span - 1) * geometry.lane_width
                 shape: tuple[float, float, list[str]] = (w, h, [])
             else:
                 # a diamond alone in its row may use nearly the whole lane (it wastes its corners)
                 # (so does a terminator: an oval wider than tall, never the connector's circle)
-                alone = part.kind in (StepKind.DECISION, StepKind.START, StepKind.END) and len(parts) == 1
-                width = span * lane_w - (min(4.0, pad) if alone else 2 * pad)
-                if (number, k) not in texts:
-                    texts[(number, k)] = substitute(english(part.do, part.do_en, lang), proc)
-                text = texts[(number, k)]
-                w, h, fitted = _fitted_shape(part.kind, text, width, size,
-                                             (lane_w, lane, n_lanes - 1 - lane) if alone and span == 1 else None)
+                alone = part.kind in (StepKind.DECISION, StepKind.START, StepKind.END) and len(row_cells) == 1
+                pad = min(pads[lane : lane + span])
+                width = grid.span(lane, span) - (min(4.0, pad) if alone else 2 * pad)
+                w, h, fitted = _fitted_shape(part.kind, text_of(number, max(k, 1), part), width, size,
+                                             _beside(grid, lane) if alone and span == 1 else None)
                 shape = (w, h, list(fitted))
-            row.append(_Symbol(nid, part.kind.value, lane, span, shape, k if len(parts) > 1 else 0))
-        symbols[step.id] = row
-        ordered.append((number, step.id, step.kind.value))
+            row.append(_Symbol(nid, part.kind.value, lane, span, shape, k))
+        symbols[sid] = row
+        ordered.append((number, sid, kind))
     entry = {sid: row[0] for sid, row in symbols.items()}
     leave = {sid: row[-1] for sid, row in symbols.items()}
     row_h = {sid: max(sym.shape[1] for sym in row) for sid, row in symbols.items()}
@@ -1487,9 +1769,9 @@ def _layout(
     titles: list[tuple[str, ...]] = []
     header = 0.0
     if swimlanes and not geometry:
-        for role in order:
+        for i, role in enumerate(order):
             title = (lane_titles or {}).get(role, role)
-            titles.append(tuple(wrap(title, lane_w - 6, size, bold=True)) or ("",))
+            titles.append(tuple(wrap(title, grid.w(i) - 6, size, bold=True)) or ("",))
         header = max(len(t) for t in titles) * size * LINE_HEIGHT + 2 * HEADER_PAD
 
     succ: dict[str, list[graph.Edge]] = memo["succ"]
@@ -1504,14 +1786,14 @@ def _layout(
     # diamond reaches over its neighbours); the steps its edges go to
     facts: dict[str, tuple[set[str], int, bool, int, bool, int, tuple[str, ...]]] = {}
     if not geometry:
-        middle = [lane * lane_w + lane_w / 2 for lane in range(n_lanes)]
+        middle = [grid.cx(lane) for lane in range(n_lanes)]
         for sid, row in symbols.items():
             placed = [Node(sym.id, 0, sym.kind, sym.lane, 0, 0, sym.shape[0], sym.shape[1], step=sid, part=sym.part,
                            span=sym.span) for sym in row]
-            _centre(placed, lane_w, n_lanes)
+            _centre(placed, grid, n_lanes)
             first, last = placed[0], placed[-1]
             meets = [n.span > 1 and n.kind != StepKind.DECISION or n.cx == middle[n.lane] for n in (first, last)]
-            covers = sum({1 << lane for n in placed for lane in _covered(n, lane_w, n_lanes)})
+            covers = sum({1 << lane for n in placed for lane in _covered(n, grid, n_lanes)})
             targets = tuple(dict.fromkeys(e.target for e in succ.get(sid, [])))
             facts[sid] = (sources.get(sid, set()), first.lane, meets[0], last.lane, meets[1], covers, targets)
     every = (1 << n_lanes) - 1
@@ -1546,12 +1828,14 @@ def _layout(
 
     heights: dict[tuple[int, int], float] = {}  # the cut and `balance_cuts` ask about a sheet again and again
     # the room a connector row's page text takes, by direction and whether the row is the page's edge
-    ref_room: dict[tuple[str, bool], float] = {}
+    ref_room: dict[tuple[str, bool, int], float] = {}  # ... and the lane the connector stands in
     if not geometry:
-        probe = [Node(f"{d}:", 0, "offpage", 0, (lane_w - CONNECTOR_W) / 2, 0.0, CONNECTOR_W, CONNECTOR_H) for d in ("in", "out")]
-        for edge in (True, False):
-            ref_room[("in", edge)] = _page_ref_room(probe[:1], lane_w, lang, edge, False)[0]
-            ref_room[("out", edge)] = _page_ref_room(probe[1:], lane_w, lang, False, edge)[1]
+        for lane in range(n_lanes):
+            probe = [Node(f"{d}:", 0, "offpage", lane, grid.x(lane) + (grid.w(lane) - CONNECTOR_W) / 2, 0.0,
+                          CONNECTOR_W, CONNECTOR_H) for d in ("in", "out")]
+            for edge in (True, False):
+                ref_room[("in", edge, lane)] = _page_ref_room(probe[:1], grid, lang, edge, False)[0]
+                ref_room[("out", edge, lane)] = _page_ref_room(probe[1:], grid, lang, False, edge)[1]
 
     def sheet_height(chunk: list[tuple[int, str, str]]) -> float:
         """The height the sheet of `chunk` will have (as `_layout` places its rows): header, step rows
@@ -1563,14 +1847,20 @@ def _layout(
 
     def measured(chunk: list[tuple[int, str, str]]) -> float:
         ins, outs = sheet_connectors(chunk)
-        count = []
-        for side in (ins, outs):
+        # the lanes of each row of connectors, in the order `build` stacks them: at the top the rows
+        # of their own, then the shared row; at the foot the shared row, then the rows of their own
+        rows: list[list[list[int]]] = []
+        for k, side in enumerate((ins, outs)):
             shared, own = _connector_rows(tuple(c[1:] for c in side), n_lanes) if side else ((), ())
-            count.append((1 if shared else 0) + len(own))
+            alone = [[side[i][1]] for i in own]
+            together = [[lane for _i, lane in shared]] if shared else []
+            rows.append(alone + together if k == 0 else together + alone)
         # a row of connectors: its page text over (under) it when its lane has no room beside it,
         # less of it on the page's first (last) row, which only has the 3/4 gap (`_page_ref_room`)
-        tops = [CONNECTOR_H + ref_room[("in", k == 0)] for k in range(count[0])]
-        feet = [CONNECTOR_H + ref_room[("out", k == count[1] - 1)] for k in range(count[1])]
+        tops = [CONNECTOR_H + max(ref_room[("in", k == 0, lane)] for lane in lanes)
+                for k, lanes in enumerate(rows[0])]
+        feet = [CONNECTOR_H + max(ref_room[("out", k == len(rows[1]) - 1, lane)] for lane in lanes)
+                for k, lanes in enumerate(rows[1])]
         return _sheet_height(header, [*tops, *(row_h[sid] for _n, sid, _k in chunk), *feet])
 
     # pages: step rows per page
@@ -1693,8 +1983,8 @@ def _layout(
                 placed: list[float] = []  # each row's height with the room over and under it
                 for r, row_nodes in enumerate(rows):
                     tallest = max(n.h for n in row_nodes)
-                    _centre(row_nodes, lane_w, n_lanes)
-                    over, under = _page_ref_room(row_nodes, lane_w, lang, r == 0, r == len(rows) - 1)
+                    _centre(row_nodes, grid, n_lanes)
+                    over, under = _page_ref_room(row_nodes, grid, lang, r == 0, r == len(rows) - 1)
                     if room.gaps:  # (adding 0.0 changes nothing: under is never -0.0)
                         under += max((room.gaps.get(n.id, 0.0) for n in row_nodes), default=0.0)
                     y += over
@@ -1705,7 +1995,7 @@ def _layout(
                 height = _sheet_height(header, placed)
                 rules_y = (header,) if header else ()
 
-            router = _Router(nodes, n_lanes, lane_w, grid=geometry is not None, lang=lang, rows=rows)
+            router = _Router(nodes, n_lanes, grid, table=geometry is not None, lang=lang, rows=rows)
             by_id = {n.id: n for n in nodes}
             wanted: list[tuple[Node, Node, str | None]] = []
             inside: set[int] = set()  # the arrows between the parts of a row
@@ -1777,7 +2067,7 @@ def _layout(
                 for gutter in sorted({c[7] for c in channel}):
                     members = [c for c in channel if c[7] == gutter]
                     assigned = _assign_tracks([(c[5], c[6], c[0]) for c in members])
-                    xs = _gutter_tracks(gutter, 1 + max(assigned.values()), lane_w, geometry, n_lanes)
+                    xs = _gutter_tracks(gutter, 1 + max(assigned.values()), geometry.lane_width, geometry, n_lanes)
                     for i, _s, _t, _label, pts, _lo, _hi, _g in members:
                         x = xs[assigned[i]]
                         at = 2  # every channel: two points of its start, the track, two points of its end
@@ -1792,7 +2082,7 @@ def _layout(
                 right_tracks = 1 + max(tracks[1].values(), default=-1)
                 for i, _s, _t, _label, pts, _lo, _hi, side in channel:
                     k = tracks[side][i]
-                    x = -(k + 1) * TRACK_GAP if side < 0 else n_lanes * lane_w + (k + 1) * TRACK_GAP
+                    x = -(k + 1) * TRACK_GAP if side < 0 else grid.total + (k + 1) * TRACK_GAP
                     pts[2] = (x, pts[2][1])
                     pts[3] = (x, pts[3][1])
                     results[i] = (_simplify(pts), True)
@@ -1809,7 +2099,7 @@ def _layout(
             label_size = geometry.label_size if geometry else LABEL_SIZE
 
             def finish(left: float, right: float, grow: bool) -> tuple[Page, _Room]:
-                return _finish_page(p + 1, nodes, routed, offpage, order, titles, lane_w, header, height, left,
+                return _finish_page(p + 1, nodes, routed, offpage, order, titles, grid, header, height, left,
                                     right, label_size, bounded=geometry is not None, rules_y=rules_y, lang=lang,
                                     grow=grow)
 
@@ -1849,7 +2139,7 @@ def _layout(
         memo["bounded"] = True
 
     if plain and swimlanes and not geometry and size < FONT_SIZE:  # a crowded chart: its lanes kept (`_narrowed`)
-        _narrowed(pages, plain, n_lanes * lane_w)
+        _narrowed(pages, plain, grid.total)
     # the lanes of every page share one x: shift pages with narrower channels; all take the widest,
     # wide enough for what a shifted page draws
     width = max(pg.width for pg in pages)
@@ -2031,8 +2321,9 @@ def _place_grid(
             node.y = y + 1.5
             nodes.append(node)
         y += geometry.band
+    lanes = _Lanes.uniform(lane_w, n_lanes)
     for row_nodes in _rows(nodes):
-        _centre(row_nodes, lane_w)
+        _centre(row_nodes, lanes)
     return nodes, y, tuple(rules[1:])
 
 
@@ -2096,7 +2387,7 @@ def _finish_page(
     offpage: list[OffPage],
     order: list[str],
     titles: list[tuple[str, ...]],
-    lane_w: float,
+    grid: _Lanes,
     header: float,
     height: float,
     left: float,
@@ -2109,11 +2400,11 @@ def _finish_page(
 ) -> tuple[Page, _Room]:
     """The page with its exit labels placed, and the room they ask for (`grow`: see `_place_labels`)."""
     # labels stay on the canvas: the lanes only (a table's grid), or the lanes and their side margins
-    bounds = (0.0, len(order) * lane_w) if bounded else (-left, len(order) * lane_w + right)
+    bounds = (0.0, grid.total) if bounded else (-left, grid.total + right)
     # the lane borders cut a label; in the document's chart so do the outer ones (a label in a side
     # margin stays out of the lanes' frame), which a table's labels, kept inside it, never reach
     inner = range(1, len(order)) if bounded else range(len(order) + 1)
-    rules_x = tuple(i * lane_w for i in inner)
+    rules_x = tuple(grid.x(i) for i in inner)
     # the routes as copies: placing a label may turn its exit aside (`_jogged_exit`), and a page is
     # finished again from the routes as made (wider margins, `_narrowed`)
     labelled = [(s, label, list(pts)) for s, _t, label, pts, _b in routed]
@@ -2137,12 +2428,12 @@ def _finish_page(
         else:
             points = tuple(pts)
         edges.append(Edge(s.id, t.id, label, points, back, at, anchor, lines))
-    lanes = [Lane(role, i * lane_w + dx if dx else i * lane_w, lane_w, titles[i] if titles else ())
+    lanes = [Lane(role, grid.x(i) + dx if dx else grid.x(i), grid.w(i), titles[i] if titles else ())
              for i, role in enumerate(order)]
     if dx:
         for node in nodes:
             node.x += dx
-    page = Page(number, left + len(order) * lane_w + right, height, header, lanes, nodes, edges, offpage,
+    page = Page(number, left + grid.total + right, height, header, lanes, nodes, edges, offpage,
                 tuple(dict.fromkeys(crowded)))
     return page, room
 
@@ -3120,7 +3411,7 @@ def _measure(page: Page, metrics: Metrics) -> None:
             metrics.lane_order_violations += 1
     for node in page.nodes:
         left, right = lanes[node.lane], lanes[node.lane + node.span - 1]
-        if node.w > (node.span * left.width) + 0.01:  # a wide diamond or oval: centred on its lane
+        if node.w > right.x + right.width - left.x + 0.01:  # a wide diamond or oval: centred on its lane
             if not (left.x < node.cx < left.x + left.width):
                 metrics.lane_order_violations += 1
         elif not (left.x <= node.x and node.x + node.w <= right.x + right.width):
@@ -3193,10 +3484,10 @@ def gapped_pieces(points: tuple[Point, ...] | list[Point], hops: list[Point], ga
     return pieces
 
 
-def _covered(node: Node, lane_w: float, lane_count: int) -> range:
+def _covered(node: Node, lanes: _Lanes, lane_count: int) -> range:
     """The lanes a shape stands in: its own, and those a wide diamond reaches over."""
-    first = max(0, min(node.lane, int((node.x + 1.0) // lane_w)))
-    last = min(lane_count - 1, max(node.lane + node.span - 1, int((node.x + node.w - 1.0) // lane_w)))
+    first = max(0, min(node.lane, lanes.at(node.x + 1.0)))
+    last = min(lane_count - 1, max(node.lane + node.span - 1, lanes.at(node.x + node.w - 1.0)))
     return range(first, last + 1)
 
 
