@@ -802,10 +802,11 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _cell_margins(table, top=20, side=70)
     _set_col_widths(table, widths)
+    cells = _grid(table)  # before the merges: they join columns 0 and 1 downwards, 2 and 3 keep their tcs
 
     # the layout of the HTML/PDF header (templates/document.html): logo, organisation and unit | PROSEDUR
     # and the title | No. Dok., Revisi, Tgl. Terbit, Halaman x dari y
-    logo_cell = table.cell(0, 0).merge(table.cell(3, 0))
+    logo_cell = cells[0][0].merge(cells[3][0])
     logo_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     logo_par = logo_cell.paragraphs[0]
     set_style(logo_par._p, "TableText")
@@ -830,7 +831,7 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(par, "\n".join(view.unit_lines), size=7)
 
-    title_cell = table.cell(0, 1).merge(table.cell(3, 1))
+    title_cell = cells[0][1].merge(cells[3][1])
     title_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     _cell_text(title_cell, _w("procedure_doc", lang), size=8, align=WD_ALIGN_PARAGRAPH.CENTER)
     par = _styled(title_cell, "TableText")
@@ -844,10 +845,10 @@ def _header(doc: Any, view: DocumentView, raster: Callable[[str, int], bytes] = 
         (label("issued", lang), view.issued),
     ]
     for i, (key, value) in enumerate(rows):
-        _cell_text(table.cell(i, 2), key, size=8.5)
-        _cell_text(table.cell(i, 3), value, bold=True, size=8.5)
-    _cell_text(table.cell(3, 2), label("page", lang), size=8.5)
-    par = table.cell(3, 3).paragraphs[0]
+        _cell_text(cells[i][2], key, size=8.5)
+        _cell_text(cells[i][3], value, bold=True, size=8.5)
+    _cell_text(cells[3][2], label("page", lang), size=8.5)
+    par = cells[3][3].paragraphs[0]
     set_style(par._p, "TableText")
     _field(par, "PAGE", bold=True)
     _run(par, f" {label('of', lang)} ", bold=True)
