@@ -562,7 +562,8 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
     _borders(top)
     _margins(top, 1.0, 1.5)
     _widths(top, [width * 0.55, width * 0.15, width * 0.30])
-    org = top.cell(0, 0).merge(top.cell(5, 0))
+    cells = _cell_grid(top)  # before the merge: it joins column 0 downwards, columns 1 and 2 keep their tcs
+    org = cells[0][0].merge(cells[5][0])
     org.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     center = WD_ALIGN_PARAGRAPH.CENTER
     logo = _logo(view, library, raster)
@@ -581,10 +582,10 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
     rows = [(L["sop_number"], values["number"]), (L["created"], values["issued"]),
             (L["revised"], values["revised"]), (L["effective_long"], values["effective"])]
     for i, (key, value) in enumerate(rows):
-        _para(top.cell(i, 1), key, first=True)
-        _para(top.cell(i, 2), value, first=True)
-    _para(top.cell(4, 1), L["approved_by"], first=True)
-    cell = top.cell(4, 2)
+        _para(cells[i][1], key, first=True)
+        _para(cells[i][2], value, first=True)
+    _para(cells[4][1], L["approved_by"], first=True)
+    cell = cells[4][2]
     a = view.approved
     if a is not None and a.pending:
         _para(cell, L["filled_at_signing"], first=True, align=center, italic=True)
@@ -609,8 +610,8 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
             _para(cell, a.when, align=center, size=7)
     else:
         _para(cell, empty, first=True, align=center)
-    _para(top.cell(5, 1), L["sop_name"], first=True, bold=True)
-    _para(top.cell(5, 2), view.title, first=True, bold=True, size=9)
+    _para(cells[5][1], L["sop_name"], first=True, bold=True)
+    _para(cells[5][2], view.title, first=True, bold=True, size=9)
 
     _tiny(doc.add_paragraph()._p)
     grid = doc.add_table(rows=6, cols=2)
@@ -618,17 +619,25 @@ def _identity(doc: Any, view: DocumentView, values: dict[str, Any], library: Lib
     _borders(grid)
     _margins(grid, 1.0, 1.5)
     _widths(grid, [width / 2, width / 2])
+    boxes = _cell_grid(grid)
     pairs = [
         ((L["legal_basis"], list(view.legal_basis)), (L["qualifications"], [*view.qualifications, *view.training])),
         ((L["related"], list(values["related"])), (L["equipment"], [*view.equipment, *view.materials])),
         ((L["warnings"], list(view.warnings)), (L["data_logging"], list(values["records"]))),
     ]
     for k, pair in enumerate(pairs):
-        head, body = grid.rows[2 * k], grid.rows[2 * k + 1]
-        _row_height(body, 20.0, "atLeast")  # sop.css: 18 mm and the cell's padding
+        _row_height(grid.rows[2 * k + 1], 20.0, "atLeast")  # sop.css: 18 mm and the cell's padding
         for col, (title, items) in enumerate(pair):
-            _para(head.cells[col], f"{title}:", first=True, bold=True, caps=True)
-            _numbered(body.cells[col], list(items), empty)
+            _para(boxes[2 * k][col], f"{title}:", first=True, bold=True, caps=True)
+            _numbered(boxes[2 * k + 1][col], list(items), empty)
+
+
+def _cell_grid(table: Any) -> list[list[Any]]:
+    """Cells by (row, column) of a table without merges: python-docx's `table.cell` and `row.cells`
+    re-walk the grid on every call."""
+    from docx.table import _Cell
+
+    return [[_Cell(tc, table) for tc in tr.findall(_TC)] for tr in table._tbl.findall(_TR)]
 
 
 def _merge(tr: Any, start: int, count: int, *, down: str | None = None) -> None:
@@ -677,7 +686,8 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
     center = WD_ALIGN_PARAGRAPH.CENTER
     middle = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     # header rows
-    head1, head2 = table.rows[0], table.rows[1]
+    table_rows = list(table.rows)  # `table.rows[i]` makes every row's proxy again
+    head1, head2 = table_rows[0], table_rows[1]
     _row_height(head1, HEAD_ROW1)
     _row_height(head2, layout.head - HEAD_ROW1)
     for r, row in enumerate((head1, head2)):
@@ -703,7 +713,7 @@ def _flow_table(doc: Any, view: DocumentView, layout: SopLayout, page: SopPage) 
     heights = ([band] if page.incoming else []) + [r.height for r in page.rows] + ([band] if page.outgoing else [])
     steps = ([None] if page.incoming else []) + list(page.rows) + ([None] if page.outgoing else [])
     for k, (height, step_row) in enumerate(zip(heights, steps, strict=True)):
-        row, cells = table.rows[2 + k], grid[2 + k]
+        row, cells = table_rows[2 + k], grid[2 + k]
         _row_height(row, height)
         _row_flag(row, "w:cantSplit")
         if step_row is None:
