@@ -211,6 +211,7 @@ def _run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False,
 
 
 _VAL = qn("w:val")
+_PPR = qn("w:pPr")
 _SPACE = qn("xml:space")
 _CONTENT = re.compile(r"([\t\r\n])")
 
@@ -243,7 +244,13 @@ def _append_text(r: Any, text: str) -> None:
 def _para(cell: Any, text: str = "", *, first: bool = False, align: Any = None, **style: Any) -> Any:
     paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
     if align is not None:
-        paragraph.alignment = align
+        jc = WD_ALIGN_PARAGRAPH.to_xml(align)
+        if paragraph._p.find(_PPR) is None and jc is not None:  # the w:pPr/w:jc python-docx adds, directly
+            ppr = OxmlElement("w:pPr")
+            ppr.append(OxmlElement("w:jc", {_VAL: jc}))
+            paragraph._p.insert(0, ppr)
+        else:
+            paragraph.alignment = align
     if text:
         _run(paragraph, text, **style)
     return paragraph
