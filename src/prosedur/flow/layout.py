@@ -61,7 +61,7 @@ import bisect
 import math
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from typing import Any, TypeVar
@@ -2053,12 +2053,30 @@ def _layout(
                     side = -side
                     if geometry:
                         gutter = router.free_gutter(s, t, right=True)
+                # a first column's decision: a channel at the table's edge leaves its label no room
+                # between it and the line through the top (bottom) vertex (a 17 mm column: 17 pt;
+                # "Tidak/sesuai" is 24 pt); the draughtsman takes the exit out of the free right
+                # vertex, into the gutter by the next column, its label beside it there (only where
+                # no line routed so far runs across that gutter: no new crossing), or else out of the
+                # free bottom vertex, its label beside the drop in the column's middle (a loop-back:
+                # an exit into a connector that way runs its label across the column rule)
+                below = False
+                if (geometry and s.kind == StepKind.DECISION and side < 0 and gutter == 0 and label
+                        and min(_label_extent(v, geometry.label_size)[0] for v in
+                                _label_variants(label, geometry.label_size, lang, slash=True)) > s.cx - GRID_EDGE_ROOM):
+                    if (not router._vertex_taken(s, "right") and router.free_gutter(s, t, right=True) == 1
+                            and not _runs_across(results.values(), s.x + s.w,
+                                                 geometry.lane_width + (geometry.lane_width - geometry.shape_width) / 2, s.cy, t.cy)):
+                        side, gutter = 1, 1
+                    else:
+                        below = not router._vertex_taken(s, "bottom")
                 if geometry and "offpage" in (s.kind, t.kind):
                     pts, lo, hi = router.route_band_channel(s, t, geometry.band, gutter, side)
                 elif geometry and side > 0:
                     pts, lo, hi = router.route_channel(s, t, side, gutter - 1)
                 else:
-                    pts, lo, hi = router.route_channel(s, t, side, gutter if side < 0 else n_lanes - 1, i in room.below)
+                    pts, lo, hi = router.route_channel(s, t, side, gutter if side < 0 else n_lanes - 1,
+                                                       i in room.below or below)
                 key = gutter if geometry else side
                 channel.append((i, s, t, label, pts, lo, hi, key))
             channel = _untangle_ports(channel)
@@ -2273,6 +2291,14 @@ def _band_lanes(nodes: list[Node], anchors: dict[str, Node], blocked: dict[str, 
             node.lane = prefs[0]
             rows.append({prefs[0]: node})
     return [[row[lane] for lane in sorted(row)] for row in rows]
+
+
+def _runs_across(routes: Iterable[tuple[list[Point], bool]], x1: float, x2: float, y1: float, y2: float) -> bool:
+    """Does a level run of one of `routes` cross the strip x1..x2 between heights y1 and y2 (a channel
+    there would cross it)?"""
+    lo, hi = sorted((y1, y2))
+    return any(a[1] == b[1] and lo < a[1] < hi and min(a[0], b[0]) < x2 and max(a[0], b[0]) > x1
+               for pts, _back in routes for a, b in zip(pts, pts[1:], strict=False))
 
 
 def _place_grid(
@@ -3097,6 +3123,9 @@ def _first_legs(pts: list[Point] | tuple[Point, ...], size: float) -> list[tuple
 
 GRID_CLEAR = 1.0  # a grid label keeps this far (pt) off lines, shapes, other labels and the table's rules
 GRID_APART = 3.5  # and this far off other edges' lines: nearer its own (at 1.5-2.5 pt) than any other
+# what of a column's left half a channel at the table's edge (1.5 pt in) and a label's clearances take
+# (off its own line, off the line through the top vertex, off both by GRID_CLEAR)
+GRID_EDGE_ROOM = 1.5 + 1.0 + GRID_APART + 2 * GRID_CLEAR
 
 
 def _place_grid_labels(
