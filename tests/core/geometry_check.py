@@ -1,10 +1,11 @@
 """A draughtsman's checks of one flowchart page, from its coordinates alone (reusable by tests).
 
 `problems(page, ...)` lists every defect a person who draws SOPs would send back: a label over a
-line, a shape, a lane (or table row) border or another label; two edges sharing a stretch of line;
-a decision exit that shares its vertex with another exit or with an incoming line, or whose label is
-not beside its own first segment; lanes out of order. `crossings(page)` gives the points where two
-edges cross (each must be drawn with a hop; `hops_drawn` checks a rendered SVG path for them).
+line, a shape, a lane (or table row) border, the lanes' outer frame or another label; two edges
+sharing a stretch of line; a decision exit that shares its vertex with another exit or with an
+incoming line, or whose label is not beside its own first segment; lanes out of order.
+`crossings(page)` gives the points where two edges cross (each must be drawn with a hop;
+`hops_drawn` checks a rendered SVG path for them).
 Kept independent of the layout's own bookkeeping so it can catch the layout's mistakes.
 """
 
@@ -94,11 +95,14 @@ def problems(
     """Every defect of `page` as a readable line (empty when the page is clean).
 
     `row_lines` are the y of horizontal table rules (the SOP's row borders) that labels must keep off;
-    the lanes' inner borders always count. `numbered`: the document chart prints a step number above
-    each shape's top-left corner, which labels must also keep off."""
+    the lanes' inner borders and their outer frame always count. `numbered`: the document chart
+    prints a step number above each shape's top-left corner, which labels must also keep off."""
     out: list[str] = []
     nodes = {n.id: n for n in page.nodes}
     borders_x = [lane.x for lane in page.lanes[1:]]
+    # the lanes' outer frame is drawn too: a label across it is across a line (in a side margin it
+    # stays out of the frame, in a lane inside it)
+    frame_x = [page.lanes[0].x, page.lanes[-1].x + page.lanes[-1].width] if page.lanes else []
     rows_y = list(row_lines)
     if page.header:
         rows_y.append(page.header)
@@ -130,6 +134,9 @@ def problems(
         for x in borders_x:
             if box[0] < x < box[0] + box[2]:
                 out.append(f"{name} crosses lane border x={x:.1f}")
+        for x in frame_x:
+            if box[0] < x < box[0] + box[2]:
+                out.append(f"{name} crosses the lanes' frame x={x:.1f}")
         for y in rows_y:
             if box[1] < y < box[1] + box[3]:
                 out.append(f"{name} crosses row border y={y:.1f}")

@@ -75,9 +75,14 @@ HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps sha
 # side exit into a crowded channel leaves the free bottom vertex, its label beside the stub (`_drop_room`,
 # sheet 12); a turn back under a connector in a short gap runs in as short as its arrowhead allows
 # (JOG_SHORT, sheet 11); and on 7+ lanes a label's margin never narrows every lane (`_narrowed`).
-# Not counted here: a label across the lanes' outer frame (geometry_check counts the inner borders only):
-# none on the samples, 10 on the stress charts (was 11), side exits of the outer lanes whose label would
-# need a margin the A4 width cannot give.
+# A label across the lanes' outer frame is counted apart (FRAME_CEILING): none on the samples; on the
+# stress charts 11 -> 10 before the checker counted them, 9 since a page whose labels' margins are given
+# back (`_narrowed`) is built again asking for row gaps and free bottom vertices instead (60 steps sheet 3:
+# "Ditolak" now leaves s16's bottom vertex, its label in the lane). The 9 left are side exits of a diamond
+# whose side vertex lies 2 pt inside the frame (the outer lane's diamond reaches its edge), its bottom
+# vertex taken and the margin full of channel tracks at the label's height: "Sesuai" is 24 pt (20 pt
+# hyphenated) where the frame and the exit's channel leave 7; a clean spot needs 13 pt or more of margin
+# past the chart's, which narrows every lane (tried before: 44.25 -> 42.5 pt, a sheet more at 120 steps).
 # The SOP table's labels search every spot beside their leg inside one cell, its rows grow where a label
 # finds none, its lanes are at least 13 mm wide: SOP 17/66 -> 3/62 (of the 62, 43 across a lane rule:
 # 8- and 10-lane labels beside a line down a column's middle; 17 mm lanes would leave 37, see sop.MIN_LANE).
@@ -92,10 +97,12 @@ HARD = ("share a segment", "two exits leave", "at an exit vertex", "overlaps sha
 # unchanged: 108 on this corpus, 241 on 12 other synthetic SOPs). Left: the other vertices taken, or
 # the way right would cross a line.
 CEILING = {("samples", "sop"): 1, ("stress", "sop"): 13, ("samples", "doc"): 0, ("stress", "doc"): 0}
+FRAME = "crosses the lanes' frame"
+FRAME_CEILING = {"samples": 0, "stress": 9}
 
 
 def _kind(problem: str) -> str:
-    for key in (*HARD, "overlaps line", "crosses lane border", "crosses row border", "not beside",
+    for key in (*HARD, "overlaps line", "crosses lane border", FRAME, "crosses row border", "not beside",
                 "off a vertex", "step number"):
         if key in problem:
             return key
@@ -161,6 +168,7 @@ def test_no_hard_defect_anywhere(checked: dict[str, list[tuple[str, str]]]) -> N
     assert not hard, "\n".join(hard[:30])
 
 
+
 def test_exits_leave_from_vertices_and_labels_keep_off_lines(checked: dict[str, list[tuple[str, str]]]) -> None:
     """Everywhere each exit has a vertex of its own; on the samples no label lies over a line."""
     bad = [f"{chart}: {p}" for items in checked.values() for chart, p in items if _kind(p) == "off a vertex"]
@@ -171,15 +179,27 @@ def test_exits_leave_from_vertices_and_labels_keep_off_lines(checked: dict[str, 
 @pytest.mark.parametrize(("corpus", "drawing"), list(CEILING))
 def test_label_clearance_residuals_do_not_grow(checked: dict[str, list[tuple[str, str]]], corpus: str,
                                                drawing: str) -> None:
-    soft = Counter(_kind(p) for chart, p in checked[corpus] if _kind(p) not in HARD and f" {drawing} " in chart)
+    soft = Counter(_kind(p) for chart, p in checked[corpus]
+                   if _kind(p) not in (*HARD, FRAME) and f" {drawing} " in chart)
     assert sum(soft.values()) <= CEILING[(corpus, drawing)], dict(soft)
+
+
+@pytest.mark.parametrize("corpus", list(FRAME_CEILING))
+def test_labels_across_the_lanes_frame_do_not_grow(checked: dict[str, list[tuple[str, str]]], corpus: str) -> None:
+    """A label across the lanes' outer frame (drawn as a line) is held to its own ceiling: none on the
+    samples, the document's chart's side exits out of a wide diamond in an outer lane on the stress
+    charts (see FRAME_CEILING's comment); the SOP's labels stay inside its table (off the drawing is hard)."""
+    across = [f"{chart}: {p}" for chart, p in checked[corpus] if _kind(p) == FRAME]
+    assert len(across) <= FRAME_CEILING[corpus], "\n".join(across)
+    assert not [a for a in across if " sop " in a]
 
 
 def test_document_chart_labels_are_clear_up_to_ten_lanes(checked: dict[str, list[tuple[str, str]]]) -> None:
     """The document's chart leaves no label on a line, a lane border or a step number, nor away from
-    its first segment, on any sample and on the stress charts of 6, 8 and 10 lanes."""
+    its first segment, on any sample and on the stress charts of 6, 8 and 10 lanes (across the outer
+    frame: FRAME_CEILING)."""
     bad = [f"{chart}: {p}" for items in checked.values() for chart, p in items
-           if " doc " in chart and _kind(p) not in HARD]
+           if " doc " in chart and _kind(p) not in (*HARD, FRAME)]
     assert not bad, "\n".join(bad)
 
 

@@ -2119,7 +2119,7 @@ def _layout(
             def finish(left: float, right: float, grow: bool) -> tuple[Page, _Room]:
                 return _finish_page(p + 1, nodes, routed, offpage, order, titles, grid, header, height, left,
                                     right, label_size, bounded=geometry is not None, rules_y=rules_y, lang=lang,
-                                    grow=grow)
+                                    grow=grow, widen=margins)
 
             page, asked = finish(left, right, not geometry and not room)
             if asked and not asked.gaps and not asked.below:  # wider margins only: the lines stand, the labels are placed again
@@ -2135,24 +2135,37 @@ def _layout(
                 return page, _Room(), False
             return page, asked, margins and bool(room.left or room.right)
 
-        page, asked, widened = build(_Room(), ins, steps_here, outs)
-        gaps: dict[str, float] = {}
-        below: set[int] = set()
-        # make the room the labels ask for (on copies of the shapes), kept if they then sit better; not
-        # when the gaps would make the page too tall (each adds its height)
-        if asked and not geometry and height_limit and page.height + sum(asked.gaps.values()) > height_limit:
-            memo["bounded"] = True  # (`_fitted`: the height bound decided)
-        elif asked and not geometry:
-            again, left_bad, wider = build(asked, [replace(n) for n in ins], [replace(n) for n in steps_here],
-                                           [replace(n) for n in outs])
+        def roomier(room: _Room, margins: bool = True, build: Callable[..., tuple[Page, _Room, bool]] = build,
+                    ins: list[Node] = ins, steps_here: list[Node] = steps_here, outs: list[Node] = outs
+                    ) -> tuple[Page, _Room, bool]:
+            """The page built with `room`, then (when that is none) with the room its labels ask for (on
+            copies of the shapes), kept if they then sit better; not when the gaps would make the page
+            too tall (each adds its height; `memo["bounded"]`: the height bound decided), nor when
+            leaving by a bottom vertex draws more crossings. Without `margins` no label asks for a
+            wider margin: it asks for a row gap or a bottom vertex instead. Gives the page, the room
+            made and whether its margins were widened."""
+            copy = [replace(n) for n in ins], [replace(n) for n in steps_here], [replace(n) for n in outs]
+            page, asked, widened = build(room, *copy, margins=margins)
+            made = room
+            if room or not asked or geometry:
+                return page, made, widened
+            if height_limit and page.height + sum(asked.gaps.values()) > height_limit:
+                memo["bounded"] = True  # (`_fitted`: the height bound decided)
+                return page, made, widened
+            copy = [replace(n) for n in ins], [replace(n) for n in steps_here], [replace(n) for n in outs]
+            again, left_bad, wider = build(asked, *copy, margins=margins)
             if height_limit and again.height > height_limit:
                 memo["bounded"] = True
             elif left_bad.badness < asked.badness and not (asked.below and _crossings(again) > _crossings(page)):
-                page, widened, gaps, below = again, wider, asked.gaps, asked.below
+                page, widened, made = again, wider, _Room(gaps=asked.gaps, below=asked.below)
+            return page, made, widened
+
+        page, _made, widened = roomier(_Room())
         pages.append(page)
-        if widened:  # the page as it is without the margins its labels were given (`_narrowed`)
-            plain[p] = partial(build, _Room(gaps=gaps, below=below), [replace(n) for n in ins], [replace(n) for n in steps_here],
-                               [replace(n) for n in outs], margins=False)
+        if widened:  # the page without the margins its labels were given (`_narrowed`), built afresh: its
+            # labels ask for row gaps and free bottom vertices instead (the room made with the margin may
+            # have been less: 60 steps sheet 3's "Ditolak" leaves its free bottom vertex only so)
+            plain[p] = partial(roomier, _Room(), margins=False)
     if len(pages) > 1:
         memo["bounded"] = True
 
@@ -2423,8 +2436,9 @@ def _finish_page(
     rules_y: tuple[float, ...] = (),
     lang: str = "id",
     grow: bool = False,
+    widen: bool = True,
 ) -> tuple[Page, _Room]:
-    """The page with its exit labels placed, and the room they ask for (`grow`: see `_place_labels`)."""
+    """The page with its exit labels placed, and the room they ask for (`grow`, `widen`: see `_place_labels`)."""
     # labels stay on the canvas: the lanes only (a table's grid), or the lanes and their side margins
     bounds = (0.0, grid.total) if bounded else (-left, grid.total + right)
     # the lane borders cut a label; in the document's chart so do the outer ones (a label in a side
@@ -2440,7 +2454,8 @@ def _finish_page(
         room = _Room()
     else:
         spots, room = _place_labels(nodes, labelled, label_size, bounds, numbered=True, rules_x=rules_x,
-                                    rules_y=rules_y, lang=lang, grow=grow, crowded=text_size(len(order)) < FONT_SIZE)
+                                    rules_y=rules_y, lang=lang, grow=grow, crowded=text_size(len(order)) < FONT_SIZE,
+                                    widen=widen)
     # shifted onto the page (by `left`) as they are made: what `_shift` would do, without making
     # every edge twice (a page is finished up to four times)
     dx = left
@@ -2681,6 +2696,7 @@ def _place_labels(
     lang: str = "id",
     grow: bool = False,
     crowded: bool = False,
+    widen: bool = True,
 ) -> tuple[dict[int, tuple[Point, str, str]], _Room]:
     """Label spot per labelled edge, as (baseline point, anchor, printed text): on the canvas
     (`bounds`: its x range), clear of shapes and other labels, of lines, of lane and row rules
@@ -2692,8 +2708,9 @@ def _place_labels(
     With `grow` (a document chart's first try) it also says what room would give a label that sits
     badly a clean spot, as a draughtsman makes room rather than accept a bad spot: a wider side
     margin (a spot just past the canvas's edge), or a taller gap under a decision whose exit leaves
-    down (its label in two lines beside the line). On a `crowded` chart (7 lanes or more: a label
-    often fits nowhere in its narrow lane) a side exit's label may also stand past a line that
+    down (its label in two lines beside the line); without `widen` (the margin is not to be had:
+    `_narrowed`) never a margin. On a `crowded` chart (7 lanes or more: a label often fits nowhere
+    in its narrow lane) a side exit's label may also stand past a line that
     crosses its first segment (`_label_spots`' `crossed`), in the side margin among the channels.
     Each label's candidates are scored against only the lines, shapes and labels near them (by
     bounding box): scoring is most of the layout's time."""
@@ -2787,7 +2804,7 @@ def _place_labels(
             if over < 0.0:
                 over = 0.0
             score = 64 if over else 0  # clipped
-            bound = best[0] if not (grow and over and wider is None and over <= 3 * size) else 65
+            bound = best[0] if not (grow and widen and over and wider is None and over <= 3 * size) else 65
             if score >= bound:
                 continue
             bx0, by0 = box[0], box[1]
