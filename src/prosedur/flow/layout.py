@@ -733,6 +733,7 @@ class _Router:
         self.ports: dict[tuple[str, str], int] = {}
         self.count = 0
         self.merging: set[str] = set()  # shapes that more than one line enters
+        self.exits: dict[str, int] = {}  # lines leaving each shape
         self._interiors: list[tuple[str, float, float, float, float]] | None = None  # `_clear`'s
 
     # ports: the k-th line on one side of a shape sits at offsets 0, +g, -g, +2g ...
@@ -918,7 +919,9 @@ class _Router:
         The track runs beyond lane `bound` on `side`. A symbol with another symbol of its row between
         it and the track (a row of parts) is left from below and entered from above instead, through
         the gap between the rows; so is a decision asked to (`below`: its exit's label has no room
-        beside its side vertex) while its bottom vertex is free."""
+        beside its side vertex) while its bottom vertex is free. Into a decision whose top vertex
+        holds a line from above, a channel comes in level with that vertex; a second one from the same
+        side goes round into the free far vertex (the level line is its own)."""
         name = "right" if side > 0 else "left"
         start: list[Point]
         end: list[Point]
@@ -930,8 +933,22 @@ class _Router:
         else:
             ds = self._channel_port(s, name)
             start = [(s.border_x(side, ds), s.cy + ds)] * 2
-        if t.kind == StepKind.DECISION and (t.id, "top") in self.ports and not self._blocked(t, side, bound):
+        far = "left" if side > 0 else "right"
+        round_x = t.border_x(-side, 0.0) - side * TRACK_GAP  # beside the far vertex, clear of the row's shapes
+        if (t.kind == StepKind.DECISION and (t.id, "top") in self.ports and not self._blocked(t, side, bound)
+                and (t.id, f"level {name}") in self.ports and not self._vertex_taken(t, far)
+                and self.exits.get(t.id, 0) <= 2
+                and not any(n is not t and n.x - TRACK_GAP < round_x < n.x + n.w + TRACK_GAP
+                            for n in self.members[self.row[t.id]])):
+            # the top vertex holds a line from above and one level from this side: this one goes over
+            # them, round the diamond and into its far vertex, which no exit needs (two exits at most:
+            # the bottom and the near vertex), rather than share the level line's last stretch
+            y = self._between(t, below=False)
+            end = [(round_x, y), (round_x, t.cy), (t.border_x(-side, 0.0), t.cy)]
+            self._take_port(t.id, far)
+        elif t.kind == StepKind.DECISION and (t.id, "top") in self.ports and not self._blocked(t, side, bound):
             end = [(t.cx, t.y)] * 2  # the top vertex already holds a line from above: come in level with it
+            self._take_port(t.id, f"level {name}")
         elif self._enter_above(t, side, bound):
             x = self._stub_x(t, "top")
             y = self._between(t, below=False)
@@ -942,7 +959,7 @@ class _Router:
                 dt = self._channel_port(t, name)
             end = [(t.border_x(side, dt), t.cy + dt)] * 2
         ys, yt = start[1][1], end[0][1]
-        pts = [start[0], start[1], (0.0, ys), (0.0, yt), end[0], end[1]]
+        pts = [start[0], start[1], (0.0, ys), (0.0, yt), *end]
         return pts, min(ys, yt), max(ys, yt)
 
     def _band_level(self, node: Node) -> int:
@@ -2016,6 +2033,8 @@ def _layout(
             for _s, t, _l in wanted:
                 into[t.id] = into.get(t.id, 0) + 1
             router.merging = {nid for nid, count in into.items() if count > 1}
+            for s_, _t, _l in wanted:
+                router.exits[s_.id] = router.exits.get(s_.id, 0) + 1
             routed: list[tuple[Node, Node, str | None, list[Point], bool]] = []
             channel: list[tuple[int, Node, Node, str | None, list[Point], float, float, int]] = []
             results: dict[int, tuple[list[Point], bool]] = {}
