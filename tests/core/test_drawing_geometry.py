@@ -173,10 +173,10 @@ MORE_SEEDS = [(k, seed, lanes) for k in (60, 120) for lanes in (9, 10) for seed 
 
 def test_no_hard_defect_on_more_nine_and_ten_lane_charts() -> None:
     """The document's chart of other 9- and 10-lane synthetic procedures has no hard defect either
-    (their label residuals are not held). On synthetic_procedure(120, seed=2, lanes=10) sheet 17 three
-    lines enter decision s88's top vertex, two of them from the right channel: the second goes over
-    the level line and the line from above, round the diamond and into its free left vertex (it
-    shared the level line's last stretch before)."""
+    (their label residuals are not held). On synthetic_procedure(120, seed=2, lanes=9) sheet 16 (with
+    lanes of one width: lanes=10, sheet 17) three lines enter decision s88's top vertex, two of them
+    from the right channel: the second goes over the level line and the line from above, round the
+    diamond and into its free left vertex (it shared the level line's last stretch before)."""
     hard, around = [], 0
     for k, seed, lanes in MORE_SEEDS:
         for page in _doc(synthetic_procedure(k, seed=seed, lanes=lanes), None).pages:
