@@ -937,7 +937,7 @@ class _Router:
         round_x = t.border_x(-side, 0.0) - side * TRACK_GAP  # beside the far vertex, clear of the row's shapes
         if (t.kind == StepKind.DECISION and (t.id, "top") in self.ports and not self._blocked(t, side, bound)
                 and (t.id, f"level {name}") in self.ports and not self._vertex_taken(t, far)
-                and self.exits.get(t.id, 0) <= 2
+                and self.exits.get(t.id, 0) <= 2 and not self.table  # (a table's gutters route their own)
                 and not any(n is not t and n.x - TRACK_GAP < round_x < n.x + n.w + TRACK_GAP
                             for n in self.members[self.row[t.id]])):
             # the top vertex holds a line from above and one level from this side: this one goes over
