@@ -64,6 +64,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from .. import shared
@@ -3200,23 +3201,6 @@ def _place_grid_labels(
 
     Near = tuple[list[tuple[Point, Point, int]], list[Node], list[Box]]  # what lies within reach of a label's spots
 
-    def valid(box: Box, legs: list[tuple[Point, Point]], k: int, near: Near) -> bool:
-        """Clean: on the page, inside one cell, beside its leg, clear of everything `near` it."""
-        near_segments, near_nodes, near_boxes = near
-        x, y, w, h = box
-        if x < bounds[0] + c or x + w > bounds[1] - c or y < c or y + h > height - c:
-            return False
-        if any(x - c < r < x + w + c for r in rules_x) or any(y - c < r < y + h + c for r in rules_y):
-            return False
-        if not valid_beside(box, legs):
-            return False
-        room = grown(box, c)
-        if any(_boxes_meet(room, b) for b in near_boxes) or any(box_meets_node(room, n) for n in near_nodes):
-            return False
-        # another exit's line keeps further off than the label's own: read (and imported) as its own
-        apart = grown(box, GRID_APART)
-        return not any(_segment_meets_box(a, b, apart if j != k else room) for a, b, j in near_segments)
-
     def defects(box: Box, legs: list[tuple[Point, Point]], near: Near) -> int:
         near_segments, near_nodes, near_boxes = near
         x, y, w, h = box
@@ -3232,6 +3216,62 @@ def _place_grid_labels(
         return any(_boxes_meet(near, (min(a[0], b[0]), min(a[1], b[1]), abs(b[0] - a[0]) + 1e-6,
                                       abs(b[1] - a[1]) + 1e-6)) for a, b in legs)
 
+    rules_xs, rules_ys = sorted(rules_x), sorted(rules_y)
+
+    def between(rules: list[float], lo: float, hi: float) -> bool:
+        """Does any of the (sorted) rules lie strictly between lo and hi?"""
+        i = bisect.bisect_right(rules, lo)
+        return i < len(rules) and rules[i] < hi
+
+    def first_valid(candidates: list[tuple[float, Point, str, str]], legs: list[tuple[Point, Point]], k: int,
+                    near: Near) -> tuple[Point, str, str] | None:
+        """The first clean candidate: on the page, inside one cell (off every rule by GRID_CLEAR),
+        beside its leg, clear of every box and shape `near` it by GRID_CLEAR, of its own line by
+        GRID_CLEAR and of other exits' lines by GRID_APART (read, and imported, as their own). The
+        legs, boxes, shapes and lines are unpacked into their edges once per search, not once per
+        spot: a search tries hundreds of spots, most in vain (this loop was the SOP build's largest cost)."""
+        near_segments, near_nodes, near_boxes = near
+        leg_rects = [(lx, lx + lw, ly, ly + lh) for lx, ly, lw, lh in
+                     ((min(a[0], b[0]), min(a[1], b[1]), abs(b[0] - a[0]) + 1e-6, abs(b[1] - a[1]) + 1e-6)
+                      for a, b in legs)]
+        box_rects = [(b[0], b[0] + b[2], b[1], b[1] + b[3]) for b in near_boxes]
+        node_rects = [(n.x, n.x + n.w, n.y, n.y + n.h, n) for n in near_nodes]
+        lines = [(a[0] == b[0], a[0] if a[0] == b[0] else a[1], *sorted((a[1], b[1]) if a[0] == b[0] else (a[0], b[0])),
+                  j == k) for a, b, j in near_segments]
+        left_edge, right_edge, bottom = bounds[0] + c, bounds[1] - c, height - c
+        ra, rr, rc = 2 * GRID_APART, 2 * reach, 2 * c
+        for _cost, at, anchor, variant in candidates:
+            box = label_box(at, anchor, variant, size)
+            x, y, w, h = box
+            if x < left_edge or x + w > right_edge or y < c or y + h > bottom:
+                continue
+            if between(rules_xs, x - c, x + w + c) or between(rules_ys, y - c, y + h + c):
+                continue
+            gx, gy = x - reach, y - reach  # beside its leg (valid_beside)
+            gx1, gy1 = gx + (w + rr), gy + (h + rr)
+            for lx, lx1, ly, ly1 in leg_rects:
+                if gx < lx1 and lx < gx1 and gy < ly1 and ly < gy1:
+                    break
+            else:
+                continue
+            rx, ry = x - c, y - c
+            rx1, ry1 = rx + (w + rc), ry + (h + rc)
+            if any(rx < bx1 and bx < rx1 and ry < by1 and by < ry1 for bx, bx1, by, by1 in box_rects):
+                continue
+            if any(rx < nx1 and nx < rx1 and ry < ny1 and ny < ry1
+                   and (n.kind != StepKind.DECISION or box_meets_node((rx, ry, w + rc, h + rc), n))
+                   for nx, nx1, ny, ny1, n in node_rects):
+                continue
+            ax, ay = x - GRID_APART, y - GRID_APART
+            ax1, ay1 = ax + (w + ra), ay + (h + ra)
+            for vertical, line, lo, hi, own in lines:
+                x0, x1, y0, y1 = (rx, rx1, ry, ry1) if own else (ax, ax1, ay, ay1)
+                if (x0 <= line <= x1 and lo <= y1 and hi >= y0) if vertical else (y0 <= line <= y1 and lo <= x1 and hi >= x0):
+                    break
+            else:
+                return at, anchor, variant
+        return None
+
     def variants(text: str) -> tuple[str, ...]:  # a slash breaks a label too ("Sedang/" over "rendah")
         return _label_variants(text, size, lang, slash=True)
 
@@ -3242,6 +3282,7 @@ def _place_grid_labels(
         legs = _first_legs(pts, size)
         vx, vy = pts[0]
         others = [p[1] for j, (s, _l, p) in enumerate(edges) if s.id == source.id and j != k and len(p) > 1]
+        away = [(ox - vx, oy - vy) for ox, oy in others]
         candidates: list[tuple[float, Point, str, str]] = []
         for rank, variant in enumerate(variants(text)):
             _bx, _by, w, h = label_box((0.0, 0.0), "start", variant, size)
@@ -3273,12 +3314,13 @@ def _place_grid_labels(
                 dx = max(left - vx, 0.0, vx - left - w)
                 dy = max(top - vy, 0.0, vy - top - h)
                 cost = math.hypot(dx, dy) + penalty
-                mx, my = left + w / 2, top + h / 2
-                if any((ox - vx) * (mx - vx) > 0 and (oy - vy) * (my - vy) >= 0 for ox, oy in others):
-                    cost += 1.0
-                at = (left + w if anchor == "end" else left, top + lift)
-                candidates.append((cost, at, anchor, variant))
-        candidates.sort(key=lambda item: item[0])
+                mx, my = left + w / 2 - vx, top + h / 2 - vy
+                for ox, oy in away:
+                    if ox * mx > 0 and oy * my >= 0:
+                        cost += 1.0
+                        break
+                candidates.append((cost, (left + w if anchor == "end" else left, top + lift), anchor, variant))
+        candidates.sort(key=itemgetter(0))
         # what any of these spots could meet: the legs' region grown by the widest label and its reach
         widest = max(label_box((0.0, 0.0), "start", v, size)[2] for v in variants(text))
         xs, ys = [p[0] for leg in legs for p in leg], [p[1] for leg in legs for p in leg]
@@ -3289,9 +3331,7 @@ def _place_grid_labels(
                  if _segment_meets_box(a, b, region)],
                 [n for n in nodes if _boxes_meet(region, (n.x, n.y, n.w, n.h))],
                 [b for b in boxes if _boxes_meet(region, b)])
-        chosen = next(((at, anchor, variant) for _cost, at, anchor, variant in candidates
-                       if valid(label_box(at, anchor, variant, size), legs, k, near)), None)
-        return chosen, candidates, legs, near
+        return first_valid(candidates, legs, k, near), candidates, legs, near
 
     for k, (source, text, pts) in enumerate(edges):
         if not text or len(pts) < 2:
