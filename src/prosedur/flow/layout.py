@@ -3235,7 +3235,9 @@ def _place_grid_labels(
                      ((min(a[0], b[0]), min(a[1], b[1]), abs(b[0] - a[0]) + 1e-6, abs(b[1] - a[1]) + 1e-6)
                       for a, b in legs)]
         box_rects = [(b[0], b[0] + b[2], b[1], b[1] + b[3]) for b in near_boxes]
-        node_rects = [(n.x, n.x + n.w, n.y, n.y + n.h, n) for n in near_nodes]
+        # a diamond by its outline (as box_meets_node): centre, half width and half height
+        node_rects = [(n.x, n.x + n.w, n.y, n.y + n.h, n.kind == StepKind.DECISION, n.cx, n.cy, n.w / 2, n.h / 2)
+                      for n in near_nodes]
         lines = [(a[0] == b[0], a[0] if a[0] == b[0] else a[1], *sorted((a[1], b[1]) if a[0] == b[0] else (a[0], b[0])),
                   j == k) for a, b, j in near_segments]
         left_edge, right_edge, bottom = bounds[0] + c, bounds[1] - c, height - c
@@ -3258,9 +3260,15 @@ def _place_grid_labels(
             rx1, ry1 = rx + (w + rc), ry + (h + rc)
             if any(rx < bx1 and bx < rx1 and ry < by1 and by < ry1 for bx, bx1, by, by1 in box_rects):
                 continue
-            if any(rx < nx1 and nx < rx1 and ry < ny1 and ny < ry1
-                   and (n.kind != StepKind.DECISION or box_meets_node((rx, ry, w + rc, h + rc), n))
-                   for nx, nx1, ny, ny1, n in node_rects):
+            hit = False
+            for nx, nx1, ny, ny1, diamond, cx, cy, hw, hh in node_rects:
+                if rx < nx1 and nx < rx1 and ry < ny1 and ny < ry1:
+                    px = rx1 if cx > rx1 else (cx if cx > rx else rx)  # the box's point nearest the centre
+                    py = ry1 if cy > ry1 else (cy if cy > ry else ry)
+                    if not diamond or abs(px - cx) / hw + abs(py - cy) / hh < 1:
+                        hit = True
+                        break
+            if hit:
                 continue
             ax, ay = x - GRID_APART, y - GRID_APART
             ax1, ay1 = ax + (w + ra), ay + (h + ra)
@@ -3300,7 +3308,7 @@ def _place_grid_labels(
                             spots.append((ax + gap, top, "start"))
                             spots.append((ax - gap - w, top, "end"))
                         # every point near the vertex, coarser further along a long leg
-                        top += 1.0 if min(abs(top - ay), abs(top + h - ay)) < 40 else 3.0
+                        top += 1.0 if abs(top - ay) < 40 or abs(top + h - ay) < 40 else 3.0
                 else:  # horizontal: above or below it, anywhere along it
                     lo, hi = sorted((ax, bx))
                     left = lo - w - reach + 0.5
@@ -3308,11 +3316,15 @@ def _place_grid_labels(
                         for gap in (1.5, 2.5):
                             spots.append((left, ay - gap - h, "start" if bx > ax else "end"))
                             spots.append((left, ay + gap, "start" if bx > ax else "end"))
-                        left += 1.0 if min(abs(left - ax), abs(left + w - ax)) < 40 else 3.0
+                        left += 1.0 if abs(left - ax) < 40 or abs(left + w - ax) < 40 else 3.0
             for left, top, anchor in spots:
                 # distance from the vertex to the box, and a nudge away from the source's other exits
-                dx = max(left - vx, 0.0, vx - left - w)
-                dy = max(top - vy, 0.0, vy - top - h)
+                dx = left - vx  # beyond the box's left or right side (at most one is > 0), or 0
+                if dx <= 0.0:
+                    dx = max(vx - left - w, 0.0)
+                dy = top - vy
+                if dy <= 0.0:
+                    dy = max(vy - top - h, 0.0)
                 cost = math.hypot(dx, dy) + penalty
                 mx, my = left + w / 2 - vx, top + h / 2 - vy
                 for ox, oy in away:
