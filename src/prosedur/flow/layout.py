@@ -3165,7 +3165,47 @@ GRID_APART = 3.5  # and this far off other edges' lines: nearer its own (at 1.5-
 GRID_EDGE_ROOM = 1.5 + 1.0 + GRID_APART + 2 * GRID_CLEAR
 
 
+_GRID_LABELS: dict[str, tuple[dict[int, tuple[Point, str, str]], list[list[Point]], list[str]]] = {}
+
+
 def _place_grid_labels(
+    nodes: list[Node],
+    edges: list[tuple[Node, str | None, list[Point]]],
+    size: float,
+    bounds: tuple[float, float],
+    height: float,
+    rules_x: tuple[float, ...] = (),
+    rules_y: tuple[float, ...] = (),
+    lang: str = "id",
+    crowded: list[str] | None = None,
+) -> dict[int, tuple[Point, str, str]]:
+    """`_grid_labels`, remembered: a table is laid out again as its rows grow (`sop_layout`'s tries)
+    and the pages a change did not touch come back exactly alike (a quarter of the calls over the
+    samples), so their labels are placed once. The key is the inputs' repr (exact floats; each
+    exit's source by its place among the nodes, as the placement tells shapes apart by identity);
+    the routes an exit turned aside and the crowded steps come back with the spots."""
+    sources = [next((i for i, n in enumerate(nodes) if n is s), None) for s, _l, _p in edges]
+    if None in sources:  # a source that is not one of the nodes: not worth a key of its own
+        return _grid_labels(nodes, edges, size, bounds, height, rules_x, rules_y, lang, crowded)
+    key = repr((nodes, [(i, label, pts) for i, (_s, label, pts) in zip(sources, edges, strict=True)],
+                size, bounds, height, rules_x, rules_y, lang))
+    known = _GRID_LABELS.get(key)
+    if known is None:
+        found: list[str] = []
+        placed = _grid_labels(nodes, edges, size, bounds, height, rules_x, rules_y, lang, found)
+        known = placed, [list(pts) for _s, _l, pts in edges], found
+        if len(_GRID_LABELS) >= 512:  # one build's procedures come one after another: a small memory will do
+            _GRID_LABELS.clear()
+        _GRID_LABELS[key] = known
+    else:
+        for (_s, _l, pts), turned in zip(edges, known[1], strict=True):
+            pts[:] = turned
+    if crowded is not None:
+        crowded += known[2]
+    return dict(known[0])
+
+
+def _grid_labels(
     nodes: list[Node],
     edges: list[tuple[Node, str | None, list[Point]]],
     size: float,
