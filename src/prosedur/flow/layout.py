@@ -3282,9 +3282,11 @@ def _grid_labels(
                   j == k) for a, b, j in near_segments]
         left_edge, right_edge, bottom = bounds[0] + c, bounds[1] - c, height - c
         ra, rr, rc = 2 * GRID_APART, 2 * reach, 2 * c
+        extents = {v: _label_extent(v, size) for v in {variant for _cost, _at, _anchor, variant in candidates}}
+        lift = 0.8 * size
         for _cost, at, anchor, variant in candidates:
-            box = label_box(at, anchor, variant, size)
-            x, y, w, h = box
+            w, h = extents[variant]
+            x, y = at[0] - w if anchor == "end" else at[0], at[1] - lift  # as label_box
             if x < left_edge or x + w > right_edge or y < c or y + h > bottom:
                 continue
             if between(rules_xs, x - c, x + w + c) or between(rules_ys, y - c, y + h + c):
