@@ -3241,6 +3241,17 @@ def _grid_labels(
 
     Near = tuple[list[tuple[Point, Point, int]], list[Node], list[Box]]  # what lies within reach of a label's spots
 
+    rules_xs, rules_ys = sorted(rules_x), sorted(rules_y)
+
+    def between(rules: list[float], lo: float, hi: float) -> bool:
+        """Does any of the (sorted) rules lie strictly between lo and hi?"""
+        i = bisect.bisect_right(rules, lo)
+        return i < len(rules) and rules[i] < hi
+
+    def crossed(rules: list[float], lo: float, hi: float) -> int:
+        """How many of the (sorted) rules lie strictly between lo and hi?"""
+        return max(0, bisect.bisect_left(rules, hi) - bisect.bisect_right(rules, lo))
+
     def defects(box: Box, legs: list[tuple[Point, Point]], near: Near) -> int:
         near_segments, near_nodes, near_boxes = near
         x, y, w, h = box
@@ -3248,20 +3259,13 @@ def _grid_labels(
         if any(_boxes_meet(box, b) for b in near_boxes) or any(box_meets_node(box, n) for n in near_nodes):
             score += 32
         score += 16 if any(_segment_meets_box(a, b, box) for a, b, _j in near_segments) else 0
-        cut = sum(x < r < x + w for r in rules_x) + sum(y < r < y + h for r in rules_y)
+        cut = crossed(rules_xs, x, x + w) + crossed(rules_ys, y, y + h)
         return score + (7 + min(cut, 8) if cut else 0) + (0 if valid_beside(box, legs) else 2)
 
     def valid_beside(box: Box, legs: list[tuple[Point, Point]]) -> bool:
         near = grown(box, reach)
         return any(_boxes_meet(near, (min(a[0], b[0]), min(a[1], b[1]), abs(b[0] - a[0]) + 1e-6,
                                       abs(b[1] - a[1]) + 1e-6)) for a, b in legs)
-
-    rules_xs, rules_ys = sorted(rules_x), sorted(rules_y)
-
-    def between(rules: list[float], lo: float, hi: float) -> bool:
-        """Does any of the (sorted) rules lie strictly between lo and hi?"""
-        i = bisect.bisect_right(rules, lo)
-        return i < len(rules) and rules[i] < hi
 
     def first_valid(candidates: list[tuple[float, Point, str, str]], legs: list[tuple[Point, Point]], k: int,
                     near: Near) -> tuple[Point, str, str] | None:
@@ -3363,10 +3367,12 @@ def _grid_labels(
                 # distance from the vertex to the box, and a nudge away from the source's other exits
                 dx = left - vx  # beyond the box's left or right side (at most one is > 0), or 0
                 if dx <= 0.0:
-                    dx = max(vx - left - w, 0.0)
+                    dx = vx - left - w
+                    dx = dx if dx > 0.0 else 0.0
                 dy = top - vy
                 if dy <= 0.0:
-                    dy = max(vy - top - h, 0.0)
+                    dy = vy - top - h
+                    dy = dy if dy > 0.0 else 0.0
                 cost = math.hypot(dx, dy) + penalty
                 mx, my = left + w / 2 - vx, top + h / 2 - vy
                 for ox, oy in away:
