@@ -64,6 +64,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
+from itertools import chain
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -3342,44 +3343,56 @@ def _grid_labels(
             _bx, _by, w, h = label_box((0.0, 0.0), "start", variant, size)
             lift = 0.8 * size  # the baseline lies this far below the box's top
             penalty = 4.0 * rank  # whole before broken before hyphenated, when both fit as near
-            spots: list[tuple[float, float, str]] = []  # (box left, box top, anchor)
+            # a spot's cost comes from what its left edge and what its top give: the spots are the
+            # products of a leg's steps along it and its few places across it, each weighed once
+
+            def across(left: float, anchor: str, w: float = w) -> tuple[float, float, float, str]:
+                """From the vertex to the box's side, the box's middle from the vertex, the anchor's x."""
+                d = left - vx  # beyond the box's left or right side (at most one is > 0), or 0
+                if d <= 0.0:
+                    d = vx - left - w
+                    d = d if d > 0.0 else 0.0
+                return d, left + w / 2 - vx, left + w if anchor == "end" else left, anchor
+
+            def down(top: float, h: float = h, lift: float = lift) -> tuple[float, float, float]:
+                d = top - vy
+                if d <= 0.0:
+                    d = vy - top - h
+                    d = d if d > 0.0 else 0.0
+                return d, top + h / 2 - vy, top + lift
+
+            pairs: list[Iterable[tuple[tuple[float, float, float, str], tuple[float, float, float]]]] = []
             # past the first bend too: a label under (over) the line on from a short drop, still beside the drop
             bend = [(pts[1], pts[2])] if len(legs) == 1 and len(pts) > 2 and pts[1][0] != pts[2][0] else []
             for (ax, ay), (bx, by) in [*legs, *bend]:
                 if ax == bx:  # vertical: beside it, either side, anywhere along it
                     lo, hi = sorted((ay, by))
                     top = lo - h - reach + 0.5
+                    tops = []
                     while top <= hi + reach - 0.5:
-                        for gap in (1.5, 2.5):
-                            spots.append((ax + gap, top, "start"))
-                            spots.append((ax - gap - w, top, "end"))
+                        tops.append(down(top))
                         # every point near the vertex, coarser further along a long leg
                         top += 1.0 if abs(top - ay) < 40 or abs(top + h - ay) < 40 else 3.0
+                    sides = [side for gap in (1.5, 2.5) for side in (across(ax + gap, "start"), across(ax - gap - w, "end"))]
+                    pairs.append([(x, y) for y in tops for x in sides])
                 else:  # horizontal: above or below it, anywhere along it
                     lo, hi = sorted((ax, bx))
                     left = lo - w - reach + 0.5
+                    anchor = "start" if bx > ax else "end"
+                    lefts = []
                     while left <= hi + reach - 0.5:
-                        for gap in (1.5, 2.5):
-                            spots.append((left, ay - gap - h, "start" if bx > ax else "end"))
-                            spots.append((left, ay + gap, "start" if bx > ax else "end"))
+                        lefts.append(across(left, anchor))
                         left += 1.0 if abs(left - ax) < 40 or abs(left + w - ax) < 40 else 3.0
-            for left, top, anchor in spots:
+                    levels = [down(top) for gap in (1.5, 2.5) for top in (ay - gap - h, ay + gap)]
+                    pairs.append([(x, y) for x in lefts for y in levels])
+            for (dx, mx, atx, anchor), (dy, my, aty) in chain.from_iterable(pairs):
                 # distance from the vertex to the box, and a nudge away from the source's other exits
-                dx = left - vx  # beyond the box's left or right side (at most one is > 0), or 0
-                if dx <= 0.0:
-                    dx = vx - left - w
-                    dx = dx if dx > 0.0 else 0.0
-                dy = top - vy
-                if dy <= 0.0:
-                    dy = vy - top - h
-                    dy = dy if dy > 0.0 else 0.0
                 cost = math.hypot(dx, dy) + penalty
-                mx, my = left + w / 2 - vx, top + h / 2 - vy
                 for ox, oy in away:
                     if ox * mx > 0 and oy * my >= 0:
                         cost += 1.0
                         break
-                candidates.append((cost, (left + w if anchor == "end" else left, top + lift), anchor, variant))
+                candidates.append((cost, (atx, aty), anchor, variant))
         candidates.sort(key=itemgetter(0))
         # what any of these spots could meet: the legs' region grown by the widest label and its reach
         widest = max(label_box((0.0, 0.0), "start", v, size)[2] for v in variants(text))
