@@ -126,6 +126,13 @@ def _row_rules(sop: SopLayout, page) -> list[float]:  # noqa: ANN001 - a SopPage
     return ys
 
 
+def _sop_problems(sop: SopLayout, page) -> list[str]:  # noqa: ANN001 - a SopPage
+    """The checker's problems on one SOP page's drawing: 7 pt labels, its row rules, the Pelaksana width."""
+    assert page.flow is not None
+    return problems(page.flow, LABEL_MM * PT, row_lines=_row_rules(sop, page), numbered=False,
+                    bounds=(0.0, sop.lane_width * len(sop.actors) * PT))
+
+
 def _corpus() -> list[tuple[str, Procedure, Library | None]]:
     out: list[tuple[str, Procedure, Library | None]] = []
     for folder in ("smlti", "permenpan"):
@@ -150,12 +157,8 @@ def checked() -> dict[str, list[tuple[str, str]]]:
         if len(proc.steps) > 3 and len(steps) > 1 and min(steps) < 3:
             found[corpus].append((f"{proc.number} doc", f"unbalanced sheets {steps}"))
         sop = sop_layout(document_view(proc, library), proc)
-        width = sop.lane_width * len(sop.actors) * PT
         for page in sop.pages:
-            assert page.flow is not None
-            found[corpus] += [(f"{proc.number} sop {page.number}", p) for p in
-                              problems(page.flow, LABEL_MM * PT, row_lines=_row_rules(sop, page), numbered=False,
-                                       bounds=(0.0, width))]
+            found[corpus] += [(f"{proc.number} sop {page.number}", p) for p in _sop_problems(sop, page)]
         rows = [len(page.rows) for page in sop.pages]
         if len(rows) > 1 and min(rows) < 3:
             found[corpus].append((f"{proc.number} sop", f"unbalanced sheets {rows}"))
@@ -514,8 +517,7 @@ def test_sop_lines_make_room_for_labels_that_fit_no_row() -> None:
         for page in sop.pages:
             assert page.flow is not None
             nodes = {n.id: n for n in page.flow.nodes}
-            found = problems(page.flow, LABEL_MM * PT, row_lines=_row_rules(sop, page), numbered=False,
-                             bounds=(0.0, lane_w * len(sop.actors)))
+            found = _sop_problems(sop, page)
             for e in page.flow.edges:
                 s, pts = nodes[e.source], e.points
                 if s.kind != "decision" or not e.label or not e.label_at or len(pts) < 4:
@@ -591,8 +593,7 @@ def test_a_first_column_decision_leaves_from_a_vertex_with_room_for_its_label() 
     for page in sop.pages:
         assert page.flow is not None
         nodes = {n.id: n for n in page.flow.nodes}
-        found = problems(page.flow, LABEL_MM * PT, row_lines=_row_rules(sop, page), numbered=False,
-                         bounds=(0.0, lane_w * len(sop.actors)))
+        found = _sop_problems(sop, page)
         for e in page.flow.edges:
             if e.label != "Ditolak" or nodes[e.source].kind != "decision":
                 continue
